@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { classicHistoryLine, classicListText, flipWords } from './classic.js';
+
+describe('classicListText', () => {
+  it('writes the Python reprs of the member and group dicts', () => {
+    const users = [
+      { name: 'Wen', front: 'tcp', state: 1 as const, group: 1 },
+      { name: 'Joyce', front: 'tcp', state: 1 as const, group: 1 },
+      { name: 'zz', front: 'tcp', state: 0 as const },
+    ];
+    expect(classicListText(users, [{ id: 1, members: ['Joyce', 'Wen'] }])).toBe(
+      "Users: ------------\n{'Wen': 1, 'Joyce': 1, 'zz': 0}\nGroups: -----------\n{1: ['Joyce', 'Wen']}\n",
+    );
+  });
+  it('writes empty dicts as {}', () => {
+    expect(classicListText([], [])).toBe('Users: ------------\n{}\nGroups: -----------\n{}\n');
+  });
+});
+
+describe('classicHistoryLine', () => {
+  it('prints local time, sender and message', () => {
+    expect(classicHistoryLine(new Date(2026, 10, 25, 9, 5), 'zz', 'I love ICS')).toBe('(25.11.26,09:05) zz : I love ICS');
+  });
+});
+
+describe('flipWords', () => {
+  it('reverses the words', () => {
+    expect(flipWords(' what  said is true ')).toBe('true is said what');
+  });
+});

@@ -1,0 +1,33 @@
+/**
+ * The classic server's text formats, carried under "results" for the classic client:
+ * the `list` text (Python reprs of the member and group dicts) and history lines.
+ */
+import { classicTime } from './clock.js';
+import type { GroupInfo, UserInfo } from './protocol.js';
+
+/** Python's repr of a str (names hold no quotes or backslashes, but stay correct if they ever do). */
+function pyRepr(text: string): string {
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+  const body = text.replaceAll('\\', '\\\\').replaceAll(quote, '\\' + quote);
+  return quote + body + quote;
+}
+
+/** The 4-line `list` text: users (name -> 0 alone / 1 talking, login order) and groups (id -> members). */
+export function classicListText(users: readonly UserInfo[], groups: readonly GroupInfo[]): string {
+  const members = users.map((u) => `${pyRepr(u.name)}: ${u.state}`).join(', ');
+  const grouped = groups.map((g) => `${g.id}: [${g.members.map(pyRepr).join(', ')}]`).join(', ');
+  return `Users: ------------\n{${members}}\nGroups: -----------\n{${grouped}}\n`;
+}
+
+/** One history line as the classic search printed it: `(dd.mm.yy,HH:MM) sender : message`. */
+export function classicHistoryLine(ts: Date, sender: string, message: string): string {
+  return `(${classicTime(ts)}) ${sender} : ${message}`;
+}
+
+/** What `_flip_ what said is true` becomes: the words in reverse order. */
+export function flipWords(text: string): string {
+  return text.trim().split(/\s+/).reverse().join(' ');
+}
+
+export const FLIP_PREFIX = '_flip_';
+export const ALONE_MSG = 'everyone left, you are alone';

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { parseCommand, type Command } from './commands.js';
+
+const send = (...actions: unknown[]): Command => ({ kind: 'send', actions } as Command);
+
+describe('parseCommand, logged in', () => {
+  it.each<[string, Command]>([
+    ['time', send({ action: 'time' })],
+    [' who ', send({ action: 'list' })],
+    ['WHO', send({ action: 'list' })],
+    ['c peter', send({ action: 'connect', target: 'peter' })],
+    ['cpeter', send({ action: 'connect', target: 'peter' })],
+    ['c   Zoë', send({ action: 'connect', target: 'Zoë' })],
+    ['c #lobby', send({ action: 'connect', target: '#lobby' })],
+    ['? love', send({ action: 'search', target: 'love' })],
+    ['?love ICS', send({ action: 'search', target: 'love ICS' })],
+    ['? "summer day"', send({ action: 'search', target: '"summer day"' })],
+    ['p 3', send({ action: 'poem', target: '3' })],
+    ['p3', send({ action: 'poem', target: '3' })],
+    ['p xviii', send({ action: 'poem', target: 'xviii' })],
+    ['p 1000', send({ action: 'poem', target: '1000' })],
+    ['s summer', send({ action: 'sonnets', target: 'summer' })],
+    ['ping blah blah', send({ action: 'ping', message: 'blah blah' })],
+    ['ping', send({ action: 'ping', message: '' })],
+    ['bye', send({ action: 'disconnect' })],
+    ['help', { kind: 'help' }],
+    ['q', { kind: 'quit' }],
+    ['', { kind: 'empty' }],
+    ['   ', { kind: 'empty' }],
+  ])('%j', (line, command) => {
+    expect(parseCommand(line, 'command')).toEqual(command);
+  });
+
+  it.each<[string, Command]>([
+    ['c', { kind: 'usage', msg: 'usage: c <name>: connect to a user' }],
+    ['?', { kind: 'usage', msg: 'usage: ? <words>: search your chat history' }],
+    ['p', { kind: 'usage', msg: 'usage: p <n>: sonnet n, 1-154 (or a Roman numeral)' }],
+    ['s', { kind: 'usage', msg: 'usage: s <word>: find the sonnets holding a word' }],
+  ])('explains %j', (line, command) => {
+    expect(parseCommand(line, 'command')).toEqual(command);
+  });
+
+  it.each(['cat is cute', 'pizza', 'p3x', 'time please', 'q now', 'hello', 'bye now'])('%j is not a command', (line) => {
+    expect(parseCommand(line, 'command')).toEqual({ kind: 'unknown', text: line });
+  });
+});
+
+describe('parseCommand, chatting', () => {
+  it.each<[string, Command]>([
+    ['hi all', send({ action: 'exchange', message: 'hi all' })],
+    ['who', send({ action: 'exchange', message: 'who' })],
+    ['q', send({ action: 'exchange', message: 'q' })],
+    ['  spaced  ', send({ action: 'exchange', message: '  spaced  ' })],
+    ['bye', send({ action: 'exchange', message: 'bye' }, { action: 'disconnect' })],
+    ['_flip_ what said is true', send({ action: 'flip', message: 'what said is true' })],
+    ['/who', send({ action: 'list' })],
+    ['/p 18', send({ action: 'poem', target: '18' })],
+    ['/q', { kind: 'quit' }],
+    ['//who', send({ action: 'exchange', message: '/who' })],
+    ['/', send({ action: 'exchange', message: '/' })],
+    ['', { kind: 'empty' }],
+  ])('%j', (line, command) => {
+    expect(parseCommand(line, 'chat')).toEqual(command);
+  });
+});

@@ -1,0 +1,71 @@
+/**
+ * The one command grammar every front uses to turn a typed line into actions.
+ * State-aware: logged in, a line is a command (`time`, `who`, `c peter`/`cpeter`, `? love`,
+ * `p 3`/`p3`/`p xviii`, `s summer`, `ping x`, `bye`, `help`, `q`); chatting, a line is a chat
+ * line except `bye`, `_flip_ ...` and commands written with a slash (`/who`, `//text` for "/text").
+ */
+import { FLIP_PREFIX } from './classic.js';
+import type { ClientAction } from './protocol.js';
+
+export type InputMode = 'command' | 'chat';
+
+export type Command =
+  | { kind: 'send'; actions: ClientAction[] }
+  | { kind: 'help' }
+  | { kind: 'quit' }
+  | { kind: 'usage'; msg: string }
+  | { kind: 'unknown'; text: string }
+  | { kind: 'empty' };
+
+const send = (...actions: ClientAction[]): Command => ({ kind: 'send', actions });
+
+/** A command word and how it reads its argument; `classic` commands may omit the space (`p3`, `cpeter`). */
+interface Verb {
+  word: string;
+  classic?: RegExp;
+  arg: 'none' | 'required' | 'optional';
+  usage?: string;
+  build(arg: string): Command;
+}
+
+const VERBS: readonly Verb[] = [
+  { word: 'time', arg: 'none', build: () => send({ action: 'time' }) },
+  { word: 'who', arg: 'none', build: () => send({ action: 'list' }) },
+  { word: 'help', arg: 'none', build: () => ({ kind: 'help' }) },
+  { word: 'q', arg: 'none', build: () => ({ kind: 'quit' }) },
+  { word: 'bye', arg: 'none', build: () => send({ action: 'disconnect' }) },
+  { word: 'c', classic: /^c([#\p{L}][^\s]*)$/u, arg: 'required', usage: 'c <name>: connect to a user', build: (a) => send({ action: 'connect', target: a }) },
+  { word: '?', classic: /^\?(\S.*)$/u, arg: 'required', usage: '? <words>: search your chat history', build: (a) => send({ action: 'search', target: a }) },
+  { word: 'p', classic: /^p(\d+)$/, arg: 'required', usage: 'p <n>: sonnet n, 1-154 (or a Roman numeral)', build: (a) => send({ action: 'poem', target: a }) },
+  { word: 's', arg: 'required', usage: 's <word>: find the sonnets holding a word', build: (a) => send({ action: 'sonnets', target: a }) },
+  { word: 'ping', arg: 'optional', build: (a) => send({ action: 'ping', message: a }) },
+];
+
+function parseCommandLine(line: string): Command {
+  const text = line.trim();
+  if (text === '') return { kind: 'empty' };
+  const space = text.search(/\s/);
+  const word = (space < 0 ? text : text.slice(0, space)).toLowerCase();
+  const arg = space < 0 ? '' : text.slice(space).trim();
+  for (const verb of VERBS) {
+    if (verb.word === word) {
+      if (verb.arg === 'none' && arg !== '') return { kind: 'unknown', text };
+      if (verb.arg === 'required' && arg === '') return { kind: 'usage', msg: `usage: ${verb.usage}` };
+      return verb.build(arg);
+    }
+    const classic = verb.classic?.exec(text);
+    if (classic) return verb.build(classic[1]!.trim());
+  }
+  return { kind: 'unknown', text };
+}
+
+/** Turns one typed line into what the front should do. */
+export function parseCommand(line: string, mode: InputMode): Command {
+  if (mode === 'command') return parseCommandLine(line);
+  if (line.trim() === '') return { kind: 'empty' };
+  if (line.trim() === 'bye') return send({ action: 'exchange', message: 'bye' }, { action: 'disconnect' });
+  if (line.startsWith(FLIP_PREFIX + ' ')) return send({ action: 'flip', message: line.slice(FLIP_PREFIX.length + 1) });
+  if (line.startsWith('//')) return send({ action: 'exchange', message: line.slice(1) });
+  if (line.startsWith('/') && line.length > 1) return parseCommandLine(line.slice(1));
+  return send({ action: 'exchange', message: line });
+}

@@ -1,0 +1,18 @@
+/** The seam every front implements, and the part of the hub a front may use. */
+import type { Session, SessionOptions } from './hub.js';
+
+export type FrontState = 'starting' | 'listening' | 'connected' | 'retrying' | 'stopped' | 'failed';
+
+export interface Front {
+  /** `tcp`, `irc`, `discord`, `web`: also the name other users see for this front's users. */
+  readonly name: string;
+  start(): Promise<void>;
+  /** Stops accepting, closes every session of this front, and resolves when done. */
+  stop(): Promise<void>;
+  state(): FrontState;
+}
+
+/** What a front gets of the hub: sessions, nothing else. */
+export interface SessionOpener {
+  open(options: SessionOptions): Session;
+}

@@ -1,0 +1,217 @@
+/**
+ * The action table: for every client action, the states it is allowed in and its handler.
+ * The hub checks the states once, centrally, before any handler runs; a missing handler is
+ * a compile error.
+ */
+import { classicHistoryLine, classicListText, FLIP_PREFIX, flipWords } from './classic.js';
+import { classicTime, type Clock } from './clock.js';
+import type { Group, GroupTable } from './groups.js';
+import type { HistoryStore, StoredLine } from './history.js';
+import type { HubLimits, Member } from './hub.js';
+import { nameKey, nameProblem } from './names.js';
+import type { PresenceTable } from './presence.js';
+import type { ActionName, ClientAction, ErrorCode, HistoryLine, ServerEvent } from './protocol.js';
+import { asciiString } from './pyjson.js';
+import { parseSearchQuery } from './search-query.js';
+import { poemText, type SonnetBook } from './sonnets.js';
+import type { UserStateName } from './user-state.js';
+
+/** What handlers may use of the hub. */
+export interface HubState {
+  readonly presence: PresenceTable<Member>;
+  readonly groups: GroupTable<Member>;
+  readonly history: HistoryStore;
+  readonly sonnets: SonnetBook;
+  readonly clock: Clock;
+  readonly limits: HubLimits;
+  stateOf(me: Member): UserStateName;
+  send(to: Member, event: ServerEvent): void;
+  fail(me: Member, code: ErrorCode, msg: string, action?: string): void;
+  queueLine(sender: Member, group: Group<Member>, line: StoredLine, event: ServerEvent): void;
+  scheduleFlush(): void;
+  flushLines(): void;
+  leaveGroup(me: Member): void;
+  enter(me: Member, name: string): boolean;
+}
+
+interface Handler<K extends ActionName> {
+  states: readonly UserStateName[];
+  run(hub: HubState, me: Member, action: Extract<ClientAction, { action: K }>): void;
+}
+
+const ONLINE = ['loggedin', 'chatting'] as const;
+
+/** A serialised search reply must fit one classic frame (99,999 characters) with room to spare. */
+const SEARCH_BUDGET = 90_000;
+
+function memberNames(group: Group<Member>): string[] {
+  return group.members.map((m) => m.member.name!);
+}
+
+/** Stores a chat line and queues it for the rest of the group. */
+function say(hub: HubState, me: Member, text: string, flip: boolean): void {
+  if (text.length > hub.limits.maxLineChars) {
+    hub.fail(me, 'too-large', `a chat line has at most ${hub.limits.maxLineChars} characters; yours was not sent`, 'exchange');
+    return;
+  }
+  const group = hub.groups.of(me)!;
+  const ts = hub.clock.now();
+  const line = hub.history.record({ group: group.id, sender: me.name!, senderKey: me.key, text, ts: ts.getTime(), seq: ++group.seq });
+  const event: ServerEvent = {
+    action: 'exchange',
+    from: `[${me.name}]`,
+    message: text,
+    name: me.name!,
+    front: me.front,
+    id: line.id,
+    group: group.id,
+    seq: line.seq,
+    ts: ts.toISOString(),
+    ...(flip ? { flip: true as const } : {}),
+  };
+  hub.queueLine(me, group, line, event);
+}
+
+export const HANDLERS: { [K in ActionName]: Handler<K> } = {
+  // login <name>: take a free, well-formed name
+  login: {
+    states: ['offline'],
+    run(hub, me, { name, features }) {
+      const problem = nameProblem(name);
+      if (problem) return hub.send(me, { action: 'login', status: 'invalid', msg: problem });
+      for (const f of features ?? []) me.features.add(f);
+      if (!hub.enter(me, name.normalize('NFC'))) return hub.send(me, { action: 'login', status: 'duplicate', msg: `${name} is already in use` });
+      hub.send(me, { action: 'login', status: 'ok' });
+    },
+  },
+
+  // time: the server's local time
+  time: {
+    states: ONLINE,
+    run(hub, me) {
+      const now = hub.clock.now();
+      hub.send(me, { action: 'time', results: classicTime(now), iso: now.toISOString() });
+    },
+  },
+
+  // list: who is online and which groups exist
+  list: {
+    states: ONLINE,
+    run(hub, me) {
+      const users = hub.presence.list().map((u) => {
+        const group = hub.groups.of(u);
+        return group ? { name: u.name!, front: u.front, state: 1 as const, group: group.id } : { name: u.name!, front: u.front, state: 0 as const };
+      });
+      const groups = hub.groups.list().map((g) => ({ id: g.id, members: memberNames(g) }));
+      hub.send(me, { action: 'list', results: classicListText(users, groups), users, groups });
+    },
+  },
+
+  // poem <n>: sonnet n, 1..154, as a number or a Roman numeral
+  poem: {
+    states: ONLINE,
+    run(hub, me, { target }) {
+      const found = hub.sonnets.resolve(target);
+      if (!found.ok) return hub.send(me, { action: 'poem', results: '', msg: found.msg });
+      hub.send(me, { action: 'poem', results: poemText(found.sonnet), poem: found.sonnet });
+    },
+  },
+
+  // sonnets <words>: the sonnet lines holding every word
+  sonnets: {
+    states: ONLINE,
+    run(hub, me, { target }) {
+      const { hits, total } = hub.sonnets.search(target, hub.limits.sonnetHits);
+      const lines = hits.map((h) => `Sonnet ${h.number} (${h.title}) line ${h.line}: ${h.text}`);
+      if (total > hits.length) lines.push(`(${total - hits.length} more lines not shown)`);
+      const msg = total === 0 ? `no sonnet line holds ${JSON.stringify(target.trim().slice(0, 60))}` : undefined;
+      hub.send(me, { action: 'sonnets', results: lines.join('\n'), matches: hits, ...(msg ? { msg } : {}) });
+    },
+  },
+
+  // search <terms>: my own history, every word (or "quoted phrase") must match
+  search: {
+    states: ONLINE,
+    run(hub, me, { target }) {
+      hub.flushLines();
+      const page = hub.history.search(me.key, parseSearchQuery(target), hub.limits.searchResults);
+      const kept: { text: string; match: HistoryLine }[] = [];
+      let budget = SEARCH_BUDGET;
+      for (let i = page.lines.length - 1; i >= 0; i--) {
+        const line = page.lines[i]!;
+        const ts = new Date(line.ts);
+        const text = classicHistoryLine(ts, line.sender, line.text);
+        budget -= asciiString(text).length + asciiString(line.text).length + asciiString(line.sender).length + 100;
+        if (budget < 0) break;
+        kept.push({ text, match: { id: line.id, group: line.group, from: line.sender, message: line.text, ts: ts.toISOString() } });
+      }
+      kept.reverse();
+      const omitted = page.total - kept.length;
+      const texts = kept.map((k) => k.text);
+      if (omitted > 0) texts.push(`(${omitted} older matches not shown)`);
+      hub.send(me, { action: 'search', results: texts.join('\n'), matches: kept.map((k) => k.match), omitted });
+    },
+  },
+
+  // connect <peer>: join the peer's group, or form a new one with them
+  connect: {
+    states: ONLINE,
+    run(hub, me, { target }) {
+      hub.flushLines();
+      const mine = hub.groups.of(me);
+      if (mine) {
+        return hub.send(me, { action: 'connect', status: 'busy', msg: `you are already in group ${mine.id}; type bye to leave it first`, group: mine.id });
+      }
+      if (nameKey(target.trim()) === me.key) return hub.send(me, { action: 'connect', status: 'self', msg: 'you cannot connect to yourself' });
+      const peer = hub.presence.get(target.trim());
+      if (!peer) return hub.send(me, { action: 'connect', status: 'no-user', msg: `${target.trim().slice(0, 40)} is not online` });
+      let group = hub.groups.of(peer);
+      const joining = group ? [me] : [me, peer];
+      if (!group) {
+        group = hub.groups.create();
+        hub.history.opened(group.id);
+      }
+      for (const m of joining) hub.groups.add(group, m, hub.history.joined(m.key, group.id));
+      hub.scheduleFlush();
+      const members = memberNames(group);
+      for (const m of group.members) {
+        if (m.member !== me) hub.send(m.member, { action: 'connect', status: 'request', from: me.name!, front: me.front, group: group.id, members });
+      }
+      hub.send(me, { action: 'connect', status: 'success', peer: peer.name!, group: group.id, members });
+    },
+  },
+
+  // exchange <message>: a chat line to the rest of my group (`_flip_ ...` reverses the words)
+  exchange: {
+    states: ['chatting'],
+    run(hub, me, { message }) {
+      const flip = message.startsWith(FLIP_PREFIX + ' ');
+      say(hub, me, flip ? `${FLIP_PREFIX} ${flipWords(message.slice(FLIP_PREFIX.length))}` : message, flip);
+    },
+  },
+
+  // flip <message>: a chat line with its words reversed
+  flip: {
+    states: ['chatting'],
+    run(hub, me, { message }) {
+      say(hub, me, `${FLIP_PREFIX} ${flipWords(message)}`, true);
+    },
+  },
+
+  // ping <text>: answered pong <text>
+  ping: {
+    states: ONLINE,
+    run(hub, me, { message }) {
+      hub.send(me, { action: 'pong', message });
+    },
+  },
+
+  // disconnect: leave my group (nothing to do when I am in none)
+  disconnect: {
+    states: ONLINE,
+    run(hub, me) {
+      hub.flushLines();
+      hub.leaveGroup(me);
+    },
+  },
+};

@@ -1,0 +1,46 @@
+/**
+ * The history seam. Lines are stored once; who may read a line follows from group membership
+ * over time (a member sees the lines sent while they were in the group). Writes are queued and
+ * committed together, once per event-loop turn, before any of them is delivered.
+ */
+import type { SearchQuery } from './search-query.js';
+
+export interface NewLine {
+  group: number;
+  sender: string;
+  /** nameKey of the sender: history belongs to the name, whatever its case. */
+  senderKey: string;
+  text: string;
+  /** Milliseconds since the epoch. */
+  ts: number;
+  seq: number;
+}
+
+export interface StoredLine extends NewLine {
+  id: number;
+}
+
+export interface SearchPage {
+  /** The newest matches, oldest first. */
+  lines: StoredLine[];
+  /** All matches the user may see, including those not returned. */
+  total: number;
+}
+
+export interface HistoryStore {
+  /** The highest group id ever handed out (0 for a new store): ids are never reused. */
+  lastGroupId(): number;
+  /** Queues a line and gives it its id (ids grow in the order lines are recorded). */
+  record(line: NewLine): StoredLine;
+  /** Queues: a group was created. */
+  opened(group: number): void;
+  /** Queues: the user joined the group; they see lines recorded after the returned line id. */
+  joined(userKey: string, group: number): number;
+  /** Queues: the user left the group; they keep the lines recorded up to this point. */
+  left(userKey: string, group: number): void;
+  /** Writes everything queued in one transaction. Throws when the store cannot write. */
+  commit(): void;
+  /** Lines the user may see that match every term. Call after commit(). */
+  search(userKey: string, query: SearchQuery, limit: number): SearchPage;
+  close(): void;
+}

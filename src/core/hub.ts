@@ -1,0 +1,236 @@
+/**
+ * The hub: one place where users, groups, history and sonnets meet. It knows no front.
+ * A front opens a session per native user with a `deliver` callback and gets back
+ * `dispatch(action)` and `close()`; everything else is events.
+ */
+import { ALONE_MSG } from './classic.js';
+import type { Clock } from './clock.js';
+import { GroupTable, type Group } from './groups.js';
+import { HANDLERS, type HubState } from './handlers.js';
+import type { HistoryStore, StoredLine } from './history.js';
+import type { Logger } from './log.js';
+import { nameKey } from './names.js';
+import { PresenceTable } from './presence.js';
+import type { ClientAction, ErrorCode, Feature, ServerEvent } from './protocol.js';
+import type { SonnetBook } from './sonnets.js';
+import type { UserStateName } from './user-state.js';
+
+export interface HubLimits {
+  /** Longest chat line accepted, in characters. */
+  maxLineChars: number;
+  /** Most history lines one search returns. */
+  searchResults: number;
+  /** Most sonnet lines one sonnet search returns. */
+  sonnetHits: number;
+}
+
+export const DEFAULT_LIMITS: HubLimits = { maxLineChars: 8000, searchResults: 100, sonnetHits: 40 };
+
+export interface HubDeps {
+  history: HistoryStore;
+  sonnets: SonnetBook;
+  clock: Clock;
+  log: Logger;
+  limits?: Partial<HubLimits>;
+}
+
+export interface SessionOptions {
+  /** The front's name, shown to other users (`tcp`, `irc`, ...). */
+  front: string;
+  /** Receives every event for this user, in order. Must not throw. */
+  deliver(event: ServerEvent): void;
+  /** Features on from the start (gateway fronts want them all). */
+  features?: readonly Feature[];
+}
+
+/** What a front holds for one of its users. */
+export interface Session {
+  readonly name: string | null;
+  dispatch(action: ClientAction): void;
+  close(): void;
+}
+
+/** The hub's record of one session. */
+export class Member {
+  name: string | null = null;
+  key = '';
+  closed = false;
+  readonly features: Set<Feature>;
+
+  constructor(
+    readonly front: string,
+    readonly deliver: (event: ServerEvent) => void,
+    features: readonly Feature[],
+  ) {
+    this.features = new Set(features);
+  }
+}
+
+interface PendingLine {
+  line: StoredLine;
+  group: Group<Member>;
+  sender: Member;
+  event: ServerEvent;
+}
+
+export class Hub implements HubState {
+  readonly presence = new PresenceTable<Member>();
+  readonly groups: GroupTable<Member>;
+  readonly history: HistoryStore;
+  readonly sonnets: SonnetBook;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly limits: HubLimits;
+  private pending: PendingLine[] = [];
+  private flushScheduled = false;
+
+  constructor(deps: HubDeps) {
+    this.history = deps.history;
+    this.sonnets = deps.sonnets;
+    this.clock = deps.clock;
+    this.log = deps.log;
+    this.limits = { ...DEFAULT_LIMITS, ...deps.limits };
+    this.groups = new GroupTable<Member>(this.history.lastGroupId());
+  }
+
+  /** The seam every front uses: one session per native user. */
+  open(options: SessionOptions): Session {
+    const member = new Member(options.front, options.deliver, options.features ?? []);
+    return {
+      get name() {
+        return member.name;
+      },
+      dispatch: (action) => this.dispatch(member, action),
+      close: () => this.closeSession(member),
+    };
+  }
+
+  /** Online users, for health and metrics. */
+  onlineCount(): number {
+    return this.presence.size;
+  }
+
+  /** Writes everything queued and delivers pending lines; used before shutdown. */
+  flush(): void {
+    this.flushLines();
+  }
+
+  private dispatch(me: Member, action: ClientAction): void {
+    if (me.closed) return;
+    const handler = HANDLERS[action.action];
+    const state = this.stateOf(me);
+    if (!handler.states.includes(state)) {
+      this.refuse(me, action.action, state);
+      return;
+    }
+    try {
+      (handler.run as (hub: HubState, me: Member, action: ClientAction) => void)(this, me, action);
+    } catch (err) {
+      this.log.error('handler failed', { action: action.action, user: me.name ?? '-', err: String(err) });
+      this.fail(me, 'internal', 'the server hit an error handling that request; it was not carried out', action.action);
+    }
+  }
+
+  stateOf(me: Member): UserStateName {
+    if (me.name === null) return 'offline';
+    return this.groups.of(me) ? 'chatting' : 'loggedin';
+  }
+
+  private refuse(me: Member, action: string, state: string): void {
+    if (state === 'offline') this.fail(me, 'not-logged-in', 'log in first', action);
+    else if (action === 'login') this.fail(me, 'already-logged-in', `you are logged in as ${me.name}`, action);
+    else this.fail(me, 'not-chatting', 'you are not in a group: connect to someone first', action);
+  }
+
+  fail(me: Member, code: ErrorCode, msg: string, action?: string): void {
+    this.send(me, action === undefined ? { action: 'error', code, msg } : { action: 'error', code, msg, for: action });
+  }
+
+  send(to: Member, event: ServerEvent): void {
+    if (to.closed) return;
+    try {
+      to.deliver(event);
+    } catch (err) {
+      this.log.error('front failed to deliver an event', { user: to.name ?? '-', front: to.front, err: String(err) });
+    }
+  }
+
+  /** Queues a stored line for delivery once it is committed (at the end of this turn at the latest). */
+  queueLine(sender: Member, group: Group<Member>, line: StoredLine, event: ServerEvent): void {
+    this.pending.push({ line, group, sender, event });
+    this.scheduleFlush();
+  }
+
+  scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flushLines());
+  }
+
+  /** Commits queued history and then delivers the lines it holds: durable before anyone sees them. */
+  flushLines(): void {
+    this.flushScheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    try {
+      this.history.commit();
+    } catch (err) {
+      this.log.error('history commit failed', { lines: batch.length, err: String(err) });
+      for (const p of batch) this.fail(p.sender, 'not-stored', 'your line could not be stored, so it was not delivered', 'exchange');
+      return;
+    }
+    for (const { line, group, sender, event } of batch) {
+      for (const m of group.members) {
+        if (m.member !== sender && m.joinedAfter < line.id) this.send(m.member, event);
+      }
+    }
+  }
+
+  /** Takes a member out of their group; a group left with one member dissolves and that member is told. */
+  leaveGroup(me: Member): void {
+    const group = this.groups.remove(me);
+    if (!group) return;
+    this.history.left(me.key, group.id);
+    const rest = group.members;
+    const last = rest.length === 1 ? rest[0]!.member : null;
+    if (last) {
+      this.groups.remove(last);
+      this.history.left(last.key, group.id);
+      this.send(last, { action: 'disconnect', msg: ALONE_MSG, group: group.id });
+    } else {
+      const members = rest.map((m) => m.member.name!);
+      for (const m of rest) {
+        if (m.member.features.has('events')) this.send(m.member, { action: 'leave', name: me.name!, group: group.id, members });
+      }
+    }
+    this.scheduleFlush();
+  }
+
+  /** Tells users who watch presence that someone came or went. */
+  announce(me: Member, status: 'online' | 'offline'): void {
+    const event: ServerEvent = { action: 'presence', name: me.name!, front: me.front, status };
+    for (const other of this.presence.list()) {
+      if (other !== me && other.features.has('presence')) this.send(other, event);
+    }
+  }
+
+  /** Logs the member in under `name` (already checked); false when the name is taken. */
+  enter(me: Member, name: string): boolean {
+    if (!this.presence.add(name, me)) return false;
+    me.name = name;
+    me.key = nameKey(name);
+    this.announce(me, 'online');
+    return true;
+  }
+
+  private closeSession(me: Member): void {
+    if (me.closed) return;
+    if (me.name !== null) {
+      this.flushLines();
+      this.leaveGroup(me);
+      this.presence.remove(me.name, me);
+      this.announce(me, 'offline');
+    }
+    me.closed = true;
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * The action protocol every front speaks: client actions in, server events out.
+ * Classic keys and values come first and are never changed; everything this
+ * project adds travels as extra keys or new actions (docs/PROTOCOL.md).
+ */
+
+/** Optional behaviours a client asks for at login (unknown ones are ignored). */
+export type Feature = 'events' | 'presence';
+
+export type ClientAction =
+  | { action: 'login'; name: string; features?: Feature[] }
+  | { action: 'time' }
+  | { action: 'list' }
+  | { action: 'poem'; target: string }
+  | { action: 'sonnets'; target: string }
+  | { action: 'search'; target: string }
+  | { action: 'connect'; target: string }
+  | { action: 'exchange'; message: string }
+  | { action: 'flip'; message: string }
+  | { action: 'ping'; message: string }
+  | { action: 'disconnect' };
+
+export type ActionName = ClientAction['action'];
+
+/** A user as other users see them. `state` is the classic 0 (alone) / 1 (talking). */
+export interface UserInfo {
+  name: string;
+  front: string;
+  state: 0 | 1;
+  group?: number;
+}
+
+export interface GroupInfo {
+  id: number;
+  members: string[];
+}
+
+export interface PoemData {
+  number: number;
+  title: string;
+  lines: string[];
+}
+
+/** One stored chat line as search returns it. */
+export interface HistoryLine {
+  id: number;
+  group: number;
+  from: string;
+  message: string;
+  ts: string;
+}
+
+export interface SonnetHit {
+  number: number;
+  title: string;
+  line: number;
+  text: string;
+}
+
+/** Stable codes for expected failures (never exceptions). */
+export type ErrorCode =
+  | 'bad-frame'
+  | 'bad-json'
+  | 'bad-request'
+  | 'unknown-action'
+  | 'not-logged-in'
+  | 'already-logged-in'
+  | 'not-chatting'
+  | 'not-stored'
+  | 'too-large'
+  | 'slow-consumer'
+  | 'internal';
+
+export type ConnectStatus = 'success' | 'self' | 'no-user' | 'busy';
+
+export type ServerEvent =
+  | { action: 'login'; status: 'ok' | 'duplicate'; msg?: string }
+  | { action: 'login'; status: 'invalid'; msg: string }
+  | { action: 'time'; results: string; iso: string }
+  | { action: 'list'; results: string; users: UserInfo[]; groups: GroupInfo[] }
+  | { action: 'poem'; results: string; poem?: PoemData; msg?: string }
+  | { action: 'sonnets'; results: string; matches: SonnetHit[]; msg?: string }
+  | { action: 'search'; results: string; matches: HistoryLine[]; omitted: number }
+  | { action: 'connect'; status: ConnectStatus; msg?: string; peer?: string; group?: number; members?: string[] }
+  | { action: 'connect'; status: 'request'; from: string; front: string; group: number; members: string[] }
+  | {
+      action: 'exchange';
+      from: string;
+      message: string;
+      name: string;
+      front: string;
+      id: number;
+      group: number;
+      seq: number;
+      ts: string;
+      flip?: true;
+    }
+  | { action: 'disconnect'; msg: string; group: number }
+  | { action: 'leave'; name: string; group: number; members: string[] }
+  | { action: 'presence'; name: string; front: string; status: 'online' | 'offline' }
+  | { action: 'pong'; message: string }
+  | { action: 'error'; code: ErrorCode; msg: string; for?: string };
+
+export type EventName = ServerEvent['action'];

@@ -1,0 +1,97 @@
+/**
+ * Renderers from events to the classic client's screens, shared by the terminal client and
+ * the gateway fronts (IRC notices, Discord replies). Each returns the text a screen shows;
+ * requests are passed in where the classic screen repeats what the user typed.
+ */
+import type { ServerEvent } from './protocol.js';
+import type { Transition } from './user-state.js';
+
+/** The classic menu, followed by the commands this project adds. */
+export const MENU = [
+  '',
+  '++++ Choose one of the following commands',
+  '         time: calendar time in the system',
+  '         who: to find out who else are there',
+  '         c _peer_: to connect to the _peer_ and chat',
+  '         ? _term_: to search your chat logs where _term_ appears',
+  '         p _#_: to get number <#> sonnet',
+  '         s _word_: to find the sonnets holding _word_',
+  '         ping _text_: to hear _text_ back (when not chatting)',
+  '         help: to show this menu',
+  '         q: to leave the chat system',
+  '',
+  'While chatting: bye to leave the group, _flip_ _words_ to say them backwards,',
+  '/_command_ to run a command (e.g. /who), //_text_ to say a line starting with /.',
+  '',
+].join('\n');
+
+export const WELCOME = 'Welcome to ICS chat';
+export const NAME_PROMPT = 'Please enter your name: ';
+export const GOODBYE = 'See you next time!';
+const DASHES_CONNECT = '-'.repeat(35);
+const DASHES_REQUEST = '-'.repeat(36);
+
+export function welcomeUser(name: string): string {
+  return `${MENU}\nWelcome, ${name}!`;
+}
+
+/** Screens for what a transition means, independent of any reply text. */
+export function renderTransition(t: Transition): string | null {
+  switch (t.kind) {
+    case 'connected':
+      return `You are connected with ${t.peer}\nConnect to ${t.peer}. Chat away!\n\n${DASHES_CONNECT}\n`;
+    case 'joined-by':
+      return `Request from ${t.peer}\nYou are connected with ${t.peer}. Chat away!\n\n${DASHES_REQUEST}\n`;
+    case 'member-joined':
+      return `(${t.name} joined)\n`;
+    case 'member-left':
+      return `(${t.name} left)\n`;
+    case 'dissolved':
+      return MENU;
+    case 'left':
+      return `You are disconnected from ${t.peer}\n${MENU}`;
+    default:
+      return null;
+  }
+}
+
+/** What the user typed for the request a reply answers (the classic screens echo it). */
+export interface Asked {
+  target?: string;
+}
+
+/** Screen text for an event, or null when the transition alone says it all (or nothing). */
+export function renderEvent(event: ServerEvent, asked: Asked = {}): string | null {
+  switch (event.action) {
+    case 'login':
+      if (event.status === 'duplicate') return event.msg?.includes('registered') ? `${event.msg}, try again` : 'Duplicate username, try again';
+      if (event.status === 'invalid') return `${event.msg}, try again`;
+      return null;
+    case 'time':
+      return `Time is: ${event.results}`;
+    case 'list':
+      return `Here are all the users in the system:\n${event.results}`;
+    case 'poem':
+      if (event.results.length > 0) return `${event.results}\n\n`;
+      return `Sonnet ${asked.target ?? ''} not found${event.msg ? ` (${event.msg})` : ''}\n\n`;
+    case 'sonnets':
+      return event.results.length > 0 ? `${event.results}\n` : `${event.msg ?? 'no sonnet line matches'}\n`;
+    case 'search': {
+      const found = event.results.trim();
+      return found.length > 0 ? `${found}\n\n` : `'${asked.target ?? ''}' not found\n\n`;
+    }
+    case 'connect':
+      if (event.status === 'self') return 'Cannot talk to yourself (sick)\nConnection unsuccessful\n';
+      if (event.status === 'no-user') return 'User is not online, try again later\nConnection unsuccessful\n';
+      if (event.status === 'busy') return `${event.msg ?? 'User is busy. Please try again later'}\nConnection unsuccessful\n`;
+      return null;
+    case 'exchange':
+      return `${event.from}${event.message}`;
+    case 'pong':
+      return `pong ${event.message}`;
+    case 'error':
+      return `error: ${event.msg}`;
+    default:
+      return null;
+  }
+}

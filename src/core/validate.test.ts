@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { parseAction } from './validate.js';
+
+describe('parseAction', () => {
+  it.each([
+    ['{"action": "login", "name": "zz"}', { action: 'login', name: 'zz' }],
+    ['{"action":"login","name":"zz","features":["events","nonsense"]}', { action: 'login', name: 'zz', features: ['events'] }],
+    ['{"action": "time"}', { action: 'time' }],
+    ['{"action": "list"}', { action: 'list' }],
+    ['{"action": "poem", "target": "3"}', { action: 'poem', target: '3' }],
+    ['{"action": "poem", "target": 3}', { action: 'poem', target: '3' }],
+    ['{"action": "sonnets", "target": "summer"}', { action: 'sonnets', target: 'summer' }],
+    ['{"action": "search", "target": "love"}', { action: 'search', target: 'love' }],
+    ['{"action": "connect", "target": "peter"}', { action: 'connect', target: 'peter' }],
+    ['{"action": "exchange", "from": "[zz]", "message": "hi"}', { action: 'exchange', message: 'hi' }],
+    ['{"action": "exchange", "from": "[someone-else]", "message": "hi"}', { action: 'exchange', message: 'hi' }],
+    ['{"action": "flip", "message": "a b"}', { action: 'flip', message: 'a b' }],
+    ['{"action": "ping", "message": "blah"}', { action: 'ping', message: 'blah' }],
+    ['{"action": "disconnect"}', { action: 'disconnect' }],
+  ])('accepts %s', (json, action) => {
+    expect(parseAction(json)).toEqual({ ok: true, action });
+  });
+
+  it.each([
+    ['', 'bad-json'],
+    ['{"action": "time"', 'bad-json'],
+    ['[1, 2]', 'bad-request'],
+    ['"time"', 'bad-request'],
+    ['null', 'bad-request'],
+    ['{"name": "zz"}', 'bad-request'],
+    ['{"action": 5}', 'bad-request'],
+    ['{"action": "fly"}', 'unknown-action'],
+    ['{"action": "toString"}', 'unknown-action'],
+    ['{"action": "__proto__"}', 'unknown-action'],
+    ['{"action": "login"}', 'bad-request'],
+    ['{"action": "login", "name": ["zz"]}', 'bad-request'],
+    ['{"action": "login", "name": "zz", "features": "events"}', 'bad-request'],
+    ['{"action": "poem", "target": null}', 'bad-request'],
+    ['{"action": "search", "target": 5}', 'bad-request'],
+    ['{"action": "exchange", "message": {"x": 1}}', 'bad-request'],
+  ])('rejects %s with %s', (json, code) => {
+    const result = parseAction(json);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.code).toBe(code);
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * The composition root: config -> stores -> hub -> fronts. `startServer` is what `npm start`
+ * runs and what integration tests start in-process on port 0.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { systemClock, type Clock } from '../core/clock.js';
+import type { Front } from '../core/front.js';
+import { Hub } from '../core/hub.js';
+import type { Logger } from '../core/log.js';
+import { parseSonnets, SonnetBook, SonnetFormatError } from '../core/sonnets.js';
+import { SqliteHistory } from '../store/sqlite-history.js';
+import type { Config, FrontName } from './config.js';
+import { TcpFront } from './tcp/tcp-front.js';
+
+export class StartupError extends Error {
+  override readonly name = 'StartupError';
+}
+
+interface FrontContext {
+  hub: Hub;
+  config: Config;
+  log: Logger;
+}
+
+/** The front registry: adding a front is one folder and one line here. */
+const FRONT_FACTORIES: Record<FrontName, (ctx: FrontContext) => Front> = {
+  tcp: ({ hub, config, log }) => new TcpFront(hub, config.tcp, log),
+};
+
+export interface RunningServer {
+  readonly hub: Hub;
+  readonly fronts: ReadonlyMap<FrontName, Front>;
+  /** Stops every front, then flushes and closes the database. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+function loadSonnets(file: string): SonnetBook {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new StartupError(`cannot read the sonnets file ${file} (SONNETS_FILE): ${(err as Error).message}`);
+  }
+  try {
+    return new SonnetBook(parseSonnets(text));
+  } catch (err) {
+    if (err instanceof SonnetFormatError) throw new StartupError(`the sonnets file ${file} is malformed: ${err.message}`);
+    throw err;
+  }
+}
+
+function openHistory(dataDir: string): SqliteHistory {
+  const file = join(dataDir, 'history.db');
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    return new SqliteHistory(file);
+  } catch (err) {
+    throw new StartupError(`cannot open the history database ${file} (DATA_DIR): ${(err as Error).message}`);
+  }
+}
+
+export async function startServer(config: Config, log: Logger, clock: Clock = systemClock): Promise<RunningServer> {
+  const sonnets = loadSonnets(config.sonnetsFile);
+  const history = openHistory(config.dataDir);
+  const hub = new Hub({ history, sonnets, clock, log, limits: { maxLineChars: config.maxLineChars } });
+  const fronts = new Map<FrontName, Front>();
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      await Promise.all([...fronts.values()].map((f) => f.stop()));
+      hub.flush();
+      history.close();
+    })());
+  try {
+    for (const name of config.fronts) {
+      const front = FRONT_FACTORIES[name]({ hub, config, log });
+      fronts.set(name, front);
+      await front.start();
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  log.info('ready', { fronts: config.fronts.join(','), sonnets: sonnets.count, data: config.dataDir });
+  return { hub, fronts, stop };
+}

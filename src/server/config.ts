@@ -1,0 +1,89 @@
+/**
+ * The one module that reads the environment (after loading `.env`). Everything else
+ * receives its slice of the frozen Config. Every setting is documented in .env.example.
+ */
+import { resolve } from 'node:path';
+import dotenv from 'dotenv';
+import type { LogLevel } from './logger.js';
+
+export const FRONT_NAMES = ['tcp'] as const;
+export type FrontName = (typeof FRONT_NAMES)[number];
+
+export interface TcpConfig {
+  host: string;
+  port: number;
+  /** Largest frame accepted, in characters (the header allows 99,999). */
+  maxFrameChars: number;
+  /** Output a client may leave unread before it is disconnected, in bytes. */
+  maxOutboundBytes: number;
+}
+
+export interface Config {
+  fronts: readonly FrontName[];
+  tcp: TcpConfig;
+  dataDir: string;
+  sonnetsFile: string;
+  logLevel: LogLevel;
+  maxLineChars: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function integer(env: Env, key: string, fallback: number, min: number, max: number): number {
+  const raw = env[key]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${key} must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+function text(env: Env, key: string, fallback: string): string {
+  const raw = env[key]?.trim();
+  return raw === undefined || raw === '' ? fallback : raw;
+}
+
+function oneOf<T extends string>(env: Env, key: string, allowed: readonly T[], fallback: T): T {
+  const raw = text(env, key, fallback).toLowerCase();
+  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(`${key} must be one of ${allowed.join(', ')}, got ${JSON.stringify(raw)}`);
+  return raw as T;
+}
+
+function fronts(env: Env): FrontName[] {
+  const names = text(env, 'FRONTS', FRONT_NAMES.join(','))
+    .split(',')
+    .map((f) => f.trim().toLowerCase())
+    .filter((f) => f !== '');
+  for (const name of names) {
+    if (!(FRONT_NAMES as readonly string[]).includes(name)) throw new ConfigError(`FRONTS names an unknown front ${JSON.stringify(name)}; known: ${FRONT_NAMES.join(', ')}`);
+  }
+  if (names.length === 0) throw new ConfigError('FRONTS must name at least one front');
+  return [...new Set(names)] as FrontName[];
+}
+
+/** Builds the config from an environment (tests pass their own). Paths resolve against `cwd`. */
+export function readConfig(env: Env, cwd: string = process.cwd()): Config {
+  const dataDir = resolve(cwd, text(env, 'DATA_DIR', 'data'));
+  return Object.freeze({
+    fronts: Object.freeze(fronts(env)),
+    tcp: Object.freeze({
+      host: text(env, 'CHAT_HOST', '0.0.0.0'),
+      port: integer(env, 'CHAT_PORT', 1112, 0, 65535),
+      maxFrameChars: integer(env, 'MAX_FRAME_CHARS', 99_999, 64, 99_999),
+      maxOutboundBytes: integer(env, 'MAX_OUTBOUND_BYTES', 4 << 20, 4096, 1 << 30),
+    }),
+    dataDir,
+    sonnetsFile: resolve(cwd, text(env, 'SONNETS_FILE', 'data/sonnets.txt')),
+    logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
+    maxLineChars: integer(env, 'MAX_LINE_CHARS', 8000, 1, 16_000),
+  });
+}
+
+/** Loads `.env` (if present) into the environment, then reads the config from it. */
+export function loadConfig(): Config {
+  dotenv.config({ quiet: true });
+  return readConfig(process.env);
+}

@@ -1,0 +1,33 @@
+/**
+ * The log sink: one line per record, `time LEVEL message key=value ...`. Values are quoted and
+ * escaped when they hold spaces, quotes or control characters, so no user text can forge a line.
+ */
+import type { LogFields, Logger } from '../core/log.js';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+function value(v: string | number | boolean): string {
+  const s = String(v);
+  return /^[\w.:/@#+-]*$/.test(s) && s !== '' ? s : JSON.stringify(s);
+}
+
+/** Formats one record; control characters in the message are escaped too. */
+export function formatRecord(level: LogLevel, msg: string, fields: LogFields | undefined, at: Date): string {
+  const safe = JSON.stringify(msg).slice(1, -1);
+  let line = `${at.toISOString()} ${level.toUpperCase()} ${safe}`;
+  for (const [k, v] of Object.entries(fields ?? {})) if (v !== undefined) line += ` ${k}=${value(v)}`;
+  return line;
+}
+
+export function createLogger(level: LogLevel, write: (line: string, level: LogLevel) => void = defaultWrite): Logger {
+  const at = (l: LogLevel) => (msg: string, fields?: LogFields) => {
+    if (RANK[l] >= RANK[level]) write(formatRecord(l, msg, fields, new Date()), l);
+  };
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+function defaultWrite(line: string, level: LogLevel): void {
+  (RANK[level] >= RANK.warn ? process.stderr : process.stdout).write(line + '\n');
+}

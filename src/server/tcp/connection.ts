@@ -1,0 +1,114 @@
+/**
+ * One native TCP connection: classic frames in, validated actions to the hub; hub events out
+ * as classic frames, written once per event-loop turn. A client that stops reading is cut off
+ * once its unread output passes the cap; a stream that cannot be framed closes only itself.
+ */
+import type { Socket } from 'node:net';
+import { encodeFrame, FrameDecoder } from '../../core/framing.js';
+import type { Session, SessionOptions } from '../../core/hub.js';
+import type { Logger } from '../../core/log.js';
+import type { ServerEvent } from '../../core/protocol.js';
+import { pyDumps } from '../../core/pyjson.js';
+import { parseAction } from '../../core/validate.js';
+import type { TcpConfig } from '../config.js';
+
+/** How long a closing connection may take to drain before it is dropped. */
+const END_GRACE_MS = 2000;
+
+/** Frames are built once per event, however many recipients share it. */
+const frames = new WeakMap<ServerEvent, Buffer>();
+
+export function frameOf(event: ServerEvent): Buffer {
+  let frame = frames.get(event);
+  if (!frame) {
+    frame = encodeFrame(pyDumps(event));
+    frames.set(event, frame);
+  }
+  return frame;
+}
+
+export class TcpConnection {
+  private readonly decoder: FrameDecoder;
+  private readonly session: Session;
+  private queue: Buffer[] = [];
+  private queuedBytes = 0;
+  private flushing = false;
+  private closed = false;
+
+  constructor(
+    private readonly socket: Socket,
+    open: (options: SessionOptions) => Session,
+    private readonly config: TcpConfig,
+    private readonly log: Logger,
+    private readonly onClose: (conn: TcpConnection) => void,
+  ) {
+    this.decoder = new FrameDecoder(config.maxFrameChars);
+    this.session = open({ front: 'tcp', deliver: (event) => this.deliver(event) });
+    socket.setNoDelay(true);
+    socket.setKeepAlive(true, 60_000);
+    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    socket.on('error', (err: NodeJS.ErrnoException) => this.log.debug('tcp socket error', { peer: this.peer, code: err.code ?? err.message }));
+    socket.on('close', () => this.finish());
+  }
+
+  get peer(): string {
+    return `${this.socket.remoteAddress ?? '?'}:${this.socket.remotePort ?? '?'}`;
+  }
+
+  private receive(chunk: Buffer): void {
+    const { frames: texts, error } = this.decoder.push(chunk);
+    for (const text of texts) {
+      if (this.closed) return;
+      const parsed = parseAction(text);
+      if (parsed.ok) this.session.dispatch(parsed.action);
+      else this.deliver({ action: 'error', ...parsed.error });
+    }
+    if (error) {
+      this.log.warn('closing a tcp connection whose stream cannot be framed', { peer: this.peer, user: this.session.name ?? '-', why: error.msg });
+      this.deliver({ action: 'error', code: error.code, msg: `${error.msg}; closing the connection` });
+      this.end();
+    }
+  }
+
+  private deliver(event: ServerEvent): void {
+    if (this.closed) return;
+    const frame = frameOf(event);
+    this.queue.push(frame);
+    this.queuedBytes += frame.length;
+    if (!this.flushing) {
+      this.flushing = true;
+      queueMicrotask(() => this.flush());
+    }
+  }
+
+  /** Writes everything queued this turn in one call; a peer with too much unread output is cut off. */
+  private flush(): void {
+    this.flushing = false;
+    if (this.queue.length === 0 || this.socket.destroyed) return;
+    const data = this.queue.length === 1 ? this.queue[0]! : Buffer.concat(this.queue, this.queuedBytes);
+    this.queue = [];
+    this.queuedBytes = 0;
+    this.socket.write(data);
+    if (this.socket.writableLength > this.config.maxOutboundBytes) {
+      this.log.warn('disconnecting a client that does not read', { peer: this.peer, user: this.session.name ?? '-', unread: this.socket.writableLength });
+      this.socket.destroy();
+      this.finish();
+    }
+  }
+
+  /** Sends what is queued, then closes the connection (forcibly if the peer does not close within a grace period). */
+  end(): void {
+    this.flush();
+    this.socket.end();
+    const force = setTimeout(() => this.socket.destroy(), END_GRACE_MS).unref();
+    this.socket.once('close', () => clearTimeout(force));
+    this.finish();
+  }
+
+  private finish(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.session.close();
+    this.onClose(this);
+  }
+}

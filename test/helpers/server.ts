@@ -1,0 +1,46 @@
+/** Starts the real server in-process on loopback port 0 with a fresh data directory. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, type RunningServer } from '../../src/server/app.js';
+import { readConfig } from '../../src/server/config.js';
+import { createLogger } from '../../src/server/logger.js';
+import type { TcpFront } from '../../src/server/tcp/tcp-front.js';
+
+export interface TestServer {
+  server: RunningServer;
+  tcpPort: number;
+  dataDir: string;
+  logs: string[];
+  /** Stops the server; the data directory stays for a restart. */
+  stop(): Promise<void>;
+  /** Stops the server and starts a new one on the same data directory. */
+  restart(): Promise<TestServer>;
+  /** Stops the server and removes its data. */
+  destroy(): Promise<void>;
+}
+
+export const ROOT = new URL('../../', import.meta.url).pathname;
+
+export async function startTestServer(env: Record<string, string> = {}, dataDir = mkdtempSync(join(tmpdir(), 'ics-chat-test-'))): Promise<TestServer> {
+  const logs: string[] = [];
+  const config = readConfig({ CHAT_HOST: '127.0.0.1', CHAT_PORT: '0', DATA_DIR: dataDir, FRONTS: 'tcp', LOG_LEVEL: 'debug', ...env }, ROOT);
+  const server = await startServer(config, createLogger('debug', (line) => logs.push(line)));
+  const tcp = server.fronts.get('tcp') as TcpFront | undefined;
+  const self: TestServer = {
+    server,
+    tcpPort: tcp?.port() ?? 0,
+    dataDir,
+    logs,
+    stop: () => server.stop(),
+    restart: async () => {
+      await server.stop();
+      return startTestServer(env, dataDir);
+    },
+    destroy: async () => {
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return self;
+}
