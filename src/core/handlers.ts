@@ -10,7 +10,7 @@ import type { HistoryStore, StoredLine } from './history.js';
 import type { HubLimits, Member } from './hub.js';
 import { nameKey, nameProblem } from './names.js';
 import type { PresenceTable } from './presence.js';
-import type { ActionName, ClientAction, ErrorCode, HistoryLine, ServerEvent } from './protocol.js';
+import type { ActionName, ClientAction, ErrorCode, HistoryLine, MemberInfo, ServerEvent } from './protocol.js';
 import { asciiString } from './pyjson.js';
 import { parseSearchQuery } from './search-query.js';
 import { poemText, type SonnetBook } from './sonnets.js';
@@ -46,6 +46,10 @@ const SEARCH_BUDGET = 90_000;
 
 function memberNames(group: Group<Member>): string[] {
   return group.members.map((m) => m.member.name!);
+}
+
+export function memberInfos(group: Group<Member>): MemberInfo[] {
+  return group.members.map((m) => ({ name: m.member.name!, front: m.member.front }));
 }
 
 /** Stores a chat line and queues it for the rest of the group. */
@@ -173,7 +177,7 @@ export const HANDLERS: { [K in ActionName]: Handler<K> } = {
       }
       for (const m of joining) hub.groups.add(group, m, hub.history.joined(m.key, group.id));
       hub.scheduleFlush();
-      const members = memberNames(group);
+      const members = memberInfos(group);
       for (const m of group.members) {
         if (m.member !== me) hub.send(m.member, { action: 'connect', status: 'request', from: me.name!, front: me.front, group: group.id, members });
       }

@@ -6,7 +6,7 @@
 import { ALONE_MSG } from './classic.js';
 import type { Clock } from './clock.js';
 import { GroupTable, type Group } from './groups.js';
-import { HANDLERS, type HubState } from './handlers.js';
+import { HANDLERS, memberInfos, type HubState } from './handlers.js';
 import type { HistoryStore, StoredLine } from './history.js';
 import type { Logger } from './log.js';
 import { nameKey } from './names.js';
@@ -198,7 +198,7 @@ export class Hub implements HubState {
       this.history.left(last.key, group.id);
       this.send(last, { action: 'disconnect', msg: ALONE_MSG, group: group.id });
     } else {
-      const members = rest.map((m) => m.member.name!);
+      const members = memberInfos(group);
       for (const m of rest) {
         if (m.member.features.has('events')) this.send(m.member, { action: 'leave', name: me.name!, group: group.id, members });
       }

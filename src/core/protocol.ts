@@ -35,6 +35,12 @@ export interface GroupInfo {
   members: string[];
 }
 
+/** A group member as events describe them. */
+export interface MemberInfo {
+  name: string;
+  front: string;
+}
+
 export interface PoemData {
   number: number;
   title: string;
@@ -81,8 +87,8 @@ export type ServerEvent =
   | { action: 'poem'; results: string; poem?: PoemData; msg?: string }
   | { action: 'sonnets'; results: string; matches: SonnetHit[]; msg?: string }
   | { action: 'search'; results: string; matches: HistoryLine[]; omitted: number }
-  | { action: 'connect'; status: ConnectStatus; msg?: string; peer?: string; group?: number; members?: string[] }
-  | { action: 'connect'; status: 'request'; from: string; front: string; group: number; members: string[] }
+  | { action: 'connect'; status: ConnectStatus; msg?: string; peer?: string; group?: number; members?: MemberInfo[] }
+  | { action: 'connect'; status: 'request'; from: string; front: string; group: number; members: MemberInfo[] }
   | {
       action: 'exchange';
       from: string;
@@ -96,7 +102,7 @@ export type ServerEvent =
       flip?: true;
     }
   | { action: 'disconnect'; msg: string; group: number }
-  | { action: 'leave'; name: string; group: number; members: string[] }
+  | { action: 'leave'; name: string; group: number; members: MemberInfo[] }
   | { action: 'presence'; name: string; front: string; status: 'online' | 'offline' }
   | { action: 'pong'; message: string }
   | { action: 'error'; code: ErrorCode; msg: string; for?: string };

@@ -4,7 +4,7 @@
  * how to read typed input and what each event means on screen.
  */
 import type { InputMode } from './commands.js';
-import type { ClientAction, ServerEvent } from './protocol.js';
+import type { ClientAction, MemberInfo, ServerEvent } from './protocol.js';
 
 export type UserStateName = 'offline' | 'loggedin' | 'chatting';
 
@@ -27,7 +27,7 @@ export class UserState {
   /** The user this one connected with, as the classic screens name them. */
   peer = '';
   group: number | null = null;
-  members: string[] = [];
+  members: MemberInfo[] = [];
   /** The name last sent in a login request, confirmed by an ok reply. */
   private pendingName: string | null = null;
 

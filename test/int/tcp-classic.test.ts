@@ -153,7 +153,7 @@ describe('groups', () => {
     const joyce = await login('Joyce');
     const zz = await login('zz');
     joyce.send({ action: 'connect', target: 'Wen' });
-    expect(await joyce.next('connect')).toMatchObject({ status: 'success', group: 1, members: ['Joyce', 'Wen'] });
+    expect(await joyce.next('connect')).toMatchObject({ status: 'success', group: 1, members: [{ name: 'Joyce', front: 'tcp' }, { name: 'Wen', front: 'tcp' }] });
     expect(joyce.lastRaw).toMatch(/^\{"action": "connect", "status": "success"/);
     expect(await wen.next('connect')).toMatchObject({ status: 'request', from: 'Joyce' });
     expect(wen.lastRaw).toMatch(/^\{"action": "connect", "status": "request", "from": "Joyce"/);
@@ -163,7 +163,7 @@ describe('groups', () => {
     joyce.socket.on('data', () => order.push('joyce'));
     zz.socket.on('data', () => order.push('zz'));
     zz.send({ action: 'connect', target: 'joyce' });
-    expect(await zz.next('connect')).toMatchObject({ status: 'success', peer: 'Joyce', members: ['Joyce', 'Wen', 'zz'] });
+    expect(await zz.next('connect')).toMatchObject({ status: 'success', peer: 'Joyce', members: ['Joyce', 'Wen', 'zz'].map((name) => ({ name, front: 'tcp' })) });
     expect(await wen.next('connect')).toMatchObject({ status: 'request', from: 'zz' });
     expect(await joyce.next('connect')).toMatchObject({ status: 'request', from: 'zz' });
     expect(order.indexOf('zz')).toBeGreaterThan(Math.max(order.indexOf('wen'), order.indexOf('joyce')));
