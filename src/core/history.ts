@@ -42,5 +42,9 @@ export interface HistoryStore {
   commit(): void;
   /** Lines the user may see that match every term. Call after commit(). */
   search(userKey: string, query: SearchQuery, limit: number): SearchPage;
+  /** Lines committed so far (cheap: kept as a running count). */
+  lineCount(): number;
+  /** Why the store cannot serve right now, or null when it can (for health checks). */
+  problem(): string | null;
   close(): void;
 }

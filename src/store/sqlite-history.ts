@@ -58,6 +58,9 @@ export class SqliteHistory implements HistoryStore {
   private readonly db: Database.Database;
   private queue: Write[] = [];
   private lastId: number;
+  private committedLines: number;
+  /** The last commit's failure, until a commit succeeds again. */
+  private commitError: string | null = null;
   private readonly writeAll: (writes: Write[]) => void;
   private readonly searchPage: Database.Statement<[string, string, number], LineRow>;
   private readonly searchCount: Database.Statement<[string, string], { n: number }>;
@@ -70,6 +73,7 @@ export class SqliteHistory implements HistoryStore {
     this.db.pragma('busy_timeout = 2000');
     this.db.exec(SCHEMA);
     this.lastId = this.db.prepare<[], { id: number | null }>('SELECT MAX(id) AS id FROM lines').get()?.id ?? 0;
+    this.committedLines = this.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM lines').get()?.n ?? 0;
     // Memberships still open belong to sessions of a previous run: they ended when it did.
     this.db.prepare('UPDATE seen SET to_id = ? WHERE to_id = ?').run(this.lastId, OPEN);
 
@@ -134,7 +138,29 @@ export class SqliteHistory implements HistoryStore {
     if (this.queue.length === 0) return;
     const writes = this.queue;
     this.queue = [];
-    this.writeAll(writes);
+    try {
+      this.writeAll(writes);
+    } catch (err) {
+      this.commitError = (err as Error).message;
+      throw err;
+    }
+    this.commitError = null;
+    for (const w of writes) if (w.kind === 'line') this.committedLines++;
+  }
+
+  lineCount(): number {
+    return this.committedLines;
+  }
+
+  problem(): string | null {
+    if (!this.db.open) return 'the database is closed';
+    if (this.commitError !== null) return `the last write failed: ${this.commitError}`;
+    try {
+      this.db.prepare('SELECT 1 FROM groups LIMIT 1').get();
+      return null;
+    } catch (err) {
+      return (err as Error).message;
+    }
   }
 
   search(userKey: string, query: SearchQuery, limit: number): SearchPage {
