@@ -10,7 +10,11 @@ import { Hub } from '../core/hub.js';
 import type { Logger } from '../core/log.js';
 import { parseSonnets, SonnetBook, SonnetFormatError } from '../core/sonnets.js';
 import { SqliteHistory } from '../store/sqlite-history.js';
+import { WebFront } from '../bridges/web/web-front.js';
+import type { StatusSource } from '../bridges/web/http.js';
 import type { Config, FrontName } from './config.js';
+import { Metrics } from './metrics.js';
+import { ServerStatus } from './status.js';
 import { TcpFront } from './tcp/tcp-front.js';
 
 export class StartupError extends Error {
@@ -21,16 +25,20 @@ interface FrontContext {
   hub: Hub;
   config: Config;
   log: Logger;
+  /** Health and metrics, for a front that serves them. */
+  status: StatusSource;
 }
 
 /** The front registry: adding a front is one folder and one line here. */
 const FRONT_FACTORIES: Record<FrontName, (ctx: FrontContext) => Front> = {
   tcp: ({ hub, config, log }) => new TcpFront(hub, config.tcp, log),
+  web: ({ hub, config, log, status }) => new WebFront(hub, config.web, status, log),
 };
 
 export interface RunningServer {
   readonly hub: Hub;
   readonly fronts: ReadonlyMap<FrontName, Front>;
+  readonly status: ServerStatus;
   /** Stops every front, then flushes and closes the database. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -63,8 +71,15 @@ function openHistory(dataDir: string): SqliteHistory {
 export async function startServer(config: Config, log: Logger, clock: Clock = systemClock): Promise<RunningServer> {
   const sonnets = loadSonnets(config.sonnetsFile);
   const history = openHistory(config.dataDir);
-  const hub = new Hub({ history, sonnets, clock, log, limits: { maxLineChars: config.maxLineChars } });
   const fronts = new Map<FrontName, Front>();
+  const metrics: Metrics = new Metrics({
+    fronts: () => new Map([...fronts].map(([name, front]) => [name, front.state()])),
+    users: () => hub.stats().users,
+    groups: () => hub.groups.size,
+    historyLines: () => history.lineCount(),
+  });
+  const hub: Hub = new Hub({ history, sonnets, clock, log, limits: { maxLineChars: config.maxLineChars }, observer: metrics });
+  const status = new ServerStatus({ hub, history, fronts, clock, metrics });
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
@@ -74,7 +89,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     })());
   try {
     for (const name of config.fronts) {
-      const front = FRONT_FACTORIES[name]({ hub, config, log });
+      const front = FRONT_FACTORIES[name]({ hub, config, log, status });
       fronts.set(name, front);
       await front.start();
     }
@@ -83,5 +98,5 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     throw err;
   }
   log.info('ready', { fronts: config.fronts.join(','), sonnets: sonnets.count, data: config.dataDir });
-  return { hub, fronts, stop };
+  return { hub, fronts, status, stop };
 }

@@ -3,10 +3,12 @@
  * receives its slice of the frozen Config. Every setting is documented in .env.example.
  */
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import dotenv from 'dotenv';
+import type { WebConfig } from '../bridges/web/web-front.js';
 import type { LogLevel } from './logger.js';
 
-export const FRONT_NAMES = ['tcp'] as const;
+export const FRONT_NAMES = ['tcp', 'web'] as const;
 export type FrontName = (typeof FRONT_NAMES)[number];
 
 export interface TcpConfig {
@@ -21,6 +23,7 @@ export interface TcpConfig {
 export interface Config {
   fronts: readonly FrontName[];
   tcp: TcpConfig;
+  web: WebConfig;
   dataDir: string;
   sonnetsFile: string;
   logLevel: LogLevel;
@@ -64,16 +67,29 @@ function fronts(env: Env): FrontName[] {
   return [...new Set(names)] as FrontName[];
 }
 
+/** The web page as `npm run build` bundles it (dist/page), found from this module in src/ or dist/. */
+const PAGE_DIR = fileURLToPath(new URL('../../dist/page/', import.meta.url));
+
 /** Builds the config from an environment (tests pass their own). Paths resolve against `cwd`. */
 export function readConfig(env: Env, cwd: string = process.cwd()): Config {
   const dataDir = resolve(cwd, text(env, 'DATA_DIR', 'data'));
+  const chatHost = text(env, 'CHAT_HOST', '0.0.0.0');
+  const maxOutboundBytes = integer(env, 'MAX_OUTBOUND_BYTES', 4 << 20, 4096, 1 << 30);
   return Object.freeze({
     fronts: Object.freeze(fronts(env)),
     tcp: Object.freeze({
-      host: text(env, 'CHAT_HOST', '0.0.0.0'),
+      host: chatHost,
       port: integer(env, 'CHAT_PORT', 1112, 0, 65535),
       maxFrameChars: integer(env, 'MAX_FRAME_CHARS', 99_999, 64, 99_999),
-      maxOutboundBytes: integer(env, 'MAX_OUTBOUND_BYTES', 4 << 20, 4096, 1 << 30),
+      maxOutboundBytes,
+    }),
+    web: Object.freeze({
+      host: text(env, 'WEB_HOST', chatHost),
+      port: integer(env, 'WEB_PORT', 8080, 0, 65535),
+      maxMessageBytes: integer(env, 'WEB_MAX_MESSAGE_BYTES', 64 << 10, 1024, 16 << 20),
+      heartbeatMs: integer(env, 'WEB_HEARTBEAT_MS', 30_000, 50, 3_600_000),
+      maxOutboundBytes,
+      pageDir: PAGE_DIR,
     }),
     dataDir,
     sonnetsFile: resolve(cwd, text(env, 'SONNETS_FILE', 'data/sonnets.txt')),
