@@ -100,6 +100,7 @@ export class App {
       group === null ? 'Lost the connection to the server. Reconnecting…' : `Lost the connection to the server, so you left group ${group}. Reconnecting…`,
       'error',
     );
+    this.roster.replace([]);
     this.showGroup();
   }
 

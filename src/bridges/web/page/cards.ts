@@ -1,7 +1,7 @@
 /** Result cards for the log: who is online, history search, sonnets, help. */
 import type { HistoryLine, PoemData, SonnetHit, UserInfo, GroupInfo } from '../../../core/protocol.js';
 import { h } from './dom.js';
-import { count, dayTime, nameColour, sonnetTitle, stanzas } from './format.js';
+import { count, dayTime, menuRows, nameColour, sonnetTitle, stanzas } from './format.js';
 import { frontBadge, type LogView } from './log-view.js';
 
 /** `who`: every user with their front and group, then the groups. */
@@ -67,7 +67,9 @@ export function sonnetHitsCard(log: LogView, target: string, hits: readonly Sonn
   log.card(title, count(hits.length + more, 'line', 'lines'), [h('ul', {}, ...items), rest]);
 }
 
-/** `help`: the shared menu, as the terminal client shows it. */
+/** `help`: the shared menu (the terminal client's), as a table of commands. */
 export function helpCard(log: LogView, menu: string): void {
-  log.card('Commands', 'the same as in the terminal client', [h('pre', {}, menu.trim())]);
+  const { rows, notes } = menuRows(menu);
+  const table = h('dl', {}, ...rows.flatMap(([cmd, what]) => [h('dt', {}, cmd), h('dd', {}, what)]));
+  log.card('Commands', 'the same as in the terminal client', [table, ...notes.map((n) => h('p', { class: 'more' }, n))], 'help');
 }

@@ -47,3 +47,20 @@ export function backoffMs(attempt: number, random: number): number {
   const base = Math.min(10_000, 500 * 2 ** Math.max(0, attempt));
   return Math.round(base * (0.8 + 0.4 * random));
 }
+
+/** The shared command menu as rows (`c _peer_` -> what it does) and the notes around them. */
+export function menuRows(menu: string): { rows: [string, string][]; notes: string[] } {
+  const rows: [string, string][] = [];
+  const notes: string[] = [];
+  let note = '';
+  for (const line of menu.split('\n')) {
+    const row = /^\s+(\S.*?): (.+)$/.exec(line);
+    if (row) rows.push([row[1]!, row[2]!]);
+    else if (line.trim() === '') {
+      if (note) notes.push(note);
+      note = '';
+    } else if (!line.startsWith('++++')) note = note ? `${note} ${line.trim()}` : line.trim();
+  }
+  if (note) notes.push(note);
+  return { rows, notes };
+}

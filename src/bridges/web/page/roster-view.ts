@@ -69,11 +69,15 @@ export class RosterView {
     ];
     if (isMe) return h('li', {}, h('div', { class: 'person me' }, ...parts));
     const sameGroup = u.group !== undefined && u.group === this.myGroup;
-    const label = sameGroup ? `${u.name}, on ${u.front}, in your group` : `Chat with ${u.name}, on ${u.front}, ${where}`;
     return h(
       'li',
       {},
-      h('button', { class: 'person', attrs: { type: 'button', 'aria-label': label, ...(sameGroup ? { 'aria-current': 'true' } : {}) }, onclick: () => this.connect(u.name) }, ...parts),
+      h(
+        'button',
+        { class: 'person', attrs: { type: 'button', ...(sameGroup ? { 'aria-current': 'true' } : {}) }, onclick: () => this.connect(u.name) },
+        h('span', { class: 'visually-hidden' }, 'Chat with '),
+        ...parts,
+      ),
     );
   }
 }
