@@ -6,10 +6,13 @@ import { startServer, type RunningServer } from '../../src/server/app.js';
 import { readConfig } from '../../src/server/config.js';
 import { createLogger } from '../../src/server/logger.js';
 import type { TcpFront } from '../../src/server/tcp/tcp-front.js';
+import type { WebFront } from '../../src/bridges/web/web-front.js';
 
 export interface TestServer {
   server: RunningServer;
   tcpPort: number;
+  /** The web front's port (0 when FRONTS has no web). */
+  webPort: number;
   dataDir: string;
   logs: string[];
   /** Stops the server; the data directory stays for a restart. */
@@ -24,12 +27,14 @@ export const ROOT = new URL('../../', import.meta.url).pathname;
 
 export async function startTestServer(env: Record<string, string> = {}, dataDir = mkdtempSync(join(tmpdir(), 'ics-chat-test-'))): Promise<TestServer> {
   const logs: string[] = [];
-  const config = readConfig({ CHAT_HOST: '127.0.0.1', CHAT_PORT: '0', DATA_DIR: dataDir, FRONTS: 'tcp', LOG_LEVEL: 'debug', ...env }, ROOT);
+  const config = readConfig({ CHAT_HOST: '127.0.0.1', CHAT_PORT: '0', WEB_PORT: '0', DATA_DIR: dataDir, FRONTS: 'tcp', LOG_LEVEL: 'debug', ...env }, ROOT);
   const server = await startServer(config, createLogger('debug', (line) => logs.push(line)));
   const tcp = server.fronts.get('tcp') as TcpFront | undefined;
+  const web = server.fronts.get('web') as WebFront | undefined;
   const self: TestServer = {
     server,
     tcpPort: tcp?.port() ?? 0,
+    webPort: web?.port() ?? 0,
     dataDir,
     logs,
     stop: () => server.stop(),
