@@ -185,7 +185,7 @@ describe('the chat page', () => {
     await screenshot(alice, 'reconnected');
   });
 
-  it('refuses a name in use, and passes axe-core’s WCAG 2.1 AA checks on both views', async () => {
+  it('refuses a name in use, keeps the name across a reload, and passes axe-core’s WCAG 2.1 AA checks', async () => {
     await start();
     await tcp('bob');
     const page = await browser.page();
@@ -199,6 +199,9 @@ describe('the chat page', () => {
     await page.getByLabel('Your name').fill('alice');
     await page.getByLabel('Your name').press('Enter');
     await page.locator('#chat-view').waitFor();
+    await page.reload();
+    await page.getByText('Welcome, alice!').waitFor();
+    expect(await page.locator('#me-name').textContent()).toBe('alice');
     await say(page, 'p 18');
     await page.locator('.card.sonnet').waitFor();
     expect(await accessibilityProblems(page)).toEqual([]);

@@ -19,12 +19,13 @@ import type { Elements } from './main.js';
 
 /** How often the roster is refreshed while the page is visible (presence pushes keep it live in between). */
 const ROSTER_REFRESH_MS = 15_000;
-/** While the server still holds the old session's name after a reconnect, try again this often. */
+/** While the server still holds the old session's name, an automatic login tries again this often... */
 const RELOGIN_RETRY_MS = 2000;
+/** ...this many times after a lost connection (the server drops a dead session within two heartbeats)... */
+const RELOGIN_TRIES_AFTER_LOSS = 15;
+/** ...and this many times after a reload (the old page closed its socket; a copied tab never will). */
+const RELOGIN_TRIES_AFTER_LOAD = 2;
 const NAME_KEY = 'ics-chat-name';
-
-/** After a reconnect, how many times to retry a name the server still holds for the old session. */
-const RELOGIN_TRIES = 15;
 
 type Asked = 'poem' | 'search' | 'connect' | 'sonnets';
 const ASKED: ReadonlySet<string> = new Set<Asked>(['poem', 'search', 'connect', 'sonnets']);
@@ -36,9 +37,10 @@ export class App {
   private readonly roster: RosterView;
   /** The name to log in with again after a reconnect; null until a login succeeded. */
   private name: string | null = sessionStorage.getItem(NAME_KEY);
-  /** True while logging in again after a reconnect (not by the user's hand). */
-  private rejoining = false;
-  private reloginTries = 0;
+  /** Set when the connection was lost while logged in: the next login says it reconnected. */
+  private reconnecting = false;
+  /** How many more times an automatic login retries a name in use (0 for a login by hand). */
+  private reloginsLeft = 0;
   /** Targets of requests awaiting their reply, per action, in the order sent (replies come in order). */
   private readonly asked = new Map<Asked, string[]>();
   /** Per pending `list`: whether the user asked (show a card) or the page did (roster only). */
@@ -95,7 +97,7 @@ export class App {
     this.user = new UserState();
     this.lists.length = 0;
     this.asked.clear();
-    this.rejoining = this.name !== null;
+    this.reconnecting = true;
     this.log.notice(
       group === null ? 'Lost the connection to the server. Reconnecting…' : `Lost the connection to the server, so you left group ${group}. Reconnecting…`,
       'error',
@@ -107,8 +109,7 @@ export class App {
   /** A (re)opened connection: log in again under the name that was in use. */
   opened(again: boolean): void {
     if (this.name === null) return;
-    this.rejoining = again;
-    this.reloginTries = 0;
+    this.reloginsLeft = again ? RELOGIN_TRIES_AFTER_LOSS : RELOGIN_TRIES_AFTER_LOAD;
     this.loginAs(this.name);
   }
 
@@ -117,7 +118,7 @@ export class App {
   private login(name: string): void {
     if (name === '') return this.loginError('Type a name first.');
     if (!this.link.online) return this.loginError('Not connected to the server yet; it retries by itself. Try again in a moment.');
-    this.rejoining = false;
+    this.reloginsLeft = 0;
     this.el.loginButton.disabled = true;
     this.loginAs(name);
   }
@@ -135,7 +136,6 @@ export class App {
   }
 
   private loggedIn(name: string): void {
-    const first = this.name === null || this.el.chatView.hidden;
     this.name = name;
     sessionStorage.setItem(NAME_KEY, name);
     this.el.loginView.hidden = true;
@@ -146,9 +146,9 @@ export class App {
     this.el.loginError.textContent = '';
     this.roster.setMe(name);
     this.showGroup();
-    if (this.rejoining && !first) this.log.notice(`Reconnected: you are back online as ${name}.`, 'good');
+    if (this.reconnecting) this.log.notice(`Reconnected: you are back online as ${name}.`, 'good');
     else this.log.notice(`Welcome, ${name}! Choose someone on the left to chat with, or type help for the commands.`, 'good');
-    this.rejoining = false;
+    this.reconnecting = false;
     this.refreshRoster();
     this.el.line.focus();
   }
@@ -249,13 +249,14 @@ export class App {
     switch (event.action) {
       case 'login':
         if (event.status === 'ok') return;
-        if (this.rejoining && event.status === 'duplicate' && ++this.reloginTries < RELOGIN_TRIES) {
-          if (this.reloginTries === 1) this.log.notice(`The server still holds your old session as ${this.name}; waiting for it to let go…`);
+        if (event.status === 'duplicate' && this.reloginsLeft > 0) {
+          if (this.reconnecting && this.reloginsLeft === RELOGIN_TRIES_AFTER_LOSS) this.log.notice(`The server still holds your old session as ${this.name}; waiting for it to let go…`);
+          this.reloginsLeft--;
           setTimeout(() => this.link.online && this.name !== null && this.loginAs(this.name), RELOGIN_RETRY_MS);
           return;
         }
         if (!this.el.chatView.hidden) this.logout();
-        this.rejoining = false;
+        this.reconnecting = false;
         return this.loginError(event.status === 'duplicate' ? `${event.msg ?? 'That name is in use'}. Pick another name.` : `${event.msg}.`);
       case 'time':
         return this.log.notice(`Server time: ${event.results}`);
