@@ -1,0 +1,105 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseSearchQuery } from '../core/search-query.js';
+import { ftsQuery, SqliteHistory } from './sqlite-history.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function line(group: number, sender: string, text: string, seq = 1) {
+  return { group, sender, senderKey: sender.toLowerCase(), text, ts: Date.UTC(2026, 10, 25), seq };
+}
+
+describe('ftsQuery', () => {
+  it('quotes every term so user text cannot add operators', () => {
+    expect(ftsQuery(parseSearchQuery('love "summer day" NEAR(a) OR x* -y col:z'))).toBe(
+      '"love" AND "summer day" AND "near a" AND "or" AND "x" AND "y" AND "col z"',
+    );
+  });
+});
+
+describe('SqliteHistory', () => {
+  it('assigns ids in order and finds lines only after commit', () => {
+    const h = new SqliteHistory(':memory:');
+    h.opened(1);
+    expect(h.joined('alice', 1)).toBe(0);
+    h.joined('bob', 1);
+    expect(h.record(line(1, 'alice', 'hello world')).id).toBe(1);
+    expect(h.record(line(1, 'bob', 'Hello, Alice!')).id).toBe(2);
+    expect(h.search('bob', [['hello']], 10).total).toBe(0);
+    h.commit();
+    const page = h.search('bob', [['hello']], 10);
+    expect(page.total).toBe(2);
+    expect(page.lines.map((l) => l.text)).toEqual(['hello world', 'Hello, Alice!']);
+    expect(h.search('bob', [['alice']], 10).lines.map((l) => l.id)).toEqual([1, 2]);
+  });
+
+  it('lets a member see only the lines between joining and leaving', () => {
+    const h = new SqliteHistory(':memory:');
+    h.opened(1);
+    h.joined('a', 1);
+    h.joined('b', 1);
+    h.record(line(1, 'a', 'word one'));
+    h.joined('c', 1);
+    h.record(line(1, 'a', 'word two'));
+    h.left('c', 1);
+    h.record(line(1, 'a', 'word three'));
+    h.opened(2);
+    h.joined('d', 2);
+    h.record(line(2, 'd', 'word four'));
+    h.commit();
+    const texts = (user: string) => h.search(user, [['word']], 10).lines.map((l) => l.text);
+    expect(texts('a')).toEqual(['word one', 'word two', 'word three']);
+    expect(texts('c')).toEqual(['word two']);
+    expect(texts('d')).toEqual(['word four']);
+    expect(texts('nobody')).toEqual([]);
+  });
+
+  it('returns the newest matches, oldest first, with the total', () => {
+    const h = new SqliteHistory(':memory:');
+    h.opened(1);
+    h.joined('a', 1);
+    for (let i = 1; i <= 30; i++) h.record(line(1, 'a', `item ${i}`, i));
+    h.commit();
+    const page = h.search('a', [['item']], 5);
+    expect(page.total).toBe(30);
+    expect(page.lines.map((l) => l.text)).toEqual(['item 26', 'item 27', 'item 28', 'item 29', 'item 30']);
+  });
+
+  it('matches phrases, diacritics-insensitively, and survives hostile terms', () => {
+    const h = new SqliteHistory(':memory:');
+    h.opened(1);
+    h.joined('a', 1);
+    h.record(line(1, 'a', 'Café au lait, s\'il vous plaît'));
+    h.record(line(1, 'a', 'lait au café'));
+    h.commit();
+    expect(h.search('a', parseSearchQuery('"cafe au"'), 10).lines.map((l) => l.id)).toEqual([1]);
+    expect(h.search('a', parseSearchQuery('LAIT cafe'), 10).total).toBe(2);
+    for (const hostile of ['"', '*', 'NEAR(', ')', "'", 'a OR', '^x', '-', 'x:y', '""""']) {
+      expect(() => h.search('a', parseSearchQuery(hostile), 10)).not.toThrow();
+    }
+    expect(h.search('a', [], 10)).toEqual({ lines: [], total: 0 });
+  });
+
+  it('keeps lines, ids and group ids across a reopen, and ends memberships of the old run', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ics-history-'));
+    dirs.push(dir);
+    const file = join(dir, 'history.db');
+    const h = new SqliteHistory(file);
+    h.opened(1);
+    h.opened(2);
+    h.joined('a', 2);
+    h.record(line(2, 'a', 'before restart'));
+    h.close();
+    const again = new SqliteHistory(file);
+    expect(again.lastGroupId()).toBe(2);
+    expect(again.record(line(2, 'a', 'after restart')).id).toBe(2);
+    again.commit();
+    expect(again.search('a', [['restart']], 10).lines.map((l) => l.text)).toEqual(['before restart']);
+    again.close();
+  });
+});
