@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseSearchQuery } from '../core/search-query.js';
 import { ftsQuery, SqliteHistory } from './sqlite-history.js';
@@ -15,9 +16,9 @@ function line(group: number, sender: string, text: string, seq = 1) {
 }
 
 describe('ftsQuery', () => {
-  it('quotes every term so user text cannot add operators', () => {
-    expect(ftsQuery(parseSearchQuery('love "summer day" NEAR(a) OR x* -y col:z'))).toBe(
-      '"love" AND "summer day" AND "near a" AND "or" AND "x" AND "y" AND "col z"',
+  it('quotes every term so user text cannot add operators, and scopes it to the user\'s groups', () => {
+    expect(ftsQuery(parseSearchQuery('love "summer day" NEAR(a) OR x* -y col:z'), [3, 7])).toBe(
+      '{text sender} : ("love" AND "summer day" AND "near a" AND "or" AND "x" AND "y" AND "col z") AND grp : (3 OR 7)',
     );
   });
 });
@@ -83,6 +84,27 @@ describe('SqliteHistory', () => {
       expect(() => h.search('a', parseSearchQuery(hostile), 10)).not.toThrow();
     }
     expect(h.search('a', [], 10)).toEqual({ lines: [], total: 0 });
+  });
+
+  it('does not match a word against the group column', () => {
+    const h = new SqliteHistory(':memory:');
+    h.opened(12);
+    h.joined('a', 12);
+    h.record(line(12, 'a', 'no numbers here'));
+    h.commit();
+    expect(h.search('a', [['12']], 10).total).toBe(0);
+    expect(h.search('a', [['numbers']], 10).total).toBe(1);
+  });
+
+  it('refuses a database written in another format', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ics-history-'));
+    dirs.push(dir);
+    const file = join(dir, 'history.db');
+    new SqliteHistory(file).close();
+    const raw = new Database(file);
+    raw.pragma('user_version = 99');
+    raw.close();
+    expect(() => new SqliteHistory(file)).toThrow('holds history in format 99; this version of ics-chat reads format 1');
   });
 
   it('keeps lines, ids and group ids across a reopen, and ends memberships of the old run', () => {
