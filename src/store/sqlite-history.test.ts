@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseSearchQuery } from '../core/search-query.js';
+import { waitFor } from '../../test/helpers/wait.js';
 import { ftsQuery, SqliteHistory } from './sqlite-history.js';
 
 const dirs: string[] = [];
@@ -96,18 +97,33 @@ describe('SqliteHistory', () => {
     expect(h.search('a', [['numbers']], 10).total).toBe(1);
   });
 
-  it('refuses a database written in another format', () => {
+  it('copies the write-ahead log into the database file in the background', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ics-history-'));
     dirs.push(dir);
     const file = join(dir, 'history.db');
-    new SqliteHistory(file).close();
+    const h = new SqliteHistory(file);
+    const before = statSync(file).size;
+    h.opened(1);
+    h.joined('a', 1);
+    for (let i = 0; i < 3000; i++) h.record(line(1, 'a', `line number ${i} with some words in it`));
+    h.commit();
+    expect(statSync(`${file}-wal`).size).toBeGreaterThan(0);
+    await waitFor('a checkpoint', () => statSync(file).size > before);
+    await h.close();
+  });
+
+  it('refuses a database written in another format', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ics-history-'));
+    dirs.push(dir);
+    const file = join(dir, 'history.db');
+    await new SqliteHistory(file).close();
     const raw = new Database(file);
     raw.pragma('user_version = 99');
     raw.close();
     expect(() => new SqliteHistory(file)).toThrow('holds history in format 99; this version of ics-chat reads format 1');
   });
 
-  it('keeps lines, ids and group ids across a reopen, and ends memberships of the old run', () => {
+  it('keeps lines, ids and group ids across a reopen, and ends memberships of the old run', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ics-history-'));
     dirs.push(dir);
     const file = join(dir, 'history.db');
@@ -116,12 +132,12 @@ describe('SqliteHistory', () => {
     h.opened(2);
     h.joined('a', 2);
     h.record(line(2, 'a', 'before restart'));
-    h.close();
+    await h.close();
     const again = new SqliteHistory(file);
     expect(again.lastGroupId()).toBe(2);
     expect(again.record(line(2, 'a', 'after restart')).id).toBe(2);
     again.commit();
     expect(again.search('a', [['restart']], 10).lines.map((l) => l.text)).toEqual(['before restart']);
-    again.close();
+    await again.close();
   });
 });

@@ -6,6 +6,14 @@
 import Database from 'better-sqlite3';
 import type { HistoryStore, NewLine, SearchPage, StoredLine } from '../core/history.js';
 import type { SearchQuery } from '../core/search-query.js';
+import { Checkpointer } from './checkpointer.js';
+
+export interface HistoryOptions {
+  /** Milliseconds since the epoch, for group creation times. */
+  clock?: () => number;
+  /** Told about failures of the background checkpoints. */
+  onError?: (msg: string) => void;
+}
 
 /** `to_id` of a membership that has not ended. */
 const OPEN = Number.MAX_SAFE_INTEGER;
@@ -70,8 +78,12 @@ export class SqliteHistory implements HistoryStore {
   private readonly searchCount: Database.Statement<[string, string], { n: number }>;
   private readonly groupsOf: Database.Statement<[string], number>;
 
+  private readonly clock: () => number;
+  private readonly checkpointer: Checkpointer | null;
+
   /** Opens (creating if needed) the database at `file`, or in memory for ':memory:'. */
-  constructor(file: string, private readonly clock: () => number = Date.now) {
+  constructor(file: string, options: HistoryOptions = {}) {
+    this.clock = options.clock ?? Date.now;
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
@@ -84,6 +96,12 @@ export class SqliteHistory implements HistoryStore {
     }
     this.db.exec(SCHEMA);
     this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    const onDisk = file !== ':memory:' && file !== '';
+    if (onDisk) {
+      this.db.pragma('wal_autocheckpoint = 0');
+      this.db.pragma(`journal_size_limit = ${64 << 20}`);
+    }
+    this.checkpointer = onDisk ? new Checkpointer(file, options.onError ?? (() => undefined)) : null;
     this.lastId = this.db.prepare<[], { id: number | null }>('SELECT MAX(id) AS id FROM lines').get()?.id ?? 0;
     // Memberships still open belong to sessions of a previous run: they ended when it did.
     this.db.prepare('UPDATE seen SET to_id = ? WHERE to_id = ?').run(this.lastId, OPEN);
@@ -166,8 +184,9 @@ export class SqliteHistory implements HistoryStore {
     return { lines, total };
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.commit();
+    await this.checkpointer?.stop();
     this.db.close();
   }
 }
