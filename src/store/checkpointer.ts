@@ -58,6 +58,7 @@ export class Checkpointer {
   /** Stops the worker and waits for it to close its connection. */
   async stop(): Promise<void> {
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    this.worker.ref(); // keep the process alive until the worker has closed its connection
     this.worker.postMessage('stop');
     await exited;
   }
