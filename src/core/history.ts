@@ -46,5 +46,6 @@ export interface HistoryStore {
   lineCount(): number;
   /** Why the store cannot serve right now, or null when it can (for health checks). */
   problem(): string | null;
-  close(): void;
+  /** Commits what is queued and releases the store. */
+  close(): Promise<void>;
 }

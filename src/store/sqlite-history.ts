@@ -6,6 +6,14 @@
 import Database from 'better-sqlite3';
 import type { HistoryStore, NewLine, SearchPage, StoredLine } from '../core/history.js';
 import type { SearchQuery } from '../core/search-query.js';
+import { Checkpointer } from './checkpointer.js';
+
+export interface HistoryOptions {
+  /** Milliseconds since the epoch, for group creation times. */
+  clock?: () => number;
+  /** Told about failures of the background checkpoints. */
+  onError?: (msg: string) => void;
+}
 
 /** `to_id` of a membership that has not ended. */
 const OPEN = Number.MAX_SAFE_INTEGER;
@@ -21,7 +29,7 @@ CREATE TABLE IF NOT EXISTS lines (
   ts INTEGER NOT NULL
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS lines_fts USING fts5(
-  text, sender, content = 'lines', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
+  text, sender, grp, content = 'lines', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
 );
 CREATE TABLE IF NOT EXISTS groups (id INTEGER PRIMARY KEY, created INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS seen (
@@ -49,9 +57,16 @@ interface LineRow {
   ts: number;
 }
 
-/** An FTS5 query in which every term is a quoted phrase: user text cannot add operators. */
-export function ftsQuery(query: SearchQuery): string {
-  return query.map((term) => `"${term.join(' ').replaceAll('"', '""')}"`).join(' AND ');
+/** The schema this code writes; a database from another version is refused, not guessed at. */
+const SCHEMA_VERSION = 1;
+
+/**
+ * An FTS5 query: every term a quoted phrase over text and sender (user text cannot add
+ * operators), restricted to the groups the user was ever in, so the index does the narrowing.
+ */
+export function ftsQuery(query: SearchQuery, groups: readonly number[]): string {
+  const terms = query.map((term) => `"${term.join(' ').replaceAll('"', '""')}"`).join(' AND ');
+  return `{text sender} : (${terms}) AND grp : (${groups.join(' OR ')})`;
 }
 
 export class SqliteHistory implements HistoryStore {
@@ -64,14 +79,33 @@ export class SqliteHistory implements HistoryStore {
   private readonly writeAll: (writes: Write[]) => void;
   private readonly searchPage: Database.Statement<[string, string, number], LineRow>;
   private readonly searchCount: Database.Statement<[string, string], { n: number }>;
+  private readonly groupsOf: Database.Statement<[string], number>;
+
+  private readonly clock: () => number;
+  private readonly checkpointer: Checkpointer | null;
+  private closing: Promise<void> | null = null;
 
   /** Opens (creating if needed) the database at `file`, or in memory for ':memory:'. */
-  constructor(file: string, private readonly clock: () => number = Date.now) {
+  constructor(file: string, options: HistoryOptions = {}) {
+    this.clock = options.clock ?? Date.now;
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 2000');
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    const fresh = this.db.prepare("SELECT COUNT(*) AS n FROM sqlite_schema WHERE name = 'lines'").get() as { n: number };
+    if (fresh.n > 0 && version !== SCHEMA_VERSION) {
+      this.db.close();
+      throw new Error(`${file} holds history in format ${version}; this version of ics-chat reads format ${SCHEMA_VERSION}`);
+    }
     this.db.exec(SCHEMA);
+    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    const onDisk = file !== ':memory:' && file !== '';
+    if (onDisk) {
+      this.db.pragma('wal_autocheckpoint = 0');
+      this.db.pragma(`journal_size_limit = ${64 << 20}`);
+    }
+    this.checkpointer = onDisk ? new Checkpointer(file, options.onError ?? (() => undefined)) : null;
     this.lastId = this.db.prepare<[], { id: number | null }>('SELECT MAX(id) AS id FROM lines').get()?.id ?? 0;
     this.committedLines = this.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM lines').get()?.n ?? 0;
     // Memberships still open belong to sessions of a previous run: they ended when it did.
@@ -80,7 +114,7 @@ export class SqliteHistory implements HistoryStore {
     const insertLine = this.db.prepare(
       'INSERT INTO lines (id, grp, seq, sender, sender_key, text, ts) VALUES (@id, @group, @seq, @sender, @senderKey, @text, @ts)',
     );
-    const indexLine = this.db.prepare('INSERT INTO lines_fts (rowid, text, sender) VALUES (?, ?, ?)');
+    const indexLine = this.db.prepare('INSERT INTO lines_fts (rowid, text, sender, grp) VALUES (?, ?, ?, ?)');
     const insertGroup = this.db.prepare('INSERT OR IGNORE INTO groups (id, created) VALUES (?, ?)');
     const insertSeen = this.db.prepare('INSERT INTO seen (user, grp, from_id, to_id) VALUES (?, ?, ?, ?)');
     const endSeen = this.db.prepare('UPDATE seen SET to_id = ? WHERE user = ? AND grp = ? AND to_id = ?');
@@ -89,7 +123,7 @@ export class SqliteHistory implements HistoryStore {
         switch (w.kind) {
           case 'line':
             insertLine.run(w.line);
-            indexLine.run(w.line.id, w.line.text, w.line.sender);
+            indexLine.run(w.line.id, w.line.text, w.line.sender, w.line.group);
             break;
           case 'group':
             insertGroup.run(w.group, w.ts);
@@ -104,11 +138,12 @@ export class SqliteHistory implements HistoryStore {
       }
     });
 
-    const visible = `FROM lines_fts JOIN lines l ON l.id = lines_fts.rowid
-      WHERE lines_fts MATCH ?
+    const visible = `FROM lines l
+      WHERE l.id IN (SELECT rowid FROM lines_fts WHERE lines_fts MATCH ?)
         AND EXISTS (SELECT 1 FROM seen s WHERE s.user = ? AND s.grp = l.grp AND l.id > s.from_id AND l.id <= s.to_id)`;
     this.searchPage = this.db.prepare(`SELECT l.* ${visible} ORDER BY l.id DESC LIMIT ?`);
     this.searchCount = this.db.prepare(`SELECT COUNT(*) AS n ${visible}`);
+    this.groupsOf = this.db.prepare<[string], number>('SELECT DISTINCT grp FROM seen WHERE user = ?').pluck();
   }
 
   lastGroupId(): number {
@@ -165,7 +200,9 @@ export class SqliteHistory implements HistoryStore {
 
   search(userKey: string, query: SearchQuery, limit: number): SearchPage {
     if (query.length === 0) return { lines: [], total: 0 };
-    const match = ftsQuery(query);
+    const groups = this.groupsOf.all(userKey);
+    if (groups.length === 0) return { lines: [], total: 0 };
+    const match = ftsQuery(query, groups);
     const rows = this.searchPage.all(match, userKey, limit);
     const total = rows.length < limit ? rows.length : (this.searchCount.get(match, userKey)?.n ?? rows.length);
     const lines = rows.reverse().map(
@@ -174,8 +211,12 @@ export class SqliteHistory implements HistoryStore {
     return { lines, total };
   }
 
-  close(): void {
-    this.commit();
-    this.db.close();
+  /** Safe to call twice: the second call waits for the first. */
+  close(): Promise<void> {
+    return (this.closing ??= (async () => {
+      this.commit();
+      await this.checkpointer?.stop();
+      this.db.close();
+    })());
   }
 }

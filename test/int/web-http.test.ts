@@ -81,7 +81,7 @@ describe('/healthz', () => {
     const res = await fetch(url('/healthz'));
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
-    const report = await res.json();
+    const report = (await res.json()) as { uptimeSeconds: number; startedAt: string };
     expect(report).toMatchObject({
       status: 'ok',
       fronts: { tcp: { state: 'listening', up: true, users: 2 }, web: { state: 'listening', up: true, users: 1 } },
@@ -101,7 +101,7 @@ describe('/healthz', () => {
   });
 
   it('answers 503 when the database cannot serve', async () => {
-    srv.server.hub.history.close();
+    await srv.server.hub.history.close();
     const res = await fetch(url('/healthz'));
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ status: 'degraded', database: { ok: false, problem: 'the database is closed' } });

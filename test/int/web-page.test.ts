@@ -166,6 +166,39 @@ describe('the chat page', () => {
     await screenshot(alice, 'commands');
   });
 
+  it('opens rooms, sets topics, removes members and joins by invitation', async () => {
+    await start();
+    const alice = await openAs('alice');
+    await say(alice, 'c #lobby');
+    await alice.getByText(/You are in #lobby \(group \d+\)\./).waitFor();
+    expect(await alice.locator('#group-title').textContent()).toMatch(/^#lobby · group \d+$/);
+    expect(await alice.locator('#leave').textContent()).toBe('Leave #lobby');
+    await say(alice, '/topic Sonnets only, please');
+    await alice.getByText('alice set the topic: Sonnets only, please').waitFor();
+    expect(await alice.locator('#group-topic').textContent()).toBe('Sonnets only, please');
+
+    const bob = await tcp('bob');
+    bob.send({ action: 'connect', target: '#lobby' });
+    expect(await bob.next('connect')).toMatchObject({ status: 'success', room: '#lobby', topic: 'Sonnets only, please' });
+    await alice.getByText('bob joined the group.').waitFor();
+    await say(alice, '/kick bob off topic');
+    await alice.getByText('bob was removed by alice: off topic.').waitFor();
+    expect(await bob.next('disconnect')).toMatchObject({ by: 'alice', reason: 'off topic' });
+
+    const carol = await tcp('carol');
+    carol.send({ action: 'connect', target: '#tea' });
+    await carol.next('connect');
+    carol.send({ action: 'invite', target: 'alice' });
+    expect(await carol.next('invite')).toMatchObject({ status: 'sent', target: 'alice' });
+    await alice.getByText('carol invites you to join #tea.').waitFor();
+    await say(alice, 'bye');
+    await alice.getByText('You left #lobby.').waitFor();
+    await alice.getByRole('button', { name: 'Join #tea' }).click();
+    await alice.getByText(/You are in #tea \(group \d+\)\./).waitFor();
+    expect(await carol.next('connect')).toMatchObject({ status: 'request', from: 'alice', front: 'web', room: '#tea' });
+    await screenshot(alice, 'rooms');
+  });
+
   it('comes back by itself after a server restart and says so', async () => {
     await start();
     const alice = await openAs('alice');

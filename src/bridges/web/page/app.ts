@@ -45,6 +45,9 @@ export class App {
   private readonly asked = new Map<Asked, string[]>();
   /** Per pending `list`: whether the user asked (show a card) or the page did (roster only). */
   private readonly lists: boolean[] = [];
+  /** My group's room name (`#lobby`) and topic, which the shared state machine does not keep. */
+  private room: string | null = null;
+  private topic = '';
   private readonly sent: string[] = [];
   private recall = 0;
 
@@ -241,6 +244,10 @@ export class App {
     const isReply = !(event.action === 'connect' && event.status === 'request');
     const target = isReply && ASKED.has(event.action) ? (this.asked.get(event.action as Asked)?.shift() ?? '') : '';
     const transition = this.user.apply(event);
+    if (event.action === 'connect' && (transition.kind === 'connected' || transition.kind === 'joined-by')) {
+      this.room = event.room ?? null;
+      this.topic = (event.status === 'success' && event.topic) || '';
+    }
     this.render(event, target);
     this.transition(transition);
   }
@@ -261,7 +268,7 @@ export class App {
       case 'time':
         return this.log.notice(`Server time: ${event.results}`);
       case 'list':
-        this.roster.replace(event.users);
+        this.roster.replace(event.users, event.groups);
         if (this.lists.shift()) whoCard(this.log, event.users, event.groups);
         return;
       case 'poem':
@@ -275,9 +282,27 @@ export class App {
         return searchCard(this.log, target, event.matches, event.omitted);
       case 'connect':
         if (event.status === 'self' || event.status === 'no-user' || event.status === 'busy') {
-          this.log.notice(`Could not connect to ${target}: ${event.msg ?? event.status}.`, 'error');
+          return this.log.notice(`Could not connect to ${target}: ${event.msg ?? event.status}.`, 'error');
         }
         return;
+      case 'topic':
+        this.topic = event.topic;
+        this.showGroup();
+        if (event.by) return this.log.notice(`${event.by} set the topic: ${event.topic}`);
+        return this.log.notice(event.topic ? `Topic: ${event.topic}` : 'No topic is set.');
+      case 'invite':
+        if (event.status === 'request') {
+          const where = event.room ?? `#group-${event.group}`;
+          return this.log.notice(`${event.from} invites you to join ${event.room ?? `group ${event.group}`}.`, 'plain', new Date(), {
+            label: `Join ${where}`,
+            run: () => this.send({ action: 'connect', target: where }),
+          });
+        }
+        return this.log.notice(event.status === 'sent' ? `Invited ${event.target}.` : (event.msg ?? `Could not invite ${event.target}.`), event.status === 'sent' ? 'good' : 'error');
+      case 'leave':
+        return this.log.notice(event.kickedBy ? `${event.name} was removed by ${event.kickedBy}${event.reason ? `: ${event.reason}` : ''}.` : `${event.name} left the group.`);
+      case 'disconnect':
+        return this.log.notice(event.by ? `${event.msg}.` : 'Everyone else left, so the group has ended.', event.by ? 'error' : 'plain');
       case 'exchange':
         return this.log.line({ name: event.name, front: event.front, text: event.message, at: new Date(event.ts), mine: false, flipped: event.flip === true });
       case 'presence':
@@ -288,9 +313,6 @@ export class App {
         return this.log.notice(`pong ${event.message}`);
       case 'error':
         return this.log.notice(event.msg, 'error');
-      case 'disconnect':
-      case 'leave':
-        return;
     }
   }
 
@@ -299,7 +321,8 @@ export class App {
       case 'logged-in':
         return this.loggedIn(t.name);
       case 'connected':
-        this.log.notice(`You are now chatting with ${t.peer} in group ${this.user.group}.`, 'good');
+        this.log.notice(this.room ? `You are in ${this.room} (group ${this.user.group}).` : `You are now chatting with ${t.peer} in group ${this.user.group}.`, 'good');
+        this.el.line.focus();
         break;
       case 'joined-by':
         this.log.notice(`${t.peer} connected to you: you are chatting in group ${this.user.group}.`, 'good');
@@ -308,13 +331,10 @@ export class App {
         this.log.notice(`${t.name} joined the group.`);
         break;
       case 'member-left':
-        this.log.notice(`${t.name} left the group.`);
-        break;
       case 'dissolved':
-        this.log.notice('Everyone else left, so the group has ended.');
         break;
       case 'left':
-        this.log.notice(`You left the group${t.peer ? ` with ${t.peer}` : ''}.`);
+        this.log.notice(this.room ? `You left ${this.room}.` : `You left the group${t.peer ? ` with ${t.peer}` : ''}.`);
         break;
       case 'none':
         return;
@@ -326,17 +346,25 @@ export class App {
   /** The group bar, the roster's idea of my group, and what the message box means now. */
   private showGroup(): void {
     const { group, members } = this.user;
+    if (group === null) {
+      this.room = null;
+      this.topic = '';
+    }
+    const where = this.room ?? `group ${group}`;
     this.roster.setGroup(group);
     if (group !== null) this.roster.grouped(members, group);
-    this.el.groupTitle.textContent = group === null ? 'Not in a group' : `Group ${group}`;
+    this.el.groupTitle.textContent = group === null ? 'Not in a group' : this.room ? `${this.room} · group ${group}` : `Group ${group}`;
+    this.el.topic.textContent = this.topic;
+    this.el.topic.hidden = this.topic === '';
     this.el.members.replaceChildren(
       ...members.map((m) => h('li', {}, h('span', { class: nameColour(m.name) }, m.name, m.name === this.name ? ' (you)' : ''), frontBadge(m.front))),
     );
     this.el.leave.hidden = group === null;
+    this.el.leave.textContent = this.room ? `Leave ${this.room}` : 'Leave group';
     const chatting = this.user.state === 'chatting';
-    this.el.lineLabel.textContent = chatting ? `Message to group ${group}` : 'Command';
+    this.el.lineLabel.textContent = chatting ? `Message to ${where}` : 'Command';
     this.el.lineHint.textContent = chatting
-      ? 'Enter sends. bye leaves the group; /who or /p 18 runs a command; //text says a line starting with /.'
-      : 'Try c name to chat, ? words to search your history, p 18 for a sonnet, or help for every command.';
+      ? 'Enter sends. bye leaves; /who, /p 18, /topic text, /invite name run commands; //text says a line starting with /.'
+      : 'Try c name to chat, c #room for a room, ? words to search your history, p 18 for a sonnet, or help for every command.';
   }
 }

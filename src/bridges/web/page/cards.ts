@@ -11,7 +11,10 @@ export function whoCard(log: LogView, users: readonly UserInfo[], groups: readon
     {},
     ...users.map((u) => h('li', {}, h('span', { class: nameColour(u.name) }, u.name), ' ', frontBadge(u.front), ' ', u.group === undefined ? 'alone' : `in group ${u.group}`)),
   );
-  const rooms = groups.length === 0 ? h('p', { class: 'empty' }, 'No groups yet.') : h('ul', {}, ...groups.map((g) => h('li', {}, `Group ${g.id}: ${g.members.join(', ')}`)));
+  const rooms =
+    groups.length === 0
+      ? h('p', { class: 'empty' }, 'No groups yet.')
+      : h('ul', {}, ...groups.map((g) => h('li', {}, `${g.room ? `${g.room} (group ${g.id})` : `Group ${g.id}`}: ${g.members.join(', ')}${g.topic ? ` · ${g.topic}` : ''}`)));
   log.card('Who is here', count(users.length, 'user online', 'users online'), [people, rooms]);
 }
 

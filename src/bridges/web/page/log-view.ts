@@ -60,9 +60,15 @@ export class LogView {
     this.add(entry, !line.mine);
   }
 
-  /** A one-line notice (joins, leaves, replies); `tone` colours it. */
-  notice(text: string, tone: 'plain' | 'good' | 'error' = 'plain', at = new Date()): void {
-    const entry = h('p', { class: `notice${tone === 'plain' ? '' : ` ${tone}`}` }, h('time', { attrs: { datetime: at.toISOString() } }, clockTime(at)), text);
+  /** A one-line notice (joins, leaves, replies); `tone` colours it, `action` adds a button. */
+  notice(text: string, tone: 'plain' | 'good' | 'error' = 'plain', at = new Date(), action?: { label: string; run: () => void }): void {
+    const entry = h(
+      'p',
+      { class: `notice${tone === 'plain' ? '' : ` ${tone}`}` },
+      h('time', { attrs: { datetime: at.toISOString() } }, clockTime(at)),
+      text,
+      action && h('button', { attrs: { type: 'button' }, onclick: action.run }, action.label),
+    );
     this.lastRun = null;
     this.add(entry, false);
   }

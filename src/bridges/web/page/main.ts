@@ -22,6 +22,7 @@ export interface Elements {
   sonnetForm: HTMLFormElement;
   sonnetNumber: HTMLInputElement;
   groupTitle: HTMLElement;
+  topic: HTMLElement;
   members: HTMLUListElement;
   leave: HTMLButtonElement;
   log: HTMLElement;
@@ -52,6 +53,7 @@ function elements(): Elements {
     sonnetForm: byId('sonnet-form'),
     sonnetNumber: byId('sonnet-n'),
     groupTitle: byId('group-title'),
+    topic: byId('group-topic'),
     members: byId('members'),
     leave: byId('leave'),
     log: byId('log'),

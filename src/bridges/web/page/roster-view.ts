@@ -2,7 +2,7 @@
  * Who is online, live: filled from `list` replies and kept current by `presence` pushes.
  * Everyone but me is a button that connects to them; each shows their front and group.
  */
-import type { MemberInfo, UserInfo } from '../../../core/protocol.js';
+import type { GroupInfo, MemberInfo, UserInfo } from '../../../core/protocol.js';
 import { h } from './dom.js';
 import { nameColour } from './format.js';
 import { frontBadge } from './log-view.js';
@@ -11,6 +11,8 @@ const key = (name: string): string => name.toLowerCase();
 
 export class RosterView {
   private users: UserInfo[] = [];
+  /** Room names by group id. */
+  private rooms = new Map<number, string>();
   private me = '';
   private myGroup: number | null = null;
 
@@ -30,9 +32,10 @@ export class RosterView {
     this.render();
   }
 
-  /** Everyone, as a `list` reply gives them (login order). */
-  replace(users: readonly UserInfo[]): void {
+  /** Everyone, as a `list` reply gives them (login order), and the rooms among the groups. */
+  replace(users: readonly UserInfo[], groups: readonly GroupInfo[] = []): void {
     this.users = [...users];
+    this.rooms = new Map(groups.flatMap((g) => (g.room ? [[g.id, g.room] as const] : [])));
     this.render();
   }
 
@@ -61,7 +64,7 @@ export class RosterView {
   }
 
   private item(u: UserInfo, isMe: boolean): HTMLLIElement {
-    const where = u.group === undefined ? 'alone' : u.group === this.myGroup ? 'in your group' : `in group ${u.group}`;
+    const where = u.group === undefined ? 'alone' : u.group === this.myGroup ? 'in your group' : `in ${this.rooms.get(u.group) ?? `group ${u.group}`}`;
     const parts = [
       h('span', { class: 'dot', attrs: { 'aria-hidden': 'true' } }),
       h('span', { class: 'line' }, h('span', { class: `name ${nameColour(u.name)}` }, u.name, isMe ? ' (you)' : ''), frontBadge(u.front)),
