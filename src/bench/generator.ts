@@ -5,97 +5,45 @@
  * loopback only. Input: one JSON GenConfig as argv[2]. Output: one JSON GenResult line.
  */
 import { performance } from 'node:perf_hooks';
-import { benchLine, makeClient, type BenchClient, type Target } from './clients.js';
+import { benchLine, makeClient, type BenchClient } from './clients.js';
 import { quantile, sampleProc } from './stats.js';
-
-export interface GenConfig {
-  target: Target;
-  clients: number;
-  groupSize: number;
-  /** Offered chat lines per second, all senders together. */
-  rate: number;
-  seconds: number;
-  /** Lines sent in the first `warmup` seconds are not measured. */
-  warmup: number;
-  lineBytes: number;
-  /** A prefix that keeps names unique across runs against one server. */
-  prefix: string;
-  /** The server's pid, to read its CPU time and memory from /proc. */
-  serverPid: number;
-  /** Log in and hold the connections until stdin closes, without chatting (idle-memory scenario). */
-  idle?: boolean;
-  /** How many logins run at once while setting up. */
-  concurrency?: number;
-}
-
-export interface GenResult {
-  clients: number;
-  setupMs: number;
-  connectsPerSec: number;
-  offered: number;
-  sent: number;
-  expected: number;
-  delivered: number;
-  ratio: number;
-  deliveredPerSec: number;
-  p50: number;
-  p99: number;
-  p999: number;
-  max: number;
-  serverCpuPct: number;
-  serverRssBytes: number;
-  generatorCpuPct: number;
-}
+import { withinKnee, type GenConfig, type GenResult, type StepResult } from './types.js';
 
 const MAX_SAMPLES = 4_000_000;
 const TICK_MS = 2;
 const DRAIN_MS = 3000;
-/** The hard bound of one run, whatever it was asked. */
-const MAX_SECONDS = 120;
+/** The hard bound of one step, whatever it was asked. */
+const MAX_STEP_SECONDS = 120;
 
 async function inBatches<T>(items: readonly T[], size: number, run: (item: T) => Promise<void>): Promise<void> {
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(run));
 }
 
-async function main(config: GenConfig): Promise<void> {
-  const seconds = Math.min(config.seconds, MAX_SECONDS);
-  const latencies = new Float64Array(MAX_SAMPLES);
-  let samples = 0;
-  let delivered = 0;
-  let measureFrom = Number.POSITIVE_INFINITY;
-  const onLine = (sentAt: number): void => {
-    if (sentAt < measureFrom) return;
-    delivered++;
-    if (samples < MAX_SAMPLES) latencies[samples++] = performance.now() - sentAt;
+/** Delivery measurements shared by all clients of the run; reset for each step. */
+class Receivers {
+  readonly latencies = new Float64Array(MAX_SAMPLES);
+  samples = 0;
+  delivered = 0;
+  measureFrom = Number.POSITIVE_INFINITY;
+
+  readonly onLine = (sentAt: number): void => {
+    if (sentAt < this.measureFrom) return;
+    this.delivered++;
+    if (this.samples < MAX_SAMPLES) this.latencies[this.samples++] = performance.now() - sentAt;
   };
 
-  const groups = Math.ceil(config.clients / config.groupSize);
-  const clients: BenchClient[] = [];
-  for (let i = 0; i < config.clients; i++) {
-    const g = Math.floor(i / config.groupSize);
-    clients.push(makeClient(`${config.prefix}${g}x${i % config.groupSize}`, config.target, onLine));
+  reset(measureFrom: number): void {
+    this.samples = 0;
+    this.delivered = 0;
+    this.measureFrom = measureFrom;
   }
-  const setupStart = performance.now();
-  await inBatches(clients, config.concurrency ?? 50, (c) => c.login());
-  const setupMs = performance.now() - setupStart;
+}
 
-  if (config.idle) {
-    const sample = sampleProc(config.serverPid);
-    process.stdout.write(JSON.stringify({ clients: clients.length, setupMs, connectsPerSec: (clients.length * 1000) / setupMs, serverRssBytes: sample?.rssBytes ?? 0 }) + '\n');
-    await new Promise<void>((resolve) => process.stdin.on('close', resolve).resume());
-    for (const c of clients) c.close();
-    return;
-  }
-
-  // Members join their group one by one (the first member of each group is the one others connect to).
-  for (let g = 0; g < groups; g++) {
-    const members = clients.slice(g * config.groupSize, (g + 1) * config.groupSize);
-    for (const [i, c] of members.entries()) await c.join(`#bench-${config.prefix}${g}`, i === 0 ? null : members[0]!.name);
-  }
-
+async function step(config: GenConfig, clients: BenchClient[], rx: Receivers, rate: number): Promise<StepResult> {
+  const seconds = Math.min(config.seconds, MAX_STEP_SECONDS);
   const cpu0 = process.cpuUsage();
   const start = performance.now();
-  measureFrom = start + config.warmup * 1000;
+  rx.reset(start + config.warmup * 1000);
   let server0 = sampleProc(config.serverPid);
   let sent = 0;
   let measuredSent = 0;
@@ -104,12 +52,12 @@ async function main(config: GenConfig): Promise<void> {
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
       const now = performance.now();
-      if (!serverSampled && now >= measureFrom) {
+      if (!serverSampled && now >= rx.measureFrom) {
         server0 = sampleProc(config.serverPid);
         serverSampled = true;
       }
       const elapsed = (now - start) / 1000;
-      const due = Math.floor(Math.min(elapsed, config.warmup + seconds) * config.rate) - sent;
+      const due = Math.floor(Math.min(elapsed, config.warmup + seconds) * rate) - sent;
       if (due > 0) {
         const batches = new Map<BenchClient, string[]>();
         for (let k = 0; k < due; k++) {
@@ -121,7 +69,7 @@ async function main(config: GenConfig): Promise<void> {
         }
         for (const [c, lines] of batches) c.send(lines);
         sent += due;
-        if (now >= measureFrom) measuredSent += due;
+        if (now >= rx.measureFrom) measuredSent += due;
       }
       if (elapsed >= config.warmup + seconds) {
         clearInterval(timer);
@@ -135,25 +83,22 @@ async function main(config: GenConfig): Promise<void> {
   const drainDeadline = performance.now() + DRAIN_MS;
   await new Promise<void>((resolve) => {
     const check = setInterval(() => {
-      if (delivered >= expected || performance.now() > drainDeadline) {
+      if (rx.delivered >= expected || performance.now() > drainDeadline) {
         clearInterval(check);
         resolve();
       }
     }, 20);
   });
   const cpu = process.cpuUsage(cpu0);
-  const sorted = latencies.subarray(0, samples).sort();
-  const measuredMs = sendEnd - measureFrom;
-  const result: GenResult = {
-    clients: clients.length,
-    setupMs,
-    connectsPerSec: (clients.length * 1000) / setupMs,
-    offered: config.rate,
+  const sorted = rx.latencies.subarray(0, rx.samples).sort();
+  const measuredMs = sendEnd - rx.measureFrom;
+  const result: StepResult = {
+    offered: rate,
     sent: measuredSent,
     expected,
-    delivered,
-    ratio: expected === 0 ? 1 : delivered / expected,
-    deliveredPerSec: (delivered * 1000) / measuredMs,
+    delivered: rx.delivered,
+    ratio: expected === 0 ? 1 : rx.delivered / expected,
+    deliveredPerSec: (rx.delivered * 1000) / measuredMs,
     p50: quantile(sorted, 0.5),
     p99: quantile(sorted, 0.99),
     p999: quantile(sorted, 0.999),
@@ -162,6 +107,46 @@ async function main(config: GenConfig): Promise<void> {
     serverRssBytes: server1?.rssBytes ?? 0,
     generatorCpuPct: ((cpu.user + cpu.system) / 1000 / (performance.now() - start)) * 100,
   };
+  // Lines still in flight from this step must not count in the next one.
+  rx.reset(Number.POSITIVE_INFINITY);
+  return result;
+}
+
+async function main(config: GenConfig): Promise<void> {
+  const rx = new Receivers();
+  const groups = Math.ceil(config.clients / config.groupSize);
+  const clients: BenchClient[] = [];
+  for (let i = 0; i < config.clients; i++) {
+    const g = Math.floor(i / config.groupSize);
+    clients.push(makeClient(`${config.prefix}${g}x${i % config.groupSize}`, config.target, rx.onLine));
+  }
+  const setupStart = performance.now();
+  await inBatches(clients, config.concurrency ?? 50, (c) => c.login());
+  const setupMs = performance.now() - setupStart;
+  const head = { clients: clients.length, setupMs, connectsPerSec: (clients.length * 1000) / setupMs };
+
+  if (config.idle) {
+    const sample = sampleProc(config.serverPid);
+    process.stdout.write(JSON.stringify({ ...head, serverRssBytes: sample?.rssBytes ?? 0 }) + '\n');
+    await new Promise<void>((resolve) => process.stdin.on('close', resolve).resume());
+    for (const c of clients) c.close();
+    return;
+  }
+
+  // Members join their group one by one (the first member of each group is the one others connect to).
+  for (let g = 0; g < groups; g++) {
+    const members = clients.slice(g * config.groupSize, (g + 1) * config.groupSize);
+    for (const [i, c] of members.entries()) await c.join(`#bench-${config.prefix}${g}`, i === 0 ? null : members[0]!.name);
+  }
+
+  const steps: StepResult[] = [];
+  for (const rate of config.rates) {
+    const result = await step(config, clients, rx, rate);
+    steps.push(result);
+    process.stderr.write(`step ${rate}/s: p99 ${result.p99.toFixed(1)} ms, ratio ${result.ratio.toFixed(4)}, server CPU ${result.serverCpuPct.toFixed(0)}%\n`);
+    if (config.stopAtKnee && !withinKnee(result)) break;
+  }
+  const result: GenResult = { ...head, steps };
   process.stdout.write(JSON.stringify(result) + '\n');
   for (const c of clients) c.close();
 }

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseSearchQuery } from '../core/search-query.js';
 import { waitFor } from '../../test/helpers/wait.js';
-import { ftsQuery, SqliteHistory } from './sqlite-history.js';
+import { SqliteHistory } from './sqlite-history.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -15,14 +15,6 @@ afterEach(() => {
 function line(group: number, sender: string, text: string, seq = 1) {
   return { group, sender, senderKey: sender.toLowerCase(), text, ts: Date.UTC(2026, 10, 25), seq };
 }
-
-describe('ftsQuery', () => {
-  it('quotes every term so user text cannot add operators, and scopes it to the user\'s groups', () => {
-    expect(ftsQuery(parseSearchQuery('love "summer day" NEAR(a) OR x* -y col:z'), [3, 7])).toBe(
-      '{text sender} : ("love" AND "summer day" AND "near a" AND "or" AND "x" AND "y" AND "col z") AND grp : (3 OR 7)',
-    );
-  });
-});
 
 describe('SqliteHistory', () => {
   it('assigns ids in order and finds lines only after commit', () => {
@@ -87,14 +79,40 @@ describe('SqliteHistory', () => {
     expect(h.search('a', [], 10)).toEqual({ lines: [], total: 0 });
   });
 
-  it('does not match a word against the group column', () => {
+  it('matches words only within the groups the user was in', () => {
     const h = new SqliteHistory(':memory:');
     h.opened(12);
+    h.opened(13);
     h.joined('a', 12);
-    h.record(line(12, 'a', 'no numbers here'));
+    h.joined('b', 13);
+    h.record(line(12, 'a', 'no numbers here, 12'));
+    h.record(line(13, 'b', 'numbers elsewhere'));
     h.commit();
-    expect(h.search('a', [['12']], 10).total).toBe(0);
-    expect(h.search('a', [['numbers']], 10).total).toBe(1);
+    expect(h.search('a', [['12']], 10).total).toBe(1);
+    expect(h.search('a', [['g12xnumbers']], 10).total).toBe(0);
+    expect(h.search('a', [['numbers']], 10).lines.map((l) => l.text)).toEqual(['no numbers here, 12']);
+  });
+
+  it('indexes at start the lines a crash left committed but unindexed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ics-history-'));
+    dirs.push(dir);
+    const file = join(dir, 'history.db');
+    const h = new SqliteHistory(file);
+    h.opened(1);
+    h.joined('a', 1);
+    h.record(line(1, 'a', 'indexed at once'));
+    h.commit();
+    expect(h.search('a', [['indexed']], 10).total).toBe(1);
+    h.record(line(1, 'a', 'committed but never indexed'));
+    h.commit();
+    const raw = new Database(file);
+    expect(raw.prepare('SELECT COUNT(*) AS n FROM lines').get()).toEqual({ n: 2 });
+    raw.close();
+    // The process dies here: close() never runs, so the second line's index entry is lost.
+    const again = new SqliteHistory(file);
+    expect(again.search('a', [['never']], 10).lines.map((l) => l.text)).toEqual(['committed but never indexed']);
+    await again.close();
+    await h.close().catch(() => undefined);
   });
 
   it('copies the write-ahead log into the database file in the background', async () => {
