@@ -18,10 +18,21 @@ afterAll(async () => {
   await browser?.close();
 });
 
+/** Waits for a clean-up step, or fails naming it (a hang here would otherwise be a bare hook time-out). */
+async function within<T>(what: string, step: Promise<T>, ms = 15_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms)));
+  try {
+    return await Promise.race([step, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 afterEach(async () => {
-  for (const p of pages.splice(0)) await p.close();
+  await within('closing the pages', Promise.all(pages.splice(0).map((p) => p.close())));
   for (const c of tcpClients.splice(0)) c.socket.destroy();
-  await srv.destroy();
+  await within('stopping the server', srv.destroy());
   expect(browser.problems.splice(0)).toEqual([]);
 });
 

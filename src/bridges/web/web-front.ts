@@ -42,8 +42,9 @@ function sameOrigin(origin: string | undefined, host: string | undefined): boole
   }
 }
 
+/** Answers an upgrade we will not serve, then closes the socket outright (HTTP sockets are half-open capable). */
 function refuseUpgrade(socket: Duplex, status: string): void {
-  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
 }
 
 export class WebFront implements Front {
