@@ -88,7 +88,7 @@ export class IrcConnection {
       return this.arm(interval);
     }
     this.shared.log.info('dropping a silent irc client', { peer: this.peer, user: this.session.nick ?? '-' });
-    this.close(`Closing Link: ${this.session.nick ?? '*'} (Ping timeout: ${Math.round(interval / 1000)} seconds)`);
+    this.close(`Closing Link: ${this.session.nick ?? '*'} (Ping timeout: ${Math.ceil(interval / 1000)} seconds)`);
   }
 
   private written(): void {
