@@ -8,7 +8,7 @@ const owner = { serverName: 'srv', serviceMask: 'ics!ics@srv', target: () => 'zo
 
 function mirror(serverTime = false) {
   const out = new ReplyBuffer(owner);
-  const m = new ChannelMirror({ nick: 'zoe', serverName: 'srv', serverTime, now: () => new Date(1_800_000_000_000) }, out);
+  const m = new ChannelMirror({ nick: 'zoe', serverName: 'srv', serviceMask: 'ics!ics@srv', serverTime, now: () => new Date(1_800_000_000_000) }, out);
   const take = (): string[] => out.take().split('\r\n').filter((l) => l !== '');
   return { m, take };
 }
@@ -22,7 +22,7 @@ describe('ChannelMirror', () => {
     expect(take()).toEqual([
       ':zoe!zoe@irc JOIN :#group-3',
       ':srv 332 zoe #group-3 :ICS chat group 3: every line said here reaches everyone in it; /part or bye leaves',
-      ':srv 333 zoe #group-3 srv :1800000000',
+      ':srv 333 zoe #group-3 ics!ics@srv :1800000000',
       ':srv 353 zoe = #group-3 :peter zoe',
       ':srv 366 zoe #group-3 :End of /NAMES list',
     ]);
@@ -36,7 +36,7 @@ describe('ChannelMirror', () => {
     expect(take()).toEqual([
       ':zoe!zoe@irc JOIN :#Tea',
       ':srv 332 zoe #Tea :oolong',
-      ':srv 333 zoe #Tea srv :1800000000',
+      ':srv 333 zoe #Tea ics!ics@srv :1800000000',
       ':srv 353 zoe = #Tea :@ann zoe',
       ':srv 366 zoe #Tea :End of /NAMES list',
     ]);

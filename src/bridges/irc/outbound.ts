@@ -29,6 +29,8 @@ export interface Viewer {
   /** Null only before registration, when there is no channel to mirror. */
   readonly nick: string | null;
   readonly serverName: string;
+  /** Who set a topic nobody set (the service, `ics!ics@server`). */
+  readonly serviceMask: string;
   /** The client asked for the `server-time` capability. */
   readonly serverTime: boolean;
   now(): Date;
@@ -133,7 +135,7 @@ export class ChannelMirror {
       members: g.members,
       owner: g.owner,
       topic: g.topic,
-      topicBy: this.me.serverName,
+      topicBy: this.me.serviceMask,
       topicAt: this.seconds(),
     };
     this.out.send({ source: this.myMask, verb: 'JOIN', params: [this.view.name] });
@@ -197,7 +199,7 @@ export class ChannelMirror {
       return;
     }
     this.out.numeric(RPL.TOPIC, view.name, topic);
-    this.out.numeric(RPL.TOPICWHOTIME, view.name, view.topic ? view.topicBy : this.me.serverName, String(view.topicAt));
+    this.out.numeric(RPL.TOPICWHOTIME, view.name, view.topic ? view.topicBy : this.me.serviceMask, String(view.topicAt));
   }
 
   /** 353 (split to fit) and 366; the room's owner shows as operator. */

@@ -116,7 +116,10 @@ describe('channels', () => {
     t.send('JOIN #tea,#coffee', 'JOIN #TEA');
     const lines = t.take();
     expect(lines[0]).toBe(':zoe!zoe@irc JOIN :#tea');
-    expect(lines.at(-1)).toBe(':ics-chat.local 405 zoe #coffee :You can be in one channel at a time here and you are in #tea: /part #tea first');
+    expect(lines.slice(-2)).toEqual([
+      ':ics-chat.local 405 zoe #coffee :You can be in one channel at a time here and you are in #tea: /part #tea first',
+      ':ics!ics@ics-chat.local NOTICE zoe :You can be in one channel at a time and you are in #tea: /part #tea first, then /join #coffee',
+    ]);
     t.send('PART #tea :tea time is over', 'JOIN #coffee');
     expect(t.take().slice(0, 2)).toEqual([':zoe!zoe@irc PART #tea :tea time is over', ':zoe!zoe@irc JOIN :#coffee']);
   });

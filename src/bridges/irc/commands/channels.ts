@@ -47,7 +47,9 @@ export function join(s: IrcSession, m: IrcMessage): void {
     if (myChannel(s, name)) continue;
     const view = s.mirror.view;
     if (view) {
+      // Clients tend to show 405 in words of their own, so the service says what to do as well.
       s.out.numeric(ERR.TOOMANYCHANNELS, name, `You can be in one channel at a time here and you are in ${view.name}: /part ${view.name} first`);
+      s.out.service(`You can be in one channel at a time and you are in ${view.name}: /part ${view.name} first, then /join ${name}`);
       continue;
     }
     s.ask({ action: 'connect', target: name }, (event) => {
