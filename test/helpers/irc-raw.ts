@@ -30,7 +30,7 @@ export class RawIrc {
     return new RawIrc(socket);
   }
 
-  /** Connects and registers as `nick`, and reads past the welcome (up to the service's greeting). */
+  /** Connects and registers as `nick`, and consumes the whole welcome. */
   static async register(port: number, nick: string, caps: string[] = []): Promise<RawIrc> {
     const c = await RawIrc.open(port);
     if (caps.length > 0) c.send('CAP LS 302', `CAP REQ :${caps.join(' ')}`);
@@ -38,6 +38,7 @@ export class RawIrc {
     if (caps.length > 0) c.send('CAP END');
     await c.expect(/ 001 /);
     await c.expect(/^:ics!\S+ NOTICE \S+ :Hi /);
+    await c.sync();
     return c;
   }
 

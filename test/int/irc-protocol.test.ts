@@ -1,4 +1,7 @@
 /** The IRC gateway over real sockets: registration, ordering, line limits, liveness, nicks. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClassicClient } from '../helpers/classic-client.js';
 import { RawIrc } from '../helpers/irc-raw.js';
@@ -69,6 +72,28 @@ describe('registration over a socket', () => {
     expect(lines.slice(0, one).filter((l) => l.includes(' NOTICE zoe :')).length).toBe(16);
     expect(lines.slice(one + 1, two).map((l) => l.split(' ')[1])).toEqual(['311', '312', '318']);
     expect(two).toBe(lines.length - 1);
+  });
+});
+
+describe('the message of the day', () => {
+  it('shows IRC_MOTD_FILE to every client, and refuses to start without the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ics-chat-motd-'));
+    try {
+      await expect(startTestServer({ FRONTS: 'irc', IRC_MOTD_FILE: join(dir, 'missing.txt') })).rejects.toThrow(/cannot read the MOTD file .*missing\.txt \(IRC_MOTD_FILE\)/);
+      writeFileSync(join(dir, 'motd.txt'), 'Welcome, poets.\nBe kind.\n');
+      srv = await startTestServer({ FRONTS: 'tcp,irc', IRC_MOTD_FILE: join(dir, 'motd.txt') });
+      const c = await irc('zoe');
+      c.send('MOTD');
+      const lines = await c.sync();
+      expect(lines.map((l) => l.split(' ').slice(1).join(' '))).toEqual([
+        '375 zoe :- ics-chat.local Message of the day -',
+        '372 zoe :- Welcome, poets.',
+        '372 zoe :- Be kind.',
+        '376 zoe :End of /MOTD command',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
