@@ -64,8 +64,10 @@ describe('registration', () => {
     expect(t.take()).toEqual([':ics-chat.local 433 zoe peter :Nickname is already in use (peter is already in use)', ':zoe!zoe@irc NICK :zoey']);
     t.send('PRIVMSG ics :who');
     expect(t.take().join('\n')).toContain("'zoey': 0");
+    t.send('NICK Zoey');
+    expect(t.take()).toEqual([':zoey!zoey@irc NICK :Zoey']);
     t.send('JOIN #tea', 'NICK zoe');
-    expect(t.take().at(-1)).toBe(':ics-chat.local 447 zoey :Cannot change nickname while in #tea: your nick is your chat name; leave the channel first');
+    expect(t.take().at(-1)).toBe(':ics-chat.local 447 Zoey :Cannot change nickname while in #tea: your nick is your chat name; leave the channel first');
   });
 });
 

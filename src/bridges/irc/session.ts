@@ -171,15 +171,21 @@ export class IrcSession implements BufferOwner, Viewer {
     if (isReply(event)) (this.replyTo ?? this.serviceReply())(event);
   }
 
-  /** Logs in under a new name in a fresh hub session, keeping the old one unless that worked. */
+  /**
+   * Logs in under a new name in a fresh hub session, keeping the old one unless that worked.
+   * A change of case only (the same name to the hub) must let go of the old name first.
+   */
   relogin(name: string): ServerEvent | undefined {
     const old = this.hub;
+    const caseOnly = this.nick !== null && nameKey(name) === nameKey(this.nick);
+    if (caseOnly) old.close();
     this.hub = this.openHub();
     let reply: ServerEvent | undefined;
     this.ask({ action: 'login', name, features: ['events'] }, (event) => (reply = event));
-    if (reply?.action === 'login' && reply.status === 'ok') {
-      old.close();
-    } else {
+    const ok = reply?.action === 'login' && reply.status === 'ok';
+    if (caseOnly && !ok) throw new Error(`the hub refused ${name} right after its holder let go of it`);
+    if (ok) old.close();
+    else {
       this.hub.close();
       this.hub = old;
     }
