@@ -37,7 +37,22 @@ export function roomTarget(target: string): RoomTarget {
   return { kind: 'room', room: target };
 }
 
-export class GroupTable<M> {
+/** The group seam: an in-process table now, a shared engine later. */
+export interface Groups<M> {
+  of(member: M): Group<M> | undefined;
+  get(id: number): Group<M> | undefined;
+  room(name: string): Group<M> | undefined;
+  /** Groups in id order. */
+  list(): Group<M>[];
+  readonly size: number;
+  /** A new group: ad-hoc, or a room owned by `owner` when `room` is given. */
+  create(room?: string, owner?: M): Group<M>;
+  add(group: Group<M>, member: M, joinedAfter: number): void;
+  /** Takes the member out of its group; the group itself is removed once empty. */
+  remove(member: M): Group<M> | undefined;
+}
+
+export class GroupTable<M> implements Groups<M> {
   private readonly groups = new Map<number, Group<M>>();
   private readonly byMember = new Map<M, Group<M>>();
   private readonly byRoom = new Map<string, Group<M>>();

@@ -5,11 +5,11 @@
  */
 import { classicHistoryLine, classicListText, FLIP_PREFIX, flipWords } from './classic.js';
 import { classicTime, type Clock } from './clock.js';
-import { roomTarget, type Group, type GroupTable } from './groups.js';
+import { roomTarget, type Group, type Groups } from './groups.js';
 import type { HistoryStore, StoredLine } from './history.js';
 import type { Departure, HubLimits, Member } from './hub.js';
 import { nameKey, nameProblem } from './names.js';
-import type { PresenceTable } from './presence.js';
+import type { Presence } from './presence.js';
 import type { ActionName, ClientAction, ErrorCode, HistoryLine, MemberInfo, ServerEvent } from './protocol.js';
 import { asciiString } from './pyjson.js';
 import { parseSearchQuery } from './search-query.js';
@@ -18,8 +18,8 @@ import type { UserStateName } from './user-state.js';
 
 /** What handlers may use of the hub. */
 export interface HubState {
-  readonly presence: PresenceTable<Member>;
-  readonly groups: GroupTable<Member>;
+  readonly presence: Presence<Member>;
+  readonly groups: Groups<Member>;
   readonly history: HistoryStore;
   readonly sonnets: SonnetBook;
   readonly clock: Clock;

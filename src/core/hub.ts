@@ -5,12 +5,12 @@
  */
 import { ALONE_MSG } from './classic.js';
 import type { Clock } from './clock.js';
-import { GroupTable, type Group } from './groups.js';
+import { GroupTable, type Group, type Groups } from './groups.js';
 import { HANDLERS, memberInfos, roomOf, type HubState } from './handlers.js';
 import type { HistoryStore, StoredLine } from './history.js';
 import type { Logger } from './log.js';
 import { nameKey } from './names.js';
-import { PresenceTable } from './presence.js';
+import { PresenceTable, type Presence } from './presence.js';
 import type { ClientAction, ErrorCode, Feature, ServerEvent } from './protocol.js';
 import type { SonnetBook } from './sonnets.js';
 import type { UserStateName } from './user-state.js';
@@ -81,8 +81,8 @@ interface PendingLine {
 }
 
 export class Hub implements HubState {
-  readonly presence = new PresenceTable<Member>();
-  readonly groups: GroupTable<Member>;
+  readonly presence: Presence<Member> = new PresenceTable<Member>();
+  readonly groups: Groups<Member>;
   readonly history: HistoryStore;
   readonly sonnets: SonnetBook;
   readonly clock: Clock;

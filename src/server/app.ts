@@ -53,11 +53,11 @@ function loadSonnets(file: string): SonnetBook {
   }
 }
 
-function openHistory(dataDir: string): SqliteHistory {
+function openHistory(dataDir: string, log: Logger): SqliteHistory {
   const file = join(dataDir, 'history.db');
   try {
     mkdirSync(dataDir, { recursive: true });
-    return new SqliteHistory(file);
+    return new SqliteHistory(file, { onError: (msg) => log.error('history checkpoint failed', { err: msg }) });
   } catch (err) {
     throw new StartupError(`cannot open the history database ${file} (DATA_DIR): ${(err as Error).message}`);
   }
@@ -65,7 +65,7 @@ function openHistory(dataDir: string): SqliteHistory {
 
 export async function startServer(config: Config, log: Logger, clock: Clock = systemClock): Promise<RunningServer> {
   const sonnets = loadSonnets(config.sonnetsFile);
-  const history = openHistory(config.dataDir);
+  const history = openHistory(config.dataDir, log);
   const hub = new Hub({ history, sonnets, clock, log, limits: { maxLineChars: config.maxLineChars } });
   const fronts = new Map<FrontName, Front>();
   let stopping: Promise<void> | null = null;
@@ -73,7 +73,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     (stopping ??= (async () => {
       await Promise.all([...fronts.values()].map((f) => f.stop()));
       hub.flush();
-      history.close();
+      await history.close();
     })());
   try {
     for (const name of config.fronts) {

@@ -1,6 +1,53 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, readConfig } from './config.js';
 
+describe('readConfig', () => {
+  it('has embedded defaults for everything', () => {
+    const c = readConfig({}, '/srv/ics');
+    expect(c).toEqual({
+      fronts: ['tcp', 'irc'],
+      tcp: { host: '0.0.0.0', port: 1112, maxFrameChars: 99_999, maxOutboundBytes: 4 << 20 },
+      irc: {
+        host: '0.0.0.0',
+        port: 6667,
+        serverName: 'ics-chat.local',
+        motdFile: null,
+        maxOutboundBytes: 4 << 20,
+        pingIntervalMs: 120_000,
+        flood: { burst: 20, perSecond: 5, maxQueued: 50 },
+      },
+      dataDir: '/srv/ics/data',
+      sonnetsFile: '/srv/ics/data/sonnets.txt',
+      logLevel: 'info',
+      maxLineChars: 8000,
+    });
+    expect(Object.isFrozen(c)).toBe(true);
+    expect(Object.isFrozen(c.tcp)).toBe(true);
+    expect(Object.isFrozen(c.irc)).toBe(true);
+  });
+
+  it('reads every variable', () => {
+    const c = readConfig(
+      { FRONTS: ' TCP , tcp', CHAT_HOST: '127.0.0.1', CHAT_PORT: '0', DATA_DIR: '/var/ics', SONNETS_FILE: 's.txt', LOG_LEVEL: 'DEBUG', MAX_LINE_CHARS: '100', MAX_FRAME_CHARS: '5000', MAX_OUTBOUND_BYTES: '65536' },
+      '/srv',
+    );
+    expect(c).toMatchObject({ fronts: ['tcp'], dataDir: '/var/ics', sonnetsFile: '/srv/s.txt', logLevel: 'debug', maxLineChars: 100 });
+    expect(c.tcp).toEqual({ host: '127.0.0.1', port: 0, maxFrameChars: 5000, maxOutboundBytes: 65536 });
+  });
+
+  it.each([
+    [{ CHAT_PORT: '70000' }, 'CHAT_PORT must be a whole number from 0 to 65535, got "70000"'],
+    [{ CHAT_PORT: '1.5' }, 'CHAT_PORT must be a whole number'],
+    [{ FRONTS: 'tcp,gopher' }, 'FRONTS names an unknown front "gopher"'],
+    [{ FRONTS: ' , ' }, 'FRONTS must name at least one front'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of debug, info, warn, error, got "loud"'],
+    [{ MAX_FRAME_CHARS: '100000' }, 'MAX_FRAME_CHARS must be a whole number from 64 to 99999'],
+  ])('refuses %j', (env, msg) => {
+    expect(() => readConfig(env)).toThrow(ConfigError);
+    expect(() => readConfig(env)).toThrow(msg);
+  });
+});
+
 describe('readConfig: the IRC front', () => {
   it('starts both fronts by default, IRC on 6667 wherever the native front listens', () => {
     const config = readConfig({ CHAT_HOST: '127.0.0.1' }, '/srv/chat');
@@ -8,14 +55,16 @@ describe('readConfig: the IRC front', () => {
     expect(config.irc).toMatchObject({ host: '127.0.0.1', port: 6667, serverName: 'ics-chat.local', motdFile: null });
   });
 
-  it('reads IRC_HOST, IRC_PORT, IRC_SERVER_NAME and IRC_MOTD_FILE', () => {
-    const config = readConfig({ FRONTS: 'irc', IRC_HOST: '::1', IRC_PORT: '7000', IRC_SERVER_NAME: 'chat.example.org', IRC_MOTD_FILE: 'motd.txt' }, '/srv/chat');
+  it('reads IRC_HOST, IRC_PORT, IRC_SERVER_NAME, IRC_MOTD_FILE and the flood limits', () => {
+    const env = { FRONTS: 'irc', IRC_HOST: '::1', IRC_PORT: '7000', IRC_SERVER_NAME: 'chat.example.org', IRC_MOTD_FILE: 'motd.txt', IRC_FLOOD_BURST: '100', IRC_FLOOD_RATE: '40' };
+    const config = readConfig(env, '/srv/chat');
     expect(config.fronts).toEqual(['irc']);
-    expect(config.irc).toMatchObject({ host: '::1', port: 7000, serverName: 'chat.example.org', motdFile: '/srv/chat/motd.txt' });
+    expect(config.irc).toMatchObject({ host: '::1', port: 7000, serverName: 'chat.example.org', motdFile: '/srv/chat/motd.txt', flood: { burst: 100, perSecond: 40 } });
   });
 
   it.each([
     [{ IRC_PORT: '70000' }, /IRC_PORT must be a whole number from 0 to 65535/],
+    [{ IRC_FLOOD_RATE: '0' }, /IRC_FLOOD_RATE must be a whole number from 1/],
     [{ IRC_SERVER_NAME: 'my server' }, /IRC_SERVER_NAME must be a host name/],
     [{ IRC_SERVER_NAME: ':evil' }, /IRC_SERVER_NAME must be a host name/],
     [{ FRONTS: 'tcp,irc,gopher' }, /unknown front "gopher"; known: tcp, irc/],

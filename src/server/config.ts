@@ -108,7 +108,7 @@ export function readConfig(env: Env, cwd: string = process.cwd()): Config {
       motdFile: motd === '' ? null : resolve(cwd, motd),
       maxOutboundBytes,
       pingIntervalMs: 120_000,
-      flood: Object.freeze({ burst: 20, perSecond: 5, maxQueued: 50 }),
+      flood: Object.freeze({ burst: integer(env, 'IRC_FLOOD_BURST', 20, 1, 1_000_000), perSecond: integer(env, 'IRC_FLOOD_RATE', 5, 1, 1_000_000), maxQueued: 50 }),
     }),
     dataDir,
     sonnetsFile: resolve(cwd, text(env, 'SONNETS_FILE', 'data/sonnets.txt')),

@@ -13,7 +13,7 @@ const open: { close(): void }[] = [];
 
 beforeEach(async () => {
   // Flood control would pace the IRC senders; this test is about order, not pace.
-  srv = await startTestServer({ FRONTS: 'tcp,irc' }, undefined, (c) => ({ ...c, irc: { ...c.irc, flood: { burst: 1000, perSecond: 1000, maxQueued: 0 } } }));
+  srv = await startTestServer({ FRONTS: 'tcp,irc', IRC_FLOOD_BURST: '1000', IRC_FLOOD_RATE: '1000' });
 });
 
 afterEach(async () => {

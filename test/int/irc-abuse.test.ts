@@ -2,14 +2,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClassicClient, type Frame } from '../helpers/classic-client.js';
 import { RawIrc } from '../helpers/irc-raw.js';
-import { startTestServer, type ConfigTweak, type TestServer } from '../helpers/server.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait.js';
 
 let srv: TestServer;
 const sockets: { close(): void }[] = [];
 
-async function start(env: Record<string, string> = {}, tweak?: ConfigTweak): Promise<void> {
-  srv = await startTestServer({ FRONTS: 'tcp,irc', ...env }, undefined, tweak);
+async function start(env: Record<string, string> = {}): Promise<void> {
+  srv = await startTestServer({ FRONTS: 'tcp,irc', ...env });
 }
 
 async function irc(nick: string): Promise<RawIrc> {
@@ -43,7 +43,7 @@ afterEach(async () => {
 
 describe('abuse', () => {
   it('refuses a flood line by line with a notice, delivers the rest once and in order', async () => {
-    await start({}, (config) => ({ ...config, irc: { ...config.irc, flood: { burst: 5, perSecond: 50, maxQueued: 5 } } }));
+    await start({ IRC_FLOOD_BURST: '5', IRC_FLOOD_RATE: '50' });
     const check = await bystanders();
     const zoe = await irc('zoe');
     const peter = await tcp('peter');
