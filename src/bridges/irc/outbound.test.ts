@@ -25,6 +25,7 @@ describe('ChannelMirror', () => {
       ':srv 333 zoe #group-3 ics!ics@srv :1800000000',
       ':srv 353 zoe = #group-3 :peter zoe',
       ':srv 366 zoe #group-3 :End of /NAMES list',
+      ':ics!ics@srv NOTICE zoe :peter (tcp) connected with you: chat in #group-3; bye or /part there leaves',
     ]);
     m.apply({ action: 'connect', status: 'request', from: 'dana', front: 'discord', group: 3, members: members(['peter', 'tcp'], ['zoe', 'irc'], ['dana', 'discord']) });
     expect(take()).toEqual([':dana!dana@discord JOIN :#group-3']);

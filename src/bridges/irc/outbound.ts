@@ -145,7 +145,12 @@ export class ChannelMirror {
 
   private joined(event: Extract<ServerEvent, { action: 'connect'; status: 'request' }>): void {
     const view = this.mine(event.group);
-    if (!view) return this.enter({ group: event.group, room: event.room, members: event.members, owner: undefined, topic: '' });
+    if (!view) {
+      // Someone connected to this user: clients open the channel without switching to it, so say where to chat.
+      this.enter({ group: event.group, room: event.room, members: event.members, owner: undefined, topic: '' });
+      this.out.service(`${event.from} (${event.front}) connected with you: chat in ${this.view!.name}; bye or /part there leaves`);
+      return;
+    }
     const known = new Set(view.members.map((m) => m.name));
     view.members = event.members;
     for (const m of event.members) if (!known.has(m.name)) this.out.send({ source: maskOf(m), verb: 'JOIN', params: [view.name] });
