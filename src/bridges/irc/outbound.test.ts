@@ -57,6 +57,16 @@ describe('ChannelMirror', () => {
     expect(take()).toEqual([':bob!bob@web QUIT :left the chat', ':ann!ann@tcp KICK #r cy :spam', ':ann!ann@tcp PART :#r', ':srv MODE #r +o :zoe']);
   });
 
+  it('keeps reasons and topics from other fronts on one line', () => {
+    const { m, take } = mirror();
+    m.apply({ action: 'connect', status: 'success', peer: '#r', group: 1, room: '#r', owner: 'ann', members: members(['ann', 'tcp'], ['bob', 'tcp'], ['cy', 'tcp'], ['zoe', 'irc']) });
+    take();
+    m.apply({ action: 'leave', name: 'bob', group: 1, members: members(['ann', 'tcp'], ['cy', 'tcp'], ['zoe', 'irc']), reason: 'bye\r\nQUIT :x\0', owner: 'ann' });
+    m.apply({ action: 'leave', name: 'cy', group: 1, members: members(['ann', 'tcp'], ['zoe', 'irc']), kickedBy: 'ann', reason: 'out\nKILL zoe', owner: 'ann' });
+    m.apply({ action: 'disconnect', msg: 'removed', group: 1, room: '#r', by: 'ann', reason: 'and\r\nyou' });
+    expect(take()).toEqual([':bob!bob@tcp PART #r :bye  QUIT :x ', ':ann!ann@tcp KICK #r cy :out KILL zoe', ':ann!ann@tcp KICK #r zoe :and  you']);
+  });
+
   it('tells the last member that everyone left, and parts them', () => {
     const { m, take } = mirror();
     m.apply({ action: 'connect', status: 'request', from: 'peter', front: 'tcp', group: 2, members: members(['peter', 'tcp'], ['zoe', 'irc']) });

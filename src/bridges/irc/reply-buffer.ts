@@ -1,8 +1,8 @@
 /**
  * Where everything for one IRC client is written: command handlers and hub events alike put
  * messages here, never on the socket, so the client sees them in the order they were caused.
- * Every message is split to fit 512 bytes as it is written; the connection takes the text
- * once per event-loop turn.
+ * Every message is made safe (no line breaks inside) and split to fit 512 bytes as it is
+ * written; the connection takes the text once per event-loop turn.
  */
 import { serializeMessage, type IrcMessage } from './message.js';
 import { fitLine } from './text.js';
@@ -23,8 +23,10 @@ export class ReplyBuffer {
 
   constructor(private readonly owner: BufferOwner) {}
 
+  /** Writes a message; no parameter can end the line early (CR, LF and NUL become spaces). */
   send(message: IrcMessage): void {
-    for (const piece of fitLine(message)) this.lines.push(serializeMessage(piece) + '\r\n');
+    const safe = { ...message, params: message.params.map((p) => p.replace(/[\r\n\0]/g, ' ')) };
+    for (const piece of fitLine(safe)) this.lines.push(serializeMessage(piece) + '\r\n');
     this.owner.written();
   }
 
