@@ -60,11 +60,6 @@ export class RawIrc {
     }, timeoutMs);
   }
 
-  /** Lines not consumed yet. */
-  pending(): string[] {
-    return [...this.lines];
-  }
-
   /** Consumes and returns every line up to and including the PONG for a fresh PING: all earlier output has arrived. */
   async sync(): Promise<string[]> {
     const token = `sync-${Math.random().toString(36).slice(2)}`;

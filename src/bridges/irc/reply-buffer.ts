@@ -53,10 +53,6 @@ export class ReplyBuffer {
     for (const line of lines) this.send({ source: this.owner.serviceMask, verb: 'NOTICE', params: [this.owner.target(), line === '' ? ' ' : line] });
   }
 
-  get size(): number {
-    return this.lines.length;
-  }
-
   /** Everything written since the last call, as one text. */
   take(): string {
     const text = this.lines.join('');

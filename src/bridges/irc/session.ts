@@ -64,8 +64,8 @@ function isReply(event: ServerEvent): boolean {
 export class IrcSession implements BufferOwner, Viewer {
   /** The nick asked for before registration; the chat name after. */
   nick: string | null = null;
+  /** Set by USER; registration waits for it. */
   username: string | null = null;
-  realname = '';
   registered = false;
   /** CAP LS or REQ was seen before registration: registration waits for CAP END. */
   capNegotiating = false;
@@ -112,10 +112,6 @@ export class IrcSession implements BufferOwner, Viewer {
 
   now(): Date {
     return this.shared.clock.now();
-  }
-
-  get away(): string | undefined {
-    return this.nick === null ? undefined : this.shared.away.get(nameKey(this.nick));
   }
 
   private openHub(): Session {

@@ -51,10 +51,6 @@ export class Throttle<T> {
     this.schedule();
   }
 
-  get queued(): number {
-    return this.queue.length;
-  }
-
   /** Forgets the queue and cancels the timer (the connection is closing). */
   stop(): void {
     this.queue.length = 0;

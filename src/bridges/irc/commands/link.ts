@@ -85,7 +85,6 @@ export function user(s: IrcSession, m: IrcMessage): void {
   const [username, , , realname] = m.params as [string, string, string, string];
   if (username === '' || realname === '') return s.out.numeric(ERR.NEEDMOREPARAMS, 'USER', 'Not enough parameters');
   s.username = username;
-  s.realname = realname;
   tryRegister(s);
 }
 
