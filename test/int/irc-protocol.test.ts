@@ -79,7 +79,7 @@ describe('the message of the day', () => {
   it('shows IRC_MOTD_FILE to every client, and refuses to start without the file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ics-chat-motd-'));
     try {
-      await expect(startTestServer({ FRONTS: 'irc', IRC_MOTD_FILE: join(dir, 'missing.txt') })).rejects.toThrow(/cannot read the MOTD file .*missing\.txt \(IRC_MOTD_FILE\)/);
+      await expect(startTestServer({ FRONTS: 'irc', IRC_MOTD_FILE: join(dir, 'missing.txt') }, join(dir, 'data'))).rejects.toThrow(/cannot read the MOTD file .*missing\.txt \(IRC_MOTD_FILE\)/);
       writeFileSync(join(dir, 'motd.txt'), 'Welcome, poets.\nBe kind.\n');
       srv = await startTestServer({ FRONTS: 'tcp,irc', IRC_MOTD_FILE: join(dir, 'motd.txt') });
       const c = await irc('zoe');
