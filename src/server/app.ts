@@ -12,6 +12,7 @@ import { parseSonnets, SonnetBook, SonnetFormatError } from '../core/sonnets.js'
 import { SqliteHistory } from '../store/sqlite-history.js';
 import type { Config, FrontName } from './config.js';
 import { TcpFront } from './tcp/tcp-front.js';
+import { IrcFront } from '../bridges/irc/irc-front.js';
 
 export class StartupError extends Error {
   override readonly name = 'StartupError';
@@ -21,11 +22,13 @@ interface FrontContext {
   hub: Hub;
   config: Config;
   log: Logger;
+  clock: Clock;
 }
 
 /** The front registry: adding a front is one folder and one line here. */
 const FRONT_FACTORIES: Record<FrontName, (ctx: FrontContext) => Front> = {
   tcp: ({ hub, config, log }) => new TcpFront(hub, config.tcp, log),
+  irc: ({ hub, config, log, clock }) => new IrcFront(hub, config.irc, log, clock),
 };
 
 export interface RunningServer {
@@ -74,7 +77,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     })());
   try {
     for (const name of config.fronts) {
-      const front = FRONT_FACTORIES[name]({ hub, config, log });
+      const front = FRONT_FACTORIES[name]({ hub, config, log, clock });
       fronts.set(name, front);
       await front.start();
     }
