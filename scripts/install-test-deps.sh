@@ -6,6 +6,9 @@ set -euo pipefail
 # command the tests run -> the Debian package that provides it
 declare -A NEEDED=(
   [chromium]=chromium
+  [ii]=ii
+  [irssi]=irssi
+  [tmux]=tmux
 )
 
 missing=()

@@ -16,3 +16,8 @@ export interface Front {
 export interface SessionOpener {
   open(options: SessionOptions): Session;
 }
+
+/** A front that runs a user of its own (IRC's service `ics`) keeps that name from everyone else. */
+export interface NameReserver {
+  reserveName(name: string): void;
+}

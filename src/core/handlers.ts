@@ -7,7 +7,7 @@ import { classicHistoryLine, classicListText, FLIP_PREFIX, flipWords } from './c
 import { classicTime, type Clock } from './clock.js';
 import { roomTarget, type Group, type Groups } from './groups.js';
 import type { HistoryStore, StoredLine } from './history.js';
-import type { HubLimits, Member } from './hub.js';
+import type { Departure, HubLimits, Member } from './hub.js';
 import { nameKey, nameProblem } from './names.js';
 import type { HubObserver } from './observer.js';
 import type { Presence } from './presence.js';
@@ -32,7 +32,7 @@ export interface HubState {
   queueLine(sender: Member, group: Group<Member>, line: StoredLine, event: ServerEvent): void;
   scheduleFlush(): void;
   flushLines(): void;
-  leaveGroup(me: Member, kick?: { by: string; reason?: string }): void;
+  leaveGroup(me: Member, how?: Departure): void;
   enter(me: Member, name: string): boolean;
 }
 
@@ -256,12 +256,12 @@ export const HANDLERS: { [K in ActionName]: Handler<K> } = {
     },
   },
 
-  // disconnect: leave my group (nothing to do when I am in none)
+  // disconnect [reason]: leave my group (nothing to do when I am in none); the others see the reason
   disconnect: {
     states: ONLINE,
-    run(hub, me) {
+    run(hub, me, { reason }) {
       hub.flushLines();
-      hub.leaveGroup(me);
+      hub.leaveGroup(me, reason ? { reason } : {});
     },
   },
 
@@ -300,7 +300,7 @@ export const HANDLERS: { [K in ActionName]: Handler<K> } = {
       if (!group) return hub.send(me, { action: 'invite', status: 'not-chatting', target, msg: 'you are not in a group to invite anyone to' });
       const peer = hub.presence.get(target.trim());
       if (!peer) return hub.send(me, { action: 'invite', status: 'no-user', target, msg: `${target.trim().slice(0, 40)} is not online` });
-      hub.send(peer, { action: 'invite', status: 'request', from: me.name!, group: group.id, ...roomOf(group) });
+      hub.send(peer, { action: 'invite', status: 'request', from: me.name!, front: me.front, group: group.id, ...roomOf(group) });
       hub.send(me, { action: 'invite', status: 'sent', target: peer.name! });
     },
   },

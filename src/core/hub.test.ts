@@ -229,6 +229,29 @@ describe('Hub rooms', () => {
     expect(a.last()).toMatchObject({ action: 'invite', status: 'no-user' });
     a.do({ action: 'invite', target: 'BOB' });
     expect(a.last()).toEqual({ action: 'invite', status: 'sent', target: 'bob' });
-    expect(b.last()).toEqual({ action: 'invite', status: 'request', from: 'alice', group: 1, room: '#tea' });
+    expect(b.last()).toEqual({ action: 'invite', status: 'request', from: 'alice', front: 'tcp', group: 1, room: '#tea' });
+  });
+
+  it('tells the others why a member left, and whether they went offline', () => {
+    const { user } = setup();
+    const a = user('alice');
+    const b = user('bob', 'irc');
+    const c = user('carol');
+    for (const u of [a, b, c]) u.do({ action: 'connect', target: '#tea' });
+    b.do({ action: 'disconnect', reason: 'off to bed' });
+    expect(a.last()).toEqual({ action: 'leave', name: 'bob', group: 1, members: [{ name: 'alice', front: 'tcp' }, { name: 'carol', front: 'tcp' }], reason: 'off to bed', owner: 'alice' });
+    c.session.close();
+    expect(a.last()).toEqual({ action: 'leave', name: 'carol', group: 1, members: [{ name: 'alice', front: 'tcp' }], quit: true, owner: 'alice' });
+  });
+});
+
+describe('Hub reserved names', () => {
+  it('keeps a reserved name from every login, in any case', () => {
+    const { hub, user } = setup();
+    hub.reserveName('ics');
+    const u = user('ICS');
+    expect(u.last()).toMatchObject({ action: 'login', status: 'duplicate' });
+    u.do({ action: 'login', name: 'icsfan' });
+    expect(u.last()).toEqual({ action: 'login', status: 'ok' });
   });
 });

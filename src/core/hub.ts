@@ -80,6 +80,13 @@ export interface HubStats {
   groups: number;
 }
 
+/** How a member leaves a group: removed by someone (a kick), with a reason, or gone offline. */
+export interface Departure {
+  by?: string;
+  reason?: string;
+  quit?: boolean;
+}
+
 interface PendingLine {
   line: StoredLine;
   group: Group<Member>;
@@ -99,6 +106,8 @@ export class Hub implements HubState {
   readonly limits: HubLimits;
   readonly observer: HubObserver;
   private pending: PendingLine[] = [];
+  /** Names no one may log in under (keys), e.g. a gateway's service user. */
+  private readonly reserved = new Set<string>();
   private flushScheduled = false;
 
   constructor(deps: HubDeps) {
@@ -125,6 +134,11 @@ export class Hub implements HubState {
         this.closeSession(member);
       },
     };
+  }
+
+  /** Keeps a name from every login on every front (a gateway's own service user, such as IRC's `ics`). */
+  reserveName(name: string): void {
+    this.reserved.add(nameKey(name));
   }
 
   /** Online users, for health and metrics. */
@@ -220,15 +234,17 @@ export class Hub implements HubState {
 
   /**
    * Takes a member out of their group. An ad-hoc group left with one member dissolves and that
-   * member is told; a room lives on while anyone is in it. `kick` names who removed them, and why.
+   * member is told; a room lives on while anyone is in it. `how` says who removed them (a kick),
+   * why, and whether they left because their session closed (`quit`).
    */
-  leaveGroup(me: Member, kick?: { by: string; reason?: string }): void {
+  leaveGroup(me: Member, how: Departure = {}): void {
     const group = this.groups.remove(me);
     if (!group) return;
     this.history.left(me.key, group.id);
-    if (kick) {
-      const msg = `${kick.by} removed you from ${group.room ?? `group ${group.id}`}${kick.reason ? `: ${kick.reason}` : ''}`;
-      this.send(me, { action: 'disconnect', msg, group: group.id, ...roomOf(group), by: kick.by, ...(kick.reason ? { reason: kick.reason } : {}) });
+    const reason = how.reason ? { reason: how.reason } : {};
+    if (how.by !== undefined) {
+      const msg = `${how.by} removed you from ${group.room ?? `group ${group.id}`}${how.reason ? `: ${how.reason}` : ''}`;
+      this.send(me, { action: 'disconnect', msg, group: group.id, ...roomOf(group), by: how.by, ...reason });
     }
     const rest = group.members;
     if (group.room === undefined && rest.length === 1) {
@@ -242,7 +258,9 @@ export class Hub implements HubState {
         name: me.name!,
         group: group.id,
         members: memberInfos(group),
-        ...(kick ? { kickedBy: kick.by, ...(kick.reason ? { reason: kick.reason } : {}) } : {}),
+        ...reason,
+        ...(how.by !== undefined ? { kickedBy: how.by } : {}),
+        ...(how.quit ? { quit: true as const } : {}),
         ...(group.owner ? { owner: group.owner.name! } : {}),
       };
       for (const m of rest) if (m.member.features.has('events')) this.send(m.member, event);
@@ -260,7 +278,7 @@ export class Hub implements HubState {
 
   /** Logs the member in under `name` (already checked); false when the name is taken. */
   enter(me: Member, name: string): boolean {
-    if (!this.presence.add(name, me)) return false;
+    if (this.reserved.has(nameKey(name)) || !this.presence.add(name, me)) return false;
     me.name = name;
     me.key = nameKey(name);
     this.announce(me, 'online');
@@ -271,7 +289,7 @@ export class Hub implements HubState {
     if (me.closed) return;
     if (me.name !== null) {
       this.flushLines();
-      this.leaveGroup(me);
+      this.leaveGroup(me, { quit: true });
       this.presence.remove(me.name, me);
       this.announce(me, 'offline');
     }

@@ -18,7 +18,7 @@ export type ClientAction =
   | { action: 'exchange'; message: string }
   | { action: 'flip'; message: string }
   | { action: 'ping'; message: string }
-  | { action: 'disconnect' }
+  | { action: 'disconnect'; reason?: string }
   | { action: 'topic'; topic?: string }
   | { action: 'kick'; target: string; reason?: string }
   | { action: 'invite'; target: string };
@@ -122,10 +122,20 @@ export type ServerEvent =
       flip?: true;
     }
   | { action: 'disconnect'; msg: string; group: number; room?: string; by?: string; reason?: string }
-  | { action: 'leave'; name: string; group: number; members: MemberInfo[]; reason?: string; kickedBy?: string; owner?: string }
+  | {
+      action: 'leave';
+      name: string;
+      group: number;
+      members: MemberInfo[];
+      reason?: string;
+      kickedBy?: string;
+      /** The member left because their session closed (they went offline). */
+      quit?: true;
+      owner?: string;
+    }
   | { action: 'topic'; group: number; topic: string; by?: string }
   | { action: 'invite'; status: 'sent' | 'no-user' | 'not-chatting'; target: string; msg?: string }
-  | { action: 'invite'; status: 'request'; from: string; group: number; room?: string }
+  | { action: 'invite'; status: 'request'; from: string; front: string; group: number; room?: string }
   | { action: 'presence'; name: string; front: string; status: 'online' | 'offline' }
   | { action: 'pong'; message: string }
   | { action: 'error'; code: ErrorCode; msg: string; for?: string };

@@ -17,6 +17,7 @@ describe('parseAction', () => {
     ['{"action": "flip", "message": "a b"}', { action: 'flip', message: 'a b' }],
     ['{"action": "ping", "message": "blah"}', { action: 'ping', message: 'blah' }],
     ['{"action": "disconnect"}', { action: 'disconnect' }],
+    ['{"action": "disconnect", "reason": "bedtime"}', { action: 'disconnect', reason: 'bedtime' }],
     ['{"action": "topic"}', { action: 'topic' }],
     ['{"action": "topic", "topic": "poems"}', { action: 'topic', topic: 'poems' }],
     ['{"action": "kick", "target": "bob"}', { action: 'kick', target: 'bob' }],
@@ -46,6 +47,7 @@ describe('parseAction', () => {
     ['{"action": "topic", "topic": 5}', 'bad-request'],
     ['{"action": "kick", "target": "bob", "reason": []}', 'bad-request'],
     ['{"action": "invite"}', 'bad-request'],
+    ['{"action": "disconnect", "reason": 7}', 'bad-request'],
   ])('rejects %s with %s', (json, code) => {
     const result = parseAction(json);
     expect(result.ok).toBe(false);

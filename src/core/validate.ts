@@ -63,7 +63,11 @@ const READERS: { [K in ActionName]: Reader<K> } = {
   exchange: withMessage('exchange'),
   flip: withMessage('flip'),
   ping: withMessage('ping'),
-  disconnect: () => ({ action: 'disconnect' }),
+  disconnect: (fields) => {
+    const reason = fields['reason'];
+    if (reason === undefined) return { action: 'disconnect' };
+    return typeof reason === 'string' ? { action: 'disconnect', reason } : '"reason" must be a string';
+  },
   topic: (fields) => {
     const topic = fields['topic'];
     if (topic === undefined) return { action: 'topic' };

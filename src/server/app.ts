@@ -16,6 +16,7 @@ import type { Config, FrontName } from './config.js';
 import { Metrics } from './metrics.js';
 import { ServerStatus } from './status.js';
 import { TcpFront } from './tcp/tcp-front.js';
+import { IrcFront } from '../bridges/irc/irc-front.js';
 
 export class StartupError extends Error {
   override readonly name = 'StartupError';
@@ -25,6 +26,7 @@ interface FrontContext {
   hub: Hub;
   config: Config;
   log: Logger;
+  clock: Clock;
   /** Health and metrics, for a front that serves them. */
   status: StatusSource;
 }
@@ -32,6 +34,7 @@ interface FrontContext {
 /** The front registry: adding a front is one folder and one line here. */
 const FRONT_FACTORIES: Record<FrontName, (ctx: FrontContext) => Front> = {
   tcp: ({ hub, config, log }) => new TcpFront(hub, config.tcp, log),
+  irc: ({ hub, config, log, clock }) => new IrcFront(hub, config.irc, log, clock),
   web: ({ hub, config, log, status }) => new WebFront(hub, config.web, status, log),
 };
 
@@ -89,7 +92,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     })());
   try {
     for (const name of config.fronts) {
-      const front = FRONT_FACTORIES[name]({ hub, config, log, status });
+      const front = FRONT_FACTORIES[name]({ hub, config, log, clock, status });
       fronts.set(name, front);
       await front.start();
     }

@@ -5,8 +5,17 @@ describe('readConfig', () => {
   it('has embedded defaults for everything', () => {
     const c = readConfig({}, '/srv/ics');
     expect(c).toEqual({
-      fronts: ['tcp', 'web'],
+      fronts: ['tcp', 'irc', 'web'],
       tcp: { host: '0.0.0.0', port: 1112, maxFrameChars: 99_999, maxOutboundBytes: 4 << 20 },
+      irc: {
+        host: '0.0.0.0',
+        port: 6667,
+        serverName: 'ics-chat.local',
+        motdFile: null,
+        maxOutboundBytes: 4 << 20,
+        pingIntervalMs: 120_000,
+        flood: { burst: 20, perSecond: 5, maxQueued: 50 },
+      },
       web: { host: '0.0.0.0', port: 8080, maxMessageBytes: 65_536, heartbeatMs: 30_000, maxOutboundBytes: 4 << 20, pageDir: expect.stringMatching(/\/dist\/page\/$/) },
       dataDir: '/srv/ics/data',
       sonnetsFile: '/srv/ics/data/sonnets.txt',
@@ -16,6 +25,7 @@ describe('readConfig', () => {
     expect(Object.isFrozen(c)).toBe(true);
     expect(Object.isFrozen(c.tcp)).toBe(true);
     expect(Object.isFrozen(c.web)).toBe(true);
+    expect(Object.isFrozen(c.irc)).toBe(true);
   });
 
   it('reads every variable', () => {
@@ -37,6 +47,32 @@ describe('readConfig', () => {
   ])('refuses %j', (env, msg) => {
     expect(() => readConfig(env)).toThrow(ConfigError);
     expect(() => readConfig(env)).toThrow(msg);
+  });
+});
+
+describe('readConfig: the IRC front', () => {
+  it('starts every front by default, IRC on 6667 wherever the native front listens', () => {
+    const config = readConfig({ CHAT_HOST: '127.0.0.1' }, '/srv/chat');
+    expect(config.fronts).toEqual(['tcp', 'irc', 'web']);
+    expect(config.irc).toMatchObject({ host: '127.0.0.1', port: 6667, serverName: 'ics-chat.local', motdFile: null });
+  });
+
+  it('reads IRC_HOST, IRC_PORT, IRC_SERVER_NAME, IRC_MOTD_FILE and the flood limits', () => {
+    const env = { FRONTS: 'irc', IRC_HOST: '::1', IRC_PORT: '7000', IRC_SERVER_NAME: 'chat.example.org', IRC_MOTD_FILE: 'motd.txt', IRC_FLOOD_BURST: '100', IRC_FLOOD_RATE: '40' };
+    const config = readConfig(env, '/srv/chat');
+    expect(config.fronts).toEqual(['irc']);
+    expect(config.irc).toMatchObject({ host: '::1', port: 7000, serverName: 'chat.example.org', motdFile: '/srv/chat/motd.txt', flood: { burst: 100, perSecond: 40 } });
+  });
+
+  it.each([
+    [{ IRC_PORT: '70000' }, /IRC_PORT must be a whole number from 0 to 65535/],
+    [{ IRC_FLOOD_RATE: '0' }, /IRC_FLOOD_RATE must be a whole number from 1/],
+    [{ IRC_SERVER_NAME: 'my server' }, /IRC_SERVER_NAME must be a host name/],
+    [{ IRC_SERVER_NAME: ':evil' }, /IRC_SERVER_NAME must be a host name/],
+    [{ FRONTS: 'tcp,irc,gopher' }, /unknown front "gopher"; known: tcp, irc/],
+  ])('refuses %j', (env, message) => {
+    expect(() => readConfig(env)).toThrow(ConfigError);
+    expect(() => readConfig(env)).toThrow(message);
   });
 });
 

@@ -8,7 +8,7 @@ import dotenv from 'dotenv';
 import type { WebConfig } from '../bridges/web/web-front.js';
 import type { LogLevel } from './logger.js';
 
-export const FRONT_NAMES = ['tcp', 'web'] as const;
+export const FRONT_NAMES = ['tcp', 'irc', 'web'] as const;
 export type FrontName = (typeof FRONT_NAMES)[number];
 
 export interface TcpConfig {
@@ -20,9 +20,25 @@ export interface TcpConfig {
   maxOutboundBytes: number;
 }
 
+export interface IrcConfig {
+  host: string;
+  port: number;
+  /** The server's name in numerics and as the service's host. */
+  serverName: string;
+  /** A text file whose lines are the message of the day; none when null. */
+  motdFile: string | null;
+  /** Output a client may leave unread before it is disconnected, in bytes. */
+  maxOutboundBytes: number;
+  /** Silence after which the server pings a client; a client silent as long again is dropped. */
+  pingIntervalMs: number;
+  /** Flood control per connection: a burst of lines, then a steady rate; a few more wait, the rest are refused. */
+  flood: { burst: number; perSecond: number; maxQueued: number };
+}
+
 export interface Config {
   fronts: readonly FrontName[];
   tcp: TcpConfig;
+  irc: IrcConfig;
   web: WebConfig;
   dataDir: string;
   sonnetsFile: string;
@@ -67,6 +83,13 @@ function fronts(env: Env): FrontName[] {
   return [...new Set(names)] as FrontName[];
 }
 
+/** A server name as IRC numerics carry it: letters, digits, dots and dashes. */
+function serverName(env: Env): string {
+  const name = text(env, 'IRC_SERVER_NAME', 'ics-chat.local');
+  if (!/^[A-Za-z0-9][A-Za-z0-9.-]{0,62}$/.test(name)) throw new ConfigError(`IRC_SERVER_NAME must be a host name (letters, digits, dots, dashes), got ${JSON.stringify(name)}`);
+  return name;
+}
+
 /** The web page as `npm run build` bundles it (dist/page), found from this module in src/ or dist/. */
 const PAGE_DIR = fileURLToPath(new URL('../../dist/page/', import.meta.url));
 
@@ -75,6 +98,7 @@ export function readConfig(env: Env, cwd: string = process.cwd()): Config {
   const dataDir = resolve(cwd, text(env, 'DATA_DIR', 'data'));
   const chatHost = text(env, 'CHAT_HOST', '0.0.0.0');
   const maxOutboundBytes = integer(env, 'MAX_OUTBOUND_BYTES', 4 << 20, 4096, 1 << 30);
+  const motd = text(env, 'IRC_MOTD_FILE', '');
   return Object.freeze({
     fronts: Object.freeze(fronts(env)),
     tcp: Object.freeze({
@@ -82,6 +106,15 @@ export function readConfig(env: Env, cwd: string = process.cwd()): Config {
       port: integer(env, 'CHAT_PORT', 1112, 0, 65535),
       maxFrameChars: integer(env, 'MAX_FRAME_CHARS', 99_999, 64, 99_999),
       maxOutboundBytes,
+    }),
+    irc: Object.freeze({
+      host: text(env, 'IRC_HOST', chatHost),
+      port: integer(env, 'IRC_PORT', 6667, 0, 65535),
+      serverName: serverName(env),
+      motdFile: motd === '' ? null : resolve(cwd, motd),
+      maxOutboundBytes,
+      pingIntervalMs: 120_000,
+      flood: Object.freeze({ burst: integer(env, 'IRC_FLOOD_BURST', 20, 1, 1_000_000), perSecond: integer(env, 'IRC_FLOOD_RATE', 5, 1, 1_000_000), maxQueued: 50 }),
     }),
     web: Object.freeze({
       host: text(env, 'WEB_HOST', chatHost),

@@ -1,0 +1,131 @@
+/**
+ * One IRC client's socket: bytes in through the line reader, flood control and a strict UTF-8
+ * decoder to the session; the session's buffer out in one write per event-loop turn. Silence
+ * is met with a PING and then, if it lasts, an ERROR and a close; a client that stops reading is
+ * cut off once its unread output passes the cap. Whatever happens, only this client is affected.
+ */
+import type { Socket } from 'node:net';
+import { LineReader, type ReadItem } from './line-reader.js';
+import { parseMessage } from './message.js';
+import { ERR } from './numerics.js';
+import { IrcSession, type IrcShared } from './session.js';
+import { plainText } from './text.js';
+import { Throttle } from './throttle.js';
+
+/** How long a closing connection may take to drain before it is dropped. */
+const END_GRACE_MS = 2000;
+
+export class IrcConnection {
+  private readonly reader = new LineReader();
+  private readonly utf8 = new TextDecoder('utf-8', { fatal: true });
+  private readonly session: IrcSession;
+  private readonly throttle: Throttle<ReadItem>;
+  private flushing = false;
+  private closed = false;
+  private lastInput = performance.now();
+  private pinged = false;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly shared: IrcShared,
+    private readonly onClose: (conn: IrcConnection) => void,
+  ) {
+    this.session = new IrcSession(shared, { written: () => this.written(), close: (text) => this.close(text) });
+    this.throttle = new Throttle(shared.config.flood, (item) => this.process(item), (item) => this.refuse(item));
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    socket.on('error', (err: NodeJS.ErrnoException) => shared.log.debug('irc socket error', { peer: this.peer, code: err.code ?? err.message }));
+    socket.on('end', () => this.finish());
+    socket.on('close', () => this.finish());
+    this.arm(shared.config.pingIntervalMs);
+  }
+
+  get peer(): string {
+    return `${this.socket.remoteAddress ?? '?'}:${this.socket.remotePort ?? '?'}`;
+  }
+
+  private receive(chunk: Buffer): void {
+    if (this.closed) return;
+    this.lastInput = performance.now();
+    this.pinged = false;
+    for (const item of this.reader.push(chunk)) this.throttle.offer(item);
+  }
+
+  private process(item: ReadItem): void {
+    if (this.closed) return;
+    const out = this.session.out;
+    if (item.kind === 'too-long') return out.numeric(ERR.INPUTTOOLONG, 'Input line was too long (at most 512 bytes with CR LF); it was ignored');
+    let text: string;
+    try {
+      text = this.utf8.decode(item.bytes);
+    } catch {
+      return out.serverNotice('Your line was not valid UTF-8 and was ignored: this server speaks UTF-8 only');
+    }
+    const message = parseMessage(text.replace(/\0/g, ''));
+    if (message) this.session.handle(message);
+  }
+
+  private refuse(item: ReadItem): void {
+    if (this.closed) return;
+    const excerpt = item.kind === 'line' ? plainText(item.bytes.toString('utf8')).slice(0, 40) : '(an over-long line)';
+    this.session.out.serverNotice(`You are sending too fast: this line was dropped: ${excerpt} ... Wait a moment and send it again.`);
+  }
+
+  /** The liveness check: PING after `interval` of silence, close after as long again. */
+  private arm(delay: number): void {
+    this.timer = setTimeout(() => this.tick(), delay);
+    this.timer.unref();
+  }
+
+  private tick(): void {
+    const interval = this.shared.config.pingIntervalMs;
+    const idle = performance.now() - this.lastInput;
+    if (idle < interval) return this.arm(interval - idle);
+    if (!this.pinged) {
+      this.pinged = true;
+      this.session.out.send({ verb: 'PING', params: [this.shared.config.serverName] });
+      return this.arm(interval);
+    }
+    this.shared.log.info('dropping a silent irc client', { peer: this.peer, user: this.session.nick ?? '-' });
+    this.close(`Closing Link: ${this.session.nick ?? '*'} (Ping timeout: ${Math.ceil(interval / 1000)} seconds)`);
+  }
+
+  private written(): void {
+    if (this.flushing || this.closed) return;
+    this.flushing = true;
+    queueMicrotask(() => this.flush());
+  }
+
+  private flush(): void {
+    this.flushing = false;
+    const text = this.session.out.take();
+    if (text === '' || this.socket.destroyed) return;
+    this.socket.write(text);
+    if (this.socket.writableLength > this.shared.config.maxOutboundBytes) {
+      this.shared.log.warn('disconnecting an irc client that does not read', { peer: this.peer, user: this.session.nick ?? '-', unread: this.socket.writableLength });
+      this.socket.destroy();
+      this.finish();
+    }
+  }
+
+  /** Sends `ERROR :text` and what is queued, then closes (forcibly if the peer lingers). */
+  close(text: string): void {
+    if (this.closed) return;
+    this.session.out.send({ verb: 'ERROR', params: [text] });
+    this.flush();
+    this.socket.end();
+    const force = setTimeout(() => this.socket.destroy(), END_GRACE_MS).unref();
+    this.socket.once('close', () => clearTimeout(force));
+    this.finish();
+  }
+
+  private finish(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.throttle.stop();
+    if (this.timer) clearTimeout(this.timer);
+    this.session.close();
+    this.onClose(this);
+  }
+}

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { ircHarness, turn } from '../../../test/helpers/irc-session.js';
+import type { ServerEvent } from '../../core/protocol.js';
+import { ChannelMirror } from './outbound.js';
+import { ReplyBuffer } from './reply-buffer.js';
+
+const owner = { serverName: 'srv', serviceMask: 'ics!ics@srv', target: () => 'zoe', written: () => undefined };
+
+function mirror(serverTime = false) {
+  const out = new ReplyBuffer(owner);
+  const m = new ChannelMirror({ nick: 'zoe', serverName: 'srv', serviceMask: 'ics!ics@srv', serverTime, now: () => new Date(1_800_000_000_000) }, out);
+  const take = (): string[] => out.take().split('\r\n').filter((l) => l !== '');
+  return { m, take };
+}
+
+const members = (...list: [string, string][]) => list.map(([name, front]) => ({ name, front }));
+
+describe('ChannelMirror', () => {
+  it('joins an ad-hoc group with JOIN, a topic describing it, and NAMES from every front', () => {
+    const { m, take } = mirror();
+    m.apply({ action: 'connect', status: 'request', from: 'peter', front: 'tcp', group: 3, members: members(['peter', 'tcp'], ['zoe', 'irc']) });
+    expect(take()).toEqual([
+      ':zoe!zoe@irc JOIN :#group-3',
+      ':srv 332 zoe #group-3 :ICS chat group 3: every line said here reaches everyone in it; /part or bye leaves',
+      ':srv 333 zoe #group-3 ics!ics@srv :1800000000',
+      ':srv 353 zoe = #group-3 :peter zoe',
+      ':srv 366 zoe #group-3 :End of /NAMES list',
+      ':ics!ics@srv NOTICE zoe :peter (tcp) connected with you: chat in #group-3; bye or /part there leaves',
+    ]);
+    m.apply({ action: 'connect', status: 'request', from: 'dana', front: 'discord', group: 3, members: members(['peter', 'tcp'], ['zoe', 'irc'], ['dana', 'discord']) });
+    expect(take()).toEqual([':dana!dana@discord JOIN :#group-3']);
+  });
+
+  it('joins a room with its topic and its owner as operator', () => {
+    const { m, take } = mirror();
+    m.apply({ action: 'connect', status: 'success', peer: '#Tea', group: 7, room: '#Tea', owner: 'ann', topic: 'oolong', members: members(['ann', 'web'], ['zoe', 'irc']) });
+    expect(take()).toEqual([
+      ':zoe!zoe@irc JOIN :#Tea',
+      ':srv 332 zoe #Tea :oolong',
+      ':srv 333 zoe #Tea ics!ics@srv :1800000000',
+      ':srv 353 zoe = #Tea :@ann zoe',
+      ':srv 366 zoe #Tea :End of /NAMES list',
+    ]);
+    m.apply({ action: 'topic', group: 7, topic: 'sencha', by: 'ann' });
+    expect(take()).toEqual([':ann!ann@web TOPIC #Tea :sencha']);
+    m.apply({ action: 'leave', name: 'ann', group: 7, members: members(['zoe', 'irc']), reason: 'off', owner: 'zoe' });
+    expect(take()).toEqual([':ann!ann@web PART #Tea :off', ':srv MODE #Tea +o :zoe']);
+  });
+
+  it('shows others leaving as PART, QUIT or KICK', () => {
+    const { m, take } = mirror();
+    m.apply({ action: 'connect', status: 'success', peer: '#r', group: 1, room: '#r', owner: 'ann', members: members(['ann', 'tcp'], ['bob', 'web'], ['cy', 'tcp'], ['zoe', 'irc']) });
+    take();
+    m.apply({ action: 'leave', name: 'bob', group: 1, members: members(['ann', 'tcp'], ['cy', 'tcp'], ['zoe', 'irc']), quit: true, owner: 'ann' });
+    m.apply({ action: 'leave', name: 'cy', group: 1, members: members(['ann', 'tcp'], ['zoe', 'irc']), kickedBy: 'ann', reason: 'spam', owner: 'ann' });
+    m.apply({ action: 'leave', name: 'ann', group: 1, members: members(['zoe', 'irc']), owner: 'zoe' });
+    expect(take()).toEqual([':bob!bob@web QUIT :left the chat', ':ann!ann@tcp KICK #r cy :spam', ':ann!ann@tcp PART :#r', ':srv MODE #r +o :zoe']);
+  });
+
+  it('keeps reasons and topics from other fronts on one line', () => {
+    const { m, take } = mirror();
+    m.apply({ action: 'connect', status: 'success', peer: '#r', group: 1, room: '#r', owner: 'ann', members: members(['ann', 'tcp'], ['bob', 'tcp'], ['cy', 'tcp'], ['zoe', 'irc']) });
+    take();
+    m.apply({ action: 'leave', name: 'bob', group: 1, members: members(['ann', 'tcp'], ['cy', 'tcp'], ['zoe', 'irc']), reason: 'bye\r\nQUIT :x\0', owner: 'ann' });
+    m.apply({ action: 'leave', name: 'cy', group: 1, members: members(['ann', 'tcp'], ['zoe', 'irc']), kickedBy: 'ann', reason: 'out\nKILL zoe', owner: 'ann' });
+    m.apply({ action: 'disconnect', msg: 'removed', group: 1, room: '#r', by: 'ann', reason: 'and\r\nyou' });
+    expect(take()).toEqual([':bob!bob@tcp PART #r :bye  QUIT :x ', ':ann!ann@tcp KICK #r cy :out KILL zoe', ':ann!ann@tcp KICK #r zoe :and  you']);
+  });
+
+  it('tells the last member that everyone left, and parts them', () => {
+    const { m, take } = mirror();
+    m.apply({ action: 'connect', status: 'request', from: 'peter', front: 'tcp', group: 2, members: members(['peter', 'tcp'], ['zoe', 'irc']) });
+    take();
+    m.apply({ action: 'disconnect', msg: 'everyone left, you are alone', group: 2 });
+    expect(take()).toEqual([':ics!ics@srv NOTICE zoe :everyone left, you are alone', ':zoe!zoe@irc PART #group-2 :everyone left, you are alone']);
+    expect(m.view).toBeNull();
+  });
+
+  it('shows a kick of this user as KICK', () => {
+    const { m, take } = mirror();
+    m.apply({ action: 'connect', status: 'success', peer: '#r', group: 1, room: '#r', owner: 'ann', members: members(['ann', 'tcp'], ['zoe', 'irc']) });
+    take();
+    m.apply({ action: 'disconnect', msg: 'ann removed you from #r', group: 1, room: '#r', by: 'ann' });
+    expect(take()).toEqual([':ann!ann@tcp KICK #r zoe :ann']);
+  });
+
+  it('relays chat lines from other fronts without any control data, split to fit 512 bytes', () => {
+    const { m, take } = mirror();
+    m.apply({ action: 'connect', status: 'request', from: 'peter', front: 'tcp', group: 4, members: members(['peter', 'tcp'], ['zoe', 'irc']) });
+    take();
+    const line = (message: string): ServerEvent => ({ action: 'exchange', from: '[peter]', message, name: 'peter', front: 'tcp', id: 1, group: 4, seq: 1, ts: '2026-11-25T14:30:00.000Z' });
+    m.apply(line('hi\r\nQUIT :fake\x00\x01ACTION x\x01'));
+    expect(take()).toEqual([':peter!peter@tcp PRIVMSG #group-4 :hi', ':peter!peter@tcp PRIVMSG #group-4 :QUIT :fakeACTION x']);
+    m.apply(line('é'.repeat(1000)));
+    const long = take();
+    expect(long.length).toBe(5);
+    for (const l of long) expect(Buffer.byteLength(l + '\r\n')).toBeLessThanOrEqual(512);
+    m.apply({ ...line('elsewhere'), group: 99 });
+    expect(take()).toEqual([]);
+  });
+
+  it('stamps lines with their time for clients that asked for server-time', () => {
+    const { m, take } = mirror(true);
+    m.apply({ action: 'connect', status: 'request', from: 'peter', front: 'tcp', group: 4, members: members(['peter', 'tcp'], ['zoe', 'irc']) });
+    take();
+    m.apply({ action: 'exchange', from: '[peter]', message: 'tick', name: 'peter', front: 'tcp', id: 1, group: 4, seq: 1, ts: '2026-11-25T14:30:00.000Z' });
+    expect(take()).toEqual(['@time=2026-11-25T14:30:00.000Z :peter!peter@tcp PRIVMSG #group-4 :tick']);
+  });
+
+  it('shows an invitation as INVITE from the inviter on their front', () => {
+    const { m, take } = mirror();
+    m.apply({ action: 'invite', status: 'request', from: 'ann', front: 'discord', group: 5, room: '#tea' });
+    expect(take()).toEqual([':ann!ann@discord INVITE zoe :#tea']);
+  });
+});
+
+describe('translation out, through the hub', () => {
+  it('delivers a line from another front to every IRC member of the group', async () => {
+    const { irc, other } = ircHarness();
+    const a = irc('ann');
+    const b = irc('bob');
+    const peter = other('peter');
+    a.send('JOIN #tea');
+    b.send('JOIN #tea');
+    peter.session.dispatch({ action: 'connect', target: '#tea' });
+    a.take();
+    b.take();
+    peter.say('one line for all');
+    await turn();
+    expect(a.take()).toEqual([':peter!peter@tcp PRIVMSG #tea :one line for all']);
+    expect(b.take()).toEqual([':peter!peter@tcp PRIVMSG #tea :one line for all']);
+  });
+});

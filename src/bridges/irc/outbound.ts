@@ -1,0 +1,216 @@
+/**
+ * Hub events as IRC traffic for one client: the group the user is in is mirrored as a channel
+ * (`#group-N` for an ad-hoc group, the room's own name for a room). Joining shows JOIN, the
+ * topic and NAMES; other members' lines arrive as PRIVMSG from `name!name@front`; comings and
+ * goings as JOIN, PART, QUIT and KICK. Text from other fronts passes through `safeLines`.
+ */
+import { ALONE_MSG } from '../../core/classic.js';
+import type { MemberInfo, ServerEvent } from '../../core/protocol.js';
+import { serializeMessage } from './message.js';
+import { RPL } from './numerics.js';
+import type { ReplyBuffer } from './reply-buffer.js';
+import { fitLine, safeLines } from './text.js';
+
+/** The channel a user is in, as this client knows it. */
+export interface ChannelView {
+  id: number;
+  name: string;
+  isRoom: boolean;
+  members: MemberInfo[];
+  owner: string | undefined;
+  topic: string;
+  topicBy: string;
+  /** When the topic was set (or first seen), in Unix seconds. */
+  topicAt: number;
+}
+
+/** What the mirror needs to know of its client. */
+export interface Viewer {
+  /** Null only before registration, when there is no channel to mirror. */
+  readonly nick: string | null;
+  readonly serverName: string;
+  /** Who set a topic nobody set (the service, `ics!ics@server`). */
+  readonly serviceMask: string;
+  /** The client asked for the `server-time` capability. */
+  readonly serverTime: boolean;
+  now(): Date;
+}
+
+/** The front users of this gateway show as (`nick!nick@irc`). */
+export const IRC_HOST = 'irc';
+
+export const maskOf = (m: MemberInfo): string => `${m.name}!${m.name}@${m.front}`;
+
+export const channelName = (group: number, room?: string): string => room ?? `#group-${group}`;
+
+/** The topic an ad-hoc group shows while nobody has set one. */
+export function defaultTopic(view: ChannelView): string {
+  return view.isRoom ? '' : `ICS chat group ${view.id}: every line said here reaches everyone in it; /part or bye leaves`;
+}
+
+/** One chat line's IRC text, serialised once and shared by every recipient (with and without server-time). */
+const sharedLines = new WeakMap<ServerEvent, [plain?: string, timed?: string]>();
+
+function chatLines(event: Extract<ServerEvent, { action: 'exchange' }>, channel: string, timed: boolean): string {
+  let cached = sharedLines.get(event);
+  if (!cached) sharedLines.set(event, (cached = []));
+  const slot = timed ? 1 : 0;
+  const hit = cached[slot];
+  if (hit !== undefined) return hit;
+  const source = maskOf({ name: event.name, front: event.front });
+  const text = safeLines(event.message)
+    .flatMap((line) => fitLine({ source, verb: 'PRIVMSG', params: [channel, line] }))
+    .map((m) => serializeMessage(timed ? { ...m, tags: { time: event.ts } } : m) + '\r\n')
+    .join('');
+  cached[slot] = text;
+  return text;
+}
+
+export class ChannelMirror {
+  view: ChannelView | null = null;
+
+  constructor(
+    private readonly me: Viewer,
+    private readonly out: ReplyBuffer,
+  ) {}
+
+  private get myNick(): string {
+    return this.me.nick ?? '*';
+  }
+
+  private get myMask(): string {
+    return maskOf({ name: this.myNick, front: IRC_HOST });
+  }
+
+  private seconds(): number {
+    return Math.floor(this.me.now().getTime() / 1000);
+  }
+
+  private frontOf(name: string): string {
+    return this.view?.members.find((m) => m.name === name)?.front ?? IRC_HOST;
+  }
+
+  private mine(group: number): ChannelView | null {
+    return this.view !== null && this.view.id === group ? this.view : null;
+  }
+
+  /** Mirrors one hub event; events that do not concern the channel are left alone. */
+  apply(event: ServerEvent): void {
+    switch (event.action) {
+      case 'connect':
+        if (event.status === 'success' && event.group !== undefined) {
+          return this.enter({ group: event.group, room: event.room, members: event.members ?? [], owner: event.owner, topic: event.topic ?? '' });
+        }
+        if (event.status === 'request') return this.joined(event);
+        return;
+      case 'exchange':
+        if (this.mine(event.group)) this.out.raw(chatLines(event, this.view!.name, this.me.serverTime));
+        return;
+      case 'leave':
+        return this.left(event);
+      case 'disconnect':
+        return this.removed(event);
+      case 'topic': {
+        const view = this.mine(event.group);
+        if (!view || event.by === undefined) return;
+        Object.assign(view, { topic: event.topic, topicBy: event.by, topicAt: this.seconds() });
+        this.out.send({ source: maskOf({ name: event.by, front: this.frontOf(event.by) }), verb: 'TOPIC', params: [view.name, event.topic] });
+        return;
+      }
+      case 'invite':
+        if (event.status === 'request') {
+          this.out.send({ source: maskOf({ name: event.from, front: event.front }), verb: 'INVITE', params: [this.myNick, channelName(event.group, event.room)] });
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  private enter(g: { group: number; room: string | undefined; members: MemberInfo[]; owner: string | undefined; topic: string }): void {
+    this.view = {
+      id: g.group,
+      name: channelName(g.group, g.room),
+      isRoom: g.room !== undefined,
+      members: g.members,
+      owner: g.owner,
+      topic: g.topic,
+      topicBy: this.me.serviceMask,
+      topicAt: this.seconds(),
+    };
+    this.out.send({ source: this.myMask, verb: 'JOIN', params: [this.view.name] });
+    this.topicReplies(this.view, true);
+    this.namesReplies(this.view);
+  }
+
+  private joined(event: Extract<ServerEvent, { action: 'connect'; status: 'request' }>): void {
+    const view = this.mine(event.group);
+    if (!view) {
+      // Someone connected to this user: clients open the channel without switching to it, so say where to chat.
+      this.enter({ group: event.group, room: event.room, members: event.members, owner: undefined, topic: '' });
+      this.out.service(`${event.from} (${event.front}) connected with you: chat in ${this.view!.name}; bye or /part there leaves`);
+      return;
+    }
+    const known = new Set(view.members.map((m) => m.name));
+    view.members = event.members;
+    for (const m of event.members) if (!known.has(m.name)) this.out.send({ source: maskOf(m), verb: 'JOIN', params: [view.name] });
+  }
+
+  private left(event: Extract<ServerEvent, { action: 'leave' }>): void {
+    const view = this.mine(event.group);
+    if (!view) return;
+    const who = { name: event.name, front: this.frontOf(event.name) };
+    view.members = event.members;
+    if (event.kickedBy !== undefined) {
+      const kicker = { name: event.kickedBy, front: this.frontOf(event.kickedBy) };
+      this.out.send({ source: maskOf(kicker), verb: 'KICK', params: [view.name, event.name, event.reason ?? event.kickedBy] });
+    } else if (event.quit) {
+      this.out.send({ source: maskOf(who), verb: 'QUIT', params: [event.reason ?? 'left the chat'] });
+    } else {
+      this.out.send({ source: maskOf(who), verb: 'PART', params: event.reason ? [view.name, event.reason] : [view.name] });
+    }
+    if (event.owner !== undefined && event.owner !== view.owner) {
+      view.owner = event.owner;
+      this.out.send({ source: this.me.serverName, verb: 'MODE', params: [view.name, '+o', event.owner] });
+    }
+  }
+
+  private removed(event: Extract<ServerEvent, { action: 'disconnect' }>): void {
+    const view = this.mine(event.group);
+    if (!view) return;
+    this.view = null;
+    if (event.by !== undefined) {
+      const kicker = { name: event.by, front: view.members.find((m) => m.name === event.by)?.front ?? IRC_HOST };
+      this.out.send({ source: maskOf(kicker), verb: 'KICK', params: [view.name, this.myNick, event.reason ?? event.by] });
+      return;
+    }
+    this.out.service(ALONE_MSG);
+    this.out.send({ source: this.myMask, verb: 'PART', params: [view.name, ALONE_MSG] });
+  }
+
+  /** After this user left the group themselves (the hub sends the leaver nothing). */
+  selfPart(reason?: string): void {
+    const view = this.view;
+    if (!view) return;
+    this.view = null;
+    this.out.send({ source: this.myMask, verb: 'PART', params: reason ? [view.name, reason] : [view.name] });
+  }
+
+  /** 332 and 333, or 331 when there is no topic (which a JOIN burst leaves out). */
+  topicReplies(view: ChannelView, joining = false): void {
+    const topic = view.topic || defaultTopic(view);
+    if (topic === '') {
+      if (!joining) this.out.numeric(RPL.NOTOPIC, view.name, 'No topic is set');
+      return;
+    }
+    this.out.numeric(RPL.TOPIC, view.name, topic);
+    this.out.numeric(RPL.TOPICWHOTIME, view.name, view.topic ? view.topicBy : this.me.serviceMask, String(view.topicAt));
+  }
+
+  /** 353 (split to fit) and 366; the room's owner shows as operator. */
+  namesReplies(view: { name: string; members: readonly { name: string }[]; owner: string | undefined }): void {
+    const names = view.members.map((m) => (m.name === view.owner ? '@' : '') + m.name).join(' ');
+    if (names !== '') this.out.numeric(RPL.NAMREPLY, '=', view.name, names);
+    this.out.numeric(RPL.ENDOFNAMES, view.name, 'End of /NAMES list');
+  }
+}

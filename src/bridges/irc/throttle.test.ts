@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { Throttle, type ThrottleTimers } from './throttle.js';
+
+function fakeTimers() {
+  let now = 0;
+  const pending: { at: number; fn: () => void }[] = [];
+  const timers: ThrottleTimers = {
+    now: () => now,
+    after: (ms, fn) => {
+      const entry = { at: now + ms, fn };
+      pending.push(entry);
+      return () => pending.splice(pending.indexOf(entry), 1);
+    },
+  };
+  const advance = (ms: number): void => {
+    now += ms;
+    for (;;) {
+      const due = pending.filter((p) => p.at <= now).sort((a, b) => a.at - b.at)[0];
+      if (!due) return;
+      pending.splice(pending.indexOf(due), 1);
+      due.fn();
+    }
+  };
+  return { timers, advance, pending };
+}
+
+describe('Throttle', () => {
+  it('runs a burst at once, delays the next lines in order, and refuses past the queue', () => {
+    const { timers, advance } = fakeTimers();
+    const ran: number[] = [];
+    const refused: number[] = [];
+    const t = new Throttle({ burst: 3, perSecond: 2, maxQueued: 2 }, (n: number) => ran.push(n), (n) => refused.push(n), timers);
+    for (let i = 1; i <= 7; i++) t.offer(i);
+    expect(ran).toEqual([1, 2, 3]);
+    expect(refused).toEqual([6, 7]);
+    advance(499);
+    expect(ran).toEqual([1, 2, 3]);
+    advance(1);
+    expect(ran).toEqual([1, 2, 3, 4]);
+    t.offer(8);
+    advance(500);
+    expect(ran).toEqual([1, 2, 3, 4, 5]);
+    advance(500);
+    expect(ran).toEqual([1, 2, 3, 4, 5, 8]);
+  });
+
+  it('refills up to the burst after a quiet spell', () => {
+    const { timers, advance } = fakeTimers();
+    const ran: number[] = [];
+    const t = new Throttle({ burst: 2, perSecond: 1, maxQueued: 0 }, (n: number) => ran.push(n), () => undefined, timers);
+    t.offer(1);
+    t.offer(2);
+    t.offer(3);
+    advance(60_000);
+    t.offer(4);
+    t.offer(5);
+    t.offer(6);
+    expect(ran).toEqual([1, 2, 4, 5]);
+  });
+
+  it('drops its queue and timer when stopped', () => {
+    const { timers, advance, pending } = fakeTimers();
+    const ran: number[] = [];
+    const t = new Throttle({ burst: 1, perSecond: 1, maxQueued: 5 }, (n: number) => ran.push(n), () => undefined, timers);
+    t.offer(1);
+    t.offer(2);
+    t.stop();
+    expect(pending).toHaveLength(0);
+    advance(5000);
+    expect(ran).toEqual([1]);
+  });
+});

@@ -1,0 +1,63 @@
+/**
+ * The verb table: one entry per IRC command with its handler, whether it may be used before
+ * registration, and how many parameters it needs. `runVerb` checks those once, centrally
+ * (421, 451, 461), before any handler runs; handlers write into the client's reply buffer.
+ */
+import * as channels from './commands/channels.js';
+import * as link from './commands/link.js';
+import * as messages from './commands/messages.js';
+import * as queries from './commands/queries.js';
+import type { IrcMessage } from './message.js';
+import { ERR } from './numerics.js';
+import type { IrcSession } from './session.js';
+
+export type VerbHandler = (s: IrcSession, m: IrcMessage) => void;
+
+export interface VerbSpec {
+  run: VerbHandler;
+  /** Usable before registration (CAP, NICK, USER, PASS, PING, PONG, QUIT). */
+  early?: true;
+  minParams: number;
+}
+
+export const VERBS: Readonly<Record<string, VerbSpec>> = {
+  CAP: { run: link.cap, early: true, minParams: 1 },
+  NICK: { run: link.nick, early: true, minParams: 0 },
+  USER: { run: link.user, early: true, minParams: 4 },
+  PASS: { run: link.pass, early: true, minParams: 1 },
+  PING: { run: link.ping, early: true, minParams: 1 },
+  PONG: { run: link.pong, early: true, minParams: 0 },
+  QUIT: { run: link.quit, early: true, minParams: 0 },
+  JOIN: { run: channels.join, minParams: 1 },
+  PART: { run: channels.part, minParams: 1 },
+  TOPIC: { run: channels.topic, minParams: 1 },
+  NAMES: { run: channels.names, minParams: 0 },
+  LIST: { run: channels.list, minParams: 0 },
+  KICK: { run: channels.kick, minParams: 2 },
+  INVITE: { run: channels.invite, minParams: 2 },
+  MODE: { run: channels.mode, minParams: 1 },
+  PRIVMSG: { run: messages.privmsg, minParams: 0 },
+  NOTICE: { run: messages.notice, minParams: 0 },
+  WHO: { run: queries.who, minParams: 0 },
+  WHOIS: { run: queries.whois, minParams: 1 },
+  TIME: { run: queries.time, minParams: 0 },
+  MOTD: { run: queries.motd, minParams: 0 },
+  AWAY: { run: queries.away, minParams: 0 },
+  USERHOST: { run: queries.userhost, minParams: 1 },
+  ISON: { run: queries.ison, minParams: 1 },
+};
+
+/** Checks a command's preconditions and runs it; a handler's bug is logged and answered, never thrown. */
+export function runVerb(s: IrcSession, message: IrcMessage): void {
+  const verb = message.verb.toUpperCase();
+  const spec = Object.hasOwn(VERBS, verb) ? VERBS[verb] : undefined;
+  if (!spec) return s.out.numeric(ERR.UNKNOWNCOMMAND, verb.slice(0, 32), 'Unknown command');
+  if (!s.registered && !spec.early) return s.out.numeric(ERR.NOTREGISTERED, 'You have not registered');
+  if (message.params.length < spec.minParams) return s.out.numeric(ERR.NEEDMOREPARAMS, verb, 'Not enough parameters');
+  try {
+    spec.run(s, message);
+  } catch (err) {
+    s.shared.log.error('irc command failed', { verb, user: s.nick ?? '-', err: String(err) });
+    s.out.serverNotice(`The server hit an error handling ${verb}; it was not carried out.`);
+  }
+}

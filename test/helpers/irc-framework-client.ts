@@ -1,0 +1,54 @@
+/**
+ * The real `irc-framework` client, recording every event it emits so tests can wait (with a
+ * deadline) for the next one of a kind that matches.
+ */
+import IRC, { type Client } from 'irc-framework';
+import { waitFor } from './wait.js';
+
+/** One recorded event: its name under `event`, its fields as irc-framework gave them. */
+export type IrcEvent = Record<string, unknown> & { event: string };
+
+const EVENTS = ['registered', 'join', 'part', 'quit', 'kick', 'userlist', 'topic', 'privmsg', 'notice', 'action', 'whois', 'nick in use', 'invite', 'close'];
+
+export class FrameworkClient {
+  readonly events: IrcEvent[] = [];
+  readonly client: Client;
+
+  private constructor() {
+    this.client = new IRC.Client();
+    for (const event of EVENTS) this.client.on(event, (e: Record<string, unknown> | undefined) => this.events.push({ ...(e ?? {}), event }));
+  }
+
+  /** Connects and waits for 001. */
+  static async connect(port: number, nick: string): Promise<FrameworkClient> {
+    const c = new FrameworkClient();
+    c.client.connect({ host: '127.0.0.1', port, nick, username: nick, gecos: `${nick} via irc-framework`, auto_reconnect: false });
+    await c.next('registered');
+    return c;
+  }
+
+  /** Removes and returns the first recorded event named `event` that satisfies `match`. */
+  async next(event: string, match: (e: IrcEvent) => boolean = () => true, timeoutMs = 5000): Promise<IrcEvent> {
+    return waitFor(`an irc-framework ${event} event`, () => {
+      const at = this.events.findIndex((e) => e.event === event && match(e));
+      return at < 0 ? undefined : this.events.splice(at, 1)[0];
+    }, timeoutMs);
+  }
+
+  /** The next notice from the service whose text matches; its text. */
+  async fromService(pattern: RegExp): Promise<string> {
+    const e = await this.next('notice', (n) => n['nick'] === 'ics' && pattern.test(String(n['message'])));
+    return String(e['message']);
+  }
+
+  /** The texts of the service's notices received so far (consumed). */
+  serviceLines(): string[] {
+    const mine = this.events.filter((e) => e.event === 'notice' && e['nick'] === 'ics');
+    for (const e of mine) this.events.splice(this.events.indexOf(e), 1);
+    return mine.map((e) => String(e['message']));
+  }
+
+  close(): void {
+    this.client.quit('bye');
+  }
+}

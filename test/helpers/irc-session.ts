@@ -1,0 +1,80 @@
+/**
+ * IRC sessions on a real in-process hub (in-memory SQLite), without sockets: for unit tests of
+ * the verb table and the translation. Lines go in through `send` and come out of the session's
+ * reply buffer exactly as the socket would carry them.
+ */
+import { Hub } from '../../src/core/hub.js';
+import type { Logger } from '../../src/core/log.js';
+import type { ServerEvent } from '../../src/core/protocol.js';
+import { parseSonnets, SonnetBook } from '../../src/core/sonnets.js';
+import { IrcSession, SERVICE_NICK, type IrcShared } from '../../src/bridges/irc/session.js';
+import { parseMessage } from '../../src/bridges/irc/message.js';
+import { readConfig } from '../../src/server/config.js';
+import { SqliteHistory } from '../../src/store/sqlite-history.js';
+
+const sonnets = new SonnetBook(parseSonnets('I.\n\nFrom fairest creatures we desire increase,\nThat thereby beauty\'s rose might never die,\n'));
+
+export interface TestSession {
+  s: IrcSession;
+  /** Sends raw lines (without CR LF). */
+  send(...lines: string[]): void;
+  /** Everything written since the last call, one entry per line. */
+  take(): string[];
+  /** The text of the ERROR the session closed with, if it did. */
+  closedWith: string | null;
+}
+
+export function ircHarness(motd: string[] | null = null) {
+  const logs: string[] = [];
+  const record = (level: string): Logger['info'] => (msg, fields) => logs.push(`${level} ${msg} ${JSON.stringify(fields ?? {})}`);
+  const log: Logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
+  const clock = { now: () => new Date(Date.UTC(2026, 10, 25, 14, 30)) };
+  const hub = new Hub({ history: new SqliteHistory(':memory:'), sonnets, clock, log });
+  hub.reserveName(SERVICE_NICK);
+  const shared: IrcShared = {
+    config: readConfig({}).irc,
+    motd,
+    startedAt: clock.now(),
+    clock,
+    log,
+    away: new Map(),
+    open: (options) => hub.open(options),
+  };
+
+  function session(): TestSession {
+    const t: TestSession = {
+      s: undefined as unknown as IrcSession,
+      send: (...lines) => {
+        for (const line of lines) {
+          const m = parseMessage(line);
+          if (m) t.s.handle(m);
+        }
+      },
+      take: () => t.s.out.take().split('\r\n').filter((l) => l !== ''),
+      closedWith: null,
+    };
+    t.s = new IrcSession(shared, { written: () => undefined, close: (text) => (t.closedWith = text) });
+    return t;
+  }
+
+  /** A registered IRC user, welcome already taken. */
+  function irc(nick: string): TestSession {
+    const t = session();
+    t.send(`NICK ${nick}`, `USER ${nick} 0 * :${nick}`);
+    t.take();
+    return t;
+  }
+
+  /** A user of another front, recording the events it gets. */
+  function other(name: string, front = 'tcp') {
+    const events: ServerEvent[] = [];
+    const session = hub.open({ front, deliver: (e) => events.push(e), features: ['events'] });
+    session.dispatch({ action: 'login', name });
+    return { session, events, say: (message: string) => session.dispatch({ action: 'exchange', message }) };
+  }
+
+  return { hub, shared, logs, session, irc, other };
+}
+
+/** Lets the hub commit and deliver the lines queued this turn. */
+export const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
