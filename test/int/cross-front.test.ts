@@ -7,13 +7,14 @@ import { ClassicClient } from '../helpers/classic-client.js';
 import { FrameworkClient } from '../helpers/irc-framework-client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait.js';
+import { WsClient } from '../helpers/ws-client.js';
 
 let srv: TestServer;
 const open: { close(): void }[] = [];
 
 beforeEach(async () => {
   // Flood control would pace the IRC senders; this test is about order, not pace.
-  srv = await startTestServer({ FRONTS: 'tcp,irc', IRC_FLOOD_BURST: '1000', IRC_FLOOD_RATE: '1000' });
+  srv = await startTestServer({ FRONTS: 'tcp,irc,web', IRC_FLOOD_BURST: '1000', IRC_FLOOD_RATE: '1000' });
 });
 
 afterEach(async () => {
@@ -52,9 +53,28 @@ async function ircMember(name: string, room: string): Promise<Member> {
   };
 }
 
+async function webMember(name: string, room: string): Promise<Member> {
+  const c = await WsClient.login(srv.webPort, name);
+  open.push({ close: () => c.ws.terminate() });
+  c.send({ action: 'connect', target: room });
+  await c.next('connect');
+  return {
+    name,
+    say: (message) => c.send({ action: 'exchange', message }),
+    received: () => c.events.filter((f) => f.action === 'exchange').map((f) => [String(f['name']), String(f['message'])]),
+  };
+}
+
 describe('a group across fronts', () => {
   it('gives every member every other member\'s lines once, in order', async () => {
-    const members = [await ircMember('ivan', '#mix'), await tcpMember('tina', '#mix'), await ircMember('iris', '#mix'), await tcpMember('theo', '#mix')];
+    const members = [
+      await ircMember('ivan', '#mix'),
+      await tcpMember('tina', '#mix'),
+      await webMember('wendy', '#mix'),
+      await ircMember('iris', '#mix'),
+      await tcpMember('theo', '#mix'),
+      await webMember('walt', '#mix'),
+    ];
     const LINES = 40;
     for (let i = 0; i < LINES; i++) for (const m of members) m.say(`${m.name} line ${i}`);
     const expected = (me: Member) => members.filter((m) => m !== me).length * LINES;

@@ -2,6 +2,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ClassicClient } from '../helpers/classic-client.js';
+import { RawIrc } from '../helpers/irc-raw.js';
 import { accessibilityProblems, launchBrowser, screenshot, type TestBrowser } from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -9,6 +10,7 @@ let browser: TestBrowser;
 let srv: TestServer;
 const pages: Page[] = [];
 const tcpClients: ClassicClient[] = [];
+const closers: (() => void)[] = [];
 
 beforeAll(async () => {
   browser = await launchBrowser();
@@ -32,6 +34,7 @@ async function within<T>(what: string, step: Promise<T>, ms = 15_000): Promise<T
 afterEach(async () => {
   await within('closing the pages', Promise.all(pages.splice(0).map((p) => p.close())));
   for (const c of tcpClients.splice(0)) c.socket.destroy();
+  for (const close of closers.splice(0)) close();
   await within('stopping the server', srv.destroy());
   expect(browser.problems.splice(0)).toEqual([]);
 });
@@ -177,8 +180,8 @@ describe('the chat page', () => {
     await screenshot(alice, 'commands');
   });
 
-  it('opens rooms, sets topics, removes members and joins by invitation', async () => {
-    await start();
+  it('opens rooms with a terminal user and an IRC user, sets topics, removes members and joins by invitation', async () => {
+    await start({ FRONTS: 'tcp,irc,web' });
     const alice = await openAs('alice');
     await say(alice, 'c #lobby');
     await alice.getByText(/You are in #lobby \(group \d+\)\./).waitFor();
@@ -192,6 +195,20 @@ describe('the chat page', () => {
     bob.send({ action: 'connect', target: '#lobby' });
     expect(await bob.next('connect')).toMatchObject({ status: 'success', room: '#lobby', topic: 'Sonnets only, please' });
     await alice.getByText('bob joined the group.').waitFor();
+    const ivan = await RawIrc.register(srv.ircPort, 'ivan');
+    closers.push(() => ivan.socket.destroy());
+    ivan.send('JOIN #lobby');
+    await alice.getByText('ivan joined the group.').waitFor();
+    ivan.send('PRIVMSG #lobby :Hello from irssi');
+    await lines(alice).filter({ hasText: 'Hello from irssi' }).waitFor();
+    expect(await alice.locator('#log .msg').last().locator('.badge').textContent()).toBe('irc');
+    bob.send({ action: 'exchange', from: '[bob]', message: 'and from the terminal' });
+    await lines(alice).filter({ hasText: 'and from the terminal' }).waitFor();
+    await say(alice, 'Welcome, both of you');
+    await ivan.expect(/^:alice!\S+ PRIVMSG #lobby :Welcome, both of you$/);
+    expect(await bob.nextWhere('alice’s welcome', (f) => f['message'] === 'Welcome, both of you')).toMatchObject({ front: 'web' });
+    await expect.poll(() => alice.locator('#members li').allTextContents()).toEqual(['alice (you)web', 'bobtcp', 'ivanirc']);
+    await screenshot(alice, 'three-fronts');
     await say(alice, '/kick bob off topic');
     await alice.getByText('bob was removed by alice: off topic.').waitFor();
     expect(await bob.next('disconnect')).toMatchObject({ by: 'alice', reason: 'off topic' });
