@@ -55,13 +55,13 @@ describe('sonnets', () => {
 });
 
 describe('reconnect backoff', () => {
-  it('starts at half a second, doubles, and stops at ten seconds, within ±20%', () => {
-    expect(backoffMs(0, 0.5)).toBe(500);
-    expect(backoffMs(1, 0.5)).toBe(1000);
-    expect(backoffMs(3, 0.5)).toBe(4000);
-    expect(backoffMs(20, 0.5)).toBe(10_000);
-    expect(backoffMs(0, 0)).toBe(400);
-    expect(backoffMs(0, 1)).toBe(600);
+  it('starts at a quarter second, doubles, and stops at five seconds, within ±20%', () => {
+    expect(backoffMs(0, 0.5)).toBe(250);
+    expect(backoffMs(1, 0.5)).toBe(500);
+    expect(backoffMs(4, 0.5)).toBe(4000);
+    expect(backoffMs(20, 0.5)).toBe(5000);
+    expect(backoffMs(0, 0)).toBe(200);
+    expect(backoffMs(0, 1)).toBe(300);
   });
 });
 

@@ -42,9 +42,9 @@ export function sonnetTitle(number: number, title: string): { main: string; sub:
   return { main: `Sonnet ${number}`, sub: title.replace(/\.$/, '') };
 }
 
-/** Reconnect delays: 0.5 s doubling to 10 s, with ±20% jitter so clients do not stampede. */
+/** Reconnect delays: 0.25 s doubling to 5 s (a restart takes seconds), with ±20% jitter so clients do not stampede. */
 export function backoffMs(attempt: number, random: number): number {
-  const base = Math.min(10_000, 500 * 2 ** Math.max(0, attempt));
+  const base = Math.min(5000, 250 * 2 ** Math.max(0, attempt));
   return Math.round(base * (0.8 + 0.4 * random));
 }
 

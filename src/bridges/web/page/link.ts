@@ -1,6 +1,6 @@
 /**
  * The page's WebSocket to /ws: one JSON action per message out, one event per message in.
- * When the connection drops it reconnects by itself, backing off from 0.5 s to 10 s, until
+ * When the connection drops it reconnects by itself, backing off from 0.25 s to 5 s, until
  * it is closed for good (log out).
  */
 import type { ClientAction, ServerEvent } from '../../../core/protocol.js';
