@@ -1,7 +1,9 @@
 /** The web front's HTTP side: the page, /healthz and /metrics, over real sockets. */
+import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ClassicClient, classicFrame } from '../helpers/classic-client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { waitFor } from '../helpers/wait.js';
 import { WsClient } from '../helpers/ws-client.js';
 
 let srv: TestServer;
@@ -65,6 +67,20 @@ describe('the page', () => {
     expect(post.status).toBe(405);
     expect(post.headers.get('allow')).toBe('GET, HEAD');
     expect((await fetch(url('/ws'))).status).toBe(426);
+  });
+});
+
+describe('stopping', () => {
+  it('stops even while a browser holds a preconnected socket that never sends a request', async () => {
+    const idle = connect({ host: '127.0.0.1', port: srv.webPort });
+    await new Promise((resolve) => idle.once('connect', resolve));
+    const halfSent = connect({ host: '127.0.0.1', port: srv.webPort });
+    await new Promise((resolve) => halfSent.once('connect', resolve));
+    halfSent.write('GET /healthz HTTP/1.1\r\nHost: x\r\n');
+    closers.push(() => idle.destroy(), () => halfSent.destroy());
+    let stopped = false;
+    void srv.stop().then(() => (stopped = true));
+    await waitFor('the server to stop', () => stopped);
   });
 });
 

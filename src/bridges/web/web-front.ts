@@ -121,7 +121,11 @@ export class WebFront implements Front {
     });
   }
 
-  /** Says goodbye to every client (close code 1001: they reconnect), then stops listening. */
+  /**
+   * Says goodbye to every client (close code 1001: they reconnect), then stops listening.
+   * HTTP connections still open after the grace period are cut: a browser's preconnected
+   * socket never sends a request, so it is never idle, and would hold the close forever.
+   */
   async stop(): Promise<void> {
     const server = this.server;
     if (!server) return;
@@ -131,6 +135,8 @@ export class WebFront implements Front {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     for (const conn of [...this.connections]) conn.end(1001, 'the server is going away', CLOSE_GRACE_MS);
     server.closeIdleConnections();
+    const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
     await closed;
+    clearTimeout(cut);
   }
 }
