@@ -9,6 +9,7 @@ import type { Front } from '../core/front.js';
 import { Hub } from '../core/hub.js';
 import type { Logger } from '../core/log.js';
 import { parseSonnets, SonnetBook, SonnetFormatError } from '../core/sonnets.js';
+import { SqliteAccounts } from '../store/sqlite-accounts.js';
 import { SqliteHistory } from '../store/sqlite-history.js';
 import type { Config, FrontName } from './config.js';
 import { TcpFront } from './tcp/tcp-front.js';
@@ -50,20 +51,24 @@ function loadSonnets(file: string): SonnetBook {
   }
 }
 
-function openHistory(dataDir: string): SqliteHistory {
+/** History and accounts share one database file in DATA_DIR. */
+function openStores(dataDir: string): { history: SqliteHistory; accounts: SqliteAccounts } {
   const file = join(dataDir, 'history.db');
+  let history: SqliteHistory | null = null;
   try {
     mkdirSync(dataDir, { recursive: true });
-    return new SqliteHistory(file);
+    history = new SqliteHistory(file);
+    return { history, accounts: new SqliteAccounts(file) };
   } catch (err) {
+    history?.close();
     throw new StartupError(`cannot open the history database ${file} (DATA_DIR): ${(err as Error).message}`);
   }
 }
 
 export async function startServer(config: Config, log: Logger, clock: Clock = systemClock): Promise<RunningServer> {
   const sonnets = loadSonnets(config.sonnetsFile);
-  const history = openHistory(config.dataDir);
-  const hub = new Hub({ history, sonnets, clock, log, limits: { maxLineChars: config.maxLineChars } });
+  const { history, accounts } = openStores(config.dataDir);
+  const hub = new Hub({ history, accounts, sonnets, clock, log, limits: { maxLineChars: config.maxLineChars } });
   const fronts = new Map<FrontName, Front>();
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> =>
@@ -71,6 +76,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
       await Promise.all([...fronts.values()].map((f) => f.stop()));
       hub.flush();
       history.close();
+      accounts.close();
     })());
   try {
     for (const name of config.fronts) {

@@ -61,6 +61,7 @@ export class SqliteHistory implements HistoryStore {
   private readonly writeAll: (writes: Write[]) => void;
   private readonly searchPage: Database.Statement<[string, string, number], LineRow>;
   private readonly searchCount: Database.Statement<[string, string], { n: number }>;
+  private readonly anySeen: Database.Statement<[string], { one: number }>;
 
   /** Opens (creating if needed) the database at `file`, or in memory for ':memory:'. */
   constructor(file: string, private readonly clock: () => number = Date.now) {
@@ -105,6 +106,7 @@ export class SqliteHistory implements HistoryStore {
         AND EXISTS (SELECT 1 FROM seen s WHERE s.user = ? AND s.grp = l.grp AND l.id > s.from_id AND l.id <= s.to_id)`;
     this.searchPage = this.db.prepare(`SELECT l.* ${visible} ORDER BY l.id DESC LIMIT ?`);
     this.searchCount = this.db.prepare(`SELECT COUNT(*) AS n ${visible}`);
+    this.anySeen = this.db.prepare('SELECT 1 AS one FROM seen WHERE user = ? LIMIT 1');
   }
 
   lastGroupId(): number {
@@ -128,6 +130,10 @@ export class SqliteHistory implements HistoryStore {
 
   left(userKey: string, group: number): void {
     this.queue.push({ kind: 'leave', user: userKey, group, upTo: this.lastId });
+  }
+
+  hasUser(userKey: string): boolean {
+    return this.queue.some((w) => w.kind === 'join' && w.user === userKey) || this.anySeen.get(userKey) !== undefined;
   }
 
   commit(): void {
