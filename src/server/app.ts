@@ -13,6 +13,7 @@ import { SqliteAccounts } from '../store/sqlite-accounts.js';
 import { SqliteHistory } from '../store/sqlite-history.js';
 import type { Config, FrontName } from './config.js';
 import { TcpFront } from './tcp/tcp-front.js';
+import { DiscordFront } from '../bridges/discord/discord-front.js';
 
 export class StartupError extends Error {
   override readonly name = 'StartupError';
@@ -27,6 +28,7 @@ interface FrontContext {
 /** The front registry: adding a front is one folder and one line here. */
 const FRONT_FACTORIES: Record<FrontName, (ctx: FrontContext) => Front> = {
   tcp: ({ hub, config, log }) => new TcpFront(hub, config.tcp, log),
+  discord: ({ hub, config, log }) => new DiscordFront(hub, config.discord, log),
 };
 
 export interface RunningServer {

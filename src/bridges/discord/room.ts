@@ -1,0 +1,319 @@
+/**
+ * A group that has Discord members, as Discord shows it. Its Discord members share one private
+ * thread under the bridged channel where the first of them connected (one per guild, should
+ * the bot bridge several); a member who uses the bot by DM, or whom no thread can hold, follows
+ * the group in their DMs. Every member receives the group's events, so the room takes each
+ * line and membership change once and posts it once per place, leaving out lines already
+ * visible there natively.
+ */
+import { ALONE_MSG } from '../../core/classic.js';
+import type { Logger } from '../../core/log.js';
+import type { MemberInfo, ServerEvent } from '../../core/protocol.js';
+import type { DiscordApi } from './api.js';
+import { escapeMarkdown, senderPrefix, splitMessage, visible, webhookName, MESSAGE_LIMIT } from './format.js';
+import type { Lane, Outbox } from './outbox.js';
+import type { DiscordUser } from './user.js';
+
+type Exchange = Extract<ServerEvent, { action: 'exchange' }>;
+
+export interface RoomDeps {
+  api: DiscordApi;
+  outbox: Outbox;
+  log: Logger;
+  /** A thread now mirrors this room (inbound lines there are chat lines). */
+  threadOpened(threadId: string, room: Room): void;
+  /** The lane for a user's DMs (shared with the answers to their commands, to keep one order). */
+  dmLane(userId: string): Lane;
+  /** The room has no Discord member left. */
+  emptied(room: Room): void;
+}
+
+/** How a member came to be in the group, for their greeting. */
+export type Arrival = { how: 'connected'; peer: string } | { how: 'joined-by'; peer: string };
+
+/** A place where the room posts: the shared thread or one member's DMs. */
+abstract class Place {
+  readonly users = new Set<DiscordUser>();
+  abstract readonly lane: Lane;
+  /** The channel id, once known (null while a thread is being made or if that failed). */
+  abstract get channelId(): string | null;
+  /** Lines by these members are already visible here. */
+  isNative(name: string): boolean {
+    for (const u of this.users) if (u.name === name) return true;
+    return false;
+  }
+  abstract line(event: Exchange): void;
+  abstract notice(text: string, ping?: readonly string[]): void;
+}
+
+class DmPlace extends Place {
+  readonly lane: Lane;
+  private id: string | null = null;
+
+  constructor(
+    private readonly deps: RoomDeps,
+    readonly user: DiscordUser,
+  ) {
+    super();
+    this.lane = deps.dmLane(user.id);
+    this.users.add(user);
+    void deps.api.dmChannel(user.id).then((id) => (this.id = id), () => {});
+  }
+
+  get channelId(): string | null {
+    return this.id;
+  }
+
+  line(event: Exchange): void {
+    const prefix = senderPrefix(event.name, event.front);
+    for (const piece of splitMessage(escapeMarkdown(visible(event.message)), MESSAGE_LIMIT - prefix.length)) {
+      void this.lane.push(() => this.deps.api.sendDm(this.user.id, { content: prefix + piece }).then(() => {}));
+    }
+  }
+
+  notice(text: string): void {
+    void this.lane.push(() => this.deps.api.sendDm(this.user.id, { content: text }).then(() => {}));
+  }
+}
+
+let threadPlaces = 0;
+
+class ThreadPlace extends Place {
+  readonly lane: Lane;
+  private id: string | null = null;
+  /** Resolves to the thread id, or null when the thread could not be made. */
+  readonly ready: Promise<string | null>;
+
+  constructor(
+    private readonly deps: RoomDeps,
+    readonly parentId: string,
+    name: string,
+    onFailure: (err: unknown) => void,
+  ) {
+    super();
+    this.lane = deps.outbox.lane(`thread:${parentId}:${++threadPlaces}`, (text) => () => this.send(text));
+    this.ready = deps.outbox.whenOpen().then(() => deps.api.createThread(parentId, name)).then(
+      (id) => (this.id = id),
+      (err: unknown) => {
+        onFailure(err);
+        return null;
+      },
+    );
+  }
+
+  get channelId(): string | null {
+    return this.id;
+  }
+
+  private async send(content: string, ping?: readonly string[]): Promise<void> {
+    const id = await this.ready;
+    if (id !== null) await this.deps.api.send(id, { content, ...(ping ? { ping } : {}) });
+  }
+
+  line(event: Exchange): void {
+    const username = webhookName(event.name, event.front);
+    const text = escapeMarkdown(visible(event.message));
+    for (const piece of splitMessage(text, username ? MESSAGE_LIMIT : MESSAGE_LIMIT - senderPrefix(event.name, event.front).length)) {
+      void this.lane.push(async () => {
+        const id = await this.ready;
+        if (id === null) return;
+        const hook = username ? await this.deps.api.webhook(this.parentId) : null;
+        if (hook && username) await this.deps.api.sendAsWebhook(hook, id, username, piece);
+        else await this.deps.api.send(id, { content: senderPrefix(event.name, event.front) + piece });
+      });
+    }
+  }
+
+  notice(text: string, ping?: readonly string[]): void {
+    void this.lane.push(() => this.send(text, ping));
+  }
+
+  add(user: DiscordUser): void {
+    this.users.add(user);
+    void this.lane.push(async () => {
+      const id = await this.ready;
+      if (id !== null) await this.deps.api.addToThread(id, user.id);
+    });
+  }
+
+  remove(user: DiscordUser): void {
+    this.users.delete(user);
+    void this.lane.push(async () => {
+      const id = await this.ready;
+      if (id !== null) await this.deps.api.removeFromThread(id, user.id);
+    });
+  }
+
+  close(text: string): void {
+    this.notice(text);
+    void this.lane.push(async () => {
+      const id = await this.ready;
+      if (id !== null) await this.deps.api.archive(id);
+    });
+  }
+}
+
+/** A thread's name: the members' names, within Discord's 100 characters. */
+export function threadName(members: readonly string[]): string {
+  const name = members.join(', ');
+  return name.length <= 100 ? name : `${name.slice(0, 97)}...`;
+}
+
+export class Room {
+  private lastLine = 0;
+  private members: string[];
+  /** Threads by guild id. */
+  private readonly threads = new Map<string, ThreadPlace>();
+  private readonly dms = new Map<DiscordUser, DmPlace>();
+
+  constructor(
+    readonly group: number,
+    members: readonly MemberInfo[],
+    private readonly deps: RoomDeps,
+  ) {
+    this.members = members.map((m) => m.name);
+  }
+
+  /** Where the user follows this group. */
+  placeOf(user: DiscordUser): Place | null {
+    for (const thread of this.threads.values()) if (thread.users.has(user)) return thread;
+    return this.dms.get(user) ?? null;
+  }
+
+  /** Resolves once the user's place is known: their thread's id, or null for their DMs. */
+  async threadOf(user: DiscordUser): Promise<string | null> {
+    const place = this.placeOf(user);
+    return place instanceof ThreadPlace ? place.ready : null;
+  }
+
+  /** Adds a Discord member: into their guild's thread (made under their channel if there is none yet), else their DMs. */
+  add(user: DiscordUser, arrival: Arrival): void {
+    if (this.placeOf(user)) return;
+    if (user.home.kind === 'channel') {
+      const { guildId, channelId } = user.home;
+      const thread = this.threads.get(guildId) ?? this.openThread(guildId, channelId);
+      thread.add(user);
+      thread.notice(this.greeting(user, arrival, true), [user.id]);
+    } else {
+      const dm = new DmPlace(this.deps, user);
+      this.dms.set(user, dm);
+      dm.notice(this.greeting(user, arrival, false));
+    }
+  }
+
+  private openThread(guildId: string, parentId: string): ThreadPlace {
+    const thread: ThreadPlace = new ThreadPlace(this.deps, parentId, threadName(this.members), (err) => this.threadFailed(guildId, thread, err));
+    this.threads.set(guildId, thread);
+    void thread.ready.then((id) => {
+      if (id !== null) this.deps.threadOpened(id, this);
+    });
+    return thread;
+  }
+
+  /** The thread could not be made: its members follow the group by DM instead. */
+  private threadFailed(guildId: string, thread: ThreadPlace, err: unknown): void {
+    this.deps.log.error(
+      `discord: cannot open a private thread in channel ${thread.parentId} (${String(err)}); give the bot Create Private Threads and Send Messages in Threads there. Group members follow the group by DM meanwhile.`,
+    );
+    if (this.threads.get(guildId) === thread) this.threads.delete(guildId);
+    for (const user of thread.users) {
+      const dm = new DmPlace(this.deps, user);
+      this.dms.set(user, dm);
+      dm.notice(`You are in group ${this.group} with ${this.others(user)}. I could not open a thread, so the group's lines come here; type bye to leave.`);
+    }
+  }
+
+  private others(user: DiscordUser): string {
+    const names = this.members.filter((n) => n !== user.name);
+    return names.length > 0 ? names.map(escapeMarkdown).join(', ') : 'nobody yet';
+  }
+
+  private greeting(user: DiscordUser, arrival: Arrival, inThread: boolean): string {
+    const who = inThread ? `<@${user.id}> ` : '';
+    const start =
+      arrival.how === 'connected'
+        ? `${who}you are connected with ${escapeMarkdown(arrival.peer)}`
+        : `${who}${escapeMarkdown(arrival.peer)} connected to you`;
+    const where = inThread ? 'Chat here' : 'Chat here by DM';
+    return `${start} (group ${this.group}: ${this.members.map(escapeMarkdown).join(', ')}). ${where}; type bye to leave the group.`;
+  }
+
+  private places(): Place[] {
+    return [...this.threads.values(), ...this.dms.values()];
+  }
+
+  /** A chat line, as each member received it: posted once per place. */
+  line(event: Exchange): void {
+    if (event.id <= this.lastLine) return;
+    this.lastLine = event.id;
+    for (const place of this.places()) if (!place.isNative(event.name)) place.line(event);
+  }
+
+  /** The group's members as an event lists them: joins and leaves become short notices, once. */
+  membersNow(members: readonly MemberInfo[]): void {
+    const now = members.map((m) => m.name);
+    const joined = now.filter((n) => !this.members.includes(n));
+    const left = this.members.filter((n) => !now.includes(n));
+    this.members = now;
+    for (const name of left) this.notice(`(${escapeMarkdown(name)} left)`);
+    for (const name of joined) this.notice(`(${escapeMarkdown(name)} joined)`);
+  }
+
+  private notice(text: string): void {
+    for (const place of this.places()) place.notice(text);
+  }
+
+  /** The thread the user is in, with its guild. */
+  private threadEntry(user: DiscordUser): [string, ThreadPlace] | null {
+    for (const entry of this.threads) if (entry[1].users.has(user)) return entry;
+    return null;
+  }
+
+  /** The user left the group; a thread nobody is left in is closed. */
+  left(user: DiscordUser): void {
+    const dm = this.dms.get(user);
+    const entry = this.threadEntry(user);
+    if (dm) {
+      this.dms.delete(user);
+      dm.notice(`You left group ${this.group}.`);
+    } else if (entry) {
+      const [guildId, thread] = entry;
+      if (thread.users.size === 1) {
+        thread.users.delete(user);
+        thread.close(`(${escapeMarkdown(user.name ?? 'someone')} left; this thread is closed)`);
+        this.threads.delete(guildId);
+      } else {
+        thread.remove(user);
+      }
+    }
+    this.checkEmpty();
+  }
+
+  /** The group dissolved around this user: they are told, and their thread is closed. */
+  dissolved(user: DiscordUser): void {
+    const dm = this.dms.get(user);
+    const entry = this.threadEntry(user);
+    if (dm) {
+      this.dms.delete(user);
+      dm.notice(ALONE_MSG);
+    } else if (entry) {
+      const [guildId, thread] = entry;
+      thread.users.delete(user);
+      thread.close(`${ALONE_MSG}. This thread is closed; type c <name> in a channel to chat again.`);
+      this.threads.delete(guildId);
+    }
+    this.checkEmpty();
+  }
+
+  /** Stops mirroring (the front is stopping): every place is told, every thread closed. */
+  shutdown(): void {
+    for (const dm of this.dms.values()) dm.notice(`The chat server is stopping; group ${this.group} is over.`);
+    this.dms.clear();
+    for (const thread of this.threads.values()) thread.close('The chat server is stopping; this thread is closed.');
+    this.threads.clear();
+  }
+
+  private checkEmpty(): void {
+    if (this.threads.size === 0 && this.dms.size === 0) this.deps.emptied(this);
+  }
+}
