@@ -8,6 +8,8 @@ export interface DiscordTest {
   fake: FakeDiscord;
   srv: TestServer;
   front: DiscordFront;
+  /** Restarts the server on the same data directory and waits for the bot to log in again. */
+  restart(): Promise<void>;
   /** Stops the server and the fake. */
   close(): Promise<void>;
 }
@@ -37,13 +39,19 @@ export async function startDiscordTest(options: { fake?: FakeOptions; env?: Reco
   const front = discordFront(srv);
   await waitFor('the discord front to connect', () => front.state() === 'connected', 10_000);
   await fake.request('the slash command registration', (r) => r.method === 'PUT' && r.path.endsWith('/commands'));
-  return {
+  const t: DiscordTest = {
     fake,
     srv,
     front,
+    restart: async () => {
+      t.srv = await t.srv.restart();
+      t.front = discordFront(t.srv);
+      await waitFor('the discord front to connect again', () => t.front.state() === 'connected', 10_000);
+    },
     close: async () => {
-      await srv.destroy();
+      await t.srv.destroy();
       await fake.close();
     },
   };
+  return t;
 }

@@ -161,7 +161,7 @@ export class Bridge implements UserListener {
     if (refusal) return reply.say(renderAnswer(refusal)?.text ?? 'You cannot log in right now.', true);
     switch (command.kind) {
       case 'help':
-        return reply.say(helpText());
+        return reply.say(helpText(), true);
       case 'usage':
         return reply.say(escapeMarkdown(command.msg), true);
       case 'unknown':

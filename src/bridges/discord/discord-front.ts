@@ -66,6 +66,11 @@ export class DiscordFront implements Front {
     return this.bridge?.online ?? 0;
   }
 
+  /** Posts waiting to go out (while the gateway is down, or Discord is slow). */
+  queued(): number {
+    return this.outbox.pending();
+  }
+
   start(): Promise<void> {
     if (!this.config) {
       this.log.info('discord front is off: DISCORD_TOKEN is not set (see the README, section "Discord")');

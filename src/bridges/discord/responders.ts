@@ -16,8 +16,8 @@ export type Text = string | (() => Promise<string>);
 const resolve = (text: Text): Promise<string> => (typeof text === 'string' ? Promise.resolve(text) : text());
 
 export interface Responder {
-  /** Answers where the command was given; `failed` answers are ephemeral for slash commands. */
-  say(text: Text, failed?: boolean): void;
+  /** Answers where the command was given; `quiet` answers (refusals, the menu) are ephemeral for slash commands. */
+  say(text: Text, quiet?: boolean): void;
   /** Answers only the asker. */
   whisper(text: string): void;
   /** Whether anything was said yet. */
@@ -72,8 +72,8 @@ export class InteractionResponder implements Responder {
     private readonly onError: (err: unknown) => void,
   ) {}
 
-  say(text: Text, failed = false): void {
-    this.post(text, failed);
+  say(text: Text, quiet = false): void {
+    this.post(text, quiet);
   }
 
   whisper(text: string): void {

@@ -21,7 +21,7 @@ import {
   type MessageFields,
 } from './payloads.js';
 
-export type { FakeUser } from './payloads.js';
+export type { FakeChannel, FakeUser } from './payloads.js';
 
 export interface FakeOptions {
   token?: string;
@@ -52,7 +52,7 @@ export interface Posted {
   username?: string;
   replyTo?: string;
   allowedMentions?: unknown;
-  /** Position in the fake's event log when it was created. */
+  /** Index of its `message <id>` entry in the fake's event log. */
   at: number;
 }
 
@@ -77,7 +77,7 @@ export class FakeDiscord {
   readonly bot: FakeUser = { id: this.appId, username: 'icsbot', global_name: null, bot: true };
   readonly requests: Request[] = [];
   readonly messages: Posted[] = [];
-  /** Ordered log of what happened: gateway steps and `POST /path` lines. */
+  /** Ordered log of what happened: gateway steps, `METHOD /path` of each request, `message <id>` for each message. */
   readonly events: string[] = [];
   readonly channels = new Map<string, FakeChannel>();
   readonly general: FakeChannel;
@@ -217,7 +217,8 @@ export class FakeDiscord {
   // ---- REST ----
 
   private record(m: Omit<Posted, 'at'>): Posted {
-    const posted = { ...m, at: this.events.length };
+    this.events.push(`message ${m.id}`);
+    const posted = { ...m, at: this.events.length - 1 };
     this.messages.push(posted);
     return posted;
   }

@@ -33,6 +33,11 @@ export class FakeGateway {
   private conn: WebSocket | null = null;
   private session: { id: string; seq: number; history: Sent[]; live: boolean } | null = null;
   private held: (() => void)[] | null = null;
+  /** Changes which privileged intents the application may use (the portal switch). */
+  allowPrivileged(bits: number): void {
+    this.opts.allowedPrivileged = bits;
+  }
+
   /** Intents of the last IDENTIFY. */
   intents = 0;
   /** Answer the next RESUME with INVALID_SESSION instead. */

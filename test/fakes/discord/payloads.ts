@@ -113,7 +113,8 @@ export function messagePayload(m: MessageFields): Record<string, unknown> {
   return {
     id: m.id,
     channel_id: m.channelId,
-    ...(m.guildId ? { guild_id: m.guildId, member: memberObject() } : {}),
+    // Real Discord marks DM events with channel_type 1; discord.js needs it to build the DM channel.
+    ...(m.guildId ? { guild_id: m.guildId, member: memberObject() } : { channel_type: 1 }),
     author: userObject(m.author),
     content: m.content,
     timestamp: new Date().toISOString(),
