@@ -190,7 +190,7 @@ describe('slash commands', () => {
     const who = t.fake.slash(alice, 'dm', 'who');
     expect((await t.fake.responses(who))[0]!.content).toContain('alice (discord)');
     const elsewhere = t.fake.slash(alice, t.fake.other, 'time');
-    expect(await t.fake.responses(elsewhere)).toEqual([{ kind: 'reply', content: `I only answer in <#${t.fake.general.id}> and in DMs.`, ephemeral: true }]);
+    expect(await t.fake.responses(elsewhere)).toEqual([{ kind: 'reply', content: `I only answer in <#${t.fake.general.id}> and DMs.`, ephemeral: true }]);
   });
 });
 

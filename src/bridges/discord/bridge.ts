@@ -138,8 +138,8 @@ export class Bridge implements UserListener {
     const origin = this.origin(interaction.channelId, interaction.guildId);
     const command = slashCommand(interaction);
     if (!origin || !command) {
-      const where = [...this.channels].map((id) => `<#${id}>`).join(', ');
-      responder.say(command ? `I only answer in ${where || 'DMs'} and in DMs.` : 'I do not know that command.', true);
+      const where = [...this.channels].map((id) => `<#${id}> and `).join('');
+      responder.say(command ? `I only answer in ${where}DMs.` : 'I do not know that command.', true);
       return;
     }
     const user = this.user(interaction.user.id, interaction.user.username);

@@ -110,7 +110,7 @@ export class FakeDiscord {
       log: (e) => this.events.push(e),
       welcome: (sessionId) => [
         { t: 'READY', d: readyPayload(this.bot, this.appId, this.guildId, sessionId, `ws://127.0.0.1:${port}/gateway`) },
-        { t: 'GUILD_CREATE', d: guildPayload(this.guildId, this.bot, [...this.channels.values()].filter((c) => c.type === 0), [this.bot, ...this.users.values()], this.roles) },
+        { t: 'GUILD_CREATE', d: guildPayload(this.guildId, this.bot, [...this.channels.values()], [this.bot, ...this.users.values()], this.roles) },
       ],
     });
     server.on('request', (req: IncomingMessage, res: ServerResponse) => this.receive(req, res));

@@ -88,6 +88,8 @@ export class FakeGateway {
     ws.on('message', (raw: Buffer) => {
       const packet = JSON.parse(raw.toString('utf8')) as { op: number; d: Record<string, unknown> | number | null };
       if (packet.op === 1) return ws.send(JSON.stringify({ op: 11 }));
+      if (packet.op === 2) this.opts.log('identify');
+      if (packet.op === 6) this.opts.log('resume');
       const run = (): void => this.handle(ws, packet.op, packet.d as Record<string, unknown>);
       if ((packet.op === 2 || packet.op === 6) && this.held) this.held.push(run);
       else run();
@@ -97,7 +99,6 @@ export class FakeGateway {
   private handle(ws: WebSocket, op: number, d: Record<string, unknown>): void {
     if (ws.readyState !== WebSocket.OPEN) return;
     if (op === 2) {
-      this.opts.log('identify');
       if (d['token'] !== this.opts.token) return ws.close(4004, 'Authentication failed.');
       this.intents = Number(d['intents']);
       if ((this.intents & PRIVILEGED & ~this.opts.allowedPrivileged) !== 0) return ws.close(4014, 'Disallowed intent(s).');
@@ -108,7 +109,6 @@ export class FakeGateway {
       return;
     }
     if (op === 6) {
-      this.opts.log('resume');
       const session = this.session;
       if (!session || this.refuseResume || d['session_id'] !== session.id || d['token'] !== this.opts.token) {
         this.refuseResume = false;

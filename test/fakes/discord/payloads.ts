@@ -85,8 +85,9 @@ export function guildPayload(
     member_count: members.length,
     large: false,
     roles: roles.map((r, i) => ({ id: r.id, name: r.name, permissions: '1071698660928', position: i, color: 0, hoist: false, managed: false, mentionable: true, flags: 0 })),
-    channels: channels.map((c) => channelObject(c, bot.id)),
-    threads: [],
+    channels: channels.filter((c) => !c.parentId).map((c) => channelObject(c, bot.id)),
+    // Active threads the bot can see, as real Discord sends them (discord.js drops messages in uncached channels).
+    threads: channels.filter((c) => c.parentId && !c.archived).map((c) => channelObject(c, bot.id)),
     members: members.map((u) => ({ ...memberObject(), user: userObject(u) })),
     emojis: [],
     stickers: [],
