@@ -63,19 +63,30 @@ describe('login', () => {
 });
 
 describe('failures an operator can fix', () => {
-  it('a refused Message Content intent (4014): one line with the fix, the rest runs, and it retries until the switch is on', async () => {
+  it('a refused Message Content intent (4014): one line with the fix; slash commands and mentions work meanwhile; full service once the switch is on', async () => {
     const f = await fake({ allowedPrivileged: 0 });
     const srv = await server(discordEnv(f));
     const line = await waitFor('the 4014 log line', () => logged(srv, 'Message Content'));
     expect(line).toContain('ERROR');
     expect(line).toContain('4014');
     expect(line).toContain('Privileged Gateway Intents');
-    expect(line).toMatch(/retrying in \d+ s/);
-    expect(discordFront(srv).state()).toBe('retrying');
+    expect(line).toMatch(/slash commands, DMs and @mentions of the bot still work \(checking again in \d+ s\)/);
+    await waitFor('the bot to run without the intent', () => logged(srv, 'without the Message Content intent'));
+    expect(f.gateway.intents & MESSAGE_CONTENT).toBe(0);
     const peter = await ClassicClient.login(srv.tcpPort, 'peter');
     peter.close();
+    const alice = f.user('alice');
+    const slash = f.slash(alice, f.general, 'time');
+    expect((await f.responses(slash))[0]!.content).toMatch(/^Time is: /);
+    const typed = f.say(alice, f.general.id, 'time');
+    const mention = f.say(alice, f.general.id, `<@${f.bot.id}> time`);
+    await f.message('the reply to the mention', (m) => m.replyTo === mention);
+    expect(f.messages.filter((m) => m.replyTo === typed)).toEqual([]);
+
     f.gateway.allowPrivileged(MESSAGE_CONTENT);
-    await waitFor('the retry to connect', () => discordFront(srv).state() === 'connected', 15_000);
+    await waitFor('a login with the intent', () => (f.gateway.intents & MESSAGE_CONTENT) !== 0 && discordFront(srv).state() === 'connected', 15_000);
+    const again = f.say(alice, f.general.id, 'time');
+    await f.message('the reply to a typed command', (m) => m.replyTo === again);
     expect(srv.logs.filter((l) => l.includes('ERROR') && l.includes('Message Content Intent'))).toHaveLength(1);
   });
 

@@ -4,8 +4,10 @@
  * registers the slash commands, holds every post while the gateway is down and releases them
  * in order once it resumes, and after a failure it cannot recover from (a bad token, a
  * refused intent, no route to Discord) logs one line with the fix and tries again with backoff.
+ * When Discord refuses the Message Content intent, the bot runs without it meanwhile (slash
+ * commands, DMs and @mentions still work) and checks again with backoff for the switch.
  */
-import { Client, Events, GatewayIntentBits, Options, Partials, type ClientOptions } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Options, Partials, type ClientEvents, type ClientOptions } from 'discord.js';
 import type { Front, FrontState, SessionOpener } from '../../core/front.js';
 import type { Logger } from '../../core/log.js';
 import type { DiscordConfig } from '../../server/config.js';
@@ -36,6 +38,8 @@ export class DiscordFront implements Front {
   private attempt = 0;
   private lastFailure: FailureKind | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
+  /** Whether to ask for the Message Content intent (false while Discord refuses it). */
+  private messageContent = true;
   private readonly outbox: Outbox;
   private readonly api: DiscordApi;
   private readonly bridge: Bridge | null;
@@ -87,8 +91,10 @@ export class DiscordFront implements Front {
   }
 
   private makeClient(config: DiscordConfig): Client {
+    const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages];
+    if (this.messageContent) intents.push(GatewayIntentBits.MessageContent);
     const options: ClientOptions = {
-      intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent, GatewayIntentBits.DirectMessages],
+      intents,
       partials: [Partials.Channel],
       allowedMentions: { parse: [] },
       makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0 }),
@@ -101,15 +107,21 @@ export class DiscordFront implements Front {
         : {}),
     };
     const client = new Client(options);
-    client.on(Events.ClientReady, (ready) => this.ready(ready, config));
-    client.on(Events.MessageCreate, (message) => {
+    // A client this front has let go of (destroyed, or replaced) says nothing more.
+    const on = <K extends keyof ClientEvents>(event: K, listener: (...args: ClientEvents[K]) => void): void => {
+      client.on(event, (...args) => {
+        if (this.client === client) listener(...args);
+      });
+    };
+    on(Events.ClientReady, (ready) => this.ready(ready, config));
+    on(Events.MessageCreate, (message) => {
       try {
         this.bridge?.onMessage(message, client.user?.id ?? '');
       } catch (err) {
         this.log.error('discord: handling a message failed', { channel: message.channelId, err: String(err) });
       }
     });
-    client.on(Events.InteractionCreate, (interaction) => {
+    on(Events.InteractionCreate, (interaction) => {
       if (!interaction.isChatInputCommand()) return;
       try {
         this.bridge?.onInteraction(interaction);
@@ -117,13 +129,13 @@ export class DiscordFront implements Front {
         this.log.error('discord: handling a slash command failed', { command: interaction.commandName, err: String(err) });
       }
     });
-    client.on(Events.ShardReconnecting, () => this.down());
-    client.on(Events.ShardResume, () => this.up('resumed'));
-    client.on(Events.ShardReady, () => {
+    on(Events.ShardReconnecting, () => this.down());
+    on(Events.ShardResume, () => this.up('resumed'));
+    on(Events.ShardReady, () => {
       if (this.current === 'retrying') this.up('reconnected');
     });
-    client.on(Events.ShardDisconnect, (event) => this.failed(client, explainClose(event.code)));
-    client.on(Events.Error, (err) => this.log.error('discord client error', { err: String(err) }));
+    on(Events.ShardDisconnect, (event) => this.failed(client, explainClose(event.code)));
+    on(Events.Error, (err) => this.log.error('discord client error', { err: String(err) }));
     return client;
   }
 
@@ -151,26 +163,46 @@ export class DiscordFront implements Front {
     this.outbox.setOpen(false);
     void client.destroy().catch(() => {});
     if (this.stopped) return;
+    const config = this.config!;
     const delay = backoff(this.attempt++);
-    const line = `discord: ${failure.line}; retrying in ${Math.round(delay / 1000)} s`;
-    if (failure.kind !== this.lastFailure) this.log.error(line);
-    else this.log.debug(line);
+    const degrade = failure.kind === 'intents' && this.messageContent;
+    const then = degrade
+      ? `; meanwhile slash commands, DMs and @mentions of the bot still work (checking again in ${Math.round(delay / 1000)} s)`
+      : `; retrying in ${Math.round(delay / 1000)} s`;
+    if (failure.kind !== this.lastFailure) this.log.error(`discord: ${failure.line}${then}`);
+    else this.log.debug(`discord: ${failure.line}${then}`);
     this.lastFailure = failure.kind;
     this.current = 'retrying';
-    const config = this.config!;
+    if (degrade) {
+      this.messageContent = false;
+      this.connect(config);
+    }
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
-      this.connect(config);
+      this.messageContent = true;
+      this.replace(config);
     }, delay);
   }
 
+  /** Drops the current client (a degraded one, when checking for the intent again) and connects anew. */
+  private replace(config: DiscordConfig): void {
+    const old = this.client;
+    this.client = null;
+    this.current = 'retrying';
+    this.outbox.setOpen(false);
+    void old?.destroy().catch(() => {});
+    this.connect(config);
+  }
+
   private ready(client: Client<true>, config: DiscordConfig): void {
-    if (this.client !== client) return;
-    this.attempt = 0;
-    this.lastFailure = null;
+    if (this.messageContent) {
+      this.attempt = 0;
+      this.lastFailure = null;
+    }
     this.up('connected');
     const missing = config.channelIds.filter((id) => !client.channels.cache.get(id)?.isTextBased());
-    this.log.info(`discord front connected as ${client.user.tag}`, { channels: config.channelIds.length - missing.length, guild: config.guildId ?? 'global commands' });
+    const how = this.messageContent ? '' : ' without the Message Content intent (typed commands in channels and chat in threads wait for it)';
+    this.log.info(`discord front connected as ${client.user.tag}${how}`, { channels: config.channelIds.length - missing.length, guild: config.guildId ?? 'global commands' });
     for (const id of missing) {
       this.log.warn(`discord: DISCORD_CHANNEL_IDS names ${id}, which the bot cannot see as a text channel: invite the bot to that server and let it View Channel there, or fix the id`);
     }

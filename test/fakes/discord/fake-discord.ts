@@ -154,7 +154,9 @@ export class FakeDiscord {
   /** `user` types `content` in a channel or thread; returns the message id. */
   say(user: FakeUser, channelId: string, content: string, extra: Partial<MessageFields> = {}): string {
     const channel = this.channels.get(channelId) ?? this.dmOf(user);
-    const fields: MessageFields = { id: snowflake(), channelId: channel.id, guildId: channel.guildId, author: user, content, ...extra };
+    // Like Discord: without the Message Content intent a bot gets empty content, except in DMs and when it is mentioned.
+    const visible = (this.gateway.intents & MESSAGE_CONTENT) !== 0 || channel.guildId === null || content.includes(`<@${this.bot.id}>`);
+    const fields: MessageFields = { id: snowflake(), channelId: channel.id, guildId: channel.guildId, author: user, content: visible ? content : '', ...extra };
     this.record({ id: fields.id, channelId: channel.id, content, author: user, via: 'user' });
     this.gateway.dispatch('MESSAGE_CREATE', messagePayload(fields));
     return fields.id;
