@@ -14,7 +14,9 @@ beforeEach(async () => {
   t = await startDiscordTest();
   peter = await ClassicClient.login(t.srv.tcpPort, 'peter');
   alice = t.fake.user('alice');
-  t.fake.say(alice, t.fake.general.id, 'c peter');
+  const id = t.fake.say(alice, t.fake.general.id, 'c peter');
+  // The reply names the thread, so by then the bot knows the thread is the group's.
+  await t.fake.message('the reply to c peter', (m) => m.replyTo === id);
   await peter.next('connect');
   thread = await waitFor('the group thread', () => t.fake.threads()[0]);
 });

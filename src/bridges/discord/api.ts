@@ -26,7 +26,8 @@ interface MessageData {
 const WEBHOOK_NAME = 'ics-chat';
 
 export class DiscordApi {
-  private readonly dms = new Map<string, string>();
+  /** DM channel ids by user id (a request in flight is shared). */
+  private readonly dms = new Map<string, Promise<string>>();
   private readonly webhooks = new Map<string, Promise<Webhook | null>>();
 
   constructor(
@@ -47,15 +48,17 @@ export class DiscordApi {
 
   /** Remembers a user's DM channel seen on an incoming DM. */
   knowDm(userId: string, channelId: string): void {
-    this.dms.set(userId, channelId);
+    this.dms.set(userId, Promise.resolve(channelId));
   }
 
-  async dmChannel(userId: string): Promise<string> {
-    const known = this.dms.get(userId);
-    if (known) return known;
-    const channel = (await this.rest().post(Routes.userChannels(), { body: { recipient_id: userId } })) as { id: string };
-    this.dms.set(userId, channel.id);
-    return channel.id;
+  dmChannel(userId: string): Promise<string> {
+    let channel = this.dms.get(userId);
+    if (!channel) {
+      channel = (async () => ((await this.rest().post(Routes.userChannels(), { body: { recipient_id: userId } })) as { id: string }).id)();
+      this.dms.set(userId, channel);
+      channel.catch(() => this.dms.delete(userId));
+    }
+    return channel;
   }
 
   async sendDm(userId: string, post: Post): Promise<string> {

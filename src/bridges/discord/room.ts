@@ -155,8 +155,8 @@ class ThreadPlace extends Place {
 
 /** A thread's name: the members' names, within Discord's 100 characters. */
 export function threadName(members: readonly string[]): string {
-  const name = members.join(', ');
-  return name.length <= 100 ? name : `${name.slice(0, 97)}...`;
+  const chars = [...members.join(', ')];
+  return chars.length <= 100 ? chars.join('') : `${chars.slice(0, 97).join('')}...`;
 }
 
 export class Room {
