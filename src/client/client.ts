@@ -23,6 +23,7 @@ export class TerminalClient {
   private socket: Socket | null = null;
   private rl: Interface | null = null;
   private finished = false;
+  private namePromptShown = false;
 
   constructor(
     private readonly args: ClientArgs,
@@ -58,7 +59,8 @@ export class TerminalClient {
     if (this.state.state === 'offline') {
       this.rl.setPrompt(NAME_PROMPT);
       if (this.io.output.isTTY) this.rl.prompt();
-      else this.io.output.write(`${NAME_PROMPT}\n`);
+      else if (!this.namePromptShown) this.io.output.write(`${NAME_PROMPT}\n`);
+      this.namePromptShown = true;
     } else {
       this.rl.setPrompt('');
       if (this.io.output.isTTY) this.rl.prompt(true);

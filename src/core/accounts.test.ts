@@ -20,8 +20,8 @@ beforeEach(() => {
   hub = new Hub({ history, accounts, sonnets: new SonnetBook(parseSonnets('I.\n\nx\n')), clock: systemClock, log: quiet });
 });
 
-afterEach(() => {
-  history.close();
+afterEach(async () => {
+  await history.close();
   accounts.close();
 });
 

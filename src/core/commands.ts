@@ -1,7 +1,8 @@
 /**
  * The one command grammar every front uses to turn a typed line into actions.
- * State-aware: logged in, a line is a command (`time`, `who`, `c peter`/`cpeter`, `? love`,
- * `p 3`/`p3`/`p xviii`, `s summer`, `ping x`, `bye`, `help`, `q`); chatting, a line is a chat
+ * State-aware: logged in, a line is a command (`time`, `who`, `c peter`/`cpeter`, `c #room`,
+ * `? love`, `p 3`/`p3`/`p xviii`, `s summer`, `ping x`, `topic`, `invite x`, `kick x`, `bye`,
+ * `help`, `q`); chatting, a line is a chat
  * line except `bye`, `_flip_ ...` and commands written with a slash (`/who`, `//text` for "/text").
  */
 import { FLIP_PREFIX } from './classic.js';
@@ -39,6 +40,18 @@ const VERBS: readonly Verb[] = [
   { word: 'p', classic: /^p(\d+)$/, arg: 'required', usage: 'p <n>: sonnet n, 1-154 (or a Roman numeral)', build: (a) => send({ action: 'poem', target: a }) },
   { word: 's', arg: 'required', usage: 's <word>: find the sonnets holding a word', build: (a) => send({ action: 'sonnets', target: a }) },
   { word: 'ping', arg: 'optional', build: (a) => send({ action: 'ping', message: a }) },
+  { word: 'topic', arg: 'optional', build: (a) => send(a === '' ? { action: 'topic' } : { action: 'topic', topic: a }) },
+  { word: 'invite', arg: 'required', usage: 'invite <name>: ask a user to join your group', build: (a) => send({ action: 'invite', target: a }) },
+  {
+    word: 'kick',
+    arg: 'required',
+    usage: 'kick <name> [reason]: remove a member from your room',
+    build: (a) => {
+      const [target = '', ...why] = a.split(/\s+/);
+      const reason = why.join(' ');
+      return send(reason === '' ? { action: 'kick', target } : { action: 'kick', target, reason });
+    },
+  },
 ];
 
 function parseCommandLine(line: string): Command {

@@ -6,11 +6,11 @@
 import type { AccountStore, Identity } from './accounts.js';
 import { classicHistoryLine, classicListText, FLIP_PREFIX, flipWords } from './classic.js';
 import { classicTime, type Clock } from './clock.js';
-import type { Group, GroupTable } from './groups.js';
+import { roomTarget, type Group, type Groups } from './groups.js';
 import type { HistoryStore, StoredLine } from './history.js';
 import type { HubLimits, Member } from './hub.js';
 import { deriveName, nameCandidates, nameKey, nameProblem } from './names.js';
-import type { PresenceTable } from './presence.js';
+import type { Presence } from './presence.js';
 import type { ActionName, ClientAction, ErrorCode, HistoryLine, MemberInfo, ServerEvent } from './protocol.js';
 import { asciiString } from './pyjson.js';
 import { parseSearchQuery } from './search-query.js';
@@ -19,8 +19,8 @@ import type { UserStateName } from './user-state.js';
 
 /** What handlers may use of the hub. */
 export interface HubState {
-  readonly presence: PresenceTable<Member>;
-  readonly groups: GroupTable<Member>;
+  readonly presence: Presence<Member>;
+  readonly groups: Groups<Member>;
   readonly history: HistoryStore;
   readonly accounts: AccountStore;
   readonly sonnets: SonnetBook;
@@ -32,7 +32,7 @@ export interface HubState {
   queueLine(sender: Member, group: Group<Member>, line: StoredLine, event: ServerEvent): void;
   scheduleFlush(): void;
   flushLines(): void;
-  leaveGroup(me: Member): void;
+  leaveGroup(me: Member, kick?: { by: string; reason?: string }): void;
   enter(me: Member, name: string): boolean;
 }
 
@@ -52,6 +52,48 @@ function memberNames(group: Group<Member>): string[] {
 
 export function memberInfos(group: Group<Member>): MemberInfo[] {
   return group.members.map((m) => ({ name: m.member.name!, front: m.member.front }));
+}
+
+/** `{room}` for a named group, nothing for an ad-hoc one (spread into events). */
+export function roomOf(group: Group<Member>): { room?: string } {
+  return group.room === undefined ? {} : { room: group.room };
+}
+
+/** The longest a topic may be. */
+const TOPIC_MAX = 300;
+
+/** Adds members to a group and tells everyone: pushes to the others first, then the requester's reply. */
+function admit(hub: HubState, me: Member, group: Group<Member>, joining: Member[], peer: string): void {
+  for (const m of joining) hub.groups.add(group, m, hub.history.joined(m.key, group.id));
+  hub.scheduleFlush();
+  const members = memberInfos(group);
+  const room = roomOf(group);
+  for (const m of group.members) {
+    if (m.member !== me) hub.send(m.member, { action: 'connect', status: 'request', from: me.name!, front: me.front, group: group.id, ...room, members });
+  }
+  hub.send(me, {
+    action: 'connect',
+    status: 'success',
+    peer,
+    group: group.id,
+    ...room,
+    ...(group.owner ? { owner: group.owner.name! } : {}),
+    ...(group.topic ? { topic: group.topic } : {}),
+    members,
+  });
+}
+
+/** `c #room` opens or joins a room; `c #group-N` joins group N. */
+function joinRoom(hub: HubState, me: Member, target: string): void {
+  const wanted = roomTarget(target);
+  if (wanted.kind === 'invalid') return hub.send(me, { action: 'connect', status: 'no-user', msg: wanted.msg });
+  let group = wanted.kind === 'id' ? hub.groups.get(wanted.id) : hub.groups.room(wanted.room);
+  if (!group) {
+    if (wanted.kind === 'id') return hub.send(me, { action: 'connect', status: 'no-user', msg: `there is no group ${wanted.id}` });
+    group = hub.groups.create(wanted.room, me);
+    hub.history.opened(group.id);
+  }
+  admit(hub, me, group, [me], group.room ?? `#group-${group.id}`);
 }
 
 /** Stores a chat line and queues it for the rest of the group. */
@@ -133,7 +175,13 @@ export const HANDLERS: { [K in ActionName]: Handler<K> } = {
         const group = hub.groups.of(u);
         return group ? { name: u.name!, front: u.front, state: 1 as const, group: group.id } : { name: u.name!, front: u.front, state: 0 as const };
       });
-      const groups = hub.groups.list().map((g) => ({ id: g.id, members: memberNames(g) }));
+      const groups = hub.groups.list().map((g) => ({
+        id: g.id,
+        members: memberNames(g),
+        ...roomOf(g),
+        ...(g.owner ? { owner: g.owner.name! } : {}),
+        ...(g.topic ? { topic: g.topic } : {}),
+      }));
       hub.send(me, { action: 'list', results: classicListText(users, groups), users, groups });
     },
   },
@@ -184,7 +232,7 @@ export const HANDLERS: { [K in ActionName]: Handler<K> } = {
     },
   },
 
-  // connect <peer>: join the peer's group, or form a new one with them
+  // connect <peer> | <#room> | <#group-N>: join the peer's group or form one with them; open or join a room
   connect: {
     states: ONLINE,
     run(hub, me, { target }) {
@@ -193,22 +241,16 @@ export const HANDLERS: { [K in ActionName]: Handler<K> } = {
       if (mine) {
         return hub.send(me, { action: 'connect', status: 'busy', msg: `you are already in group ${mine.id}; type bye to leave it first`, group: mine.id });
       }
-      if (nameKey(target.trim()) === me.key) return hub.send(me, { action: 'connect', status: 'self', msg: 'you cannot connect to yourself' });
-      const peer = hub.presence.get(target.trim());
-      if (!peer) return hub.send(me, { action: 'connect', status: 'no-user', msg: `${target.trim().slice(0, 40)} is not online` });
-      let group = hub.groups.of(peer);
-      const joining = group ? [me] : [me, peer];
-      if (!group) {
-        group = hub.groups.create();
-        hub.history.opened(group.id);
-      }
-      for (const m of joining) hub.groups.add(group, m, hub.history.joined(m.key, group.id));
-      hub.scheduleFlush();
-      const members = memberInfos(group);
-      for (const m of group.members) {
-        if (m.member !== me) hub.send(m.member, { action: 'connect', status: 'request', from: me.name!, front: me.front, group: group.id, members });
-      }
-      hub.send(me, { action: 'connect', status: 'success', peer: peer.name!, group: group.id, members });
+      const wanted = target.trim();
+      if (wanted.startsWith('#')) return joinRoom(hub, me, wanted);
+      if (nameKey(wanted) === me.key) return hub.send(me, { action: 'connect', status: 'self', msg: 'you cannot connect to yourself' });
+      const peer = hub.presence.get(wanted);
+      if (!peer) return hub.send(me, { action: 'connect', status: 'no-user', msg: `${wanted.slice(0, 40)} is not online` });
+      const group = hub.groups.of(peer);
+      if (group) return admit(hub, me, group, [me], peer.name!);
+      const created = hub.groups.create();
+      hub.history.opened(created.id);
+      admit(hub, me, created, [me, peer], peer.name!);
     },
   },
 
@@ -243,6 +285,46 @@ export const HANDLERS: { [K in ActionName]: Handler<K> } = {
     run(hub, me) {
       hub.flushLines();
       hub.leaveGroup(me);
+    },
+  },
+
+  // topic [text]: show my group's topic, or set it for everyone in the group
+  topic: {
+    states: ['chatting'],
+    run(hub, me, { topic }) {
+      const group = hub.groups.of(me)!;
+      if (topic === undefined) return hub.send(me, { action: 'topic', group: group.id, topic: group.topic });
+      group.topic = topic.replace(/[\r\n\0]+/g, ' ').slice(0, TOPIC_MAX);
+      const event: ServerEvent = { action: 'topic', group: group.id, topic: group.topic, by: me.name! };
+      for (const m of group.members) hub.send(m.member, event);
+    },
+  },
+
+  // kick <name> [reason]: the owner of a room removes a member
+  kick: {
+    states: ['chatting'],
+    run(hub, me, { target, reason }) {
+      hub.flushLines();
+      const group = hub.groups.of(me)!;
+      if (group.room === undefined || group.owner !== me) {
+        return hub.fail(me, 'not-allowed', group.room === undefined ? 'only rooms (#name) have owners who can kick' : `only ${group.owner?.name} can kick in ${group.room}`, 'kick');
+      }
+      const victim = group.members.find((m) => m.member.key === nameKey(target.trim()))?.member;
+      if (!victim) return hub.fail(me, 'no-such-member', `${target.trim().slice(0, 40)} is not in ${group.room}`, 'kick');
+      hub.leaveGroup(victim, reason ? { by: me.name!, reason } : { by: me.name! });
+    },
+  },
+
+  // invite <name>: ask a user to join my group
+  invite: {
+    states: ONLINE,
+    run(hub, me, { target }) {
+      const group = hub.groups.of(me);
+      if (!group) return hub.send(me, { action: 'invite', status: 'not-chatting', target, msg: 'you are not in a group to invite anyone to' });
+      const peer = hub.presence.get(target.trim());
+      if (!peer) return hub.send(me, { action: 'invite', status: 'no-user', target, msg: `${target.trim().slice(0, 40)} is not online` });
+      hub.send(peer, { action: 'invite', status: 'request', from: me.name!, group: group.id, ...roomOf(group) });
+      hub.send(me, { action: 'invite', status: 'sent', target: peer.name! });
     },
   },
 };

@@ -44,5 +44,6 @@ export interface HistoryStore {
   hasUser(userKey: string): boolean;
   /** Lines the user may see that match every term. Call after commit(). */
   search(userKey: string, query: SearchQuery, limit: number): SearchPage;
-  close(): void;
+  /** Commits what is queued and releases the store. */
+  close(): Promise<void>;
 }

@@ -6,12 +6,12 @@
 import type { AccountStore, Identity } from './accounts.js';
 import { ALONE_MSG } from './classic.js';
 import type { Clock } from './clock.js';
-import { GroupTable, type Group } from './groups.js';
-import { HANDLERS, memberInfos, type HubState } from './handlers.js';
+import { GroupTable, type Group, type Groups } from './groups.js';
+import { HANDLERS, memberInfos, roomOf, type HubState } from './handlers.js';
 import type { HistoryStore, StoredLine } from './history.js';
 import type { Logger } from './log.js';
 import { nameKey } from './names.js';
-import { PresenceTable } from './presence.js';
+import { PresenceTable, type Presence } from './presence.js';
 import type { ClientAction, ErrorCode, Feature, ServerEvent } from './protocol.js';
 import type { SonnetBook } from './sonnets.js';
 import type { UserStateName } from './user-state.js';
@@ -82,8 +82,8 @@ interface PendingLine {
 }
 
 export class Hub implements HubState {
-  readonly presence = new PresenceTable<Member>();
-  readonly groups: GroupTable<Member>;
+  readonly presence: Presence<Member> = new PresenceTable<Member>();
+  readonly groups: Groups<Member>;
   readonly history: HistoryStore;
   readonly accounts: AccountStore;
   readonly sonnets: SonnetBook;
@@ -196,22 +196,34 @@ export class Hub implements HubState {
     }
   }
 
-  /** Takes a member out of their group; a group left with one member dissolves and that member is told. */
-  leaveGroup(me: Member): void {
+  /**
+   * Takes a member out of their group. An ad-hoc group left with one member dissolves and that
+   * member is told; a room lives on while anyone is in it. `kick` names who removed them, and why.
+   */
+  leaveGroup(me: Member, kick?: { by: string; reason?: string }): void {
     const group = this.groups.remove(me);
     if (!group) return;
     this.history.left(me.key, group.id);
+    if (kick) {
+      const msg = `${kick.by} removed you from ${group.room ?? `group ${group.id}`}${kick.reason ? `: ${kick.reason}` : ''}`;
+      this.send(me, { action: 'disconnect', msg, group: group.id, ...roomOf(group), by: kick.by, ...(kick.reason ? { reason: kick.reason } : {}) });
+    }
     const rest = group.members;
-    const last = rest.length === 1 ? rest[0]!.member : null;
-    if (last) {
+    if (group.room === undefined && rest.length === 1) {
+      const last = rest[0]!.member;
       this.groups.remove(last);
       this.history.left(last.key, group.id);
       this.send(last, { action: 'disconnect', msg: ALONE_MSG, group: group.id });
-    } else {
-      const members = memberInfos(group);
-      for (const m of rest) {
-        if (m.member.features.has('events')) this.send(m.member, { action: 'leave', name: me.name!, group: group.id, members });
-      }
+    } else if (rest.length > 0) {
+      const event: ServerEvent = {
+        action: 'leave',
+        name: me.name!,
+        group: group.id,
+        members: memberInfos(group),
+        ...(kick ? { kickedBy: kick.by, ...(kick.reason ? { reason: kick.reason } : {}) } : {}),
+        ...(group.owner ? { owner: group.owner.name! } : {}),
+      };
+      for (const m of rest) if (m.member.features.has('events')) this.send(m.member, event);
     }
     this.scheduleFlush();
   }

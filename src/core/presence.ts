@@ -1,7 +1,18 @@
 /** Who is online, by case-insensitive name, in login order. */
 import { nameKey } from './names.js';
 
-export class PresenceTable<U> {
+/** The presence seam: an in-process table now, a shared engine later. */
+export interface Presence<U> {
+  /** Adds the user under `name`; false when the name is taken. */
+  add(name: string, user: U): boolean;
+  remove(name: string, user: U): void;
+  get(name: string): U | undefined;
+  /** Online users in login order. */
+  list(): U[];
+  readonly size: number;
+}
+
+export class PresenceTable<U> implements Presence<U> {
   private readonly users = new Map<string, U>();
 
   /** Adds the user under `name`; false when the name is taken. */

@@ -18,7 +18,10 @@ export type ClientAction =
   | { action: 'exchange'; message: string }
   | { action: 'flip'; message: string }
   | { action: 'ping'; message: string }
-  | { action: 'disconnect' };
+  | { action: 'disconnect' }
+  | { action: 'topic'; topic?: string }
+  | { action: 'kick'; target: string; reason?: string }
+  | { action: 'invite'; target: string };
 
 export type ActionName = ClientAction['action'];
 
@@ -33,6 +36,11 @@ export interface UserInfo {
 export interface GroupInfo {
   id: number;
   members: string[];
+  /** A named group's name, with its `#`. */
+  room?: string;
+  /** Who may kick from a named group (its creator, then the longest-standing member). */
+  owner?: string;
+  topic?: string;
 }
 
 /** A group member as events describe them. */
@@ -73,6 +81,8 @@ export type ErrorCode =
   | 'already-logged-in'
   | 'not-chatting'
   | 'not-stored'
+  | 'not-allowed'
+  | 'no-such-member'
   | 'too-large'
   | 'slow-consumer'
   | 'internal';
@@ -87,8 +97,18 @@ export type ServerEvent =
   | { action: 'poem'; results: string; poem?: PoemData; msg?: string }
   | { action: 'sonnets'; results: string; matches: SonnetHit[]; msg?: string }
   | { action: 'search'; results: string; matches: HistoryLine[]; omitted: number }
-  | { action: 'connect'; status: ConnectStatus; msg?: string; peer?: string; group?: number; members?: MemberInfo[] }
-  | { action: 'connect'; status: 'request'; from: string; front: string; group: number; members: MemberInfo[] }
+  | {
+      action: 'connect';
+      status: ConnectStatus;
+      msg?: string;
+      peer?: string;
+      group?: number;
+      room?: string;
+      owner?: string;
+      topic?: string;
+      members?: MemberInfo[];
+    }
+  | { action: 'connect'; status: 'request'; from: string; front: string; group: number; room?: string; members: MemberInfo[] }
   | {
       action: 'exchange';
       from: string;
@@ -101,8 +121,11 @@ export type ServerEvent =
       ts: string;
       flip?: true;
     }
-  | { action: 'disconnect'; msg: string; group: number }
-  | { action: 'leave'; name: string; group: number; members: MemberInfo[] }
+  | { action: 'disconnect'; msg: string; group: number; room?: string; by?: string; reason?: string }
+  | { action: 'leave'; name: string; group: number; members: MemberInfo[]; reason?: string; kickedBy?: string; owner?: string }
+  | { action: 'topic'; group: number; topic: string; by?: string }
+  | { action: 'invite'; status: 'sent' | 'no-user' | 'not-chatting'; target: string; msg?: string }
+  | { action: 'invite'; status: 'request'; from: string; group: number; room?: string }
   | { action: 'presence'; name: string; front: string; status: 'online' | 'offline' }
   | { action: 'pong'; message: string }
   | { action: 'error'; code: ErrorCode; msg: string; for?: string };

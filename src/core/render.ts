@@ -13,6 +13,7 @@ export const MENU = [
   '         time: calendar time in the system',
   '         who: to find out who else are there',
   '         c _peer_: to connect to the _peer_ and chat',
+  '         c #_room_: to open or join the named room #_room_',
   '         ? _term_: to search your chat logs where _term_ appears',
   '         p _#_: to get number <#> sonnet',
   '         s _word_: to find the sonnets holding _word_',
@@ -21,7 +22,8 @@ export const MENU = [
   '         q: to leave the chat system',
   '',
   'While chatting: bye to leave the group, _flip_ _words_ to say them backwards,',
-  '/_command_ to run a command (e.g. /who), //_text_ to say a line starting with /.',
+  '/_command_ to run a command (e.g. /who), //_text_ to say a line starting with /,',
+  '/topic [_text_], /invite _name_, /kick _name_ [_reason_] (room owners) to manage the group.',
   '',
 ].join('\n');
 
@@ -44,8 +46,6 @@ export function renderTransition(t: Transition): string | null {
       return `Request from ${t.peer}\nYou are connected with ${t.peer}. Chat away!\n\n${DASHES_REQUEST}\n`;
     case 'member-joined':
       return `(${t.name} joined)\n`;
-    case 'member-left':
-      return `(${t.name} left)\n`;
     case 'dissolved':
       return MENU;
     case 'left':
@@ -89,6 +89,15 @@ export function renderEvent(event: ServerEvent, asked: Asked = {}): string | nul
       return `${event.from}${event.message}`;
     case 'pong':
       return `pong ${event.message}`;
+    case 'disconnect':
+      return event.by ? event.msg : null;
+    case 'leave':
+      return event.kickedBy ? `(${event.name} was removed by ${event.kickedBy}${event.reason ? `: ${event.reason}` : ''})` : `(${event.name} left)`;
+    case 'topic':
+      return event.by ? `(${event.by} set the topic: ${event.topic})` : event.topic ? `Topic: ${event.topic}` : 'No topic is set';
+    case 'invite':
+      if (event.status === 'request') return `${event.from} invites you to join ${event.room ?? `group ${event.group}`}: type c ${event.room ?? `#group-${event.group}`}`;
+      return event.status === 'sent' ? `Invited ${event.target}` : (event.msg ?? `Cannot invite ${event.target}`);
     case 'error':
       return `error: ${event.msg}`;
     default:

@@ -17,6 +17,11 @@ describe('parseAction', () => {
     ['{"action": "flip", "message": "a b"}', { action: 'flip', message: 'a b' }],
     ['{"action": "ping", "message": "blah"}', { action: 'ping', message: 'blah' }],
     ['{"action": "disconnect"}', { action: 'disconnect' }],
+    ['{"action": "topic"}', { action: 'topic' }],
+    ['{"action": "topic", "topic": "poems"}', { action: 'topic', topic: 'poems' }],
+    ['{"action": "kick", "target": "bob"}', { action: 'kick', target: 'bob' }],
+    ['{"action": "kick", "target": "bob", "reason": "spam"}', { action: 'kick', target: 'bob', reason: 'spam' }],
+    ['{"action": "invite", "target": "bob"}', { action: 'invite', target: 'bob' }],
   ])('accepts %s', (json, action) => {
     expect(parseAction(json)).toEqual({ ok: true, action });
   });
@@ -38,6 +43,9 @@ describe('parseAction', () => {
     ['{"action": "poem", "target": null}', 'bad-request'],
     ['{"action": "search", "target": 5}', 'bad-request'],
     ['{"action": "exchange", "message": {"x": 1}}', 'bad-request'],
+    ['{"action": "topic", "topic": 5}', 'bad-request'],
+    ['{"action": "kick", "target": "bob", "reason": []}', 'bad-request'],
+    ['{"action": "invite"}', 'bad-request'],
   ])('rejects %s with %s', (json, code) => {
     const result = parseAction(json);
     expect(result.ok).toBe(false);

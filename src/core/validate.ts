@@ -31,7 +31,7 @@ function features(value: unknown): Feature[] | string {
   return value.filter((f): f is Feature => KNOWN_FEATURES.has(f));
 }
 
-function withTarget<K extends 'poem' | 'sonnets' | 'search' | 'connect'>(action: K, numeric = false): Reader<K> {
+function withTarget<K extends 'poem' | 'sonnets' | 'search' | 'connect' | 'invite'>(action: K, numeric = false): Reader<K> {
   return (fields) => {
     const target = text(fields, 'target', numeric);
     return target === null ? '"target" must be a string' : ({ action, target } as Extract<ClientAction, { action: K }>);
@@ -64,6 +64,19 @@ const READERS: { [K in ActionName]: Reader<K> } = {
   flip: withMessage('flip'),
   ping: withMessage('ping'),
   disconnect: () => ({ action: 'disconnect' }),
+  topic: (fields) => {
+    const topic = fields['topic'];
+    if (topic === undefined) return { action: 'topic' };
+    return typeof topic === 'string' ? { action: 'topic', topic } : '"topic" must be a string';
+  },
+  kick: (fields) => {
+    const target = text(fields, 'target');
+    if (target === null) return '"target" must be a string';
+    const reason = fields['reason'];
+    if (reason === undefined) return { action: 'kick', target };
+    return typeof reason === 'string' ? { action: 'kick', target, reason } : '"reason" must be a string';
+  },
+  invite: withTarget('invite'),
 };
 
 function isActionName(name: string): name is ActionName {

@@ -54,22 +54,22 @@ function loadSonnets(file: string): SonnetBook {
 }
 
 /** History and accounts share one database file in DATA_DIR. */
-function openStores(dataDir: string): { history: SqliteHistory; accounts: SqliteAccounts } {
+function openStores(dataDir: string, log: Logger): { history: SqliteHistory; accounts: SqliteAccounts } {
   const file = join(dataDir, 'history.db');
   let history: SqliteHistory | null = null;
   try {
     mkdirSync(dataDir, { recursive: true });
-    history = new SqliteHistory(file);
+    history = new SqliteHistory(file, { onError: (msg) => log.error('history checkpoint failed', { err: msg }) });
     return { history, accounts: new SqliteAccounts(file) };
   } catch (err) {
-    history?.close();
+    void history?.close();
     throw new StartupError(`cannot open the history database ${file} (DATA_DIR): ${(err as Error).message}`);
   }
 }
 
 export async function startServer(config: Config, log: Logger, clock: Clock = systemClock): Promise<RunningServer> {
   const sonnets = loadSonnets(config.sonnetsFile);
-  const { history, accounts } = openStores(config.dataDir);
+  const { history, accounts } = openStores(config.dataDir, log);
   const hub = new Hub({ history, accounts, sonnets, clock, log, limits: { maxLineChars: config.maxLineChars } });
   const fronts = new Map<FrontName, Front>();
   let stopping: Promise<void> | null = null;
@@ -77,7 +77,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     (stopping ??= (async () => {
       await Promise.all([...fronts.values()].map((f) => f.stop()));
       hub.flush();
-      history.close();
+      await history.close();
       accounts.close();
     })());
   try {

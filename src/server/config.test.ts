@@ -1,6 +1,44 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, readConfig } from './config.js';
 
+describe('readConfig', () => {
+  it('has embedded defaults for everything', () => {
+    const c = readConfig({}, '/srv/ics');
+    expect(c).toEqual({
+      fronts: ['tcp', 'discord'],
+      tcp: { host: '0.0.0.0', port: 1112, maxFrameChars: 99_999, maxOutboundBytes: 4 << 20 },
+      discord: null,
+      dataDir: '/srv/ics/data',
+      sonnetsFile: '/srv/ics/data/sonnets.txt',
+      logLevel: 'info',
+      maxLineChars: 8000,
+    });
+    expect(Object.isFrozen(c)).toBe(true);
+    expect(Object.isFrozen(c.tcp)).toBe(true);
+  });
+
+  it('reads every variable', () => {
+    const c = readConfig(
+      { FRONTS: ' TCP , tcp', CHAT_HOST: '127.0.0.1', CHAT_PORT: '0', DATA_DIR: '/var/ics', SONNETS_FILE: 's.txt', LOG_LEVEL: 'DEBUG', MAX_LINE_CHARS: '100', MAX_FRAME_CHARS: '5000', MAX_OUTBOUND_BYTES: '65536' },
+      '/srv',
+    );
+    expect(c).toMatchObject({ fronts: ['tcp'], dataDir: '/var/ics', sonnetsFile: '/srv/s.txt', logLevel: 'debug', maxLineChars: 100 });
+    expect(c.tcp).toEqual({ host: '127.0.0.1', port: 0, maxFrameChars: 5000, maxOutboundBytes: 65536 });
+  });
+
+  it.each([
+    [{ CHAT_PORT: '70000' }, 'CHAT_PORT must be a whole number from 0 to 65535, got "70000"'],
+    [{ CHAT_PORT: '1.5' }, 'CHAT_PORT must be a whole number'],
+    [{ FRONTS: 'tcp,gopher' }, 'FRONTS names an unknown front "gopher"'],
+    [{ FRONTS: ' , ' }, 'FRONTS must name at least one front'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of debug, info, warn, error, got "loud"'],
+    [{ MAX_FRAME_CHARS: '100000' }, 'MAX_FRAME_CHARS must be a whole number from 64 to 99999'],
+  ])('refuses %j', (env, msg) => {
+    expect(() => readConfig(env)).toThrow(ConfigError);
+    expect(() => readConfig(env)).toThrow(msg);
+  });
+});
+
 const discord = (env: Record<string, string>) => readConfig({ DISCORD_TOKEN: 'secret', ...env }, '/srv').discord;
 
 describe('Discord settings', () => {

@@ -13,9 +13,16 @@ function value(v: string | number | boolean): string {
   return /^[\w.:/@#+-]*$/.test(s) && s !== '' ? s : JSON.stringify(s);
 }
 
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/** Control characters as visible escapes, so user text cannot start a new log line or move the cursor. */
+export function escapeControls(text: string): string {
+  return text.replace(CONTROL, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')));
+}
+
 /** Formats one record; control characters in the message are escaped too. */
 export function formatRecord(level: LogLevel, msg: string, fields: LogFields | undefined, at: Date): string {
-  const safe = JSON.stringify(msg).slice(1, -1);
+  const safe = escapeControls(msg);
   let line = `${at.toISOString()} ${level.toUpperCase()} ${safe}`;
   for (const [k, v] of Object.entries(fields ?? {})) if (v !== undefined) line += ` ${k}=${value(v)}`;
   return line;

@@ -33,13 +33,13 @@ describe('SqliteAccounts', () => {
     accounts.close();
   });
 
-  it('survives a reopen and shares the file with the history', () => {
+  it('survives a reopen and shares the file with the history', async () => {
     const file = dbFile();
     const history = new SqliteHistory(file);
     const first = new SqliteAccounts(file);
     first.bind(bob, 'bob');
     first.close();
-    history.close();
+    await history.close();
     const again = new SqliteAccounts(file);
     expect(again.nameOf(bob)).toBe('bob');
     again.close();
@@ -47,7 +47,7 @@ describe('SqliteAccounts', () => {
 });
 
 describe('SqliteHistory.hasUser', () => {
-  it('knows a name once it joined a group, before and after the commit', () => {
+  it('knows a name once it joined a group, before and after the commit', async () => {
     const history = new SqliteHistory(dbFile());
     expect(history.hasUser('carol')).toBe(false);
     history.opened(1);
@@ -56,6 +56,6 @@ describe('SqliteHistory.hasUser', () => {
     history.commit();
     expect(history.hasUser('carol')).toBe(true);
     expect(history.hasUser('dave')).toBe(false);
-    history.close();
+    await history.close();
   });
 });

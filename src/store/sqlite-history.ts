@@ -1,11 +1,22 @@
 /**
- * History in SQLite (better-sqlite3, WAL): one row per line, an FTS5 index over text and
- * sender, and membership intervals that decide who may read which line. Writes queue in
- * memory and are committed in one transaction per call to commit() (group commit).
+ * History in SQLite (better-sqlite3, WAL): one row per line, membership intervals that decide
+ * who may read which line, and a contentless FTS5 index of group-scoped tokens. Writes queue in
+ * memory and are committed in one transaction per call to commit() (group commit); the search
+ * index, derived data, is written in larger batches shortly after (and always before a search),
+ * and rebuilt at start for any lines a crash left unindexed.
  */
 import Database from 'better-sqlite3';
 import type { HistoryStore, NewLine, SearchPage, StoredLine } from '../core/history.js';
 import type { SearchQuery } from '../core/search-query.js';
+import { Checkpointer } from './checkpointer.js';
+import { scopedQuery, scopedText } from './scoped-index.js';
+
+export interface HistoryOptions {
+  /** Milliseconds since the epoch, for group creation times. */
+  clock?: () => number;
+  /** Told about failures of the background checkpoints. */
+  onError?: (msg: string) => void;
+}
 
 /** `to_id` of a membership that has not ended. */
 const OPEN = Number.MAX_SAFE_INTEGER;
@@ -20,9 +31,10 @@ CREATE TABLE IF NOT EXISTS lines (
   text TEXT NOT NULL,
   ts INTEGER NOT NULL
 );
-CREATE VIRTUAL TABLE IF NOT EXISTS lines_fts USING fts5(
-  text, sender, content = 'lines', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
+CREATE VIRTUAL TABLE IF NOT EXISTS lines_idx USING fts5(
+  body, sender, content = '', tokenize = 'unicode61 remove_diacritics 2'
 );
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS groups (id INTEGER PRIMARY KEY, created INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS seen (
   user TEXT NOT NULL,
@@ -49,27 +61,57 @@ interface LineRow {
   ts: number;
 }
 
-/** An FTS5 query in which every term is a quoted phrase: user text cannot add operators. */
-export function ftsQuery(query: SearchQuery): string {
-  return query.map((term) => `"${term.join(' ').replaceAll('"', '""')}"`).join(' AND ');
+/** The schema this code writes; a database from another version is refused, not guessed at. */
+const SCHEMA_VERSION = 1;
+
+/** Lines waiting for the index are written once this many have gathered, or after INDEX_DELAY_MS. */
+const INDEX_BATCH = 512;
+const INDEX_DELAY_MS = 100;
+
+interface Interval {
+  grp: number;
+  from_id: number;
+  to_id: number;
 }
 
 export class SqliteHistory implements HistoryStore {
   private readonly db: Database.Database;
   private queue: Write[] = [];
+  /** Lines committed but not yet in the search index. */
+  private unindexed: StoredLine[] = [];
+  private indexTimer: NodeJS.Timeout | null = null;
   private lastId: number;
+  private readonly clock: () => number;
+  private readonly checkpointer: Checkpointer | null;
   private readonly writeAll: (writes: Write[]) => void;
-  private readonly searchPage: Database.Statement<[string, string, number], LineRow>;
-  private readonly searchCount: Database.Statement<[string, string], { n: number }>;
+  private readonly indexAll: (lines: StoredLine[]) => void;
+  private readonly intervalsOf: Database.Statement<[string], Interval>;
+  private readonly newestIn: Database.Statement<[string, number, number, number], number>;
+  private readonly countIn: Database.Statement<[string, number, number], number>;
+  private readonly linesByIds: Database.Statement<[string], LineRow>;
   private readonly anySeen: Database.Statement<[string], { one: number }>;
 
   /** Opens (creating if needed) the database at `file`, or in memory for ':memory:'. */
-  constructor(file: string, private readonly clock: () => number = Date.now) {
+  constructor(file: string, options: HistoryOptions = {}) {
+    this.clock = options.clock ?? Date.now;
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 2000');
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    const existing = this.db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM sqlite_schema WHERE name = 'lines'").get()!;
+    if (existing.n > 0 && version !== SCHEMA_VERSION) {
+      this.db.close();
+      throw new Error(`${file} holds history in format ${version}; this version of ics-chat reads format ${SCHEMA_VERSION}`);
+    }
     this.db.exec(SCHEMA);
+    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    const onDisk = file !== ':memory:' && file !== '';
+    if (onDisk) {
+      this.db.pragma('wal_autocheckpoint = 0');
+      this.db.pragma(`journal_size_limit = ${64 << 20}`);
+    }
+    this.checkpointer = onDisk ? new Checkpointer(file, options.onError ?? (() => undefined)) : null;
     this.lastId = this.db.prepare<[], { id: number | null }>('SELECT MAX(id) AS id FROM lines').get()?.id ?? 0;
     // Memberships still open belong to sessions of a previous run: they ended when it did.
     this.db.prepare('UPDATE seen SET to_id = ? WHERE to_id = ?').run(this.lastId, OPEN);
@@ -77,7 +119,6 @@ export class SqliteHistory implements HistoryStore {
     const insertLine = this.db.prepare(
       'INSERT INTO lines (id, grp, seq, sender, sender_key, text, ts) VALUES (@id, @group, @seq, @sender, @senderKey, @text, @ts)',
     );
-    const indexLine = this.db.prepare('INSERT INTO lines_fts (rowid, text, sender) VALUES (?, ?, ?)');
     const insertGroup = this.db.prepare('INSERT OR IGNORE INTO groups (id, created) VALUES (?, ?)');
     const insertSeen = this.db.prepare('INSERT INTO seen (user, grp, from_id, to_id) VALUES (?, ?, ?, ?)');
     const endSeen = this.db.prepare('UPDATE seen SET to_id = ? WHERE user = ? AND grp = ? AND to_id = ?');
@@ -86,7 +127,6 @@ export class SqliteHistory implements HistoryStore {
         switch (w.kind) {
           case 'line':
             insertLine.run(w.line);
-            indexLine.run(w.line.id, w.line.text, w.line.sender);
             break;
           case 'group':
             insertGroup.run(w.group, w.ts);
@@ -100,13 +140,34 @@ export class SqliteHistory implements HistoryStore {
         }
       }
     });
-
-    const visible = `FROM lines_fts JOIN lines l ON l.id = lines_fts.rowid
-      WHERE lines_fts MATCH ?
-        AND EXISTS (SELECT 1 FROM seen s WHERE s.user = ? AND s.grp = l.grp AND l.id > s.from_id AND l.id <= s.to_id)`;
-    this.searchPage = this.db.prepare(`SELECT l.* ${visible} ORDER BY l.id DESC LIMIT ?`);
-    this.searchCount = this.db.prepare(`SELECT COUNT(*) AS n ${visible}`);
+    const indexLine = this.db.prepare('INSERT INTO lines_idx (rowid, body, sender) VALUES (?, ?, ?)');
+    const setIndexed = this.db.prepare("INSERT INTO meta (key, value) VALUES ('indexed_upto', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    this.indexAll = this.db.transaction((lines: StoredLine[]) => {
+      for (const l of lines) indexLine.run(l.id, scopedText(l.group, l.text), scopedText(l.group, l.sender));
+      setIndexed.run(lines[lines.length - 1]!.id);
+    });
+    this.intervalsOf = this.db.prepare('SELECT grp, from_id, to_id FROM seen WHERE user = ? AND to_id > from_id');
+    const within = 'FROM lines_idx WHERE lines_idx MATCH ? AND rowid > ? AND rowid <= ?';
+    this.newestIn = this.db.prepare<[string, number, number, number], number>(`SELECT rowid ${within} ORDER BY rowid DESC LIMIT ?`).pluck();
+    this.countIn = this.db.prepare<[string, number, number], number>(`SELECT COUNT(*) ${within}`).pluck();
+    this.linesByIds = this.db.prepare('SELECT * FROM lines WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id');
     this.anySeen = this.db.prepare('SELECT 1 AS one FROM seen WHERE user = ? LIMIT 1');
+    this.catchUpIndex();
+  }
+
+  /** Indexes lines a previous run committed but did not index before it stopped. */
+  private catchUpIndex(): void {
+    const upTo = this.db.prepare<[], { value: number }>("SELECT value FROM meta WHERE key = 'indexed_upto'").get()?.value ?? 0;
+    const missing = this.db.prepare<[number], LineRow>('SELECT * FROM lines WHERE id > ? ORDER BY id');
+    let batch: StoredLine[] = [];
+    for (const row of missing.iterate(upTo)) {
+      batch.push(toStored(row));
+      if (batch.length === 10_000) {
+        this.indexAll(batch);
+        batch = [];
+      }
+    }
+    if (batch.length > 0) this.indexAll(batch);
   }
 
   lastGroupId(): number {
@@ -141,21 +202,47 @@ export class SqliteHistory implements HistoryStore {
     const writes = this.queue;
     this.queue = [];
     this.writeAll(writes);
+    for (const w of writes) if (w.kind === 'line') this.unindexed.push(w.line);
+    if (this.unindexed.length >= INDEX_BATCH) this.flushIndex();
+    else if (this.unindexed.length > 0 && !this.indexTimer) this.indexTimer = setTimeout(() => this.flushIndex(), INDEX_DELAY_MS).unref();
+  }
+
+  /** Writes the pending index entries in one transaction. */
+  private flushIndex(): void {
+    if (this.indexTimer) clearTimeout(this.indexTimer);
+    this.indexTimer = null;
+    if (this.unindexed.length === 0) return;
+    const lines = this.unindexed;
+    this.unindexed = [];
+    this.indexAll(lines);
   }
 
   search(userKey: string, query: SearchQuery, limit: number): SearchPage {
     if (query.length === 0) return { lines: [], total: 0 };
-    const match = ftsQuery(query);
-    const rows = this.searchPage.all(match, userKey, limit);
-    const total = rows.length < limit ? rows.length : (this.searchCount.get(match, userKey)?.n ?? rows.length);
-    const lines = rows.reverse().map(
-      (r): StoredLine => ({ id: r.id, group: r.grp, seq: r.seq, sender: r.sender, senderKey: r.sender_key, text: r.text, ts: r.ts }),
-    );
+    this.flushIndex();
+    // Per membership interval: its newest matches, and a count only when there are more of them.
+    const ids: number[] = [];
+    let total = 0;
+    for (const span of this.intervalsOf.all(userKey)) {
+      const match = scopedQuery(query, span.grp);
+      const newest = this.newestIn.all(match, span.from_id, span.to_id, limit + 1);
+      total += newest.length <= limit ? newest.length : this.countIn.get(match, span.from_id, span.to_id)!;
+      for (const id of newest.slice(0, limit)) ids.push(id);
+    }
+    ids.sort((a, b) => b - a);
+    const newest = ids.slice(0, limit);
+    const lines = newest.length === 0 ? [] : this.linesByIds.all(JSON.stringify(newest)).map(toStored);
     return { lines, total };
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.commit();
+    this.flushIndex();
+    await this.checkpointer?.stop();
     this.db.close();
   }
+}
+
+function toStored(r: LineRow): StoredLine {
+  return { id: r.id, group: r.grp, seq: r.seq, sender: r.sender, senderKey: r.sender_key, text: r.text, ts: r.ts };
 }

@@ -480,6 +480,23 @@ describe('the classic server\'s failures', () => {
   });
 });
 
+describe('restarts', () => {
+  it('listens again on the same port at once, with connections of the old run in TIME_WAIT', async () => {
+    const port = srv.tcpPort;
+    const a = await login('alice');
+    const b = await login('bob');
+    a.send({ action: 'connect', target: 'bob' });
+    await a.next('connect');
+    await srv.stop();
+    await a.waitClosed();
+    await b.waitClosed();
+    const again = await startTestServer({ CHAT_PORT: String(port) }, srv.dataDir);
+    srv = again;
+    expect(again.tcpPort).toBe(port);
+    await login('alice');
+  });
+});
+
 describe('persistence', () => {
   it('keeps history and group ids across a restart', async () => {
     const a = await login('alice');

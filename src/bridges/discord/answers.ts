@@ -43,9 +43,12 @@ export function renderAnswer(event: ServerEvent, target?: string): Answer | null
       return event.status === 'ok' ? null : refused(plain(event));
     case 'error':
       return refused(plain(event));
+    case 'invite':
+      return event.status === 'sent' || event.status === 'request' ? ok(plain(event)) : refused(plain(event));
     case 'time':
     case 'sonnets':
     case 'pong':
+    case 'topic':
       return ok(plain(event, target));
     default:
       return null;

@@ -9,7 +9,7 @@ import { parseCommand, type Command, type InputMode } from '../../core/commands.
 import type { SessionOpener } from '../../core/front.js';
 import type { Logger } from '../../core/log.js';
 import type { MemberInfo, ServerEvent } from '../../core/protocol.js';
-import { GOODBYE } from '../../core/render.js';
+import { GOODBYE, renderEvent } from '../../core/render.js';
 import type { Transition } from '../../core/user-state.js';
 import type { DiscordConfig } from '../../server/config.js';
 import { helpText, renderAnswer } from './answers.js';
@@ -177,9 +177,11 @@ export class Bridge implements UserListener {
     const group = user.state.group;
     const answers = user.run(actions);
     for (const event of answers) this.answer(user, event, actions, reply);
-    if (answers.length === 0 && mode === 'command' && actions.some((a) => a.action === 'disconnect')) {
-      reply.say(group === null ? 'You are not in a group.' : `You left group ${group}.`, group === null);
-    }
+    if (answers.length > 0 || mode !== 'command') return;
+    // What took effect without an answer: say so where the command was given.
+    const action = actions.find((a) => a.action === 'disconnect' || a.action === 'topic' || a.action === 'kick');
+    if (action?.action === 'disconnect') reply.say(group === null ? 'You are not in a group.' : `You left group ${group}.`, group === null);
+    if (action?.action === 'topic' || action?.action === 'kick') reply.say(`Done (group ${group}).`);
   }
 
   private answer(user: DiscordUser, event: ServerEvent, actions: readonly { action: string; target?: string }[], reply: Responder): void {
@@ -200,7 +202,7 @@ export class Bridge implements UserListener {
 
   // ---- the user's events ----
 
-  private room(group: number, members: readonly MemberInfo[]): Room {
+  private room(group: number, members: readonly MemberInfo[], name: string | undefined): Room {
     let room = this.rooms.get(group);
     if (!room) {
       room = new Room(group, members, {
@@ -210,7 +212,7 @@ export class Bridge implements UserListener {
         dmLane: (id) => this.dmLane(id),
         threadOpened: (id, r) => this.threads.set(id, r),
         emptied: (r) => this.forget(r),
-      });
+      }, name);
       this.rooms.set(group, room);
     }
     return room;
@@ -223,7 +225,7 @@ export class Bridge implements UserListener {
 
   changed(user: DiscordUser, event: ServerEvent, transition: Transition): void {
     if (transition.kind === 'connected' && event.action === 'connect' && event.group !== undefined) {
-      const room = this.room(event.group, event.members ?? []);
+      const room = this.room(event.group, event.members ?? [], event.room);
       room.membersNow(event.members ?? []);
       room.add(user, { how: 'connected', peer: transition.peer });
     }
@@ -235,15 +237,24 @@ export class Bridge implements UserListener {
         return this.rooms.get(event.group)?.line(event);
       case 'connect': {
         if (event.status !== 'request') break;
-        const room = this.room(event.group, event.members);
+        const room = this.room(event.group, event.members, event.room);
         room.membersNow(event.members);
         if (transition.kind === 'joined-by') room.add(user, { how: 'joined-by', peer: transition.peer });
         return;
       }
       case 'leave':
-        return this.rooms.get(event.group)?.membersNow(event.members);
+        return this.rooms.get(event.group)?.membersNow(event.members, renderEvent(event) ?? undefined);
       case 'disconnect':
+        if (event.by !== undefined) return this.rooms.get(event.group)?.removed(user, event.msg);
         return this.rooms.get(event.group)?.dissolved(user);
+      case 'topic':
+        return this.rooms.get(event.group)?.topicChanged(event, renderEvent(event) ?? '');
+      case 'invite': {
+        // An invitation is personal: it goes by DM, wherever the user is.
+        const text = renderAnswer(event)?.text;
+        if (text) void this.dmLane(user.id).push(() => this.deps.api.sendDm(user.id, { content: text }).then(() => {}));
+        return;
+      }
       case 'presence':
         return;
       default:

@@ -166,10 +166,15 @@ export class Room {
   private readonly threads = new Map<string, ThreadPlace>();
   private readonly dms = new Map<DiscordUser, DmPlace>();
 
+  /** The last topic change posted (every member receives the same event). */
+  private lastTopic: ServerEvent | null = null;
+
   constructor(
     readonly group: number,
     members: readonly MemberInfo[],
     private readonly deps: RoomDeps,
+    /** A named group's name (`#lobby`); its thread is named after it rather than the members. */
+    private readonly roomName?: string,
   ) {
     this.members = members.map((m) => m.name);
   }
@@ -202,7 +207,8 @@ export class Room {
   }
 
   private openThread(guildId: string, parentId: string): ThreadPlace {
-    const thread: ThreadPlace = new ThreadPlace(this.deps, parentId, threadName(this.members), (err) => this.threadFailed(guildId, thread, err));
+    const name = this.roomName ?? threadName(this.members);
+    const thread: ThreadPlace = new ThreadPlace(this.deps, parentId, name, (err) => this.threadFailed(guildId, thread, err));
     this.threads.set(guildId, thread);
     void thread.ready.then((id) => {
       if (id !== null) this.deps.threadOpened(id, this);
@@ -235,7 +241,8 @@ export class Room {
         ? `${who}you are connected with ${escapeMarkdown(arrival.peer)}`
         : `${who}${escapeMarkdown(arrival.peer)} connected to you`;
     const where = inThread ? 'Chat here' : 'Chat here by DM';
-    return `${start} (group ${this.group}: ${this.members.map(escapeMarkdown).join(', ')}). ${where}; type bye to leave the group.`;
+    const group = this.roomName ? `${escapeMarkdown(this.roomName)}, group ${this.group}` : `group ${this.group}`;
+    return `${start} (${group}: ${this.members.map(escapeMarkdown).join(', ')}). ${where}; type bye to leave the group.`;
   }
 
   private places(): Place[] {
@@ -249,14 +256,24 @@ export class Room {
     for (const place of this.places()) if (!place.isNative(event.name)) place.line(event);
   }
 
-  /** The group's members as an event lists them: joins and leaves become short notices, once. */
-  membersNow(members: readonly MemberInfo[]): void {
+  /**
+   * The group's members as an event lists them: joins and leaves become short notices, once.
+   * `leaveNote` words the leave the event reports (e.g. a removal by the room's owner).
+   */
+  membersNow(members: readonly MemberInfo[], leaveNote?: string): void {
     const now = members.map((m) => m.name);
     const joined = now.filter((n) => !this.members.includes(n));
     const left = this.members.filter((n) => !now.includes(n));
     this.members = now;
-    for (const name of left) this.notice(`(${escapeMarkdown(name)} left)`);
+    for (const name of left) this.notice(leaveNote !== undefined && left.length === 1 ? escapeMarkdown(leaveNote) : `(${escapeMarkdown(name)} left)`);
     for (const name of joined) this.notice(`(${escapeMarkdown(name)} joined)`);
+  }
+
+  /** Someone set the topic: one notice, however many members were told. */
+  topicChanged(event: Extract<ServerEvent, { action: 'topic' }>, text: string): void {
+    if (this.lastTopic === event) return;
+    this.lastTopic = event;
+    this.notice(escapeMarkdown(text));
   }
 
   private notice(text: string): void {
@@ -281,6 +298,27 @@ export class Room {
       if (thread.users.size === 1) {
         thread.users.delete(user);
         thread.close(`(${escapeMarkdown(user.name ?? 'someone')} left; this thread is closed)`);
+        this.threads.delete(guildId);
+      } else {
+        thread.remove(user);
+      }
+    }
+    this.checkEmpty();
+  }
+
+  /** The room's owner removed the user: they are told by DM, and taken out of the thread (closed if it is left empty). */
+  removed(user: DiscordUser, why: string): void {
+    const entry = this.threadEntry(user);
+    const dm = this.dms.get(user);
+    if (dm) {
+      this.dms.delete(user);
+      dm.notice(escapeMarkdown(why));
+    } else if (entry) {
+      const [guildId, thread] = entry;
+      void this.deps.dmLane(user.id).push(() => this.deps.api.sendDm(user.id, { content: escapeMarkdown(why) }).then(() => {}));
+      if (thread.users.size === 1) {
+        thread.users.delete(user);
+        thread.close(`(${escapeMarkdown(user.name ?? 'someone')} was removed; this thread is closed)`);
         this.threads.delete(guildId);
       } else {
         thread.remove(user);

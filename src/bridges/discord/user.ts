@@ -35,6 +35,11 @@ function isAnswer(event: ServerEvent): boolean {
       return false;
     case 'connect':
       return event.status !== 'request';
+    case 'invite':
+      return event.status !== 'request';
+    case 'topic':
+      // A change is told to the whole group; only a question about the topic is answered.
+      return event.by === undefined;
     default:
       return true;
   }

@@ -1,0 +1,18 @@
+#!/bin/sh
+# Installs what `npm run bench` needs beyond Node: the peer IRC servers it measures against
+# (ngircd, InspIRCd), taskset (util-linux) to pin processes to cores, and rsvg-convert for the
+# chart. Idempotent: installs only what is missing; says what to do when it cannot.
+set -eu
+missing=""
+[ -x /usr/sbin/ngircd ] || missing="$missing ngircd"
+[ -x /usr/sbin/inspircd ] || missing="$missing inspircd"
+command -v taskset >/dev/null 2>&1 || missing="$missing util-linux"
+command -v rsvg-convert >/dev/null 2>&1 || missing="$missing librsvg2-bin"
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "bench: please install:$missing (Debian/Ubuntu: sudo apt-get install$missing); continuing without them" >&2
+  exit 0
+fi
+echo "bench: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get install -y --no-install-recommends $missing >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y --no-install-recommends $missing >/dev/null; }

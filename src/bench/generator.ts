@@ -1,0 +1,160 @@
+/**
+ * The load generator process (run pinned to its own core): opens N clients, logs them in, forms
+ * groups of G, then offers R chat lines/s in total for T seconds and measures, at the receivers,
+ * delivered lines/s, the delivery ratio and end-to-end latency. Bounded in count and time;
+ * loopback only. Input: one JSON GenConfig as argv[2]. Output: one JSON GenResult line.
+ */
+import { performance } from 'node:perf_hooks';
+import { benchLine, makeClient, type BenchClient } from './clients.js';
+import { quantile, sampleProc } from './stats.js';
+import { withinKnee, type GenConfig, type GenResult, type StepResult } from './types.js';
+
+const MAX_SAMPLES = 4_000_000;
+const TICK_MS = 2;
+const DRAIN_MS = 3000;
+/** The hard bound of one step, whatever it was asked. */
+const MAX_STEP_SECONDS = 120;
+
+async function inBatches<T>(items: readonly T[], size: number, run: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(run));
+}
+
+/** Delivery measurements shared by all clients of the run; reset for each step. */
+class Receivers {
+  readonly latencies = new Float64Array(MAX_SAMPLES);
+  samples = 0;
+  delivered = 0;
+  measureFrom = Number.POSITIVE_INFINITY;
+
+  readonly onLine = (sentAt: number): void => {
+    if (sentAt < this.measureFrom) return;
+    this.delivered++;
+    if (this.samples < MAX_SAMPLES) this.latencies[this.samples++] = performance.now() - sentAt;
+  };
+
+  reset(measureFrom: number): void {
+    this.samples = 0;
+    this.delivered = 0;
+    this.measureFrom = measureFrom;
+  }
+}
+
+async function step(config: GenConfig, clients: BenchClient[], rx: Receivers, rate: number): Promise<StepResult> {
+  const seconds = Math.min(config.seconds, MAX_STEP_SECONDS);
+  const cpu0 = process.cpuUsage();
+  const start = performance.now();
+  rx.reset(start + config.warmup * 1000);
+  let server0 = sampleProc(config.serverPid);
+  let sent = 0;
+  let measuredSent = 0;
+  let next = 0;
+  let serverSampled = false;
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      const now = performance.now();
+      if (!serverSampled && now >= rx.measureFrom) {
+        server0 = sampleProc(config.serverPid);
+        serverSampled = true;
+      }
+      const elapsed = (now - start) / 1000;
+      const due = Math.floor(Math.min(elapsed, config.warmup + seconds) * rate) - sent;
+      if (due > 0) {
+        const batches = new Map<BenchClient, string[]>();
+        for (let k = 0; k < due; k++) {
+          const c = clients[next]!;
+          next = (next + 1) % clients.length;
+          let batch = batches.get(c);
+          if (!batch) batches.set(c, (batch = []));
+          batch.push(benchLine(now, config.lineBytes));
+        }
+        for (const [c, lines] of batches) c.send(lines);
+        sent += due;
+        if (now >= rx.measureFrom) measuredSent += due;
+      }
+      if (elapsed >= config.warmup + seconds) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, TICK_MS);
+  });
+  const sendEnd = performance.now();
+  const server1 = sampleProc(config.serverPid);
+  const expected = measuredSent * (config.groupSize - 1);
+  const drainDeadline = performance.now() + DRAIN_MS;
+  await new Promise<void>((resolve) => {
+    const check = setInterval(() => {
+      if (rx.delivered >= expected || performance.now() > drainDeadline) {
+        clearInterval(check);
+        resolve();
+      }
+    }, 20);
+  });
+  const cpu = process.cpuUsage(cpu0);
+  const sorted = rx.latencies.subarray(0, rx.samples).sort();
+  const measuredMs = sendEnd - rx.measureFrom;
+  const result: StepResult = {
+    offered: rate,
+    sent: measuredSent,
+    expected,
+    delivered: rx.delivered,
+    ratio: expected === 0 ? 1 : rx.delivered / expected,
+    deliveredPerSec: (rx.delivered * 1000) / measuredMs,
+    p50: quantile(sorted, 0.5),
+    p99: quantile(sorted, 0.99),
+    p999: quantile(sorted, 0.999),
+    max: sorted.length ? sorted[sorted.length - 1]! : Number.NaN,
+    serverCpuPct: server0 && server1 ? ((server1.cpuMs - server0.cpuMs) / measuredMs) * 100 : Number.NaN,
+    serverRssBytes: server1?.rssBytes ?? 0,
+    generatorCpuPct: ((cpu.user + cpu.system) / 1000 / (performance.now() - start)) * 100,
+  };
+  // Lines still in flight from this step must not count in the next one.
+  rx.reset(Number.POSITIVE_INFINITY);
+  return result;
+}
+
+async function main(config: GenConfig): Promise<void> {
+  const rx = new Receivers();
+  const groups = Math.ceil(config.clients / config.groupSize);
+  const clients: BenchClient[] = [];
+  for (let i = 0; i < config.clients; i++) {
+    const g = Math.floor(i / config.groupSize);
+    clients.push(makeClient(`${config.prefix}${g}x${i % config.groupSize}`, config.target, rx.onLine));
+  }
+  const setupStart = performance.now();
+  await inBatches(clients, config.concurrency ?? 50, (c) => c.login());
+  const setupMs = performance.now() - setupStart;
+  const head = { clients: clients.length, setupMs, connectsPerSec: (clients.length * 1000) / setupMs };
+
+  if (config.idle) {
+    const sample = sampleProc(config.serverPid);
+    process.stdout.write(JSON.stringify({ ...head, serverRssBytes: sample?.rssBytes ?? 0 }) + '\n');
+    await new Promise<void>((resolve) => process.stdin.on('close', resolve).resume());
+    for (const c of clients) c.close();
+    return;
+  }
+
+  // Members join their group one by one (the first member of each group is the one others connect to).
+  for (let g = 0; g < groups; g++) {
+    const members = clients.slice(g * config.groupSize, (g + 1) * config.groupSize);
+    for (const [i, c] of members.entries()) await c.join(`#bench-${config.prefix}${g}`, i === 0 ? null : members[0]!.name);
+  }
+
+  const steps: StepResult[] = [];
+  for (const rate of config.rates) {
+    const result = await step(config, clients, rx, rate);
+    steps.push(result);
+    process.stderr.write(`step ${rate}/s: p99 ${result.p99.toFixed(1)} ms, ratio ${result.ratio.toFixed(4)}, server CPU ${result.serverCpuPct.toFixed(0)}%\n`);
+    if (config.stopAtKnee && !withinKnee(result)) break;
+  }
+  const result: GenResult = { ...head, steps };
+  process.stdout.write(JSON.stringify(result) + '\n');
+  for (const c of clients) c.close();
+}
+
+main(JSON.parse(process.argv[2] ?? '{}') as GenConfig).then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`generator failed: ${String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,146 @@
+/**
+ * The search scenario: a history of 1,000,000 lines among 1,000 users, written with the
+ * server's own store (words drawn from a Zipf distribution over the sonnets' vocabulary, as
+ * chat words are), then `? word` queries through the real server, timed at the client.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { encodeFrame, FrameDecoder } from '../core/framing.js';
+import { words } from '../core/sonnets.js';
+import { SqliteHistory } from '../store/sqlite-history.js';
+import { quantile } from './stats.js';
+
+export interface SearchData {
+  dir: string;
+  lines: number;
+  users: number;
+  rare: string;
+  common: string;
+  pair: string;
+}
+
+/** A small, fast, seeded PRNG, so every run builds the same history. */
+function mulberry32(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Samples ranks 0..n-1 with probability proportional to 1/(rank+1)^s. */
+function zipfSampler(n: number, s: number, random: () => number): () => number {
+  const cdf = new Float64Array(n);
+  let total = 0;
+  for (let k = 0; k < n; k++) cdf[k] = total += 1 / Math.pow(k + 1, s);
+  return () => {
+    const x = random() * total;
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cdf[mid]! < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+}
+
+const DATA_VERSION = 2;
+
+/** Builds (once; reused while its version matches) the search history under `root`. */
+export async function ensureSearchData(root: string, sonnetsFile: string, lines = 1_000_000, users = 1000): Promise<SearchData> {
+  const vocabulary = [...new Set(words(readFileSync(sonnetsFile, 'utf8')).filter((w) => w.length > 2 && !/^[ivxlc]+$/.test(w)))];
+  const data: SearchData = { dir: join(root, `search-${lines}-v${DATA_VERSION}`), lines, users, common: vocabulary[0]!, rare: vocabulary[Math.floor(vocabulary.length * 0.85)]!, pair: `${vocabulary[20]} ${vocabulary[60]}` };
+  if (existsSync(join(data.dir, 'history.db'))) return data;
+  const building = `${data.dir}.building`;
+  rmSync(building, { recursive: true, force: true });
+  mkdirSync(building, { recursive: true });
+  const random = mulberry32(20261125);
+  const pick = zipfSampler(vocabulary.length, 1.07, random);
+  const history = new SqliteHistory(join(building, 'history.db'));
+  const groups = Math.floor(users * 5);
+  const members: string[][] = [];
+  for (let g = 1; g <= groups; g++) {
+    history.opened(g);
+    const size = 2 + Math.floor(random() * 5);
+    const chosen = new Set<string>();
+    while (chosen.size < size) chosen.add(`u${Math.floor(random() * users)}`);
+    members.push([...chosen]);
+    for (const user of chosen) history.joined(user, g);
+  }
+  history.commit();
+  const seq = new Array<number>(groups + 1).fill(0);
+  const start = Date.UTC(2026, 0, 1);
+  for (let i = 0; i < lines; i++) {
+    const g = 1 + Math.floor(random() * groups);
+    const group = members[g - 1]!;
+    const sender = group[Math.floor(random() * group.length)]!;
+    const length = 4 + Math.floor(random() * 12);
+    const text: string[] = [];
+    for (let w = 0; w < length; w++) text.push(vocabulary[pick()]!);
+    history.record({ group: g, sender, senderKey: sender, text: text.join(' '), ts: start + i * 1000, seq: ++seq[g]! });
+    if (i % 20_000 === 19_999) history.commit();
+  }
+  await history.close();
+  renameSync(building, data.dir);
+  return data;
+}
+
+/** One connection that logs in and times request/reply round trips. */
+async function timedClient(port: number, name: string): Promise<{ ask(action: object): Promise<number>; close(): void }> {
+  const socket: Socket = await new Promise((resolve, reject) => {
+    const s = connect({ host: '127.0.0.1', port }, () => resolve(s));
+    s.once('error', reject);
+  });
+  socket.setNoDelay(true);
+  const decoder = new FrameDecoder();
+  let waiter: ((frame: string) => void) | null = null;
+  socket.on('data', (chunk: Buffer) => {
+    for (const frame of decoder.push(chunk).frames) {
+      const w = waiter;
+      waiter = null;
+      w?.(frame);
+    }
+  });
+  const request = (action: object): Promise<{ ms: number; frame: string }> =>
+    new Promise((resolve) => {
+      const t0 = performance.now();
+      waiter = (frame) => resolve({ ms: performance.now() - t0, frame });
+      socket.write(encodeFrame(JSON.stringify(action)));
+    });
+  // The name may still be held by the previous connection under it, closing just now.
+  for (let attempt = 0; ; attempt++) {
+    const { frame } = await request({ action: 'login', name });
+    if (frame.includes('"ok"')) break;
+    if (attempt === 100) throw new Error(`cannot log in as ${name}: ${frame}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return { ask: async (action) => (await request(action)).ms, close: () => socket.destroy() };
+}
+
+export interface QueryStats {
+  query: string;
+  n: number;
+  p50: number;
+  p99: number;
+}
+
+/** Times `? query` for each query, from `usersToAsk` different users, `perUser` times each. */
+export async function measureSearch(port: number, data: SearchData, usersToAsk = 20, perUser = 10): Promise<QueryStats[]> {
+  const out: QueryStats[] = [];
+  for (const query of [data.rare, data.common, data.pair]) {
+    const times: number[] = [];
+    for (let u = 0; u < usersToAsk; u++) {
+      const client = await timedClient(port, `u${(u * 37) % data.users}`);
+      for (let i = 0; i < perUser; i++) times.push(await client.ask({ action: 'search', target: query }));
+      client.close();
+    }
+    times.sort((a, b) => a - b);
+    out.push({ query, n: times.length, p50: quantile(times, 0.5), p99: quantile(times, 0.99) });
+  }
+  return out;
+}

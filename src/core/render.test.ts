@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import type { ServerEvent } from './protocol.js';
+import { MENU, renderEvent, renderTransition, welcomeUser } from './render.js';
+
+describe('classic screens', () => {
+  it('starts the menu with the classic lines', () => {
+    expect(MENU.split('\n').slice(0, 5)).toEqual([
+      '',
+      '++++ Choose one of the following commands',
+      '         time: calendar time in the system',
+      '         who: to find out who else are there',
+      '         c _peer_: to connect to the _peer_ and chat',
+    ]);
+    expect(MENU).toContain('         q: to leave the chat system\n');
+    expect(welcomeUser('zz').endsWith('\nWelcome, zz!')).toBe(true);
+  });
+
+  it.each([
+    [{ action: 'time', results: '25.11.26,14:30', iso: 'x' } as ServerEvent, {}, 'Time is: 25.11.26,14:30'],
+    [{ action: 'list', results: 'Users: ------------\n{}\nGroups: -----------\n{}\n', users: [], groups: [] } as ServerEvent, {}, 'Here are all the users in the system:\nUsers: ------------\n{}\nGroups: -----------\n{}\n'],
+    [{ action: 'poem', results: 'I.\n\nA line' } as ServerEvent, { target: '1' }, 'I.\n\nA line\n\n'],
+    [{ action: 'poem', results: '', msg: 'there is no sonnet 200' } as ServerEvent, { target: '200' }, 'Sonnet 200 not found (there is no sonnet 200)\n\n'],
+    [{ action: 'search', results: '(..) a : x', matches: [], omitted: 0 } as ServerEvent, { target: 'x' }, '(..) a : x\n\n'],
+    [{ action: 'search', results: '', matches: [], omitted: 0 } as ServerEvent, { target: 'love' }, "'love' not found\n\n"],
+    [{ action: 'connect', status: 'self' } as ServerEvent, {}, 'Cannot talk to yourself (sick)\nConnection unsuccessful\n'],
+    [{ action: 'connect', status: 'no-user' } as ServerEvent, {}, 'User is not online, try again later\nConnection unsuccessful\n'],
+    [{ action: 'login', status: 'duplicate' } as ServerEvent, {}, 'Duplicate username, try again'],
+    [{ action: 'exchange', from: '[bob]', message: 'hi all', name: 'bob', front: 'tcp', id: 1, group: 1, seq: 1, ts: 'x' } as ServerEvent, {}, '[bob]hi all'],
+    [{ action: 'pong', message: 'blah blah' } as ServerEvent, {}, 'pong blah blah'],
+    [{ action: 'leave', name: 'c', group: 1, members: [], kickedBy: 'a', reason: 'spam' } as ServerEvent, {}, '(c was removed by a: spam)'],
+    [{ action: 'leave', name: 'c', group: 1, members: [] } as ServerEvent, {}, '(c left)'],
+  ])('%j', (event, asked, text) => {
+    expect(renderEvent(event, asked as { target?: string })).toBe(text);
+  });
+
+  it('renders transitions as the classic client did', () => {
+    expect(renderTransition({ kind: 'connected', peer: 'Wen' })).toBe(`You are connected with Wen\nConnect to Wen. Chat away!\n\n${'-'.repeat(35)}\n`);
+    expect(renderTransition({ kind: 'joined-by', peer: 'Joyce' })).toBe(`Request from Joyce\nYou are connected with Joyce. Chat away!\n\n${'-'.repeat(36)}\n`);
+    expect(renderTransition({ kind: 'member-joined', name: 'zz' })).toBe('(zz joined)\n');
+    expect(renderTransition({ kind: 'left', peer: 'bob' })).toBe(`You are disconnected from bob\n${MENU}`);
+    expect(renderTransition({ kind: 'dissolved' })).toBe(MENU);
+    expect(renderTransition({ kind: 'none' })).toBeNull();
+  });
+});

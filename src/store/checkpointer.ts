@@ -1,0 +1,65 @@
+/**
+ * WAL checkpoints off the event loop. With `synchronous = NORMAL` the only fsyncs SQLite makes
+ * are at checkpoints; run inline (auto-checkpoint) they stall every chat line behind a disk
+ * flush. Here a worker thread with its own connection checkpoints passively (never blocking the
+ * writer), so commits on the main thread stay memory-speed writes to the WAL. Only if sustained
+ * load keeps the log from ever being caught up does it take a blocking checkpoint, at a size
+ * limit, so the log cannot grow without bound.
+ */
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+/** The worker's whole program (CommonJS, run with `eval`), so it needs no file of its own. */
+const WORKER_SOURCE = `
+const { statSync } = require('node:fs');
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file);
+db.pragma('busy_timeout = 5000');
+const walSize = () => {
+  try {
+    return statSync(workerData.file + '-wal').size;
+  } catch {
+    return 0;
+  }
+};
+const timer = setInterval(() => {
+  try {
+    if (walSize() > workerData.hardLimitBytes) {
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      parentPort.postMessage({ truncated: true });
+    } else {
+      db.pragma('wal_checkpoint(PASSIVE)');
+    }
+  } catch (err) {
+    parentPort.postMessage({ error: String(err) });
+  }
+}, workerData.intervalMs);
+parentPort.on('message', (msg) => {
+  if (msg === 'stop') {
+    clearInterval(timer);
+    db.close();
+    parentPort.close();
+  }
+});
+`;
+
+export class Checkpointer {
+  private readonly worker: Worker;
+
+  constructor(file: string, onError: (msg: string) => void, intervalMs = 1000, hardLimitBytes = 256 << 20) {
+    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, intervalMs, hardLimitBytes } });
+    this.worker.on('message', (msg: { error?: string }) => msg.error && onError(msg.error));
+    this.worker.on('error', (err) => onError(String(err)));
+    this.worker.unref();
+  }
+
+  /** Stops the worker and waits for it to close its connection. */
+  async stop(): Promise<void> {
+    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    this.worker.ref(); // keep the process alive until the worker has closed its connection
+    this.worker.postMessage('stop');
+    await exited;
+  }
+}

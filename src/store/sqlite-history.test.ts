@@ -1,0 +1,161 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseSearchQuery } from '../core/search-query.js';
+import { waitFor } from '../../test/helpers/wait.js';
+import { SqliteHistory } from './sqlite-history.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function line(group: number, sender: string, text: string, seq = 1) {
+  return { group, sender, senderKey: sender.toLowerCase(), text, ts: Date.UTC(2026, 10, 25), seq };
+}
+
+describe('SqliteHistory', () => {
+  it('assigns ids in order and finds lines only after commit', () => {
+    const h = new SqliteHistory(':memory:');
+    h.opened(1);
+    expect(h.joined('alice', 1)).toBe(0);
+    h.joined('bob', 1);
+    expect(h.record(line(1, 'alice', 'hello world')).id).toBe(1);
+    expect(h.record(line(1, 'bob', 'Hello, Alice!')).id).toBe(2);
+    expect(h.search('bob', [['hello']], 10).total).toBe(0);
+    h.commit();
+    const page = h.search('bob', [['hello']], 10);
+    expect(page.total).toBe(2);
+    expect(page.lines.map((l) => l.text)).toEqual(['hello world', 'Hello, Alice!']);
+    expect(h.search('bob', [['alice']], 10).lines.map((l) => l.id)).toEqual([1, 2]);
+  });
+
+  it('lets a member see only the lines between joining and leaving', () => {
+    const h = new SqliteHistory(':memory:');
+    h.opened(1);
+    h.joined('a', 1);
+    h.joined('b', 1);
+    h.record(line(1, 'a', 'word one'));
+    h.joined('c', 1);
+    h.record(line(1, 'a', 'word two'));
+    h.left('c', 1);
+    h.record(line(1, 'a', 'word three'));
+    h.opened(2);
+    h.joined('d', 2);
+    h.record(line(2, 'd', 'word four'));
+    h.commit();
+    const texts = (user: string) => h.search(user, [['word']], 10).lines.map((l) => l.text);
+    expect(texts('a')).toEqual(['word one', 'word two', 'word three']);
+    expect(texts('c')).toEqual(['word two']);
+    expect(texts('d')).toEqual(['word four']);
+    expect(texts('nobody')).toEqual([]);
+  });
+
+  it('returns the newest matches, oldest first, with the total', () => {
+    const h = new SqliteHistory(':memory:');
+    h.opened(1);
+    h.joined('a', 1);
+    for (let i = 1; i <= 30; i++) h.record(line(1, 'a', `item ${i}`, i));
+    h.commit();
+    const page = h.search('a', [['item']], 5);
+    expect(page.total).toBe(30);
+    expect(page.lines.map((l) => l.text)).toEqual(['item 26', 'item 27', 'item 28', 'item 29', 'item 30']);
+  });
+
+  it('matches phrases, diacritics-insensitively, and survives hostile terms', () => {
+    const h = new SqliteHistory(':memory:');
+    h.opened(1);
+    h.joined('a', 1);
+    h.record(line(1, 'a', 'Café au lait, s\'il vous plaît'));
+    h.record(line(1, 'a', 'lait au café'));
+    h.commit();
+    expect(h.search('a', parseSearchQuery('"cafe au"'), 10).lines.map((l) => l.id)).toEqual([1]);
+    expect(h.search('a', parseSearchQuery('LAIT cafe'), 10).total).toBe(2);
+    for (const hostile of ['"', '*', 'NEAR(', ')', "'", 'a OR', '^x', '-', 'x:y', '""""']) {
+      expect(() => h.search('a', parseSearchQuery(hostile), 10)).not.toThrow();
+    }
+    expect(h.search('a', [], 10)).toEqual({ lines: [], total: 0 });
+  });
+
+  it('matches words only within the groups the user was in', () => {
+    const h = new SqliteHistory(':memory:');
+    h.opened(12);
+    h.opened(13);
+    h.joined('a', 12);
+    h.joined('b', 13);
+    h.record(line(12, 'a', 'no numbers here, 12'));
+    h.record(line(13, 'b', 'numbers elsewhere'));
+    h.commit();
+    expect(h.search('a', [['12']], 10).total).toBe(1);
+    expect(h.search('a', [['g12xnumbers']], 10).total).toBe(0);
+    expect(h.search('a', [['numbers']], 10).lines.map((l) => l.text)).toEqual(['no numbers here, 12']);
+  });
+
+  it('indexes at start the lines a crash left committed but unindexed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ics-history-'));
+    dirs.push(dir);
+    const file = join(dir, 'history.db');
+    const h = new SqliteHistory(file);
+    h.opened(1);
+    h.joined('a', 1);
+    h.record(line(1, 'a', 'indexed at once'));
+    h.commit();
+    expect(h.search('a', [['indexed']], 10).total).toBe(1);
+    h.record(line(1, 'a', 'committed but never indexed'));
+    h.commit();
+    const raw = new Database(file);
+    expect(raw.prepare('SELECT COUNT(*) AS n FROM lines').get()).toEqual({ n: 2 });
+    raw.close();
+    // The process dies here: close() never runs, so the second line's index entry is lost.
+    const again = new SqliteHistory(file);
+    expect(again.search('a', [['never']], 10).lines.map((l) => l.text)).toEqual(['committed but never indexed']);
+    await again.close();
+    await h.close().catch(() => undefined);
+  });
+
+  it('copies the write-ahead log into the database file in the background', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ics-history-'));
+    dirs.push(dir);
+    const file = join(dir, 'history.db');
+    const h = new SqliteHistory(file);
+    const before = statSync(file).size;
+    h.opened(1);
+    h.joined('a', 1);
+    for (let i = 0; i < 3000; i++) h.record(line(1, 'a', `line number ${i} with some words in it`));
+    h.commit();
+    expect(statSync(`${file}-wal`).size).toBeGreaterThan(0);
+    await waitFor('a checkpoint', () => statSync(file).size > before);
+    await h.close();
+  });
+
+  it('refuses a database written in another format', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ics-history-'));
+    dirs.push(dir);
+    const file = join(dir, 'history.db');
+    await new SqliteHistory(file).close();
+    const raw = new Database(file);
+    raw.pragma('user_version = 99');
+    raw.close();
+    expect(() => new SqliteHistory(file)).toThrow('holds history in format 99; this version of ics-chat reads format 1');
+  });
+
+  it('keeps lines, ids and group ids across a reopen, and ends memberships of the old run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ics-history-'));
+    dirs.push(dir);
+    const file = join(dir, 'history.db');
+    const h = new SqliteHistory(file);
+    h.opened(1);
+    h.opened(2);
+    h.joined('a', 2);
+    h.record(line(2, 'a', 'before restart'));
+    await h.close();
+    const again = new SqliteHistory(file);
+    expect(again.lastGroupId()).toBe(2);
+    expect(again.record(line(2, 'a', 'after restart')).id).toBe(2);
+    again.commit();
+    expect(again.search('a', [['restart']], 10).lines.map((l) => l.text)).toEqual(['before restart']);
+    await again.close();
+  });
+});

@@ -1,0 +1,33 @@
+/** A short S1 step of the benchmark, so the load generator and its harness never rot. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { runGenerator } from '../../src/bench/run.js';
+import { startOurs, type RunningBenchServer } from '../../src/bench/servers.js';
+import { ROOT } from '../helpers/server.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
+let server: RunningBenchServer | null = null;
+afterAll(async () => {
+  await server?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('runs one short S1 step against the real server and delivers every line', async () => {
+  server = await startOurs(ROOT, dir, ['tcp']);
+  const lines: string[] = [];
+  const result = await runGenerator(
+    ROOT,
+    { target: { protocol: 'native', host: '127.0.0.1', port: server.ports.native! }, clients: 100, groupSize: 2, rates: [500], seconds: 3, warmup: 1, lineBytes: 64, prefix: 'smoke', serverPid: server.pid },
+    (line) => lines.push(line),
+  );
+  expect(result.clients).toBe(100);
+  expect(result.steps).toHaveLength(1);
+  const step = result.steps[0]!;
+  expect(step.sent).toBeGreaterThan(1000);
+  expect(step.delivered).toBe(step.expected);
+  expect(step.p50).toBeGreaterThan(0);
+  expect(step.serverCpuPct).toBeGreaterThan(0);
+  expect(lines.join('\n')).toContain('step 500/s');
+}, 60_000);
