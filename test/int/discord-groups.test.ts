@@ -137,6 +137,50 @@ describe('the thread of a group', () => {
   });
 });
 
+describe('named rooms', () => {
+  it('mirror a room in a thread named after it, with topic changes, removals and invitations', async () => {
+    await start();
+    const alice = t.fake.user('alice');
+    expect((await ask(alice, 'c #lobby')).content).toMatch(/^You are connected with #lobby \(group 1\): chat in <#\d+>\.$/);
+    const thread = t.fake.threads()[0]!;
+    expect(thread.name).toBe('#lobby');
+    const peter = await tcp('peter');
+    peter.send({ action: 'connect', target: '#lobby' });
+    await peter.next('connect');
+    await t.fake.message('the join notice', (m) => m.channelId === thread.id && m.content === '(peter joined)');
+    peter.send({ action: 'topic', topic: 'sonnets *only*' });
+    await t.fake.message('the topic notice', (m) => m.channelId === thread.id && m.content === '(peter set the topic: sonnets \\*only\\*)');
+    t.fake.say(alice, thread.id, '/kick peter off topic');
+    expect(await peter.next('disconnect')).toMatchObject({ by: 'alice', reason: 'off topic' });
+    await t.fake.message('the removal notice', (m) => m.channelId === thread.id && m.content === '(peter was removed by alice: off topic)');
+    const carol = await tcp('carol');
+    carol.send({ action: 'connect', target: 'peter' });
+    await carol.next('connect');
+    carol.send({ action: 'invite', target: 'alice' });
+    expect(await carol.next('invite')).toMatchObject({ status: 'sent' });
+    const dm = t.fake.dmOf(alice);
+    await t.fake.message('the invitation by DM', (m) => m.channelId === dm.id && m.content.startsWith('carol invites you to join group 2'));
+    expect(postsWith(thread.id, 'invites')).toEqual([]);
+    expect(thread.archived).toBe(false);
+  });
+
+  it('tells a Discord member the owner removed by DM and takes them out of the thread', async () => {
+    await start();
+    const alice = t.fake.user('alice');
+    await ask(alice, 'c #lobby');
+    const thread = t.fake.threads()[0]!;
+    const bob = t.fake.user('bob');
+    await ask(bob, 'c #lobby');
+    await waitFor('bob in the thread', () => thread.members.has(bob.id));
+    t.fake.say(alice, thread.id, '/kick bob');
+    const dm = t.fake.dmOf(bob);
+    await t.fake.message('the removal by DM', (m) => m.channelId === dm.id && m.content === 'alice removed you from #lobby');
+    await waitFor('bob out of the thread', () => !thread.members.has(bob.id));
+    await t.fake.message('the removal notice', (m) => m.channelId === thread.id && m.content === '(bob was removed by alice)');
+    expect(thread.archived).toBe(false);
+  });
+});
+
 describe('a stopping server', () => {
   it("closes the group thread (the TCP user's connection ends first) and archives it before it goes", async () => {
     await start();

@@ -5,7 +5,7 @@
  */
 import type { ServerEvent } from '../../core/protocol.js';
 import { MENU, renderEvent } from '../../core/render.js';
-import { escapeMarkdown } from './format.js';
+import { escapeInline, escapeMarkdown } from './format.js';
 
 export interface Answer {
   text: string;
@@ -26,15 +26,15 @@ function plain(event: ServerEvent, target?: string): string {
 export function renderAnswer(event: ServerEvent, target?: string): Answer | null {
   switch (event.action) {
     case 'list': {
-      const users = event.users.map((u) => `${escapeMarkdown(u.name)} (${u.front})`).join(', ');
-      const groups = event.groups.map((g) => `group ${g.id}: ${g.members.map(escapeMarkdown).join(', ')}`);
+      const users = event.users.map((u) => `${escapeInline(u.name)} (${u.front})`).join(', ');
+      const groups = event.groups.map((g) => `group ${g.id}: ${g.members.map(escapeInline).join(', ')}`);
       return ok([`**Online (${event.users.length}):** ${users}`, groups.length > 0 ? `**Chatting:** ${groups.join('; ')}` : '**Chatting:** nobody'].join('\n'));
     }
     case 'poem':
       if (!event.poem) return refused(plain(event, target));
       return ok([`**Sonnet ${event.poem.number}** (${event.poem.title})`, '', ...event.poem.lines.map(escapeMarkdown)].join('\n'));
     case 'search': {
-      const heading = `Your history, searched for ${escapeMarkdown(JSON.stringify(target ?? ''))}:`;
+      const heading = `Your history, searched for ${escapeInline(JSON.stringify(target ?? ''))}:`;
       return ok(event.matches.length > 0 ? `${heading}\n${plain(event, target)}` : plain(event, target), true);
     }
     case 'connect':

@@ -14,7 +14,7 @@ import type { Transition } from '../../core/user-state.js';
 import type { DiscordConfig } from '../../server/config.js';
 import { helpText, renderAnswer } from './answers.js';
 import type { DiscordApi } from './api.js';
-import { escapeMarkdown } from './format.js';
+import { escapeInline, escapeMarkdown } from './format.js';
 import { readableText, withExtras, type MentionNames } from './inbound.js';
 import type { Lane, Outbox } from './outbox.js';
 import { InteractionResponder, MessageResponder, type Responder } from './responders.js';
@@ -165,7 +165,7 @@ export class Bridge implements UserListener {
       case 'usage':
         return reply.say(escapeMarkdown(command.msg), true);
       case 'unknown':
-        return reply.say(`I do not know ${escapeMarkdown(JSON.stringify(command.text.slice(0, 40)))}; type help for the menu.`, true);
+        return reply.say(`I do not know ${escapeInline(JSON.stringify(command.text.slice(0, 40)))}; type help for the menu.`, true);
       case 'send':
         return this.send(user, command.actions, reply, mode);
       default:
@@ -187,7 +187,7 @@ export class Bridge implements UserListener {
   private answer(user: DiscordUser, event: ServerEvent, actions: readonly { action: string; target?: string }[], reply: Responder): void {
     if (event.action === 'connect' && event.status === 'success') {
       const room = this.rooms.get(event.group ?? -1);
-      const peer = escapeMarkdown(event.peer ?? '');
+      const peer = escapeInline(event.peer ?? '');
       return reply.say(async () => {
         const thread = room ? await room.threadOf(user) : null;
         return thread ? `You are connected with ${peer} (group ${event.group}): chat in <#${thread}>.` : `You are connected with ${peer} (group ${event.group}): the group's lines come to you by DM.`;

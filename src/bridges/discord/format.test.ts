@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeMarkdown, MESSAGE_LIMIT, senderPrefix, splitMessage, visible, webhookName } from './format.js';
+import { escapeInline, escapeMarkdown, MESSAGE_LIMIT, senderPrefix, splitMessage, visible, webhookName } from './format.js';
 
 describe('escapeMarkdown', () => {
   it.each([
@@ -14,6 +14,14 @@ describe('escapeMarkdown', () => {
     ['@everyone', '@everyone'],
   ])('%j', (text, escaped) => {
     expect(escapeMarkdown(text)).toBe(escaped);
+  });
+});
+
+describe('escapeInline', () => {
+  it('escapes markdown but not line-start syntax, for text set inside a sentence', () => {
+    expect(escapeInline('#lobby')).toBe('#lobby');
+    expect(escapeInline('john_doe')).toBe('john\\_doe');
+    expect(escapeInline('"*love*"')).toBe('"\\*love\\*"');
   });
 });
 

@@ -17,6 +17,11 @@ function escapePlain(text: string): string {
   return text.replace(INLINE_RE, '\\$&').replace(LINE_START_RE, (_m, space: string, mark: string) => (/\d/.test(mark) ? `${space}${mark}\\` : `${space}\\${mark}`));
 }
 
+/** Escapes markdown in text set inside a sentence (a name, a quoted term): no line starts there. */
+export function escapeInline(text: string): string {
+  return text.replace(INLINE_RE, '\\$&');
+}
+
 /** Escapes Discord markdown so the text shows as typed; links stay clickable. */
 export function escapeMarkdown(text: string): string {
   let out = '';
@@ -79,5 +84,5 @@ export function webhookName(name: string, front: string): string | null {
 
 /** The bold prefix that names a relayed sender when no webhook can. */
 export function senderPrefix(name: string, front: string): string {
-  return `**[${escapeMarkdown(name)} (${front})]** `;
+  return `**[${escapeInline(name)} (${front})]** `;
 }

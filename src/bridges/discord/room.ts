@@ -10,7 +10,7 @@ import { ALONE_MSG } from '../../core/classic.js';
 import type { Logger } from '../../core/log.js';
 import type { MemberInfo, ServerEvent } from '../../core/protocol.js';
 import type { DiscordApi } from './api.js';
-import { escapeMarkdown, senderPrefix, splitMessage, visible, webhookName, MESSAGE_LIMIT } from './format.js';
+import { escapeInline, escapeMarkdown, senderPrefix, splitMessage, visible, webhookName, MESSAGE_LIMIT } from './format.js';
 import type { Lane, Outbox } from './outbox.js';
 import type { DiscordUser } from './user.js';
 
@@ -231,18 +231,18 @@ export class Room {
 
   private others(user: DiscordUser): string {
     const names = this.members.filter((n) => n !== user.name);
-    return names.length > 0 ? names.map(escapeMarkdown).join(', ') : 'nobody yet';
+    return names.length > 0 ? names.map(escapeInline).join(', ') : 'nobody yet';
   }
 
   private greeting(user: DiscordUser, arrival: Arrival, inThread: boolean): string {
     const who = inThread ? `<@${user.id}> ` : '';
     const start =
       arrival.how === 'connected'
-        ? `${who}you are connected with ${escapeMarkdown(arrival.peer)}`
-        : `${who}${escapeMarkdown(arrival.peer)} connected to you`;
+        ? `${who}you are connected with ${escapeInline(arrival.peer)}`
+        : `${who}${escapeInline(arrival.peer)} connected to you`;
     const where = inThread ? 'Chat here' : 'Chat here by DM';
-    const group = this.roomName ? `${escapeMarkdown(this.roomName)}, group ${this.group}` : `group ${this.group}`;
-    return `${start} (${group}: ${this.members.map(escapeMarkdown).join(', ')}). ${where}; type bye to leave the group.`;
+    const group = this.roomName ? `${escapeInline(this.roomName)}, group ${this.group}` : `group ${this.group}`;
+    return `${start} (${group}: ${this.members.map(escapeInline).join(', ')}). ${where}; type bye to leave the group.`;
   }
 
   private places(): Place[] {
@@ -265,8 +265,8 @@ export class Room {
     const joined = now.filter((n) => !this.members.includes(n));
     const left = this.members.filter((n) => !now.includes(n));
     this.members = now;
-    for (const name of left) this.notice(leaveNote !== undefined && left.length === 1 ? escapeMarkdown(leaveNote) : `(${escapeMarkdown(name)} left)`);
-    for (const name of joined) this.notice(`(${escapeMarkdown(name)} joined)`);
+    for (const name of left) this.notice(leaveNote !== undefined && left.length === 1 ? escapeMarkdown(leaveNote) : `(${escapeInline(name)} left)`);
+    for (const name of joined) this.notice(`(${escapeInline(name)} joined)`);
   }
 
   /** Someone set the topic: one notice, however many members were told. */
@@ -297,7 +297,7 @@ export class Room {
       const [guildId, thread] = entry;
       if (thread.users.size === 1) {
         thread.users.delete(user);
-        thread.close(`(${escapeMarkdown(user.name ?? 'someone')} left; this thread is closed)`);
+        thread.close(`(${escapeInline(user.name ?? 'someone')} left; this thread is closed)`);
         this.threads.delete(guildId);
       } else {
         thread.remove(user);
@@ -318,7 +318,7 @@ export class Room {
       void this.deps.dmLane(user.id).push(() => this.deps.api.sendDm(user.id, { content: escapeMarkdown(why) }).then(() => {}));
       if (thread.users.size === 1) {
         thread.users.delete(user);
-        thread.close(`(${escapeMarkdown(user.name ?? 'someone')} was removed; this thread is closed)`);
+        thread.close(`(${escapeInline(user.name ?? 'someone')} was removed; this thread is closed)`);
         this.threads.delete(guildId);
       } else {
         thread.remove(user);
