@@ -19,7 +19,3 @@ export interface AccountStore {
   bind(identity: Identity, name: string): boolean;
   close(): void;
 }
-
-export function sameIdentity(a: Identity, b: Identity): boolean {
-  return a.provider === b.provider && a.id === b.id;
-}

@@ -117,7 +117,7 @@ export class DiscordUser {
   }
 
   /** Activity: a user in no group is logged out after the idle time without any. */
-  touch(): void {
+  private touch(): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = null;
     if (!this.online || this.state.state === 'chatting' || this.idleMs === 0) return;

@@ -106,7 +106,6 @@ export class FakeDiscord {
     this.gateway = new FakeGateway(server, {
       token: this.token,
       allowedPrivileged: options.allowedPrivileged,
-      url: `ws://127.0.0.1:${port}/gateway`,
       log: (e) => this.events.push(e),
       welcome: (sessionId) => [
         { t: 'READY', d: readyPayload(this.bot, this.appId, this.guildId, sessionId, `ws://127.0.0.1:${port}/gateway`) },

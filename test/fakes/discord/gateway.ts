@@ -16,7 +16,6 @@ export interface GatewayOptions {
   token: string;
   /** Privileged intents the application may use. */
   allowedPrivileged: number;
-  url: string;
   /** The dispatches that follow a successful IDENTIFY (READY, GUILD_CREATE). */
   welcome(sessionId: string): { t: string; d: unknown }[];
   log(event: string): void;
@@ -58,15 +57,12 @@ export class FakeGateway {
     if (session.live && this.conn?.readyState === WebSocket.OPEN) this.conn.send(JSON.stringify({ op: 0, ...sent }));
   }
 
-  get connected(): boolean {
-    return this.session?.live === true && this.conn?.readyState === WebSocket.OPEN;
-  }
-
-  /** Closes the connection with `code` (4000: the client will resume). */
+  /** Closes the connection with `code` (4000: the client will resume; 1006: cut, as by a network failure). */
   drop(code = 4000): void {
     if (this.session) this.session.live = false;
     this.opts.log(`drop ${code}`);
-    this.conn?.close(code, 'dropped by the test');
+    if (code === 1006) this.conn?.terminate();
+    else this.conn?.close(code, 'dropped by the test');
     this.conn = null;
   }
 
