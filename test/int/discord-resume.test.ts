@@ -65,3 +65,17 @@ it('keeps every session through a full reconnect when Discord refuses the resume
   expect(await peter.next('exchange')).toMatchObject({ from: '[alice]', message: 'still here' });
   expect(await online()).toEqual(['peter@tcp:1', 'alice@discord:1']);
 });
+
+it('rides out a network cut: posts wait, nobody is logged out, and it reconnects once Discord is reachable', async () => {
+  t.fake.setDown(true);
+  await waitFor('the front to notice', () => t.front.state() === 'retrying');
+  for (let i = 1; i <= 3; i++) peter.send({ action: 'exchange', from: '[peter]', message: `cut ${i}` });
+  await waitFor('the lines to be queued', () => t.front.queued() >= 3);
+  t.fake.setDown(false);
+  await waitFor('the front to be back', () => t.front.state() === 'connected', 10_000);
+  await waitFor('the queued lines', () => relayed().length >= 3);
+  expect(relayed().map((m) => m.content)).toEqual(['cut 1', 'cut 2', 'cut 3']);
+  t.fake.say(alice, thread.id, 'back again');
+  expect(await peter.next('exchange')).toMatchObject({ from: '[alice]', message: 'back again' });
+  expect(await online()).toEqual(['peter@tcp:1', 'alice@discord:1']);
+});
