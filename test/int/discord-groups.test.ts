@@ -65,13 +65,11 @@ describe('the thread of a group', () => {
   it('carries lines both ways, each exactly once and in order, with sender name and front', async () => {
     await start();
     const { alice, peter, thread } = await aliceMeetsPeter();
-    const started = Date.now();
     for (let i = 1; i <= 5; i++) {
       peter.send({ action: 'exchange', from: '[peter]', message: `p${i}` });
       t.fake.say(alice, thread.id, `a${i}`);
     }
     expect(await lines(peter, 5)).toEqual(['[alice]a1', '[alice]a2', '[alice]a3', '[alice]a4', '[alice]a5']);
-    const elapsed = Date.now() - started;
     await waitFor('peter\'s five lines in the thread', () => t.fake.postedIn(thread.id).filter((m) => m.via === 'webhook').length >= 5);
     const relayed = t.fake.postedIn(thread.id).filter((m) => m.via === 'webhook');
     expect(relayed.map((m) => [m.username, m.content])).toEqual([1, 2, 3, 4, 5].map((i) => ['peter (tcp)', `p${i}`]));
@@ -79,7 +77,6 @@ describe('the thread of a group', () => {
     await peter.sync();
     expect(peter.pending().filter((f) => f.action === 'exchange')).toEqual([]);
     expect(postsWith(thread.id, 'a1')).toEqual([]);
-    console.log(`five Discord lines reached the TCP user in ${elapsed} ms`);
   });
 
   it('announces joins and leaves once, and on dissolution says "everyone left, you are alone" and archives', async () => {
