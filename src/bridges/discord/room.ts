@@ -9,149 +9,20 @@
 import { ALONE_MSG } from '../../core/classic.js';
 import type { Logger } from '../../core/log.js';
 import type { MemberInfo, ServerEvent } from '../../core/protocol.js';
-import type { DiscordApi } from './api.js';
-import { escapeInline, escapeMarkdown, senderPrefix, splitMessage, visible, webhookName, MESSAGE_LIMIT } from './format.js';
-import type { Lane, Outbox } from './outbox.js';
+import { escapeInline, escapeMarkdown } from './format.js';
+import { DmPlace, ThreadPlace, type Exchange, type Place, type PlaceDeps } from './places.js';
 import type { DiscordUser } from './user.js';
 
-type Exchange = Extract<ServerEvent, { action: 'exchange' }>;
-
-export interface RoomDeps {
-  api: DiscordApi;
-  outbox: Outbox;
+export interface RoomDeps extends PlaceDeps {
   log: Logger;
   /** A thread now mirrors this room (inbound lines there are chat lines). */
   threadOpened(threadId: string, room: Room): void;
-  /** The lane for a user's DMs (shared with the answers to their commands, to keep one order). */
-  dmLane(userId: string): Lane;
   /** The room has no Discord member left. */
   emptied(room: Room): void;
 }
 
 /** How a member came to be in the group, for their greeting. */
 export type Arrival = { how: 'connected'; peer: string } | { how: 'joined-by'; peer: string };
-
-/** A place where the room posts: the shared thread or one member's DMs. */
-abstract class Place {
-  readonly users = new Set<DiscordUser>();
-  abstract readonly lane: Lane;
-  /** The channel id, once known (null while a thread is being made or if that failed). */
-  abstract get channelId(): string | null;
-  /** Lines by these members are already visible here. */
-  isNative(name: string): boolean {
-    for (const u of this.users) if (u.name === name) return true;
-    return false;
-  }
-  abstract line(event: Exchange): void;
-  abstract notice(text: string, ping?: readonly string[]): void;
-}
-
-class DmPlace extends Place {
-  readonly lane: Lane;
-  private id: string | null = null;
-
-  constructor(
-    private readonly deps: RoomDeps,
-    readonly user: DiscordUser,
-  ) {
-    super();
-    this.lane = deps.dmLane(user.id);
-    this.users.add(user);
-    void deps.api.dmChannel(user.id).then((id) => (this.id = id), () => {});
-  }
-
-  get channelId(): string | null {
-    return this.id;
-  }
-
-  line(event: Exchange): void {
-    const prefix = senderPrefix(event.name, event.front);
-    for (const piece of splitMessage(escapeMarkdown(visible(event.message)), MESSAGE_LIMIT - prefix.length)) {
-      void this.lane.push(() => this.deps.api.sendDm(this.user.id, { content: prefix + piece }).then(() => {}));
-    }
-  }
-
-  notice(text: string): void {
-    void this.lane.push(() => this.deps.api.sendDm(this.user.id, { content: text }).then(() => {}));
-  }
-}
-
-let threadPlaces = 0;
-
-class ThreadPlace extends Place {
-  readonly lane: Lane;
-  private id: string | null = null;
-  /** Resolves to the thread id, or null when the thread could not be made. */
-  readonly ready: Promise<string | null>;
-
-  constructor(
-    private readonly deps: RoomDeps,
-    readonly parentId: string,
-    name: string,
-    onFailure: (err: unknown) => void,
-  ) {
-    super();
-    this.lane = deps.outbox.lane(`thread:${parentId}:${++threadPlaces}`, (text) => () => this.send(text));
-    this.ready = deps.outbox.whenOpen().then(() => deps.api.createThread(parentId, name)).then(
-      (id) => (this.id = id),
-      (err: unknown) => {
-        onFailure(err);
-        return null;
-      },
-    );
-  }
-
-  get channelId(): string | null {
-    return this.id;
-  }
-
-  private async send(content: string, ping?: readonly string[]): Promise<void> {
-    const id = await this.ready;
-    if (id !== null) await this.deps.api.send(id, { content, ...(ping ? { ping } : {}) });
-  }
-
-  line(event: Exchange): void {
-    const username = webhookName(event.name, event.front);
-    const text = escapeMarkdown(visible(event.message));
-    for (const piece of splitMessage(text, username ? MESSAGE_LIMIT : MESSAGE_LIMIT - senderPrefix(event.name, event.front).length)) {
-      void this.lane.push(async () => {
-        const id = await this.ready;
-        if (id === null) return;
-        const hook = username ? await this.deps.api.webhook(this.parentId) : null;
-        if (hook && username) await this.deps.api.sendAsWebhook(hook, id, username, piece);
-        else await this.deps.api.send(id, { content: senderPrefix(event.name, event.front) + piece });
-      });
-    }
-  }
-
-  notice(text: string, ping?: readonly string[]): void {
-    void this.lane.push(() => this.send(text, ping));
-  }
-
-  add(user: DiscordUser): void {
-    this.users.add(user);
-    void this.lane.push(async () => {
-      const id = await this.ready;
-      if (id !== null) await this.deps.api.addToThread(id, user.id);
-    });
-  }
-
-  remove(user: DiscordUser): void {
-    this.users.delete(user);
-    void this.lane.push(async () => {
-      const id = await this.ready;
-      if (id !== null) await this.deps.api.removeFromThread(id, user.id);
-    });
-  }
-
-  close(text: string): void {
-    this.notice(text);
-    void this.lane.push(async () => {
-      const id = await this.ready;
-      if (id !== null) await this.deps.api.archive(id);
-    });
-  }
-}
 
 /** A thread's name: the members' names, within Discord's 100 characters. */
 export function threadName(members: readonly string[]): string {
