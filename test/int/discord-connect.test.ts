@@ -54,6 +54,12 @@ describe('login', () => {
     await ClassicClient.login(srv.tcpPort, 'zz').then((c) => c.close());
   });
 
+  it('warns when no channel is bridged', async () => {
+    const f = await fake();
+    const srv = await server(discordEnv(f, { DISCORD_CHANNEL_IDS: '' }));
+    await waitFor('the warning', () => logged(srv, 'DISCORD_CHANNEL_IDS is empty'));
+  });
+
   it('warns about a bridged channel the bot cannot see and a mismatched application id', async () => {
     const f = await fake();
     const srv = await server(discordEnv(f, { DISCORD_CHANNEL_IDS: `${f.general.id},123456789012345678`, DISCORD_APPLICATION_ID: '999999999999999999' }));

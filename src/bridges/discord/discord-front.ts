@@ -203,6 +203,7 @@ export class DiscordFront implements Front {
     const missing = config.channelIds.filter((id) => !client.channels.cache.get(id)?.isTextBased());
     const how = this.messageContent ? '' : ' without the Message Content intent (typed commands in channels and chat in threads wait for it)';
     this.log.info(`discord front connected as ${client.user.tag}${how}`, { channels: config.channelIds.length - missing.length, guild: config.guildId ?? 'global commands' });
+    if (config.channelIds.length === 0) this.log.warn('discord: DISCORD_CHANNEL_IDS is empty, so the bot answers only in DMs; list the channels it should serve');
     for (const id of missing) {
       this.log.warn(`discord: DISCORD_CHANNEL_IDS names ${id}, which the bot cannot see as a text channel: invite the bot to that server and let it View Channel there, or fix the id`);
     }
