@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import dotenv from 'dotenv';
 import type { LogLevel } from './logger.js';
 
-export const FRONT_NAMES = ['tcp', 'irc'] as const;
+export const FRONT_NAMES = ['tcp', 'irc', 'discord'] as const;
 export type FrontName = (typeof FRONT_NAMES)[number];
 
 export interface TcpConfig {
@@ -33,10 +33,27 @@ export interface IrcConfig {
   flood: { burst: number; perSecond: number; maxQueued: number };
 }
 
+/** The Discord front; present only when DISCORD_TOKEN is set. */
+export interface DiscordConfig {
+  /** The bot token: a secret, never logged. */
+  token: string;
+  /** The application the token must belong to (checked at login), if given. */
+  applicationId: string | null;
+  /** The bridged text channels. */
+  channelIds: readonly string[];
+  /** Slash commands are registered in this guild only (instantly) instead of globally. */
+  guildId: string | null;
+  /** A user in no group is logged out after this long without activity; 0 = never. */
+  idleMs: number;
+  /** Test only: the REST base of a fake Discord (`http://127.0.0.1:PORT/api`). */
+  apiBase: string | null;
+}
+
 export interface Config {
   fronts: readonly FrontName[];
   tcp: TcpConfig;
   irc: IrcConfig;
+  discord: DiscordConfig | null;
   dataDir: string;
   sonnetsFile: string;
   logLevel: LogLevel;
@@ -87,6 +104,57 @@ function serverName(env: Env): string {
   return name;
 }
 
+const SNOWFLAKE = /^\d{5,20}$/;
+
+function snowflake(env: Env, key: string): string | null {
+  const raw = env[key]?.trim();
+  if (raw === undefined || raw === '') return null;
+  if (!SNOWFLAKE.test(raw)) throw new ConfigError(`${key} must be a Discord id (digits only; Developer Mode -> right-click -> Copy ID), got ${JSON.stringify(raw)}`);
+  return raw;
+}
+
+function snowflakes(env: Env, key: string): string[] {
+  const ids = (env[key] ?? '').split(',').map((id) => id.trim()).filter((id) => id !== '');
+  for (const id of ids) {
+    if (!SNOWFLAKE.test(id)) throw new ConfigError(`${key} must list Discord channel ids separated by commas, got ${JSON.stringify(id)}`);
+  }
+  return [...new Set(ids)];
+}
+
+function minutes(env: Env, key: string, fallback: number): number {
+  const raw = env[key]?.trim();
+  if (raw === undefined || raw === '') return fallback * 60_000;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0 || n > 10_080) throw new ConfigError(`${key} must be a number of minutes from 0 to 10080 (0 = never), got ${JSON.stringify(raw)}`);
+  return Math.round(n * 60_000);
+}
+
+function apiBase(env: Env): string | null {
+  const raw = env['DISCORD_API_BASE']?.trim();
+  if (raw === undefined || raw === '') return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`DISCORD_API_BASE must be a URL such as http://127.0.0.1:PORT/api, got ${JSON.stringify(raw)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('DISCORD_API_BASE must be an http or https URL');
+  return raw.replace(/\/+$/, '');
+}
+
+function discord(env: Env): DiscordConfig | null {
+  const token = env['DISCORD_TOKEN']?.trim();
+  if (token === undefined || token === '') return null;
+  return Object.freeze({
+    token,
+    applicationId: snowflake(env, 'DISCORD_APPLICATION_ID'),
+    channelIds: Object.freeze(snowflakes(env, 'DISCORD_CHANNEL_IDS')),
+    guildId: snowflake(env, 'DISCORD_GUILD_ID'),
+    idleMs: minutes(env, 'DISCORD_IDLE_MINUTES', 30),
+    apiBase: apiBase(env),
+  });
+}
+
 /** Builds the config from an environment (tests pass their own). Paths resolve against `cwd`. */
 export function readConfig(env: Env, cwd: string = process.cwd()): Config {
   const dataDir = resolve(cwd, text(env, 'DATA_DIR', 'data'));
@@ -110,6 +178,7 @@ export function readConfig(env: Env, cwd: string = process.cwd()): Config {
       pingIntervalMs: 120_000,
       flood: Object.freeze({ burst: integer(env, 'IRC_FLOOD_BURST', 20, 1, 1_000_000), perSecond: integer(env, 'IRC_FLOOD_RATE', 5, 1, 1_000_000), maxQueued: 50 }),
     }),
+    discord: discord(env),
     dataDir,
     sonnetsFile: resolve(cwd, text(env, 'SONNETS_FILE', 'data/sonnets.txt')),
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
