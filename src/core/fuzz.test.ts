@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { SqliteAccounts } from '../store/sqlite-accounts.js';
 import { SqliteHistory } from '../store/sqlite-history.js';
 import { parseCommand } from './commands.js';
 import { FrameDecoder } from './framing.js';
@@ -116,7 +117,7 @@ describe('Hub (property)', () => {
       fc.property(fc.array(stepArb, { maxLength: 40 }), (steps) => {
         const errors: string[] = [];
         const log = { debug: () => {}, info: () => {}, warn: () => {}, error: (m: string) => errors.push(m) };
-        const hub = new Hub({ history: new SqliteHistory(':memory:'), sonnets, clock: { now: () => new Date(0) }, log });
+        const hub = new Hub({ history: new SqliteHistory(':memory:'), accounts: new SqliteAccounts(':memory:'), sonnets, clock: { now: () => new Date(0) }, log });
         const open = (i: number) => {
           const s = hub.open({ front: 'tcp', deliver: () => {}, features: ['events'] });
           s.dispatch({ action: 'login', name: names[i]! });

@@ -3,12 +3,13 @@
  * The hub checks the states once, centrally, before any handler runs; a missing handler is
  * a compile error.
  */
+import type { AccountStore, Identity } from './accounts.js';
 import { classicHistoryLine, classicListText, FLIP_PREFIX, flipWords } from './classic.js';
 import { classicTime, type Clock } from './clock.js';
 import { roomTarget, type Group, type Groups } from './groups.js';
 import type { HistoryStore, StoredLine } from './history.js';
 import type { Departure, HubLimits, Member } from './hub.js';
-import { nameKey, nameProblem } from './names.js';
+import { deriveName, nameCandidates, nameKey, nameProblem } from './names.js';
 import type { HubObserver } from './observer.js';
 import type { Presence } from './presence.js';
 import type { ActionName, ClientAction, ErrorCode, HistoryLine, MemberInfo, ServerEvent } from './protocol.js';
@@ -22,6 +23,7 @@ export interface HubState {
   readonly presence: Presence<Member>;
   readonly groups: Groups<Member>;
   readonly history: HistoryStore;
+  readonly accounts: AccountStore;
   readonly sonnets: SonnetBook;
   readonly clock: Clock;
   readonly limits: HubLimits;
@@ -120,13 +122,38 @@ function say(hub: HubState, me: Member, text: string, flip: boolean): void {
   hub.queueLine(me, group, line, event);
 }
 
+/**
+ * The name an identity logs in under: the one bound to it, or else the first free name derived
+ * from the handle it asked for, which is bound from then on. Free means nobody owns it, nobody
+ * is online under it and no history belongs to it (so no one inherits another's history).
+ */
+function ownedName(hub: HubState, identity: Identity, handle: string): string | null {
+  const bound = hub.accounts.nameOf(identity);
+  if (bound !== null) return bound;
+  for (const candidate of nameCandidates(deriveName(handle))) {
+    const key = nameKey(candidate);
+    if (hub.accounts.ownerOf(key) || hub.presence.get(candidate) || hub.history.hasUser(key)) continue;
+    if (hub.accounts.bind(identity, candidate)) return candidate;
+  }
+  return null;
+}
+
 export const HANDLERS: { [K in ActionName]: Handler<K> } = {
-  // login <name>: take a free, well-formed name
+  // login <name>: take a free, well-formed name nobody owns; a session with an identity takes its own name
   login: {
     states: ['offline'],
     run(hub, me, { name, features }) {
+      if (me.identity) {
+        const own = ownedName(hub, me.identity, name);
+        if (own === null) return hub.send(me, { action: 'login', status: 'invalid', msg: `no free name can be made from ${JSON.stringify(name.slice(0, 40))}` });
+        for (const f of features ?? []) me.features.add(f);
+        if (!hub.enter(me, own)) return hub.send(me, { action: 'login', status: 'duplicate', msg: `${own} is already online` });
+        return hub.send(me, { action: 'login', status: 'ok' });
+      }
       const problem = nameProblem(name);
       if (problem) return hub.send(me, { action: 'login', status: 'invalid', msg: problem });
+      const owner = hub.accounts.ownerOf(nameKey(name));
+      if (owner) return hub.send(me, { action: 'login', status: 'duplicate', msg: `${name} is registered to a ${owner.provider} account` });
       for (const f of features ?? []) me.features.add(f);
       if (!hub.enter(me, name.normalize('NFC'))) return hub.send(me, { action: 'login', status: 'duplicate', msg: `${name} is already in use` });
       hub.send(me, { action: 'login', status: 'ok' });

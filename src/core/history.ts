@@ -40,6 +40,8 @@ export interface HistoryStore {
   left(userKey: string, group: number): void;
   /** Writes everything queued in one transaction. Throws when the store cannot write. */
   commit(): void;
+  /** Whether any history belongs to this name (it was ever in a group), committed or queued. */
+  hasUser(userKey: string): boolean;
   /** Lines the user may see that match every term. Call after commit(). */
   search(userKey: string, query: SearchQuery, limit: number): SearchPage;
   /** Lines committed so far (cheap: kept as a running count). */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SqliteAccounts } from '../store/sqlite-accounts.js';
 import { SqliteHistory } from '../store/sqlite-history.js';
 import { Hub } from './hub.js';
 import type { LogFields } from './log.js';
@@ -13,6 +14,7 @@ function setup(history = new SqliteHistory(':memory:')) {
   const log = (level: string) => (msg: string, fields?: LogFields) => logs.push(`${level} ${msg} ${JSON.stringify(fields ?? {})}`);
   const hub = new Hub({
     history,
+    accounts: new SqliteAccounts(':memory:'),
     sonnets,
     clock: { now: () => new Date(2026, 10, 25, 14, 30) },
     log: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },

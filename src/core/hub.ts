@@ -3,6 +3,7 @@
  * A front opens a session per native user with a `deliver` callback and gets back
  * `dispatch(action)` and `close()`; everything else is events.
  */
+import type { AccountStore, Identity } from './accounts.js';
 import { ALONE_MSG } from './classic.js';
 import type { Clock } from './clock.js';
 import { GroupTable, type Group, type Groups } from './groups.js';
@@ -30,6 +31,7 @@ export const DEFAULT_LIMITS: HubLimits = { maxLineChars: 8000, searchResults: 10
 
 export interface HubDeps {
   history: HistoryStore;
+  accounts: AccountStore;
   sonnets: SonnetBook;
   clock: Clock;
   log: Logger;
@@ -45,6 +47,11 @@ export interface SessionOptions {
   deliver(event: ServerEvent): void;
   /** Features on from the start (gateway fronts want them all). */
   features?: readonly Feature[];
+  /**
+   * Who the front vouches this session belongs to. Such a session logs in under the name
+   * bound to the identity; on its first login the name it asks for is derived and bound.
+   */
+  identity?: Identity;
 }
 
 /** What a front holds for one of its users. */
@@ -68,6 +75,7 @@ export class Member {
     readonly front: string,
     readonly deliver: (event: ServerEvent) => void,
     features: readonly Feature[],
+    readonly identity: Identity | null,
   ) {
     this.features = new Set(features);
   }
@@ -100,6 +108,7 @@ export class Hub implements HubState {
   readonly presence: Presence<Member> = new PresenceTable<Member>();
   readonly groups: Groups<Member>;
   readonly history: HistoryStore;
+  readonly accounts: AccountStore;
   readonly sonnets: SonnetBook;
   readonly clock: Clock;
   readonly log: Logger;
@@ -112,6 +121,7 @@ export class Hub implements HubState {
 
   constructor(deps: HubDeps) {
     this.history = deps.history;
+    this.accounts = deps.accounts;
     this.sonnets = deps.sonnets;
     this.clock = deps.clock;
     this.log = deps.log;
@@ -122,7 +132,7 @@ export class Hub implements HubState {
 
   /** The seam every front uses: one session per native user. */
   open(options: SessionOptions): Session {
-    const member = new Member(options.front, options.deliver, options.features ?? []);
+    const member = new Member(options.front, options.deliver, options.features ?? [], options.identity ?? null);
     return {
       get name() {
         return member.name;

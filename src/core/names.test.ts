@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nameKey, nameProblem } from './names.js';
+import { deriveName, nameCandidates, nameKey, nameProblem } from './names.js';
 
 describe('nameProblem', () => {
   it.each(['a', 'zz', 'Wen', 'peter_2', 'x-y', 'Zoë', '李雷', 'a'.repeat(24), 'Ωmega9'])('accepts %s', (name) => {
@@ -27,5 +27,33 @@ describe('nameKey', () => {
   it('folds case and normalises composition', () => {
     expect(nameKey('Peter')).toBe(nameKey('pETER'));
     expect(nameKey('Zoe\u0308')).toBe(nameKey('ZOË'));
+  });
+});
+
+describe('deriveName', () => {
+  it.each([
+    ['john.doe', 'john_doe'],
+    ['peter', 'peter'],
+    ['Zoë', 'Zoë'],
+    ['a..b', 'a_b'],
+    ['_under_', 'under'],
+    ['42', 'u42'],
+    ['9lives', 'u9lives'],
+    ['...', 'user'],
+    ['x'.repeat(32), 'x'.repeat(24)],
+    ['李 雷', '李_雷'],
+  ])('%j becomes %j', (handle, name) => {
+    expect(deriveName(handle)).toBe(name);
+    expect(nameProblem(deriveName(handle))).toBeNull();
+  });
+});
+
+describe('nameCandidates', () => {
+  it('adds a numeric suffix and keeps within the length limit', () => {
+    const names = [...nameCandidates('peter', 3)];
+    expect(names).toEqual(['peter', 'peter2', 'peter3']);
+    const long = [...nameCandidates('x'.repeat(24), 12)];
+    expect(long.at(-1)).toBe('x'.repeat(22) + '12');
+    for (const n of long) expect(nameProblem(n)).toBeNull();
   });
 });

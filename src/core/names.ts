@@ -21,3 +21,28 @@ export function nameProblem(raw: string): string | null {
 export function nameKey(name: string): string {
   return name.normalize('NFC').toLowerCase();
 }
+
+/**
+ * A name under the rule for a handle from elsewhere (a Discord username, an IRC nick):
+ * characters the rule does not allow become `_` (`john.doe` -> `john_doe`), a name that does
+ * not start with a letter gets one, and the result is cut to fit `room` characters.
+ */
+export function deriveName(handle: string, room: number = NAME_MAX): string {
+  let name = handle
+    .normalize('NFC')
+    .replace(/[^\p{L}\p{N}_-]/gu, '_')
+    .replace(/_{2,}/g, '_')
+    .replace(/^[_-]+|[_-]+$/g, '');
+  if (name === '') name = 'user';
+  else if (!/^\p{L}/u.test(name)) name = `u${name}`;
+  return [...name].slice(0, room).join('');
+}
+
+/** The candidates for a derived name, in order: `peter`, `peter2`, `peter3`, ... each within the rule's length. */
+export function* nameCandidates(base: string, tries = 1000): Generator<string> {
+  yield base;
+  for (let n = 2; n <= tries; n++) {
+    const suffix = String(n);
+    yield [...base].slice(0, NAME_MAX - suffix.length).join('') + suffix;
+  }
+}

@@ -9,6 +9,7 @@ import type { Front } from '../core/front.js';
 import { Hub } from '../core/hub.js';
 import type { Logger } from '../core/log.js';
 import { parseSonnets, SonnetBook, SonnetFormatError } from '../core/sonnets.js';
+import { SqliteAccounts } from '../store/sqlite-accounts.js';
 import { SqliteHistory } from '../store/sqlite-history.js';
 import { WebFront } from '../bridges/web/web-front.js';
 import type { StatusSource } from '../bridges/web/http.js';
@@ -17,6 +18,7 @@ import { Metrics } from './metrics.js';
 import { ServerStatus } from './status.js';
 import { TcpFront } from './tcp/tcp-front.js';
 import { IrcFront } from '../bridges/irc/irc-front.js';
+import { DiscordFront } from '../bridges/discord/discord-front.js';
 
 export class StartupError extends Error {
   override readonly name = 'StartupError';
@@ -35,6 +37,7 @@ interface FrontContext {
 const FRONT_FACTORIES: Record<FrontName, (ctx: FrontContext) => Front> = {
   tcp: ({ hub, config, log }) => new TcpFront(hub, config.tcp, log),
   irc: ({ hub, config, log, clock }) => new IrcFront(hub, config.irc, log, clock),
+  discord: ({ hub, config, log }) => new DiscordFront(hub, config.discord, log),
   web: ({ hub, config, log, status }) => new WebFront(hub, config.web, status, log),
 };
 
@@ -61,19 +64,23 @@ function loadSonnets(file: string): SonnetBook {
   }
 }
 
-function openHistory(dataDir: string, log: Logger): SqliteHistory {
+/** History and accounts share one database file in DATA_DIR. */
+function openStores(dataDir: string, log: Logger): { history: SqliteHistory; accounts: SqliteAccounts } {
   const file = join(dataDir, 'history.db');
+  let history: SqliteHistory | null = null;
   try {
     mkdirSync(dataDir, { recursive: true });
-    return new SqliteHistory(file, { onError: (msg) => log.error('history checkpoint failed', { err: msg }) });
+    history = new SqliteHistory(file, { onError: (msg) => log.error('history checkpoint failed', { err: msg }) });
+    return { history, accounts: new SqliteAccounts(file) };
   } catch (err) {
+    void history?.close();
     throw new StartupError(`cannot open the history database ${file} (DATA_DIR): ${(err as Error).message}`);
   }
 }
 
 export async function startServer(config: Config, log: Logger, clock: Clock = systemClock): Promise<RunningServer> {
   const sonnets = loadSonnets(config.sonnetsFile);
-  const history = openHistory(config.dataDir, log);
+  const { history, accounts } = openStores(config.dataDir, log);
   const fronts = new Map<FrontName, Front>();
   const metrics: Metrics = new Metrics({
     fronts: () => new Map([...fronts].map(([name, front]) => [name, front.state()])),
@@ -81,7 +88,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     groups: () => hub.groups.size,
     historyLines: () => history.lineCount(),
   });
-  const hub: Hub = new Hub({ history, sonnets, clock, log, limits: { maxLineChars: config.maxLineChars }, observer: metrics });
+  const hub: Hub = new Hub({ history, accounts, sonnets, clock, log, limits: { maxLineChars: config.maxLineChars }, observer: metrics });
   const status = new ServerStatus({ hub, history, fronts, clock, metrics });
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> =>
@@ -89,6 +96,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
       await Promise.all([...fronts.values()].map((f) => f.stop()));
       hub.flush();
       await history.close();
+      accounts.close();
     })());
   try {
     for (const name of config.fronts) {

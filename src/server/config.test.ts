@@ -5,7 +5,7 @@ describe('readConfig', () => {
   it('has embedded defaults for everything', () => {
     const c = readConfig({}, '/srv/ics');
     expect(c).toEqual({
-      fronts: ['tcp', 'irc', 'web'],
+      fronts: ['tcp', 'irc', 'discord', 'web'],
       tcp: { host: '0.0.0.0', port: 1112, maxFrameChars: 99_999, maxOutboundBytes: 4 << 20 },
       irc: {
         host: '0.0.0.0',
@@ -16,6 +16,7 @@ describe('readConfig', () => {
         pingIntervalMs: 120_000,
         flood: { burst: 20, perSecond: 5, maxQueued: 50 },
       },
+      discord: null,
       web: { host: '0.0.0.0', port: 8080, maxMessageBytes: 65_536, heartbeatMs: 30_000, maxOutboundBytes: 4 << 20, pageDir: expect.stringMatching(/\/dist\/page\/$/) },
       dataDir: '/srv/ics/data',
       sonnetsFile: '/srv/ics/data/sonnets.txt',
@@ -53,7 +54,7 @@ describe('readConfig', () => {
 describe('readConfig: the IRC front', () => {
   it('starts every front by default, IRC on 6667 wherever the native front listens', () => {
     const config = readConfig({ CHAT_HOST: '127.0.0.1' }, '/srv/chat');
-    expect(config.fronts).toEqual(['tcp', 'irc', 'web']);
+    expect(config.fronts).toEqual(['tcp', 'irc', 'discord', 'web']);
     expect(config.irc).toMatchObject({ host: '127.0.0.1', port: 6667, serverName: 'ics-chat.local', motdFile: null });
   });
 
@@ -73,6 +74,49 @@ describe('readConfig: the IRC front', () => {
   ])('refuses %j', (env, message) => {
     expect(() => readConfig(env)).toThrow(ConfigError);
     expect(() => readConfig(env)).toThrow(message);
+  });
+});
+
+const discord = (env: Record<string, string>) => readConfig({ DISCORD_TOKEN: 'secret', ...env }, '/srv').discord;
+
+describe('Discord settings', () => {
+  it('are absent without DISCORD_TOKEN, and the front list includes discord by default', () => {
+    const config = readConfig({}, '/srv');
+    expect(config.discord).toBeNull();
+    expect(config.fronts).toEqual(['tcp', 'irc', 'discord', 'web']);
+  });
+
+  it('read ids, channels, idle minutes and the test API base', () => {
+    expect(
+      discord({
+        DISCORD_APPLICATION_ID: '123456789012345678',
+        DISCORD_CHANNEL_IDS: ' 111111111111111111, 222222222222222222,111111111111111111 ',
+        DISCORD_GUILD_ID: '333333333333333333',
+        DISCORD_IDLE_MINUTES: '1.5',
+        DISCORD_API_BASE: 'http://127.0.0.1:9999/api/',
+      }),
+    ).toEqual({
+      token: 'secret',
+      applicationId: '123456789012345678',
+      channelIds: ['111111111111111111', '222222222222222222'],
+      guildId: '333333333333333333',
+      idleMs: 90_000,
+      apiBase: 'http://127.0.0.1:9999/api',
+    });
+    expect(discord({})).toEqual({ token: 'secret', applicationId: null, channelIds: [], guildId: null, idleMs: 30 * 60_000, apiBase: null });
+    expect(discord({ DISCORD_IDLE_MINUTES: '0' })?.idleMs).toBe(0);
+  });
+
+  it.each([
+    ['DISCORD_CHANNEL_IDS', '#general', 'channel ids'],
+    ['DISCORD_GUILD_ID', 'my-guild', 'a Discord id'],
+    ['DISCORD_IDLE_MINUTES', '-1', 'minutes'],
+    ['DISCORD_IDLE_MINUTES', 'soon', 'minutes'],
+    ['DISCORD_API_BASE', 'not a url', 'a URL'],
+    ['DISCORD_API_BASE', 'ftp://x/api', 'http or https'],
+  ])('refuse %s=%j', (key, value, why) => {
+    expect(() => discord({ [key]: value })).toThrow(ConfigError);
+    expect(() => discord({ [key]: value })).toThrow(why);
   });
 });
 

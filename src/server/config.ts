@@ -8,7 +8,7 @@ import dotenv from 'dotenv';
 import type { WebConfig } from '../bridges/web/web-front.js';
 import type { LogLevel } from './logger.js';
 
-export const FRONT_NAMES = ['tcp', 'irc', 'web'] as const;
+export const FRONT_NAMES = ['tcp', 'irc', 'discord', 'web'] as const;
 export type FrontName = (typeof FRONT_NAMES)[number];
 
 export interface TcpConfig {
@@ -35,10 +35,27 @@ export interface IrcConfig {
   flood: { burst: number; perSecond: number; maxQueued: number };
 }
 
+/** The Discord front; present only when DISCORD_TOKEN is set. */
+export interface DiscordConfig {
+  /** The bot token: a secret, never logged. */
+  token: string;
+  /** The application the token must belong to (checked at login), if given. */
+  applicationId: string | null;
+  /** The bridged text channels. */
+  channelIds: readonly string[];
+  /** Slash commands are registered in this guild only (instantly) instead of globally. */
+  guildId: string | null;
+  /** A user in no group is logged out after this long without activity; 0 = never. */
+  idleMs: number;
+  /** Test only: the REST base of a fake Discord (`http://127.0.0.1:PORT/api`). */
+  apiBase: string | null;
+}
+
 export interface Config {
   fronts: readonly FrontName[];
   tcp: TcpConfig;
   irc: IrcConfig;
+  discord: DiscordConfig | null;
   web: WebConfig;
   dataDir: string;
   sonnetsFile: string;
@@ -90,6 +107,57 @@ function serverName(env: Env): string {
   return name;
 }
 
+const SNOWFLAKE = /^\d{5,20}$/;
+
+function snowflake(env: Env, key: string): string | null {
+  const raw = env[key]?.trim();
+  if (raw === undefined || raw === '') return null;
+  if (!SNOWFLAKE.test(raw)) throw new ConfigError(`${key} must be a Discord id (digits only; Developer Mode -> right-click -> Copy ID), got ${JSON.stringify(raw)}`);
+  return raw;
+}
+
+function snowflakes(env: Env, key: string): string[] {
+  const ids = (env[key] ?? '').split(',').map((id) => id.trim()).filter((id) => id !== '');
+  for (const id of ids) {
+    if (!SNOWFLAKE.test(id)) throw new ConfigError(`${key} must list Discord channel ids separated by commas, got ${JSON.stringify(id)}`);
+  }
+  return [...new Set(ids)];
+}
+
+function minutes(env: Env, key: string, fallback: number): number {
+  const raw = env[key]?.trim();
+  if (raw === undefined || raw === '') return fallback * 60_000;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0 || n > 10_080) throw new ConfigError(`${key} must be a number of minutes from 0 to 10080 (0 = never), got ${JSON.stringify(raw)}`);
+  return Math.round(n * 60_000);
+}
+
+function apiBase(env: Env): string | null {
+  const raw = env['DISCORD_API_BASE']?.trim();
+  if (raw === undefined || raw === '') return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`DISCORD_API_BASE must be a URL such as http://127.0.0.1:PORT/api, got ${JSON.stringify(raw)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('DISCORD_API_BASE must be an http or https URL');
+  return raw.replace(/\/+$/, '');
+}
+
+function discord(env: Env): DiscordConfig | null {
+  const token = env['DISCORD_TOKEN']?.trim();
+  if (token === undefined || token === '') return null;
+  return Object.freeze({
+    token,
+    applicationId: snowflake(env, 'DISCORD_APPLICATION_ID'),
+    channelIds: Object.freeze(snowflakes(env, 'DISCORD_CHANNEL_IDS')),
+    guildId: snowflake(env, 'DISCORD_GUILD_ID'),
+    idleMs: minutes(env, 'DISCORD_IDLE_MINUTES', 30),
+    apiBase: apiBase(env),
+  });
+}
+
 /** The web page as `npm run build` bundles it (dist/page), found from this module in src/ or dist/. */
 const PAGE_DIR = fileURLToPath(new URL('../../dist/page/', import.meta.url));
 
@@ -116,6 +184,7 @@ export function readConfig(env: Env, cwd: string = process.cwd()): Config {
       pingIntervalMs: 120_000,
       flood: Object.freeze({ burst: integer(env, 'IRC_FLOOD_BURST', 20, 1, 1_000_000), perSecond: integer(env, 'IRC_FLOOD_RATE', 5, 1, 1_000_000), maxQueued: 50 }),
     }),
+    discord: discord(env),
     web: Object.freeze({
       host: text(env, 'WEB_HOST', chatHost),
       port: integer(env, 'WEB_PORT', 8080, 0, 65535),

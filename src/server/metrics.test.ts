@@ -3,7 +3,7 @@ import { Metrics } from './metrics.js';
 
 function metrics(): Metrics {
   return new Metrics({
-    fronts: () => new Map([['tcp', 'listening'], ['web', 'stopped']] as const),
+    fronts: () => new Map([['tcp', 'listening'], ['web', 'stopped'], ['discord', 'off']] as const),
     users: () => new Map([['tcp', 2]]),
     groups: () => 1,
     historyLines: () => 42,
@@ -48,6 +48,7 @@ describe('Metrics', () => {
         'ics_chat_history_lines 42',
       ]),
     );
+    expect(lines.some((l) => l.startsWith('ics_chat_front_up{front="discord"}'))).toBe(false);
   });
 
   it('keeps each server’s metrics apart', async () => {

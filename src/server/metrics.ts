@@ -67,12 +67,12 @@ export class Metrics implements HubObserver {
 
     new Gauge({
       name: 'ics_chat_front_up',
-      help: 'Whether each configured front is up (listening or connected)',
+      help: 'Whether each configured front is up (listening or connected); fronts left off are not listed',
       labelNames: ['front'],
       registers,
       collect() {
         this.reset();
-        for (const [front, state] of source.fronts()) this.set({ front }, UP.has(state) ? 1 : 0);
+        for (const [front, state] of source.fronts()) if (state !== 'off') this.set({ front }, UP.has(state) ? 1 : 0);
       },
     });
     new Gauge({

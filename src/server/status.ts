@@ -1,7 +1,8 @@
 /**
  * The server's view of itself, for /healthz and /metrics: each front's state, who is online
  * where, the groups, and whether the history database can serve. Healthy means every
- * configured front is up and the database answers.
+ * configured front is up (a front left `off`, such as Discord without a token, does not count)
+ * and the database answers.
  */
 import type { StatusSource } from '../bridges/web/http.js';
 import type { Clock } from '../core/clock.js';
@@ -46,7 +47,7 @@ export class ServerStatus implements StatusSource {
     for (const [name, front] of fronts) {
       const state = front.state();
       const up = UP.has(state);
-      ok &&= up;
+      ok &&= up || state === 'off';
       byFront[name] = { state, up, users: stats.users.get(name) ?? 0 };
     }
     const problem = history.problem();

@@ -93,6 +93,7 @@ export class SqliteHistory implements HistoryStore {
   private readonly newestIn: Database.Statement<[string, number, number, number], number>;
   private readonly countIn: Database.Statement<[string, number, number], number>;
   private readonly linesByIds: Database.Statement<[string], LineRow>;
+  private readonly anySeen: Database.Statement<[string], { one: number }>;
 
   /** Opens (creating if needed) the database at `file`, or in memory for ':memory:'. */
   constructor(file: string, options: HistoryOptions = {}) {
@@ -155,6 +156,7 @@ export class SqliteHistory implements HistoryStore {
     this.newestIn = this.db.prepare<[string, number, number, number], number>(`SELECT rowid ${within} ORDER BY rowid DESC LIMIT ?`).pluck();
     this.countIn = this.db.prepare<[string, number, number], number>(`SELECT COUNT(*) ${within}`).pluck();
     this.linesByIds = this.db.prepare('SELECT * FROM lines WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id');
+    this.anySeen = this.db.prepare('SELECT 1 AS one FROM seen WHERE user = ? LIMIT 1');
     this.catchUpIndex();
   }
 
@@ -194,6 +196,10 @@ export class SqliteHistory implements HistoryStore {
 
   left(userKey: string, group: number): void {
     this.queue.push({ kind: 'leave', user: userKey, group, upTo: this.lastId });
+  }
+
+  hasUser(userKey: string): boolean {
+    return this.queue.some((w) => w.kind === 'join' && w.user === userKey) || this.anySeen.get(userKey) !== undefined;
   }
 
   commit(): void {

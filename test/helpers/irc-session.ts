@@ -10,6 +10,7 @@ import { parseSonnets, SonnetBook } from '../../src/core/sonnets.js';
 import { IrcSession, SERVICE_NICK, type IrcShared } from '../../src/bridges/irc/session.js';
 import { parseMessage } from '../../src/bridges/irc/message.js';
 import { readConfig } from '../../src/server/config.js';
+import { SqliteAccounts } from '../../src/store/sqlite-accounts.js';
 import { SqliteHistory } from '../../src/store/sqlite-history.js';
 
 const sonnets = new SonnetBook(parseSonnets('I.\n\nFrom fairest creatures we desire increase,\nThat thereby beauty\'s rose might never die,\n'));
@@ -29,7 +30,7 @@ export function ircHarness(motd: string[] | null = null) {
   const record = (level: string): Logger['info'] => (msg, fields) => logs.push(`${level} ${msg} ${JSON.stringify(fields ?? {})}`);
   const log: Logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
   const clock = { now: () => new Date(Date.UTC(2026, 10, 25, 14, 30)) };
-  const hub = new Hub({ history: new SqliteHistory(':memory:'), sonnets, clock, log });
+  const hub = new Hub({ history: new SqliteHistory(':memory:'), accounts: new SqliteAccounts(':memory:'), sonnets, clock, log });
   hub.reserveName(SERVICE_NICK);
   const shared: IrcShared = {
     config: readConfig({}).irc,

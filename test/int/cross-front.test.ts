@@ -4,22 +4,25 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ClassicClient } from '../helpers/classic-client.js';
+import { startDiscordTest, type DiscordTest } from '../helpers/discord.js';
 import { FrameworkClient } from '../helpers/irc-framework-client.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import type { TestServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait.js';
 import { WsClient } from '../helpers/ws-client.js';
 
+let t: DiscordTest;
 let srv: TestServer;
 const open: { close(): void }[] = [];
 
 beforeEach(async () => {
   // Flood control would pace the IRC senders; this test is about order, not pace.
-  srv = await startTestServer({ FRONTS: 'tcp,irc,web', IRC_FLOOD_BURST: '1000', IRC_FLOOD_RATE: '1000' });
+  t = await startDiscordTest({ env: { FRONTS: 'tcp,irc,discord,web', IRC_FLOOD_BURST: '1000', IRC_FLOOD_RATE: '1000' } });
+  srv = t.srv;
 });
 
 afterEach(async () => {
   for (const c of open.splice(0)) c.close();
-  await srv.destroy();
+  await t.close();
 });
 
 /** A member as the test sees it, whatever its front: say a line, and the lines it has received as [sender, text]. */
@@ -65,11 +68,29 @@ async function webMember(name: string, room: string): Promise<Member> {
   };
 }
 
+/** A Discord user who types `c #room` in the bridged channel and then chats in the room's thread. */
+async function discordMember(name: string, room: string): Promise<Member> {
+  const user = t.fake.user(name);
+  const asked = t.fake.say(user, t.fake.general.id, `c ${room}`);
+  await t.fake.message(`the reply to ${name}`, (m) => m.replyTo === asked);
+  const thread = await waitFor(`${name} in the room's thread`, () => t.fake.threads().find((th) => th.members.has(user.id)));
+  return {
+    name,
+    say: (text) => void t.fake.say(user, thread.id, text),
+    received: () =>
+      t.fake
+        .postedIn(thread.id)
+        .filter((m) => m.via === 'webhook')
+        .map((m): [string, string] => [String(m.username).replace(/ \(\w+\)$/, ''), m.content]),
+  };
+}
+
 describe('a group across fronts', () => {
   it('gives every member every other member\'s lines once, in order', async () => {
     const members = [
       await ircMember('ivan', '#mix'),
       await tcpMember('tina', '#mix'),
+      await discordMember('dora', '#mix'),
       await webMember('wendy', '#mix'),
       await ircMember('iris', '#mix'),
       await tcpMember('theo', '#mix'),

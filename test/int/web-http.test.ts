@@ -109,6 +109,17 @@ describe('/healthz', () => {
     expect(Date.parse(report.startedAt)).not.toBeNaN();
   });
 
+  it('counts a front left off (Discord without a token) as neither up nor down', async () => {
+    await srv.destroy();
+    srv = await startTestServer({ FRONTS: 'tcp,discord,web' });
+    const res = await fetch(url('/healthz'));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'ok', fronts: { discord: { state: 'off', up: false }, tcp: { up: true }, web: { up: true } } });
+    const metrics = await (await fetch(url('/metrics'))).text();
+    expect(sample(metrics, 'ics_chat_front_up{front="web"}')).toBe(1);
+    expect(sample(metrics, 'ics_chat_front_up{front="discord"}')).toBeUndefined();
+  });
+
   it('answers 503 when a configured front is down', async () => {
     await srv.server.fronts.get('tcp')!.stop();
     const res = await fetch(url('/healthz'));

@@ -11,16 +11,14 @@ import { ERR } from './numerics.js';
 import { IrcSession, type IrcShared } from './session.js';
 import { plainText } from './text.js';
 import { Throttle } from './throttle.js';
-
-/** How long a closing connection may take to drain before it is dropped. */
-const END_GRACE_MS = 2000;
+import { SocketOut } from '../../net/socket-out.js';
 
 export class IrcConnection {
   private readonly reader = new LineReader();
   private readonly utf8 = new TextDecoder('utf-8', { fatal: true });
   private readonly session: IrcSession;
   private readonly throttle: Throttle<ReadItem>;
-  private flushing = false;
+  private readonly out: SocketOut;
   private closed = false;
   private lastInput = performance.now();
   private pinged = false;
@@ -32,6 +30,10 @@ export class IrcConnection {
     private readonly onClose: (conn: IrcConnection) => void,
   ) {
     this.session = new IrcSession(shared, { written: () => this.written(), close: (text) => this.close(text) });
+    this.out = new SocketOut(socket, shared.config.maxOutboundBytes, () => this.session.out.take(), (unread) => {
+      shared.log.warn('disconnecting an irc client that does not read', { peer: this.peer, user: this.session.nick ?? '-', unread });
+      this.finish();
+    });
     this.throttle = new Throttle(shared.config.flood, (item) => this.process(item), (item) => this.refuse(item));
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
@@ -92,31 +94,14 @@ export class IrcConnection {
   }
 
   private written(): void {
-    if (this.flushing || this.closed) return;
-    this.flushing = true;
-    queueMicrotask(() => this.flush());
-  }
-
-  private flush(): void {
-    this.flushing = false;
-    const text = this.session.out.take();
-    if (text === '' || this.socket.destroyed) return;
-    this.socket.write(text);
-    if (this.socket.writableLength > this.shared.config.maxOutboundBytes) {
-      this.shared.log.warn('disconnecting an irc client that does not read', { peer: this.peer, user: this.session.nick ?? '-', unread: this.socket.writableLength });
-      this.socket.destroy();
-      this.finish();
-    }
+    if (!this.closed) this.out.schedule();
   }
 
   /** Sends `ERROR :text` and what is queued, then closes (forcibly if the peer lingers). */
   close(text: string): void {
     if (this.closed) return;
     this.session.out.send({ verb: 'ERROR', params: [text] });
-    this.flush();
-    this.socket.end();
-    const force = setTimeout(() => this.socket.destroy(), END_GRACE_MS).unref();
-    this.socket.once('close', () => clearTimeout(force));
+    this.out.end();
     this.finish();
   }
 

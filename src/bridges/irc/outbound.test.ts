@@ -95,7 +95,7 @@ describe('ChannelMirror', () => {
     const long = take();
     expect(long.length).toBe(5);
     for (const l of long) expect(Buffer.byteLength(l + '\r\n')).toBeLessThanOrEqual(512);
-    m.apply({ ...line('elsewhere'), group: 99 } as ServerEvent);
+    m.apply({ ...(line('elsewhere') as Extract<ServerEvent, { action: 'exchange' }>), group: 99 });
     expect(take()).toEqual([]);
   });
 

@@ -11,10 +11,8 @@ import type { DropReason } from '../../core/observer.js';
 import type { ServerEvent } from '../../core/protocol.js';
 import { pyDumps } from '../../core/pyjson.js';
 import { parseAction } from '../../core/validate.js';
+import { SocketOut } from '../../net/socket-out.js';
 import type { TcpConfig } from '../config.js';
-
-/** How long a closing connection may take to drain before it is dropped. */
-const END_GRACE_MS = 2000;
 
 /** Frames are built once per event, however many recipients share it. */
 const frames = new WeakMap<ServerEvent, Buffer>();
@@ -31,19 +29,23 @@ export function frameOf(event: ServerEvent): Buffer {
 export class TcpConnection {
   private readonly decoder: FrameDecoder;
   private readonly session: Session;
+  private readonly out: SocketOut;
   private queue: Buffer[] = [];
   private queuedBytes = 0;
-  private flushing = false;
   private closed = false;
 
   constructor(
     private readonly socket: Socket,
     open: (options: SessionOptions) => Session,
-    private readonly config: TcpConfig,
+    config: TcpConfig,
     private readonly log: Logger,
     private readonly onClose: (conn: TcpConnection) => void,
   ) {
     this.decoder = new FrameDecoder(config.maxFrameChars);
+    this.out = new SocketOut(socket, config.maxOutboundBytes, () => this.takeQueued(), (unread) => {
+      this.log.warn('disconnecting a client that does not read', { peer: this.peer, user: this.session.name ?? '-', unread });
+      this.finish('slow-consumer');
+    });
     this.session = open({ front: 'tcp', deliver: (event) => this.deliver(event) });
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 60_000);
@@ -76,33 +78,21 @@ export class TcpConnection {
     const frame = frameOf(event);
     this.queue.push(frame);
     this.queuedBytes += frame.length;
-    if (!this.flushing) {
-      this.flushing = true;
-      queueMicrotask(() => this.flush());
-    }
+    this.out.schedule();
   }
 
-  /** Writes everything queued this turn in one call; a peer with too much unread output is cut off. */
-  private flush(): void {
-    this.flushing = false;
-    if (this.queue.length === 0 || this.socket.destroyed) return;
+  /** Everything queued this turn, as one buffer. */
+  private takeQueued(): Buffer | null {
+    if (this.queue.length === 0) return null;
     const data = this.queue.length === 1 ? this.queue[0]! : Buffer.concat(this.queue, this.queuedBytes);
     this.queue = [];
     this.queuedBytes = 0;
-    this.socket.write(data);
-    if (this.socket.writableLength > this.config.maxOutboundBytes) {
-      this.log.warn('disconnecting a client that does not read', { peer: this.peer, user: this.session.name ?? '-', unread: this.socket.writableLength });
-      this.socket.destroy();
-      this.finish('slow-consumer');
-    }
+    return data;
   }
 
-  /** Sends what is queued, then closes the connection (forcibly if the peer does not close within a grace period). */
+  /** Sends what is queued, then closes the connection. */
   end(): void {
-    this.flush();
-    this.socket.end();
-    const force = setTimeout(() => this.socket.destroy(), END_GRACE_MS).unref();
-    this.socket.once('close', () => clearTimeout(force));
+    this.out.end();
     this.finish();
   }
 

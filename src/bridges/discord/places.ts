@@ -1,0 +1,142 @@
+/**
+ * The places a room posts in: a private thread shared by the group's Discord members, or one
+ * member's DMs. Each posts through its own lane, so what it shows keeps the hub's order; a
+ * thread posts relayed lines through its channel's webhook under the sender's name, or with
+ * a bold name prefix where no webhook is allowed.
+ */
+import type { ServerEvent } from '../../core/protocol.js';
+import type { DiscordApi } from './api.js';
+import { escapeMarkdown, MESSAGE_LIMIT, senderPrefix, splitMessage, visible, webhookName } from './format.js';
+import type { Lane, Outbox } from './outbox.js';
+import type { DiscordUser } from './user.js';
+
+export type Exchange = Extract<ServerEvent, { action: 'exchange' }>;
+
+export interface PlaceDeps {
+  api: DiscordApi;
+  outbox: Outbox;
+  /** The lane for a user's DMs (shared with the answers to their commands, to keep one order). */
+  dmLane(userId: string): Lane;
+}
+
+/** A place where the room posts: the shared thread or one member's DMs. */
+export abstract class Place {
+  readonly users = new Set<DiscordUser>();
+  abstract readonly lane: Lane;
+  /** The channel id, once known (null while a thread is being made or if that failed). */
+  abstract get channelId(): string | null;
+  /** Lines by these members are already visible here. */
+  isNative(name: string): boolean {
+    for (const u of this.users) if (u.name === name) return true;
+    return false;
+  }
+  abstract line(event: Exchange): void;
+  abstract notice(text: string, ping?: readonly string[]): void;
+}
+
+export class DmPlace extends Place {
+  readonly lane: Lane;
+  private id: string | null = null;
+
+  constructor(
+    private readonly deps: PlaceDeps,
+    readonly user: DiscordUser,
+  ) {
+    super();
+    this.lane = deps.dmLane(user.id);
+    this.users.add(user);
+    void deps.api.dmChannel(user.id).then((id) => (this.id = id), () => {});
+  }
+
+  get channelId(): string | null {
+    return this.id;
+  }
+
+  line(event: Exchange): void {
+    const prefix = senderPrefix(event.name, event.front);
+    for (const piece of splitMessage(escapeMarkdown(visible(event.message)), MESSAGE_LIMIT - prefix.length)) {
+      void this.lane.push(() => this.deps.api.sendDm(this.user.id, { content: prefix + piece }).then(() => {}));
+    }
+  }
+
+  notice(text: string): void {
+    void this.lane.push(() => this.deps.api.sendDm(this.user.id, { content: text }).then(() => {}));
+  }
+}
+
+let threadPlaces = 0;
+
+export class ThreadPlace extends Place {
+  readonly lane: Lane;
+  private id: string | null = null;
+  /** Resolves to the thread id, or null when the thread could not be made. */
+  readonly ready: Promise<string | null>;
+
+  constructor(
+    private readonly deps: PlaceDeps,
+    readonly parentId: string,
+    name: string,
+    onFailure: (err: unknown) => void,
+  ) {
+    super();
+    this.lane = deps.outbox.lane(`thread:${parentId}:${++threadPlaces}`, (text) => () => this.send(text));
+    this.ready = deps.outbox.whenOpen().then(() => deps.api.createThread(parentId, name)).then(
+      (id) => (this.id = id),
+      (err: unknown) => {
+        onFailure(err);
+        return null;
+      },
+    );
+  }
+
+  get channelId(): string | null {
+    return this.id;
+  }
+
+  private async send(content: string, ping?: readonly string[]): Promise<void> {
+    const id = await this.ready;
+    if (id !== null) await this.deps.api.send(id, { content, ...(ping ? { ping } : {}) });
+  }
+
+  line(event: Exchange): void {
+    const username = webhookName(event.name, event.front);
+    const text = escapeMarkdown(visible(event.message));
+    for (const piece of splitMessage(text, username ? MESSAGE_LIMIT : MESSAGE_LIMIT - senderPrefix(event.name, event.front).length)) {
+      void this.lane.push(async () => {
+        const id = await this.ready;
+        if (id === null) return;
+        const hook = username ? await this.deps.api.webhook(this.parentId) : null;
+        if (hook && username) await this.deps.api.sendAsWebhook(hook, id, username, piece);
+        else await this.deps.api.send(id, { content: senderPrefix(event.name, event.front) + piece });
+      });
+    }
+  }
+
+  notice(text: string, ping?: readonly string[]): void {
+    void this.lane.push(() => this.send(text, ping));
+  }
+
+  add(user: DiscordUser): void {
+    this.users.add(user);
+    void this.lane.push(async () => {
+      const id = await this.ready;
+      if (id !== null) await this.deps.api.addToThread(id, user.id);
+    });
+  }
+
+  remove(user: DiscordUser): void {
+    this.users.delete(user);
+    void this.lane.push(async () => {
+      const id = await this.ready;
+      if (id !== null) await this.deps.api.removeFromThread(id, user.id);
+    });
+  }
+
+  close(text: string): void {
+    this.notice(text);
+    void this.lane.push(async () => {
+      const id = await this.ready;
+      if (id !== null) await this.deps.api.archive(id);
+    });
+  }
+}

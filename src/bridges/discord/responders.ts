@@ -1,0 +1,103 @@
+/**
+ * Answering a command where it was given. A typed command is answered with replies to the
+ * message (through that channel's lane, so answers keep their order); a private answer
+ * typed in a public place goes by DM, and the public reply only says so. A slash command is
+ * answered through its interaction: public answers visibly, private ones and refusals
+ * ephemerally.
+ */
+import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
+import type { DiscordApi } from './api.js';
+import { splitMessage } from './format.js';
+import type { Lane } from './outbox.js';
+
+/** Text now, or text that can only be written once something is known (a new thread's id). */
+export type Text = string | (() => Promise<string>);
+
+const resolve = (text: Text): Promise<string> => (typeof text === 'string' ? Promise.resolve(text) : text());
+
+export interface Responder {
+  /** Answers where the command was given; `quiet` answers (refusals, the menu) are ephemeral for slash commands. */
+  say(text: Text, quiet?: boolean): void;
+  /** Answers only the asker. */
+  whisper(text: string): void;
+  /** Whether anything was said yet. */
+  readonly answered: boolean;
+}
+
+export class MessageResponder implements Responder {
+  answered = false;
+
+  constructor(
+    private readonly api: DiscordApi,
+    private readonly lane: Lane,
+    private readonly dmLane: Lane,
+    private readonly channelId: string,
+    private readonly messageId: string,
+    private readonly userId: string,
+    /** The command came by DM, so every answer is private already. */
+    private readonly isDm: boolean,
+  ) {}
+
+  say(text: Text): void {
+    this.answered = true;
+    void this.lane.push(async () => {
+      const pieces = splitMessage(await resolve(text));
+      for (const [i, content] of pieces.entries()) {
+        await this.api.send(this.channelId, i === 0 ? { content, replyTo: this.messageId } : { content });
+      }
+    });
+  }
+
+  whisper(text: string): void {
+    if (this.isDm) return this.say(text);
+    this.answered = true;
+    const pieces = splitMessage(text);
+    const sent = pieces.map((content) => this.dmLane.push(() => this.api.sendDm(this.userId, { content }).then(() => {})));
+    void Promise.all(sent).then((oks) =>
+      this.say(
+        oks.every(Boolean)
+          ? 'I sent you the results by DM.'
+          : 'I could not DM you the results: allow direct messages from server members, or use /search (only you see its answer).',
+      ),
+    );
+  }
+}
+
+export class InteractionResponder implements Responder {
+  answered = false;
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly interaction: ChatInputCommandInteraction,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  say(text: Text, quiet = false): void {
+    this.post(text, quiet);
+  }
+
+  whisper(text: string): void {
+    this.post(text, true);
+  }
+
+  private post(text: Text, ephemeral: boolean): void {
+    const first = !this.answered;
+    this.answered = true;
+    const flags = ephemeral ? (MessageFlags.Ephemeral as const) : undefined;
+    const i = this.interaction;
+    // A reply must come within 3 s; text that needs waiting for is announced by deferring first.
+    const deferred = first && typeof text !== 'string' ? i.deferReply(flags ? { flags } : {}).then(() => true) : Promise.resolve(false);
+    this.chain = this.chain
+      .then(async () => {
+        const isDeferred = await deferred;
+        const pieces = splitMessage(await resolve(text));
+        for (const [n, content] of pieces.entries()) {
+          const options = { content, allowedMentions: { parse: [] }, ...(flags ? { flags } : {}) };
+          if (n === 0 && isDeferred) await i.editReply({ content, allowedMentions: { parse: [] } });
+          else if (n === 0 && first) await i.reply(options);
+          else await i.followUp(options);
+        }
+      })
+      .catch(this.onError);
+  }
+}

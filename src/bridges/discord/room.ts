@@ -1,0 +1,228 @@
+/**
+ * A group that has Discord members, as Discord shows it. Its Discord members share one private
+ * thread under the bridged channel where the first of them connected (one per guild, should
+ * the bot bridge several); a member who uses the bot by DM, or whom no thread can hold, follows
+ * the group in their DMs. Every member receives the group's events, so the room takes each
+ * line and membership change once and posts it once per place, leaving out lines already
+ * visible there natively.
+ */
+import { ALONE_MSG } from '../../core/classic.js';
+import type { Logger } from '../../core/log.js';
+import type { MemberInfo, ServerEvent } from '../../core/protocol.js';
+import { escapeInline, escapeMarkdown } from './format.js';
+import { DmPlace, ThreadPlace, type Exchange, type Place, type PlaceDeps } from './places.js';
+import type { DiscordUser } from './user.js';
+
+export interface RoomDeps extends PlaceDeps {
+  log: Logger;
+  /** A thread now mirrors this room (inbound lines there are chat lines). */
+  threadOpened(threadId: string, room: Room): void;
+  /** The room has no Discord member left. */
+  emptied(room: Room): void;
+}
+
+/** How a member came to be in the group, for their greeting. */
+export type Arrival = { how: 'connected'; peer: string } | { how: 'joined-by'; peer: string };
+
+/** A thread's name: the members' names, within Discord's 100 characters. */
+export function threadName(members: readonly string[]): string {
+  const chars = [...members.join(', ')];
+  return chars.length <= 100 ? chars.join('') : `${chars.slice(0, 97).join('')}...`;
+}
+
+export class Room {
+  private lastLine = 0;
+  private members: string[];
+  /** Threads by guild id. */
+  private readonly threads = new Map<string, ThreadPlace>();
+  private readonly dms = new Map<DiscordUser, DmPlace>();
+
+  /** The last topic change posted (every member receives the same event). */
+  private lastTopic: ServerEvent | null = null;
+
+  constructor(
+    readonly group: number,
+    members: readonly MemberInfo[],
+    private readonly deps: RoomDeps,
+    /** A named group's name (`#lobby`); its thread is named after it rather than the members. */
+    private readonly roomName?: string,
+  ) {
+    this.members = members.map((m) => m.name);
+  }
+
+  /** Where the user follows this group. */
+  placeOf(user: DiscordUser): Place | null {
+    for (const thread of this.threads.values()) if (thread.users.has(user)) return thread;
+    return this.dms.get(user) ?? null;
+  }
+
+  /** Resolves once the user's place is known: their thread's id, or null for their DMs. */
+  async threadOf(user: DiscordUser): Promise<string | null> {
+    const place = this.placeOf(user);
+    return place instanceof ThreadPlace ? place.ready : null;
+  }
+
+  /** Adds a Discord member: into their guild's thread (made under their channel if there is none yet), else their DMs. */
+  add(user: DiscordUser, arrival: Arrival): void {
+    if (this.placeOf(user)) return;
+    if (user.home.kind === 'channel') {
+      const { guildId, channelId } = user.home;
+      const thread = this.threads.get(guildId) ?? this.openThread(guildId, channelId);
+      thread.add(user);
+      thread.notice(this.greeting(user, arrival, true), [user.id]);
+    } else {
+      const dm = new DmPlace(this.deps, user);
+      this.dms.set(user, dm);
+      dm.notice(this.greeting(user, arrival, false));
+    }
+  }
+
+  private openThread(guildId: string, parentId: string): ThreadPlace {
+    const name = this.roomName ?? threadName(this.members);
+    const thread: ThreadPlace = new ThreadPlace(this.deps, parentId, name, (err) => this.threadFailed(guildId, thread, err));
+    this.threads.set(guildId, thread);
+    void thread.ready.then((id) => {
+      if (id !== null) this.deps.threadOpened(id, this);
+    });
+    return thread;
+  }
+
+  /** The thread could not be made: its members follow the group by DM instead. */
+  private threadFailed(guildId: string, thread: ThreadPlace, err: unknown): void {
+    this.deps.log.error(
+      `discord: cannot open a private thread in channel ${thread.parentId} (${String(err)}); give the bot Create Private Threads and Send Messages in Threads there. Group members follow the group by DM meanwhile.`,
+    );
+    if (this.threads.get(guildId) === thread) this.threads.delete(guildId);
+    for (const user of thread.users) {
+      const dm = new DmPlace(this.deps, user);
+      this.dms.set(user, dm);
+      dm.notice(`You are in group ${this.group} with ${this.others(user)}. I could not open a thread, so the group's lines come here; type bye to leave.`);
+    }
+  }
+
+  private others(user: DiscordUser): string {
+    const names = this.members.filter((n) => n !== user.name);
+    return names.length > 0 ? names.map(escapeInline).join(', ') : 'nobody yet';
+  }
+
+  private greeting(user: DiscordUser, arrival: Arrival, inThread: boolean): string {
+    const who = inThread ? `<@${user.id}> ` : '';
+    const start =
+      arrival.how === 'connected'
+        ? `${who}you are connected with ${escapeInline(arrival.peer)}`
+        : `${who}${escapeInline(arrival.peer)} connected to you`;
+    const where = inThread ? 'Chat here' : 'Chat here by DM';
+    const group = this.roomName ? `${escapeInline(this.roomName)}, group ${this.group}` : `group ${this.group}`;
+    return `${start} (${group}: ${this.members.map(escapeInline).join(', ')}). ${where}; type bye to leave the group.`;
+  }
+
+  private places(): Place[] {
+    return [...this.threads.values(), ...this.dms.values()];
+  }
+
+  /** A chat line, as each member received it: posted once per place. */
+  line(event: Exchange): void {
+    if (event.id <= this.lastLine) return;
+    this.lastLine = event.id;
+    for (const place of this.places()) if (!place.isNative(event.name)) place.line(event);
+  }
+
+  /**
+   * The group's members as an event lists them: joins and leaves become short notices, once.
+   * `leaveNote` words the leave the event reports (e.g. a removal by the room's owner).
+   */
+  membersNow(members: readonly MemberInfo[], leaveNote?: string): void {
+    const now = members.map((m) => m.name);
+    const joined = now.filter((n) => !this.members.includes(n));
+    const left = this.members.filter((n) => !now.includes(n));
+    this.members = now;
+    for (const name of left) this.notice(leaveNote !== undefined && left.length === 1 ? escapeMarkdown(leaveNote) : `(${escapeInline(name)} left)`);
+    for (const name of joined) this.notice(`(${escapeInline(name)} joined)`);
+  }
+
+  /** Someone set the topic: one notice, however many members were told. */
+  topicChanged(event: Extract<ServerEvent, { action: 'topic' }>, text: string): void {
+    if (this.lastTopic === event) return;
+    this.lastTopic = event;
+    this.notice(escapeMarkdown(text));
+  }
+
+  private notice(text: string): void {
+    for (const place of this.places()) place.notice(text);
+  }
+
+  /** The thread the user is in, with its guild. */
+  private threadEntry(user: DiscordUser): [string, ThreadPlace] | null {
+    for (const entry of this.threads) if (entry[1].users.has(user)) return entry;
+    return null;
+  }
+
+  /** The user left the group; a thread nobody is left in is closed. */
+  left(user: DiscordUser): void {
+    const dm = this.dms.get(user);
+    const entry = this.threadEntry(user);
+    if (dm) {
+      this.dms.delete(user);
+      dm.notice(`You left group ${this.group}.`);
+    } else if (entry) {
+      const [guildId, thread] = entry;
+      if (thread.users.size === 1) {
+        thread.users.delete(user);
+        thread.close(`(${escapeInline(user.name ?? 'someone')} left; this thread is closed)`);
+        this.threads.delete(guildId);
+      } else {
+        thread.remove(user);
+      }
+    }
+    this.checkEmpty();
+  }
+
+  /** The room's owner removed the user: they are told by DM, and taken out of the thread (closed if it is left empty). */
+  removed(user: DiscordUser, why: string): void {
+    const entry = this.threadEntry(user);
+    const dm = this.dms.get(user);
+    if (dm) {
+      this.dms.delete(user);
+      dm.notice(escapeMarkdown(why));
+    } else if (entry) {
+      const [guildId, thread] = entry;
+      void this.deps.dmLane(user.id).push(() => this.deps.api.sendDm(user.id, { content: escapeMarkdown(why) }).then(() => {}));
+      if (thread.users.size === 1) {
+        thread.users.delete(user);
+        thread.close(`(${escapeInline(user.name ?? 'someone')} was removed; this thread is closed)`);
+        this.threads.delete(guildId);
+      } else {
+        thread.remove(user);
+      }
+    }
+    this.checkEmpty();
+  }
+
+  /** The group dissolved around this user: they are told, and their thread is closed. */
+  dissolved(user: DiscordUser): void {
+    const dm = this.dms.get(user);
+    const entry = this.threadEntry(user);
+    if (dm) {
+      this.dms.delete(user);
+      dm.notice(ALONE_MSG);
+    } else if (entry) {
+      const [guildId, thread] = entry;
+      thread.users.delete(user);
+      thread.close(`${ALONE_MSG}. This thread is closed; type c <name> in a channel to chat again.`);
+      this.threads.delete(guildId);
+    }
+    this.checkEmpty();
+  }
+
+  /** Stops mirroring (the front is stopping): every place is told, every thread closed. */
+  shutdown(): void {
+    for (const dm of this.dms.values()) dm.notice(`The chat server is stopping; group ${this.group} is over.`);
+    this.dms.clear();
+    for (const thread of this.threads.values()) thread.close('The chat server is stopping; this thread is closed.');
+    this.threads.clear();
+  }
+
+  private checkEmpty(): void {
+    if (this.threads.size === 0 && this.dms.size === 0) this.deps.emptied(this);
+  }
+}

@@ -1,0 +1,64 @@
+/** A listening TCP server for a socket front: start, the real port, errors at start, stop. */
+import { createServer, type Server, type Socket } from 'node:net';
+import type { FrontState } from '../core/front.js';
+import type { Logger } from '../core/log.js';
+
+export interface ListenerOptions {
+  /** The front's name, for log lines and errors (`tcp`, `irc`). */
+  front: string;
+  host: string;
+  port: number;
+  log: Logger;
+  /** Extra words for the "listening" log line. */
+  describe?: string;
+}
+
+export class SocketListener {
+  private server: Server | null = null;
+  private current: FrontState = 'stopped';
+
+  constructor(
+    private readonly options: ListenerOptions,
+    private readonly accept: (socket: Socket) => void,
+  ) {}
+
+  state(): FrontState {
+    return this.current;
+  }
+
+  /** The bound port (the real one when configured as 0). */
+  port(): number {
+    const address = this.server?.address();
+    return address && typeof address === 'object' ? address.port : 0;
+  }
+
+  start(): Promise<void> {
+    const { front, host, port, log } = this.options;
+    this.current = 'starting';
+    const server = createServer({ noDelay: true }, (socket) => this.accept(socket));
+    this.server = server;
+    return new Promise((resolve, reject) => {
+      server.once('error', (err) => {
+        this.current = 'failed';
+        reject(new Error(`${front} front cannot listen on ${host}:${port}: ${err.message}`));
+      });
+      server.listen({ host, port, backlog: 4096 }, () => {
+        this.current = 'listening';
+        server.on('error', (err) => log.error(`${front} front error`, { err: err.message }));
+        log.info(`${front} front listening on ${host}:${this.port()}${this.options.describe ? ` ${this.options.describe}` : ''}`);
+        resolve();
+      });
+    });
+  }
+
+  /** Stops accepting; resolves once every connection (closed by the front meanwhile) is gone. */
+  async stop(closeAll: () => void): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = null;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    closeAll();
+    await closed;
+    this.current = 'stopped';
+  }
+}

@@ -1,0 +1,57 @@
+/** A fake Discord plus the real server with its Discord front logged in to it. */
+import type { DiscordFront } from '../../src/bridges/discord/discord-front.js';
+import { FakeDiscord, type FakeOptions } from '../fakes/discord/fake-discord.js';
+import { startTestServer, type TestServer } from './server.js';
+import { waitFor } from './wait.js';
+
+export interface DiscordTest {
+  fake: FakeDiscord;
+  srv: TestServer;
+  front: DiscordFront;
+  /** Restarts the server on the same data directory and waits for the bot to log in again. */
+  restart(): Promise<void>;
+  /** Stops the server and the fake. */
+  close(): Promise<void>;
+}
+
+/** Env that points the Discord front at the fake. */
+export function discordEnv(fake: FakeDiscord, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    FRONTS: 'tcp,discord',
+    DISCORD_TOKEN: fake.token,
+    DISCORD_API_BASE: fake.restApi,
+    DISCORD_APPLICATION_ID: fake.appId,
+    DISCORD_GUILD_ID: fake.guildId,
+    DISCORD_CHANNEL_IDS: fake.general.id,
+    ...extra,
+  };
+}
+
+export function discordFront(srv: TestServer): DiscordFront {
+  return srv.server.fronts.get('discord') as DiscordFront;
+}
+
+/** Starts both and waits until the bot is logged in and its slash commands are registered. */
+export async function startDiscordTest(options: { fake?: FakeOptions; env?: Record<string, string>; users?: string[] } = {}): Promise<DiscordTest> {
+  const fake = await FakeDiscord.start(options.fake);
+  for (const name of options.users ?? []) fake.user(name);
+  const srv = await startTestServer(discordEnv(fake, options.env));
+  const front = discordFront(srv);
+  await waitFor('the discord front to connect', () => front.state() === 'connected', 10_000);
+  await fake.request('the slash command registration', (r) => r.method === 'PUT' && r.path.endsWith('/commands'));
+  const t: DiscordTest = {
+    fake,
+    srv,
+    front,
+    restart: async () => {
+      t.srv = await t.srv.restart();
+      t.front = discordFront(t.srv);
+      await waitFor('the discord front to connect again', () => t.front.state() === 'connected', 10_000);
+    },
+    close: async () => {
+      await t.srv.destroy();
+      await fake.close();
+    },
+  };
+  return t;
+}

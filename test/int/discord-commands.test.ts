@@ -1,0 +1,239 @@
+/** Commands typed in a bridged channel or a DM, and slash commands, against the real discord.js. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ClassicClient } from '../helpers/classic-client.js';
+import { startDiscordTest, type DiscordTest } from '../helpers/discord.js';
+import { waitFor } from '../helpers/wait.js';
+import type { FakeUser, Posted } from '../fakes/discord/fake-discord.js';
+
+let t: DiscordTest;
+const clients: ClassicClient[] = [];
+
+beforeEach(async () => {
+  t = await startDiscordTest();
+});
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.socket.destroy();
+  await t.close();
+});
+
+async function tcp(name: string): Promise<ClassicClient> {
+  const c = await ClassicClient.login(t.srv.tcpPort, name);
+  clients.push(c);
+  return c;
+}
+
+/** `user` types `text` in a channel (the bridged one by default) and gets the bot's reply. */
+async function ask(user: FakeUser, text: string, channelId = t.fake.general.id): Promise<Posted> {
+  const id = t.fake.say(user, channelId, text);
+  return t.fake.message(`the reply to ${JSON.stringify(text)}`, (m) => m.replyTo === id);
+}
+
+/** Who the hub says is online, as a TCP user sees it. */
+async function online(viewer: ClassicClient): Promise<string[]> {
+  viewer.send({ action: 'list' });
+  const list = await viewer.next('list');
+  return (list['users'] as { name: string; front: string }[]).map((u) => `${u.name}@${u.front}`);
+}
+
+describe('text commands in a bridged channel', () => {
+  it('who: logs the user in on their first command and replies with everyone online', async () => {
+    await tcp('peter');
+    const alice = t.fake.user('alice');
+    const reply = await ask(alice, 'who');
+    expect(reply.content).toBe('**Online (2):** peter (tcp), alice (discord)\n**Chatting:** nobody');
+    expect(reply.channelId).toBe(t.fake.general.id);
+    expect(reply.allowedMentions).toMatchObject({ parse: [] });
+  });
+
+  it('time, p 3 and p3, and a sonnet that does not exist', async () => {
+    const alice = t.fake.user('alice');
+    expect((await ask(alice, 'time')).content).toMatch(/^Time is: \d\d\.\d\d\.\d\d,\d\d:\d\d$/);
+    const spaced = await ask(alice, 'p 3');
+    expect(spaced.content).toMatch(/^\*\*Sonnet 3\*\* \(III\.\)\n\nLook in thy glass and tell the face thou viewest\n/);
+    expect((await ask(alice, 'p3')).content).toBe(spaced.content);
+    expect((await ask(alice, 'p 200')).content).toContain('Sonnet 200 not found');
+  });
+
+  it('help: the menu; q: goodbye, and the user is offline', async () => {
+    const peter = await tcp('peter');
+    const alice = t.fake.user('alice');
+    const help = await ask(alice, 'help');
+    expect(help.content).toContain('c _peer_: to connect to the _peer_ and chat');
+    expect(help.content).toContain('/who /time /connect');
+    expect(await online(peter)).toContain('alice@discord');
+    expect((await ask(alice, 'q')).content).toBe('See you next time!');
+    expect(await online(peter)).toEqual(['peter@tcp']);
+  });
+
+  it('ignores anything that is not a command, without logging anyone in', async () => {
+    const peter = await tcp('peter');
+    const alice = t.fake.user('alice');
+    const chatter = ['hello everyone', 'c', '?', 'p', 'who is there?', 'pizza tonight'].map((text) => t.fake.say(alice, t.fake.general.id, text));
+    const bob = t.fake.user('bob');
+    const reply = await ask(bob, 'time');
+    expect(t.fake.messages.filter((m) => m.replyTo && chatter.includes(m.replyTo))).toEqual([]);
+    expect(t.fake.postedIn(t.fake.general.id)).toEqual([reply]);
+    expect(await online(peter)).toEqual(['peter@tcp', 'bob@discord']);
+  });
+
+  it('ignores channels that are not bridged, and answers a command addressed to the bot by mention', async () => {
+    const alice = t.fake.user('alice');
+    t.fake.say(alice, t.fake.other.id, 'time');
+    const reply = await ask(alice, `<@${t.fake.bot.id}> time`);
+    expect(reply.content).toMatch(/^Time is: /);
+    expect(t.fake.postedIn(t.fake.other.id)).toEqual([]);
+  });
+
+  it('c peter: a public reply pointing to the group thread; bye: leaves the group', async () => {
+    const peter = await tcp('peter');
+    const alice = t.fake.user('alice');
+    const reply = await ask(alice, 'c peter');
+    const thread = t.fake.threads()[0]!;
+    expect(reply.content).toBe(`You are connected with peter (group 1): chat in <#${thread.id}>.`);
+    expect(await peter.next('connect')).toMatchObject({ status: 'request', from: 'alice', front: 'discord' });
+    expect((await ask(alice, 'c peter')).content).toContain('you are already in group 1');
+    expect((await ask(alice, 'bye')).content).toBe('You left group 1.');
+    expect(await peter.next('disconnect')).toMatchObject({ msg: 'everyone left, you are alone' });
+    expect((await ask(alice, 'bye')).content).toBe('You are not in a group.');
+    expect((await ask(alice, 'c nobody')).content).toContain('User is not online');
+    expect((await ask(alice, 'c alice')).content).toContain('Cannot talk to yourself');
+  });
+
+  it('? love: the results go by DM only; the channel reply just says so', async () => {
+    const peter = await tcp('peter');
+    const alice = t.fake.user('alice');
+    await ask(alice, 'c peter');
+    await peter.next('connect');
+    peter.send({ action: 'exchange', from: '[peter]', message: 'all my love to you' });
+    const thread = t.fake.threads()[0]!;
+    await t.fake.message('peter\'s line in the thread', (m) => m.channelId === thread.id && m.content.includes('all my love'));
+    const reply = await ask(alice, '? love');
+    expect(reply.content).toBe('I sent you the results by DM.');
+    const dm = t.fake.dmOf(alice);
+    const results = await t.fake.message('the results by DM', (m) => m.channelId === dm.id && m.content.includes('searched for'));
+    expect(results.content).toMatch(/^Your history, searched for "love":\n\(\d\d\.\d\d\.\d\d,\d\d:\d\d\) peter : all my love to you$/);
+    const publicPosts = t.fake.messages.filter((m) => m.channelId !== dm.id && m.via !== 'user');
+    expect(publicPosts.filter((m) => m.content.includes('searched for') || (m.content.includes('all my love') && m.channelId === t.fake.general.id))).toEqual([]);
+  });
+
+  it('? love with DMs closed: says so publicly, and the results appear nowhere', async () => {
+    const alice = t.fake.user('alice');
+    t.fake.closedDms.add(alice.id);
+    const reply = await ask(alice, '? love');
+    expect(reply.content).toContain('I could not DM you the results');
+    expect(t.fake.messages.filter((m) => m.content.includes('not found') || m.content.includes('searched for'))).toEqual([]);
+  });
+});
+
+describe('commands by DM', () => {
+  it('answers in the DM, search results included, and says what it does not know', async () => {
+    const alice = t.fake.user('alice');
+    const dm = t.fake.dmOf(alice);
+    expect((await ask(alice, 'who', dm.id)).content).toContain('alice (discord)');
+    const search = await ask(alice, '? nothing', dm.id);
+    expect(search.channelId).toBe(dm.id);
+    expect(search.content).toBe("'nothing' not found");
+    expect((await ask(alice, 'hello there', dm.id)).content).toBe('I do not know "hello there"; type help for the menu.');
+    expect((await ask(alice, 'c', dm.id)).content).toBe('usage: c \\<name>: connect to a user');
+  });
+});
+
+describe('slash commands', () => {
+  it('/who, /time and /poem answer publicly', async () => {
+    await tcp('peter');
+    const alice = t.fake.user('alice');
+    const who = t.fake.slash(alice, t.fake.general, 'who');
+    expect(await t.fake.responses(who)).toEqual([{ kind: 'reply', content: '**Online (2):** peter (tcp), alice (discord)\n**Chatting:** nobody', ephemeral: false }]);
+    const time = t.fake.slash(alice, t.fake.general, 'time');
+    expect((await t.fake.responses(time))[0]).toMatchObject({ kind: 'reply', ephemeral: false, content: expect.stringMatching(/^Time is: /) });
+    const poem = t.fake.slash(alice, t.fake.general, 'poem', { number: 18 });
+    const [sonnet] = await t.fake.responses(poem);
+    expect(sonnet).toMatchObject({ kind: 'reply', ephemeral: false });
+    expect(sonnet!.content).toMatch(/^\*\*Sonnet 18\*\* \(XVIII\.\)\n\nShall I compare thee to a summer's day\?\n/);
+  });
+
+  it('/connect answers once the thread exists; /bye and /quit', async () => {
+    const peter = await tcp('peter');
+    const alice = t.fake.user('alice');
+    const connect = t.fake.slash(alice, t.fake.general, 'connect', { peer: 'peter' });
+    const responses = await t.fake.responses(connect, 2);
+    const thread = t.fake.threads()[0]!;
+    expect(responses).toEqual([
+      { kind: 'defer', content: '', ephemeral: false },
+      { kind: 'edit', content: `You are connected with peter (group 1): chat in <#${thread.id}>.`, ephemeral: false },
+    ]);
+    await peter.next('connect');
+    const busy = t.fake.slash(alice, t.fake.general, 'connect', { peer: 'peter' });
+    expect((await t.fake.responses(busy))[0]).toMatchObject({ kind: 'reply', ephemeral: true, content: expect.stringContaining('already in group 1') });
+    const bye = t.fake.slash(alice, t.fake.general, 'bye');
+    expect(await t.fake.responses(bye)).toEqual([{ kind: 'reply', content: 'You left group 1.', ephemeral: false }]);
+    await peter.next('disconnect');
+    const quit = t.fake.slash(alice, t.fake.general, 'quit');
+    expect(await t.fake.responses(quit)).toEqual([{ kind: 'reply', content: 'See you next time!', ephemeral: false }]);
+    expect(await online(peter)).toEqual(['peter@tcp']);
+    const again = t.fake.slash(alice, t.fake.general, 'quit');
+    expect(await t.fake.responses(again)).toEqual([{ kind: 'reply', content: 'You are not in the chat.', ephemeral: true }]);
+  });
+
+  it('/search and /help answer ephemerally, and nothing is posted in the channel', async () => {
+    const alice = t.fake.user('alice');
+    const search = t.fake.slash(alice, t.fake.general, 'search', { term: 'love' });
+    expect(await t.fake.responses(search)).toEqual([{ kind: 'reply', content: "'love' not found", ephemeral: true }]);
+    const help = t.fake.slash(alice, t.fake.general, 'help');
+    expect((await t.fake.responses(help))[0]).toMatchObject({ kind: 'reply', ephemeral: true, content: expect.stringContaining('++++ Choose one') });
+    expect(t.fake.postedIn(t.fake.general.id)).toEqual([]);
+  });
+
+  it('work in a DM, and refuse a channel that is not bridged', async () => {
+    const alice = t.fake.user('alice');
+    const who = t.fake.slash(alice, 'dm', 'who');
+    expect((await t.fake.responses(who))[0]!.content).toContain('alice (discord)');
+    const elsewhere = t.fake.slash(alice, t.fake.other, 'time');
+    expect(await t.fake.responses(elsewhere)).toEqual([{ kind: 'reply', content: `I only answer in <#${t.fake.general.id}> and DMs.`, ephemeral: true }]);
+  });
+});
+
+describe('identity', () => {
+  it('derives the chat name from the Discord username, with a suffix on a clash', async () => {
+    const peter = await tcp('peter');
+    await ask(t.fake.user('john.doe'), 'time');
+    await ask(t.fake.user('peter'), 'time');
+    expect(await online(peter)).toEqual(['peter@tcp', 'john_doe@discord', 'peter2@discord']);
+  });
+
+  it('keeps the name and history across restarts, and no other front can take the name', async () => {
+    const peter = await tcp('peter');
+    const alice = t.fake.user('alice');
+    await ask(alice, 'c peter');
+    await peter.next('connect');
+    const thread = t.fake.threads()[0]!;
+    t.fake.say(alice, thread.id, 'remember the daffodils');
+    expect(await peter.next('exchange')).toMatchObject({ from: '[alice]', message: 'remember the daffodils' });
+    await ask(alice, 'q');
+
+    const impostor = await ClassicClient.open(t.srv.tcpPort);
+    clients.push(impostor);
+    impostor.send({ action: 'login', name: 'Alice' });
+    expect(await impostor.next('login')).toEqual({ action: 'login', status: 'duplicate', msg: 'Alice is registered to a discord account' });
+
+    for (const c of clients.splice(0)) c.socket.destroy();
+    await t.restart();
+    const watcher = await tcp('watcher');
+    const again = t.fake.slash(alice, t.fake.general, 'search', { term: 'daffodils' });
+    expect((await t.fake.responses(again))[0]!.content).toMatch(/alice : remember the daffodils$/);
+    expect(await online(watcher)).toEqual(['watcher@tcp', 'alice@discord']);
+  });
+
+  it('logs out a user in no group after DISCORD_IDLE_MINUTES, but not one in a group', async () => {
+    await t.close();
+    t = await startDiscordTest({ env: { DISCORD_IDLE_MINUTES: '0.005' } });
+    const peter = await tcp('peter');
+    const alice = t.fake.user('alice');
+    await ask(alice, 'c peter');
+    await peter.next('connect');
+    await ask(t.fake.user('bob'), 'time');
+    await waitFor('bob to be logged out', () => t.front.users() === 1);
+    expect(await online(peter)).toEqual(['peter@tcp', 'alice@discord']);
+  });
+});

@@ -1,0 +1,250 @@
+/** Group chat across fronts: one private thread per group, lines both ways exactly once and in order. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { ClassicClient } from '../helpers/classic-client.js';
+import { startDiscordTest, type DiscordTest } from '../helpers/discord.js';
+import { waitFor } from '../helpers/wait.js';
+import type { FakeChannel, FakeOptions, FakeUser, Posted } from '../fakes/discord/fake-discord.js';
+
+let t: DiscordTest;
+const clients: ClassicClient[] = [];
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.socket.destroy();
+  await t.close();
+});
+
+async function start(fake: FakeOptions = {}): Promise<void> {
+  t = await startDiscordTest({ fake });
+}
+
+async function tcp(name: string): Promise<ClassicClient> {
+  const c = await ClassicClient.login(t.srv.tcpPort, name);
+  clients.push(c);
+  return c;
+}
+
+async function ask(user: FakeUser, text: string, channelId = t.fake.general.id): Promise<Posted> {
+  const id = t.fake.say(user, channelId, text);
+  return t.fake.message(`the reply to ${JSON.stringify(text)}`, (m) => m.replyTo === id);
+}
+
+/** alice (Discord) connects to peter (TCP) from the bridged channel; returns the group's thread. */
+async function aliceMeetsPeter(): Promise<{ alice: FakeUser; peter: ClassicClient; thread: FakeChannel }> {
+  const peter = await tcp('peter');
+  const alice = t.fake.user('alice');
+  await ask(alice, 'c peter');
+  await peter.next('connect');
+  const thread = await waitFor('the group thread', () => t.fake.threads()[0]);
+  return { alice, peter, thread };
+}
+
+/** Bot and webhook posts in a channel that contain `text`. */
+const postsWith = (channelId: string, text: string): Posted[] => t.fake.postedIn(channelId).filter((m) => m.content.includes(text));
+
+async function lines(client: ClassicClient, n: number): Promise<string[]> {
+  const got: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const frame = await client.next('exchange');
+    got.push(`${String(frame['from'])}${String(frame['message'])}`);
+  }
+  return got;
+}
+
+describe('the thread of a group', () => {
+  it('is a private thread under the bridged channel, named after the members, holding the Discord member', async () => {
+    await start();
+    const { alice, thread } = await aliceMeetsPeter();
+    expect(thread).toMatchObject({ type: 12, parentId: t.fake.general.id, name: 'alice, peter', archived: false });
+    expect(t.fake.requests.find((r) => r.method === 'POST' && r.path === `/channels/${t.fake.general.id}/threads`)?.body).toMatchObject({ invitable: false });
+    await waitFor('alice to be added', () => thread.members.has(alice.id));
+    const greeting = await t.fake.message('the greeting', (m) => m.channelId === thread.id && m.content.includes('you are connected with peter'));
+    expect(greeting.content).toBe(`<@${alice.id}> you are connected with peter (group 1: alice, peter). Chat here; type bye to leave the group.`);
+    expect(greeting.allowedMentions).toEqual({ parse: [], users: [alice.id], replied_user: false });
+  });
+
+  it('carries lines both ways, each exactly once and in order, with sender name and front', async () => {
+    await start();
+    const { alice, peter, thread } = await aliceMeetsPeter();
+    for (let i = 1; i <= 5; i++) {
+      peter.send({ action: 'exchange', from: '[peter]', message: `p${i}` });
+      t.fake.say(alice, thread.id, `a${i}`);
+    }
+    expect(await lines(peter, 5)).toEqual(['[alice]a1', '[alice]a2', '[alice]a3', '[alice]a4', '[alice]a5']);
+    await waitFor('peter\'s five lines in the thread', () => t.fake.postedIn(thread.id).filter((m) => m.via === 'webhook').length >= 5);
+    const relayed = t.fake.postedIn(thread.id).filter((m) => m.via === 'webhook');
+    expect(relayed.map((m) => [m.username, m.content])).toEqual([1, 2, 3, 4, 5].map((i) => ['peter (tcp)', `p${i}`]));
+    for (const m of relayed) expect(m.allowedMentions).toEqual({ parse: [] });
+    await peter.sync();
+    expect(peter.pending().filter((f) => f.action === 'exchange')).toEqual([]);
+    expect(postsWith(thread.id, 'a1')).toEqual([]);
+  });
+
+  it('announces joins and leaves once, and on dissolution says "everyone left, you are alone" and archives', async () => {
+    await start();
+    const { alice, peter, thread } = await aliceMeetsPeter();
+    const bob = await tcp('bob');
+    bob.send({ action: 'connect', target: 'peter' });
+    await bob.next('connect');
+    await t.fake.message('the join notice', (m) => m.channelId === thread.id && m.content === '(bob joined)');
+    bob.send({ action: 'disconnect' });
+    await t.fake.message('the leave notice', (m) => m.channelId === thread.id && m.content === '(bob left)');
+    peter.send({ action: 'disconnect' });
+    const alone = await t.fake.message('the dissolution notice', (m) => m.channelId === thread.id && m.content.startsWith('everyone left, you are alone'));
+    await waitFor('the thread to be archived', () => thread.archived);
+    expect(alone.at).toBeLessThan(t.fake.events.indexOf(`PATCH /channels/${thread.id}`));
+    expect(postsWith(thread.id, '(bob joined)')).toHaveLength(1);
+    expect(postsWith(thread.id, '(bob left)')).toHaveLength(1);
+    // The thread is no longer a chat: alice is back at the menu.
+    t.fake.say(alice, thread.id, 'anyone?');
+    expect((await ask(alice, 'who')).content).toContain('**Chatting:** nobody');
+  });
+
+  it('closes the thread when its Discord member types bye there; the TCP user sees the bye and is alone', async () => {
+    await start();
+    const { alice, peter, thread } = await aliceMeetsPeter();
+    t.fake.say(alice, thread.id, 'bye');
+    expect(await peter.next('exchange')).toMatchObject({ from: '[alice]', message: 'bye' });
+    expect(await peter.next('disconnect')).toMatchObject({ msg: 'everyone left, you are alone' });
+    await t.fake.message('the closing notice', (m) => m.channelId === thread.id && m.content === '(alice left; this thread is closed)');
+    await waitFor('the thread to be archived', () => thread.archived);
+  });
+
+  it('holds every Discord member of the group, relaying each line once and never a line already there', async () => {
+    await start();
+    const { alice, peter, thread } = await aliceMeetsPeter();
+    const carol = t.fake.user('carol');
+    expect((await ask(carol, 'c alice')).content).toBe(`You are connected with alice (group 1): chat in <#${thread.id}>.`);
+    await waitFor('carol to be added', () => thread.members.has(carol.id));
+    await t.fake.message('carol\'s greeting', (m) => m.channelId === thread.id && m.content.startsWith(`<@${carol.id}> you are connected with alice`));
+    expect(await peter.next('connect')).toMatchObject({ status: 'request', from: 'carol' });
+    peter.send({ action: 'exchange', from: '[peter]', message: 'hello both' });
+    t.fake.say(carol, thread.id, 'hi from carol');
+    t.fake.say(alice, thread.id, 'hi from alice');
+    expect(await lines(peter, 2)).toEqual(['[carol]hi from carol', '[alice]hi from alice']);
+    await t.fake.message('peter\'s line', (m) => m.channelId === thread.id && m.content === 'hello both');
+    t.fake.say(carol, thread.id, 'bye');
+    await t.fake.message('the leave notice', (m) => m.channelId === thread.id && m.content === '(carol left)');
+    await waitFor('carol to be taken out of the thread', () => !thread.members.has(carol.id));
+    await peter.sync();
+    expect(postsWith(thread.id, 'hello both')).toHaveLength(1);
+    expect(postsWith(thread.id, 'hi from')).toEqual([]);
+    expect(postsWith(thread.id, 'joined')).toEqual([expect.objectContaining({ content: '(carol joined)' })]);
+    expect(postsWith(thread.id, 'left')).toHaveLength(1);
+    expect(thread.archived).toBe(false);
+  });
+});
+
+describe('named rooms', () => {
+  it('mirror a room in a thread named after it, with topic changes, removals and invitations', async () => {
+    await start();
+    const alice = t.fake.user('alice');
+    expect((await ask(alice, 'c #lobby')).content).toMatch(/^You are connected with #lobby \(group 1\): chat in <#\d+>\.$/);
+    const thread = t.fake.threads()[0]!;
+    expect(thread.name).toBe('#lobby');
+    const peter = await tcp('peter');
+    peter.send({ action: 'connect', target: '#lobby' });
+    await peter.next('connect');
+    await t.fake.message('the join notice', (m) => m.channelId === thread.id && m.content === '(peter joined)');
+    peter.send({ action: 'topic', topic: 'sonnets *only*' });
+    await t.fake.message('the topic notice', (m) => m.channelId === thread.id && m.content === '(peter set the topic: sonnets \\*only\\*)');
+    t.fake.say(alice, thread.id, '/kick peter off topic');
+    expect(await peter.next('disconnect')).toMatchObject({ by: 'alice', reason: 'off topic' });
+    await t.fake.message('the removal notice', (m) => m.channelId === thread.id && m.content === '(peter was removed by alice: off topic)');
+    const carol = await tcp('carol');
+    carol.send({ action: 'connect', target: 'peter' });
+    await carol.next('connect');
+    carol.send({ action: 'invite', target: 'alice' });
+    expect(await carol.next('invite')).toMatchObject({ status: 'sent' });
+    const dm = t.fake.dmOf(alice);
+    await t.fake.message('the invitation by DM', (m) => m.channelId === dm.id && m.content.startsWith('carol invites you to join group 2'));
+    expect(postsWith(thread.id, 'invites')).toEqual([]);
+    expect(thread.archived).toBe(false);
+  });
+
+  it('tells a Discord member the owner removed by DM and takes them out of the thread', async () => {
+    await start();
+    const alice = t.fake.user('alice');
+    await ask(alice, 'c #lobby');
+    const thread = t.fake.threads()[0]!;
+    const bob = t.fake.user('bob');
+    await ask(bob, 'c #lobby');
+    await waitFor('bob in the thread', () => thread.members.has(bob.id));
+    t.fake.say(alice, thread.id, '/kick bob');
+    const dm = t.fake.dmOf(bob);
+    await t.fake.message('the removal by DM', (m) => m.channelId === dm.id && m.content === 'alice removed you from #lobby');
+    await waitFor('bob out of the thread', () => !thread.members.has(bob.id));
+    await t.fake.message('the removal notice', (m) => m.channelId === thread.id && m.content === '(bob was removed by alice)');
+    expect(thread.archived).toBe(false);
+  });
+});
+
+describe('a stopping server', () => {
+  it("closes the group thread (the TCP user's connection ends first) and archives it before it goes", async () => {
+    await start();
+    const { thread } = await aliceMeetsPeter();
+    await t.srv.stop();
+    const last = t.fake.postedIn(thread.id).at(-1)!;
+    expect(last.content).toMatch(/^everyone left, you are alone\. This thread is closed/);
+    expect(thread.archived).toBe(true);
+  });
+
+  it('tells a thread whose group goes on without it that the server is stopping', async () => {
+    await start();
+    const { thread } = await aliceMeetsPeter();
+    const carol = t.fake.user('carol');
+    await ask(carol, 'c alice');
+    await waitFor('carol in the thread', () => thread.members.has(carol.id));
+    await t.srv.stop();
+    expect(postsWith(thread.id, 'The chat server is stopping; this thread is closed.')).toHaveLength(1);
+    expect(thread.archived).toBe(true);
+  });
+});
+
+describe('when Discord does not allow everything', () => {
+  it('without webhooks, relayed lines carry a bold [name] prefix', async () => {
+    await start({ webhooks: false });
+    const { peter, thread } = await aliceMeetsPeter();
+    peter.send({ action: 'exchange', from: '[peter]', message: 'plain hello' });
+    const line = await t.fake.message('the prefixed line', (m) => m.channelId === thread.id && m.content.endsWith('plain hello'));
+    expect(line).toMatchObject({ via: 'bot', content: '**[peter (tcp)]** plain hello' });
+    await waitFor('the warning', () => t.srv.logs.find((l) => l.includes('no Manage Webhooks permission')));
+  });
+
+  it('without private threads, the group follows the Discord member by DM, and the log says what to grant', async () => {
+    await start({ threads: false });
+    const peter = await tcp('peter');
+    const alice = t.fake.user('alice');
+    const reply = await ask(alice, 'c peter');
+    expect(reply.content).toBe("You are connected with peter (group 1): the group's lines come to you by DM.");
+    const dm = t.fake.dmOf(alice);
+    await t.fake.message('the DM notice', (m) => m.channelId === dm.id && m.content.includes('I could not open a thread'));
+    await waitFor('the error line', () => t.srv.logs.find((l) => l.includes('Create Private Threads')));
+    await peter.next('connect');
+    peter.send({ action: 'exchange', from: '[peter]', message: 'over here' });
+    await t.fake.message('peter\'s line by DM', (m) => m.channelId === dm.id && m.content === '**[peter (tcp)]** over here');
+    t.fake.dm(alice, 'got it');
+    expect(await peter.next('exchange')).toMatchObject({ from: '[alice]', message: 'got it', front: 'discord' });
+  });
+});
+
+describe('a user who talks to the bot by DM', () => {
+  it('chats with the group in the DM: lines in, lines out, /commands, bye', async () => {
+    await start();
+    const peter = await tcp('peter');
+    const alice = t.fake.user('alice');
+    const dm = t.fake.dmOf(alice);
+    expect((await ask(alice, 'c peter', dm.id)).content).toBe("You are connected with peter (group 1): the group's lines come to you by DM.");
+    await t.fake.message('the greeting', (m) => m.channelId === dm.id && m.content.startsWith('you are connected with peter'));
+    await peter.next('connect');
+    t.fake.dm(alice, 'hello peter');
+    expect(await peter.next('exchange')).toMatchObject({ from: '[alice]', message: 'hello peter' });
+    peter.send({ action: 'exchange', from: '[peter]', message: 'hello alice' });
+    await t.fake.message('peter\'s line', (m) => m.channelId === dm.id && m.content === '**[peter (tcp)]** hello alice');
+    expect((await ask(alice, '/who', dm.id)).content).toContain('group 1: alice, peter');
+    t.fake.dm(alice, 'bye');
+    expect(await peter.next('exchange')).toMatchObject({ message: 'bye' });
+    await peter.next('disconnect');
+    await t.fake.message('the leave notice', (m) => m.channelId === dm.id && m.content === 'You left group 1.');
+    expect(t.fake.threads()).toEqual([]);
+  });
+});
