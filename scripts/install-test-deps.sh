@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests drive (real clients). Idempotent: a no-op when
-# everything is there; otherwise installs only what is missing (Debian 12, as root).
+# Installs the Debian packages the tests drive (real clients, a real browser). Idempotent: a
+# no-op when everything is there; otherwise installs only what is missing (Debian 12, as root).
 set -euo pipefail
 
 # command the tests run -> the Debian package that provides it
 declare -A NEEDED=(
+  [chromium]=chromium
   [ii]=ii
   [irssi]=irssi
   [tmux]=tmux

@@ -1,7 +1,8 @@
 /** The seam every front implements, and the part of the hub a front may use. */
 import type { Session, SessionOptions } from './hub.js';
 
-export type FrontState = 'starting' | 'listening' | 'connected' | 'retrying' | 'stopped' | 'failed';
+/** `off`: left off on purpose (e.g. no credentials configured); health does not count it as down. */
+export type FrontState = 'starting' | 'listening' | 'connected' | 'retrying' | 'stopped' | 'failed' | 'off';
 
 export interface Front {
   /** `tcp`, `irc`, `discord`, `web`: also the name other users see for this front's users. */

@@ -10,6 +10,7 @@ import { roomTarget, type Group, type Groups } from './groups.js';
 import type { HistoryStore, StoredLine } from './history.js';
 import type { Departure, HubLimits, Member } from './hub.js';
 import { deriveName, nameCandidates, nameKey, nameProblem } from './names.js';
+import type { HubObserver } from './observer.js';
 import type { Presence } from './presence.js';
 import type { ActionName, ClientAction, ErrorCode, HistoryLine, MemberInfo, ServerEvent } from './protocol.js';
 import { asciiString } from './pyjson.js';
@@ -26,6 +27,7 @@ export interface HubState {
   readonly sonnets: SonnetBook;
   readonly clock: Clock;
   readonly limits: HubLimits;
+  readonly observer: HubObserver;
   stateOf(me: Member): UserStateName;
   send(to: Member, event: ServerEvent): void;
   fail(me: Member, code: ErrorCode, msg: string, action?: string): void;
@@ -213,7 +215,9 @@ export const HANDLERS: { [K in ActionName]: Handler<K> } = {
     states: ONLINE,
     run(hub, me, { target }) {
       hub.flushLines();
+      const started = performance.now();
       const page = hub.history.search(me.key, parseSearchQuery(target), hub.limits.searchResults);
+      hub.observer.searched((performance.now() - started) / 1000);
       const kept: { text: string; match: HistoryLine }[] = [];
       let budget = SEARCH_BUDGET;
       for (let i = page.lines.length - 1; i >= 0; i--) {

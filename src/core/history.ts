@@ -44,6 +44,10 @@ export interface HistoryStore {
   hasUser(userKey: string): boolean;
   /** Lines the user may see that match every term. Call after commit(). */
   search(userKey: string, query: SearchQuery, limit: number): SearchPage;
+  /** Lines committed so far (cheap: kept as a running count). */
+  lineCount(): number;
+  /** Why the store cannot serve right now, or null when it can (for health checks). */
+  problem(): string | null;
   /** Commits what is queued and releases the store. */
   close(): Promise<void>;
 }

@@ -11,10 +11,12 @@ import { HANDLERS, memberInfos, roomOf, type HubState } from './handlers.js';
 import type { HistoryStore, StoredLine } from './history.js';
 import type { Logger } from './log.js';
 import { nameKey } from './names.js';
+import { NO_OBSERVER, type DropReason, type HubObserver } from './observer.js';
 import { PresenceTable, type Presence } from './presence.js';
 import type { ClientAction, ErrorCode, Feature, ServerEvent } from './protocol.js';
 import type { SonnetBook } from './sonnets.js';
 import type { UserStateName } from './user-state.js';
+import type { ValidationError } from './validate.js';
 
 export interface HubLimits {
   /** Longest chat line accepted, in characters. */
@@ -34,6 +36,8 @@ export interface HubDeps {
   clock: Clock;
   log: Logger;
   limits?: Partial<HubLimits>;
+  /** Told about traffic and timings (metrics); nobody by default. */
+  observer?: HubObserver;
 }
 
 export interface SessionOptions {
@@ -54,7 +58,10 @@ export interface SessionOptions {
 export interface Session {
   readonly name: string | null;
   dispatch(action: ClientAction): void;
-  close(): void;
+  /** Answers input the front could not turn into an action (bad JSON, an unknown action, ...). */
+  reject(error: ValidationError): void;
+  /** Ends the session: the user leaves their group and goes offline. `reason` when the front dropped them. */
+  close(reason?: DropReason): void;
 }
 
 /** The hub's record of one session. */
@@ -74,6 +81,13 @@ export class Member {
   }
 }
 
+/** Counts for health and metrics. */
+export interface HubStats {
+  /** Online users per front name. */
+  users: Map<string, number>;
+  groups: number;
+}
+
 /** How a member leaves a group: removed by someone (a kick), with a reason, or gone offline. */
 export interface Departure {
   by?: string;
@@ -86,6 +100,8 @@ interface PendingLine {
   group: Group<Member>;
   sender: Member;
   event: ServerEvent;
+  /** performance.now() when the line was said. */
+  at: number;
 }
 
 export class Hub implements HubState {
@@ -97,6 +113,7 @@ export class Hub implements HubState {
   readonly clock: Clock;
   readonly log: Logger;
   readonly limits: HubLimits;
+  readonly observer: HubObserver;
   private pending: PendingLine[] = [];
   /** Names no one may log in under (keys), e.g. a gateway's service user. */
   private readonly reserved = new Set<string>();
@@ -109,6 +126,7 @@ export class Hub implements HubState {
     this.clock = deps.clock;
     this.log = deps.log;
     this.limits = { ...DEFAULT_LIMITS, ...deps.limits };
+    this.observer = deps.observer ?? NO_OBSERVER;
     this.groups = new GroupTable<Member>(this.history.lastGroupId());
   }
 
@@ -120,7 +138,11 @@ export class Hub implements HubState {
         return member.name;
       },
       dispatch: (action) => this.dispatch(member, action),
-      close: () => this.closeSession(member),
+      reject: (error) => this.fail(member, error.code, error.msg, error.for),
+      close: (reason) => {
+        if (reason !== undefined && !member.closed) this.observer.dropped(member.front, reason);
+        this.closeSession(member);
+      },
     };
   }
 
@@ -134,6 +156,13 @@ export class Hub implements HubState {
     return this.presence.size;
   }
 
+  /** Online users per front and the number of groups, for health and metrics (O(users)). */
+  stats(): HubStats {
+    const users = new Map<string, number>();
+    for (const m of this.presence.list()) users.set(m.front, (users.get(m.front) ?? 0) + 1);
+    return { users, groups: this.groups.size };
+  }
+
   /** Writes everything queued and delivers pending lines; used before shutdown. */
   flush(): void {
     this.flushLines();
@@ -141,6 +170,7 @@ export class Hub implements HubState {
 
   private dispatch(me: Member, action: ClientAction): void {
     if (me.closed) return;
+    this.observer.received(me.front, action.action);
     const handler = HANDLERS[action.action];
     const state = this.stateOf(me);
     if (!handler.states.includes(state)) {
@@ -172,6 +202,7 @@ export class Hub implements HubState {
 
   send(to: Member, event: ServerEvent): void {
     if (to.closed) return;
+    this.observer.delivered(to.front, event);
     try {
       to.deliver(event);
     } catch (err) {
@@ -181,7 +212,7 @@ export class Hub implements HubState {
 
   /** Queues a stored line for delivery once it is committed (at the end of this turn at the latest). */
   queueLine(sender: Member, group: Group<Member>, line: StoredLine, event: ServerEvent): void {
-    this.pending.push({ line, group, sender, event });
+    this.pending.push({ line, group, sender, event, at: performance.now() });
     this.scheduleFlush();
   }
 
@@ -203,10 +234,11 @@ export class Hub implements HubState {
       for (const p of batch) this.fail(p.sender, 'not-stored', 'your line could not be stored, so it was not delivered', 'exchange');
       return;
     }
-    for (const { line, group, sender, event } of batch) {
+    for (const { line, group, sender, event, at } of batch) {
       for (const m of group.members) {
         if (m.member !== sender && m.joinedAfter < line.id) this.send(m.member, event);
       }
+      this.observer.fannedOut((performance.now() - at) / 1000);
     }
   }
 

@@ -11,7 +11,11 @@ import type { Logger } from '../core/log.js';
 import { parseSonnets, SonnetBook, SonnetFormatError } from '../core/sonnets.js';
 import { SqliteAccounts } from '../store/sqlite-accounts.js';
 import { SqliteHistory } from '../store/sqlite-history.js';
+import { WebFront } from '../bridges/web/web-front.js';
+import type { StatusSource } from '../bridges/web/http.js';
 import type { Config, FrontName } from './config.js';
+import { Metrics } from './metrics.js';
+import { ServerStatus } from './status.js';
 import { TcpFront } from './tcp/tcp-front.js';
 import { IrcFront } from '../bridges/irc/irc-front.js';
 import { DiscordFront } from '../bridges/discord/discord-front.js';
@@ -25,6 +29,8 @@ interface FrontContext {
   config: Config;
   log: Logger;
   clock: Clock;
+  /** Health and metrics, for a front that serves them. */
+  status: StatusSource;
 }
 
 /** The front registry: adding a front is one folder and one line here. */
@@ -32,11 +38,13 @@ const FRONT_FACTORIES: Record<FrontName, (ctx: FrontContext) => Front> = {
   tcp: ({ hub, config, log }) => new TcpFront(hub, config.tcp, log),
   irc: ({ hub, config, log, clock }) => new IrcFront(hub, config.irc, log, clock),
   discord: ({ hub, config, log }) => new DiscordFront(hub, config.discord, log),
+  web: ({ hub, config, log, status }) => new WebFront(hub, config.web, status, log),
 };
 
 export interface RunningServer {
   readonly hub: Hub;
   readonly fronts: ReadonlyMap<FrontName, Front>;
+  readonly status: ServerStatus;
   /** Stops every front, then flushes and closes the database. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -73,8 +81,15 @@ function openStores(dataDir: string, log: Logger): { history: SqliteHistory; acc
 export async function startServer(config: Config, log: Logger, clock: Clock = systemClock): Promise<RunningServer> {
   const sonnets = loadSonnets(config.sonnetsFile);
   const { history, accounts } = openStores(config.dataDir, log);
-  const hub = new Hub({ history, accounts, sonnets, clock, log, limits: { maxLineChars: config.maxLineChars } });
   const fronts = new Map<FrontName, Front>();
+  const metrics: Metrics = new Metrics({
+    fronts: () => new Map([...fronts].map(([name, front]) => [name, front.state()])),
+    users: () => hub.stats().users,
+    groups: () => hub.groups.size,
+    historyLines: () => history.lineCount(),
+  });
+  const hub: Hub = new Hub({ history, accounts, sonnets, clock, log, limits: { maxLineChars: config.maxLineChars }, observer: metrics });
+  const status = new ServerStatus({ hub, history, fronts, clock, metrics });
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
@@ -85,7 +100,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     })());
   try {
     for (const name of config.fronts) {
-      const front = FRONT_FACTORIES[name]({ hub, config, log, clock });
+      const front = FRONT_FACTORIES[name]({ hub, config, log, clock, status });
       fronts.set(name, front);
       await front.start();
     }
@@ -94,5 +109,5 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     throw err;
   }
   log.info('ready', { fronts: config.fronts.join(','), sonnets: sonnets.count, data: config.dataDir });
-  return { hub, fronts, stop };
+  return { hub, fronts, status, stop };
 }

@@ -5,7 +5,7 @@ describe('readConfig', () => {
   it('has embedded defaults for everything', () => {
     const c = readConfig({}, '/srv/ics');
     expect(c).toEqual({
-      fronts: ['tcp', 'irc', 'discord'],
+      fronts: ['tcp', 'irc', 'discord', 'web'],
       tcp: { host: '0.0.0.0', port: 1112, maxFrameChars: 99_999, maxOutboundBytes: 4 << 20 },
       irc: {
         host: '0.0.0.0',
@@ -17,6 +17,7 @@ describe('readConfig', () => {
         flood: { burst: 20, perSecond: 5, maxQueued: 50 },
       },
       discord: null,
+      web: { host: '0.0.0.0', port: 8080, maxMessageBytes: 65_536, heartbeatMs: 30_000, maxOutboundBytes: 4 << 20, pageDir: expect.stringMatching(/\/dist\/page\/$/) },
       dataDir: '/srv/ics/data',
       sonnetsFile: '/srv/ics/data/sonnets.txt',
       logLevel: 'info',
@@ -24,6 +25,7 @@ describe('readConfig', () => {
     });
     expect(Object.isFrozen(c)).toBe(true);
     expect(Object.isFrozen(c.tcp)).toBe(true);
+    expect(Object.isFrozen(c.web)).toBe(true);
     expect(Object.isFrozen(c.irc)).toBe(true);
   });
 
@@ -52,7 +54,7 @@ describe('readConfig', () => {
 describe('readConfig: the IRC front', () => {
   it('starts every front by default, IRC on 6667 wherever the native front listens', () => {
     const config = readConfig({ CHAT_HOST: '127.0.0.1' }, '/srv/chat');
-    expect(config.fronts).toEqual(['tcp', 'irc', 'discord']);
+    expect(config.fronts).toEqual(['tcp', 'irc', 'discord', 'web']);
     expect(config.irc).toMatchObject({ host: '127.0.0.1', port: 6667, serverName: 'ics-chat.local', motdFile: null });
   });
 
@@ -81,7 +83,7 @@ describe('Discord settings', () => {
   it('are absent without DISCORD_TOKEN, and the front list includes discord by default', () => {
     const config = readConfig({}, '/srv');
     expect(config.discord).toBeNull();
-    expect(config.fronts).toEqual(['tcp', 'irc', 'discord']);
+    expect(config.fronts).toEqual(['tcp', 'irc', 'discord', 'web']);
   });
 
   it('read ids, channels, idle minutes and the test API base', () => {
@@ -115,5 +117,28 @@ describe('Discord settings', () => {
   ])('refuse %s=%j', (key, value, why) => {
     expect(() => discord({ [key]: value })).toThrow(ConfigError);
     expect(() => discord({ [key]: value })).toThrow(why);
+  });
+});
+
+describe('readConfig: the web front', () => {
+  it('follows CHAT_HOST unless WEB_HOST is set', () => {
+    expect(readConfig({ CHAT_HOST: '127.0.0.1' }).web.host).toBe('127.0.0.1');
+    expect(readConfig({ CHAT_HOST: '127.0.0.1', WEB_HOST: '::1' }).web.host).toBe('::1');
+  });
+
+  it('reads the web settings and shares MAX_OUTBOUND_BYTES with tcp', () => {
+    const config = readConfig({ FRONTS: 'web', WEB_PORT: '0', WEB_MAX_MESSAGE_BYTES: '4096', WEB_HEARTBEAT_MS: '250', MAX_OUTBOUND_BYTES: '65536' });
+    expect(config.fronts).toEqual(['web']);
+    expect(config.web).toMatchObject({ port: 0, maxMessageBytes: 4096, heartbeatMs: 250, maxOutboundBytes: 65536 });
+    expect(config.tcp.maxOutboundBytes).toBe(65536);
+  });
+
+  it.each([
+    ['WEB_PORT', '70000'],
+    ['WEB_PORT', 'http'],
+    ['WEB_MAX_MESSAGE_BYTES', '10'],
+    ['WEB_HEARTBEAT_MS', '0'],
+  ])('refuses %s=%s', (key, value) => {
+    expect(() => readConfig({ [key]: value })).toThrow(ConfigError);
   });
 });

@@ -3,10 +3,12 @@
  * receives its slice of the frozen Config. Every setting is documented in .env.example.
  */
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import dotenv from 'dotenv';
+import type { WebConfig } from '../bridges/web/web-front.js';
 import type { LogLevel } from './logger.js';
 
-export const FRONT_NAMES = ['tcp', 'irc', 'discord'] as const;
+export const FRONT_NAMES = ['tcp', 'irc', 'discord', 'web'] as const;
 export type FrontName = (typeof FRONT_NAMES)[number];
 
 export interface TcpConfig {
@@ -54,6 +56,7 @@ export interface Config {
   tcp: TcpConfig;
   irc: IrcConfig;
   discord: DiscordConfig | null;
+  web: WebConfig;
   dataDir: string;
   sonnetsFile: string;
   logLevel: LogLevel;
@@ -155,6 +158,9 @@ function discord(env: Env): DiscordConfig | null {
   });
 }
 
+/** The web page as `npm run build` bundles it (dist/page), found from this module in src/ or dist/. */
+const PAGE_DIR = fileURLToPath(new URL('../../dist/page/', import.meta.url));
+
 /** Builds the config from an environment (tests pass their own). Paths resolve against `cwd`. */
 export function readConfig(env: Env, cwd: string = process.cwd()): Config {
   const dataDir = resolve(cwd, text(env, 'DATA_DIR', 'data'));
@@ -179,6 +185,14 @@ export function readConfig(env: Env, cwd: string = process.cwd()): Config {
       flood: Object.freeze({ burst: integer(env, 'IRC_FLOOD_BURST', 20, 1, 1_000_000), perSecond: integer(env, 'IRC_FLOOD_RATE', 5, 1, 1_000_000), maxQueued: 50 }),
     }),
     discord: discord(env),
+    web: Object.freeze({
+      host: text(env, 'WEB_HOST', chatHost),
+      port: integer(env, 'WEB_PORT', 8080, 0, 65535),
+      maxMessageBytes: integer(env, 'WEB_MAX_MESSAGE_BYTES', 64 << 10, 1024, 16 << 20),
+      heartbeatMs: integer(env, 'WEB_HEARTBEAT_MS', 30_000, 50, 3_600_000),
+      maxOutboundBytes,
+      pageDir: PAGE_DIR,
+    }),
     dataDir,
     sonnetsFile: resolve(cwd, text(env, 'SONNETS_FILE', 'data/sonnets.txt')),
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),

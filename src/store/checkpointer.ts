@@ -46,20 +46,22 @@ parentPort.on('message', (msg) => {
 
 export class Checkpointer {
   private readonly worker: Worker;
+  /** Settles when the worker has exited, whenever that happens (a worker that died early must not make stop() wait forever). */
+  private readonly exited: Promise<void>;
 
   constructor(file: string, onError: (msg: string) => void, intervalMs = 1000, hardLimitBytes = 256 << 20) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, intervalMs, hardLimitBytes } });
     this.worker.on('message', (msg: { error?: string }) => msg.error && onError(msg.error));
     this.worker.on('error', (err) => onError(String(err)));
+    this.exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
     this.worker.unref();
   }
 
   /** Stops the worker and waits for it to close its connection. */
   async stop(): Promise<void> {
-    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
     this.worker.ref(); // keep the process alive until the worker has closed its connection
     this.worker.postMessage('stop');
-    await exited;
+    await this.exited;
   }
 }

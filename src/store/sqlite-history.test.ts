@@ -159,3 +159,29 @@ describe('SqliteHistory', () => {
     await again.close();
   });
 });
+
+describe('SqliteHistory health and counts', () => {
+  it('counts committed lines, across a reopen', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ics-chat-store-'));
+    dirs.push(dir);
+    const file = join(dir, 'history.db');
+    const store = new SqliteHistory(file);
+    store.opened(1);
+    store.record(line(1, 'zz', 'one'));
+    store.record(line(1, 'zz', 'two', 2));
+    expect(store.lineCount()).toBe(0);
+    store.commit();
+    expect(store.lineCount()).toBe(2);
+    await store.close();
+    const again = new SqliteHistory(file);
+    expect(again.lineCount()).toBe(2);
+    await again.close();
+  });
+
+  it('reports no problem while it can serve, and says why once it cannot', async () => {
+    const store = new SqliteHistory(':memory:');
+    expect(store.problem()).toBeNull();
+    await store.close();
+    expect(store.problem()).toBe('the database is closed');
+  });
+});

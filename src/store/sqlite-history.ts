@@ -81,6 +81,10 @@ export class SqliteHistory implements HistoryStore {
   private unindexed: StoredLine[] = [];
   private indexTimer: NodeJS.Timeout | null = null;
   private lastId: number;
+  private committedLines: number;
+  /** The last commit's failure, until a commit succeeds again. */
+  private commitError: string | null = null;
+  private closing: Promise<void> | null = null;
   private readonly clock: () => number;
   private readonly checkpointer: Checkpointer | null;
   private readonly writeAll: (writes: Write[]) => void;
@@ -113,6 +117,7 @@ export class SqliteHistory implements HistoryStore {
     }
     this.checkpointer = onDisk ? new Checkpointer(file, options.onError ?? (() => undefined)) : null;
     this.lastId = this.db.prepare<[], { id: number | null }>('SELECT MAX(id) AS id FROM lines').get()?.id ?? 0;
+    this.committedLines = this.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM lines').get()?.n ?? 0;
     // Memberships still open belong to sessions of a previous run: they ended when it did.
     this.db.prepare('UPDATE seen SET to_id = ? WHERE to_id = ?').run(this.lastId, OPEN);
 
@@ -201,8 +206,18 @@ export class SqliteHistory implements HistoryStore {
     if (this.queue.length === 0) return;
     const writes = this.queue;
     this.queue = [];
-    this.writeAll(writes);
-    for (const w of writes) if (w.kind === 'line') this.unindexed.push(w.line);
+    try {
+      this.writeAll(writes);
+    } catch (err) {
+      this.commitError = (err as Error).message;
+      throw err;
+    }
+    this.commitError = null;
+    for (const w of writes) {
+      if (w.kind !== 'line') continue;
+      this.committedLines++;
+      this.unindexed.push(w.line);
+    }
     if (this.unindexed.length >= INDEX_BATCH) this.flushIndex();
     else if (this.unindexed.length > 0 && !this.indexTimer) this.indexTimer = setTimeout(() => this.flushIndex(), INDEX_DELAY_MS).unref();
   }
@@ -215,6 +230,21 @@ export class SqliteHistory implements HistoryStore {
     const lines = this.unindexed;
     this.unindexed = [];
     this.indexAll(lines);
+  }
+
+  lineCount(): number {
+    return this.committedLines;
+  }
+
+  problem(): string | null {
+    if (!this.db.open) return 'the database is closed';
+    if (this.commitError !== null) return `the last write failed: ${this.commitError}`;
+    try {
+      this.db.prepare('SELECT 1 FROM groups LIMIT 1').get();
+      return null;
+    } catch (err) {
+      return (err as Error).message;
+    }
   }
 
   search(userKey: string, query: SearchQuery, limit: number): SearchPage {
@@ -235,11 +265,14 @@ export class SqliteHistory implements HistoryStore {
     return { lines, total };
   }
 
-  async close(): Promise<void> {
-    this.commit();
-    this.flushIndex();
-    await this.checkpointer?.stop();
-    this.db.close();
+  /** Safe to call twice: the second call waits for the first. */
+  close(): Promise<void> {
+    return (this.closing ??= (async () => {
+      this.commit();
+      this.flushIndex();
+      await this.checkpointer?.stop();
+      this.db.close();
+    })());
   }
 }
 

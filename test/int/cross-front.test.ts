@@ -8,6 +8,7 @@ import { startDiscordTest, type DiscordTest } from '../helpers/discord.js';
 import { FrameworkClient } from '../helpers/irc-framework-client.js';
 import type { TestServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait.js';
+import { WsClient } from '../helpers/ws-client.js';
 
 let t: DiscordTest;
 let srv: TestServer;
@@ -15,7 +16,7 @@ const open: { close(): void }[] = [];
 
 beforeEach(async () => {
   // Flood control would pace the IRC senders; this test is about order, not pace.
-  t = await startDiscordTest({ env: { FRONTS: 'tcp,irc,discord', IRC_FLOOD_BURST: '1000', IRC_FLOOD_RATE: '1000' } });
+  t = await startDiscordTest({ env: { FRONTS: 'tcp,irc,discord,web', IRC_FLOOD_BURST: '1000', IRC_FLOOD_RATE: '1000' } });
   srv = t.srv;
 });
 
@@ -55,6 +56,18 @@ async function ircMember(name: string, room: string): Promise<Member> {
   };
 }
 
+async function webMember(name: string, room: string): Promise<Member> {
+  const c = await WsClient.login(srv.webPort, name);
+  open.push({ close: () => c.ws.terminate() });
+  c.send({ action: 'connect', target: room });
+  await c.next('connect');
+  return {
+    name,
+    say: (message) => c.send({ action: 'exchange', message }),
+    received: () => c.events.filter((f) => f.action === 'exchange').map((f) => [String(f['name']), String(f['message'])]),
+  };
+}
+
 /** A Discord user who types `c #room` in the bridged channel and then chats in the room's thread. */
 async function discordMember(name: string, room: string): Promise<Member> {
   const user = t.fake.user(name);
@@ -78,8 +91,10 @@ describe('a group across fronts', () => {
       await ircMember('ivan', '#mix'),
       await tcpMember('tina', '#mix'),
       await discordMember('dora', '#mix'),
+      await webMember('wendy', '#mix'),
       await ircMember('iris', '#mix'),
       await tcpMember('theo', '#mix'),
+      await webMember('walt', '#mix'),
     ];
     const LINES = 40;
     for (let i = 0; i < LINES; i++) for (const m of members) m.say(`${m.name} line ${i}`);

@@ -50,7 +50,7 @@ describe('login', () => {
   it('is off, with one log line saying why, when DISCORD_TOKEN is not set; the rest runs', async () => {
     const srv = await server({ FRONTS: 'tcp,discord' });
     expect(srv.logs.filter((l) => l.includes('discord front is off: DISCORD_TOKEN is not set'))).toHaveLength(1);
-    expect(discordFront(srv).state()).toBe('stopped');
+    expect(discordFront(srv).state()).toBe('off');
     await ClassicClient.login(srv.tcpPort, 'zz').then((c) => c.close());
   });
 

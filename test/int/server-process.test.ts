@@ -6,6 +6,7 @@ import { afterEach, expect, it } from 'vitest';
 import { ClassicClient } from '../helpers/classic-client.js';
 import { Proc } from '../helpers/process.js';
 import { ROOT } from '../helpers/server.js';
+import { WsClient } from '../helpers/ws-client.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ics-proc-'));
 const procs: Proc[] = [];
@@ -29,6 +30,21 @@ it.each(['SIGTERM', 'SIGINT'] as const)('prints one line per listening front and
   expect(p.out).toContain(`shutting down signal=${signal}`);
   expect(p.out).toContain('INFO stopped');
   await c.waitClosed();
+});
+
+it('serves the built page, /healthz and the WebSocket from the real process, and says goodbye on SIGTERM', async () => {
+  const p = server({ FRONTS: 'tcp,web', WEB_PORT: '0' });
+  const line = await p.expectOut(/web front listening on http:\/\/127\.0\.0\.1:\d+\n/);
+  const base = /(http:\S+)\n/.exec(line)![1]!;
+  const page = await fetch(`${base}/`);
+  expect(page.status).toBe(200);
+  expect(await page.text()).toContain('<title>ics-chat</title>');
+  expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  const alice = await WsClient.login(Number(new URL(base).port), 'alice');
+  p.child.kill('SIGTERM');
+  await alice.waitClosed();
+  expect(alice.closeCode).toBe(1001);
+  expect(await p.exited()).toBe(0);
 });
 
 it('refuses a malformed sonnets file at start, naming the line', async () => {

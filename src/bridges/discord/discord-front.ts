@@ -77,6 +77,7 @@ export class DiscordFront implements Front {
 
   start(): Promise<void> {
     if (!this.config) {
+      this.current = 'off';
       this.log.info('discord front is off: DISCORD_TOKEN is not set (see the README, section "Discord")');
       return Promise.resolve();
     }

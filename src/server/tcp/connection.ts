@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 import { encodeFrame, FrameDecoder } from '../../core/framing.js';
 import type { Session, SessionOptions } from '../../core/hub.js';
 import type { Logger } from '../../core/log.js';
+import type { DropReason } from '../../core/observer.js';
 import type { ServerEvent } from '../../core/protocol.js';
 import { pyDumps } from '../../core/pyjson.js';
 import { parseAction } from '../../core/validate.js';
@@ -43,7 +44,7 @@ export class TcpConnection {
     this.decoder = new FrameDecoder(config.maxFrameChars);
     this.out = new SocketOut(socket, config.maxOutboundBytes, () => this.takeQueued(), (unread) => {
       this.log.warn('disconnecting a client that does not read', { peer: this.peer, user: this.session.name ?? '-', unread });
-      this.finish();
+      this.finish('slow-consumer');
     });
     this.session = open({ front: 'tcp', deliver: (event) => this.deliver(event) });
     socket.setNoDelay(true);
@@ -63,11 +64,11 @@ export class TcpConnection {
       if (this.closed) return;
       const parsed = parseAction(text);
       if (parsed.ok) this.session.dispatch(parsed.action);
-      else this.deliver({ action: 'error', ...parsed.error });
+      else this.session.reject(parsed.error);
     }
     if (error) {
       this.log.warn('closing a tcp connection whose stream cannot be framed', { peer: this.peer, user: this.session.name ?? '-', why: error.msg });
-      this.deliver({ action: 'error', code: error.code, msg: `${error.msg}; closing the connection` });
+      this.session.reject({ code: error.code, msg: `${error.msg}; closing the connection` });
       this.end();
     }
   }
@@ -95,10 +96,10 @@ export class TcpConnection {
     this.finish();
   }
 
-  private finish(): void {
+  private finish(reason?: DropReason): void {
     if (this.closed) return;
     this.closed = true;
-    this.session.close();
+    this.session.close(reason);
     this.onClose(this);
   }
 }

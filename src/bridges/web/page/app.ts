@@ -1,0 +1,370 @@
+/**
+ * The chat page's controller: typed lines go through the shared command parser (the same
+ * grammar as the terminal client), the shared user state machine follows the events, and
+ * each event is rendered into the log, the roster or the group bar. After a lost connection
+ * it logs in again under the same name and tells the user what changed.
+ */
+import { FLIP_PREFIX, flipWords } from '../../../core/classic.js';
+import { parseCommand } from '../../../core/commands.js';
+import type { ClientAction, ServerEvent } from '../../../core/protocol.js';
+import { MENU } from '../../../core/render.js';
+import { UserState, type Transition } from '../../../core/user-state.js';
+import { helpCard, searchCard, sonnetCard, sonnetHitsCard, whoCard } from './cards.js';
+import { h } from './dom.js';
+import { nameColour } from './format.js';
+import { frontBadge, LogView } from './log-view.js';
+import type { Link, LinkState } from './link.js';
+import { RosterView } from './roster-view.js';
+import type { Elements } from './main.js';
+
+/** How often the roster is refreshed while the page is visible (presence pushes keep it live in between). */
+const ROSTER_REFRESH_MS = 15_000;
+/** While the server still holds the old session's name, an automatic login tries again this often... */
+const RELOGIN_RETRY_MS = 2000;
+/** ...this many times after a lost connection (the server drops a dead session within two heartbeats)... */
+const RELOGIN_TRIES_AFTER_LOSS = 15;
+/** ...and this many times after a reload (the old page closed its socket; a copied tab never will). */
+const RELOGIN_TRIES_AFTER_LOAD = 2;
+const NAME_KEY = 'ics-chat-name';
+
+type Asked = 'poem' | 'search' | 'connect' | 'sonnets';
+const ASKED: ReadonlySet<string> = new Set<Asked>(['poem', 'search', 'connect', 'sonnets']);
+
+export class App {
+  private user = new UserState();
+  private link!: Link;
+  private readonly log: LogView;
+  private readonly roster: RosterView;
+  /** The name to log in with again after a reconnect; null until a login succeeded. */
+  private name: string | null = sessionStorage.getItem(NAME_KEY);
+  /** Set when the connection was lost while logged in: the next login says it reconnected. */
+  private reconnecting = false;
+  /** How many more times an automatic login retries a name in use (0 for a login by hand). */
+  private reloginsLeft = 0;
+  /** Targets of requests awaiting their reply, per action, in the order sent (replies come in order). */
+  private readonly asked = new Map<Asked, string[]>();
+  /** Per pending `list`: whether the user asked (show a card) or the page did (roster only). */
+  private readonly lists: boolean[] = [];
+  /** My group's room name (`#lobby`) and topic, which the shared state machine does not keep. */
+  private room: string | null = null;
+  private topic = '';
+  private readonly sent: string[] = [];
+  private recall = 0;
+
+  constructor(private readonly el: Elements) {
+    this.log = new LogView(el.log, el.jump);
+    this.roster = new RosterView(el.roster, el.onlineCount, (name) => this.send({ action: 'connect', target: name }));
+    el.loginForm.addEventListener('submit', (e) => {
+      e.preventDefault();
+      this.login(el.name.value.trim());
+    });
+    el.compose.addEventListener('submit', (e) => {
+      e.preventDefault();
+      this.typed(el.line.value);
+    });
+    el.line.addEventListener('keydown', (e) => this.recallKey(e));
+    el.searchForm.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const q = el.searchQuery.value.trim();
+      if (q !== '') this.send({ action: 'search', target: q });
+    });
+    el.sonnetForm.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const n = el.sonnetNumber.value.trim();
+      if (n !== '') this.send({ action: 'poem', target: n });
+    });
+    el.leave.addEventListener('click', () => this.send({ action: 'disconnect' }));
+    el.logout.addEventListener('click', () => this.logout());
+    setInterval(() => {
+      if (!document.hidden && this.user.state !== 'offline') this.refreshRoster();
+    }, ROSTER_REFRESH_MS);
+  }
+
+  attach(link: Link): void {
+    this.link = link;
+  }
+
+  // --- connection ---
+
+  linkState(state: LinkState, retryInMs?: number): void {
+    this.el.conn.dataset['state'] = state;
+    if (state === 'online') this.el.conn.textContent = 'Connected';
+    else if (state === 'connecting') this.el.conn.textContent = 'Connecting…';
+    else this.el.conn.textContent = `Disconnected: retrying in ${Math.max(1, Math.round((retryInMs ?? 0) / 1000))} s`;
+    if (state === 'offline' && this.user.state !== 'offline') this.lost();
+  }
+
+  /** The server forgot us: say so, and what that meant for the group. */
+  private lost(): void {
+    const group = this.user.group;
+    this.user = new UserState();
+    this.lists.length = 0;
+    this.asked.clear();
+    this.reconnecting = true;
+    this.log.notice(
+      group === null ? 'Lost the connection to the server. Reconnecting…' : `Lost the connection to the server, so you left group ${group}. Reconnecting…`,
+      'error',
+    );
+    this.roster.replace([]);
+    this.showGroup();
+  }
+
+  /** A (re)opened connection: log in again under the name that was in use. */
+  opened(again: boolean): void {
+    if (this.name === null) return;
+    this.reloginsLeft = again ? RELOGIN_TRIES_AFTER_LOSS : RELOGIN_TRIES_AFTER_LOAD;
+    this.loginAs(this.name);
+  }
+
+  // --- login ---
+
+  private login(name: string): void {
+    if (name === '') return this.loginError('Type a name first.');
+    if (!this.link.online) return this.loginError('Not connected to the server yet; it retries by itself. Try again in a moment.');
+    this.reloginsLeft = 0;
+    this.el.loginButton.disabled = true;
+    this.loginAs(name);
+  }
+
+  private loginAs(name: string): void {
+    const action: ClientAction = { action: 'login', name, features: ['events', 'presence'] };
+    this.user.sent(action);
+    this.link.send(action);
+  }
+
+  private loginError(msg: string): void {
+    this.el.loginError.textContent = msg;
+    this.el.loginButton.disabled = false;
+    this.el.name.focus();
+  }
+
+  private loggedIn(name: string): void {
+    this.name = name;
+    sessionStorage.setItem(NAME_KEY, name);
+    this.el.loginView.hidden = true;
+    this.el.chatView.hidden = false;
+    this.el.me.hidden = false;
+    this.el.meName.textContent = name;
+    this.el.loginButton.disabled = false;
+    this.el.loginError.textContent = '';
+    this.roster.setMe(name);
+    this.showGroup();
+    if (this.reconnecting) this.log.notice(`Reconnected: you are back online as ${name}.`, 'good');
+    else this.log.notice(`Welcome, ${name}! Choose someone on the left to chat with, or type help for the commands.`, 'good');
+    this.reconnecting = false;
+    this.refreshRoster();
+    this.el.line.focus();
+  }
+
+  private logout(): void {
+    this.link.close();
+    this.name = null;
+    sessionStorage.removeItem(NAME_KEY);
+    this.user = new UserState();
+    this.lists.length = 0;
+    this.asked.clear();
+    this.log.clear();
+    this.el.chatView.hidden = true;
+    this.el.me.hidden = true;
+    this.el.loginView.hidden = false;
+    this.el.name.focus();
+    this.link.connect();
+  }
+
+  // --- typing ---
+
+  private typed(line: string): void {
+    if (this.user.state === 'offline') return;
+    const command = parseCommand(line, this.user.mode);
+    switch (command.kind) {
+      case 'send':
+        if (!this.link.online) {
+          this.log.notice('Not connected, so that was not sent (it is still in the box). Reconnecting…', 'error');
+          return;
+        }
+        for (const action of command.actions) this.send(action);
+        break;
+      case 'help':
+        helpCard(this.log, MENU);
+        break;
+      case 'unknown':
+        this.log.notice(`Unknown command “${command.text}”. Type help for the list.`, 'error');
+        return this.el.line.select();
+      case 'usage':
+        this.log.notice(command.msg, 'error');
+        return this.el.line.select();
+      case 'quit':
+        return this.logout();
+      case 'empty':
+        return;
+    }
+    this.sent.push(line);
+    this.recall = this.sent.length;
+    this.el.line.value = '';
+  }
+
+  /** Up and Down recall earlier lines, as in a terminal. */
+  private recallKey(e: KeyboardEvent): void {
+    if ((e.key !== 'ArrowUp' && e.key !== 'ArrowDown') || this.sent.length === 0) return;
+    e.preventDefault();
+    this.recall = Math.max(0, Math.min(this.sent.length, this.recall + (e.key === 'ArrowUp' ? -1 : 1)));
+    this.el.line.value = this.sent[this.recall] ?? '';
+  }
+
+  send(action: ClientAction): void {
+    if (!this.link.send(action)) {
+      this.log.notice('Not connected: that was not sent. Reconnecting…', 'error');
+      return;
+    }
+    if (action.action === 'poem' || action.action === 'search' || action.action === 'connect' || action.action === 'sonnets') {
+      const queue = this.asked.get(action.action) ?? [];
+      queue.push(action.target);
+      this.asked.set(action.action, queue);
+    }
+    if (action.action === 'list') this.lists.push(true);
+    if (action.action === 'exchange' || action.action === 'flip') this.echo(action.action, action.message);
+    this.transition(this.user.sent(action));
+  }
+
+  /** My own line, shown as the others will see it (the server does not echo it back). */
+  private echo(kind: 'exchange' | 'flip', message: string): void {
+    const flipped = kind === 'flip' || message.startsWith(FLIP_PREFIX + ' ');
+    const body = kind === 'flip' ? message : message.slice(FLIP_PREFIX.length);
+    const text = flipped ? `${FLIP_PREFIX} ${flipWords(body)}` : message;
+    this.log.line({ name: this.name ?? '', front: 'web', text, at: new Date(), mine: true, flipped });
+  }
+
+  private refreshRoster(): void {
+    if (this.link.send({ action: 'list' })) this.lists.push(false);
+  }
+
+  // --- events ---
+
+  event(event: ServerEvent): void {
+    const isReply = !(event.action === 'connect' && event.status === 'request');
+    const target = isReply && ASKED.has(event.action) ? (this.asked.get(event.action as Asked)?.shift() ?? '') : '';
+    const transition = this.user.apply(event);
+    if (event.action === 'connect' && (transition.kind === 'connected' || transition.kind === 'joined-by')) {
+      this.room = event.room ?? null;
+      this.topic = (event.status === 'success' && event.topic) || '';
+    }
+    this.render(event, target);
+    this.transition(transition);
+  }
+
+  private render(event: ServerEvent, target: string): void {
+    switch (event.action) {
+      case 'login':
+        if (event.status === 'ok') return;
+        if (event.status === 'duplicate' && this.reloginsLeft > 0) {
+          if (this.reconnecting && this.reloginsLeft === RELOGIN_TRIES_AFTER_LOSS) this.log.notice(`The server still holds your old session as ${this.name}; waiting for it to let go…`);
+          this.reloginsLeft--;
+          setTimeout(() => this.link.online && this.name !== null && this.loginAs(this.name), RELOGIN_RETRY_MS);
+          return;
+        }
+        if (!this.el.chatView.hidden) this.logout();
+        this.reconnecting = false;
+        return this.loginError(event.status === 'duplicate' ? `${event.msg ?? 'That name is in use'}. Pick another name.` : `${event.msg}.`);
+      case 'time':
+        return this.log.notice(`Server time: ${event.results}`);
+      case 'list':
+        this.roster.replace(event.users, event.groups);
+        if (this.lists.shift()) whoCard(this.log, event.users, event.groups);
+        return;
+      case 'poem':
+        if (event.poem) return sonnetCard(this.log, event.poem);
+        return this.log.notice(`No sonnet “${target}”: ${event.msg ?? 'not found'}.`, 'error');
+      case 'sonnets': {
+        const more = Number(/\((\d+) more lines not shown\)$/.exec(event.results)?.[1] ?? 0);
+        return sonnetHitsCard(this.log, target, event.matches, more, (n) => this.send({ action: 'poem', target: String(n) }));
+      }
+      case 'search':
+        return searchCard(this.log, target, event.matches, event.omitted);
+      case 'connect':
+        if (event.status === 'self' || event.status === 'no-user' || event.status === 'busy') {
+          return this.log.notice(`Could not connect to ${target}: ${event.msg ?? event.status}.`, 'error');
+        }
+        return;
+      case 'topic':
+        this.topic = event.topic;
+        this.showGroup();
+        if (event.by) return this.log.notice(`${event.by} set the topic: ${event.topic}`);
+        return this.log.notice(event.topic ? `Topic: ${event.topic}` : 'No topic is set.');
+      case 'invite':
+        if (event.status === 'request') {
+          const where = event.room ?? `#group-${event.group}`;
+          return this.log.notice(`${event.from} invites you to join ${event.room ?? `group ${event.group}`}.`, 'plain', new Date(), {
+            label: `Join ${where}`,
+            run: () => this.send({ action: 'connect', target: where }),
+          });
+        }
+        return this.log.notice(event.status === 'sent' ? `Invited ${event.target}.` : (event.msg ?? `Could not invite ${event.target}.`), event.status === 'sent' ? 'good' : 'error');
+      case 'leave':
+        return this.log.notice(event.kickedBy ? `${event.name} was removed by ${event.kickedBy}${event.reason ? `: ${event.reason}` : ''}.` : `${event.name} left the group.`);
+      case 'disconnect':
+        return this.log.notice(event.by ? `${event.msg}.` : 'Everyone else left, so the group has ended.', event.by ? 'error' : 'plain');
+      case 'exchange':
+        return this.log.line({ name: event.name, front: event.front, text: event.message, at: new Date(event.ts), mine: false, flipped: event.flip === true });
+      case 'presence':
+        if (event.status === 'online') this.roster.online(event.name, event.front);
+        else this.roster.offline(event.name);
+        return;
+      case 'pong':
+        return this.log.notice(`pong ${event.message}`);
+      case 'error':
+        return this.log.notice(event.msg, 'error');
+    }
+  }
+
+  private transition(t: Transition): void {
+    switch (t.kind) {
+      case 'logged-in':
+        return this.loggedIn(t.name);
+      case 'connected':
+        this.log.notice(this.room ? `You are in ${this.room} (group ${this.user.group}).` : `You are now chatting with ${t.peer} in group ${this.user.group}.`, 'good');
+        this.el.line.focus();
+        break;
+      case 'joined-by':
+        this.log.notice(`${t.peer} connected to you: you are chatting in group ${this.user.group}.`, 'good');
+        break;
+      case 'member-joined':
+        this.log.notice(`${t.name} joined the group.`);
+        break;
+      case 'member-left':
+      case 'dissolved':
+        break;
+      case 'left':
+        this.log.notice(this.room ? `You left ${this.room}.` : `You left the group${t.peer ? ` with ${t.peer}` : ''}.`);
+        break;
+      case 'none':
+        return;
+    }
+    this.showGroup();
+    this.refreshRoster();
+  }
+
+  /** The group bar, the roster's idea of my group, and what the message box means now. */
+  private showGroup(): void {
+    const { group, members } = this.user;
+    if (group === null) {
+      this.room = null;
+      this.topic = '';
+    }
+    const where = this.room ?? `group ${group}`;
+    this.roster.setGroup(group);
+    if (group !== null) this.roster.grouped(members, group);
+    this.el.groupTitle.textContent = group === null ? 'Not in a group' : this.room ? `${this.room} · group ${group}` : `Group ${group}`;
+    this.el.topic.textContent = this.topic;
+    this.el.topic.hidden = this.topic === '';
+    this.el.members.replaceChildren(
+      ...members.map((m) => h('li', {}, h('span', { class: nameColour(m.name) }, m.name, m.name === this.name ? ' (you)' : ''), frontBadge(m.front))),
+    );
+    this.el.leave.hidden = group === null;
+    this.el.leave.textContent = this.room ? `Leave ${this.room}` : 'Leave group';
+    const chatting = this.user.state === 'chatting';
+    this.el.lineLabel.textContent = chatting ? `Message to ${where}` : 'Command';
+    this.el.lineHint.textContent = chatting
+      ? 'Enter sends. bye leaves; /who, /p 18, /topic text, /invite name run commands; //text says a line starting with /.'
+      : 'Try c name to chat, c #room for a room, ? words to search your history, p 18 for a sonnet, or help for every command.';
+  }
+}

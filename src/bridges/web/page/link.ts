@@ -1,0 +1,94 @@
+/**
+ * The page's WebSocket to /ws: one JSON action per message out, one event per message in.
+ * When the connection drops it reconnects by itself, backing off from 0.25 s to 5 s, until
+ * it is closed for good (log out).
+ */
+import type { ClientAction, ServerEvent } from '../../../core/protocol.js';
+import { backoffMs } from './format.js';
+
+export type LinkState = 'connecting' | 'online' | 'offline';
+
+export interface LinkHandlers {
+  /** The connection state changed; `retryInMs` while offline. */
+  state(state: LinkState, retryInMs?: number): void;
+  /** A connection is open; `again` when an earlier one had been open. */
+  opened(again: boolean): void;
+  event(event: ServerEvent): void;
+}
+
+export class Link {
+  private ws: WebSocket | null = null;
+  private attempt = 0;
+  private retry: ReturnType<typeof setTimeout> | null = null;
+  private everOpened = false;
+  private closedForGood = false;
+
+  constructor(
+    private readonly url: string,
+    private readonly on: LinkHandlers,
+  ) {}
+
+  get online(): boolean {
+    return this.ws?.readyState === WebSocket.OPEN;
+  }
+
+  connect(): void {
+    this.closedForGood = false;
+    this.cancelRetry();
+    if (this.ws) return;
+    this.on.state('connecting');
+    const ws = new WebSocket(this.url);
+    this.ws = ws;
+    ws.addEventListener('open', () => {
+      const again = this.everOpened;
+      this.everOpened = true;
+      this.attempt = 0;
+      this.on.state('online');
+      this.on.opened(again);
+    });
+    ws.addEventListener('message', (message) => {
+      if (typeof message.data !== 'string') return;
+      let event: ServerEvent;
+      try {
+        event = JSON.parse(message.data) as ServerEvent;
+      } catch {
+        return;
+      }
+      this.on.event(event);
+    });
+    ws.addEventListener('close', () => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      if (this.closedForGood) return;
+      const delay = backoffMs(this.attempt++, Math.random());
+      this.on.state('offline', delay);
+      this.retry = setTimeout(() => this.connect(), delay);
+    });
+  }
+
+  /** Sends one action; false when there is no open connection (nothing is queued). */
+  send(action: ClientAction): boolean {
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
+    this.ws.send(JSON.stringify(action));
+    return true;
+  }
+
+  /** Skips the wait before the next attempt. */
+  retryNow(): void {
+    if (!this.ws && !this.closedForGood) this.connect();
+  }
+
+  /** Closes without reconnecting. */
+  close(): void {
+    this.closedForGood = true;
+    this.cancelRetry();
+    const ws = this.ws;
+    this.ws = null;
+    ws?.close(1000, 'bye');
+  }
+
+  private cancelRetry(): void {
+    if (this.retry !== null) clearTimeout(this.retry);
+    this.retry = null;
+  }
+}

@@ -1,0 +1,79 @@
+/** The chat page's entry point: finds its elements, connects to /ws and starts the app. */
+import { App } from './app.js';
+import { byId } from './dom.js';
+import { Link } from './link.js';
+
+/** Every element the app drives, by role. */
+export interface Elements {
+  conn: HTMLElement;
+  me: HTMLElement;
+  meName: HTMLElement;
+  logout: HTMLButtonElement;
+  loginView: HTMLElement;
+  loginForm: HTMLFormElement;
+  name: HTMLInputElement;
+  loginError: HTMLElement;
+  loginButton: HTMLButtonElement;
+  chatView: HTMLElement;
+  roster: HTMLUListElement;
+  onlineCount: HTMLElement;
+  searchForm: HTMLFormElement;
+  searchQuery: HTMLInputElement;
+  sonnetForm: HTMLFormElement;
+  sonnetNumber: HTMLInputElement;
+  groupTitle: HTMLElement;
+  topic: HTMLElement;
+  members: HTMLUListElement;
+  leave: HTMLButtonElement;
+  log: HTMLElement;
+  jump: HTMLButtonElement;
+  compose: HTMLFormElement;
+  line: HTMLInputElement;
+  lineLabel: HTMLElement;
+  lineHint: HTMLElement;
+}
+
+function elements(): Elements {
+  const loginForm = byId<HTMLFormElement>('login-form');
+  return {
+    conn: byId('conn'),
+    me: byId('me'),
+    meName: byId('me-name'),
+    logout: byId('logout'),
+    loginView: byId('login-view'),
+    loginForm,
+    name: byId('name'),
+    loginError: byId('login-error'),
+    loginButton: loginForm.querySelector('button[type=submit]')!,
+    chatView: byId('chat-view'),
+    roster: byId('roster'),
+    onlineCount: byId('online-count'),
+    searchForm: byId('search-form'),
+    searchQuery: byId('search-q'),
+    sonnetForm: byId('sonnet-form'),
+    sonnetNumber: byId('sonnet-n'),
+    groupTitle: byId('group-title'),
+    topic: byId('group-topic'),
+    members: byId('members'),
+    leave: byId('leave'),
+    log: byId('log'),
+    jump: byId('jump'),
+    compose: byId('compose'),
+    line: byId('line'),
+    lineLabel: byId('line-label'),
+    lineHint: byId('line-hint'),
+  };
+}
+
+const el = elements();
+const app = new App(el);
+const url = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws`;
+const link = new Link(url, {
+  state: (state, retryInMs) => app.linkState(state, retryInMs),
+  opened: (again) => app.opened(again),
+  event: (event) => app.event(event),
+});
+app.attach(link);
+window.addEventListener('online', () => link.retryNow());
+link.connect();
+el.name.focus();

@@ -1,0 +1,86 @@
+/**
+ * Who is online, live: filled from `list` replies and kept current by `presence` pushes.
+ * Everyone but me is a button that connects to them; each shows their front and group.
+ */
+import type { GroupInfo, MemberInfo, UserInfo } from '../../../core/protocol.js';
+import { h } from './dom.js';
+import { nameColour } from './format.js';
+import { frontBadge } from './log-view.js';
+
+const key = (name: string): string => name.toLowerCase();
+
+export class RosterView {
+  private users: UserInfo[] = [];
+  /** Room names by group id. */
+  private rooms = new Map<number, string>();
+  private me = '';
+  private myGroup: number | null = null;
+
+  constructor(
+    private readonly list: HTMLUListElement,
+    private readonly counter: HTMLElement,
+    private readonly connect: (name: string) => void,
+  ) {}
+
+  setMe(name: string): void {
+    this.me = name;
+    this.render();
+  }
+
+  setGroup(group: number | null): void {
+    this.myGroup = group;
+    this.render();
+  }
+
+  /** Everyone, as a `list` reply gives them (login order), and the rooms among the groups. */
+  replace(users: readonly UserInfo[], groups: readonly GroupInfo[] = []): void {
+    this.users = [...users];
+    this.rooms = new Map(groups.flatMap((g) => (g.room ? [[g.id, g.room] as const] : [])));
+    this.render();
+  }
+
+  online(name: string, front: string): void {
+    if (!this.users.some((u) => key(u.name) === key(name))) this.users.push({ name, front, state: 0 });
+    this.render();
+  }
+
+  offline(name: string): void {
+    this.users = this.users.filter((u) => key(u.name) !== key(name));
+    this.render();
+  }
+
+  /** Group membership I learn from my own group's events, before the next `list`. */
+  grouped(members: readonly MemberInfo[], group: number): void {
+    const inGroup = new Set(members.map((m) => key(m.name)));
+    for (const u of this.users) if (inGroup.has(key(u.name))) Object.assign(u, { state: 1, group });
+    this.render();
+  }
+
+  private render(): void {
+    const mine = this.users.filter((u) => key(u.name) === key(this.me));
+    const others = this.users.filter((u) => key(u.name) !== key(this.me));
+    this.counter.textContent = `(${this.users.length})`;
+    this.list.replaceChildren(...mine.map((u) => this.item(u, true)), ...others.map((u) => this.item(u, false)));
+  }
+
+  private item(u: UserInfo, isMe: boolean): HTMLLIElement {
+    const where = u.group === undefined ? 'alone' : u.group === this.myGroup ? 'in your group' : `in ${this.rooms.get(u.group) ?? `group ${u.group}`}`;
+    const parts = [
+      h('span', { class: 'dot', attrs: { 'aria-hidden': 'true' } }),
+      h('span', { class: 'line' }, h('span', { class: `name ${nameColour(u.name)}` }, u.name, isMe ? ' (you)' : ''), frontBadge(u.front)),
+      h('span', { class: 'where' }, where),
+    ];
+    if (isMe) return h('li', {}, h('div', { class: 'person me' }, ...parts));
+    const sameGroup = u.group !== undefined && u.group === this.myGroup;
+    return h(
+      'li',
+      {},
+      h(
+        'button',
+        { class: 'person', attrs: { type: 'button', ...(sameGroup ? { 'aria-current': 'true' } : {}) }, onclick: () => this.connect(u.name) },
+        h('span', { class: 'visually-hidden' }, 'Chat with '),
+        ...parts,
+      ),
+    );
+  }
+}

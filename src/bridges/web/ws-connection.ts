@@ -1,0 +1,127 @@
+/**
+ * One WebSocket connection: each text message is one JSON action, validated at the edge like
+ * a classic frame; each hub event goes out as one JSON text message. A client that stops
+ * reading is cut off once its unread output passes the cap; one that stops answering pings
+ * is dropped by the heartbeat. Either way its user leaves their group like any vanished user.
+ */
+import { WebSocket, type RawData } from 'ws';
+import type { Session, SessionOptions } from '../../core/hub.js';
+import type { Logger } from '../../core/log.js';
+import type { DropReason } from '../../core/observer.js';
+import type { ServerEvent } from '../../core/protocol.js';
+import { parseAction } from '../../core/validate.js';
+
+export interface WsLimits {
+  maxMessageBytes: number;
+  maxOutboundBytes: number;
+}
+
+/** Messages are serialised once per event, however many recipients share it. */
+const messages = new WeakMap<ServerEvent, Buffer>();
+
+function messageOf(event: ServerEvent): Buffer {
+  let message = messages.get(event);
+  if (!message) {
+    message = Buffer.from(JSON.stringify(event), 'utf8');
+    messages.set(event, message);
+  }
+  return message;
+}
+
+/** Total bytes of a received message, however ws delivered it. */
+function sizeOf(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((n, b) => n + b.length, 0);
+  return data.byteLength;
+}
+
+function textOf(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return (Buffer.isBuffer(data) ? data : Buffer.from(data)).toString('utf8');
+}
+
+export class WsConnection {
+  private readonly session: Session;
+  /** Set by any sign of life; cleared at each heartbeat. */
+  private alive = true;
+  private closed = false;
+
+  constructor(
+    private readonly ws: WebSocket,
+    readonly peer: string,
+    open: (options: SessionOptions) => Session,
+    private readonly limits: WsLimits,
+    private readonly log: Logger,
+    private readonly onClose: (conn: WsConnection) => void,
+  ) {
+    this.session = open({ front: 'web', deliver: (event) => this.deliver(event) });
+    ws.on('message', (data, isBinary) => this.receive(data, isBinary));
+    ws.on('pong', () => (this.alive = true));
+    ws.on('error', (err: Error & { code?: string }) => this.failed(err));
+    ws.on('close', () => this.finish());
+  }
+
+  private receive(data: RawData, isBinary: boolean): void {
+    if (this.closed) return;
+    this.alive = true;
+    if (isBinary) {
+      this.session.reject({ code: 'bad-request', msg: 'send each request as a text message holding one JSON object' });
+      return;
+    }
+    const size = sizeOf(data);
+    if (size > this.limits.maxMessageBytes) {
+      this.session.reject({ code: 'too-large', msg: `a message holds at most ${this.limits.maxMessageBytes} bytes; yours had ${size} and was dropped` });
+      return;
+    }
+    const parsed = parseAction(textOf(data));
+    if (parsed.ok) this.session.dispatch(parsed.action);
+    else this.session.reject(parsed.error);
+  }
+
+  private deliver(event: ServerEvent): void {
+    if (this.closed || this.ws.readyState !== WebSocket.OPEN) return;
+    this.ws.send(messageOf(event), { binary: false });
+    if (this.ws.bufferedAmount > this.limits.maxOutboundBytes) {
+      this.log.warn('disconnecting a web client that does not read', { peer: this.peer, user: this.session.name ?? '-', unread: this.ws.bufferedAmount });
+      this.drop('slow-consumer');
+    }
+  }
+
+  /** ws closes the connection itself after a protocol error (1009 for a message over its hard cap, 1007 for bad UTF-8, ...). */
+  private failed(err: Error & { code?: string }): void {
+    const tooLarge = err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
+    this.log.warn('closing a web connection after a protocol error', { peer: this.peer, user: this.session.name ?? '-', why: err.message });
+    if (tooLarge) this.finish('too-large');
+  }
+
+  /** One heartbeat: drops the connection if the previous ping went unanswered, else pings again. */
+  heartbeat(): void {
+    if (this.closed) return;
+    if (!this.alive) {
+      this.log.info('dropping a web client that stopped answering pings', { peer: this.peer, user: this.session.name ?? '-' });
+      this.drop('timeout');
+      return;
+    }
+    this.alive = false;
+    this.ws.ping();
+  }
+
+  /** Closes politely (close frame with `code`); the peer has `graceMs` to answer before the socket is cut. */
+  end(code: number, reason: string, graceMs: number): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.close(code, reason);
+    const force = setTimeout(() => this.ws.terminate(), graceMs).unref();
+    this.ws.once('close', () => clearTimeout(force));
+    this.finish();
+  }
+
+  private drop(reason: DropReason): void {
+    this.ws.terminate();
+    this.finish(reason);
+  }
+
+  private finish(reason?: DropReason): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.session.close(reason);
+    this.onClose(this);
+  }
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { Metrics } from './metrics.js';
+
+function metrics(): Metrics {
+  return new Metrics({
+    fronts: () => new Map([['tcp', 'listening'], ['web', 'stopped'], ['discord', 'off']] as const),
+    users: () => new Map([['tcp', 2]]),
+    groups: () => 1,
+    historyLines: () => 42,
+  });
+}
+
+describe('Metrics', () => {
+  it('turns what the hub reports into Prometheus counters and histograms', async () => {
+    const m = metrics();
+    m.received('web', 'exchange');
+    m.received('web', 'exchange');
+    m.delivered('tcp', { action: 'pong', message: 'x' });
+    m.delivered('web', { action: 'error', code: 'bad-json', msg: 'the frame is not valid JSON' });
+    m.dropped('web', 'timeout');
+    m.fannedOut(0.0003);
+    m.searched(0.02);
+    const { contentType, body } = await m.text();
+    expect(contentType).toMatch(/^text\/plain/);
+    for (const line of [
+      'ics_chat_messages_in_total{front="web",action="exchange"} 2',
+      'ics_chat_messages_out_total{front="tcp",event="pong"} 1',
+      'ics_chat_messages_out_total{front="web",event="error"} 1',
+      'ics_chat_errors_total{front="web",kind="bad-json"} 1',
+      'ics_chat_errors_total{front="web",kind="timeout"} 1',
+      'ics_chat_fanout_seconds_bucket{le="0.00025"} 0',
+      'ics_chat_fanout_seconds_bucket{le="0.0005"} 1',
+      'ics_chat_search_seconds_count 1',
+    ]) {
+      expect(body.split('\n')).toContain(line);
+    }
+  });
+
+  it('reads the gauges when scraped: every configured front, even with no users', async () => {
+    const lines = (await metrics().text()).body.split('\n');
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'ics_chat_front_up{front="tcp"} 1',
+        'ics_chat_front_up{front="web"} 0',
+        'ics_chat_users{front="tcp"} 2',
+        'ics_chat_users{front="web"} 0',
+        'ics_chat_groups 1',
+        'ics_chat_history_lines 42',
+      ]),
+    );
+    expect(lines.some((l) => l.startsWith('ics_chat_front_up{front="discord"}'))).toBe(false);
+  });
+
+  it('keeps each server’s metrics apart', async () => {
+    const a = metrics();
+    metrics().received('tcp', 'time');
+    expect((await a.text()).body).not.toContain('action="time"');
+  });
+});

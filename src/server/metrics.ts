@@ -1,0 +1,139 @@
+/**
+ * Prometheus metrics (prom-client), one registry per server. The hub reports traffic through
+ * the HubObserver seam; counting there is a couple of Map lookups, and prom-client only sees
+ * the totals when /metrics is scraped. Gauges read a snapshot of the server at scrape time.
+ */
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { FrontState } from '../core/front.js';
+import type { DropReason, HubObserver } from '../core/observer.js';
+import type { ActionName, ServerEvent } from '../core/protocol.js';
+
+/** What the gauges read at scrape time. */
+export interface GaugeSource {
+  fronts(): ReadonlyMap<string, FrontState>;
+  /** Online users per front. */
+  users(): ReadonlyMap<string, number>;
+  groups(): number;
+  historyLines(): number;
+}
+
+/** Counts by two keys (front, then action or kind), cheap to bump. */
+class Tally {
+  private readonly counts = new Map<string, Map<string, number>>();
+
+  add(outer: string, inner: string): void {
+    let byInner = this.counts.get(outer);
+    if (!byInner) {
+      byInner = new Map();
+      this.counts.set(outer, byInner);
+    }
+    byInner.set(inner, (byInner.get(inner) ?? 0) + 1);
+  }
+
+  *entries(): Generator<[string, string, number]> {
+    for (const [outer, byInner] of this.counts) for (const [inner, n] of byInner) yield [outer, inner, n];
+  }
+}
+
+const UP: ReadonlySet<FrontState> = new Set(['listening', 'connected']);
+
+/** Fan-out and search times range from tens of microseconds to (under load) seconds. */
+const LATENCY_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
+export class Metrics implements HubObserver {
+  readonly registry = new Registry();
+  private readonly messagesIn = new Tally();
+  private readonly messagesOut = new Tally();
+  private readonly errors = new Tally();
+  private readonly fanout: Histogram;
+  private readonly search: Histogram;
+
+  constructor(source: GaugeSource) {
+    const registers = [this.registry];
+    const tallied = (name: string, help: string, labelNames: [string, string], tally: Tally) =>
+      new Counter({
+        name,
+        help,
+        labelNames,
+        registers,
+        collect() {
+          this.reset();
+          for (const [a, b, n] of tally.entries()) this.inc({ [labelNames[0]]: a, [labelNames[1]]: b }, n);
+        },
+      });
+    tallied('ics_chat_messages_in_total', 'Requests received from users, by front and action', ['front', 'action'], this.messagesIn);
+    tallied('ics_chat_messages_out_total', 'Events sent to users, by front and event', ['front', 'event'], this.messagesOut);
+    tallied('ics_chat_errors_total', 'Errors sent to users (by error code) and connections dropped (by reason), by front', ['front', 'kind'], this.errors);
+
+    new Gauge({
+      name: 'ics_chat_front_up',
+      help: 'Whether each configured front is up (listening or connected); fronts left off are not listed',
+      labelNames: ['front'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [front, state] of source.fronts()) if (state !== 'off') this.set({ front }, UP.has(state) ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'ics_chat_users',
+      help: 'Users online, by front',
+      labelNames: ['front'],
+      registers,
+      collect() {
+        this.reset();
+        for (const front of source.fronts().keys()) this.set({ front }, 0);
+        for (const [front, n] of source.users()) this.set({ front }, n);
+      },
+    });
+    new Gauge({
+      name: 'ics_chat_groups',
+      help: 'Groups in session',
+      registers,
+      collect() {
+        this.set(source.groups());
+      },
+    });
+    new Gauge({
+      name: 'ics_chat_history_lines',
+      help: 'Chat lines stored in the history database',
+      registers,
+      collect() {
+        this.set(source.historyLines());
+      },
+    });
+    this.fanout = new Histogram({
+      name: 'ics_chat_fanout_seconds',
+      help: 'From a chat line being said to its delivery to every recipient (history commit included)',
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.search = new Histogram({ name: 'ics_chat_search_seconds', help: 'History search time', buckets: LATENCY_BUCKETS, registers });
+  }
+
+  received(front: string, action: ActionName): void {
+    this.messagesIn.add(front, action);
+  }
+
+  delivered(front: string, event: ServerEvent): void {
+    this.messagesOut.add(front, event.action);
+    if (event.action === 'error') this.errors.add(front, event.code);
+  }
+
+  dropped(front: string, reason: DropReason): void {
+    this.errors.add(front, reason);
+  }
+
+  fannedOut(seconds: number): void {
+    this.fanout.observe(seconds);
+  }
+
+  searched(seconds: number): void {
+    this.search.observe(seconds);
+  }
+
+  /** Every metric in the Prometheus text format. */
+  async text(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}

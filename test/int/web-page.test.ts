@@ -1,0 +1,271 @@
+/** The chat page in a real browser (headless Debian chromium): what a person sees and does. */
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ClassicClient } from '../helpers/classic-client.js';
+import { RawIrc } from '../helpers/irc-raw.js';
+import { accessibilityProblems, launchBrowser, screenshot, type TestBrowser } from '../helpers/browser.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+let browser: TestBrowser;
+let srv: TestServer;
+const pages: Page[] = [];
+const tcpClients: ClassicClient[] = [];
+const closers: (() => void)[] = [];
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Waits for a clean-up step, or fails naming it (a hang here would otherwise be a bare hook time-out). */
+async function within<T>(what: string, step: Promise<T>, ms = 15_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms)));
+  try {
+    return await Promise.race([step, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+afterEach(async () => {
+  await within('closing the pages', Promise.all(pages.splice(0).map((p) => p.close())));
+  for (const c of tcpClients.splice(0)) c.socket.destroy();
+  for (const close of closers.splice(0)) close();
+  await within('stopping the server', srv.destroy());
+  expect(browser.problems.splice(0)).toEqual([]);
+});
+
+async function start(env: Record<string, string> = {}): Promise<void> {
+  srv = await startTestServer({ FRONTS: 'tcp,web', ...env });
+}
+
+async function tcp(name: string): Promise<ClassicClient> {
+  const c = await ClassicClient.login(srv.tcpPort, name);
+  tcpClients.push(c);
+  return c;
+}
+
+/** Opens the page and logs in with the keyboard alone: the name field has focus, Enter submits. */
+async function openAs(name: string): Promise<Page> {
+  const page = await browser.page();
+  pages.push(page);
+  await page.goto(`http://127.0.0.1:${srv.webPort}/`);
+  await expect.poll(() => page.locator('#conn').textContent()).toBe('Connected');
+  await page.keyboard.type(name);
+  await page.keyboard.press('Enter');
+  await page.locator('#me-name', { hasText: name }).waitFor();
+  return page;
+}
+
+async function say(page: Page, line: string): Promise<void> {
+  await page.locator('#line').fill(line);
+  await page.locator('#line').press('Enter');
+}
+
+const person = (page: Page, name: string) => page.locator('#roster .person', { has: page.locator('.name', { hasText: new RegExp(`^${name}`) }) });
+const lines = (page: Page) => page.locator('#log .msg .text');
+
+describe('the chat page', () => {
+  it('lets two browser users and a terminal user chat in one group, then leave', async () => {
+    await start();
+    const alice = await openAs('alice');
+    const bob = await openAs('bob');
+    await person(alice, 'bob').waitFor();
+    const carol = await tcp('carol');
+    await expect.poll(() => person(alice, 'carol').locator('.badge').textContent()).toBe('tcp');
+    await expect.poll(() => person(bob, 'carol').locator('.badge').textContent()).toBe('tcp');
+    expect(await person(alice, 'bob').locator('.badge').textContent()).toBe('web');
+
+    await person(alice, 'bob').click();
+    await bob.getByText('alice connected to you').waitFor();
+    await expect.poll(() => alice.locator('#group-title').textContent()).toMatch(/^Group \d+$/);
+    expect(await bob.locator('#members li').allTextContents()).toEqual(['aliceweb', 'bob (you)web']);
+
+    await say(alice, 'Hello Bob!');
+    await lines(bob).filter({ hasText: 'Hello Bob!' }).waitFor();
+    const fromAlice = bob.locator('#log .msg').last();
+    expect(await fromAlice.locator('.sender').textContent()).toBe('alice');
+    expect(await fromAlice.locator('.badge').textContent()).toBe('web');
+    expect(await fromAlice.locator('time').textContent()).toMatch(/^\d\d:\d\d$/);
+    await say(bob, 'Hi Alice, <b>bold</b> <img src=x onerror=alert(1)>');
+    await lines(alice).filter({ hasText: '<img src=x' }).waitFor();
+    expect(await alice.locator('#log img, #log b').count()).toBe(0);
+
+    carol.send({ action: 'connect', target: 'alice' });
+    await carol.next('connect');
+    await alice.getByText('carol joined the group.').waitFor();
+    await bob.getByText('carol joined the group.').waitFor();
+    await expect.poll(() => bob.locator('#members li').count()).toBe(3);
+    carol.send({ action: 'exchange', from: '[carol]', message: 'Hello from the terminal' });
+    await lines(alice).filter({ hasText: 'Hello from the terminal' }).waitFor();
+    await lines(bob).filter({ hasText: 'Hello from the terminal' }).waitFor();
+    expect(await bob.locator('#log .msg').last().locator('.badge').textContent()).toBe('tcp');
+    await say(alice, 'Welcome, Carol');
+    expect(await carol.nextWhere('alice’s line', (f) => f.action === 'exchange' && f['from'] === '[alice]' && f['message'] === 'Welcome, Carol')).toMatchObject({ front: 'web' });
+
+    // Unread: bob reads a sonnet, scrolls up, and a line arrives.
+    await say(bob, '/p 18');
+    await bob.locator('.card.sonnet').waitFor();
+    await bob.locator('#log').evaluate((log) => (log.scrollTop = 0));
+    await say(alice, 'Are you still there?');
+    await bob.locator('#jump', { hasText: '1 new message' }).waitFor();
+    await expect.poll(() => bob.title()).toBe('(1) ics-chat');
+    expect(await bob.locator('#log .unread-divider').count()).toBe(1);
+    await screenshot(bob, 'unread');
+    await bob.locator('#jump').click();
+    await expect.poll(() => bob.title()).toBe('ics-chat');
+    await screenshot(alice, 'group-chat');
+
+    await say(bob, 'bye');
+    await bob.getByText('You left the group').waitFor();
+    await alice.getByText('bob left the group.').waitFor();
+    await expect.poll(() => alice.locator('#members li').allTextContents()).toEqual(['alice (you)web', 'caroltcp']);
+    expect(await bob.locator('#group-title').textContent()).toBe('Not in a group');
+    expect(await carol.nextWhere('bob’s bye', (f) => f['from'] === '[bob]' && f['message'] === 'bye')).toBeTruthy();
+    await screenshot(bob, 'after-bye');
+  });
+
+  it('searches history as a list, reads sonnet 18, finds sonnet lines, and knows the terminal commands', async () => {
+    await start();
+    const bob = await tcp('bob');
+    const alice = await openAs('alice');
+    await person(alice, 'bob').focus();
+    await alice.keyboard.press('Enter');
+    await bob.next('connect');
+    await alice.getByText('You are now chatting with bob').waitFor();
+    await say(alice, 'a summer day in the park');
+    bob.send({ action: 'exchange', from: '[bob]', message: 'summer again? every summer!' });
+    await lines(alice).filter({ hasText: 'every summer' }).waitFor();
+    await say(alice, 'bye');
+    await alice.getByText('You left the group').waitFor();
+
+    await say(alice, '? summer');
+    const results = alice.locator('.card.search li');
+    await expect.poll(() => results.count()).toBe(2);
+    expect(await results.nth(0).textContent()).toContain('alice: a summer day in the park');
+    expect(await results.nth(1).textContent()).toContain('bob: summer again? every summer!');
+    await alice.locator('#search-q').fill('"summer day"');
+    await alice.locator('#search-q').press('Enter');
+    await expect.poll(() => alice.locator('.card.search').last().locator('li').count()).toBe(1);
+
+    await say(alice, 'p 18');
+    const sonnet = alice.locator('.card.sonnet');
+    await sonnet.waitFor();
+    expect(await sonnet.locator('h3').textContent()).toBe('Sonnet 18 XVIII');
+    expect(await sonnet.locator('.stanza').count()).toBe(4);
+    expect(await sonnet.locator('.stanza span').first().textContent()).toBe("Shall I compare thee to a summer's day?");
+    expect(await sonnet.locator('.couplet span').allTextContents()).toEqual(['So long as men can breathe, or eyes can see,', 'So long lives this, and this gives life to thee.']);
+    await sonnet.scrollIntoViewIfNeeded();
+    await screenshot(alice, 'sonnet-18');
+
+    await say(alice, 's darling buds');
+    await alice.getByRole('button', { name: 'Read sonnet 18' }).click();
+    await expect.poll(() => alice.locator('.card.sonnet').count()).toBe(2);
+    await say(alice, 'p 200');
+    await alice.getByText('No sonnet “200”').waitFor();
+    await say(alice, 'help');
+    await alice.locator('.card.help dt', { hasText: 'c _peer_' }).waitFor();
+    await say(alice, 'dance');
+    await alice.getByText('Unknown command “dance”').waitFor();
+    await say(alice, 'c nobody');
+    await alice.getByText('Could not connect to nobody').waitFor();
+    await say(alice, 'time');
+    await alice.getByText(/Server time: \d\d\.\d\d\.\d\d,\d\d:\d\d/).waitFor();
+    await say(alice, 'who');
+    await alice.locator('.card', { hasText: 'Who is here' }).waitFor();
+    await screenshot(alice, 'commands');
+  });
+
+  it('opens rooms with a terminal user and an IRC user, sets topics, removes members and joins by invitation', async () => {
+    await start({ FRONTS: 'tcp,irc,web' });
+    const alice = await openAs('alice');
+    await say(alice, 'c #lobby');
+    await alice.getByText(/You are in #lobby \(group \d+\)\./).waitFor();
+    expect(await alice.locator('#group-title').textContent()).toMatch(/^#lobby · group \d+$/);
+    expect(await alice.locator('#leave').textContent()).toBe('Leave #lobby');
+    await say(alice, '/topic Sonnets only, please');
+    await alice.getByText('alice set the topic: Sonnets only, please').waitFor();
+    expect(await alice.locator('#group-topic').textContent()).toBe('Sonnets only, please');
+
+    const bob = await tcp('bob');
+    bob.send({ action: 'connect', target: '#lobby' });
+    expect(await bob.next('connect')).toMatchObject({ status: 'success', room: '#lobby', topic: 'Sonnets only, please' });
+    await alice.getByText('bob joined the group.').waitFor();
+    const ivan = await RawIrc.register(srv.ircPort, 'ivan');
+    closers.push(() => ivan.socket.destroy());
+    ivan.send('JOIN #lobby');
+    await alice.getByText('ivan joined the group.').waitFor();
+    ivan.send('PRIVMSG #lobby :Hello from irssi');
+    await lines(alice).filter({ hasText: 'Hello from irssi' }).waitFor();
+    expect(await alice.locator('#log .msg').last().locator('.badge').textContent()).toBe('irc');
+    bob.send({ action: 'exchange', from: '[bob]', message: 'and from the terminal' });
+    await lines(alice).filter({ hasText: 'and from the terminal' }).waitFor();
+    await say(alice, 'Welcome, both of you');
+    await ivan.expect(/^:alice!\S+ PRIVMSG #lobby :Welcome, both of you$/);
+    expect(await bob.nextWhere('alice’s welcome', (f) => f['message'] === 'Welcome, both of you')).toMatchObject({ front: 'web' });
+    await expect.poll(() => alice.locator('#members li').allTextContents()).toEqual(['alice (you)web', 'bobtcp', 'ivanirc']);
+    await screenshot(alice, 'three-fronts');
+    await say(alice, '/kick bob off topic');
+    await alice.getByText('bob was removed by alice: off topic.').waitFor();
+    expect(await bob.next('disconnect')).toMatchObject({ by: 'alice', reason: 'off topic' });
+
+    const carol = await tcp('carol');
+    carol.send({ action: 'connect', target: '#tea' });
+    await carol.next('connect');
+    carol.send({ action: 'invite', target: 'alice' });
+    expect(await carol.next('invite')).toMatchObject({ status: 'sent', target: 'alice' });
+    await alice.getByText('carol invites you to join #tea.').waitFor();
+    await say(alice, 'bye');
+    await alice.getByText('You left #lobby.').waitFor();
+    await alice.getByRole('button', { name: 'Join #tea' }).click();
+    await alice.getByText(/You are in #tea \(group \d+\)\./).waitFor();
+    expect(await carol.next('connect')).toMatchObject({ status: 'request', from: 'alice', front: 'web', room: '#tea' });
+    await screenshot(alice, 'rooms');
+  });
+
+  it('comes back by itself after a server restart and says so', async () => {
+    await start();
+    const alice = await openAs('alice');
+    await tcp('bob');
+    await say(alice, 'c bob');
+    await alice.getByText('You are now chatting with bob').waitFor();
+    const port = srv.webPort;
+    await srv.stop();
+    await alice.getByText('Lost the connection to the server').waitFor();
+    expect(await alice.locator('#roster li').count()).toBe(0);
+    await expect.poll(() => alice.locator('#conn').getAttribute('data-state')).not.toBe('online');
+    srv = await startTestServer({ FRONTS: 'tcp,web', WEB_PORT: String(port) }, srv.dataDir);
+    // The page retries on its own schedule (at most 5 s apart); a loaded machine restarts slowly.
+    await alice.getByText('Reconnected: you are back online as alice.').waitFor({ timeout: 30_000 });
+    expect(await alice.locator('#conn').textContent()).toBe('Connected');
+    expect(await alice.locator('#group-title').textContent()).toBe('Not in a group');
+    await person(alice, 'alice').waitFor();
+    await screenshot(alice, 'reconnected');
+  }, 60_000);
+
+  it('refuses a name in use, keeps the name across a reload, and passes axe-core’s WCAG 2.1 AA checks', async () => {
+    await start();
+    await tcp('bob');
+    const page = await browser.page();
+    pages.push(page);
+    await page.goto(`http://127.0.0.1:${srv.webPort}/`);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.getByLabel('Your name').fill('BOB');
+    await page.getByRole('button', { name: 'Enter' }).click();
+    await page.getByText('BOB is already in use. Pick another name.').waitFor();
+    await screenshot(page, 'login-refused');
+    await page.getByLabel('Your name').fill('alice');
+    await page.getByLabel('Your name').press('Enter');
+    await page.locator('#chat-view').waitFor();
+    await page.reload();
+    await page.getByText('Welcome, alice!').waitFor();
+    expect(await page.locator('#me-name').textContent()).toBe('alice');
+    await say(page, 'p 18');
+    await page.locator('.card.sonnet').waitFor();
+    expect(await accessibilityProblems(page)).toEqual([]);
+  });
+});
