@@ -8,6 +8,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import type { Front } from '../core/front.js';
 import { Hub } from '../core/hub.js';
 import type { Logger } from '../core/log.js';
+import { Admission } from '../net/admission.js';
 import { parseSonnets, SonnetBook, SonnetFormatError } from '../core/sonnets.js';
 import { SqliteAccounts } from '../store/sqlite-accounts.js';
 import { SqliteHistory } from '../store/sqlite-history.js';
@@ -31,14 +32,16 @@ interface FrontContext {
   clock: Clock;
   /** Health and metrics, for a front that serves them. */
   status: StatusSource;
+  /** The connection caps every connection-based front shares. */
+  admission: Admission;
 }
 
 /** The front registry: adding a front is one folder and one line here. */
 const FRONT_FACTORIES: Record<FrontName, (ctx: FrontContext) => Front> = {
-  tcp: ({ hub, config, log }) => new TcpFront(hub, config.tcp, log),
-  irc: ({ hub, config, log, clock }) => new IrcFront(hub, config.irc, log, clock),
+  tcp: ({ hub, config, log, admission }) => new TcpFront(hub, config.tcp, log, admission),
+  irc: ({ hub, config, log, clock, admission }) => new IrcFront(hub, config.irc, log, clock, admission),
   discord: ({ hub, config, log }) => new DiscordFront(hub, config.discord, log),
-  web: ({ hub, config, log, status }) => new WebFront(hub, config.web, status, log),
+  web: ({ hub, config, log, status, admission }) => new WebFront(hub, config.web, status, log, admission),
 };
 
 export interface RunningServer {
@@ -89,7 +92,8 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     historyLines: () => history.lineCount(),
   });
   const hub: Hub = new Hub({ history, accounts, sonnets, clock, log, limits: { maxLineChars: config.maxLineChars }, observer: metrics });
-  const status = new ServerStatus({ hub, history, fronts, clock, metrics });
+  const admission = new Admission(config.admission, log);
+  const status = new ServerStatus({ hub, history, fronts, clock, metrics, admission });
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
@@ -100,7 +104,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     })());
   try {
     for (const name of config.fronts) {
-      const front = FRONT_FACTORIES[name]({ hub, config, log, clock, status });
+      const front = FRONT_FACTORIES[name]({ hub, config, log, clock, status, admission });
       fronts.set(name, front);
       await front.start();
     }
