@@ -115,7 +115,7 @@ export class WebFront implements Front {
     if (!wss || this.current !== 'listening') return refuseUpgrade(socket, '503 Service Unavailable');
     wss.handleUpgrade(req, socket, head, (ws) => {
       const peer = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
-      const conn = new WsConnection(ws, peer, (o) => this.hub.open(o), this.config, this.log, (c) => this.connections.delete(c));
+      const conn = new WsConnection(ws, req.socket, peer, (o) => this.hub.open(o), this.config, this.log, (c) => this.connections.delete(c));
       this.connections.add(conn);
       this.log.debug('web client connected', { peer });
     });
