@@ -128,7 +128,7 @@ export class WebFront implements Front {
     wss.handleUpgrade(req, socket, head, (ws) => {
       const peer = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
       if (!verdict.ok) return this.refuse(ws, peer, verdict.why);
-      const conn = new WsConnection(ws, peer, (o) => this.hub.open(o), this.config, this.log, verdict.ticket, (c) => this.connections.delete(c));
+      const conn = new WsConnection(ws, req.socket, peer, (o) => this.hub.open(o), this.config, this.log, verdict.ticket, (c) => this.connections.delete(c));
       this.connections.add(conn);
       this.log.debug('web client connected', { peer });
     });
