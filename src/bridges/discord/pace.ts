@@ -16,11 +16,19 @@ interface Attempt {
 /** The answer to a refused slash command. */
 export const TOO_FAST = 'You are sending too fast: that was dropped. Wait a moment and try again.';
 
+/** A reply still unposted after this long is taken for lost (its lane dropped it): the next refusal gets its own. */
+const REPLY_LOST_MS = 30_000;
+
+interface PendingReply {
+  count: number;
+  since: number;
+}
+
 export class Pace {
   private readonly limits: ThrottleOptions;
   private readonly buckets = new Map<string, { throttle: Throttle<Attempt>; last: number }>();
   /** Refused messages per user whose reply is not posted yet. */
-  private readonly refused = new Map<string, number>();
+  private readonly refused = new Map<string, PendingReply>();
   private sweepAt = 256;
 
   constructor(limits: ThrottleOptions) {
@@ -44,13 +52,17 @@ export class Pace {
    * be posted (it will count this one too: its words are written when it is posted).
    */
   refusal(userId: string): Text | null {
+    const now = performance.now();
     const waiting = this.refused.get(userId);
-    this.refused.set(userId, (waiting ?? 0) + 1);
-    if (waiting !== undefined) return null;
+    if (waiting && now - waiting.since < REPLY_LOST_MS) {
+      waiting.count++;
+      return null;
+    }
+    const reply: PendingReply = { count: 1, since: now };
+    this.refused.set(userId, reply);
     return async () => {
-      const n = this.refused.get(userId) ?? 1;
-      this.refused.delete(userId);
-      const what = n === 1 ? 'that message was' : `${n} messages were`;
+      if (this.refused.get(userId) === reply) this.refused.delete(userId);
+      const what = reply.count === 1 ? 'that message was' : `${reply.count} messages were`;
       return `You are sending too fast: ${what} dropped. Wait a moment and send again.`;
     };
   }
