@@ -302,7 +302,7 @@ describe('the chat page', () => {
     await page.getByLabel('Your name').fill('Alice');
     await page.getByLabel('Your name').press('Enter');
     await page.getByText('Alice is registered: type its password, or pick another name.').waitFor();
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('password');
+    expect(await page.locator('#password').evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
     await page.keyboard.type('not the one');
     await page.keyboard.press('Enter');
     await page.getByText('Wrong password for alice.').waitFor();
