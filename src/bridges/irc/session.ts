@@ -3,7 +3,8 @@
  * and its hub session. Commands run through the verb table; what the hub says comes back
  * through `deliver`: channel events are mirrored as IRC traffic, and each reply goes to the
  * command that asked for it. The hub answers an action before `dispatch` returns, which is
- * what lets a reply find its command; a reply nobody waits for is shown as a notice from `ics`.
+ * what lets a reply find its command; a reply nobody waits for (such as `register`'s, which
+ * comes once the password is hashed) is shown as a notice from `ics`.
  */
 import type { Clock } from '../../core/clock.js';
 import type { AuthResult } from '../../core/auth.js';
