@@ -86,7 +86,7 @@ export async function startOurs(root: string, dataDir: string, fronts: readonly 
   const child = pinned(process.execPath, [join(root, 'dist/server/main.js')], env);
   const out = await waitOutput(child, (t) => / INFO ready /.test(t), 'ics-chat');
   const ports: Partial<Record<Protocol, number>> = {};
-  for (const m of out.matchAll(/(\w+) front listening on [\d.]+:(\d+)/g)) {
+  for (const m of out.matchAll(/(\w+) front listening on (?:http:\/\/)?[\d.]+:(\d+)/g)) {
     const protocol = FRONT_PROTOCOL[m[1]!];
     if (protocol) ports[protocol] = Number(m[2]);
   }

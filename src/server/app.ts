@@ -19,7 +19,6 @@ import { Metrics } from './metrics.js';
 import { ServerStatus } from './status.js';
 import { TcpFront } from './tcp/tcp-front.js';
 import { IrcFront } from '../bridges/irc/irc-front.js';
-import { DiscordFront } from '../bridges/discord/discord-front.js';
 
 export class StartupError extends Error {
   override readonly name = 'StartupError';
@@ -35,12 +34,27 @@ interface FrontContext {
 }
 
 /** The front registry: adding a front is one folder and one line here. */
-const FRONT_FACTORIES: Record<FrontName, (ctx: FrontContext) => Front> = {
+const FRONT_FACTORIES: Record<FrontName, (ctx: FrontContext) => Front | Promise<Front>> = {
   tcp: ({ hub, config, log }) => new TcpFront(hub, config.tcp, log),
   irc: ({ hub, config, log, clock }) => new IrcFront(hub, config.irc, log, clock),
-  discord: ({ hub, config, log }) => new DiscordFront(hub, config.discord, log),
+  // discord.js takes a good part of a second to load: only when the front will run.
+  discord: async ({ hub, config, log }) => {
+    if (!config.discord) return offFront('discord', log, 'DISCORD_TOKEN is not set (see the README, section "Discord")');
+    const { DiscordFront } = await import('../bridges/discord/discord-front.js');
+    return new DiscordFront(hub, config.discord, log);
+  },
   web: ({ hub, config, log, status }) => new WebFront(hub, config.web, status, log),
 };
+
+/** A configured front that cannot run: it says why once at start, and reports itself off. */
+function offFront(name: string, log: Logger, why: string): Front {
+  return {
+    name,
+    start: async () => log.info(`${name} front is off: ${why}`),
+    stop: async () => undefined,
+    state: () => 'off',
+  };
+}
 
 export interface RunningServer {
   readonly hub: Hub;
@@ -111,7 +125,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     })());
   try {
     for (const name of config.fronts) {
-      const front = FRONT_FACTORIES[name]({ hub, config, log, clock, status });
+      const front = await FRONT_FACTORIES[name]({ hub, config, log, clock, status });
       fronts.set(name, front);
       await front.start();
     }

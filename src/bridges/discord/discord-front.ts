@@ -42,11 +42,11 @@ export class DiscordFront implements Front {
   private messageContent = true;
   private readonly outbox: Outbox;
   private readonly api: DiscordApi;
-  private readonly bridge: Bridge | null;
+  private readonly bridge: Bridge;
 
   constructor(
     hub: SessionOpener,
-    private readonly config: DiscordConfig | null,
+    private readonly config: DiscordConfig,
     private readonly log: Logger,
   ) {
     this.outbox = new Outbox(log);
@@ -58,7 +58,7 @@ export class DiscordFront implements Front {
       () => this.client?.application?.id ?? null,
       log,
     );
-    this.bridge = config ? new Bridge({ hub, api: this.api, outbox: this.outbox, log, config }) : null;
+    this.bridge = new Bridge({ hub, api: this.api, outbox: this.outbox, log, config });
   }
 
   state(): FrontState {
@@ -67,7 +67,7 @@ export class DiscordFront implements Front {
 
   /** Chat users online through Discord. */
   users(): number {
-    return this.bridge?.online ?? 0;
+    return this.bridge.online;
   }
 
   /** Posts waiting to go out (while the gateway is down, or Discord is slow). */
@@ -76,11 +76,6 @@ export class DiscordFront implements Front {
   }
 
   start(): Promise<void> {
-    if (!this.config) {
-      this.current = 'off';
-      this.log.info('discord front is off: DISCORD_TOKEN is not set (see the README, section "Discord")');
-      return Promise.resolve();
-    }
     this.stopped = false;
     this.current = 'starting';
     this.connect(this.config);
@@ -88,7 +83,7 @@ export class DiscordFront implements Front {
   }
 
   private get api_base(): string {
-    return this.config?.apiBase ?? DEFAULT_API;
+    return this.config.apiBase ?? DEFAULT_API;
   }
 
   private makeClient(config: DiscordConfig): Client {
@@ -117,7 +112,7 @@ export class DiscordFront implements Front {
     on(Events.ClientReady, (ready) => this.ready(ready, config));
     on(Events.MessageCreate, (message) => {
       try {
-        this.bridge?.onMessage(message, client.user?.id ?? '');
+        this.bridge.onMessage(message, client.user?.id ?? '');
       } catch (err) {
         this.log.error('discord: handling a message failed', { channel: message.channelId, err: String(err) });
       }
@@ -125,7 +120,7 @@ export class DiscordFront implements Front {
     on(Events.InteractionCreate, (interaction) => {
       if (!interaction.isChatInputCommand()) return;
       try {
-        this.bridge?.onInteraction(interaction);
+        this.bridge.onInteraction(interaction);
       } catch (err) {
         this.log.error('discord: handling a slash command failed', { command: interaction.commandName, err: String(err) });
       }
@@ -236,8 +231,7 @@ export class DiscordFront implements Front {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
-    if (!this.config) return;
-    this.bridge?.stop();
+    this.bridge.stop();
     await this.outbox.drained(STOP_GRACE_MS);
     this.outbox.clear();
     const client = this.client;

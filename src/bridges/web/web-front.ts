@@ -118,7 +118,7 @@ export class WebFront implements Front {
       const peer = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
       const address = req.socket.remoteAddress;
       const open = (o: SessionOptions): Session => this.hub.open(address ? { ...o, address } : o);
-      const conn = new WsConnection(ws, peer, open, this.config, this.log, (c) => this.connections.delete(c));
+      const conn = new WsConnection(ws, req.socket, peer, open, this.config, this.log, (c) => this.connections.delete(c));
       this.connections.add(conn);
       this.log.debug('web client connected', { peer });
     });

@@ -39,14 +39,22 @@ function textOf(data: RawData): string {
   return (Buffer.isBuffer(data) ? data : Buffer.from(data)).toString('utf8');
 }
 
+/** The part of the raw socket used to batch a turn's messages into one write. */
+export interface Corkable {
+  cork(): void;
+  uncork(): void;
+}
+
 export class WsConnection {
   private readonly session: Session;
+  private corked = false;
   /** Set by any sign of life; cleared at each heartbeat. */
   private alive = true;
   private closed = false;
 
   constructor(
     private readonly ws: WebSocket,
+    private readonly socket: Corkable,
     readonly peer: string,
     open: (options: SessionOptions) => Session,
     private readonly limits: WsLimits,
@@ -79,6 +87,15 @@ export class WsConnection {
 
   private deliver(event: ServerEvent): void {
     if (this.closed || this.ws.readyState !== WebSocket.OPEN) return;
+    if (!this.corked) {
+      // Everything sent to this client in this turn leaves in one write at its end.
+      this.corked = true;
+      this.socket.cork();
+      queueMicrotask(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
     this.ws.send(messageOf(event), { binary: false });
     if (this.ws.bufferedAmount > this.limits.maxOutboundBytes) {
       this.log.warn('disconnecting a web client that does not read', { peer: this.peer, user: this.session.name ?? '-', unread: this.ws.bufferedAmount });
