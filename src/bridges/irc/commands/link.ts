@@ -18,6 +18,8 @@ const OWNED_HINT = 'connect with its password (PASS or SASL), or choose another 
 function tryRegister(s: IrcSession): void {
   if (s.registered || s.nick === null || s.username === null || s.capNegotiating || s.authenticating) return;
   if (s.password !== null && s.account === null) return auth.passLogin(s, () => tryRegister(s));
+  // Proven through SASL, the PASS is not needed: it is not kept either.
+  s.password = null;
   const nick = s.nick;
   s.ask({ action: 'login', name: nick, features: ['events'] }, (event) => {
     if (event.action !== 'login') return;
