@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { Front, FrontState, SessionOpener } from '../../core/front.js';
+import type { Session, SessionOptions } from '../../core/hub.js';
 import type { Logger } from '../../core/log.js';
 import { HttpRoutes, loadPage, type StatusSource } from './http.js';
 import { WsConnection } from './ws-connection.js';
@@ -115,7 +116,9 @@ export class WebFront implements Front {
     if (!wss || this.current !== 'listening') return refuseUpgrade(socket, '503 Service Unavailable');
     wss.handleUpgrade(req, socket, head, (ws) => {
       const peer = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
-      const conn = new WsConnection(ws, req.socket, peer, (o) => this.hub.open(o), this.config, this.log, (c) => this.connections.delete(c));
+      const address = req.socket.remoteAddress;
+      const open = (o: SessionOptions): Session => this.hub.open(address ? { ...o, address } : o);
+      const conn = new WsConnection(ws, req.socket, peer, open, this.config, this.log, (c) => this.connections.delete(c));
       this.connections.add(conn);
       this.log.debug('web client connected', { peer });
     });

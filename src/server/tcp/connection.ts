@@ -46,7 +46,7 @@ export class TcpConnection {
       this.log.warn('disconnecting a client that does not read', { peer: this.peer, user: this.session.name ?? '-', unread });
       this.finish('slow-consumer');
     });
-    this.session = open({ front: 'tcp', deliver: (event) => this.deliver(event) });
+    this.session = open({ front: 'tcp', deliver: (event) => this.deliver(event), ...(socket.remoteAddress ? { address: socket.remoteAddress } : {}) });
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 60_000);
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
