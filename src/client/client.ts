@@ -1,17 +1,23 @@
 /**
  * The terminal client: the classic client's screens and words, with a readline prompt that
  * keeps what you are typing when a message arrives. Replies and pushes are told apart by
- * their content, never by waiting, so a push can arrive at any moment.
+ * their content, never by waiting, so a push can arrive at any moment. Passwords (for a
+ * registered name, or `register`) are read without echo and kept out of the line history.
  */
 import { createConnection, type Socket } from 'node:net';
 import { createInterface, clearLine, cursorTo, type Interface } from 'node:readline';
 import { parseCommand } from '../core/commands.js';
+import { passwordProblem } from '../core/password-rule.js';
 import { encodeFrame, FrameDecoder } from '../core/framing.js';
 import type { ClientAction, ServerEvent } from '../core/protocol.js';
 import { pyDumps } from '../core/pyjson.js';
 import { GOODBYE, MENU, NAME_PROMPT, renderEvent, renderTransition, WELCOME, welcomeUser } from '../core/render.js';
 import { UserState } from '../core/user-state.js';
 import type { ClientArgs } from './args.js';
+import { MutedOutput } from './muted-output.js';
+
+/** A password being asked for: to log in as `name`, or a new one (typed twice) to register. */
+type Secret = { kind: 'login'; name: string } | { kind: 'new' } | { kind: 'repeat'; first: string };
 
 type Io = { input: NodeJS.ReadableStream; output: NodeJS.WritableStream & { isTTY?: boolean } };
 
@@ -24,12 +30,19 @@ export class TerminalClient {
   private rl: Interface | null = null;
   private finished = false;
   private namePromptShown = false;
+  /** The name of the last login request, for its password. */
+  private loginName = '';
+  /** Set while the next line typed is a password. */
+  private asking: { secret: Secret; prompt: string } | null = null;
+  private readonly rlOutput: MutedOutput;
 
   constructor(
     private readonly args: ClientArgs,
     private readonly io: Io,
     private readonly exit: (code: number) => void,
-  ) {}
+  ) {
+    this.rlOutput = new MutedOutput(io.output);
+  }
 
   run(): void {
     this.io.output.write(`${WELCOME}\n`);
@@ -46,8 +59,12 @@ export class TerminalClient {
 
   private startInput(): void {
     const tty = this.io.output.isTTY === true;
-    const rl = createInterface({ input: this.io.input, output: this.io.output, terminal: tty, prompt: NAME_PROMPT });
+    const rl = createInterface({ input: this.io.input, output: this.rlOutput, terminal: tty, prompt: NAME_PROMPT });
     this.rl = rl;
+    // The documented way to keep a line out of the history: take it out as it is added.
+    rl.on('history', (history) => {
+      if (this.asking) history.shift();
+    });
     rl.on('line', (line) => this.typed(line));
     rl.on('SIGINT', () => this.quit());
     rl.on('close', () => this.quit());
@@ -56,7 +73,11 @@ export class TerminalClient {
 
   private prompt(): void {
     if (!this.rl) return;
-    if (this.state.state === 'offline') {
+    if (this.asking) {
+      // Written past readline, which is muted: its redraw would show what was typed so far.
+      this.rl.setPrompt('');
+      this.io.output.write(this.io.output.isTTY ? this.asking.prompt : `${this.asking.prompt}\n`);
+    } else if (this.state.state === 'offline') {
       this.rl.setPrompt(NAME_PROMPT);
       if (this.io.output.isTTY) this.rl.prompt();
       else if (!this.namePromptShown) this.io.output.write(`${NAME_PROMPT}\n`);
@@ -77,13 +98,17 @@ export class TerminalClient {
   }
 
   private typed(line: string): void {
+    if (this.asking) return this.answered(line);
     if (this.state.state === 'offline') {
       const name = line.trim();
       if (name === '') return this.prompt();
+      this.loginName = name;
       return this.send({ action: 'login', name });
     }
     const command = parseCommand(line, this.state.mode);
     switch (command.kind) {
+      case 'register':
+        return this.ask({ kind: 'new' }, `Choose a password for ${this.state.name} (at least 8 characters; Enter alone cancels): `);
       case 'send':
         for (const action of command.actions) this.send(action);
         break;
@@ -97,6 +122,42 @@ export class TerminalClient {
       case 'quit':
         return this.quit();
       case 'empty':
+        break;
+    }
+    this.prompt();
+  }
+
+  /** Asks for a password: what is typed next is not echoed, nor kept in the history. */
+  private ask(secret: Secret, prompt: string): void {
+    this.asking = { secret, prompt };
+    this.rlOutput.muted = true;
+    this.prompt();
+  }
+
+  private answered(password: string): void {
+    const { secret } = this.asking!;
+    this.asking = null;
+    this.rlOutput.muted = false;
+    if (this.io.output.isTTY) this.io.output.write('\n');
+    if (password === '') {
+      this.print(secret.kind === 'login' ? 'No password given: choose another name.' : 'Nothing was registered.');
+      return this.prompt();
+    }
+    switch (secret.kind) {
+      case 'login':
+        this.send({ action: 'login', name: secret.name, password });
+        break;
+      case 'new': {
+        const problem = passwordProblem(password);
+        if (problem) {
+          this.print(`Not registered: ${problem}.`);
+          break;
+        }
+        return this.ask({ kind: 'repeat', first: password }, 'Type the same password again: ');
+      }
+      case 'repeat':
+        if (password === secret.first) this.send({ action: 'register', password });
+        else this.print('The two passwords differ, so nothing was registered. Type register to try again.');
         break;
     }
     this.prompt();
@@ -128,6 +189,16 @@ export class TerminalClient {
   }
 
   private show(event: ServerEvent): void {
+    if (event.action === 'login' && this.state.state === 'offline') {
+      if (event.status === 'duplicate' && event.credential === 'password') {
+        this.print(`${this.loginName} is registered: type its password, or just Enter to choose another name.`);
+        return this.ask({ kind: 'login', name: this.loginName }, `Password for ${this.loginName}: `);
+      }
+      if (event.status === 'denied') {
+        this.print(`${event.msg}, try again (or just Enter to choose another name).`);
+        return this.ask({ kind: 'login', name: this.loginName }, `Password for ${this.loginName}: `);
+      }
+    }
     const isReply = event.action !== 'connect' || event.status !== 'request';
     const target = isReply ? this.asked.get(event.action)?.shift() : undefined;
     const transition = this.state.apply(event);

@@ -2,8 +2,10 @@
  * The one command grammar every front uses to turn a typed line into actions.
  * State-aware: logged in, a line is a command (`time`, `who`, `c peter`/`cpeter`, `c #room`,
  * `? love`, `p 3`/`p3`/`p xviii`, `s summer`, `ping x`, `topic`, `invite x`, `kick x`, `bye`,
- * `help`, `q`); chatting, a line is a chat
+ * `register`, `help`, `q`); chatting, a line is a chat
  * line except `bye`, `_flip_ ...` and commands written with a slash (`/who`, `//text` for "/text").
+ * `register` alone asks the client to read a password without echoing it; `register <password>`
+ * (for fronts that cannot prompt, like IRC's `/msg ics register ...`) sends it as typed.
  */
 import { FLIP_PREFIX } from './classic.js';
 import type { ClientAction } from './protocol.js';
@@ -15,6 +17,8 @@ export type Command =
   | { kind: 'help' }
   | { kind: 'quit' }
   | { kind: 'usage'; msg: string }
+  /** Read a new password without echo, then send `register`. */
+  | { kind: 'register' }
   | { kind: 'unknown'; text: string }
   | { kind: 'empty' };
 
@@ -41,6 +45,7 @@ const VERBS: readonly Verb[] = [
   { word: 's', arg: 'required', usage: 's <word>: find the sonnets holding a word', build: (a) => send({ action: 'sonnets', target: a }) },
   { word: 'ping', arg: 'optional', build: (a) => send({ action: 'ping', message: a }) },
   { word: 'topic', arg: 'optional', build: (a) => send(a === '' ? { action: 'topic' } : { action: 'topic', topic: a }) },
+  { word: 'register', arg: 'optional', build: (a) => (a === '' ? { kind: 'register' } : send({ action: 'register', password: a })) },
   { word: 'invite', arg: 'required', usage: 'invite <name>: ask a user to join your group', build: (a) => send({ action: 'invite', target: a }) },
   {
     word: 'kick',

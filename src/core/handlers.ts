@@ -4,13 +4,17 @@
  * a compile error.
  */
 import type { AccountStore, Identity } from './accounts.js';
+import { enterAccount, ownedReply, passwordLogin, register } from './auth.js';
 import { classicHistoryLine, classicListText, FLIP_PREFIX, flipWords } from './classic.js';
 import { classicTime, type Clock } from './clock.js';
 import { roomTarget, type Group, type Groups } from './groups.js';
 import type { HistoryStore, StoredLine } from './history.js';
 import type { Departure, HubLimits, Member } from './hub.js';
+import type { Logger } from './log.js';
+import type { LoginLimiter } from './login-limiter.js';
 import { deriveName, nameCandidates, nameKey, nameProblem } from './names.js';
 import type { HubObserver } from './observer.js';
+import type { PasswordHasher } from './passwords.js';
 import type { Presence } from './presence.js';
 import type { ActionName, ClientAction, ErrorCode, HistoryLine, MemberInfo, ServerEvent } from './protocol.js';
 import { asciiString } from './pyjson.js';
@@ -29,6 +33,9 @@ export interface HubState {
   readonly clock: Clock;
   readonly limits: HubLimits;
   readonly observer: HubObserver;
+  readonly log: Logger;
+  readonly passwords: PasswordHasher;
+  readonly logins: LoginLimiter;
   stateOf(me: Member): UserStateName;
   send(to: Member, event: ServerEvent): void;
   fail(me: Member, code: ErrorCode, msg: string, action?: string): void;
@@ -36,7 +43,7 @@ export interface HubState {
   scheduleFlush(): void;
   flushLines(): void;
   leaveGroup(me: Member, how?: Departure): void;
-  enter(me: Member, name: string): boolean;
+  enter(me: Member, name: string, historyKey?: string): boolean;
 }
 
 interface Handler<K extends ActionName> {
@@ -67,7 +74,7 @@ const TOPIC_MAX = 300;
 
 /** Adds members to a group and tells everyone: pushes to the others first, then the requester's reply. */
 function admit(hub: HubState, me: Member, group: Group<Member>, joining: Member[], peer: string): void {
-  for (const m of joining) hub.groups.add(group, m, hub.history.joined(m.key, group.id));
+  for (const m of joining) hub.groups.add(group, m, hub.history.joined(m.historyKey, group.id));
   hub.scheduleFlush();
   const members = memberInfos(group);
   const room = roomOf(group);
@@ -108,7 +115,7 @@ function say(hub: HubState, me: Member, said: string, flip: boolean): void {
   }
   const group = hub.groups.of(me)!;
   const ts = hub.clock.now();
-  const line = hub.history.record({ group: group.id, sender: me.name!, senderKey: me.key, text, ts: ts.getTime(), seq: ++group.seq });
+  const line = hub.history.record({ group: group.id, sender: me.name!, senderKey: me.historyKey, text, ts: ts.getTime(), seq: ++group.seq });
   const event: ServerEvent = {
     action: 'exchange',
     from: `[${me.name}]`,
@@ -134,31 +141,44 @@ function ownedName(hub: HubState, identity: Identity, handle: string): string | 
   if (bound !== null) return bound;
   for (const candidate of nameCandidates(deriveName(handle))) {
     const key = nameKey(candidate);
-    if (hub.accounts.ownerOf(key) || hub.presence.get(candidate) || hub.history.hasUser(key)) continue;
+    if (hub.accounts.accountOf(key) || hub.presence.get(candidate) || hub.history.hasUser(key)) continue;
     if (hub.accounts.bind(identity, candidate)) return candidate;
   }
   return null;
 }
 
 export const HANDLERS: { [K in ActionName]: Handler<K> } = {
-  // login <name>: take a free, well-formed name nobody owns; a session with an identity takes its own name
+  // login <name> [password]: a free, well-formed name nobody owns, as a guest; a registered name
+  // with its password; a session with an identity (or a proven account) takes its own name
   login: {
     states: ['offline'],
-    run(hub, me, { name, features }) {
+    run(hub, me, { name, password, features = [] }) {
       if (me.identity) {
         const own = ownedName(hub, me.identity, name);
         if (own === null) return hub.send(me, { action: 'login', status: 'invalid', msg: `no free name can be made from ${JSON.stringify(name.slice(0, 40))}` });
-        for (const f of features ?? []) me.features.add(f);
-        if (!hub.enter(me, own)) return hub.send(me, { action: 'login', status: 'duplicate', msg: `${own} is already online` });
-        return hub.send(me, { action: 'login', status: 'ok' });
+        for (const f of features) me.features.add(f);
+        const account = hub.accounts.accountOf(nameKey(own))!;
+        if (!hub.enter(me, own, account.historyKey)) return hub.send(me, { action: 'login', status: 'duplicate', msg: `${own} is already online` });
+        return hub.send(me, { action: 'login', status: 'ok', name: own, registered: true });
       }
+      if (me.account) return enterAccount(hub, me, me.account, features);
       const problem = nameProblem(name);
       if (problem) return hub.send(me, { action: 'login', status: 'invalid', msg: problem });
-      const owner = hub.accounts.ownerOf(nameKey(name));
-      if (owner) return hub.send(me, { action: 'login', status: 'duplicate', msg: `${name} is registered to a ${owner.provider} account` });
-      for (const f of features ?? []) me.features.add(f);
+      const account = hub.accounts.accountOf(nameKey(name));
+      if (account?.secret && password !== undefined) return passwordLogin(hub, me, name, password, features);
+      if (account) return hub.send(me, ownedReply(account));
+      for (const f of features) me.features.add(f);
       if (!hub.enter(me, name.normalize('NFC'))) return hub.send(me, { action: 'login', status: 'duplicate', msg: `${name} is already in use` });
+      if (password !== undefined) return hub.send(me, { action: 'login', status: 'ok', msg: `${name} is not registered: you are a guest (register to keep the name)` });
       hub.send(me, { action: 'login', status: 'ok' });
+    },
+  },
+
+  // register <password>: the name I hold as a guest becomes mine; from then on it takes the password
+  register: {
+    states: ONLINE,
+    run(hub, me, { password }) {
+      register(hub, me, password);
     },
   },
 
@@ -218,7 +238,7 @@ export const HANDLERS: { [K in ActionName]: Handler<K> } = {
     run(hub, me, { target }) {
       hub.flushLines();
       const started = performance.now();
-      const page = hub.history.search(me.key, parseSearchQuery(target), hub.limits.searchResults);
+      const page = hub.history.search(me.historyKey, parseSearchQuery(target), hub.limits.searchResults);
       hub.observer.searched((performance.now() - started) / 1000);
       const kept: { text: string; match: HistoryLine }[] = [];
       let budget = SEARCH_BUDGET;

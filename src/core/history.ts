@@ -1,14 +1,15 @@
 /**
  * The history seam. Lines are stored once; who may read a line follows from group membership
- * over time (a member sees the lines sent while they were in the group). Writes are queued and
- * committed together, once per event-loop turn, before any of them is delivered.
+ * over time (a member sees the lines sent while they were in the group). Memberships belong
+ * to a history key: a guest's name key, or the key of the account that owns the name. Writes
+ * are queued and committed together, once per event-loop turn, before any of them is delivered.
  */
 import type { SearchQuery } from './search-query.js';
 
 export interface NewLine {
   group: number;
   sender: string;
-  /** nameKey of the sender: history belongs to the name, whatever its case. */
+  /** The sender's history key (their name key, or their account's key). */
   senderKey: string;
   text: string;
   /** Milliseconds since the epoch. */
@@ -38,6 +39,13 @@ export interface HistoryStore {
   joined(userKey: string, group: number): number;
   /** Queues: the user left the group; they keep the lines recorded up to this point. */
   left(userKey: string, group: number): void;
+  /** The id of the newest line recorded so far (queued ones included); 0 when there is none. */
+  newestId(): number;
+  /**
+   * Queues: the memberships of `fromKey` that began after line `sinceId` (one session's, when
+   * `sinceId` is its newestId() at login) now belong to `toKey`, open ones included.
+   */
+  adopt(fromKey: string, toKey: string, sinceId: number): void;
   /** Writes everything queued in one transaction. Throws when the store cannot write. */
   commit(): void;
   /** Whether any history belongs to this name (it was ever in a group), committed or queued. */

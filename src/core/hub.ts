@@ -3,15 +3,18 @@
  * A front opens a session per native user with a `deliver` callback and gets back
  * `dispatch(action)` and `close()`; everything else is events.
  */
-import type { AccountStore, Identity } from './accounts.js';
+import type { Account, AccountStore, Identity } from './accounts.js';
+import { authenticate, type AuthResult } from './auth.js';
 import { ALONE_MSG } from './classic.js';
 import type { Clock } from './clock.js';
 import { GroupTable, type Group, type Groups } from './groups.js';
 import { HANDLERS, memberInfos, roomOf, type HubState } from './handlers.js';
 import type { HistoryStore, StoredLine } from './history.js';
 import type { Logger } from './log.js';
+import { DEFAULT_LOGIN_LIMITS, LoginLimiter, type LoginLimits } from './login-limiter.js';
 import { nameKey } from './names.js';
 import { NO_OBSERVER, type DropReason, type HubObserver } from './observer.js';
+import { ScryptHasher, type PasswordHasher } from './passwords.js';
 import { PresenceTable, type Presence } from './presence.js';
 import type { ClientAction, ErrorCode, Feature, ServerEvent } from './protocol.js';
 import type { SonnetBook } from './sonnets.js';
@@ -38,6 +41,10 @@ export interface HubDeps {
   limits?: Partial<HubLimits>;
   /** Told about traffic and timings (metrics); nobody by default. */
   observer?: HubObserver;
+  /** Hashes and checks passwords; scrypt at its default cost unless given. */
+  passwords?: PasswordHasher;
+  /** How many failed password logins a name and an address may make; DEFAULT_LOGIN_LIMITS unless given. */
+  loginLimits?: LoginLimits;
 }
 
 export interface SessionOptions {
@@ -52,12 +59,19 @@ export interface SessionOptions {
    * bound to the identity; on its first login the name it asks for is derived and bound.
    */
   identity?: Identity;
+  /** The peer's network address (failed logins are limited per address); none for fronts without one. */
+  address?: string;
 }
 
 /** What a front holds for one of its users. */
 export interface Session {
   readonly name: string | null;
   dispatch(action: ClientAction): void;
+  /**
+   * Proves the session holds the password account `name` (IRC SASL, before logging in); the
+   * next login then takes that name. Resolves once the password is checked, off the event loop.
+   */
+  authenticate(name: string, password: string): Promise<AuthResult>;
   /** Answers input the front could not turn into an action (bad JSON, an unknown action, ...). */
   reject(error: ValidationError): void;
   /** Ends the session: the user leaves their group and goes offline. `reason` when the front dropped them. */
@@ -68,6 +82,14 @@ export interface Session {
 export class Member {
   name: string | null = null;
   key = '';
+  /** Whose history this session reads and writes: the name key of a guest, an account's key. */
+  historyKey = '';
+  /** The newest line id when the session logged in: its memberships began after it. */
+  since = 0;
+  /** The account this session proved it holds (by password). */
+  account: Account | null = null;
+  /** A password is being checked or hashed for this session. */
+  authenticating = false;
   closed = false;
   readonly features: Set<Feature>;
 
@@ -76,6 +98,7 @@ export class Member {
     readonly deliver: (event: ServerEvent) => void,
     features: readonly Feature[],
     readonly identity: Identity | null,
+    readonly address: string | null,
   ) {
     this.features = new Set(features);
   }
@@ -114,6 +137,8 @@ export class Hub implements HubState {
   readonly log: Logger;
   readonly limits: HubLimits;
   readonly observer: HubObserver;
+  readonly passwords: PasswordHasher;
+  readonly logins: LoginLimiter;
   private pending: PendingLine[] = [];
   /** Names no one may log in under (keys), e.g. a gateway's service user. */
   private readonly reserved = new Set<string>();
@@ -127,17 +152,20 @@ export class Hub implements HubState {
     this.log = deps.log;
     this.limits = { ...DEFAULT_LIMITS, ...deps.limits };
     this.observer = deps.observer ?? NO_OBSERVER;
+    this.passwords = deps.passwords ?? new ScryptHasher();
+    this.logins = new LoginLimiter(deps.loginLimits ?? DEFAULT_LOGIN_LIMITS, () => this.clock.now().getTime());
     this.groups = new GroupTable<Member>(this.history.lastGroupId());
   }
 
   /** The seam every front uses: one session per native user. */
   open(options: SessionOptions): Session {
-    const member = new Member(options.front, options.deliver, options.features ?? [], options.identity ?? null);
+    const member = new Member(options.front, options.deliver, options.features ?? [], options.identity ?? null, options.address ?? null);
     return {
       get name() {
         return member.name;
       },
       dispatch: (action) => this.dispatch(member, action),
+      authenticate: (name, password) => authenticate(this, member, name, password),
       reject: (error) => this.fail(member, error.code, error.msg, error.for),
       close: (reason) => {
         if (reason !== undefined && !member.closed) this.observer.dropped(member.front, reason);
@@ -250,7 +278,7 @@ export class Hub implements HubState {
   leaveGroup(me: Member, how: Departure = {}): void {
     const group = this.groups.remove(me);
     if (!group) return;
-    this.history.left(me.key, group.id);
+    this.history.left(me.historyKey, group.id);
     const reason = how.reason ? { reason: how.reason } : {};
     if (how.by !== undefined) {
       const msg = `${how.by} removed you from ${group.room ?? `group ${group.id}`}${how.reason ? `: ${how.reason}` : ''}`;
@@ -260,7 +288,7 @@ export class Hub implements HubState {
     if (group.room === undefined && rest.length === 1) {
       const last = rest[0]!.member;
       this.groups.remove(last);
-      this.history.left(last.key, group.id);
+      this.history.left(last.historyKey, group.id);
       this.send(last, { action: 'disconnect', msg: ALONE_MSG, group: group.id });
     } else if (rest.length > 0) {
       const event: ServerEvent = {
@@ -286,11 +314,13 @@ export class Hub implements HubState {
     }
   }
 
-  /** Logs the member in under `name` (already checked); false when the name is taken. */
-  enter(me: Member, name: string): boolean {
+  /** Logs the member in under `name` (already checked), its history under `historyKey`; false when the name is taken. */
+  enter(me: Member, name: string, historyKey: string = nameKey(name)): boolean {
     if (this.reserved.has(nameKey(name)) || !this.presence.add(name, me)) return false;
     me.name = name;
     me.key = nameKey(name);
+    me.historyKey = historyKey;
+    me.since = this.history.newestId();
     this.announce(me, 'online');
     return true;
   }

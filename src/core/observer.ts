@@ -5,6 +5,9 @@
  */
 import type { ActionName, ServerEvent } from './protocol.js';
 
+/** How a password check ended: `limited` attempts were refused unchecked. */
+export type AuthOutcome = 'ok' | 'wrong-password' | 'limited';
+
 /** Why a front dropped a connection on its own initiative. */
 export type DropReason = 'slow-consumer' | 'timeout' | 'too-large';
 
@@ -19,6 +22,8 @@ export interface HubObserver {
   fannedOut(seconds: number): void;
   /** A history search took `seconds`. */
   searched(seconds: number): void;
+  /** A user of `front` tried a password. */
+  authenticated(front: string, outcome: AuthOutcome): void;
 }
 
 /** The observer of a hub nobody watches. */
@@ -28,4 +33,5 @@ export const NO_OBSERVER: HubObserver = {
   dropped() {},
   fannedOut() {},
   searched() {},
+  authenticated() {},
 };

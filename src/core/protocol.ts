@@ -8,7 +8,8 @@
 export type Feature = 'events' | 'presence';
 
 export type ClientAction =
-  | { action: 'login'; name: string; features?: Feature[] }
+  | { action: 'login'; name: string; password?: string; features?: Feature[] }
+  | { action: 'register'; password: string }
   | { action: 'time' }
   | { action: 'list' }
   | { action: 'poem'; target: string }
@@ -93,8 +94,12 @@ export type ErrorCode =
 export type ConnectStatus = 'success' | 'self' | 'no-user' | 'busy';
 
 export type ServerEvent =
-  | { action: 'login'; status: 'ok' | 'duplicate'; msg?: string }
-  | { action: 'login'; status: 'invalid'; msg: string }
+  | { action: 'login'; status: 'ok'; msg?: string; name?: string; registered?: true }
+  /** `credential`, for a registered name: `password`, or the provider of the account that owns it (`discord`). */
+  | { action: 'login'; status: 'duplicate'; msg?: string; credential?: string }
+  | { action: 'login'; status: 'invalid' | 'denied'; msg: string }
+  | { action: 'login'; status: 'limited'; msg: string; retryAfter: number }
+  | { action: 'register'; status: 'ok' | 'invalid' | 'refused'; msg: string; name?: string }
   | { action: 'time'; results: string; iso: string }
   | { action: 'list'; results: string; users: UserInfo[]; groups: GroupInfo[] }
   | { action: 'poem'; results: string; poem?: PoemData; msg?: string }

@@ -18,6 +18,7 @@ export const MENU = [
   '         p _#_: to get number <#> sonnet',
   '         s _word_: to find the sonnets holding _word_',
   '         ping _text_: to hear _text_ back (when not chatting)',
+  '         register: to keep your name with a password (asked for without echo)',
   '         help: to show this menu',
   '         q: to leave the chat system',
   '',
@@ -65,8 +66,11 @@ export function renderEvent(event: ServerEvent, asked: Asked = {}): string | nul
   switch (event.action) {
     case 'login':
       if (event.status === 'duplicate') return event.msg?.includes('registered') ? `${event.msg}, try again` : 'Duplicate username, try again';
-      if (event.status === 'invalid') return `${event.msg}, try again`;
-      return null;
+      if (event.status === 'invalid' || event.status === 'denied') return `${event.msg}, try again`;
+      if (event.status === 'limited') return `${event.msg}.`;
+      return event.msg ?? null;
+    case 'register':
+      return event.status === 'ok' ? event.msg : `Not registered: ${event.msg}.`;
     case 'time':
       return `Time is: ${event.results}`;
     case 'list':

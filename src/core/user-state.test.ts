@@ -16,6 +16,12 @@ describe('UserState', () => {
     expect(s.mode).toBe('command');
   });
 
+  it('takes the name an account login confirms, spelt as registered', () => {
+    const s = new UserState();
+    s.sent({ action: 'login', name: 'alice', password: 'pass word' });
+    expect(s.apply({ action: 'login', status: 'ok', name: 'Alice', registered: true })).toEqual({ kind: 'logged-in', name: 'Alice' });
+  });
+
   it('starts chatting on a connect success or a request push, and counts joiners after that', () => {
     const s = new UserState();
     s.sent({ action: 'login', name: 'alice' });

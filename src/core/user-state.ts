@@ -28,7 +28,7 @@ export class UserState {
   peer = '';
   group: number | null = null;
   members: MemberInfo[] = [];
-  /** The name last sent in a login request, confirmed by an ok reply. */
+  /** The name last sent in a login request, confirmed by an ok reply (which may spell it otherwise). */
   private pendingName: string | null = null;
 
   get mode(): InputMode {
@@ -50,7 +50,8 @@ export class UserState {
     switch (event.action) {
       case 'login':
         if (event.status !== 'ok' || this.pendingName === null) return NONE;
-        this.name = this.pendingName;
+        // An account's login names it as registered (`Alice` for `alice`).
+        this.name = event.name ?? this.pendingName;
         this.state = 'loggedin';
         return { kind: 'logged-in', name: this.name };
       case 'connect':

@@ -5,6 +5,8 @@ describe('parseAction', () => {
   it.each([
     ['{"action": "login", "name": "zz"}', { action: 'login', name: 'zz' }],
     ['{"action":"login","name":"zz","features":["events","nonsense"]}', { action: 'login', name: 'zz', features: ['events'] }],
+    ['{"action":"login","name":"zz","password":"pass word","features":["presence"]}', { action: 'login', name: 'zz', password: 'pass word', features: ['presence'] }],
+    ['{"action": "register", "password": "pass word"}', { action: 'register', password: 'pass word' }],
     ['{"action": "time"}', { action: 'time' }],
     ['{"action": "list"}', { action: 'list' }],
     ['{"action": "poem", "target": "3"}', { action: 'poem', target: '3' }],
@@ -48,9 +50,18 @@ describe('parseAction', () => {
     ['{"action": "kick", "target": "bob", "reason": []}', 'bad-request'],
     ['{"action": "invite"}', 'bad-request'],
     ['{"action": "disconnect", "reason": 7}', 'bad-request'],
+    ['{"action": "login", "name": "zz", "password": 1234}', 'bad-request'],
+    ['{"action": "register"}', 'bad-request'],
+    ['{"action": "register", "password": null}', 'bad-request'],
+    [`{"action": "register", "password": "${'x'.repeat(257)}"}`, 'bad-request'],
   ])('rejects %s with %s', (json, code) => {
     const result = parseAction(json);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.code).toBe(code);
+  });
+
+  it('never quotes a password in an error', () => {
+    const result = parseAction(`{"action": "login", "name": "zz", "password": "${'hunter2'.repeat(40)}"}`);
+    expect(result).toEqual({ ok: false, error: { code: 'bad-request', msg: '"password" must be a string of at most 256 characters', for: 'login' } });
   });
 });

@@ -2,6 +2,7 @@
  * Edge validation: untrusted JSON (a classic frame, a WebSocket message) becomes a typed
  * ClientAction or an error with a stable code. Inside the hub, actions are trusted.
  */
+import { PASSWORD_MAX } from './password-rule.js';
 import type { ActionName, ClientAction, ErrorCode, Feature } from './protocol.js';
 
 export interface ValidationError {
@@ -31,6 +32,15 @@ function features(value: unknown): Feature[] | string {
   return value.filter((f): f is Feature => KNOWN_FEATURES.has(f));
 }
 
+const PASSWORD_BAD = `"password" must be a string of at most ${PASSWORD_MAX * 2} characters`;
+
+/** The password field: undefined when absent, null when malformed (an error never quotes it). */
+function passwordField(fields: Fields): string | null | undefined {
+  const value = fields['password'];
+  if (value === undefined) return undefined;
+  return typeof value === 'string' && value.length <= PASSWORD_MAX * 2 ? value : null;
+}
+
 function withTarget<K extends 'poem' | 'sonnets' | 'search' | 'connect' | 'invite'>(action: K, numeric = false): Reader<K> {
   return (fields) => {
     const target = text(fields, 'target', numeric);
@@ -52,7 +62,16 @@ const READERS: { [K in ActionName]: Reader<K> } = {
     if (name === null) return '"name" must be a string';
     const wanted = features(fields['features']);
     if (typeof wanted === 'string') return wanted;
-    return wanted.length > 0 ? { action: 'login', name, features: wanted } : { action: 'login', name };
+    const secret = passwordField(fields);
+    if (secret === null) return PASSWORD_BAD;
+    const action: Extract<ClientAction, { action: 'login' }> = { action: 'login', name };
+    if (secret !== undefined) action.password = secret;
+    if (wanted.length > 0) action.features = wanted;
+    return action;
+  },
+  register: (fields) => {
+    const secret = passwordField(fields);
+    return typeof secret === 'string' ? { action: 'register', password: secret } : PASSWORD_BAD;
   },
   time: () => ({ action: 'time' }),
   list: () => ({ action: 'list' }),

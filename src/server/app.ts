@@ -8,6 +8,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import type { Front } from '../core/front.js';
 import { Hub } from '../core/hub.js';
 import type { Logger } from '../core/log.js';
+import { ScryptHasher } from '../core/passwords.js';
 import { Admission } from '../net/admission.js';
 import { parseSonnets, SonnetBook, SonnetFormatError } from '../core/sonnets.js';
 import { SqliteAccounts } from '../store/sqlite-accounts.js';
@@ -105,7 +106,17 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     groups: () => hub.groups.size,
     historyLines: () => history.lineCount(),
   });
-  const hub: Hub = new Hub({ history, accounts, sonnets, clock, log, limits: { maxLineChars: config.maxLineChars }, observer: metrics });
+  const hub: Hub = new Hub({
+    history,
+    accounts,
+    sonnets,
+    clock,
+    log,
+    limits: { maxLineChars: config.maxLineChars },
+    observer: metrics,
+    passwords: new ScryptHasher(config.accounts.scrypt),
+    loginLimits: config.accounts.loginLimits,
+  });
   const admission = new Admission(config.admission, log);
   const status = new ServerStatus({ hub, history, fronts, clock, metrics, admission });
   let stopping: Promise<void> | null = null;

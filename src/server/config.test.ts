@@ -8,6 +8,10 @@ describe('readConfig', () => {
     const c = readConfig({}, '/srv/ics');
     expect(c).toEqual({
       fronts: ['tcp', 'irc', 'discord', 'web'],
+      accounts: {
+        scrypt: { logN: 15, r: 8, p: 1 },
+        loginLimits: { perName: { burst: 5, refillMs: 60_000 }, perAddress: { burst: 20, refillMs: 15_000 } },
+      },
       tcp: { host: '0.0.0.0', port: 1112, maxFrameChars: 99_999, maxOutboundBytes: 4 << 20, flood: FLOOD },
       irc: {
         host: '0.0.0.0',
@@ -156,6 +160,26 @@ describe('readConfig: the web front', () => {
     ['WEB_PORT', 'http'],
     ['WEB_MAX_MESSAGE_BYTES', '10'],
     ['WEB_HEARTBEAT_MS', '0'],
+  ])('refuses %s=%s', (key, value) => {
+    expect(() => readConfig({ [key]: value })).toThrow(ConfigError);
+  });
+});
+
+describe('readConfig: accounts', () => {
+  it('reads the password cost and the failed-login limits', () => {
+    const { accounts } = readConfig({ PASSWORD_COST: '17', LOGIN_FAILURES_PER_NAME: '3', LOGIN_FAILURES_PER_ADDRESS: '10', LOGIN_FAILURE_WINDOW: '60' });
+    expect(accounts).toEqual({
+      scrypt: { logN: 17, r: 8, p: 1 },
+      loginLimits: { perName: { burst: 3, refillMs: 20_000 }, perAddress: { burst: 10, refillMs: 6000 } },
+    });
+    expect(Object.isFrozen(accounts.loginLimits.perName)).toBe(true);
+  });
+
+  it.each([
+    ['PASSWORD_COST', '11'],
+    ['PASSWORD_COST', '21'],
+    ['LOGIN_FAILURES_PER_NAME', '0'],
+    ['LOGIN_FAILURE_WINDOW', 'forever'],
   ])('refuses %s=%s', (key, value) => {
     expect(() => readConfig({ [key]: value })).toThrow(ConfigError);
   });

@@ -6,6 +6,8 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import dotenv from 'dotenv';
 import type { WebConfig } from '../bridges/web/web-front.js';
+import type { LoginLimits } from '../core/login-limiter.js';
+import type { ScryptCost } from '../core/passwords.js';
 import type { ThrottleOptions } from '../core/throttle.js';
 import type { AdmissionLimits } from '../net/admission.js';
 import type { LogLevel } from './logger.js';
@@ -57,8 +59,15 @@ export interface DiscordConfig {
   flood: ThrottleOptions;
 }
 
+/** Password accounts: the hashing cost of new passwords, and the brakes on failed logins. */
+export interface AccountsConfig {
+  scrypt: ScryptCost;
+  loginLimits: LoginLimits;
+}
+
 export interface Config {
   fronts: readonly FrontName[];
+  accounts: AccountsConfig;
   tcp: TcpConfig;
   irc: IrcConfig;
   discord: DiscordConfig | null;
@@ -185,6 +194,19 @@ function discord(env: Env, limits: ThrottleOptions): DiscordConfig | null {
   });
 }
 
+function accounts(env: Env): AccountsConfig {
+  const windowMs = integer(env, 'LOGIN_FAILURE_WINDOW', 300, 1, 86_400) * 1000;
+  const perName = integer(env, 'LOGIN_FAILURES_PER_NAME', 5, 1, 1000);
+  const perAddress = integer(env, 'LOGIN_FAILURES_PER_ADDRESS', 20, 1, 100_000);
+  return Object.freeze({
+    scrypt: Object.freeze({ logN: integer(env, 'PASSWORD_COST', 15, 12, 20), r: 8, p: 1 }),
+    loginLimits: Object.freeze({
+      perName: Object.freeze({ burst: perName, refillMs: windowMs / perName }),
+      perAddress: Object.freeze({ burst: perAddress, refillMs: windowMs / perAddress }),
+    }),
+  });
+}
+
 /** The web page as `npm run build` bundles it (dist/page), found from this module in src/ or dist/. */
 const PAGE_DIR = fileURLToPath(new URL('../../dist/page/', import.meta.url));
 
@@ -197,6 +219,7 @@ export function readConfig(env: Env, cwd: string = process.cwd()): Config {
   const limits = flood(env);
   return Object.freeze({
     fronts: Object.freeze(fronts(env)),
+    accounts: accounts(env),
     tcp: Object.freeze({
       host: chatHost,
       port: integer(env, 'CHAT_PORT', 1112, 0, 65535),

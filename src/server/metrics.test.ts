@@ -20,6 +20,9 @@ describe('Metrics', () => {
     m.dropped('web', 'timeout');
     m.fannedOut(0.0003);
     m.searched(0.02);
+    m.authenticated('irc', 'wrong-password');
+    m.authenticated('irc', 'ok');
+    m.authenticated('irc', 'wrong-password');
     const { contentType, body } = await m.text();
     expect(contentType).toMatch(/^text\/plain/);
     for (const line of [
@@ -31,6 +34,8 @@ describe('Metrics', () => {
       'ics_chat_fanout_seconds_bucket{le="0.00025"} 0',
       'ics_chat_fanout_seconds_bucket{le="0.0005"} 1',
       'ics_chat_search_seconds_count 1',
+      'ics_chat_logins_total{front="irc",outcome="wrong-password"} 2',
+      'ics_chat_logins_total{front="irc",outcome="ok"} 1',
     ]) {
       expect(body.split('\n')).toContain(line);
     }

@@ -5,7 +5,7 @@
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { FrontState } from '../core/front.js';
-import type { DropReason, HubObserver } from '../core/observer.js';
+import type { AuthOutcome, DropReason, HubObserver } from '../core/observer.js';
 import type { ActionName, ServerEvent } from '../core/protocol.js';
 
 /** What the gauges read at scrape time. */
@@ -45,6 +45,7 @@ export class Metrics implements HubObserver {
   private readonly messagesIn = new Tally();
   private readonly messagesOut = new Tally();
   private readonly errors = new Tally();
+  private readonly logins = new Tally();
   private readonly fanout: Histogram;
   private readonly search: Histogram;
 
@@ -63,6 +64,7 @@ export class Metrics implements HubObserver {
       });
     tallied('ics_chat_messages_in_total', 'Requests received from users, by front and action', ['front', 'action'], this.messagesIn);
     tallied('ics_chat_messages_out_total', 'Events sent to users, by front and event', ['front', 'event'], this.messagesOut);
+    tallied('ics_chat_logins_total', 'Password checks (logins, SASL), by front and outcome (ok, wrong-password, limited)', ['front', 'outcome'], this.logins);
     tallied('ics_chat_errors_total', 'Errors sent to users (by error code) and connections dropped (by reason), by front', ['front', 'kind'], this.errors);
 
     new Gauge({
@@ -130,6 +132,10 @@ export class Metrics implements HubObserver {
 
   searched(seconds: number): void {
     this.search.observe(seconds);
+  }
+
+  authenticated(front: string, outcome: AuthOutcome): void {
+    this.logins.add(front, outcome);
   }
 
   /** Every metric in the Prometheus text format. */

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteAccounts } from './sqlite-accounts.js';
 import { SqliteHistory } from './sqlite-history.js';
@@ -25,11 +26,23 @@ describe('SqliteAccounts', () => {
     expect(accounts.nameOf(alice)).toBeNull();
     expect(accounts.bind(alice, 'Alice')).toBe(true);
     expect(accounts.nameOf(alice)).toBe('Alice');
-    expect(accounts.ownerOf('alice')).toEqual(alice);
+    expect(accounts.accountOf('alice')).toEqual({ name: 'Alice', identity: alice, historyKey: 'alice', secret: null });
     expect(accounts.bind(bob, 'ALICE')).toBe(false);
     expect(accounts.bind(alice, 'alice2')).toBe(false);
-    expect(accounts.ownerOf('alice2')).toBeNull();
+    expect(accounts.accountOf('alice2')).toBeNull();
     expect(accounts.nameOf({ provider: 'other', id: '100' })).toBeNull();
+    accounts.close();
+  });
+
+  it('registers a password account once per name, in any case, with its own history key', () => {
+    const accounts = new SqliteAccounts(dbFile(), () => 1000);
+    expect(accounts.register('Carol', '$scrypt$hash', 'carol:1')).toBe(true);
+    expect(accounts.accountOf('carol')).toEqual({ name: 'Carol', identity: { provider: 'password', id: 'carol' }, historyKey: 'carol:1', secret: '$scrypt$hash' });
+    expect(accounts.register('CAROL', '$scrypt$other', 'carol:2')).toBe(false);
+    expect(accounts.bind(bob, 'carol')).toBe(false);
+    expect(accounts.accountOf('carol')?.secret).toBe('$scrypt$hash');
+    accounts.bind(bob, 'bob');
+    expect(accounts.register('bob', '$scrypt$x', 'bob:1')).toBe(false);
     accounts.close();
   });
 
@@ -38,11 +51,58 @@ describe('SqliteAccounts', () => {
     const history = new SqliteHistory(file);
     const first = new SqliteAccounts(file);
     first.bind(bob, 'bob');
+    first.register('dora', '$scrypt$h', 'dora:1');
     first.close();
     await history.close();
     const again = new SqliteAccounts(file);
     expect(again.nameOf(bob)).toBe('bob');
+    expect(again.accountOf('dora')?.historyKey).toBe('dora:1');
     again.close();
+  });
+
+  it('upgrades a database from before password accounts: its Discord names keep their history key', () => {
+    const file = dbFile();
+    const old = new Database(file);
+    old.exec(`CREATE TABLE accounts (
+      name_key TEXT PRIMARY KEY, name TEXT NOT NULL, provider TEXT NOT NULL, external_id TEXT NOT NULL,
+      created INTEGER NOT NULL, UNIQUE (provider, external_id));
+      INSERT INTO accounts VALUES ('john_doe', 'john_doe', 'discord', '100', 5);`);
+    old.close();
+    const accounts = new SqliteAccounts(file);
+    expect(accounts.accountOf('john_doe')).toEqual({ name: 'john_doe', identity: alice, historyKey: 'john_doe', secret: null });
+    expect(accounts.register('erin', '$scrypt$h', 'erin:1')).toBe(true);
+    accounts.close();
+    const reopened = new SqliteAccounts(file);
+    expect(reopened.accountOf('erin')?.secret).toBe('$scrypt$h');
+    reopened.close();
+  });
+});
+
+describe('SqliteHistory.adopt', () => {
+  it('moves the memberships begun after a line, open ones included, to another key', async () => {
+    const history = new SqliteHistory(dbFile());
+    const line = (group: number, text: string) => history.record({ group, sender: 'x', senderKey: 'x', text, ts: 0, seq: 1 });
+    history.opened(1);
+    history.joined('fay', 1);
+    line(1, 'the earlier guest');
+    history.left('fay', 1);
+    const since = history.newestId();
+    history.opened(2);
+    history.joined('fay', 2);
+    line(2, 'this session before registering');
+    history.commit();
+    history.adopt('fay', 'fay:acct', since);
+    line(2, 'after registering');
+    history.left('fay:acct', 2);
+    line(2, 'after leaving');
+    history.commit();
+    const texts = (key: string, term: string) => history.search(key, [[term]], 10).lines.map((l) => l.text);
+    expect(texts('fay', 'guest')).toEqual(['the earlier guest']);
+    expect(texts('fay', 'registering')).toEqual([]);
+    expect(texts('fay:acct', 'registering')).toEqual(['this session before registering', 'after registering']);
+    expect(texts('fay:acct', 'guest')).toEqual([]);
+    expect(texts('fay:acct', 'leaving')).toEqual([]);
+    await history.close();
   });
 });
 

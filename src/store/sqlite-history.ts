@@ -49,7 +49,8 @@ type Write =
   | { kind: 'line'; line: StoredLine }
   | { kind: 'group'; group: number; ts: number }
   | { kind: 'join'; user: string; group: number; after: number }
-  | { kind: 'leave'; user: string; group: number; upTo: number };
+  | { kind: 'leave'; user: string; group: number; upTo: number }
+  | { kind: 'adopt'; from: string; to: string; since: number };
 
 interface LineRow {
   id: number;
@@ -127,6 +128,7 @@ export class SqliteHistory implements HistoryStore {
     const insertGroup = this.db.prepare('INSERT OR IGNORE INTO groups (id, created) VALUES (?, ?)');
     const insertSeen = this.db.prepare('INSERT INTO seen (user, grp, from_id, to_id) VALUES (?, ?, ?, ?)');
     const endSeen = this.db.prepare('UPDATE seen SET to_id = ? WHERE user = ? AND grp = ? AND to_id = ?');
+    const adoptSeen = this.db.prepare('UPDATE seen SET user = ? WHERE user = ? AND from_id >= ?');
     this.writeAll = this.db.transaction((writes: Write[]) => {
       for (const w of writes) {
         switch (w.kind) {
@@ -141,6 +143,9 @@ export class SqliteHistory implements HistoryStore {
             break;
           case 'leave':
             endSeen.run(w.upTo, w.user, w.group, OPEN);
+            break;
+          case 'adopt':
+            adoptSeen.run(w.to, w.from, w.since);
             break;
         }
       }
@@ -196,6 +201,14 @@ export class SqliteHistory implements HistoryStore {
 
   left(userKey: string, group: number): void {
     this.queue.push({ kind: 'leave', user: userKey, group, upTo: this.lastId });
+  }
+
+  newestId(): number {
+    return this.lastId;
+  }
+
+  adopt(fromKey: string, toKey: string, sinceId: number): void {
+    this.queue.push({ kind: 'adopt', from: fromKey, to: toKey, since: sinceId });
   }
 
   hasUser(userKey: string): boolean {

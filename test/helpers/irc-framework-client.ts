@@ -8,7 +8,7 @@ import { waitFor } from './wait.js';
 /** One recorded event: its name under `event`, its fields as irc-framework gave them. */
 export type IrcEvent = Record<string, unknown> & { event: string };
 
-const EVENTS = ['registered', 'join', 'part', 'quit', 'kick', 'userlist', 'topic', 'privmsg', 'notice', 'action', 'whois', 'nick in use', 'invite', 'close'];
+const EVENTS = ['registered', 'join', 'part', 'quit', 'kick', 'userlist', 'topic', 'privmsg', 'notice', 'action', 'whois', 'nick in use', 'invite', 'close', 'loggedin', 'sasl failed'];
 
 export class FrameworkClient {
   readonly events: IrcEvent[] = [];
@@ -19,11 +19,17 @@ export class FrameworkClient {
     for (const event of EVENTS) this.client.on(event, (e: Record<string, unknown> | undefined) => this.events.push({ ...(e ?? {}), event }));
   }
 
-  /** Connects and waits for 001. */
-  static async connect(port: number, nick: string): Promise<FrameworkClient> {
-    const c = new FrameworkClient();
-    c.client.connect({ host: '127.0.0.1', port, nick, username: nick, gecos: `${nick} via irc-framework`, auto_reconnect: false });
+  /** Connects and waits for 001; `account` logs in to a registered name through SASL PLAIN. */
+  static async connect(port: number, nick: string, account?: { account: string; password: string }): Promise<FrameworkClient> {
+    const c = FrameworkClient.start(port, nick, account);
     await c.next('registered');
+    return c;
+  }
+
+  /** Connects without waiting for anything. */
+  static start(port: number, nick: string, account?: { account: string; password: string }): FrameworkClient {
+    const c = new FrameworkClient();
+    c.client.connect({ host: '127.0.0.1', port, nick, username: nick, gecos: `${nick} via irc-framework`, auto_reconnect: false, ...(account ? { account } : {}) });
     return c;
   }
 

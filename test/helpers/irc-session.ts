@@ -5,6 +5,7 @@
  */
 import { Hub } from '../../src/core/hub.js';
 import type { Logger } from '../../src/core/log.js';
+import { ScryptHasher } from '../../src/core/passwords.js';
 import type { ServerEvent } from '../../src/core/protocol.js';
 import { parseSonnets, SonnetBook } from '../../src/core/sonnets.js';
 import { IrcSession, SERVICE_NICK, type IrcShared } from '../../src/bridges/irc/session.js';
@@ -30,7 +31,9 @@ export function ircHarness(motd: string[] | null = null) {
   const record = (level: string): Logger['info'] => (msg, fields) => logs.push(`${level} ${msg} ${JSON.stringify(fields ?? {})}`);
   const log: Logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
   const clock = { now: () => new Date(Date.UTC(2026, 10, 25, 14, 30)) };
-  const hub = new Hub({ history: new SqliteHistory(':memory:'), accounts: new SqliteAccounts(':memory:'), sonnets, clock, log });
+  // A cheap password cost keeps the tests fast (each hash carries its cost).
+  const passwords = new ScryptHasher({ logN: 10, r: 8, p: 1 });
+  const hub = new Hub({ history: new SqliteHistory(':memory:'), accounts: new SqliteAccounts(':memory:'), sonnets, clock, log, passwords });
   hub.reserveName(SERVICE_NICK);
   const shared: IrcShared = {
     config: readConfig({}).irc,
@@ -42,7 +45,7 @@ export function ircHarness(motd: string[] | null = null) {
     open: (options) => hub.open(options),
   };
 
-  function session(): TestSession {
+  function session(address: string | null = null): TestSession {
     const t: TestSession = {
       s: undefined as unknown as IrcSession,
       send: (...lines) => {
@@ -54,7 +57,7 @@ export function ircHarness(motd: string[] | null = null) {
       take: () => t.s.out.take().split('\r\n').filter((l) => l !== ''),
       closedWith: null,
     };
-    t.s = new IrcSession(shared, { written: () => undefined, close: (text) => (t.closedWith = text) });
+    t.s = new IrcSession(shared, { written: () => undefined, close: (text) => (t.closedWith = text) }, address);
     return t;
   }
 

@@ -2,7 +2,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ClassicClient } from '../helpers/classic-client.js';
 import { startDiscordTest, type DiscordTest } from '../helpers/discord.js';
+import { RawIrc } from '../helpers/irc-raw.js';
 import { waitFor } from '../helpers/wait.js';
+import { REGISTER_ON_DISCORD } from '../../src/bridges/discord/answers.js';
 import type { FakeUser, Posted } from '../fakes/discord/fake-discord.js';
 
 let t: DiscordTest;
@@ -215,7 +217,9 @@ describe('identity', () => {
     const impostor = await ClassicClient.open(t.srv.tcpPort);
     clients.push(impostor);
     impostor.send({ action: 'login', name: 'Alice' });
-    expect(await impostor.next('login')).toEqual({ action: 'login', status: 'duplicate', msg: 'Alice is registered to a discord account' });
+    expect(await impostor.next('login')).toEqual({ action: 'login', status: 'duplicate', msg: 'this name is registered', credential: 'discord' });
+    impostor.send({ action: 'login', name: 'alice', password: 'a guessed password' });
+    expect(await impostor.next('login')).toEqual({ action: 'login', status: 'duplicate', msg: 'this name is registered', credential: 'discord' });
 
     for (const c of clients.splice(0)) c.socket.destroy();
     await t.restart();
@@ -223,6 +227,29 @@ describe('identity', () => {
     const again = t.fake.slash(alice, t.fake.general, 'search', { term: 'daffodils' });
     expect((await t.fake.responses(again))[0]!.content).toMatch(/alice : remember the daffodils$/);
     expect(await online(watcher)).toEqual(['watcher@tcp', 'alice@discord']);
+  });
+
+  it('needs no password and takes none: register is answered privately and never carried out, SASL is refused', async () => {
+    await t.close();
+    t = await startDiscordTest({ env: { FRONTS: 'tcp,irc,discord' } });
+    const alice = t.fake.user('alice');
+    const dm = t.fake.dmOf(alice);
+    await ask(alice, 'time');
+    expect((await ask(alice, 'register', dm.id)).content).toBe(REGISTER_ON_DISCORD);
+    await ask(alice, 'register my secret words');
+    const whispered = await t.fake.message('the answer by DM', (m) => m.channelId === dm.id && m.content === REGISTER_ON_DISCORD);
+    expect(whispered).toBeDefined();
+    expect(t.fake.messages.filter((m) => m.via !== 'user' && m.content.includes('my secret words'))).toEqual([]);
+    expect(t.srv.logs.filter((l) => l.includes('my secret words') || l.includes('name registered'))).toEqual([]);
+
+    const irc = await RawIrc.open(t.srv.ircPort);
+    irc.send('CAP LS 302', 'CAP REQ :sasl', 'NICK someone', 'USER someone 0 * :x', 'AUTHENTICATE PLAIN');
+    await irc.expect(/^AUTHENTICATE \+$/);
+    irc.send(`AUTHENTICATE ${Buffer.from('\0alice\0my secret words').toString('base64')}`);
+    expect(await irc.expect(/ 904 /)).toBe(':ics-chat.local 904 * :SASL authentication failed: alice is registered to a discord account, not to a password');
+    irc.send('CAP END', 'NICK alice');
+    expect(await irc.expect(/ 433 /)).toContain('alice :Nickname is already in use (this name is registered)');
+    irc.close();
   });
 
   it('logs out a user in no group after DISCORD_IDLE_MINUTES, but not one in a group', async () => {

@@ -94,4 +94,34 @@ describe.skipIf(!HAS_IRSSI)('irssi', () => {
     tmux('send-keys', '/window goto ics', 'Enter');
     await waitFor('the who listing in irssi', () => screen().includes("{'ivy': 0, 'peter': 0}"), 15_000);
   });
+
+  it('logs in to a registered nick through SASL PLAIN, configured as irssi users do', async () => {
+    const owner = await tcp('iona');
+    owner.send({ action: 'register', password: 'irssi-garden-9' });
+    expect(await owner.next('register')).toMatchObject({ status: 'ok' });
+    owner.socket.destroy();
+    const sock = `ics-chat-test-${process.pid}-${Date.now()}`;
+    const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', sock, ...args], { encoding: 'utf8' });
+    writeFileSync(
+      join(dir, 'config'),
+      [
+        'settings = { "irc/core" = { cmd_queue_speed = "10msec"; cmds_max_at_once = "100"; }; };',
+        'chatnets = { ics = { type = "IRC"; sasl_mechanism = "PLAIN"; sasl_username = "iona"; sasl_password = "irssi-garden-9"; }; };',
+        `servers = ( { address = "127.0.0.1"; port = "${srv.ircPort}"; chatnet = "ics"; use_tls = "no"; } );`,
+        '',
+      ].join('\n'),
+    );
+    tmux('new-session', '-d', '-x', '200', '-y', '50', `irssi --home=${dir} -n guest -c ics`);
+    cleanups.push(() => {
+      try {
+        tmux('kill-server');
+      } catch {
+        // already gone
+      }
+    });
+    const screen = (): string => tmux('capture-pane', '-p', '-J');
+    await waitFor('irssi to log in', () => screen().includes('Welcome to the ICS chat IRC gateway, iona!iona@irc'), 15_000);
+    expect(screen()).toContain('You are now logged in as iona');
+    expect(screen()).not.toContain('irssi-garden-9');
+  });
 });

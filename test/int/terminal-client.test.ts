@@ -1,15 +1,17 @@
-/** The real terminal client process, driven through its stdin, against the real server. */
-import { afterEach, beforeEach, expect, it } from 'vitest';
+/** The real terminal client process, driven through its stdin (and a real terminal, tmux), against the real server. */
+import { execFileSync } from 'node:child_process';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ClassicClient } from '../helpers/classic-client.js';
 import { Proc } from '../helpers/process.js';
 import { ROOT, startTestServer, type TestServer } from '../helpers/server.js';
+import { waitFor } from '../helpers/wait.js';
 
 let srv: TestServer;
 const procs: Proc[] = [];
 const clients: ClassicClient[] = [];
 
 beforeEach(async () => {
-  srv = await startTestServer();
+  srv = await startTestServer({ PASSWORD_COST: '12' });
 });
 afterEach(async () => {
   for (const p of procs.splice(0)) p.kill();
@@ -106,4 +108,88 @@ it('says so when there is no server', async () => {
   procs.push(p);
   await p.expectOut(`Cannot reach the chat server at 127.0.0.1:${port}`);
   expect(await p.exited()).toBe(1);
+});
+
+describe('passwords', () => {
+  it('registers with a password typed twice, then asks for it when the name is taken again', async () => {
+    const alice = client();
+    alice.type('alice');
+    await alice.expectOut('Welcome, alice!\n');
+    alice.type('register');
+    await alice.expectOut('Choose a password for alice (at least 8 characters; Enter alone cancels): \n');
+    alice.type('short');
+    await alice.expectOut('Not registered: a password has at least 8 characters.\n');
+    alice.type('register');
+    alice.type('tulip garden');
+    await alice.expectOut('Type the same password again: \n');
+    alice.type('tulip gardens');
+    await alice.expectOut('The two passwords differ, so nothing was registered. Type register to try again.\n');
+    alice.type('register');
+    alice.type('tulip garden');
+    alice.type('tulip garden');
+    await alice.expectOut('alice is registered: from now on, logging in as alice takes your password\n');
+    alice.type('q');
+    expect(await alice.exited()).toBe(0);
+
+    const again = client();
+    again.type('Alice');
+    await again.expectOut('Alice is registered: type its password, or just Enter to choose another name.\nPassword for Alice: \n');
+    again.type('tulip');
+    await again.expectOut('wrong password for alice, try again (or just Enter to choose another name).\nPassword for Alice: \n');
+    again.type('');
+    await again.expectOut('No password given: choose another name.\n');
+    again.type('alice');
+    await again.expectOut('Password for alice: \n');
+    again.type('tulip garden');
+    await again.expectOut('Welcome, alice!\n');
+    expect(again.out).not.toContain('tulip');
+    expect(alice.out).not.toContain('tulip');
+  });
+
+  const HAS_TMUX = (() => {
+    try {
+      execFileSync('sh', ['-c', 'command -v tmux'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  if (!HAS_TMUX) console.warn('SKIPPED: tmux is not installed (scripts/install-test-deps.sh installs it)');
+
+  it.skipIf(!HAS_TMUX)('never shows a password on a real terminal, nor keeps it in the line history', async () => {
+    const sock = `ics-chat-client-${process.pid}-${Date.now()}`;
+    const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', sock, ...args], { encoding: 'utf8' });
+    tmux('new-session', '-d', '-x', '160', '-y', '40', `${process.execPath} ${ROOT}dist/client/main.js -d 127.0.0.1:${srv.tcpPort}`);
+    try {
+      const screen = (): string => tmux('capture-pane', '-p', '-J');
+      const type = (text: string): void => void tmux('send-keys', '-l', text);
+      const enter = (): void => void tmux('send-keys', 'Enter');
+      await waitFor('the name prompt', () => screen().includes('Please enter your name:'));
+      type('zoe');
+      enter();
+      await waitFor('the welcome', () => screen().includes('Welcome, zoe!'));
+      type('time');
+      enter();
+      await waitFor('the time', () => screen().includes('Time is:'));
+      type('register');
+      enter();
+      await waitFor('the first password prompt', () => screen().includes('Choose a password for zoe'));
+      type('Secret-Lily-77');
+      await waitFor('the prompt to stay bare', () => screen().includes('Enter alone cancels): ') && !screen().includes('Lily'));
+      enter();
+      await waitFor('the second prompt', () => screen().includes('Type the same password again:'));
+      type('Secret-Lily-77');
+      enter();
+      await waitFor('the registration', () => screen().includes('zoe is registered'));
+      const lastLine = (): string => screen().trimEnd().split('\n').at(-1)!.trim();
+      tmux('send-keys', 'Up');
+      await waitFor('the last line before the passwords, recalled', () => lastLine() === 'register' || lastLine().includes('Lily'));
+      expect(lastLine()).toBe('register');
+      tmux('send-keys', 'Up');
+      await waitFor('the line before it', () => lastLine() === 'time');
+      expect(screen()).not.toContain('Lily');
+    } finally {
+      tmux('kill-server');
+    }
+  });
 });

@@ -268,4 +268,52 @@ describe('the chat page', () => {
     await page.locator('.card.sonnet').waitFor();
     expect(await accessibilityProblems(page)).toEqual([]);
   });
+
+  it('registers a name in a dialog, then asks for its password in a password field, and stays accessible', async () => {
+    await start();
+    const page = await openAs('alice');
+    await say(page, 'register');
+    const dialog = page.getByRole('dialog', { name: 'Keep the name alice' });
+    await dialog.waitFor();
+    await page.getByLabel('New password').fill('short');
+    await page.getByLabel('New password').press('Enter');
+    await dialog.getByText('A password has at least 8 characters.').waitFor();
+    await page.getByLabel('New password').fill('alices garden');
+    await page.getByLabel('The same password again').fill('alices gardens');
+    await page.getByLabel('The same password again').press('Enter');
+    await dialog.getByText('The two passwords differ: type the same one twice.').waitFor();
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, 'register-dialog');
+    await page.getByLabel('The same password again').fill('alices garden');
+    await dialog.getByRole('button', { name: 'Register' }).click();
+    await page.getByText('alice is registered: from now on, logging in as alice takes your password.').waitFor();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await page.locator('#me-registered').isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Keep this name' }).isVisible()).toBe(false);
+    expect(await page.locator('#line').inputValue()).toBe('');
+
+    const classic = await ClassicClient.open(srv.tcpPort);
+    tcpClients.push(classic);
+    classic.send({ action: 'login', name: 'alice' });
+    expect(await classic.nextRaw()).toBe('{"action": "login", "status": "duplicate", "msg": "this name is registered", "credential": "password"}');
+
+    await page.getByRole('button', { name: 'Log out' }).click();
+    expect(await page.locator('#password').isVisible()).toBe(false);
+    await page.getByLabel('Your name').fill('Alice');
+    await page.getByLabel('Your name').press('Enter');
+    await page.getByText('Alice is registered: type its password, or pick another name.').waitFor();
+    expect(await page.locator('#password').evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    await page.keyboard.type('not the one');
+    await page.keyboard.press('Enter');
+    await page.getByText('Wrong password for alice.').waitFor();
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, 'login-password');
+    await page.getByLabel('Password', { exact: true }).fill('alices garden');
+    await page.getByLabel('Password', { exact: true }).press('Enter');
+    await page.locator('#me-name', { hasText: 'alice' }).waitFor();
+    expect(await page.locator('#me-registered').isVisible()).toBe(true);
+    await page.reload();
+    await page.getByText('alice is registered: type its password, or pick another name.').waitFor();
+    expect(await page.getByLabel('Your name').inputValue()).toBe('alice');
+  });
 });

@@ -10,6 +10,8 @@ declare module 'irc-framework' {
     gecos?: string;
     auto_reconnect?: boolean;
     ping_interval?: number;
+    /** SASL PLAIN credentials. */
+    account?: { account: string; password: string };
   }
 
   export class Client extends EventEmitter {

@@ -55,6 +55,10 @@ export function renderAnswer(event: ServerEvent, target?: string): Answer | null
   }
 }
 
+/** The answer to `register`, which is never carried out on Discord. */
+export const REGISTER_ON_DISCORD =
+  'Your chat name already belongs to your Discord account, so it needs no password: nobody on another front can use it. (Never type a password into Discord.)';
+
 /** The menu, as a code block so it shows exactly as the terminal shows it. */
 export function helpText(): string {
   return [

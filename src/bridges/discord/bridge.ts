@@ -12,7 +12,7 @@ import type { MemberInfo, ServerEvent } from '../../core/protocol.js';
 import { GOODBYE, renderEvent } from '../../core/render.js';
 import type { Transition } from '../../core/user-state.js';
 import type { DiscordConfig } from '../../server/config.js';
-import { helpText, renderAnswer } from './answers.js';
+import { helpText, REGISTER_ON_DISCORD, renderAnswer } from './answers.js';
 import type { DiscordApi } from './api.js';
 import { escapeInline, escapeMarkdown } from './format.js';
 import { readableText, withExtras, type MentionNames } from './inbound.js';
@@ -161,6 +161,10 @@ export class Bridge implements UserListener {
   // ---- commands ----
 
   private execute(user: DiscordUser, command: Command, reply: Responder, mode: InputMode): void {
+    if (command.kind === 'register' || (command.kind === 'send' && command.actions.some((a) => a.action === 'register'))) {
+      // Never dispatched: a Discord user's name is bound to their account, and a password typed here is not private.
+      return reply.whisper(REGISTER_ON_DISCORD);
+    }
     if (command.kind === 'quit') {
       if (!user.online) return reply.say('You are not in the chat.', true);
       user.end('quit');

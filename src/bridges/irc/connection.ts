@@ -32,7 +32,7 @@ export class IrcConnection {
     private readonly ticket: Ticket,
     private readonly onClose: (conn: IrcConnection) => void,
   ) {
-    this.session = new IrcSession(shared, { written: () => this.written(), close: (text) => this.close(text) });
+    this.session = new IrcSession(shared, { written: () => this.written(), close: (text) => this.close(text) }, socket.remoteAddress ?? null);
     this.out = new SocketOut(socket, shared.config.maxOutboundBytes, () => this.session.out.take(), (unread) => {
       shared.log.warn('disconnecting an irc client that does not read', { peer: this.peer, user: this.session.nick ?? '-', unread });
       this.finish();

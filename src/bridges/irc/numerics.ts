@@ -32,6 +32,9 @@ export const RPL = {
   MOTDSTART: '375',
   ENDOFMOTD: '376',
   TIME: '391',
+  LOGGEDIN: '900',
+  SASLSUCCESS: '903',
+  SASLMECHS: '908',
 } as const;
 
 export const ERR = {
@@ -58,4 +61,10 @@ export const ERR = {
   UMODEUNKNOWNFLAG: '501',
   USERSDONTMATCH: '502',
   INVALIDCAPCMD: '410',
+  PASSWDMISMATCH: '464',
+  NICKLOCKED: '902',
+  SASLFAIL: '904',
+  SASLTOOLONG: '905',
+  SASLABORTED: '906',
+  SASLALREADY: '907',
 } as const;

@@ -5,10 +5,10 @@ describe('registration', () => {
   it('holds registration until CAP END and acknowledges known capabilities only', () => {
     const t = ircHarness().session();
     t.send('CAP LS 302', 'NICK zoe', 'USER zoe 0 * :Zoe');
-    expect(t.take()).toEqual([':ics-chat.local CAP * LS :multi-prefix server-time']);
-    t.send('CAP REQ :multi-prefix sasl', 'CAP REQ :multi-prefix server-time', 'CAP LIST', 'CAP BOGUS');
+    expect(t.take()).toEqual([':ics-chat.local CAP * LS :multi-prefix server-time sasl=PLAIN']);
+    t.send('CAP REQ :multi-prefix bogus', 'CAP REQ :multi-prefix server-time', 'CAP LIST', 'CAP BOGUS');
     expect(t.take()).toEqual([
-      ':ics-chat.local CAP * NAK :multi-prefix sasl',
+      ':ics-chat.local CAP * NAK :multi-prefix bogus',
       ':ics-chat.local CAP * ACK :multi-prefix server-time',
       ':ics-chat.local CAP * LIST :multi-prefix server-time',
       ':ics-chat.local 410 * BOGUS :Invalid CAP command',

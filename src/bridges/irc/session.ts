@@ -3,9 +3,11 @@
  * and its hub session. Commands run through the verb table; what the hub says comes back
  * through `deliver`: channel events are mirrored as IRC traffic, and each reply goes to the
  * command that asked for it. The hub answers an action before `dispatch` returns, which is
- * what lets a reply find its command; a reply nobody waits for is shown as a notice from `ics`.
+ * what lets a reply find its command; a reply nobody waits for (such as `register`'s, which
+ * comes once the password is hashed) is shown as a notice from `ics`.
  */
 import type { Clock } from '../../core/clock.js';
+import type { AuthResult } from '../../core/auth.js';
 import type { Session, SessionOptions } from '../../core/hub.js';
 import type { Logger } from '../../core/log.js';
 import { nameKey } from '../../core/names.js';
@@ -13,6 +15,7 @@ import type { ClientAction, ServerEvent } from '../../core/protocol.js';
 import { renderEvent } from '../../core/render.js';
 import type { IrcConfig } from '../../server/config.js';
 import type { IrcMessage } from './message.js';
+import { RPL } from './numerics.js';
 import { ChannelMirror, IRC_HOST, type Viewer } from './outbound.js';
 import { ReplyBuffer, type BufferOwner } from './reply-buffer.js';
 import { runVerb } from './verbs.js';
@@ -69,6 +72,15 @@ export class IrcSession implements BufferOwner, Viewer {
   registered = false;
   /** CAP LS or REQ was seen before registration: registration waits for CAP END. */
   capNegotiating = false;
+  /** From PASS: the password of the nick's account, checked when registration completes. */
+  password: string | null = null;
+  /** The account this connection proved it holds (SASL or PASS); its name becomes the nick. */
+  account: string | null = null;
+  /** A password is being checked: registration waits for it. */
+  authenticating = false;
+  /** A SASL PLAIN exchange: the base64 received so far; null when none is under way. */
+  sasl: string | null = null;
+  closed = false;
   readonly caps = new Set<string>();
   readonly userModes = new Set<string>();
   readonly out: ReplyBuffer;
@@ -79,6 +91,8 @@ export class IrcSession implements BufferOwner, Viewer {
   constructor(
     readonly shared: IrcShared,
     private readonly io: SessionIo,
+    /** The client's network address (failed logins are limited per address). */
+    private readonly address: string | null = null,
   ) {
     this.out = new ReplyBuffer(this);
     this.mirror = new ChannelMirror(this, this.out);
@@ -115,7 +129,12 @@ export class IrcSession implements BufferOwner, Viewer {
   }
 
   private openHub(): Session {
-    return this.shared.open({ front: IRC_HOST, deliver: (event) => this.deliver(event), features: ['events'] });
+    return this.shared.open({ front: IRC_HOST, deliver: (event) => this.deliver(event), features: ['events'], ...(this.address ? { address: this.address } : {}) });
+  }
+
+  /** Checks the password of an account before registration (SASL, PASS); the login then takes that account's name. */
+  authenticate(name: string, password: string): Promise<AuthResult> {
+    return this.hub.authenticate(name, password);
   }
 
   /** Runs one command from the client. */
@@ -163,6 +182,7 @@ export class IrcSession implements BufferOwner, Viewer {
   }
 
   private deliver(event: ServerEvent): void {
+    if (event.action === 'register' && event.status === 'ok') this.loggedIn(this.nick!);
     this.mirror.apply(event);
     if (isReply(event)) (this.replyTo ?? this.serviceReply())(event);
   }
@@ -188,6 +208,12 @@ export class IrcSession implements BufferOwner, Viewer {
     return reply;
   }
 
+  /** RPL_LOGGEDIN: the connection now holds the account `name`. */
+  loggedIn(name: string): void {
+    this.account = name;
+    this.out.numeric(RPL.LOGGEDIN, `${name}!${name}@${IRC_HOST}`, name, `You are now logged in as ${name}`);
+  }
+
   /** Ends the connection with `ERROR :text`. */
   quit(text: string): void {
     this.io.close(text);
@@ -195,6 +221,7 @@ export class IrcSession implements BufferOwner, Viewer {
 
   /** The connection is gone: the user leaves their group and their name is free. */
   close(): void {
+    this.closed = true;
     if (this.nick !== null && this.registered) this.shared.away.delete(nameKey(this.nick));
     this.hub.close();
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ircHarness } from '../../../test/helpers/irc-session.js';
 import { VERBS } from './verbs.js';
 
-const EARLY = ['CAP', 'NICK', 'USER', 'PASS', 'PING', 'PONG', 'QUIT'];
+const EARLY = ['CAP', 'NICK', 'USER', 'PASS', 'AUTHENTICATE', 'PING', 'PONG', 'QUIT'];
 
 describe('the verb table', () => {
   it('lets exactly the registration commands run before registration', () => {

@@ -15,7 +15,7 @@ export type VerbHandler = (s: IrcSession, m: IrcMessage) => void;
 
 export interface VerbSpec {
   run: VerbHandler;
-  /** Usable before registration (CAP, NICK, USER, PASS, PING, PONG, QUIT). */
+  /** Usable before registration (CAP, NICK, USER, PASS, AUTHENTICATE, PING, PONG, QUIT). */
   early?: true;
   minParams: number;
 }
@@ -25,6 +25,7 @@ export const VERBS: Readonly<Record<string, VerbSpec>> = {
   NICK: { run: link.nick, early: true, minParams: 0 },
   USER: { run: link.user, early: true, minParams: 4 },
   PASS: { run: link.pass, early: true, minParams: 1 },
+  AUTHENTICATE: { run: link.authenticate, early: true, minParams: 1 },
   PING: { run: link.ping, early: true, minParams: 1 },
   PONG: { run: link.pong, early: true, minParams: 0 },
   QUIT: { run: link.quit, early: true, minParams: 0 },

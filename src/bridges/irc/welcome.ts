@@ -26,7 +26,7 @@ export const ISUPPORT = [
 ];
 
 /** Capabilities offered in CAP LS. */
-export const CAPABILITIES = ['multi-prefix', 'server-time'] as const;
+export const CAPABILITIES = ['multi-prefix', 'server-time', 'sasl'] as const;
 
 export function sendMotd(s: IrcSession): void {
   const motd = s.shared.motd;

@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Front, FrontState, SessionOpener } from '../../core/front.js';
+import type { Session, SessionOptions } from '../../core/hub.js';
 import type { Logger } from '../../core/log.js';
 import type { ThrottleOptions } from '../../core/throttle.js';
 import type { Admission } from '../../net/admission.js';
@@ -128,7 +129,9 @@ export class WebFront implements Front {
     wss.handleUpgrade(req, socket, head, (ws) => {
       const peer = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
       if (!verdict.ok) return this.refuse(ws, peer, verdict.why);
-      const conn = new WsConnection(ws, req.socket, peer, (o) => this.hub.open(o), this.config, this.log, verdict.ticket, (c) => this.connections.delete(c));
+      const address = req.socket.remoteAddress;
+      const open = (o: SessionOptions): Session => this.hub.open(address ? { ...o, address } : o);
+      const conn = new WsConnection(ws, req.socket, peer, open, this.config, this.log, verdict.ticket, (c) => this.connections.delete(c));
       this.connections.add(conn);
       this.log.debug('web client connected', { peer });
     });

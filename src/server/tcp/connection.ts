@@ -52,7 +52,7 @@ export class TcpConnection {
       this.log.warn('disconnecting a client that does not read', { peer: this.peer, user: this.session.name ?? '-', unread });
       this.finish('slow-consumer');
     });
-    this.session = open({ front: 'tcp', deliver: (event) => this.deliver(event) });
+    this.session = open({ front: 'tcp', deliver: (event) => this.deliver(event), ...(socket.remoteAddress ? { address: socket.remoteAddress } : {}) });
     this.input = new PacedInput(this.session, config.flood);
     ticket.whenLate((why) => this.loginTimedOut(why));
     socket.setNoDelay(true);

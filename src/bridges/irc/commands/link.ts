@@ -1,25 +1,38 @@
-/** Connection and registration commands: CAP, NICK, USER, PASS, PING, PONG, QUIT. */
+/** Connection and registration commands: CAP, NICK, USER, PASS, AUTHENTICATE, PING, PONG, QUIT. */
 import { nameKey, nameProblem } from '../../../core/names.js';
 import type { IrcMessage } from '../message.js';
 import { ERR } from '../numerics.js';
 import type { IrcSession } from '../session.js';
 import { CAPABILITIES, sendWelcome } from '../welcome.js';
+import * as auth from './auth.js';
 
 const OFFERED: ReadonlySet<string> = new Set(CAPABILITIES);
 
-/** Registers once NICK and USER are in and any CAP negotiation has ended. */
+/** What a client hears when its nick is registered and it did not prove it holds it. */
+const OWNED_HINT = 'connect with its password (PASS or SASL), or choose another nick';
+
+/**
+ * Registers once NICK and USER are in, any CAP negotiation has ended and any password is
+ * checked. A connection that proved an account logs in under the account's name.
+ */
 function tryRegister(s: IrcSession): void {
-  if (s.registered || s.nick === null || s.username === null || s.capNegotiating) return;
+  if (s.registered || s.nick === null || s.username === null || s.capNegotiating || s.authenticating) return;
+  if (s.password !== null && s.account === null) return auth.passLogin(s, () => tryRegister(s));
+  // Proven through SASL, the PASS is not needed: it is not kept either.
+  s.password = null;
   const nick = s.nick;
   s.ask({ action: 'login', name: nick, features: ['events'] }, (event) => {
     if (event.action !== 'login') return;
     if (event.status === 'ok') {
+      if (event.name !== undefined) s.nick = event.name;
       s.registered = true;
       return sendWelcome(s);
     }
     s.nick = null;
-    if (event.status === 'duplicate') s.out.numeric(ERR.NICKNAMEINUSE, nick, `Nickname is already in use (${event.msg ?? 'by another user'})`);
-    else s.out.numeric(ERR.ERRONEUSNICKNAME, nick, `Erroneous nickname: ${event.msg}`);
+    if (event.status === 'duplicate') {
+      const why = event.credential === 'password' ? `${event.msg}: ${OWNED_HINT}` : (event.msg ?? 'by another user');
+      s.out.numeric(ERR.NICKNAMEINUSE, nick, `Nickname is already in use (${why})`);
+    } else s.out.numeric(ERR.ERRONEUSNICKNAME, nick, `Erroneous nickname: ${event.msg}`);
   });
 }
 
@@ -31,7 +44,8 @@ export function cap(s: IrcSession, m: IrcMessage): void {
   switch (sub) {
     case 'LS':
       if (!s.registered) s.capNegotiating = true;
-      return reply('LS', CAPABILITIES.join(' '));
+      // CAP 302 clients learn the SASL mechanisms from the value.
+      return reply('LS', CAPABILITIES.map((c) => (c === 'sasl' && m.params[1] === '302' ? 'sasl=PLAIN' : c)).join(' '));
     case 'LIST':
       return reply('LIST', [...s.caps].join(' '));
     case 'REQ': {
@@ -65,6 +79,7 @@ export function nick(s: IrcSession, m: IrcMessage): void {
   }
   const old = s.nick!;
   if (wanted === old) return;
+  if (s.account !== null) return s.out.numeric(ERR.NICKLOCKED, `You are logged in to the account ${s.account}: your nick is its name`);
   if (s.mirror.view) {
     return s.out.numeric(ERR.NONICKCHANGE, `Cannot change nickname while in ${s.mirror.view.name}: your nick is your chat name; leave the channel first`);
   }
@@ -88,9 +103,15 @@ export function user(s: IrcSession, m: IrcMessage): void {
   tryRegister(s);
 }
 
-// PASS <password>: there are no server passwords here; accepted before registration and ignored
-export function pass(s: IrcSession): void {
-  if (s.registered) s.out.numeric(ERR.ALREADYREGISTERED, 'You may not reregister');
+// PASS <password>: the password of the nick's account, checked when registration completes
+export function pass(s: IrcSession, m: IrcMessage): void {
+  if (s.registered) return s.out.numeric(ERR.ALREADYREGISTERED, 'You may not reregister');
+  s.password = m.params[0]!;
+}
+
+// AUTHENTICATE <mechanism> | <data> | * (SASL PLAIN, after CAP REQ :sasl)
+export function authenticate(s: IrcSession, m: IrcMessage): void {
+  auth.authenticate(s, m, () => tryRegister(s));
 }
 
 // PING <token>: PONG, after everything earlier commands caused

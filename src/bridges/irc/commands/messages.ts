@@ -14,6 +14,7 @@ import { findGroup, myChannel } from './channels.js';
 
 const IRC_HELP = [
   'On IRC: send me these commands as private messages (/msg ics who, /msg ics p 18).',
+  '/msg ics register <password> keeps your nick for you; then connect with the password as PASS or through SASL.',
   'In your channel, just talk; bye or /part leaves it. /join #name opens or joins a room, /join #group-N joins group N.',
   '/msg peter hi, while you are in no channel, connects you with peter and says hi there.',
 ].join('\n');
@@ -30,6 +31,8 @@ function perform(s: IrcSession, input: Inbound): void {
       return s.out.service(input.msg);
     case 'unknown':
       return s.out.service(`Unknown command: ${input.text.slice(0, 60)}. /msg ${SERVICE_NICK} help lists the commands.`);
+    case 'register':
+      return s.out.service(`IRC cannot ask for a password: send it along, /msg ${SERVICE_NICK} register <password> (at least 8 characters). From then on, connect with it as your PASS or through SASL.`);
     case 'quit':
       return s.quit('Closing Link: See you next time!');
     case 'ctcp':

@@ -2,7 +2,9 @@
  * The chat page's controller: typed lines go through the shared command parser (the same
  * grammar as the terminal client), the shared user state machine follows the events, and
  * each event is rendered into the log, the roster or the group bar. After a lost connection
- * it logs in again under the same name and tells the user what changed.
+ * it logs in again under the same name and tells the user what changed. A registered name's
+ * password is asked for when the server says the name needs it; it is kept in memory only,
+ * to log in again after a lost connection (a reload asks for it again).
  */
 import { FLIP_PREFIX, flipWords } from '../../../core/classic.js';
 import { parseCommand } from '../../../core/commands.js';
@@ -14,6 +16,7 @@ import { h } from './dom.js';
 import { nameColour } from './format.js';
 import { frontBadge, LogView } from './log-view.js';
 import type { Link, LinkState } from './link.js';
+import { RegisterDialog } from './register-dialog.js';
 import { RosterView } from './roster-view.js';
 import type { Elements } from './main.js';
 
@@ -50,9 +53,20 @@ export class App {
   private topic = '';
   private readonly sent: string[] = [];
   private recall = 0;
+  /** The password of the account logged in to (memory only), for logging in again after a lost connection. */
+  private password: string | null = null;
+  /** The password sent with the login or registration awaiting its reply. */
+  private pendingPassword: string | null = null;
+  /** What the login reply said besides ok (a password given for an unregistered name). */
+  private loginNote: string | null = null;
+  private registered = false;
+  private readonly registerDialog: RegisterDialog;
 
   constructor(private readonly el: Elements) {
     this.log = new LogView(el.log, el.jump);
+    this.registerDialog = new RegisterDialog((password) => this.register(password));
+    el.registerOpen.addEventListener('click', () => this.registerDialog.open(this.name ?? ''));
+    el.passwordShow.addEventListener('click', () => this.askPassword());
     this.roster = new RosterView(el.roster, el.onlineCount, (name) => this.send({ action: 'connect', target: name }));
     el.loginForm.addEventListener('submit', (e) => {
       e.preventDefault();
@@ -124,13 +138,30 @@ export class App {
     if (!this.link.online) return this.loginError('Not connected to the server yet; it retries by itself. Try again in a moment.');
     this.reloginsLeft = 0;
     this.el.loginButton.disabled = true;
-    this.loginAs(name);
+    const password = this.el.password.value;
+    this.el.password.value = '';
+    this.loginAs(name, password === '' ? null : password);
   }
 
-  private loginAs(name: string): void {
-    const action: ClientAction = { action: 'login', name, features: ['events', 'presence'] };
+  private loginAs(name: string, password: string | null = this.password): void {
+    const action: ClientAction = { action: 'login', name, features: ['events', 'presence'], ...(password === null ? {} : { password }) };
+    this.pendingPassword = password;
     this.user.sent(action);
     this.link.send(action);
+  }
+
+  /** Shows the password field (the server said the name needs it, or the user has one). */
+  private askPassword(msg?: string): void {
+    this.el.passwordRow.hidden = false;
+    this.el.passwordShow.hidden = true;
+    if (msg !== undefined) this.loginError(msg);
+    this.el.password.focus();
+  }
+
+  private register(password: string): boolean {
+    if (!this.link.online) return false;
+    this.send({ action: 'register', password });
+    return true;
   }
 
   private loginError(msg: string): void {
@@ -142,6 +173,9 @@ export class App {
   private loggedIn(name: string): void {
     this.name = name;
     sessionStorage.setItem(NAME_KEY, name);
+    this.showRegistered();
+    this.el.passwordRow.hidden = true;
+    this.el.passwordShow.hidden = false;
     this.el.loginView.hidden = true;
     this.el.chatView.hidden = false;
     this.el.me.hidden = false;
@@ -152,14 +186,24 @@ export class App {
     this.showGroup();
     if (this.reconnecting) this.log.notice(`Reconnected: you are back online as ${name}.`, 'good');
     else this.log.notice(`Welcome, ${name}! Choose someone on the left to chat with, or type help for the commands.`, 'good');
+    if (this.loginNote) this.log.notice(`${this.loginNote}.`);
+    this.loginNote = null;
     this.reconnecting = false;
     this.refreshRoster();
     this.el.line.focus();
   }
 
+  private showRegistered(): void {
+    this.el.meRegistered.hidden = !this.registered;
+    this.el.registerOpen.hidden = this.registered;
+  }
+
   private logout(): void {
     this.link.close();
     this.name = null;
+    this.password = null;
+    this.registered = false;
+    this.registerDialog.close();
     sessionStorage.removeItem(NAME_KEY);
     this.user = new UserState();
     this.lists.length = 0;
@@ -184,7 +228,15 @@ export class App {
           return;
         }
         for (const action of command.actions) this.send(action);
+        // A line that carried a password is not kept for recall.
+        if (command.actions.some((a) => a.action === 'register')) {
+          this.el.line.value = '';
+          return;
+        }
         break;
+      case 'register':
+        this.el.line.value = '';
+        return this.registerDialog.open(this.name ?? '');
       case 'help':
         helpCard(this.log, MENU);
         break;
@@ -223,6 +275,7 @@ export class App {
       this.asked.set(action.action, queue);
     }
     if (action.action === 'list') this.lists.push(true);
+    if (action.action === 'register') this.pendingPassword = action.password;
     if (action.action === 'exchange' || action.action === 'flip') this.echo(action.action, action.message);
     this.transition(this.user.sent(action));
   }
@@ -256,16 +309,40 @@ export class App {
   private render(event: ServerEvent, target: string): void {
     switch (event.action) {
       case 'login':
-        if (event.status === 'ok') return;
-        if (event.status === 'duplicate' && this.reloginsLeft > 0) {
+        if (event.status === 'ok') {
+          if (this.pendingPassword !== null && event.registered) this.password = this.pendingPassword;
+          this.registered = event.registered === true;
+          this.loginNote = event.msg ?? null;
+          this.pendingPassword = null;
+          return;
+        }
+        this.pendingPassword = null;
+        if (event.status === 'duplicate' && event.credential === undefined && this.reloginsLeft > 0) {
           if (this.reconnecting && this.reloginsLeft === RELOGIN_TRIES_AFTER_LOSS) this.log.notice(`The server still holds your old session as ${this.name}; waiting for it to let go…`);
           this.reloginsLeft--;
           setTimeout(() => this.link.online && this.name !== null && this.loginAs(this.name), RELOGIN_RETRY_MS);
           return;
         }
+        this.reloginsLeft = 0;
         if (!this.el.chatView.hidden) this.logout();
         this.reconnecting = false;
+        this.password = null;
+        if (this.name !== null) this.el.name.value = this.name;
+        if (event.status === 'duplicate' && event.credential === 'password') return this.askPassword(`${this.el.name.value.trim()} is registered: type its password, or pick another name.`);
+        if (event.status === 'denied') return this.askPassword(`${event.msg[0]!.toUpperCase()}${event.msg.slice(1)}.`);
+        if (event.status === 'duplicate' && event.credential !== undefined) {
+          return this.loginError(`${this.el.name.value.trim()} belongs to a ${event.credential} user. Pick another name.`);
+        }
         return this.loginError(event.status === 'duplicate' ? `${event.msg ?? 'That name is in use'}. Pick another name.` : `${event.msg}.`);
+      case 'register':
+        if (event.status === 'ok') {
+          this.password = this.pendingPassword;
+          this.registered = true;
+          this.showRegistered();
+          this.registerDialog.close();
+        } else if (this.registerDialog.isOpen) this.registerDialog.refused(event.msg);
+        this.pendingPassword = null;
+        return this.log.notice(event.status === 'ok' ? `${event.msg}.` : `Not registered: ${event.msg}.`, event.status === 'ok' ? 'good' : 'error');
       case 'time':
         return this.log.notice(`Server time: ${event.results}`);
       case 'list':

@@ -68,7 +68,7 @@ describe('reconnect backoff', () => {
 describe('the help menu', () => {
   it('reads every command of the shared menu, and the notes after them', () => {
     const { rows, notes } = menuRows(MENU);
-    expect(rows.map(([cmd]) => cmd)).toEqual(['time', 'who', 'c _peer_', 'c #_room_', '? _term_', 'p _#_', 's _word_', 'ping _text_', 'help', 'q']);
+    expect(rows.map(([cmd]) => cmd)).toEqual(['time', 'who', 'c _peer_', 'c #_room_', '? _term_', 'p _#_', 's _word_', 'ping _text_', 'register', 'help', 'q']);
     expect(rows[2]![1]).toBe('to connect to the _peer_ and chat');
     expect(notes).toHaveLength(1);
     expect(notes[0]).toMatch(/^While chatting: bye to leave the group, .* to manage the group\.$/);

@@ -8,10 +8,15 @@ export interface Elements {
   conn: HTMLElement;
   me: HTMLElement;
   meName: HTMLElement;
+  meRegistered: HTMLElement;
+  registerOpen: HTMLButtonElement;
   logout: HTMLButtonElement;
   loginView: HTMLElement;
   loginForm: HTMLFormElement;
   name: HTMLInputElement;
+  passwordRow: HTMLElement;
+  password: HTMLInputElement;
+  passwordShow: HTMLButtonElement;
   loginError: HTMLElement;
   loginButton: HTMLButtonElement;
   chatView: HTMLElement;
@@ -39,10 +44,15 @@ function elements(): Elements {
     conn: byId('conn'),
     me: byId('me'),
     meName: byId('me-name'),
+    meRegistered: byId('me-registered'),
+    registerOpen: byId('register-open'),
     logout: byId('logout'),
     loginView: byId('login-view'),
     loginForm,
     name: byId('name'),
+    passwordRow: byId('password-row'),
+    password: byId('password'),
+    passwordShow: byId('password-show'),
     loginError: byId('login-error'),
     loginButton: loginForm.querySelector('button[type=submit]')!,
     chatView: byId('chat-view'),
