@@ -165,4 +165,34 @@ describe('connection caps', () => {
     expect(member.closed).toBe(false);
     await waitFor('only the member to be counted', () => connections().open === 1 && connections().pending === 0);
   });
+
+  it('count a login whose password is checked asynchronously as a login, on IRC and natively', async () => {
+    await start({ LOGIN_TIMEOUT_MS: '1000', PASSWORD_COST: '12' });
+    const owner = await ClassicClient.login(srv!.tcpPort, 'bea');
+    owner.send({ action: 'register', password: 'bees knees' });
+    expect(await owner.next('register')).toMatchObject({ status: 'ok' });
+    owner.socket.destroy();
+    await waitFor('bea to go offline', () => srv!.server.status.health().report.users === 0);
+
+    const irc = track(await RawIrc.open(srv!.ircPort));
+    irc.send('PASS :bees knees', 'NICK bea', 'USER bea 0 * :Bea');
+    await irc.expect(/ 001 bea /);
+    const tcp = track(await ClassicClient.open(srv!.tcpPort));
+    tcp.send({ action: 'login', name: 'cy' });
+    await tcp.next('login');
+    tcp.send({ action: 'register', password: 'cys password' });
+    await tcp.next('register');
+    const again = track(await ClassicClient.open(srv!.tcpPort));
+    tcp.close();
+    await waitFor('cy to go offline', () => srv!.server.status.health().report.users === 1);
+    again.send({ action: 'login', name: 'cy', password: 'cys password' });
+    expect(await again.next('login')).toMatchObject({ status: 'ok', registered: true });
+
+    const clock = track(await ClassicClient.open(srv!.tcpPort));
+    expect(await clock.next('error', 5000)).toMatchObject({ code: 'login-timeout' });
+    await irc.sync();
+    await again.sync();
+    expect([irc.closed, again.closed]).toEqual([false, false]);
+    expect(connections()).toMatchObject({ pending: 0 });
+  });
 });

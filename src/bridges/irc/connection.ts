@@ -73,7 +73,6 @@ export class IrcConnection {
     }
     const message = parseMessage(text.replace(/\0/g, ''));
     if (message) this.session.handle(message);
-    if (this.session.registered) this.ticket.loggedIn();
   }
 
   private refuse(item: ReadItem): void {
@@ -102,6 +101,8 @@ export class IrcConnection {
   }
 
   private written(): void {
+    // Registration ends with a welcome written here, however late a password check finished it.
+    if (this.session.registered) this.ticket.loggedIn();
     if (!this.closed) this.out.schedule();
   }
 
