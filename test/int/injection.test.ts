@@ -261,6 +261,19 @@ describe('text across fronts', () => {
   });
 });
 
+describe('topics', () => {
+  it('follow the same rules: formatting from IRC removed, controls from elsewhere shown, one line everywhere', async () => {
+    ivan.send(`TOPIC ${ROOM} :\x02bold\x02 \x0304red\x03 topic\x01`);
+    expect(await tina.nextWhere('the topic from IRC', (f) => f.action === 'topic' && f['by'] === 'ivan')).toMatchObject({ topic: 'bold red topic' });
+    expect(await wendy.nextWhere('the topic from IRC', (f) => f.action === 'topic' && f['by'] === 'ivan')).toMatchObject({ topic: 'bold red topic' });
+    tina.send({ action: 'topic', topic: '\x02x\r\nQUIT :y\x1b[2J' });
+    expect(await ivan.expect(/^:tina!\S+ TOPIC #inj :/)).toBe(':tina!tina@tcp TOPIC #inj :␂x QUIT :y␛[2J');
+    await t.fake.message('the topic in the thread', (m) => m.channelId === thread.id && m.content.includes('QUIT :y'));
+    const notice = t.fake.postedIn(thread.id).filter((m) => m.content.includes('QUIT :y'));
+    expect(notice.map((m) => m.content)).toEqual(['(tina set the topic: ␂x QUIT :y␛\\[2J)']);
+  });
+});
+
 describe('what a front cannot carry', () => {
   it('reaches no one, and the sender is told: over-long lines, bytes that are not UTF-8 on IRC', async () => {
     const before = received('web', 'tcp').length;
