@@ -23,7 +23,7 @@ export interface WsLimits {
 }
 
 /** The close code for a connection that did not log in in time (4000 + HTTP's 408 Request Timeout). */
-export const LOGIN_TIMEOUT_CLOSE = 4408;
+const LOGIN_TIMEOUT_CLOSE = 4408;
 
 /** Messages are serialised once per event, however many recipients share it. */
 const messages = new WeakMap<ServerEvent, Buffer>();
