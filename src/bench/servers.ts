@@ -79,8 +79,8 @@ const FRONT_PROTOCOL: Record<string, Protocol> = { tcp: 'native', irc: 'irc', we
 
 /** Our server with the given fronts, every port chosen by the system, history in `dataDir`. */
 export async function startOurs(root: string, dataDir: string, fronts: readonly string[]): Promise<RunningBenchServer> {
-  // Flood control lifted for the load, as for the peers.
-  const flood = { IRC_FLOOD_BURST: '1000000', IRC_FLOOD_RATE: '1000000' };
+  // Flood control and connection caps lifted for the load, as for the peers.
+  const flood = { FLOOD_BURST: '1000000', FLOOD_RATE: '1000000', MAX_CONNECTIONS: '1000000', MAX_CONNECTIONS_PER_ADDRESS: '1000000', MAX_PENDING_LOGINS: '1000000' };
   const env = { ...process.env, ...flood, FRONTS: fronts.join(','), CHAT_HOST: '127.0.0.1', CHAT_PORT: '0', IRC_HOST: '127.0.0.1', IRC_PORT: '0', WEB_HOST: '127.0.0.1', WEB_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info' };
   const started = performance.now();
   const child = pinned(process.execPath, [join(root, 'dist/server/main.js')], env);

@@ -20,6 +20,7 @@ import type { ActionName, ClientAction, ErrorCode, HistoryLine, MemberInfo, Serv
 import { asciiString } from './pyjson.js';
 import { parseSearchQuery } from './search-query.js';
 import { poemText, type SonnetBook } from './sonnets.js';
+import { chatText, lineText } from './text.js';
 import type { UserStateName } from './user-state.js';
 
 /** What handlers may use of the hub. */
@@ -105,8 +106,9 @@ function joinRoom(hub: HubState, me: Member, target: string): void {
   admit(hub, me, group, [me], group.room ?? `#group-${group.id}`);
 }
 
-/** Stores a chat line and queues it for the rest of the group. */
-function say(hub: HubState, me: Member, text: string, flip: boolean): void {
+/** Stores a chat line (made safe for every front: core/text.ts) and queues it for the rest of the group. */
+function say(hub: HubState, me: Member, said: string, flip: boolean): void {
+  const text = chatText(said);
   if (text.length > hub.limits.maxLineChars) {
     hub.fail(me, 'too-large', `a chat line has at most ${hub.limits.maxLineChars} characters; yours was not sent`, 'exchange');
     return;
@@ -308,7 +310,7 @@ export const HANDLERS: { [K in ActionName]: Handler<K> } = {
     states: ONLINE,
     run(hub, me, { reason }) {
       hub.flushLines();
-      hub.leaveGroup(me, reason ? { reason } : {});
+      hub.leaveGroup(me, reason ? { reason: lineText(reason) } : {});
     },
   },
 
@@ -318,7 +320,7 @@ export const HANDLERS: { [K in ActionName]: Handler<K> } = {
     run(hub, me, { topic }) {
       const group = hub.groups.of(me)!;
       if (topic === undefined) return hub.send(me, { action: 'topic', group: group.id, topic: group.topic });
-      group.topic = topic.replace(/[\r\n\0]+/g, ' ').slice(0, TOPIC_MAX);
+      group.topic = lineText(topic.slice(0, TOPIC_MAX));
       const event: ServerEvent = { action: 'topic', group: group.id, topic: group.topic, by: me.name! };
       for (const m of group.members) hub.send(m.member, event);
     },
@@ -335,7 +337,7 @@ export const HANDLERS: { [K in ActionName]: Handler<K> } = {
       }
       const victim = group.members.find((m) => m.member.key === nameKey(target.trim()))?.member;
       if (!victim) return hub.fail(me, 'no-such-member', `${target.trim().slice(0, 40)} is not in ${group.room}`, 'kick');
-      hub.leaveGroup(victim, reason ? { by: me.name!, reason } : { by: me.name! });
+      hub.leaveGroup(victim, reason ? { by: me.name!, reason: lineText(reason) } : { by: me.name! });
     },
   },
 

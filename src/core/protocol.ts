@@ -86,6 +86,9 @@ export type ErrorCode =
   | 'no-such-member'
   | 'too-large'
   | 'slow-consumer'
+  | 'rate-limited'
+  | 'server-full'
+  | 'login-timeout'
   | 'internal';
 
 export type ConnectStatus = 'success' | 'self' | 'no-user' | 'busy';

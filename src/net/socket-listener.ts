@@ -1,7 +1,14 @@
-/** A listening TCP server for a socket front: start, the real port, errors at start, stop. */
+/**
+ * A listening TCP server for a socket front: start, the real port, errors at start, stop, and
+ * admission: every new connection is admitted or refused here (one set of caps for the whole
+ * server), a refused peer is told why in its front's protocol, and an admitted one holds its
+ * ticket until its socket closes.
+ */
 import { createServer, type Server, type Socket } from 'node:net';
 import type { FrontState } from '../core/front.js';
 import type { Logger } from '../core/log.js';
+import type { Admission, Ticket } from './admission.js';
+import { END_GRACE_MS } from './socket-out.js';
 
 export interface ListenerOptions {
   /** The front's name, for log lines and errors (`tcp`, `irc`). */
@@ -11,6 +18,9 @@ export interface ListenerOptions {
   log: Logger;
   /** Extra words for the "listening" log line. */
   describe?: string;
+  admission: Admission;
+  /** What a refused peer is sent, in the front's protocol, before the connection is closed. */
+  refusal(why: string): string | Buffer;
 }
 
 export class SocketListener {
@@ -19,7 +29,7 @@ export class SocketListener {
 
   constructor(
     private readonly options: ListenerOptions,
-    private readonly accept: (socket: Socket) => void,
+    private readonly accept: (socket: Socket, ticket: Ticket) => void,
   ) {}
 
   state(): FrontState {
@@ -35,7 +45,7 @@ export class SocketListener {
   start(): Promise<void> {
     const { front, host, port, log } = this.options;
     this.current = 'starting';
-    const server = createServer({ noDelay: true }, (socket) => this.accept(socket));
+    const server = createServer({ noDelay: true }, (socket) => this.admit(socket));
     this.server = server;
     return new Promise((resolve, reject) => {
       server.once('error', (err) => {
@@ -49,6 +59,23 @@ export class SocketListener {
         resolve();
       });
     });
+  }
+
+  private admit(socket: Socket): void {
+    const verdict = this.options.admission.admit(socket.remoteAddress);
+    if (!verdict.ok) return this.refuse(socket, verdict.why);
+    socket.once('close', () => verdict.ticket.release());
+    this.accept(socket, verdict.ticket);
+  }
+
+  /** Says why, reads and drops whatever the peer sends meanwhile, and closes (forcibly after the grace period). */
+  private refuse(socket: Socket, why: string): void {
+    this.options.log.debug(`${this.options.front} front refused a connection`, { peer: socket.remoteAddress ?? '?', why });
+    socket.on('error', () => undefined);
+    socket.resume();
+    socket.end(this.options.refusal(why));
+    const force = setTimeout(() => socket.destroy(), END_GRACE_MS).unref();
+    socket.once('close', () => clearTimeout(force));
   }
 
   /** Stops accepting; resolves once every connection (closed by the front meanwhile) is gone. */

@@ -9,6 +9,7 @@ import type { Front } from '../core/front.js';
 import { Hub } from '../core/hub.js';
 import type { Logger } from '../core/log.js';
 import { ScryptHasher } from '../core/passwords.js';
+import { Admission } from '../net/admission.js';
 import { parseSonnets, SonnetBook, SonnetFormatError } from '../core/sonnets.js';
 import { SqliteAccounts } from '../store/sqlite-accounts.js';
 import { SqliteHistory } from '../store/sqlite-history.js';
@@ -31,19 +32,21 @@ interface FrontContext {
   clock: Clock;
   /** Health and metrics, for a front that serves them. */
   status: StatusSource;
+  /** The connection caps every connection-based front shares. */
+  admission: Admission;
 }
 
 /** The front registry: adding a front is one folder and one line here. */
 const FRONT_FACTORIES: Record<FrontName, (ctx: FrontContext) => Front | Promise<Front>> = {
-  tcp: ({ hub, config, log }) => new TcpFront(hub, config.tcp, log),
-  irc: ({ hub, config, log, clock }) => new IrcFront(hub, config.irc, log, clock),
+  tcp: ({ hub, config, log, admission }) => new TcpFront(hub, config.tcp, log, admission),
+  irc: ({ hub, config, log, clock, admission }) => new IrcFront(hub, config.irc, log, clock, admission),
   // discord.js takes a good part of a second to load: only when the front will run.
   discord: async ({ hub, config, log }) => {
     if (!config.discord) return offFront('discord', log, 'DISCORD_TOKEN is not set (see the README, section "Discord")');
     const { DiscordFront } = await import('../bridges/discord/discord-front.js');
     return new DiscordFront(hub, config.discord, log);
   },
-  web: ({ hub, config, log, status }) => new WebFront(hub, config.web, status, log),
+  web: ({ hub, config, log, status, admission }) => new WebFront(hub, config.web, status, log, admission),
 };
 
 /** A configured front that cannot run: it says why once at start, and reports itself off. */
@@ -114,7 +117,8 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     passwords: new ScryptHasher(config.accounts.scrypt),
     loginLimits: config.accounts.loginLimits,
   });
-  const status = new ServerStatus({ hub, history, fronts, clock, metrics });
+  const admission = new Admission(config.admission, log);
+  const status = new ServerStatus({ hub, history, fronts, clock, metrics, admission });
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
@@ -125,7 +129,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     })());
   try {
     for (const name of config.fronts) {
-      const front = await FRONT_FACTORIES[name]({ hub, config, log, clock, status });
+      const front = await FRONT_FACTORIES[name]({ hub, config, log, clock, status, admission });
       fronts.set(name, front);
       await front.start();
     }

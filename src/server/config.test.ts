@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, readConfig } from './config.js';
 
+const FLOOD = { burst: 20, perSecond: 5, maxQueued: 50 };
+
 describe('readConfig', () => {
   it('has embedded defaults for everything', () => {
     const c = readConfig({}, '/srv/ics');
@@ -10,7 +12,7 @@ describe('readConfig', () => {
         scrypt: { logN: 15, r: 8, p: 1 },
         loginLimits: { perName: { burst: 5, refillMs: 60_000 }, perAddress: { burst: 20, refillMs: 15_000 } },
       },
-      tcp: { host: '0.0.0.0', port: 1112, maxFrameChars: 99_999, maxOutboundBytes: 4 << 20 },
+      tcp: { host: '0.0.0.0', port: 1112, maxFrameChars: 99_999, maxOutboundBytes: 4 << 20, flood: FLOOD },
       irc: {
         host: '0.0.0.0',
         port: 6667,
@@ -18,10 +20,11 @@ describe('readConfig', () => {
         motdFile: null,
         maxOutboundBytes: 4 << 20,
         pingIntervalMs: 120_000,
-        flood: { burst: 20, perSecond: 5, maxQueued: 50 },
+        flood: FLOOD,
       },
       discord: null,
-      web: { host: '0.0.0.0', port: 8080, maxMessageBytes: 65_536, heartbeatMs: 30_000, maxOutboundBytes: 4 << 20, pageDir: expect.stringMatching(/\/dist\/page\/$/) },
+      web: { host: '0.0.0.0', port: 8080, maxMessageBytes: 65_536, heartbeatMs: 30_000, maxOutboundBytes: 4 << 20, flood: FLOOD, pageDir: expect.stringMatching(/\/dist\/page\/$/) },
+      admission: { maxConnections: 4096, maxPerAddress: 256, maxPending: 256, loginTimeoutMs: 120_000 },
       dataDir: '/srv/ics/data',
       sonnetsFile: '/srv/ics/data/sonnets.txt',
       logLevel: 'info',
@@ -31,6 +34,8 @@ describe('readConfig', () => {
     expect(Object.isFrozen(c.tcp)).toBe(true);
     expect(Object.isFrozen(c.web)).toBe(true);
     expect(Object.isFrozen(c.irc)).toBe(true);
+    expect(Object.isFrozen(c.tcp.flood)).toBe(true);
+    expect(Object.isFrozen(c.admission)).toBe(true);
   });
 
   it('reads every variable', () => {
@@ -39,7 +44,17 @@ describe('readConfig', () => {
       '/srv',
     );
     expect(c).toMatchObject({ fronts: ['tcp'], dataDir: '/var/ics', sonnetsFile: '/srv/s.txt', logLevel: 'debug', maxLineChars: 100 });
-    expect(c.tcp).toEqual({ host: '127.0.0.1', port: 0, maxFrameChars: 5000, maxOutboundBytes: 65536 });
+    expect(c.tcp).toEqual({ host: '127.0.0.1', port: 0, maxFrameChars: 5000, maxOutboundBytes: 65536, flood: FLOOD });
+  });
+
+  it('reads one set of rate limits for every front and the connection caps', () => {
+    const c = readConfig(
+      { DISCORD_TOKEN: 't', FLOOD_BURST: '3', FLOOD_RATE: '2', FLOOD_QUEUE: '0', MAX_CONNECTIONS: '10', MAX_CONNECTIONS_PER_ADDRESS: '4', MAX_PENDING_LOGINS: '2', LOGIN_TIMEOUT_MS: '1500' },
+      '/srv',
+    );
+    const flood = { burst: 3, perSecond: 2, maxQueued: 0 };
+    expect([c.tcp.flood, c.irc.flood, c.web.flood, c.discord?.flood]).toEqual([flood, flood, flood, flood]);
+    expect(c.admission).toEqual({ maxConnections: 10, maxPerAddress: 4, maxPending: 2, loginTimeoutMs: 1500 });
   });
 
   it.each([
@@ -63,7 +78,7 @@ describe('readConfig: the IRC front', () => {
   });
 
   it('reads IRC_HOST, IRC_PORT, IRC_SERVER_NAME, IRC_MOTD_FILE and the flood limits', () => {
-    const env = { FRONTS: 'irc', IRC_HOST: '::1', IRC_PORT: '7000', IRC_SERVER_NAME: 'chat.example.org', IRC_MOTD_FILE: 'motd.txt', IRC_FLOOD_BURST: '100', IRC_FLOOD_RATE: '40' };
+    const env = { FRONTS: 'irc', IRC_HOST: '::1', IRC_PORT: '7000', IRC_SERVER_NAME: 'chat.example.org', IRC_MOTD_FILE: 'motd.txt', FLOOD_BURST: '100', FLOOD_RATE: '40' };
     const config = readConfig(env, '/srv/chat');
     expect(config.fronts).toEqual(['irc']);
     expect(config.irc).toMatchObject({ host: '::1', port: 7000, serverName: 'chat.example.org', motdFile: '/srv/chat/motd.txt', flood: { burst: 100, perSecond: 40 } });
@@ -71,7 +86,9 @@ describe('readConfig: the IRC front', () => {
 
   it.each([
     [{ IRC_PORT: '70000' }, /IRC_PORT must be a whole number from 0 to 65535/],
-    [{ IRC_FLOOD_RATE: '0' }, /IRC_FLOOD_RATE must be a whole number from 1/],
+    [{ FLOOD_RATE: '0' }, /FLOOD_RATE must be a whole number from 1/],
+    [{ MAX_CONNECTIONS_PER_ADDRESS: '0' }, /MAX_CONNECTIONS_PER_ADDRESS must be a whole number from 1/],
+    [{ LOGIN_TIMEOUT_MS: '10' }, /LOGIN_TIMEOUT_MS must be a whole number from 100/],
     [{ IRC_SERVER_NAME: 'my server' }, /IRC_SERVER_NAME must be a host name/],
     [{ IRC_SERVER_NAME: ':evil' }, /IRC_SERVER_NAME must be a host name/],
     [{ FRONTS: 'tcp,irc,gopher' }, /unknown front "gopher"; known: tcp, irc/],
@@ -106,8 +123,9 @@ describe('Discord settings', () => {
       guildId: '333333333333333333',
       idleMs: 90_000,
       apiBase: 'http://127.0.0.1:9999/api',
+      flood: FLOOD,
     });
-    expect(discord({})).toEqual({ token: 'secret', applicationId: null, channelIds: [], guildId: null, idleMs: 30 * 60_000, apiBase: null });
+    expect(discord({})).toEqual({ token: 'secret', applicationId: null, channelIds: [], guildId: null, idleMs: 30 * 60_000, apiBase: null, flood: FLOOD });
     expect(discord({ DISCORD_IDLE_MINUTES: '0' })?.idleMs).toBe(0);
   });
 

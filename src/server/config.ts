@@ -8,6 +8,8 @@ import dotenv from 'dotenv';
 import type { WebConfig } from '../bridges/web/web-front.js';
 import type { LoginLimits } from '../core/login-limiter.js';
 import type { ScryptCost } from '../core/passwords.js';
+import type { ThrottleOptions } from '../core/throttle.js';
+import type { AdmissionLimits } from '../net/admission.js';
 import type { LogLevel } from './logger.js';
 
 export const FRONT_NAMES = ['tcp', 'irc', 'discord', 'web'] as const;
@@ -20,6 +22,8 @@ export interface TcpConfig {
   maxFrameChars: number;
   /** Output a client may leave unread before it is disconnected, in bytes. */
   maxOutboundBytes: number;
+  /** Rate limit per connection: a burst of requests, then a steady rate; a few more wait, the rest are refused. */
+  flood: ThrottleOptions;
 }
 
 export interface IrcConfig {
@@ -34,7 +38,7 @@ export interface IrcConfig {
   /** Silence after which the server pings a client; a client silent as long again is dropped. */
   pingIntervalMs: number;
   /** Flood control per connection: a burst of lines, then a steady rate; a few more wait, the rest are refused. */
-  flood: { burst: number; perSecond: number; maxQueued: number };
+  flood: ThrottleOptions;
 }
 
 /** The Discord front; present only when DISCORD_TOKEN is set. */
@@ -51,6 +55,8 @@ export interface DiscordConfig {
   idleMs: number;
   /** Test only: the REST base of a fake Discord (`http://127.0.0.1:PORT/api`). */
   apiBase: string | null;
+  /** Rate limit per Discord user, as for a connection on the other fronts. */
+  flood: ThrottleOptions;
 }
 
 /** Password accounts: the hashing cost of new passwords, and the brakes on failed logins. */
@@ -66,6 +72,8 @@ export interface Config {
   irc: IrcConfig;
   discord: DiscordConfig | null;
   web: WebConfig;
+  /** Caps on connections, shared by the native, IRC and web fronts. */
+  admission: AdmissionLimits;
   dataDir: string;
   sonnetsFile: string;
   logLevel: LogLevel;
@@ -154,7 +162,25 @@ function apiBase(env: Env): string | null {
   return raw.replace(/\/+$/, '');
 }
 
-function discord(env: Env): DiscordConfig | null {
+/** Rate limits, the same for a connection on every front and for each Discord user. */
+function flood(env: Env): ThrottleOptions {
+  return Object.freeze({
+    burst: integer(env, 'FLOOD_BURST', 20, 1, 1_000_000),
+    perSecond: integer(env, 'FLOOD_RATE', 5, 1, 1_000_000),
+    maxQueued: integer(env, 'FLOOD_QUEUE', 50, 0, 10_000),
+  });
+}
+
+function admission(env: Env): AdmissionLimits {
+  return Object.freeze({
+    maxConnections: integer(env, 'MAX_CONNECTIONS', 4096, 1, 1_000_000),
+    maxPerAddress: integer(env, 'MAX_CONNECTIONS_PER_ADDRESS', 256, 1, 1_000_000),
+    maxPending: integer(env, 'MAX_PENDING_LOGINS', 256, 1, 1_000_000),
+    loginTimeoutMs: integer(env, 'LOGIN_TIMEOUT_MS', 120_000, 100, 86_400_000),
+  });
+}
+
+function discord(env: Env, limits: ThrottleOptions): DiscordConfig | null {
   const token = env['DISCORD_TOKEN']?.trim();
   if (token === undefined || token === '') return null;
   return Object.freeze({
@@ -164,6 +190,7 @@ function discord(env: Env): DiscordConfig | null {
     guildId: snowflake(env, 'DISCORD_GUILD_ID'),
     idleMs: minutes(env, 'DISCORD_IDLE_MINUTES', 30),
     apiBase: apiBase(env),
+    flood: limits,
   });
 }
 
@@ -189,6 +216,7 @@ export function readConfig(env: Env, cwd: string = process.cwd()): Config {
   const chatHost = text(env, 'CHAT_HOST', '0.0.0.0');
   const maxOutboundBytes = integer(env, 'MAX_OUTBOUND_BYTES', 4 << 20, 4096, 1 << 30);
   const motd = text(env, 'IRC_MOTD_FILE', '');
+  const limits = flood(env);
   return Object.freeze({
     fronts: Object.freeze(fronts(env)),
     accounts: accounts(env),
@@ -197,6 +225,7 @@ export function readConfig(env: Env, cwd: string = process.cwd()): Config {
       port: integer(env, 'CHAT_PORT', 1112, 0, 65535),
       maxFrameChars: integer(env, 'MAX_FRAME_CHARS', 99_999, 64, 99_999),
       maxOutboundBytes,
+      flood: limits,
     }),
     irc: Object.freeze({
       host: text(env, 'IRC_HOST', chatHost),
@@ -205,17 +234,19 @@ export function readConfig(env: Env, cwd: string = process.cwd()): Config {
       motdFile: motd === '' ? null : resolve(cwd, motd),
       maxOutboundBytes,
       pingIntervalMs: 120_000,
-      flood: Object.freeze({ burst: integer(env, 'IRC_FLOOD_BURST', 20, 1, 1_000_000), perSecond: integer(env, 'IRC_FLOOD_RATE', 5, 1, 1_000_000), maxQueued: 50 }),
+      flood: limits,
     }),
-    discord: discord(env),
+    discord: discord(env, limits),
     web: Object.freeze({
       host: text(env, 'WEB_HOST', chatHost),
       port: integer(env, 'WEB_PORT', 8080, 0, 65535),
       maxMessageBytes: integer(env, 'WEB_MAX_MESSAGE_BYTES', 64 << 10, 1024, 16 << 20),
       heartbeatMs: integer(env, 'WEB_HEARTBEAT_MS', 30_000, 50, 3_600_000),
       maxOutboundBytes,
+      flood: limits,
       pageDir: PAGE_DIR,
     }),
+    admission: admission(env),
     dataDir,
     sonnetsFile: resolve(cwd, text(env, 'SONNETS_FILE', 'data/sonnets.txt')),
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),

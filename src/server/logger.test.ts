@@ -19,6 +19,10 @@ describe('formatRecord', () => {
     expect(line.split('\n')).toHaveLength(1);
     expect(line).toContain('bad\\nFAKE 2026 INFO forged\\u001b[2J\\u2028');
   });
+  it('escapes C1 controls, separators, bidi and zero-width characters in field values too', () => {
+    const line = formatRecord('warn', 'x', { user: 'a\u009b31m\u2028b\u202ec\u200bd' }, at);
+    expect(line).toBe('2026-11-25T12:00:00.000Z WARN x user="a\\u009b31m\\u2028b\\u202ec\\u200bd"');
+  });
   it('escapes only control characters', () => {
     expect(escapeControls('plain "quoted" ü\t')).toBe('plain "quoted" ü\\t');
   });

@@ -10,12 +10,14 @@ const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 4
 
 function value(v: string | number | boolean): string {
   const s = String(v);
-  return /^[\w.:/@#+-]*$/.test(s) && s !== '' ? s : JSON.stringify(s);
+  return /^[\w.:/@#+-]*$/.test(s) && s !== '' ? s : escapeControls(JSON.stringify(s));
 }
 
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+// Controls (C0, DEL, C1), line and paragraph separators, and the invisible characters that
+// reorder or hide text (bidi controls, zero-width characters, the BOM).
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
 
-/** Control characters as visible escapes, so user text cannot start a new log line or move the cursor. */
+/** Control and invisible characters as visible escapes, so user text cannot start a new log line, move the cursor or reorder the line. */
 export function escapeControls(text: string): string {
   return text.replace(CONTROL, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')));
 }

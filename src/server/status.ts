@@ -1,6 +1,7 @@
 /**
  * The server's view of itself, for /healthz and /metrics: each front's state, who is online
- * where, the groups, and whether the history database can serve. Healthy means every
+ * where, the groups, the connections open and waiting to log in, and whether the history
+ * database can serve. Healthy means every
  * configured front is up (a front left `off`, such as Discord without a token, does not count)
  * and the database answers.
  */
@@ -9,6 +10,7 @@ import type { Clock } from '../core/clock.js';
 import type { Front, FrontState } from '../core/front.js';
 import type { HistoryStore } from '../core/history.js';
 import type { Hub } from '../core/hub.js';
+import type { Admission } from '../net/admission.js';
 import type { Metrics } from './metrics.js';
 
 const UP: ReadonlySet<FrontState> = new Set(['listening', 'connected']);
@@ -20,6 +22,7 @@ export interface StatusDeps {
   fronts: ReadonlyMap<string, Front>;
   clock: Clock;
   metrics: Metrics;
+  admission: Admission;
 }
 
 export interface HealthReport {
@@ -29,6 +32,8 @@ export interface HealthReport {
   fronts: Record<string, { state: FrontState; up: boolean; users: number }>;
   users: number;
   groups: number;
+  /** Connections on the native, IRC and web fronts, and how many of them have not logged in yet. */
+  connections: { open: number; pending: number };
   database: { ok: true; lines: number } | { ok: false; problem: string };
 }
 
@@ -61,6 +66,7 @@ export class ServerStatus implements StatusSource {
       fronts: byFront,
       users,
       groups: stats.groups,
+      connections: this.deps.admission.counts(),
       database: problem === null ? { ok: true, lines: history.lineCount() } : { ok: false, problem },
     };
     return { ok, report };

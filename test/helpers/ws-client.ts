@@ -8,15 +8,17 @@ export class WsClient {
   private cursor = 0;
   closed = false;
   closeCode: number | null = null;
+  closeReason = '';
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data, isBinary) => {
       if (!isBinary) this.events.push(JSON.parse(String(data)) as Frame);
     });
     ws.on('error', () => {});
-    ws.on('close', (code) => {
+    ws.on('close', (code, reason) => {
       this.closed = true;
       this.closeCode = code;
+      this.closeReason = reason.toString('utf8');
     });
   }
 

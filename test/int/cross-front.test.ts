@@ -16,7 +16,7 @@ const open: { close(): void }[] = [];
 
 beforeEach(async () => {
   // Flood control would pace the IRC senders; this test is about order, not pace.
-  t = await startDiscordTest({ env: { FRONTS: 'tcp,irc,discord,web', IRC_FLOOD_BURST: '1000', IRC_FLOOD_RATE: '1000' } });
+  t = await startDiscordTest({ env: { FRONTS: 'tcp,irc,discord,web', FLOOD_BURST: '1000', FLOOD_RATE: '1000' } });
   srv = t.srv;
 });
 

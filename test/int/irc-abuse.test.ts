@@ -43,7 +43,7 @@ afterEach(async () => {
 
 describe('abuse', () => {
   it('refuses a flood line by line with a notice, delivers the rest once and in order', async () => {
-    await start({ IRC_FLOOD_BURST: '5', IRC_FLOOD_RATE: '50' });
+    await start({ FLOOD_BURST: '5', FLOOD_RATE: '50' });
     const check = await bystanders();
     const zoe = await irc('zoe');
     const peter = await tcp('peter');
@@ -93,7 +93,7 @@ describe('abuse', () => {
   });
 
   it('disconnects a client that stops reading; it leaves its group like anyone who vanishes', async () => {
-    await start({ MAX_OUTBOUND_BYTES: '65536' });
+    await start({ MAX_OUTBOUND_BYTES: '65536', FLOOD_BURST: '1000000', FLOOD_RATE: '1000000' });
     const check = await bystanders();
     const sloth = await irc('sloth');
     const alice = await tcp('alice');

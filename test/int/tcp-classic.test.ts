@@ -20,8 +20,11 @@ async function open(): Promise<ClassicClient> {
   return c;
 }
 
+/** These tests script bursts (every sonnet, 130 lines at once); the rate limits have tests of their own (limits.test.ts). */
+const UNLIMITED = { FLOOD_BURST: '1000000', FLOOD_RATE: '1000000' };
+
 beforeEach(async () => {
-  srv = await startTestServer();
+  srv = await startTestServer(UNLIMITED);
 });
 
 afterEach(async () => {
@@ -455,7 +458,7 @@ describe('the classic server\'s failures', () => {
 
   it('disconnects a client that stops reading, and the others keep chatting', async () => {
     await srv.destroy();
-    srv = await startTestServer({ MAX_OUTBOUND_BYTES: '262144' });
+    srv = await startTestServer({ ...UNLIMITED, MAX_OUTBOUND_BYTES: '262144' });
     const sloth = await login('sloth');
     const a = await login('alice');
     const b = await login('bob');

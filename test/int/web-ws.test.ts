@@ -9,8 +9,9 @@ import { WsClient } from '../helpers/ws-client.js';
 let srv: TestServer | null = null;
 const sockets: { close(): void }[] = [];
 
+/** Some tests script bursts; the rate limits have tests of their own (limits.test.ts). */
 async function start(env: Record<string, string> = {}): Promise<TestServer> {
-  srv = await startTestServer({ FRONTS: 'tcp,web', ...env });
+  srv = await startTestServer({ FRONTS: 'tcp,web', FLOOD_BURST: '1000000', FLOOD_RATE: '1000000', ...env });
   return srv;
 }
 

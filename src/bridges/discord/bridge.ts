@@ -17,6 +17,7 @@ import type { DiscordApi } from './api.js';
 import { escapeInline, escapeMarkdown } from './format.js';
 import { readableText, withExtras, type MentionNames } from './inbound.js';
 import type { Lane, Outbox } from './outbox.js';
+import { Pace, TOO_FAST } from './pace.js';
 import { InteractionResponder, MessageResponder, type Responder } from './responders.js';
 import { Room } from './room.js';
 import { slashCommand } from './slash.js';
@@ -42,9 +43,11 @@ export class Bridge implements UserListener {
   /** Thread id -> the room it mirrors. */
   private readonly threads = new Map<string, Room>();
   private readonly channels: ReadonlySet<string>;
+  private readonly pace: Pace;
 
   constructor(private readonly deps: BridgeDeps) {
     this.channels = new Set(deps.config.channelIds);
+    this.pace = new Pace(deps.config.flood);
   }
 
   /** Chat users online through Discord. */
@@ -94,7 +97,10 @@ export class Bridge implements UserListener {
     if (origin.kind === 'dm') user.home = { kind: 'dm' };
     const lane = origin.kind === 'room' ? origin.room.placeOf(user)!.lane : this.channelLane(message.channelId);
     const responder = new MessageResponder(this.deps.api, lane, this.dmLane(user.id), message.channelId, message.id, user.id, origin.kind === 'dm');
-    this.execute(user, command, responder, mode);
+    this.pace.run(user.id, () => this.execute(user, command, responder, mode), () => {
+      const reply = this.pace.refusal(user.id);
+      if (reply) responder.say(reply);
+    });
   }
 
   private channelLane(channelId: string): Lane {
@@ -145,8 +151,11 @@ export class Bridge implements UserListener {
     const user = this.user(interaction.user.id, interaction.user.username);
     if (origin.kind === 'channel') user.home = origin.home;
     if (origin.kind === 'dm') user.home = { kind: 'dm' };
-    this.execute(user, command, responder, 'command');
-    if (!responder.answered) responder.say('Done.', true);
+    const run = (): void => {
+      this.execute(user, command, responder, 'command');
+      if (!responder.answered) responder.say('Done.', true);
+    };
+    this.pace.run(user.id, run, () => responder.say(TOO_FAST, true));
   }
 
   // ---- commands ----

@@ -54,7 +54,7 @@ export class DmPlace extends Place {
 
   line(event: Exchange): void {
     const prefix = senderPrefix(event.name, event.front);
-    for (const piece of splitMessage(escapeMarkdown(visible(event.message)), MESSAGE_LIMIT - prefix.length)) {
+    for (const piece of splitMessage(visible(escapeMarkdown(event.message)), MESSAGE_LIMIT - prefix.length)) {
       void this.lane.push(() => this.deps.api.sendDm(this.user.id, { content: prefix + piece }).then(() => {}));
     }
   }
@@ -100,7 +100,7 @@ export class ThreadPlace extends Place {
 
   line(event: Exchange): void {
     const username = webhookName(event.name, event.front);
-    const text = escapeMarkdown(visible(event.message));
+    const text = visible(escapeMarkdown(event.message));
     for (const piece of splitMessage(text, username ? MESSAGE_LIMIT : MESSAGE_LIMIT - senderPrefix(event.name, event.front).length)) {
       void this.lane.push(async () => {
         const id = await this.ready;

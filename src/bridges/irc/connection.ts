@@ -1,17 +1,19 @@
 /**
  * One IRC client's socket: bytes in through the line reader, flood control and a strict UTF-8
  * decoder to the session; the session's buffer out in one write per event-loop turn. Silence
- * is met with a PING and then, if it lasts, an ERROR and a close; a client that stops reading is
- * cut off once its unread output passes the cap. Whatever happens, only this client is affected.
+ * is met with a PING and then, if it lasts, an ERROR and a close; so is a client that does not
+ * register within the login time; a client that stops reading is cut off once its unread output
+ * passes the cap. Whatever happens, only this client is affected.
  */
 import type { Socket } from 'node:net';
+import { Throttle } from '../../core/throttle.js';
+import type { Ticket } from '../../net/admission.js';
+import { SocketOut } from '../../net/socket-out.js';
 import { LineReader, type ReadItem } from './line-reader.js';
 import { parseMessage } from './message.js';
 import { ERR } from './numerics.js';
 import { IrcSession, type IrcShared } from './session.js';
 import { plainText } from './text.js';
-import { Throttle } from './throttle.js';
-import { SocketOut } from '../../net/socket-out.js';
 
 export class IrcConnection {
   private readonly reader = new LineReader();
@@ -27,6 +29,7 @@ export class IrcConnection {
   constructor(
     private readonly socket: Socket,
     private readonly shared: IrcShared,
+    private readonly ticket: Ticket,
     private readonly onClose: (conn: IrcConnection) => void,
   ) {
     this.session = new IrcSession(shared, { written: () => this.written(), close: (text) => this.close(text) }, socket.remoteAddress ?? null);
@@ -41,6 +44,10 @@ export class IrcConnection {
     socket.on('end', () => this.finish());
     socket.on('close', () => this.finish());
     this.arm(shared.config.pingIntervalMs);
+    ticket.whenLate((why) => {
+      shared.log.info('closing an irc connection that did not register in time', { peer: this.peer });
+      this.close(`Closing Link: ${this.session.nick ?? '*'} (Registration timed out: ${why})`);
+    });
   }
 
   get peer(): string {
@@ -94,6 +101,8 @@ export class IrcConnection {
   }
 
   private written(): void {
+    // Registration ends with a welcome written here, however late a password check finished it.
+    if (this.session.registered) this.ticket.loggedIn();
     if (!this.closed) this.out.schedule();
   }
 

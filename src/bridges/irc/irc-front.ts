@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import type { Clock } from '../../core/clock.js';
 import type { Front, FrontState, NameReserver, SessionOpener } from '../../core/front.js';
 import type { Logger } from '../../core/log.js';
+import type { Admission, Ticket } from '../../net/admission.js';
 import { SocketListener } from '../../net/socket-listener.js';
 import type { IrcConfig } from '../../server/config.js';
 import { IrcConnection } from './connection.js';
@@ -20,10 +21,11 @@ export class IrcFront implements Front {
     private readonly config: IrcConfig,
     private readonly log: Logger,
     private readonly clock: Clock,
+    admission: Admission,
   ) {
     this.listener = new SocketListener(
-      { front: 'irc', host: config.host, port: config.port, log, describe: `as ${config.serverName}` },
-      (socket) => this.accept(socket),
+      { front: 'irc', host: config.host, port: config.port, log, describe: `as ${config.serverName}`, admission, refusal: (why) => `ERROR :Closing Link: * (${why})\r\n` },
+      (socket, ticket) => this.accept(socket, ticket),
     );
   }
 
@@ -60,8 +62,8 @@ export class IrcFront implements Front {
     await this.listener.start();
   }
 
-  private accept(socket: Socket): void {
-    const conn = new IrcConnection(socket, this.shared!, (c) => this.connections.delete(c));
+  private accept(socket: Socket, ticket: Ticket): void {
+    const conn = new IrcConnection(socket, this.shared!, ticket, (c) => this.connections.delete(c));
     this.connections.add(conn);
   }
 

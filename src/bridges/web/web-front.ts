@@ -5,10 +5,12 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { Front, FrontState, SessionOpener } from '../../core/front.js';
 import type { Session, SessionOptions } from '../../core/hub.js';
 import type { Logger } from '../../core/log.js';
+import type { ThrottleOptions } from '../../core/throttle.js';
+import type { Admission } from '../../net/admission.js';
 import { HttpRoutes, loadPage, type StatusSource } from './http.js';
 import { WsConnection } from './ws-connection.js';
 
@@ -21,12 +23,17 @@ export interface WebConfig {
   maxOutboundBytes: number;
   /** Ping interval; a connection that has not answered the previous ping by the next is dropped. */
   heartbeatMs: number;
+  /** Rate limit per connection. */
+  flood: ThrottleOptions;
   /** The built page (index.html, app.js, style.css, ...). */
   pageDir: string;
 }
 
 /** How long a closing connection may take to answer the close frame before it is cut. */
 const CLOSE_GRACE_MS = 1000;
+
+/** The close code for a connection refused over the caps: 1013, try again later. */
+const TRY_AGAIN_LATER = 1013;
 
 /** ws reads a message up to this many bytes before closing the connection (1009); up to maxMessageBytes it is answered with an error instead. */
 export function hardMessageCap(maxMessageBytes: number): number {
@@ -61,6 +68,7 @@ export class WebFront implements Front {
     private readonly config: WebConfig,
     private readonly status: StatusSource,
     private readonly log: Logger,
+    private readonly admission: Admission,
   ) {}
 
   state(): FrontState {
@@ -114,14 +122,27 @@ export class WebFront implements Front {
     }
     const wss = this.wss;
     if (!wss || this.current !== 'listening') return refuseUpgrade(socket, '503 Service Unavailable');
+    // The same caps as the socket fronts. A refusal completes the handshake and closes with a
+    // reason, because a browser shows the page nothing of a refused upgrade.
+    const verdict = this.admission.admit(req.socket.remoteAddress);
+    if (verdict.ok) socket.once('close', () => verdict.ticket.release());
     wss.handleUpgrade(req, socket, head, (ws) => {
       const peer = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
+      if (!verdict.ok) return this.refuse(ws, peer, verdict.why);
       const address = req.socket.remoteAddress;
       const open = (o: SessionOptions): Session => this.hub.open(address ? { ...o, address } : o);
-      const conn = new WsConnection(ws, req.socket, peer, open, this.config, this.log, (c) => this.connections.delete(c));
+      const conn = new WsConnection(ws, req.socket, peer, open, this.config, this.log, verdict.ticket, (c) => this.connections.delete(c));
       this.connections.add(conn);
       this.log.debug('web client connected', { peer });
     });
+  }
+
+  private refuse(ws: WebSocket, peer: string, why: string): void {
+    this.log.debug('web front refused a connection', { peer, why });
+    ws.on('error', () => undefined);
+    ws.close(TRY_AGAIN_LATER, why);
+    const force = setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
+    ws.once('close', () => clearTimeout(force));
   }
 
   /**

@@ -1,20 +1,29 @@
 /**
  * One WebSocket connection: each text message is one JSON action, validated at the edge like
- * a classic frame; each hub event goes out as one JSON text message. A client that stops
- * reading is cut off once its unread output passes the cap; one that stops answering pings
- * is dropped by the heartbeat. Either way its user leaves their group like any vanished user.
+ * a classic frame and passed to the hub through the connection's rate limit; each hub event
+ * goes out as one JSON text message. A client that stops reading is cut off once its unread
+ * output passes the cap; one that stops answering pings is dropped by the heartbeat. Either
+ * way its user leaves their group like any vanished user. One that does not log in within the
+ * login time is closed with code 4408.
  */
 import { WebSocket, type RawData } from 'ws';
 import type { Session, SessionOptions } from '../../core/hub.js';
 import type { Logger } from '../../core/log.js';
 import type { DropReason } from '../../core/observer.js';
+import { PacedInput } from '../../core/paced-input.js';
 import type { ServerEvent } from '../../core/protocol.js';
-import { parseAction } from '../../core/validate.js';
+import type { ThrottleOptions } from '../../core/throttle.js';
+import { parseAction, type Validated } from '../../core/validate.js';
+import type { Ticket } from '../../net/admission.js';
 
 export interface WsLimits {
   maxMessageBytes: number;
   maxOutboundBytes: number;
+  flood: ThrottleOptions;
 }
+
+/** The close code for a connection that did not log in in time (4000 + HTTP's 408 Request Timeout). */
+const LOGIN_TIMEOUT_CLOSE = 4408;
 
 /** Messages are serialised once per event, however many recipients share it. */
 const messages = new WeakMap<ServerEvent, Buffer>();
@@ -47,6 +56,7 @@ export interface Corkable {
 
 export class WsConnection {
   private readonly session: Session;
+  private readonly input: PacedInput;
   private corked = false;
   /** Set by any sign of life; cleared at each heartbeat. */
   private alive = true;
@@ -59,9 +69,15 @@ export class WsConnection {
     open: (options: SessionOptions) => Session,
     private readonly limits: WsLimits,
     private readonly log: Logger,
+    private readonly ticket: Ticket,
     private readonly onClose: (conn: WsConnection) => void,
   ) {
     this.session = open({ front: 'web', deliver: (event) => this.deliver(event) });
+    this.input = new PacedInput(this.session, limits.flood);
+    ticket.whenLate((why) => {
+      log.info('closing a web connection that did not log in in time', { peer });
+      this.end(LOGIN_TIMEOUT_CLOSE, why, 1000, 'timeout');
+    });
     ws.on('message', (data, isBinary) => this.receive(data, isBinary));
     ws.on('pong', () => (this.alive = true));
     ws.on('error', (err: Error & { code?: string }) => this.failed(err));
@@ -71,22 +87,22 @@ export class WsConnection {
   private receive(data: RawData, isBinary: boolean): void {
     if (this.closed) return;
     this.alive = true;
-    if (isBinary) {
-      this.session.reject({ code: 'bad-request', msg: 'send each request as a text message holding one JSON object' });
-      return;
-    }
     const size = sizeOf(data);
+    const input = this.read(data, isBinary, size);
+    this.input.offer(input, input.ok ? size : 0);
+  }
+
+  private read(data: RawData, isBinary: boolean, size: number): Validated {
+    if (isBinary) return { ok: false, error: { code: 'bad-request', msg: 'send each request as a text message holding one JSON object' } };
     if (size > this.limits.maxMessageBytes) {
-      this.session.reject({ code: 'too-large', msg: `a message holds at most ${this.limits.maxMessageBytes} bytes; yours had ${size} and was dropped` });
-      return;
+      return { ok: false, error: { code: 'too-large', msg: `a message holds at most ${this.limits.maxMessageBytes} bytes; yours had ${size} and was dropped` } };
     }
-    const parsed = parseAction(textOf(data));
-    if (parsed.ok) this.session.dispatch(parsed.action);
-    else this.session.reject(parsed.error);
+    return parseAction(textOf(data));
   }
 
   private deliver(event: ServerEvent): void {
     if (this.closed || this.ws.readyState !== WebSocket.OPEN) return;
+    if (event.action === 'login' && event.status === 'ok') this.ticket.loggedIn();
     if (!this.corked) {
       // Everything sent to this client in this turn leaves in one write at its end.
       this.corked = true;
@@ -122,12 +138,12 @@ export class WsConnection {
     this.ws.ping();
   }
 
-  /** Closes politely (close frame with `code`); the peer has `graceMs` to answer before the socket is cut. */
-  end(code: number, reason: string, graceMs: number): void {
+  /** Closes politely (close frame with `code`); the peer has `graceMs` to answer before the socket is cut. `drop` when the front drops it. */
+  end(code: number, reason: string, graceMs: number, drop?: DropReason): void {
     if (this.ws.readyState === WebSocket.OPEN) this.ws.close(code, reason);
     const force = setTimeout(() => this.ws.terminate(), graceMs).unref();
     this.ws.once('close', () => clearTimeout(force));
-    this.finish();
+    this.finish(drop);
   }
 
   private drop(reason: DropReason): void {
@@ -138,6 +154,7 @@ export class WsConnection {
   private finish(reason?: DropReason): void {
     if (this.closed) return;
     this.closed = true;
+    this.input.stop();
     this.session.close(reason);
     this.onClose(this);
   }

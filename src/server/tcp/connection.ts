@@ -1,16 +1,20 @@
 /**
- * One native TCP connection: classic frames in, validated actions to the hub; hub events out
- * as classic frames, written once per event-loop turn. A client that stops reading is cut off
- * once its unread output passes the cap; a stream that cannot be framed closes only itself.
+ * One native TCP connection: classic frames in, validated actions to the hub through the
+ * connection's rate limit; hub events out as classic frames, written once per event-loop turn.
+ * A client that stops reading is cut off once its unread output passes the cap, one that does
+ * not log in within the login time is told so and closed; a stream that cannot be framed
+ * closes only itself.
  */
 import type { Socket } from 'node:net';
 import { encodeFrame, FrameDecoder } from '../../core/framing.js';
 import type { Session, SessionOptions } from '../../core/hub.js';
 import type { Logger } from '../../core/log.js';
 import type { DropReason } from '../../core/observer.js';
+import { PacedInput } from '../../core/paced-input.js';
 import type { ServerEvent } from '../../core/protocol.js';
 import { pyDumps } from '../../core/pyjson.js';
 import { parseAction } from '../../core/validate.js';
+import type { Ticket } from '../../net/admission.js';
 import { SocketOut } from '../../net/socket-out.js';
 import type { TcpConfig } from '../config.js';
 
@@ -29,6 +33,7 @@ export function frameOf(event: ServerEvent): Buffer {
 export class TcpConnection {
   private readonly decoder: FrameDecoder;
   private readonly session: Session;
+  private readonly input: PacedInput;
   private readonly out: SocketOut;
   private queue: Buffer[] = [];
   private queuedBytes = 0;
@@ -39,6 +44,7 @@ export class TcpConnection {
     open: (options: SessionOptions) => Session,
     config: TcpConfig,
     private readonly log: Logger,
+    private readonly ticket: Ticket,
     private readonly onClose: (conn: TcpConnection) => void,
   ) {
     this.decoder = new FrameDecoder(config.maxFrameChars);
@@ -47,6 +53,8 @@ export class TcpConnection {
       this.finish('slow-consumer');
     });
     this.session = open({ front: 'tcp', deliver: (event) => this.deliver(event), ...(socket.remoteAddress ? { address: socket.remoteAddress } : {}) });
+    this.input = new PacedInput(this.session, config.flood);
+    ticket.whenLate((why) => this.loginTimedOut(why));
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 60_000);
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
@@ -62,9 +70,7 @@ export class TcpConnection {
     const { frames: texts, error } = this.decoder.push(chunk);
     for (const text of texts) {
       if (this.closed) return;
-      const parsed = parseAction(text);
-      if (parsed.ok) this.session.dispatch(parsed.action);
-      else this.session.reject(parsed.error);
+      this.input.offer(parseAction(text), text.length);
     }
     if (error) {
       this.log.warn('closing a tcp connection whose stream cannot be framed', { peer: this.peer, user: this.session.name ?? '-', why: error.msg });
@@ -75,6 +81,7 @@ export class TcpConnection {
 
   private deliver(event: ServerEvent): void {
     if (this.closed) return;
+    if (event.action === 'login' && event.status === 'ok') this.ticket.loggedIn();
     const frame = frameOf(event);
     this.queue.push(frame);
     this.queuedBytes += frame.length;
@@ -90,15 +97,22 @@ export class TcpConnection {
     return data;
   }
 
+  private loginTimedOut(why: string): void {
+    this.log.info('closing a tcp connection that did not log in in time', { peer: this.peer });
+    this.session.reject({ code: 'login-timeout', msg: `${why}; closing the connection` });
+    this.end('timeout');
+  }
+
   /** Sends what is queued, then closes the connection. */
-  end(): void {
+  end(reason?: DropReason): void {
     this.out.end();
-    this.finish();
+    this.finish(reason);
   }
 
   private finish(reason?: DropReason): void {
     if (this.closed) return;
     this.closed = true;
+    this.input.stop();
     this.session.close(reason);
     this.onClose(this);
   }

@@ -2,9 +2,10 @@
 import type { Socket } from 'node:net';
 import type { Front, FrontState, SessionOpener } from '../../core/front.js';
 import type { Logger } from '../../core/log.js';
+import type { Admission, Ticket } from '../../net/admission.js';
 import { SocketListener } from '../../net/socket-listener.js';
 import type { TcpConfig } from '../config.js';
-import { TcpConnection } from './connection.js';
+import { frameOf, TcpConnection } from './connection.js';
 
 export class TcpFront implements Front {
   readonly name = 'tcp';
@@ -15,8 +16,12 @@ export class TcpFront implements Front {
     private readonly hub: SessionOpener,
     private readonly config: TcpConfig,
     private readonly log: Logger,
+    admission: Admission,
   ) {
-    this.listener = new SocketListener({ front: 'tcp', host: config.host, port: config.port, log }, (socket) => this.accept(socket));
+    this.listener = new SocketListener(
+      { front: 'tcp', host: config.host, port: config.port, log, admission, refusal: (msg) => frameOf({ action: 'error', code: 'server-full', msg }) },
+      (socket, ticket) => this.accept(socket, ticket),
+    );
   }
 
   state(): FrontState {
@@ -32,8 +37,8 @@ export class TcpFront implements Front {
     return this.listener.start();
   }
 
-  private accept(socket: Socket): void {
-    const conn = new TcpConnection(socket, (o) => this.hub.open(o), this.config, this.log, (c) => this.connections.delete(c));
+  private accept(socket: Socket, ticket: Ticket): void {
+    const conn = new TcpConnection(socket, (o) => this.hub.open(o), this.config, this.log, ticket, (c) => this.connections.delete(c));
     this.connections.add(conn);
   }
 

@@ -7,6 +7,7 @@ import type { IrcMessage } from '../message.js';
 import { ERR, RPL } from '../numerics.js';
 import { channelName, type ChannelView } from '../outbound.js';
 import type { IrcSession } from '../session.js';
+import { plainText } from '../text.js';
 
 const lower = (name: string): string => name.toLowerCase();
 
@@ -63,7 +64,7 @@ export function join(s: IrcSession, m: IrcMessage): void {
 
 // PART <#chan>[,<#chan>] [:reason]: leave the group; the others see the reason
 export function part(s: IrcSession, m: IrcMessage): void {
-  const reason = m.params[1]?.trim();
+  const reason = m.params[1] === undefined ? undefined : plainText(m.params[1]).trim();
   for (const name of targets(m.params[0])) {
     if (myChannel(s, name)) s.ask(reason ? { action: 'disconnect', reason } : { action: 'disconnect' });
     else notHere(s, name);
@@ -76,7 +77,7 @@ export function topic(s: IrcSession, m: IrcMessage): void {
   const view = myChannel(s, name);
   if (!view) return notHere(s, name);
   if (m.params.length < 2) return s.mirror.topicReplies(view);
-  s.ask({ action: 'topic', topic: m.params[1]! }, (event) => {
+  s.ask({ action: 'topic', topic: plainText(m.params[1]!) }, (event) => {
     if (event.action === 'error') s.out.numeric(ERR.NOTONCHANNEL, name, event.msg);
   });
 }
@@ -117,7 +118,7 @@ export function list(s: IrcSession, m: IrcMessage): void {
 export function kick(s: IrcSession, m: IrcMessage): void {
   const name = m.params[0]!;
   if (!myChannel(s, name)) return notHere(s, name);
-  const reason = m.params[2]?.trim();
+  const reason = m.params[2] === undefined ? undefined : plainText(m.params[2]).trim();
   for (const target of targets(m.params[1])) {
     s.ask(reason ? { action: 'kick', target, reason } : { action: 'kick', target }, (event) => {
       if (event.action !== 'error') return;

@@ -100,11 +100,12 @@ export class App {
 
   // --- connection ---
 
-  linkState(state: LinkState, retryInMs?: number): void {
+  linkState(state: LinkState, retryInMs?: number, reason?: string): void {
     this.el.conn.dataset['state'] = state;
+    const retry = `retrying in ${Math.max(1, Math.round((retryInMs ?? 0) / 1000))} s`;
     if (state === 'online') this.el.conn.textContent = 'Connected';
     else if (state === 'connecting') this.el.conn.textContent = 'Connecting…';
-    else this.el.conn.textContent = `Disconnected: retrying in ${Math.max(1, Math.round((retryInMs ?? 0) / 1000))} s`;
+    else this.el.conn.textContent = reason ? `The server is busy (${reason}): ${retry}` : `Disconnected: ${retry}`;
     if (state === 'offline' && this.user.state !== 'offline') this.lost();
   }
 

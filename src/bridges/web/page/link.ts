@@ -1,16 +1,23 @@
 /**
  * The page's WebSocket to /ws: one JSON action per message out, one event per message in.
  * When the connection drops it reconnects by itself, backing off from 0.25 s to 5 s, until
- * it is closed for good (log out).
+ * it is closed for good (log out). A server that is full (close code 1013) is retried no
+ * sooner than 5 s, with its reason shown; a connection closed because nobody logged in on it
+ * in time (4408: the page sat at the login form) is replaced at once.
  */
 import type { ClientAction, ServerEvent } from '../../../core/protocol.js';
 import { backoffMs } from './format.js';
 
 export type LinkState = 'connecting' | 'online' | 'offline';
 
+/** Close codes the server uses: it is full (try again later), or the connection idled at the login form. */
+const TRY_AGAIN_LATER = 1013;
+const LOGIN_TIMEOUT = 4408;
+const FULL_RETRY_MS = 5000;
+
 export interface LinkHandlers {
-  /** The connection state changed; `retryInMs` while offline. */
-  state(state: LinkState, retryInMs?: number): void;
+  /** The connection state changed; `retryInMs` while offline, with the server's `reason` when it refused us. */
+  state(state: LinkState, retryInMs?: number, reason?: string): void;
   /** A connection is open; `again` when an earlier one had been open. */
   opened(again: boolean): void;
   event(event: ServerEvent): void;
@@ -56,12 +63,15 @@ export class Link {
       }
       this.on.event(event);
     });
-    ws.addEventListener('close', () => {
+    ws.addEventListener('close', (closed) => {
       if (this.ws !== ws) return;
       this.ws = null;
       if (this.closedForGood) return;
-      const delay = backoffMs(this.attempt++, Math.random());
-      this.on.state('offline', delay);
+      if (closed.code === LOGIN_TIMEOUT) return this.connect();
+      const full = closed.code === TRY_AGAIN_LATER;
+      const backoff = backoffMs(this.attempt++, Math.random());
+      const delay = full ? Math.max(FULL_RETRY_MS, backoff) : backoff;
+      this.on.state('offline', delay, full ? closed.reason : undefined);
       this.retry = setTimeout(() => this.connect(), delay);
     });
   }

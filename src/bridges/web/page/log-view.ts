@@ -55,7 +55,7 @@ export class LogView {
       { class: `msg${line.mine ? ' mine' : ''}${sameRun ? ' cont' : ''}` },
       h('time', { attrs: { datetime: line.at.toISOString(), title: line.at.toLocaleString() } }, clockTime(line.at)),
       h('div', { class: 'who' }, h('span', { class: `sender ${colour}` }, line.name), frontBadge(line.front), line.flipped && h('span', { class: 'flipped' }, 'flipped')),
-      h('p', { class: 'text' }, line.text),
+      h('p', { class: 'text', attrs: { dir: 'auto' } }, line.text),
     );
     this.add(entry, !line.mine);
   }

@@ -79,7 +79,7 @@ const el = elements();
 const app = new App(el);
 const url = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws`;
 const link = new Link(url, {
-  state: (state, retryInMs) => app.linkState(state, retryInMs),
+  state: (state, retryInMs, reason) => app.linkState(state, retryInMs, reason),
   opened: (again) => app.opened(again),
   event: (event) => app.event(event),
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Throttle, type ThrottleTimers } from './throttle.js';
+import { MAX_QUEUED_CHARS, Throttle, type ThrottleTimers } from './throttle.js';
 
 function fakeTimers() {
   let now = 0;
@@ -56,6 +56,23 @@ describe('Throttle', () => {
     t.offer(5);
     t.offer(6);
     expect(ran).toEqual([1, 2, 4, 5]);
+  });
+
+  it('refuses what would make the waiting requests hold more than MAX_QUEUED_CHARS', () => {
+    const { timers, advance } = fakeTimers();
+    const ran: string[] = [];
+    const refused: string[] = [];
+    const t = new Throttle({ burst: 1, perSecond: 1, maxQueued: 50 }, (s: string) => ran.push(s), (s) => refused.push(s), timers);
+    const half = MAX_QUEUED_CHARS / 2;
+    for (const name of ['now', 'a', 'b', 'c']) t.offer(name, half);
+    t.offer('small', 0);
+    expect(ran).toEqual(['now']);
+    expect(refused).toEqual(['c']);
+    advance(1000);
+    t.offer('d', half);
+    expect(refused).toEqual(['c']);
+    for (let i = 0; i < 3; i++) advance(1000);
+    expect(ran).toEqual(['now', 'a', 'b', 'small', 'd']);
   });
 
   it('drops its queue and timer when stopped', () => {

@@ -1,15 +1,16 @@
 /**
- * Flood control per connection: a token bucket lets a burst of lines through at once and then
- * a steady rate; lines beyond it wait in a short queue (delayed, not lost) and only lines that
- * find the queue full are refused, each with a notice. Clock and timers are injected.
+ * Rate limiting per connection (or per user), shared by every front: a token bucket lets a
+ * burst of requests through at once and then a steady rate; requests beyond it wait in a short
+ * queue (delayed, not lost) and only those that find the queue full are refused, each handed
+ * to `refuse` so the sender is told. Clock and timers are injected.
  */
 
 export interface ThrottleOptions {
-  /** Lines accepted at once from a full bucket. */
+  /** Requests accepted at once from a full bucket. */
   burst: number;
-  /** Lines per second the bucket refills. */
+  /** Requests per second the bucket refills. */
   perSecond: number;
-  /** Lines that may wait for a token; more are refused. */
+  /** Requests that may wait for a token; more are refused. */
   maxQueued: number;
 }
 
@@ -27,10 +28,14 @@ export const realTimers: ThrottleTimers = {
   },
 };
 
+/** Characters that may wait in one throttle's queue, however few requests hold them (memory per connection stays bounded). */
+export const MAX_QUEUED_CHARS = 256 * 1024;
+
 export class Throttle<T> {
   private tokens: number;
   private last: number;
-  private readonly queue: T[] = [];
+  private readonly queue: { item: T; size: number }[] = [];
+  private queuedSize = 0;
   private cancel: (() => void) | null = null;
 
   constructor(
@@ -43,17 +48,19 @@ export class Throttle<T> {
     this.last = timers.now();
   }
 
-  /** Runs the item now, later, or refuses it. Items run in the order offered. */
-  offer(item: T): void {
+  /** Runs the item now, later, or refuses it. Items run in the order offered. `size` counts against MAX_QUEUED_CHARS while it waits. */
+  offer(item: T, size = 0): void {
     if (this.queue.length === 0 && this.take()) return this.run(item);
-    if (this.queue.length >= this.options.maxQueued) return this.refuse(item);
-    this.queue.push(item);
+    if (this.queue.length >= this.options.maxQueued || this.queuedSize + size > MAX_QUEUED_CHARS) return this.refuse(item);
+    this.queue.push({ item, size });
+    this.queuedSize += size;
     this.schedule();
   }
 
   /** Forgets the queue and cancels the timer (the connection is closing). */
   stop(): void {
     this.queue.length = 0;
+    this.queuedSize = 0;
     this.cancel?.();
     this.cancel = null;
   }
@@ -81,7 +88,11 @@ export class Throttle<T> {
   }
 
   private drain(): void {
-    while (this.queue.length > 0 && this.take()) this.run(this.queue.shift()!);
+    while (this.queue.length > 0 && this.take()) {
+      const { item, size } = this.queue.shift()!;
+      this.queuedSize -= size;
+      this.run(item);
+    }
     if (this.queue.length > 0) this.schedule();
   }
 }
