@@ -32,7 +32,7 @@ CREATE TABLE IF NOT EXISTS lines (
   ts INTEGER NOT NULL
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS lines_idx USING fts5(
-  body, sender, content = '', tokenize = 'unicode61 remove_diacritics 2'
+  body, sender, content = '', columnsize = 0, tokenize = 'unicode61 remove_diacritics 2'
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS groups (id INTEGER PRIMARY KEY, created INTEGER NOT NULL);
@@ -66,8 +66,8 @@ interface LineRow {
 const SCHEMA_VERSION = 1;
 
 /** Lines waiting for the index are written once this many have gathered, or after INDEX_DELAY_MS. */
-const INDEX_BATCH = 512;
-const INDEX_DELAY_MS = 100;
+const INDEX_BATCH = 1024;
+const INDEX_DELAY_MS = 250;
 
 interface Interval {
   grp: number;
