@@ -1,14 +1,15 @@
 /**
  * `npm run bench`: measures ics-chat and, in the same run, Debian's ngircd and InspIRCd, and
  * writes BENCHMARKS.md with a latency chart. Options: --quick (short steps), --only
- * s1,s2,s3,search,startup, --reps N (S2 ramps per server, default 3), --lines N (search history).
+ * s1,s2,s3,search,startup, --reps N (S2 ramps per server, default 3), --lines N (search history),
+ * --report (measure nothing: write BENCHMARKS.md and the chart again from bench/out/results.json).
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { FRONT_NAMES } from '../server/config.js';
 import type { Protocol } from './clients.js';
-import { renderMarkdown, writeChart, type Results, type TargetRun } from './report.js';
+import { handWritten, renderMarkdown, writeChart, type Results, type TargetRun } from './report.js';
 import { holdIdle, runGenerator } from './run.js';
 import { ensureSearchData, measureSearch } from './search-bench.js';
 import { startInspircd, startNgircd, startOurs, type RunningBenchServer } from './servers.js';
@@ -76,7 +77,24 @@ async function withServer<T>(t: Target, work: (server: RunningBenchServer) => Pr
   }
 }
 
+const resultsFile = join(root, 'bench/out/results.json');
+
+/** Writes BENCHMARKS.md and the chart, keeping the hand-written part of the old BENCHMARKS.md. */
+function writeReport(results: Results): void {
+  mkdirSync(join(root, 'docs'), { recursive: true });
+  const chart = writeChart(results, join(root, 'docs/bench-latency.svg'), join(root, 'docs/bench-latency.png'));
+  const file = join(root, 'BENCHMARKS.md');
+  const kept = existsSync(file) ? handWritten(readFileSync(file, 'utf8')) : '';
+  writeFileSync(file, renderMarkdown(results, relative(root, chart), kept));
+  log(`wrote BENCHMARKS.md and ${relative(root, chart)}`);
+}
+
 async function main(): Promise<void> {
+  if (args.includes('--report')) {
+    const saved = JSON.parse(readFileSync(resultsFile, 'utf8')) as Results & { started: string };
+    writeReport({ ...saved, started: new Date(saved.started), notes: [] });
+    return;
+  }
   const started = new Date();
   const results: Results = { command: `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`, quick, started, seconds: 0, s1: [], s2: [], s3: [], search: null, startup: null, notes: [] };
   const list = targets();
@@ -149,12 +167,9 @@ async function main(): Promise<void> {
   }
 
   results.seconds = (Date.now() - started.getTime()) / 1000;
-  mkdirSync(join(root, 'docs'), { recursive: true });
   mkdirSync(join(root, 'bench/out'), { recursive: true });
-  const chart = writeChart(results, join(root, 'docs/bench-latency.svg'), join(root, 'docs/bench-latency.png'));
-  writeFileSync(join(root, 'BENCHMARKS.md'), renderMarkdown(results, relative(root, chart)));
-  writeFileSync(join(root, 'bench/out/results.json'), JSON.stringify(results, null, 2));
-  log(`wrote BENCHMARKS.md and ${relative(root, chart)}`);
+  writeFileSync(resultsFile, JSON.stringify(results, null, 2));
+  writeReport(results);
 }
 
 main().catch((err: unknown) => {

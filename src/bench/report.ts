@@ -104,17 +104,64 @@ export function writeChart(results: Results, svgPath: string, pngPath: string): 
   }
 }
 
+/** What "fastest" means here: the figures the suite is measured against. */
+const TARGETS = {
+  s1P99Ms: 10,
+  s2Knee: 8000,
+  s3BytesPerConn: 10 * 1024,
+  searchP99Ms: 10,
+  startupMs: 2000,
+};
+
+/** One row per target: what was asked, what was measured, and whether it was met. */
+function targetRows(results: Results): string[][] {
+  const rows: string[][] = [];
+  const verdict = (ok: boolean): string => (ok ? 'met' : '**not met**');
+  for (const { target, step } of results.s1.filter((r) => r.target.ours)) {
+    rows.push([`S1 p99, ${target.label}`, `≤ ${TARGETS.s1P99Ms} ms`, `${f1(step.p99)} ms`, verdict(step.p99 <= TARGETS.s1P99Ms)]);
+  }
+  for (const t of results.s2.filter((r) => r.target.ours && r.target.protocol !== 'ws')) {
+    const k = median(t.reps.map(knee));
+    rows.push([`S2 knee, ${t.target.label}`, `≥ ${f0(TARGETS.s2Knee)} lines/s`, `${f0(k)} lines/s`, verdict(k >= TARGETS.s2Knee)]);
+  }
+  for (const r of results.s3.filter((x) => x.target.ours)) {
+    rows.push([`S3 RSS per idle connection, ${r.target.label}`, `≤ ${TARGETS.s3BytesPerConn / 1024} KB`, `${f1(r.rssPerConnBytes / 1024)} KB`, verdict(r.rssPerConnBytes <= TARGETS.s3BytesPerConn)]);
+  }
+  for (const q of results.search?.queries ?? []) {
+    rows.push([`search p99, ${q.shape} (\`? ${q.query}\`)`, `≤ ${TARGETS.searchP99Ms} ms`, `${f1(q.p99)} ms`, verdict(q.p99 <= TARGETS.searchP99Ms)]);
+  }
+  if (results.startup) {
+    rows.push([`start-up to the first login, ${f0(results.startup.lines)} lines`, `≤ ${f0(TARGETS.startupMs)} ms`, `${f0(results.startup.msToLogin)} ms`, verdict(results.startup.msToLogin <= TARGETS.startupMs)]);
+  }
+  return rows;
+}
+
+/** Everything below this line in BENCHMARKS.md is written by hand and kept when the bench rewrites the file. */
+export const HAND_WRITTEN_MARK = '<!-- Written by hand below this line; npm run bench keeps it. -->';
+
+/** The hand-written part of an existing BENCHMARKS.md (from the mark on), or '' when there is none. */
+export function handWritten(existing: string): string {
+  const at = existing.indexOf(HAND_WRITTEN_MARK);
+  return at < 0 ? '' : existing.slice(at);
+}
+
 function machine(): string {
   const cpu = cpus();
   return `${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Linux ${release()}, Node.js ${process.version}`;
 }
 
-export function renderMarkdown(results: Results, chartFile: string): string {
+export function renderMarkdown(results: Results, chartFile: string, kept = ''): string {
   const out: string[] = [];
   out.push('# Benchmarks', '');
   out.push(`Produced by \`${results.command}\` on ${results.started.toISOString().slice(0, 16).replace('T', ' ')} UTC in ${Math.round(results.seconds / 60)} min${results.quick ? ' (quick mode: short steps, indicative only)' : ''}.`, '');
   out.push(`Machine: ${machine()}. Each server runs pinned to CPU 0 and the load generator (one process, this project's own, \`src/bench/generator.ts\`) to CPU 1, on loopback. Every chat line carries its send time; latency is measured at the receivers. The machine is shared and noisy: compare figures from the same run.`, '');
   out.push(`ics-chat stores every chat line durably (SQLite, WAL, committed before delivery) in every scenario; the IRC peers keep no history.`, '');
+
+  const targets = targetRows(results);
+  if (targets.length) {
+    out.push('## Targets', '');
+    out.push(table(['target', 'asked', 'measured', ''], targets), '');
+  }
 
   out.push('## S1: 100 clients in 50 pairs, 2,000 lines/s', '');
   out.push(
@@ -183,5 +230,6 @@ export function renderMarkdown(results: Results, chartFile: string): string {
     out.push(`With ${f0(results.startup.lines)} lines of history: ${f0(results.startup.msToReady)} ms from process start to "ready", ${f0(results.startup.msToLogin)} ms to the first accepted login.`, '');
   }
   if (results.notes.length) out.push('## Notes', '', ...results.notes.map((n) => `- ${n}`), '');
+  if (kept) out.push(kept.trimEnd(), '');
   return out.join('\n');
 }
