@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { RESTART_MSG } from '../../src/core/classic.js';
 import { FakeDiscord } from '../fakes/discord/fake-discord.js';
 import { ClassicClient, classicFrame, dumps } from '../helpers/classic-client.js';
@@ -166,3 +166,96 @@ it('does not wait past its bound for a client that never reads, and refuses newc
   expect(Date.now() - signalled).toBeLessThan(SHUTDOWN_DEADLINE_MS);
   expect(p.out).toContain('INFO stopped');
 }, 60_000);
+
+describe('the terminal client', () => {
+  function terminal(port: number): Proc {
+    const p = new Proc(process.execPath, [`${ROOT}dist/client/main.js`, '-d', `127.0.0.1:${port}`]);
+    procs.push(p);
+    return p;
+  }
+
+  it.each([
+    ['SIGTERM', 'The chat server is restarting; it will be back in a moment.\n'],
+    ['SIGKILL', ''],
+  ] as const)('comes back by itself after the server is stopped with %s and restarted, under the same name', async (signal, notice) => {
+    const dir = dataDir();
+    const first = server(dir, {});
+    const port = await portOf(first, 'tcp');
+    const bob = await ClassicClient.login(port, 'bob');
+    closers.push(() => bob.socket.destroy());
+    const alice = terminal(port);
+    alice.type('alice');
+    await alice.expectOut('Welcome, alice!\n');
+    alice.type('c bob');
+    await alice.expectOut('You are connected with bob\n');
+
+    first.child.kill(signal);
+    await alice.expectOut(`${notice}The server went away, so group 1 ended; reconnecting... (q quits)\n`);
+    await first.exited();
+    // While it waits, what is typed is not taken for a name.
+    alice.type('carol');
+    await alice.expectOut('Not connected: still reconnecting... (q quits)\n');
+
+    const second = server(dir, { CHAT_PORT: String(port) });
+    await portOf(second, 'tcp');
+    await alice.expectOut('Reconnected, logged in as alice.\n', 15_000);
+    const peter = await ClassicClient.login(port, 'peter');
+    closers.push(() => peter.socket.destroy());
+    peter.send({ action: 'list' });
+    expect(String((await peter.next('list'))['results'])).toContain("{'alice': 0, 'peter': 0}");
+    peter.send({ action: 'connect', target: 'alice' });
+    await alice.expectOut('Request from peter\n');
+    alice.type('hello again');
+    expect(await peter.next('exchange')).toMatchObject({ from: '[alice]', message: 'hello again' });
+    alice.type('bye');
+    alice.type('q');
+    await alice.expectOut('See you next time!\n');
+    expect(await alice.exited()).toBe(0);
+  }, 60_000);
+
+  it('logs in again with the password typed for a registered name, and asks for a name taken meanwhile', async () => {
+    const dir = dataDir();
+    const first = server(dir, { PASSWORD_COST: '12' });
+    const port = await portOf(first, 'tcp');
+    const alice = terminal(port);
+    alice.type('alice');
+    await alice.expectOut('Welcome, alice!\n');
+    alice.type('register');
+    alice.type('tulip garden');
+    alice.type('tulip garden');
+    await alice.expectOut('alice is registered');
+    const guest = terminal(port);
+    guest.type('zed');
+    await guest.expectOut('Welcome, zed!\n');
+
+    first.child.kill('SIGTERM');
+    await alice.expectOut('The server went away; reconnecting... (q quits)\n');
+    await guest.expectOut('The server went away; reconnecting... (q quits)\n');
+    await first.exited();
+    const second = server(dir, { CHAT_PORT: String(port), PASSWORD_COST: '12' });
+    await portOf(second, 'tcp');
+    // zed is taken before the client is back.
+    const taker = await ClassicClient.login(port, 'zed');
+    closers.push(() => taker.socket.destroy());
+    await alice.expectOut('Reconnected, logged in as alice.\n', 15_000);
+    await guest.expectOut('Reconnected.\nDuplicate username, try again\nPlease enter your name: \n', 15_000);
+    guest.type('zed2');
+    await guest.expectOut('Welcome, zed2!\n');
+    expect(alice.out).not.toContain('tulip');
+  }, 60_000);
+
+  it.each([
+    ['q', (p: Proc) => p.type('q')],
+    ['Ctrl-D', (p: Proc) => p.child.stdin.end()],
+  ] as const)('exits at once on %s while it waits to reconnect', async (_, leave) => {
+    const first = server(dataDir(), {});
+    const alice = terminal(await portOf(first, 'tcp'));
+    alice.type('alice');
+    await alice.expectOut('Welcome, alice!\n');
+    first.child.kill('SIGKILL');
+    await alice.expectOut('The server went away; reconnecting... (q quits)\n');
+    leave(alice);
+    await alice.expectOut('See you next time!\n');
+    expect(await alice.exited()).toBe(0);
+  }, 30_000);
+});
