@@ -3,6 +3,8 @@
  * keeps what you are typing when a message arrives. Replies and pushes are told apart by
  * their content, never by waiting, so a push can arrive at any moment. Passwords (for a
  * registered name, or `register`) are read without echo and kept out of the line history.
+ * When the server goes away (a restart, a crash) it says so, reconnects with backoff and logs
+ * in again under the same name, with the password typed for it, if any.
  */
 import { createConnection, type Socket } from 'node:net';
 import { createInterface, clearLine, cursorTo, type Interface } from 'node:readline';
@@ -19,14 +21,29 @@ import { MutedOutput } from './muted-output.js';
 /** A password being asked for: to log in as `name`, or a new one (typed twice) to register. */
 type Secret = { kind: 'login'; name: string } | { kind: 'new' } | { kind: 'repeat'; first: string };
 
+/** The wait before each new attempt to reach a server that went away doubles from the first, up to the last. */
+const RECONNECT_FIRST_MS = 250;
+const RECONNECT_MAX_MS = 5000;
+
 type Io = { input: NodeJS.ReadableStream; output: NodeJS.WritableStream & { isTTY?: boolean } };
 
 export class TerminalClient {
-  private readonly state = new UserState();
-  private readonly decoder = new FrameDecoder();
+  private state = new UserState();
+  private decoder = new FrameDecoder();
   /** Targets of requests awaiting their reply, per action, in the order they were sent. */
   private readonly asked = new Map<string, string[]>();
   private socket: Socket | null = null;
+  /** A connection is open (false while reconnecting). */
+  private linked = false;
+  /** Attempts since the connection was lost, for the backoff. */
+  private attempt = 0;
+  private retry: NodeJS.Timeout | null = null;
+  /** Who to log in as again after a reconnect: the name logged in under, and its password if one was typed. */
+  private identity: { name: string; password: string | null } | null = null;
+  /** The login in flight is the automatic one after a reconnect. */
+  private relogin = false;
+  /** The password sent with the login or registration awaiting its reply. */
+  private pendingPassword: string | null = null;
   private rl: Interface | null = null;
   private finished = false;
   private namePromptShown = false;
@@ -46,15 +63,53 @@ export class TerminalClient {
 
   run(): void {
     this.io.output.write(`${WELCOME}\n`);
+    this.connect();
+  }
+
+  private connect(): void {
+    this.retry = null;
     const socket = createConnection({ host: this.args.host, port: this.args.port });
     this.socket = socket;
     socket.setNoDelay(true);
-    socket.once('connect', () => this.startInput());
+    socket.once('connect', () => this.opened());
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', (err) => {
       if (!this.rl) this.finish(`Cannot reach the chat server at ${this.args.host}:${this.args.port}: ${err.message}`, 1);
     });
-    socket.on('close', () => this.finish('The chat server closed the connection.', 1));
+    socket.on('close', () => this.lost());
+  }
+
+  private opened(): void {
+    this.linked = true;
+    this.attempt = 0;
+    if (!this.rl) return this.startInput();
+    if (this.identity) {
+      this.relogin = true;
+      this.loginName = this.identity.name;
+      return this.sendLogin(this.identity.name, this.identity.password);
+    }
+    this.print('Reconnected.');
+    this.prompt();
+  }
+
+  /** The connection closed: once it was up, say so and start over offline; then try again after a while. */
+  private lost(): void {
+    this.socket = null;
+    if (this.finished) return;
+    if (this.linked) {
+      this.linked = false;
+      const group = this.state.group;
+      this.state = new UserState();
+      this.decoder = new FrameDecoder();
+      this.asked.clear();
+      this.relogin = false;
+      this.asking = null;
+      this.rlOutput.muted = false;
+      this.namePromptShown = false;
+      this.print(group === null ? 'The server went away; reconnecting... (q quits)' : `The server went away, so group ${group} ended; reconnecting... (q quits)`);
+    }
+    const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_FIRST_MS * 2 ** this.attempt++);
+    this.retry = setTimeout(() => this.connect(), delay);
   }
 
   private startInput(): void {
@@ -98,12 +153,16 @@ export class TerminalClient {
   }
 
   private typed(line: string): void {
+    if (!this.linked) {
+      if (line.trim() === 'q') return this.quit();
+      return this.print('Not connected: still reconnecting... (q quits)');
+    }
     if (this.asking) return this.answered(line);
     if (this.state.state === 'offline') {
       const name = line.trim();
       if (name === '') return this.prompt();
       this.loginName = name;
-      return this.send({ action: 'login', name });
+      return this.sendLogin(name, null);
     }
     const command = parseCommand(line, this.state.mode);
     switch (command.kind) {
@@ -145,7 +204,7 @@ export class TerminalClient {
     }
     switch (secret.kind) {
       case 'login':
-        this.send({ action: 'login', name: secret.name, password });
+        this.sendLogin(secret.name, password);
         break;
       case 'new': {
         const problem = passwordProblem(password);
@@ -156,11 +215,19 @@ export class TerminalClient {
         return this.ask({ kind: 'repeat', first: password }, 'Type the same password again: ');
       }
       case 'repeat':
-        if (password === secret.first) this.send({ action: 'register', password });
+        if (password === secret.first) {
+          this.pendingPassword = password;
+          this.send({ action: 'register', password });
+        }
         else this.print('The two passwords differ, so nothing was registered. Type register to try again.');
         break;
     }
     this.prompt();
+  }
+
+  private sendLogin(name: string, password: string | null): void {
+    this.pendingPassword = password;
+    this.send(password === null ? { action: 'login', name } : { action: 'login', name, password });
   }
 
   private send(action: ClientAction): void {
@@ -189,6 +256,19 @@ export class TerminalClient {
   }
 
   private show(event: ServerEvent): void {
+    if (event.action === 'login' && this.relogin) {
+      this.relogin = false;
+      if (event.status === 'ok') {
+        const transition = this.state.apply(event);
+        if (transition.kind === 'logged-in') this.loggedIn(transition.name);
+        this.print(`Reconnected, logged in as ${this.state.name}.`);
+        return this.prompt();
+      }
+      // The name is taken now (or its password changed): ask, as at the start.
+      this.identity = null;
+      this.print('Reconnected.');
+    }
+    if (event.action === 'register' && event.status === 'ok' && this.identity) this.identity.password = this.pendingPassword;
     if (event.action === 'login' && this.state.state === 'offline') {
       if (event.status === 'duplicate' && event.credential === 'password') {
         this.print(`${this.loginName} is registered: type its password, or just Enter to choose another name.`);
@@ -204,10 +284,17 @@ export class TerminalClient {
     const transition = this.state.apply(event);
     const text = renderEvent(event, target === undefined ? {} : { target });
     if (text !== null) this.print(text);
-    if (transition.kind === 'logged-in') this.print(welcomeUser(transition.name));
+    if (transition.kind === 'logged-in') {
+      this.loggedIn(transition.name);
+      this.print(welcomeUser(transition.name));
+    }
     const shown = renderTransition(transition);
     if (shown !== null) this.print(shown);
     this.prompt();
+  }
+
+  private loggedIn(name: string): void {
+    this.identity = { name, password: this.pendingPassword };
   }
 
   private quit(): void {
@@ -218,6 +305,7 @@ export class TerminalClient {
     if (this.finished) return;
     this.finished = true;
     this.print(message);
+    if (this.retry) clearTimeout(this.retry);
     this.rl?.close();
     this.socket?.end();
     this.exit(code);

@@ -31,3 +31,5 @@ export function flipWords(text: string): string {
 
 export const FLIP_PREFIX = '_flip_';
 export const ALONE_MSG = 'everyone left, you are alone';
+/** What every user is told when the server stops to restart. */
+export const RESTART_MSG = 'The chat server is restarting; it will be back in a moment.';

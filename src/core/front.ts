@@ -8,7 +8,9 @@ export interface Front {
   /** `tcp`, `irc`, `discord`, `web`: also the name other users see for this front's users. */
   readonly name: string;
   start(): Promise<void>;
-  /** Stops accepting, closes every session of this front, and resolves when done. */
+  /** Takes no new connections or users from now on; those already here stay until `stop`. */
+  stopAccepting(): void;
+  /** Stops accepting, sends what is queued, closes every session of this front, and resolves when done. */
   stop(): Promise<void>;
   state(): FrontState;
 }

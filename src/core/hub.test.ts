@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { SqliteAccounts } from '../store/sqlite-accounts.js';
 import { SqliteHistory } from '../store/sqlite-history.js';
+import { RESTART_MSG } from './classic.js';
 import { Hub } from './hub.js';
 import type { LogFields } from './log.js';
 import type { ClientAction, Feature, ServerEvent } from './protocol.js';
+import { parseSearchQuery } from './search-query.js';
 import { parseSonnets, SonnetBook } from './sonnets.js';
 
 const sonnets = new SonnetBook(parseSonnets('I.\n\nFrom fairest creatures we desire increase,\n'));
@@ -255,5 +257,34 @@ describe('Hub reserved names', () => {
     expect(u.last()).toMatchObject({ action: 'login', status: 'duplicate' });
     u.do({ action: 'login', name: 'icsfan' });
     expect(u.last()).toEqual({ action: 'login', status: 'ok' });
+  });
+});
+
+describe('Hub shutdown', () => {
+  it('delivers the lines said so far, then tells every logged-in user once, and says nothing after', async () => {
+    const { hub, user, history } = setup();
+    const a = user('alice');
+    const b = user('bob', 'irc');
+    const c = user('carol', 'web');
+    const heard: ServerEvent[] = [];
+    const guest = hub.open({ front: 'tcp', deliver: (e) => heard.push(e) });
+    a.do({ action: 'connect', target: 'bob' });
+    c.do({ action: 'connect', target: 'bob' });
+    a.do({ action: 'exchange', message: 'last words' });
+    hub.shutdown();
+    hub.shutdown();
+    const restart = { action: 'restart', from: '', message: RESTART_MSG };
+    expect(b.events.slice(-2)).toEqual([expect.objectContaining({ action: 'exchange', message: 'last words' }), restart]);
+    expect(c.events.slice(-2)).toEqual([expect.objectContaining({ action: 'exchange', message: 'last words' }), restart]);
+    expect(a.last()).toEqual(restart);
+    a.do({ action: 'exchange', message: 'too late' });
+    a.session.close();
+    b.session.close();
+    guest.close();
+    await turn();
+    for (const u of [a, b, c]) expect(u.last()).toEqual(restart);
+    expect(heard).toEqual([]);
+    expect(history.search('alice', parseSearchQuery('late'), 10).total).toBe(0);
+    expect(history.search('bob', parseSearchQuery('words'), 10).total).toBe(1);
   });
 });

@@ -5,7 +5,7 @@
  */
 import type { Account, AccountStore, Identity } from './accounts.js';
 import { authenticate, type AuthResult } from './auth.js';
-import { ALONE_MSG } from './classic.js';
+import { ALONE_MSG, RESTART_MSG } from './classic.js';
 import type { Clock } from './clock.js';
 import { GroupTable, type Group, type Groups } from './groups.js';
 import { HANDLERS, memberInfos, roomOf, type HubState } from './handlers.js';
@@ -143,6 +143,8 @@ export class Hub implements HubState {
   /** Names no one may log in under (keys), e.g. a gateway's service user. */
   private readonly reserved = new Set<string>();
   private flushScheduled = false;
+  /** Set by `shutdown`: no action is taken and no event delivered any more. */
+  private shutDown = false;
 
   constructor(deps: HubDeps) {
     this.history = deps.history;
@@ -196,8 +198,21 @@ export class Hub implements HubState {
     this.flushLines();
   }
 
+  /**
+   * The server is stopping: lines said so far are stored and delivered, then every user is told
+   * the server is restarting. That is the last event anyone gets: the fronts close the sessions
+   * next, and the leaves and dissolutions that follow would only be noise.
+   */
+  shutdown(): void {
+    if (this.shutDown) return;
+    this.flushLines();
+    const event: ServerEvent = { action: 'restart', from: '', message: RESTART_MSG };
+    for (const member of this.presence.list()) this.send(member, event);
+    this.shutDown = true;
+  }
+
   private dispatch(me: Member, action: ClientAction): void {
-    if (me.closed) return;
+    if (me.closed || this.shutDown) return;
     this.observer.received(me.front, action.action);
     const handler = HANDLERS[action.action];
     const state = this.stateOf(me);
@@ -229,7 +244,7 @@ export class Hub implements HubState {
   }
 
   send(to: Member, event: ServerEvent): void {
-    if (to.closed) return;
+    if (to.closed || this.shutDown) return;
     this.observer.delivered(to.front, event);
     try {
       to.deliver(event);

@@ -146,6 +146,11 @@ export type ServerEvent =
   | { action: 'invite'; status: 'request'; from: string; front: string; group: number; room?: string }
   | { action: 'presence'; name: string; front: string; status: 'online' | 'offline' }
   | { action: 'pong'; message: string }
+  /**
+   * The server is stopping to restart: the last event before it closes the connection. `from`
+   * (empty) and `message` make a chatting classic client print it as a line.
+   */
+  | { action: 'restart'; from: ''; message: string }
   | { action: 'error'; code: ErrorCode; msg: string; for?: string };
 
 export type EventName = ServerEvent['action'];

@@ -26,6 +26,8 @@ export interface ListenerOptions {
 export class SocketListener {
   private server: Server | null = null;
   private current: FrontState = 'stopped';
+  /** Resolves once the port is closed and every connection is gone; set when accepting stops. */
+  private closed: Promise<void> | null = null;
 
   constructor(
     private readonly options: ListenerOptions,
@@ -45,6 +47,7 @@ export class SocketListener {
   start(): Promise<void> {
     const { front, host, port, log } = this.options;
     this.current = 'starting';
+    this.closed = null;
     const server = createServer({ noDelay: true }, (socket) => this.admit(socket));
     this.server = server;
     return new Promise((resolve, reject) => {
@@ -78,12 +81,19 @@ export class SocketListener {
     socket.once('close', () => clearTimeout(force));
   }
 
+  /** Closes the port: new connections are refused; those open stay open. */
+  stopAccepting(): void {
+    const server = this.server;
+    if (!server || this.closed) return;
+    this.closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
   /** Stops accepting; resolves once every connection (closed by the front meanwhile) is gone. */
   async stop(closeAll: () => void): Promise<void> {
-    const server = this.server;
-    if (!server) return;
+    if (!this.server) return;
+    this.stopAccepting();
+    const closed = this.closed!;
     this.server = null;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     closeAll();
     await closed;
     this.current = 'stopped';

@@ -54,6 +54,7 @@ function offFront(name: string, log: Logger, why: string): Front {
   return {
     name,
     start: async () => log.info(`${name} front is off: ${why}`),
+    stopAccepting: () => undefined,
     stop: async () => undefined,
     state: () => 'off',
   };
@@ -63,7 +64,10 @@ export interface RunningServer {
   readonly hub: Hub;
   readonly fronts: ReadonlyMap<FrontName, Front>;
   readonly status: ServerStatus;
-  /** Stops every front, then flushes and closes the database. Safe to call twice. */
+  /**
+   * Stops accepting on every front, tells every user the server is restarting, stops every front
+   * (each sends what is queued, then closes), then flushes and closes the database. Safe to call twice.
+   */
   stop(): Promise<void>;
 }
 
@@ -122,6 +126,8 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
+      for (const front of fronts.values()) front.stopAccepting();
+      hub.shutdown();
       await Promise.all([...fronts.values()].map((f) => f.stop()));
       hub.flush();
       await history.close();

@@ -179,23 +179,22 @@ describe('named rooms', () => {
 });
 
 describe('a stopping server', () => {
-  it("closes the group thread (the TCP user's connection ends first) and archives it before it goes", async () => {
+  it('tells the group thread the server is restarting (not that everyone left) and archives it before it goes', async () => {
     await start();
     const { thread } = await aliceMeetsPeter();
     await t.srv.stop();
-    const last = t.fake.postedIn(thread.id).at(-1)!;
-    expect(last.content).toMatch(/^everyone left, you are alone\. This thread is closed/);
+    expect(t.fake.postedIn(thread.id).at(-1)!.content).toBe('The chat server is restarting; it will be back in a moment. This thread is closed.');
     expect(thread.archived).toBe(true);
   });
 
-  it('tells a thread whose group goes on without it that the server is stopping', async () => {
+  it('tells a thread of several Discord members once', async () => {
     await start();
     const { thread } = await aliceMeetsPeter();
     const carol = t.fake.user('carol');
     await ask(carol, 'c alice');
     await waitFor('carol in the thread', () => thread.members.has(carol.id));
     await t.srv.stop();
-    expect(postsWith(thread.id, 'The chat server is stopping; this thread is closed.')).toHaveLength(1);
+    expect(postsWith(thread.id, 'The chat server is restarting')).toHaveLength(1);
     expect(thread.archived).toBe(true);
   });
 });

@@ -92,15 +92,6 @@ it('prints a push that arrives while another reply is awaited, and a group disso
   await alice.expectOut('You are connected with bob\n');
 });
 
-it('says so and exits when the server goes away', async () => {
-  const alice = client();
-  alice.type('alice');
-  await alice.expectOut('Welcome, alice!\n');
-  await srv.stop();
-  await alice.expectOut('The chat server closed the connection.\n');
-  expect(await alice.exited()).toBe(1);
-});
-
 it('says so when there is no server', async () => {
   const port = srv.tcpPort;
   await srv.stop();

@@ -235,7 +235,8 @@ describe('the chat page', () => {
     await alice.getByText('You are now chatting with bob').waitFor();
     const port = srv.webPort;
     await srv.stop();
-    await alice.getByText('Lost the connection to the server').waitFor();
+    await alice.getByText(/The server is restarting, so you left group \d+\. Reconnecting…/).waitFor();
+    await expect.poll(() => alice.locator('#conn').textContent()).toMatch(/^The server is restarting: retrying in \d+ s$/);
     expect(await alice.locator('#roster li').count()).toBe(0);
     await expect.poll(() => alice.locator('#conn').getAttribute('data-state')).not.toBe('online');
     srv = await startTestServer({ FRONTS: 'tcp,web', WEB_PORT: String(port) }, srv.dataDir);

@@ -5,6 +5,7 @@
  * where every answer and push goes.
  */
 import { MessageType, type ChatInputCommandInteraction, type Message } from 'discord.js';
+import { RESTART_MSG } from '../../core/classic.js';
 import { parseCommand, type Command, type InputMode } from '../../core/commands.js';
 import type { SessionOpener } from '../../core/front.js';
 import type { Logger } from '../../core/log.js';
@@ -270,6 +271,9 @@ export class Bridge implements UserListener {
       }
       case 'presence':
         return;
+      case 'restart':
+        // Each place is told once, however many of its members heard it; nobody hears more after it.
+        return this.rooms.get(user.state.group ?? -1)?.shutdown(event.message);
       default:
         break;
     }
@@ -294,9 +298,9 @@ export class Bridge implements UserListener {
     this.deps.log.debug('discord user logged out', { user: user.id, why });
   }
 
-  /** Ends every room (each place is told) and every Discord user's session. */
+  /** Ends every room (each place not told yet is told now) and every Discord user's session. */
   stop(): void {
-    for (const room of [...this.rooms.values()]) room.shutdown();
+    for (const room of [...this.rooms.values()]) room.shutdown(RESTART_MSG);
     this.rooms.clear();
     this.threads.clear();
     for (const user of [...this.users.values()]) user.end('stop');

@@ -227,10 +227,15 @@ export class DiscordFront implements Front {
     if (how !== 'connected') this.log.info(`discord: gateway ${how}`, { queued: waiting });
   }
 
-  async stop(): Promise<void> {
+  /** No more reconnecting; the users here stay until `stop`. */
+  stopAccepting(): void {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
+  }
+
+  async stop(): Promise<void> {
+    this.stopAccepting();
     this.bridge.stop();
     await this.outbox.drained(STOP_GRACE_MS);
     this.outbox.clear();

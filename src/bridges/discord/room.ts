@@ -214,11 +214,11 @@ export class Room {
     this.checkEmpty();
   }
 
-  /** Stops mirroring (the front is stopping): every place is told, every thread closed. */
-  shutdown(): void {
-    for (const dm of this.dms.values()) dm.notice(`The chat server is stopping; group ${this.group} is over.`);
+  /** Stops mirroring (the server is stopping, and says `why`): every place is told, every thread closed. */
+  shutdown(why: string): void {
+    for (const dm of this.dms.values()) dm.notice(`${escapeMarkdown(why)} Group ${this.group} is over.`);
     this.dms.clear();
-    for (const thread of this.threads.values()) thread.close('The chat server is stopping; this thread is closed.');
+    for (const thread of this.threads.values()) thread.close(`${escapeMarkdown(why)} This thread is closed.`);
     this.threads.clear();
   }
 

@@ -50,6 +50,11 @@ export class IrcConnection {
     });
   }
 
+  /** The client's nick, `*` before it gave one. */
+  get nick(): string {
+    return this.session.nick ?? '*';
+  }
+
   get peer(): string {
     return `${this.socket.remoteAddress ?? '?'}:${this.socket.remotePort ?? '?'}`;
   }

@@ -67,9 +67,13 @@ export class IrcFront implements Front {
     this.connections.add(conn);
   }
 
+  stopAccepting(): void {
+    this.listener.stopAccepting();
+  }
+
   stop(): Promise<void> {
     return this.listener.stop(() => {
-      for (const conn of [...this.connections]) conn.close('Closing Link: the server is shutting down');
+      for (const conn of [...this.connections]) conn.close(`Closing Link: ${conn.nick} (Server restarting)`);
     });
   }
 }

@@ -182,6 +182,7 @@ export class IrcSession implements BufferOwner, Viewer {
   }
 
   private deliver(event: ServerEvent): void {
+    if (event.action === 'restart') return this.out.service(event.message);
     if (event.action === 'register' && event.status === 'ok') this.loggedIn(this.nick!);
     this.mirror.apply(event);
     if (isReply(event)) (this.replyTo ?? this.serviceReply())(event);

@@ -62,6 +62,8 @@ export class WebFront implements Front {
   private heartbeat: NodeJS.Timeout | null = null;
   private readonly connections = new Set<WsConnection>();
   private current: FrontState = 'stopped';
+  /** Resolves once the HTTP server has closed; set when accepting stops. */
+  private closed: Promise<void> | null = null;
 
   constructor(
     private readonly hub: SessionOpener,
@@ -83,6 +85,7 @@ export class WebFront implements Front {
 
   start(): Promise<void> {
     this.current = 'starting';
+    this.closed = null;
     let routes: HttpRoutes;
     try {
       routes = new HttpRoutes(loadPage(this.config.pageDir), this.status);
@@ -145,6 +148,15 @@ export class WebFront implements Front {
     ws.once('close', () => clearTimeout(force));
   }
 
+  /** Closes the port and refuses upgrades on connections still open (503); the WebSockets open stay. */
+  stopAccepting(): void {
+    const server = this.server;
+    if (!server || this.closed) return;
+    this.current = 'stopped';
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
   /**
    * Says goodbye to every client (close code 1001: they reconnect), then stops listening.
    * HTTP connections still open after the grace period are cut: a browser's preconnected
@@ -153,11 +165,10 @@ export class WebFront implements Front {
   async stop(): Promise<void> {
     const server = this.server;
     if (!server) return;
+    this.stopAccepting();
+    const closed = this.closed!;
     this.server = null;
-    this.current = 'stopped';
-    if (this.heartbeat) clearInterval(this.heartbeat);
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const conn of [...this.connections]) conn.end(1001, 'the server is going away', CLOSE_GRACE_MS);
+    for (const conn of [...this.connections]) conn.end(1001, 'the server is restarting', CLOSE_GRACE_MS);
     server.closeIdleConnections();
     const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
     await closed;

@@ -42,6 +42,10 @@ export class TcpFront implements Front {
     this.connections.add(conn);
   }
 
+  stopAccepting(): void {
+    this.listener.stopAccepting();
+  }
+
   stop(): Promise<void> {
     return this.listener.stop(() => {
       for (const conn of [...this.connections]) conn.end();

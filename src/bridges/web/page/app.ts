@@ -42,6 +42,8 @@ export class App {
   private name: string | null = sessionStorage.getItem(NAME_KEY);
   /** Set when the connection was lost while logged in: the next login says it reconnected. */
   private reconnecting = false;
+  /** The server said it is restarting: until the link is back, the drop is that, not a fault. */
+  private restarting = false;
   /** How many more times an automatic login retries a name in use (0 for a login by hand). */
   private reloginsLeft = 0;
   /** Targets of requests awaiting their reply, per action, in the order sent (replies come in order). */
@@ -103,9 +105,11 @@ export class App {
   linkState(state: LinkState, retryInMs?: number, reason?: string): void {
     this.el.conn.dataset['state'] = state;
     const retry = `retrying in ${Math.max(1, Math.round((retryInMs ?? 0) / 1000))} s`;
+    if (state === 'online') this.restarting = false;
     if (state === 'online') this.el.conn.textContent = 'Connected';
     else if (state === 'connecting') this.el.conn.textContent = 'Connecting…';
-    else this.el.conn.textContent = reason ? `The server is busy (${reason}): ${retry}` : `Disconnected: ${retry}`;
+    else if (reason) this.el.conn.textContent = `The server is busy (${reason}): ${retry}`;
+    else this.el.conn.textContent = this.restarting ? `The server is restarting: ${retry}` : `Disconnected: ${retry}`;
     if (state === 'offline' && this.user.state !== 'offline') this.lost();
   }
 
@@ -116,10 +120,8 @@ export class App {
     this.lists.length = 0;
     this.asked.clear();
     this.reconnecting = true;
-    this.log.notice(
-      group === null ? 'Lost the connection to the server. Reconnecting…' : `Lost the connection to the server, so you left group ${group}. Reconnecting…`,
-      'error',
-    );
+    const why = this.restarting ? 'The server is restarting' : 'Lost the connection to the server';
+    this.log.notice(group === null ? `${why}. Reconnecting…` : `${why}, so you left group ${group}. Reconnecting…`, 'error');
     this.roster.replace([]);
     this.showGroup();
   }
@@ -389,6 +391,10 @@ export class App {
         return;
       case 'pong':
         return this.log.notice(`pong ${event.message}`);
+      case 'restart':
+        // Said once the connection drops, with what it meant for the group.
+        this.restarting = true;
+        return;
       case 'error':
         return this.log.notice(event.msg, 'error');
     }
