@@ -1,0 +1,176 @@
+/**
+ * Nothing lost on a crash: groups of native TCP, IRC and WebSocket users chat under load, the
+ * server process is killed with SIGKILL in the middle of it, and a new process on the same data
+ * directory must hold every line that any client received, in the history of every member
+ * entitled to it, and in nobody else's. Each line carries a unique token, so one search per
+ * line and member, through the restarted server as that user, is exact (one match, never
+ * near the cap of 100); rate limits are lifted so the searches can be pipelined.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { ClassicClient, type Frame } from '../helpers/classic-client.js';
+import { RawIrc } from '../helpers/irc-raw.js';
+import { spawnServer, UNLIMITED, type ServerProc } from '../helpers/server-proc.js';
+import { waitFor } from '../helpers/wait.js';
+import { WsClient } from '../helpers/ws-client.js';
+
+const GROUPS = 4;
+/** Lines each user may send at most; the kill comes long before. */
+const MAX_PER_USER = 2000;
+/** The kill comes once this many lines have been received (or after KILL_AFTER_MS). */
+const KILL_AT_RECEIVED = 2000;
+const KILL_AFTER_MS = 15_000;
+/** Every tick each user sends a line: 12 users, 1,200 lines a second if the machine keeps up. */
+const TICK_MS = 10;
+/** Lines each user sends at once just before the kill, so that some are surely in flight. */
+const LAST_BURST = 5;
+
+const dir = mkdtempSync(join(tmpdir(), 'ics-crash-'));
+const servers: ServerProc[] = [];
+afterEach(() => {
+  for (const s of servers.splice(0)) s.proc.kill();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Chatter {
+  name: string;
+  group: number;
+  say(text: string): void;
+  /** Every chat line text received so far. */
+  received(): string[];
+  closed(): boolean;
+}
+
+const tokenOf = (g: number, user: string, n: number): string => `tok${g}${user}n${n}`;
+const textOf = (g: number, user: string, n: number): string => `crashload grp${g} ${tokenOf(g, user, n)}`;
+const TOKEN = /crashload grp(\d+) tok\d+[a-z]+\d*n\d+/;
+
+async function tcpChatter(port: number, name: string, group: number): Promise<Chatter> {
+  const c = await ClassicClient.login(port, name);
+  c.send({ action: 'connect', target: `#crash${group}` });
+  expect((await c.next('connect', 20_000))['status']).toBe('success');
+  return {
+    name,
+    group,
+    say: (text) => c.send({ action: 'exchange', message: text }),
+    received: () => c.frames.filter((f) => f.action === 'exchange').map((f) => String(f['message'])),
+    closed: () => c.closed,
+  };
+}
+
+async function wsChatter(port: number, name: string, group: number): Promise<Chatter> {
+  const c = await WsClient.login(port, name);
+  c.send({ action: 'connect', target: `#crash${group}` });
+  expect((await c.next('connect', 20_000))['status']).toBe('success');
+  return {
+    name,
+    group,
+    say: (text) => c.send({ action: 'exchange', message: text }),
+    received: () => c.events.filter((e: Frame) => e.action === 'exchange').map((e) => String(e['message'])),
+    closed: () => c.closed,
+  };
+}
+
+async function ircChatter(port: number, name: string, group: number): Promise<Chatter> {
+  const c = await RawIrc.register(port, name);
+  c.send(`JOIN #crash${group}`);
+  await c.expect(new RegExp(`^:${name}!\\S+ JOIN :#crash${group}$`), 20_000);
+  const privmsg = new RegExp(` PRIVMSG #crash${group} :(.*)$`);
+  return {
+    name,
+    group,
+    say: (text) => c.send(`PRIVMSG #crash${group} :${text}`),
+    received: () => c.lines.flatMap((l) => privmsg.exec(l)?.[1] ?? []),
+    closed: () => c.closed,
+  };
+}
+
+/** Sends every search at once, then reads the replies in order. */
+async function searchAll(c: ClassicClient, targets: string[]): Promise<Frame[]> {
+  const replies: Frame[] = [];
+  for (let at = 0; at < targets.length; at += 500) {
+    const batch = targets.slice(at, at + 500);
+    for (const target of batch) c.send({ action: 'search', target });
+    for (let i = 0; i < batch.length; i++) replies.push(await c.next('search', 30_000));
+  }
+  return replies;
+}
+
+it('keeps every line any client received, for everyone entitled to it and nobody else, across a kill -9', async () => {
+  const env = { ...UNLIMITED, FRONTS: 'tcp,irc,web', DATA_DIR: dir };
+  const first = await spawnServer(env);
+  servers.push(first);
+  const { tcp, irc, web } = first.ports as { tcp: number; irc: number; web: number };
+
+  const chatters: Chatter[] = [];
+  for (let g = 0; g < GROUPS; g++) {
+    chatters.push(await tcpChatter(tcp, `ct${g}`, g), await wsChatter(web, `cw${g}`, g), await ircChatter(irc, `ci${g}`, g));
+  }
+  // Online the whole time, in no group: entitled to nothing.
+  const outsider = await ClassicClient.login(tcp, 'cout');
+
+  const sent = new Map<string, { group: number; sender: string }>();
+  let n = 0;
+  const receivedCount = (): number => new Set(chatters.flatMap((c) => c.received())).size;
+  const tick = (): void => {
+    if (n >= MAX_PER_USER) return;
+    for (const c of chatters) {
+      const text = textOf(c.group, c.name, n);
+      sent.set(text, { group: c.group, sender: c.name });
+      c.say(text);
+    }
+    n++;
+  };
+  const ticker = setInterval(tick, TICK_MS);
+  const started = Date.now();
+  try {
+    await waitFor('lines to flow', () => receivedCount() >= KILL_AT_RECEIVED || Date.now() - started > KILL_AFTER_MS, KILL_AFTER_MS + 5000);
+    for (let i = 0; i < LAST_BURST; i++) tick();
+    first.proc.child.kill('SIGKILL');
+  } finally {
+    clearInterval(ticker);
+  }
+  expect(await first.proc.exited()).toBe(128);
+  expect(n).toBeLessThan(MAX_PER_USER); // the kill came while the users were still sending
+  await waitFor('every client to see the connection drop', () => chatters.every((c) => c.closed()) && outsider.closed, 20_000);
+
+  // What each client received, and which lines reached anyone.
+  const reached = new Map<string, { group: number; sender: string }>();
+  for (const c of chatters) {
+    for (const text of c.received()) {
+      expect(text).toMatch(TOKEN);
+      const line = sent.get(text);
+      expect(line, `a line nobody sent: ${text}`).toBeDefined();
+      expect(line!.group).toBe(c.group);
+      expect(line!.sender).not.toBe(c.name);
+      reached.set(text, line!);
+    }
+  }
+  expect(reached.size).toBeGreaterThanOrEqual(100);
+
+  const second = await spawnServer(env);
+  servers.push(second);
+  const port = second.ports['tcp']!;
+  const lines = [...reached];
+  for (const member of chatters) {
+    const me = await ClassicClient.login(port, member.name);
+    // Every line of my group that anyone received is in my history, exactly once, as it was sent.
+    const mine = lines.filter(([, l]) => l.group === member.group);
+    const replies = await searchAll(me, mine.map(([text]) => text.split(' ')[2]!));
+    replies.forEach((reply, i) => {
+      const [text, line] = mine[i]!;
+      expect(reply['matches'], `${member.name} searching ${text}`).toMatchObject([{ message: text, from: line.sender }]);
+      expect(reply['omitted']).toBe(0);
+    });
+    // And no line of another group is.
+    const others = await searchAll(me, Array.from({ length: GROUPS }, (_, g) => `grp${g}`).filter((w) => w !== `grp${member.group}`));
+    for (const reply of others) expect(reply['matches']).toEqual([]);
+    me.close();
+  }
+  const out = await ClassicClient.login(port, 'cout');
+  const [nothing] = await searchAll(out, ['crashload']);
+  expect(nothing!['matches']).toEqual([]);
+  expect(nothing!['omitted']).toBe(0);
+}, 180_000);
