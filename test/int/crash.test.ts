@@ -10,11 +10,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
+import { ircChatter, tcpChatter, wsChatter, type Chatter } from '../helpers/chatters.js';
 import { ClassicClient, type Frame } from '../helpers/classic-client.js';
-import { RawIrc } from '../helpers/irc-raw.js';
 import { spawnServer, UNLIMITED, type ServerProc } from '../helpers/server-proc.js';
 import { waitFor } from '../helpers/wait.js';
-import { WsClient } from '../helpers/ws-client.js';
 
 const GROUPS = 4;
 /** Lines each user may send at most; the kill comes long before. */
@@ -34,58 +33,14 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Chatter {
-  name: string;
+interface Member {
+  chatter: Chatter;
   group: number;
-  say(text: string): void;
-  /** Every chat line text received so far. */
-  received(): string[];
-  closed(): boolean;
 }
 
 const tokenOf = (g: number, user: string, n: number): string => `tok${g}${user}n${n}`;
 const textOf = (g: number, user: string, n: number): string => `crashload grp${g} ${tokenOf(g, user, n)}`;
 const TOKEN = /crashload grp(\d+) tok\d+[a-z]+\d*n\d+/;
-
-async function tcpChatter(port: number, name: string, group: number): Promise<Chatter> {
-  const c = await ClassicClient.login(port, name);
-  c.send({ action: 'connect', target: `#crash${group}` });
-  expect((await c.next('connect', 20_000))['status']).toBe('success');
-  return {
-    name,
-    group,
-    say: (text) => c.send({ action: 'exchange', message: text }),
-    received: () => c.frames.filter((f) => f.action === 'exchange').map((f) => String(f['message'])),
-    closed: () => c.closed,
-  };
-}
-
-async function wsChatter(port: number, name: string, group: number): Promise<Chatter> {
-  const c = await WsClient.login(port, name);
-  c.send({ action: 'connect', target: `#crash${group}` });
-  expect((await c.next('connect', 20_000))['status']).toBe('success');
-  return {
-    name,
-    group,
-    say: (text) => c.send({ action: 'exchange', message: text }),
-    received: () => c.events.filter((e: Frame) => e.action === 'exchange').map((e) => String(e['message'])),
-    closed: () => c.closed,
-  };
-}
-
-async function ircChatter(port: number, name: string, group: number): Promise<Chatter> {
-  const c = await RawIrc.register(port, name);
-  c.send(`JOIN #crash${group}`);
-  await c.expect(new RegExp(`^:${name}!\\S+ JOIN :#crash${group}$`), 20_000);
-  const privmsg = new RegExp(` PRIVMSG #crash${group} :(.*)$`);
-  return {
-    name,
-    group,
-    say: (text) => c.send(`PRIVMSG #crash${group} :${text}`),
-    received: () => c.lines.flatMap((l) => privmsg.exec(l)?.[1] ?? []),
-    closed: () => c.closed,
-  };
-}
 
 /** Sends every search at once, then reads the replies in order. */
 async function searchAll(c: ClassicClient, targets: string[]): Promise<Frame[]> {
@@ -104,22 +59,25 @@ it('keeps every line any client received, for everyone entitled to it and nobody
   servers.push(first);
   const { tcp, irc, web } = first.ports as { tcp: number; irc: number; web: number };
 
-  const chatters: Chatter[] = [];
+  const chatters: Member[] = [];
   for (let g = 0; g < GROUPS; g++) {
-    chatters.push(await tcpChatter(tcp, `ct${g}`, g), await wsChatter(web, `cw${g}`, g), await ircChatter(irc, `ci${g}`, g));
+    for (const chatter of [await tcpChatter(tcp, `ct${g}`), await wsChatter(web, `cw${g}`), await ircChatter(irc, `ci${g}`)]) {
+      await chatter.join(`#crash${g}`);
+      chatters.push({ chatter, group: g });
+    }
   }
   // Online the whole time, in no group: entitled to nothing.
   const outsider = await ClassicClient.login(tcp, 'cout');
 
   const sent = new Map<string, { group: number; sender: string }>();
   let n = 0;
-  const receivedCount = (): number => new Set(chatters.flatMap((c) => c.received())).size;
+  const receivedCount = (): number => new Set(chatters.flatMap((m) => m.chatter.received())).size;
   const tick = (): void => {
     if (n >= MAX_PER_USER) return;
-    for (const c of chatters) {
-      const text = textOf(c.group, c.name, n);
-      sent.set(text, { group: c.group, sender: c.name });
-      c.say(text);
+    for (const { chatter, group } of chatters) {
+      const text = textOf(group, chatter.name, n);
+      sent.set(text, { group, sender: chatter.name });
+      chatter.say(text);
     }
     n++;
   };
@@ -134,17 +92,17 @@ it('keeps every line any client received, for everyone entitled to it and nobody
   }
   expect(await first.proc.exited()).toBe(128);
   expect(n).toBeLessThan(MAX_PER_USER); // the kill came while the users were still sending
-  await waitFor('every client to see the connection drop', () => chatters.every((c) => c.closed()) && outsider.closed, 20_000);
+  await waitFor('every client to see the connection drop', () => chatters.every((m) => m.chatter.closed()) && outsider.closed, 20_000);
 
   // What each client received, and which lines reached anyone.
   const reached = new Map<string, { group: number; sender: string }>();
-  for (const c of chatters) {
-    for (const text of c.received()) {
+  for (const { chatter, group } of chatters) {
+    for (const text of chatter.received()) {
       expect(text).toMatch(TOKEN);
       const line = sent.get(text);
       expect(line, `a line nobody sent: ${text}`).toBeDefined();
-      expect(line!.group).toBe(c.group);
-      expect(line!.sender).not.toBe(c.name);
+      expect(line!.group).toBe(group);
+      expect(line!.sender).not.toBe(chatter.name);
       reached.set(text, line!);
     }
   }
@@ -155,13 +113,13 @@ it('keeps every line any client received, for everyone entitled to it and nobody
   const port = second.ports['tcp']!;
   const lines = [...reached];
   for (const member of chatters) {
-    const me = await ClassicClient.login(port, member.name);
+    const me = await ClassicClient.login(port, member.chatter.name);
     // Every line of my group that anyone received is in my history, exactly once, as it was sent.
     const mine = lines.filter(([, l]) => l.group === member.group);
     const replies = await searchAll(me, mine.map(([text]) => text.split(' ')[2]!));
     replies.forEach((reply, i) => {
       const [text, line] = mine[i]!;
-      expect(reply['matches'], `${member.name} searching ${text}`).toMatchObject([{ message: text, from: line.sender }]);
+      expect(reply['matches'], `${member.chatter.name} searching ${text}`).toMatchObject([{ message: text, from: line.sender }]);
       expect(reply['omitted']).toBe(0);
     });
     // And no line of another group is.
