@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { ircChatter, tcpChatter, wsChatter, type Chatter } from '../helpers/chatters.js';
-import type { ClassicClient } from '../helpers/classic-client.js';
+import { ClassicClient } from '../helpers/classic-client.js';
+import { startDiscordTest, type DiscordTest } from '../helpers/discord.js';
 import { Proc } from '../helpers/process.js';
 import { ROOT } from '../helpers/server.js';
 import { spawnServer, UNLIMITED, type ServerProc } from '../helpers/server-proc.js';
@@ -20,9 +21,12 @@ import { waitFor } from '../helpers/wait.js';
 
 let server: ServerProc | null = null;
 let disk: Tmpfs | null = null;
+let discord: DiscordTest | null = null;
 const others: Proc[] = [];
 afterEach(async () => {
   for (const p of others.splice(0)) p.kill();
+  await discord?.close();
+  discord = null;
   if (server) {
     server.proc.child.kill('SIGTERM');
     await server.proc.exited(20_000).catch(() => server?.proc.kill());
@@ -135,6 +139,24 @@ it.skipIf(!canMount)('refuses lines it cannot store on every front, keeps servin
   expect((await healthy(web)).database).toMatchObject({ ok: true });
 }, 120_000);
 
+/** Another process takes the database's write lock and keeps it until told on stdin. */
+async function lockDatabase(file: string): Promise<Proc> {
+  const holder = new Proc(
+    process.execPath,
+    ['-e', `const db = new (require('better-sqlite3'))(${JSON.stringify(file)}); db.exec('BEGIN IMMEDIATE'); console.log('holding'); process.stdin.once('data', () => { db.exec('COMMIT'); console.log('released'); });`],
+    {},
+    ROOT,
+  );
+  others.push(holder);
+  await holder.expectOut('holding', 20_000);
+  return holder;
+}
+
+async function unlock(holder: Proc): Promise<void> {
+  holder.type('release');
+  await holder.expectOut('released', 20_000);
+}
+
 it('refuses lines while another process holds the database past the busy timeout, and stores them once it lets go', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'ics-locked-'));
   server = await spawnServer({ ...UNLIMITED, FRONTS: 'tcp,web', DATA_DIR: dir });
@@ -143,14 +165,7 @@ it('refuses lines while another process holds the database past the busy timeout
   const bea = await wsChatter(web, 'bea');
   for (const c of [ann, bea]) await c.join('#locked');
 
-  const holder = new Proc(
-    process.execPath,
-    ['-e', `const db = new (require('better-sqlite3'))(${JSON.stringify(join(dir, 'history.db'))}); db.exec('BEGIN IMMEDIATE'); console.log('holding'); process.stdin.once('data', () => { db.exec('COMMIT'); console.log('released'); });`],
-    {},
-    ROOT,
-  );
-  others.push(holder);
-  await holder.expectOut('holding', 20_000);
+  const holder = await lockDatabase(join(dir, 'history.db'));
   ann.say('while locked');
   bea.say('also while locked');
   await waitFor('both senders to hear that their lines were not stored', () => ann.refusals().length === 1 && bea.refusals().length === 1, 30_000);
@@ -160,12 +175,31 @@ it('refuses lines while another process holds the database past the busy timeout
   bea.client.send({ action: 'time' });
   expect((await bea.client.next('time', 20_000))['action']).toBe('time');
 
-  holder.type('release');
-  await holder.expectOut('released', 20_000);
+  await unlock(holder);
   ann.say('after the lock');
   await waitFor('the line after the lock', () => bea.received().includes('after the lock'), 20_000);
   expect((await search(ann.client, 'locked'))['matches']).toEqual([]);
   expect((await search(bea.client, 'lock'))['matches']).toMatchObject([{ message: 'after the lock', from: 'ann' }]);
   expect((await healthy(web)).database).toMatchObject({ ok: true });
   rmSync(dir, { recursive: true, force: true });
+}, 120_000);
+
+it('tells a Discord user in their thread that their line was not stored', async () => {
+  // In-process, with the fake Discord: a commit waiting out the lock holds up this process too.
+  discord = await startDiscordTest();
+  const t = discord;
+  const peter = await ClassicClient.login(t.srv.tcpPort, 'peter');
+  const alice = t.fake.user('alice');
+  t.fake.say(alice, t.fake.general.id, 'c peter');
+  await peter.next('connect', 20_000);
+  const thread = await waitFor('the group thread', () => t.fake.threads()[0], 20_000);
+  const holder = await lockDatabase(join(t.srv.dataDir, 'history.db'));
+  t.fake.say(alice, thread.id, 'while locked');
+  const notice = await t.fake.message('the refusal in the thread', (m) => m.channelId === thread.id && m.content.includes('could not be stored'), 30_000);
+  expect(notice.content).toBe(`<@${alice.id}> error: your line could not be stored, so it was not delivered`);
+  await unlock(holder);
+  t.fake.say(alice, thread.id, 'after the lock');
+  expect((await peter.next('exchange', 20_000))['message']).toBe('after the lock');
+  expect(peter.frames.filter((f) => f.action === 'exchange').map((f) => f['message'])).toEqual(['after the lock']);
+  peter.socket.destroy();
 }, 120_000);
