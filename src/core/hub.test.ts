@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SqliteAccounts } from '../store/sqlite-accounts.js';
 import { SqliteHistory } from '../store/sqlite-history.js';
 import { Hub } from './hub.js';
+import { HistoryUnavailable } from './history.js';
 import type { LogFields } from './log.js';
 import type { ClientAction, Feature, ServerEvent } from './protocol.js';
 import { parseSonnets, SonnetBook } from './sonnets.js';
@@ -140,6 +141,20 @@ describe('Hub chat lines', () => {
     expect(b.of('exchange')).toEqual([]);
     expect(a.last()).toMatchObject({ action: 'error', code: 'not-stored', for: 'exchange' });
     expect(logs.some((l) => l.includes('history commit failed'))).toBe(true);
+  });
+
+  it('answers a search the history cannot serve with unavailable, and keeps the session', async () => {
+    const history = new SqliteHistory(':memory:');
+    const { user, logs } = setup(history);
+    const a = user('alice');
+    history.search = () => {
+      throw new HistoryUnavailable('database is locked');
+    };
+    a.do({ action: 'search', target: 'anything' });
+    expect(a.last()).toMatchObject({ action: 'error', code: 'unavailable', for: 'search' });
+    expect(logs.some((l) => l.includes('history search failed') && l.includes('database is locked'))).toBe(true);
+    a.do({ action: 'time' });
+    expect(a.last()).toMatchObject({ action: 'time' });
   });
 });
 

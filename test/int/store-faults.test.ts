@@ -41,7 +41,8 @@ async function healthy(port: number): Promise<{ status: number; database: { ok: 
   return { status: res.status, database: ((await res.json()) as { database: { ok: boolean; problem?: string } }).database };
 }
 
-async function search(c: ClassicClient, target: string): Promise<{ action: string; [key: string]: unknown }> {
+/** Searches as the user of a native or web connection. */
+async function search(c: Pick<ClassicClient, 'send' | 'nextWhere'>, target: string): Promise<{ action: string; [key: string]: unknown }> {
   c.send({ action: 'search', target });
   return c.nextWhere(`the answer to search ${target}`, (f) => f.action === 'search' || (f.action === 'error' && f['for'] === 'search'), 20_000);
 }
