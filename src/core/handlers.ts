@@ -8,7 +8,7 @@ import { enterAccount, ownedReply, passwordLogin, register } from './auth.js';
 import { classicHistoryLine, classicListText, FLIP_PREFIX, flipWords } from './classic.js';
 import { classicTime, type Clock } from './clock.js';
 import { roomTarget, type Group, type Groups } from './groups.js';
-import type { HistoryStore, StoredLine } from './history.js';
+import { HistoryUnavailable, type HistoryStore, type SearchPage, type StoredLine } from './history.js';
 import type { Departure, HubLimits, Member } from './hub.js';
 import type { Logger } from './log.js';
 import type { LoginLimiter } from './login-limiter.js';
@@ -238,7 +238,14 @@ export const HANDLERS: { [K in ActionName]: Handler<K> } = {
     run(hub, me, { target }) {
       hub.flushLines();
       const started = performance.now();
-      const page = hub.history.search(me.historyKey, parseSearchQuery(target), hub.limits.searchResults);
+      let page: SearchPage;
+      try {
+        page = hub.history.search(me.historyKey, parseSearchQuery(target), hub.limits.searchResults);
+      } catch (err) {
+        if (!(err instanceof HistoryUnavailable)) throw err;
+        hub.log.error('history search failed', { user: me.name!, err: err.message });
+        return hub.fail(me, 'unavailable', 'your history cannot be searched right now: the server cannot use its database; try again later', 'search');
+      }
       hub.observer.searched((performance.now() - started) / 1000);
       const kept: { text: string; match: HistoryLine }[] = [];
       let budget = SEARCH_BUDGET;

@@ -28,6 +28,11 @@ export interface SearchPage {
   total: number;
 }
 
+/** A store that cannot serve a read right now (its database is failing): an expected fault, answered as such. */
+export class HistoryUnavailable extends Error {
+  override readonly name = 'HistoryUnavailable';
+}
+
 export interface HistoryStore {
   /** The highest group id ever handed out (0 for a new store): ids are never reused. */
   lastGroupId(): number;
@@ -50,7 +55,7 @@ export interface HistoryStore {
   commit(): void;
   /** Whether any history belongs to this name (it was ever in a group), committed or queued. */
   hasUser(userKey: string): boolean;
-  /** Lines the user may see that match every term. Call after commit(). */
+  /** Lines the user may see that match every term. Call after commit(). Throws HistoryUnavailable when the database fails. */
   search(userKey: string, query: SearchQuery, limit: number): SearchPage;
   /** Lines committed so far (cheap: kept as a running count). */
   lineCount(): number;

@@ -3,6 +3,7 @@ import { SqliteAccounts } from '../store/sqlite-accounts.js';
 import { SqliteHistory } from '../store/sqlite-history.js';
 import { RESTART_MSG } from './classic.js';
 import { Hub } from './hub.js';
+import { HistoryUnavailable } from './history.js';
 import type { LogFields } from './log.js';
 import type { ClientAction, Feature, ServerEvent } from './protocol.js';
 import { parseSearchQuery } from './search-query.js';
@@ -142,6 +143,20 @@ describe('Hub chat lines', () => {
     expect(b.of('exchange')).toEqual([]);
     expect(a.last()).toMatchObject({ action: 'error', code: 'not-stored', for: 'exchange' });
     expect(logs.some((l) => l.includes('history commit failed'))).toBe(true);
+  });
+
+  it('answers a search the history cannot serve with unavailable, and keeps the session', async () => {
+    const history = new SqliteHistory(':memory:');
+    const { user, logs } = setup(history);
+    const a = user('alice');
+    history.search = () => {
+      throw new HistoryUnavailable('database is locked');
+    };
+    a.do({ action: 'search', target: 'anything' });
+    expect(a.last()).toMatchObject({ action: 'error', code: 'unavailable', for: 'search' });
+    expect(logs.some((l) => l.includes('history search failed') && l.includes('database is locked'))).toBe(true);
+    a.do({ action: 'time' });
+    expect(a.last()).toMatchObject({ action: 'time' });
   });
 });
 

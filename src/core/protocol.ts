@@ -82,6 +82,7 @@ export type ErrorCode =
   | 'already-logged-in'
   | 'not-chatting'
   | 'not-stored'
+  | 'unavailable'
   | 'not-allowed'
   | 'no-such-member'
   | 'too-large'

@@ -2,7 +2,7 @@
  * The composition root: config -> stores -> hub -> fronts. `startServer` is what `npm start`
  * runs and what integration tests start in-process on port 0.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Front } from '../core/front.js';
@@ -11,6 +11,7 @@ import type { Logger } from '../core/log.js';
 import { ScryptHasher } from '../core/passwords.js';
 import { Admission } from '../net/admission.js';
 import { parseSonnets, SonnetBook, SonnetFormatError } from '../core/sonnets.js';
+import { DataDirError, DataDirLock, explainOpenFault } from '../store/data-dir.js';
 import { SqliteAccounts } from '../store/sqlite-accounts.js';
 import { SqliteHistory } from '../store/sqlite-history.js';
 import { WebFront } from '../bridges/web/web-front.js';
@@ -86,23 +87,25 @@ function loadSonnets(file: string): SonnetBook {
   }
 }
 
-/** History and accounts share one database file in DATA_DIR. */
-function openStores(dataDir: string, log: Logger): { history: SqliteHistory; accounts: SqliteAccounts } {
+/** History and accounts share one database file in DATA_DIR, which this server locks while it runs. */
+function openStores(dataDir: string, log: Logger): { history: SqliteHistory; accounts: SqliteAccounts; lock: DataDirLock } {
   const file = join(dataDir, 'history.db');
+  let lock: DataDirLock | null = null;
   let history: SqliteHistory | null = null;
   try {
-    mkdirSync(dataDir, { recursive: true });
-    history = new SqliteHistory(file, { onError: (msg) => log.error('history checkpoint failed', { err: msg }) });
-    return { history, accounts: new SqliteAccounts(file) };
+    lock = DataDirLock.claim(dataDir);
+    history = new SqliteHistory(file, { onError: (msg) => log.error('history background write failed', { err: msg }) });
+    return { history, accounts: new SqliteAccounts(file), lock };
   } catch (err) {
     void history?.close();
-    throw new StartupError(`cannot open the history database ${file} (DATA_DIR): ${(err as Error).message}`);
+    lock?.release();
+    throw new StartupError(err instanceof DataDirError ? err.message : explainOpenFault(err, file));
   }
 }
 
 export async function startServer(config: Config, log: Logger, clock: Clock = systemClock): Promise<RunningServer> {
   const sonnets = loadSonnets(config.sonnetsFile);
-  const { history, accounts } = openStores(config.dataDir, log);
+  const { history, accounts, lock } = openStores(config.dataDir, log);
   const fronts = new Map<FrontName, Front>();
   const metrics: Metrics = new Metrics({
     fronts: () => new Map([...fronts].map(([name, front]) => [name, front.state()])),
@@ -132,6 +135,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
       hub.flush();
       await history.close();
       accounts.close();
+      lock.release();
     })());
   try {
     for (const name of config.fronts) {

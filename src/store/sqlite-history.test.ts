@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseSearchQuery } from '../core/search-query.js';
 import { waitFor } from '../../test/helpers/wait.js';
+import { HistoryUnavailable } from '../core/history.js';
 import { SqliteHistory } from './sqlite-history.js';
 
 const dirs: string[] = [];
@@ -183,5 +184,73 @@ describe('SqliteHistory health and counts', () => {
     expect(store.problem()).toBeNull();
     await store.close();
     expect(store.problem()).toBe('the database is closed');
+  });
+});
+
+describe('SqliteHistory when its database fails', () => {
+  const holders: Database.Database[] = [];
+  afterEach(() => {
+    for (const db of holders.splice(0)) db.close();
+  });
+  /** The file, and a second connection that can take its write lock (commits then wait out the busy timeout). */
+  function locked(): { h: SqliteHistory; lock: () => void; unlock: () => void; errors: string[] } {
+    const dir = mkdtempSync(join(tmpdir(), 'ics-history-'));
+    dirs.push(dir);
+    const file = join(dir, 'history.db');
+    const errors: string[] = [];
+    const h = new SqliteHistory(file, { onError: (msg) => errors.push(msg) });
+    const other = new Database(file);
+    holders.push(other);
+    return { h, lock: () => other.exec('BEGIN IMMEDIATE'), unlock: () => other.exec('COMMIT'), errors };
+  }
+  const texts = (h: SqliteHistory, user: string, word: string) => h.search(user, [[word]], 10).lines.map((l) => l.text);
+
+  it('refuses the lines of a failed commit but keeps its membership changes for the next one', async () => {
+    const { h, lock, unlock } = locked();
+    h.opened(1);
+    h.joined('a', 1);
+    h.record(line(1, 'a', 'word kept'));
+    h.commit();
+    lock();
+    h.joined('b', 1);
+    h.record(line(1, 'a', 'word lost'));
+    expect(() => h.commit()).toThrow(/locked/);
+    expect(h.problem()).toMatch(/^the last write failed: database is locked/);
+    expect(h.lineCount()).toBe(1);
+    unlock();
+    h.record(line(1, 'a', 'word after'));
+    h.commit();
+    expect(h.problem()).toBeNull();
+    expect(texts(h, 'a', 'word')).toEqual(['word kept', 'word after']);
+    expect(texts(h, 'b', 'word')).toEqual(['word after']);
+    expect(h.lineCount()).toBe(2);
+    await h.close();
+  });
+
+  it('answers a search it cannot bring the index up to date for with HistoryUnavailable, and serves again after', async () => {
+    const { h, lock, unlock, errors } = locked();
+    h.opened(1);
+    h.joined('a', 1);
+    h.record(line(1, 'a', 'word one'));
+    h.commit();
+    lock();
+    expect(() => h.search('a', [['word']], 10)).toThrow(HistoryUnavailable);
+    expect(h.problem()).toMatch(/^the last search index write failed: database is locked/);
+    expect(errors).toEqual(['search index: database is locked']);
+    unlock();
+    expect(texts(h, 'a', 'word')).toEqual(['word one']);
+    expect(h.problem()).toBeNull();
+    await h.close();
+  });
+
+  it('closes even when its last commit fails, and says so', async () => {
+    const { h, lock, errors } = locked();
+    h.opened(1);
+    h.joined('a', 1);
+    lock();
+    h.record(line(1, 'a', 'word last'));
+    await h.close();
+    expect(errors).toEqual(['last commit: database is locked']);
+    expect(h.problem()).toBe('the database is closed');
   });
 });

@@ -6,7 +6,7 @@
  * and rebuilt at start for any lines a crash left unindexed.
  */
 import Database from 'better-sqlite3';
-import type { HistoryStore, NewLine, SearchPage, StoredLine } from '../core/history.js';
+import { HistoryUnavailable, type HistoryStore, type NewLine, type SearchPage, type StoredLine } from '../core/history.js';
 import type { SearchQuery } from '../core/search-query.js';
 import { Checkpointer } from './checkpointer.js';
 import { scopedQuery, scopedText } from './scoped-index.js';
@@ -14,7 +14,7 @@ import { scopedQuery, scopedText } from './scoped-index.js';
 export interface HistoryOptions {
   /** Milliseconds since the epoch, for group creation times. */
   clock?: () => number;
-  /** Told about failures of the background checkpoints. */
+  /** Told about failures of background writes: checkpoints, the search index, the last commit at close. */
   onError?: (msg: string) => void;
 }
 
@@ -85,8 +85,11 @@ export class SqliteHistory implements HistoryStore {
   private committedLines: number;
   /** The last commit's failure, until a commit succeeds again. */
   private commitError: string | null = null;
+  /** The last index write's failure, until one succeeds again (its lines wait in `unindexed`). */
+  private indexError: string | null = null;
   private closing: Promise<void> | null = null;
   private readonly clock: () => number;
+  private readonly onError: (msg: string) => void;
   private readonly checkpointer: Checkpointer | null;
   private readonly writeAll: (writes: Write[]) => void;
   private readonly indexAll: (lines: StoredLine[]) => void;
@@ -99,70 +102,75 @@ export class SqliteHistory implements HistoryStore {
   /** Opens (creating if needed) the database at `file`, or in memory for ':memory:'. */
   constructor(file: string, options: HistoryOptions = {}) {
     this.clock = options.clock ?? Date.now;
+    this.onError = options.onError ?? (() => undefined);
     this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 2000');
-    const version = this.db.pragma('user_version', { simple: true }) as number;
-    const existing = this.db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM sqlite_schema WHERE name = 'lines'").get()!;
-    if (existing.n > 0 && version !== SCHEMA_VERSION) {
-      this.db.close();
-      throw new Error(`${file} holds history in format ${version}; this version of ics-chat reads format ${SCHEMA_VERSION}`);
-    }
-    this.db.exec(SCHEMA);
-    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
-    const onDisk = file !== ':memory:' && file !== '';
-    if (onDisk) {
-      this.db.pragma('wal_autocheckpoint = 0');
-      this.db.pragma(`journal_size_limit = ${64 << 20}`);
-    }
-    this.checkpointer = onDisk ? new Checkpointer(file, options.onError ?? (() => undefined)) : null;
-    this.lastId = this.db.prepare<[], { id: number | null }>('SELECT MAX(id) AS id FROM lines').get()?.id ?? 0;
-    this.committedLines = this.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM lines').get()?.n ?? 0;
-    // Memberships still open belong to sessions of a previous run: they ended when it did.
-    this.db.prepare('UPDATE seen SET to_id = ? WHERE to_id = ?').run(this.lastId, OPEN);
-
-    const insertLine = this.db.prepare(
-      'INSERT INTO lines (id, grp, seq, sender, sender_key, text, ts) VALUES (@id, @group, @seq, @sender, @senderKey, @text, @ts)',
-    );
-    const insertGroup = this.db.prepare('INSERT OR IGNORE INTO groups (id, created) VALUES (?, ?)');
-    const insertSeen = this.db.prepare('INSERT INTO seen (user, grp, from_id, to_id) VALUES (?, ?, ?, ?)');
-    const endSeen = this.db.prepare('UPDATE seen SET to_id = ? WHERE user = ? AND grp = ? AND to_id = ?');
-    const adoptSeen = this.db.prepare('UPDATE seen SET user = ? WHERE user = ? AND from_id >= ?');
-    this.writeAll = this.db.transaction((writes: Write[]) => {
-      for (const w of writes) {
-        switch (w.kind) {
-          case 'line':
-            insertLine.run(w.line);
-            break;
-          case 'group':
-            insertGroup.run(w.group, w.ts);
-            break;
-          case 'join':
-            insertSeen.run(w.user, w.group, w.after, OPEN);
-            break;
-          case 'leave':
-            endSeen.run(w.upTo, w.user, w.group, OPEN);
-            break;
-          case 'adopt':
-            adoptSeen.run(w.to, w.from, w.since);
-            break;
-        }
+    try {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('busy_timeout = 2000');
+      const version = this.db.pragma('user_version', { simple: true }) as number;
+      const existing = this.db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM sqlite_schema WHERE name = 'lines'").get()!;
+      if (existing.n > 0 && version !== SCHEMA_VERSION) {
+        throw new Error(`${file} holds history in format ${version}; this version of ics-chat reads format ${SCHEMA_VERSION}`);
       }
-    });
-    const indexLine = this.db.prepare('INSERT INTO lines_idx (rowid, body, sender) VALUES (?, ?, ?)');
-    const setIndexed = this.db.prepare("INSERT INTO meta (key, value) VALUES ('indexed_upto', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
-    this.indexAll = this.db.transaction((lines: StoredLine[]) => {
-      for (const l of lines) indexLine.run(l.id, scopedText(l.group, l.text), scopedText(l.group, l.sender));
-      setIndexed.run(lines[lines.length - 1]!.id);
-    });
-    this.intervalsOf = this.db.prepare('SELECT grp, from_id, to_id FROM seen WHERE user = ? AND to_id > from_id');
-    const within = 'FROM lines_idx WHERE lines_idx MATCH ? AND rowid > ? AND rowid <= ?';
-    this.newestIn = this.db.prepare<[string, number, number, number], number>(`SELECT rowid ${within} ORDER BY rowid DESC LIMIT ?`).pluck();
-    this.countIn = this.db.prepare<[string, number, number], number>(`SELECT COUNT(*) ${within}`).pluck();
-    this.linesByIds = this.db.prepare('SELECT * FROM lines WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id');
-    this.anySeen = this.db.prepare('SELECT 1 AS one FROM seen WHERE user = ? LIMIT 1');
-    this.catchUpIndex();
+      this.db.exec(SCHEMA);
+      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      if (onDisk(file)) {
+        this.db.pragma('wal_autocheckpoint = 0');
+        this.db.pragma(`journal_size_limit = ${64 << 20}`);
+      }
+      this.lastId = this.db.prepare<[], { id: number | null }>('SELECT MAX(id) AS id FROM lines').get()?.id ?? 0;
+      this.committedLines = this.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM lines').get()?.n ?? 0;
+      // Memberships still open belong to sessions of a previous run: they ended when it did.
+      this.db.prepare('UPDATE seen SET to_id = ? WHERE to_id = ?').run(this.lastId, OPEN);
+
+      const insertLine = this.db.prepare(
+        'INSERT INTO lines (id, grp, seq, sender, sender_key, text, ts) VALUES (@id, @group, @seq, @sender, @senderKey, @text, @ts)',
+      );
+      const insertGroup = this.db.prepare('INSERT OR IGNORE INTO groups (id, created) VALUES (?, ?)');
+      const insertSeen = this.db.prepare('INSERT INTO seen (user, grp, from_id, to_id) VALUES (?, ?, ?, ?)');
+      const endSeen = this.db.prepare('UPDATE seen SET to_id = ? WHERE user = ? AND grp = ? AND to_id = ?');
+      const adoptSeen = this.db.prepare('UPDATE seen SET user = ? WHERE user = ? AND from_id >= ?');
+      this.writeAll = this.db.transaction((writes: Write[]) => {
+        for (const w of writes) {
+          switch (w.kind) {
+            case 'line':
+              insertLine.run(w.line);
+              break;
+            case 'group':
+              insertGroup.run(w.group, w.ts);
+              break;
+            case 'join':
+              insertSeen.run(w.user, w.group, w.after, OPEN);
+              break;
+            case 'leave':
+              endSeen.run(w.upTo, w.user, w.group, OPEN);
+              break;
+            case 'adopt':
+              adoptSeen.run(w.to, w.from, w.since);
+              break;
+          }
+        }
+      });
+      const indexLine = this.db.prepare('INSERT INTO lines_idx (rowid, body, sender) VALUES (?, ?, ?)');
+      const setIndexed = this.db.prepare("INSERT INTO meta (key, value) VALUES ('indexed_upto', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+      this.indexAll = this.db.transaction((lines: StoredLine[]) => {
+        for (const l of lines) indexLine.run(l.id, scopedText(l.group, l.text), scopedText(l.group, l.sender));
+        setIndexed.run(lines[lines.length - 1]!.id);
+      });
+      this.intervalsOf = this.db.prepare('SELECT grp, from_id, to_id FROM seen WHERE user = ? AND to_id > from_id');
+      const within = 'FROM lines_idx WHERE lines_idx MATCH ? AND rowid > ? AND rowid <= ?';
+      this.newestIn = this.db.prepare<[string, number, number, number], number>(`SELECT rowid ${within} ORDER BY rowid DESC LIMIT ?`).pluck();
+      this.countIn = this.db.prepare<[string, number, number], number>(`SELECT COUNT(*) ${within}`).pluck();
+      this.linesByIds = this.db.prepare('SELECT * FROM lines WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id');
+      this.anySeen = this.db.prepare('SELECT 1 AS one FROM seen WHERE user = ? LIMIT 1');
+      this.catchUpIndex();
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
+    // Started last: a store that failed to open leaves no worker behind.
+    this.checkpointer = onDisk(file) ? new Checkpointer(file, this.onError) : null;
   }
 
   /** Indexes lines a previous run committed but did not index before it stopped. */
@@ -223,6 +231,10 @@ export class SqliteHistory implements HistoryStore {
       this.writeAll(writes);
     } catch (err) {
       this.commitError = (err as Error).message;
+      // The transaction rolled back. Its lines are refused (their senders are told), but the
+      // membership changes still happened: they wait for the next commit, so that who may read
+      // the lines stored after the fault stays right.
+      this.queue = [...writes.filter((w) => w.kind !== 'line'), ...this.queue];
       throw err;
     }
     this.commitError = null;
@@ -235,14 +247,24 @@ export class SqliteHistory implements HistoryStore {
     else if (this.unindexed.length > 0 && !this.indexTimer) this.indexTimer = setTimeout(() => this.flushIndex(), INDEX_DELAY_MS).unref();
   }
 
-  /** Writes the pending index entries in one transaction. */
-  private flushIndex(): void {
+  /**
+   * Writes the pending index entries in one transaction. When that fails (a full disk) they stay
+   * pending for the next try; false then, and a search must not pretend to cover them.
+   */
+  private flushIndex(): boolean {
     if (this.indexTimer) clearTimeout(this.indexTimer);
     this.indexTimer = null;
-    if (this.unindexed.length === 0) return;
-    const lines = this.unindexed;
+    if (this.unindexed.length === 0) return true;
+    try {
+      this.indexAll(this.unindexed);
+    } catch (err) {
+      if (this.indexError === null) this.onError(`search index: ${(err as Error).message}`);
+      this.indexError = (err as Error).message;
+      return false;
+    }
     this.unindexed = [];
-    this.indexAll(lines);
+    this.indexError = null;
+    return true;
   }
 
   lineCount(): number {
@@ -252,6 +274,7 @@ export class SqliteHistory implements HistoryStore {
   problem(): string | null {
     if (!this.db.open) return 'the database is closed';
     if (this.commitError !== null) return `the last write failed: ${this.commitError}`;
+    if (this.indexError !== null) return `the last search index write failed: ${this.indexError}`;
     try {
       this.db.prepare('SELECT 1 FROM groups LIMIT 1').get();
       return null;
@@ -262,7 +285,16 @@ export class SqliteHistory implements HistoryStore {
 
   search(userKey: string, query: SearchQuery, limit: number): SearchPage {
     if (query.length === 0) return { lines: [], total: 0 };
-    this.flushIndex();
+    if (!this.flushIndex()) throw new HistoryUnavailable(`the search index cannot be brought up to date: ${this.indexError}`);
+    try {
+      return this.searchIndexed(userKey, query, limit);
+    } catch (err) {
+      if (err instanceof Database.SqliteError) throw new HistoryUnavailable(err.message);
+      throw err;
+    }
+  }
+
+  private searchIndexed(userKey: string, query: SearchQuery, limit: number): SearchPage {
     // Per membership interval: its newest matches, and a count only when there are more of them.
     const ids: number[] = [];
     let total = 0;
@@ -278,15 +310,23 @@ export class SqliteHistory implements HistoryStore {
     return { lines, total };
   }
 
-  /** Safe to call twice: the second call waits for the first. */
+  /** Safe to call twice: the second call waits for the first. A last write that fails is reported, and the store closes all the same. */
   close(): Promise<void> {
     return (this.closing ??= (async () => {
-      this.commit();
+      try {
+        this.commit();
+      } catch (err) {
+        this.onError(`last commit: ${(err as Error).message}`);
+      }
       this.flushIndex();
       await this.checkpointer?.stop();
       this.db.close();
     })());
   }
+}
+
+function onDisk(file: string): boolean {
+  return file !== ':memory:' && file !== '';
 }
 
 function toStored(r: LineRow): StoredLine {

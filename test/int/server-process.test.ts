@@ -66,7 +66,7 @@ it('refuses an unusable data directory with a clear message', async () => {
   writeFileSync(file, '');
   const p = server({ DATA_DIR: join(file, 'data') });
   expect(await p.exited()).toBe(1);
-  expect(p.err).toContain(`cannot open the history database ${join(file, 'data', 'history.db')} (DATA_DIR)`);
+  expect(p.err).toContain(`the data folder ${join(file, 'data')} cannot be created or written`);
 });
 
 it('says when its port is taken', async () => {
