@@ -3,17 +3,20 @@
 # no-op when everything is there; otherwise installs only what is missing (Debian 12, as root).
 set -euo pipefail
 
-# command the tests run -> the Debian package that provides it
+# command the tests run -> the Debian packages that provide it (weechat-headless reads commands
+# through the FIFO plugin, which is in weechat-plugins)
 declare -A NEEDED=(
   [chromium]=chromium
   [ii]=ii
   [irssi]=irssi
   [tmux]=tmux
+  [weechat-headless]="weechat-headless weechat-plugins"
 )
 
 missing=()
 for cmd in "${!NEEDED[@]}"; do
-  command -v "$cmd" >/dev/null 2>&1 || missing+=("${NEEDED[$cmd]}")
+  # shellcheck disable=SC2206 # split on purpose: one command may need several packages
+  command -v "$cmd" >/dev/null 2>&1 || missing+=(${NEEDED[$cmd]})
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 

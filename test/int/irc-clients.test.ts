@@ -1,10 +1,23 @@
 /**
- * Debian's own IRC clients against the gateway: ii (no CAP at all, files and FIFOs) and irssi
- * under tmux (CAP LS, the `JOIN :` probe that needs 451, then registration). Both are
+ * Debian's own IRC clients against the gateway: ii (no CAP at all, files and FIFOs), irssi
+ * under tmux (CAP LS, the `JOIN :` probe that needs 451, then registration) and
+ * weechat-headless (CAP LS 302, SASL), set up with the README's own commands. All are
  * installed by scripts/install-test-deps.sh; without them these tests are skipped, loudly.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  constants,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -22,12 +35,14 @@ const has = (cmd: string): boolean => {
 };
 const HAS_II = has('ii');
 const HAS_IRSSI = has('irssi') && has('tmux');
+const HAS_WEECHAT = has('weechat-headless');
 if (!HAS_II) console.warn('SKIPPED: ii is not installed (scripts/install-test-deps.sh installs it)');
 if (!HAS_IRSSI) console.warn('SKIPPED: irssi or tmux is not installed (scripts/install-test-deps.sh installs them)');
+if (!HAS_WEECHAT) console.warn('SKIPPED: weechat-headless is not installed (scripts/install-test-deps.sh installs it)');
 
 let srv: TestServer;
 let dir: string;
-const cleanups: (() => void)[] = [];
+const cleanups: (() => void | Promise<void>)[] = [];
 
 beforeEach(async () => {
   srv = await startTestServer({ FRONTS: 'tcp,irc' });
@@ -35,7 +50,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  for (const clean of cleanups.splice(0).reverse()) clean();
+  for (const clean of cleanups.splice(0).reverse()) await clean();
   await srv.destroy();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -44,14 +59,23 @@ const read = (file: string): string => (existsSync(file) ? readFileSync(file, 'u
 
 async function tcp(name: string): Promise<ClassicClient> {
   const c = await ClassicClient.login(srv.tcpPort, name);
-  cleanups.push(() => c.socket.destroy());
+  cleanups.push(() => void c.socket.destroy());
   return c;
+}
+
+/** Registers `name` from a terminal and leaves, so an IRC client can log in to it. */
+async function registered(name: string, password: string): Promise<void> {
+  const owner = await tcp(name);
+  owner.send({ action: 'register', password });
+  expect(await owner.next('register')).toMatchObject({ status: 'ok' });
+  owner.socket.destroy();
+  await waitFor(`${name} to go offline`, () => srv.server.hub.onlineCount() === 0);
 }
 
 describe.skipIf(!HAS_II)('ii', () => {
   it('registers without CAP, connects to a terminal user, chats both ways and quits', async () => {
     const ii: ChildProcess = spawn('ii', ['-s', '127.0.0.1', '-p', String(srv.ircPort), '-n', 'iris', '-i', dir], { stdio: 'ignore' });
-    cleanups.push(() => ii.kill());
+    cleanups.push(() => void ii.kill());
     const server = join(dir, '127.0.0.1');
     await waitFor('ii to register', () => read(join(server, 'out')).includes('Welcome to the ICS chat IRC gateway, iris!iris@irc'));
     const peter = await tcp('peter');
@@ -96,10 +120,7 @@ describe.skipIf(!HAS_IRSSI)('irssi', () => {
   });
 
   it('logs in to a registered nick through SASL PLAIN, configured as irssi users do', async () => {
-    const owner = await tcp('iona');
-    owner.send({ action: 'register', password: 'irssi-garden-9' });
-    expect(await owner.next('register')).toMatchObject({ status: 'ok' });
-    owner.socket.destroy();
+    await registered('iona', 'irssi-garden-9');
     const sock = `ics-chat-test-${process.pid}-${Date.now()}`;
     const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', sock, ...args], { encoding: 'utf8' });
     writeFileSync(
@@ -123,5 +144,97 @@ describe.skipIf(!HAS_IRSSI)('irssi', () => {
     await waitFor('irssi to log in', () => screen().includes('Welcome to the ICS chat IRC gateway, iona!iona@irc'), 15_000);
     expect(screen()).toContain('You are now logged in as iona');
     expect(screen()).not.toContain('irssi-garden-9');
+  });
+});
+
+/** A weechat-headless in its own home: commands go in through its FIFO, what it shows is read from its logs. */
+interface Weechat {
+  /** Runs `command` in the buffer named `buffer` (`irc.server.ics`, `irc.ics.#group-1`). */
+  run(buffer: string, command: string): void;
+  /** What WeeChat logged for that buffer so far. */
+  log(buffer: string): string;
+  process: ChildProcess;
+}
+
+async function weechat(commands: string[]): Promise<Weechat> {
+  // The logger writes each line at once (it flushes every 120 s by default); the test's own
+  // lines skip WeeChat's anti-flood delay of 2 s between messages.
+  const setup = ['/set logger.file.flush_delay 0', '/set irc.server_default.anti_flood_prio_high 0'];
+  const child = spawn('weechat-headless', ['--dir', dir, '--run', [...setup, ...commands].join(';')], { stdio: 'ignore' });
+  // WeeChat writes its configuration as it exits: wait for that before its home is removed.
+  cleanups.push(async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill();
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+    child.kill('SIGKILL');
+  });
+  const fifo = await waitFor('the WeeChat FIFO (its plugin is in weechat-plugins)', () => readdirSync(dir).find((f) => f.startsWith('weechat_fifo_')), 15_000);
+  return {
+    process: child,
+    run: (buffer, command) => {
+      // Non-blocking: a FIFO WeeChat no longer reads fails at once instead of hanging the test.
+      const fd = openSync(join(dir, fifo), constants.O_WRONLY | constants.O_NONBLOCK);
+      try {
+        writeSync(fd, `${buffer} *${command}\n`);
+      } finally {
+        closeSync(fd);
+      }
+    },
+    log: (buffer) => read(join(dir, 'logs', `${buffer.toLowerCase()}.weechatlog`)),
+  };
+}
+
+describe.skipIf(!HAS_WEECHAT)('weechat', () => {
+  it("connects with the README's commands, lists users, is connected to by a terminal user and chats both ways", async () => {
+    const wee = await weechat([`/server add ics 127.0.0.1/${srv.ircPort} -notls -nicks=wendy`, '/connect ics']);
+    const server = 'irc.server.ics';
+    await waitFor('WeeChat to register', () => wee.log(server).includes('Welcome to the ICS chat IRC gateway, wendy!wendy@irc'), 15_000);
+    const peter = await tcp('peter');
+    wee.run(server, '/msg ics who');
+    await waitFor('the who listing in WeeChat', () => wee.log(server).includes("ics (ics@ics-chat.local): {'wendy': 0, 'peter': 0}"), 15_000);
+    peter.send({ action: 'connect', target: 'wendy' });
+    expect(await peter.next('connect')).toMatchObject({ status: 'success' });
+    const channel = 'irc.ics.#group-1';
+    await waitFor('the JOIN in WeeChat', () => wee.log(channel).includes('wendy (wendy@irc) has joined #group-1'), 15_000);
+    await waitFor('the names in WeeChat', () => wee.log(channel).includes('Channel #group-1: 2 nicks'), 15_000);
+    peter.send({ action: 'exchange', message: 'hello weechat' });
+    await waitFor("peter's line in WeeChat", () => wee.log(channel).includes('\tpeter\thello weechat'), 15_000);
+    wee.run(channel, 'hello peter');
+    expect(await peter.next('exchange', 15_000)).toMatchObject({ name: 'wendy', message: 'hello peter' });
+    wee.run(server, '/quit');
+    expect(await peter.next('disconnect', 15_000)).toMatchObject({ msg: 'everyone left, you are alone' });
+    await waitFor('WeeChat to exit', () => wee.process.exitCode !== null, 15_000);
+  });
+
+  it("logs in to a registered nick through SASL PLAIN with the README's /set lines", async () => {
+    await registered('wren', 'weechat-garden-9');
+    const wee = await weechat([
+      `/server add ics 127.0.0.1/${srv.ircPort} -notls -nicks=wren`,
+      '/set irc.server.ics.sasl_mechanism plain',
+      '/set irc.server.ics.sasl_username wren',
+      '/set irc.server.ics.sasl_password weechat-garden-9',
+      '/connect ics',
+    ]);
+    const server = 'irc.server.ics';
+    await waitFor('WeeChat to register', () => wee.log(server).includes('Welcome to the ICS chat IRC gateway, '), 15_000);
+    expect(wee.log(server)).toContain('SASL authentication successful');
+    expect(wee.log(server)).toContain('Welcome to the ICS chat IRC gateway, wren!wren@irc');
+  });
+
+  it('goes on as a guest after a wrong SASL password when sasl_fail is continue', async () => {
+    await registered('wren', 'weechat-garden-9');
+    // WeeChat's default, sasl_fail = reconnect, would retry the wrong password until the login limit.
+    const wee = await weechat([
+      `/server add ics 127.0.0.1/${srv.ircPort} -notls -nicks=wren`,
+      '/set irc.server.ics.sasl_username wren',
+      '/set irc.server.ics.sasl_password not-the-password',
+      '/set irc.server.ics.sasl_fail continue',
+      '/connect ics',
+    ]);
+    const server = 'irc.server.ics';
+    await waitFor('WeeChat to register', () => wee.log(server).includes('Welcome to the ICS chat IRC gateway, '), 15_000);
+    expect(wee.log(server)).toContain('SASL authentication failed: wrong password for wren');
+    expect(wee.log(server)).toContain('Welcome to the ICS chat IRC gateway, wren_!wren_@irc');
   });
 });
