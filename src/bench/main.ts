@@ -3,6 +3,8 @@
  * writes BENCHMARKS.md with a latency chart. Options: --quick (short steps), --only
  * s1,s2,s3,search,startup, --reps N (S2 ramps per server, default 3), --lines N (search history),
  * --report (measure nothing: write BENCHMARKS.md and the chart again from bench/out/results.json).
+ * A full-length run of some scenarios (--only) keeps the other scenarios' figures from the last
+ * full-length run, so one scenario can be measured again without redoing the rest.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -89,10 +91,32 @@ function writeReport(results: Results): void {
   log(`wrote BENCHMARKS.md and ${relative(root, chart)}`);
 }
 
+function loadResults(): Results {
+  const saved = JSON.parse(readFileSync(resultsFile, 'utf8')) as Results & { started: string };
+  return { ...saved, started: new Date(saved.started), notes: [] };
+}
+
+/** `fresh`, with the scenarios it did not measure taken from the last full-length run, if any. */
+function keepUnmeasured(fresh: Results): Results {
+  if (fresh.quick || !existsSync(resultsFile)) return fresh;
+  const saved = loadResults();
+  if (saved.quick) return fresh;
+  return {
+    ...fresh,
+    command: `${saved.command}, then ${fresh.command}`,
+    started: saved.started,
+    seconds: saved.seconds + fresh.seconds,
+    s1: only.has('s1') ? fresh.s1 : saved.s1,
+    s2: only.has('s2') ? fresh.s2 : saved.s2,
+    s3: only.has('s3') ? fresh.s3 : saved.s3,
+    search: only.has('search') ? fresh.search : saved.search,
+    startup: only.has('startup') ? fresh.startup : saved.startup,
+  };
+}
+
 async function main(): Promise<void> {
   if (args.includes('--report')) {
-    const saved = JSON.parse(readFileSync(resultsFile, 'utf8')) as Results & { started: string };
-    writeReport({ ...saved, started: new Date(saved.started), notes: [] });
+    writeReport(loadResults());
     return;
   }
   const started = new Date();
@@ -167,9 +191,10 @@ async function main(): Promise<void> {
   }
 
   results.seconds = (Date.now() - started.getTime()) / 1000;
+  const report = keepUnmeasured(results);
   mkdirSync(join(root, 'bench/out'), { recursive: true });
-  writeFileSync(resultsFile, JSON.stringify(results, null, 2));
-  writeReport(results);
+  writeFileSync(resultsFile, JSON.stringify(report, null, 2));
+  writeReport(report);
 }
 
 main().catch((err: unknown) => {
