@@ -73,6 +73,15 @@ async function main(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'soak-'));
   log(`soak: ${seconds} s, ${groups} group slots and ${LURKERS} lurkers on tcp, irc and web, ${rate} lines/s, seed ${seed} (Discord needs a token and Discord itself: not soaked)`);
   const server = await startOurs(root, dir, FRONTS, { pin: false, unlimited: false, onOutput: (text) => serverLog.push(text) });
+  // Interrupted, the soak takes its server down with it.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void server.stop().finally(() => {
+        rmSync(dir, { recursive: true, force: true });
+        process.exit(130);
+      });
+    });
+  }
   const samples: Sample[] = [];
   try {
     const endpoint = (front: SoakFront): Endpoint => ({ host: '127.0.0.1', port: server.ports[front === 'tcp' ? 'native' : front === 'irc' ? 'irc' : 'ws']! });
