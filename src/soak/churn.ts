@@ -48,7 +48,8 @@ export interface ChurnContext {
   newUser(front: SoakFront): Promise<SoakClient>;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Paces the load (never a wait for the server: that is `until`). */
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `done` until it holds or `ms` pass; resolves with whether it held. */
 export async function until(done: () => boolean, ms: number): Promise<boolean> {

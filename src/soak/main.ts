@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { startOurs } from '../bench/servers.js';
 import { LineSplitter, type Endpoint } from '../bench/wire.js';
-import { FRONTS, groupSlot, lurk, SETTLE_MS, type Activity, type ChurnContext } from './churn.js';
+import { FRONTS, groupSlot, lurk, SETTLE_MS, sleep, type Activity, type ChurnContext } from './churn.js';
 import { makeJsonClient, type SoakClient, type SoakFront, type SoakHooks } from './clients.js';
 import { IrcClient } from './irc-client.js';
 import { Ledger } from './ledger.js';
@@ -44,8 +44,6 @@ function seeded(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
 
 /** Most a group's members may send together: each stays well under the default flood limit of 5 requests a second. */
 const MAX_RATE_PER_GROUP = 6;
