@@ -11,7 +11,7 @@
 import { toRoman } from '../core/roman.js';
 import type { SoakClient, SoakFront } from './clients.js';
 import type { Ledger } from './ledger.js';
-import type { Problems } from './problems.js';
+import type { ProblemKind, Problems } from './problems.js';
 
 export const FRONTS: readonly SoakFront[] = ['tcp', 'irc', 'web'];
 
@@ -61,14 +61,25 @@ export async function until(done: () => boolean, ms: number): Promise<boolean> {
   return true;
 }
 
+/** Ends a group life early; the life's catch records it as a problem of its kind. */
+class ChurnFailure extends Error {
+  constructor(
+    readonly kind: ProblemKind,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 const between = (ctx: ChurnContext, [lo, hi]: readonly [number, number]): number => lo + Math.floor(ctx.random() * (hi - lo + 1));
 const pick = <T>(ctx: ChurnContext, items: readonly T[]): T => items[Math.floor(ctx.random() * items.length)]!;
 const sameSet = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean => a.size === b.size && [...a].every((x) => b.has(x));
 
 class GroupLife {
   private members: SoakClient[] = [];
-  /** Lines sent since the last drain, and the ones before (for searches). */
+  /** Lines sent since the last drain. */
   private inFlight: number[] = [];
+  /** The lines of the last round that had any: what members search for. */
   private delivered: number[] = [];
   private joined = 0;
 
@@ -93,8 +104,7 @@ class GroupLife {
     const wrong = (): SoakClient[] => this.members.filter((m) => !sameSet(m.members, expected));
     if (await until(() => wrong().length === 0, SETTLE_MS)) return;
     const detail = wrong().map((m) => `${m.name} sees [${[...m.members].join(' ')}]`).join('; ');
-    this.ctx.problems.add('membership', `group ${this.slot}`, `after ${what}, expected [${[...expected].join(' ')}]: ${detail}`);
-    throw new Error(`membership did not settle after ${what}`);
+    throw new ChurnFailure('membership', `after ${what}, expected [${[...expected].join(' ')}]: ${detail}`);
   }
 
   async run(): Promise<void> {
@@ -119,7 +129,7 @@ class GroupLife {
       }
       while (this.members.length > 0) await this.depart(this.members[this.members.length - 1]!, ctx.random() < 0.5 ? 'bye' : 'quit');
     } catch (err) {
-      ctx.problems.add('request', `group ${this.slot}`, err instanceof Error ? err.message : String(err));
+      ctx.problems.add(err instanceof ChurnFailure ? err.kind : 'request', `group ${this.slot}`, err instanceof Error ? err.message : String(err));
       await this.drain();
       for (const m of this.members) this.logout(m);
       this.members = [];
@@ -222,10 +232,10 @@ async function askPoem(ctx: ChurnContext, client: SoakClient): Promise<void> {
   if (title !== `${toRoman(n)}.`) ctx.problems.add('request', client.name, `poem ${n} came back as ${JSON.stringify(title.slice(0, 40))}`);
 }
 
-/** Group slot `slot`: lives one after another, alternating ad-hoc groups and rooms, until the soak ends. */
+/** Group slot `slot`: lives one after another, alternating ad-hoc groups and rooms (odd slots start with a room), until the soak ends. */
 export async function groupSlot(ctx: ChurnContext, slot: number): Promise<void> {
   for (let life = 0; performance.now() < ctx.until; life++) {
-    await new GroupLife(ctx, slot, life % 2 === 1 ? `#soak${slot}-${life}` : null).run();
+    await new GroupLife(ctx, slot, (slot + life) % 2 === 1 ? `#soak${slot}-${life}` : null).run();
   }
 }
 

@@ -124,8 +124,10 @@ async function main(): Promise<number> {
       newUser: (front) => connect(front, `${front}${++users}`),
     };
     const lurkers = await Promise.all(FRONTS.map((front) => connect(front, `lurker-${front}`)));
+    activity.logins += lurkers.length;
     await Promise.all([...Array.from({ length: groups }, (_, slot) => groupSlot(ctx, slot)), ...lurkers.map((l) => lurk(ctx, l))]);
     for (const l of lurkers) l.logout();
+    activity.logouts += lurkers.length;
 
     // Everyone has gone: the server must hold no user, group or connection any more.
     const deadline = performance.now() + SETTLE_MS;
