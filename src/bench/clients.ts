@@ -4,9 +4,10 @@
  * send timestamp embedded at the start of every chat line it receives. Receiving is parsed
  * just enough to find that timestamp: the generator must not be the bottleneck.
  */
-import { connect, type Socket } from 'node:net';
-import WebSocket from 'ws';
+import type { Socket } from 'node:net';
+import type WebSocket from 'ws';
 import { encodeFrame, FrameDecoder } from '../core/framing.js';
+import { LineSplitter, openSocket, openWebSocket, waitFor } from './wire.js';
 
 export type Protocol = 'native' | 'irc' | 'ws';
 
@@ -40,32 +41,6 @@ export function benchLine(now: number, bytes: number): string {
 
 function readTs(text: string, at: number): number {
   return Number(text.slice(at, at + TS_WIDTH));
-}
-
-/** Resolves with the first value a handler produces, or rejects after `ms`. */
-function waitFor<T>(what: string, ms: number, setup: (resolve: (v: T) => void, reject: (e: Error) => void) => void): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
-    setup(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e) => {
-        clearTimeout(timer);
-        reject(e);
-      },
-    );
-  });
-}
-
-function openSocket(target: Target): Promise<Socket> {
-  return waitFor('a connection', 30_000, (resolve, reject) => {
-    const socket = connect({ host: target.host, port: target.port });
-    socket.setNoDelay(true);
-    socket.once('connect', () => resolve(socket));
-    socket.once('error', reject);
-  });
 }
 
 const MESSAGE_KEY = /"message": ?"/g;
@@ -118,7 +93,7 @@ class NativeClient implements BenchClient {
 
 class IrcClient implements BenchClient {
   private socket!: Socket;
-  private rest = '';
+  private readonly lines = new LineSplitter((line) => this.line(line));
   private room = '';
   private waiting: ((line: string) => boolean) | null = null;
 
@@ -127,7 +102,7 @@ class IrcClient implements BenchClient {
   async login(): Promise<void> {
     this.socket = await openSocket(this.target);
     this.socket.setEncoding('utf8');
-    this.socket.on('data', (chunk: string) => this.data(chunk));
+    this.socket.on('data', (chunk: string) => this.lines.push(chunk));
     this.socket.on('error', () => undefined);
     await waitFor<void>(`registration of ${this.name}`, 30_000, (resolve, reject) => {
       this.waiting = (line) => {
@@ -137,16 +112,6 @@ class IrcClient implements BenchClient {
       };
       this.socket.write(`NICK ${this.name}\r\nUSER ${this.name} 0 * :bench\r\n`);
     });
-  }
-
-  private data(chunk: string): void {
-    const text = this.rest + chunk;
-    let start = 0;
-    for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
-      this.line(text.slice(start, text[end - 1] === '\r' ? end - 1 : end));
-      start = end + 1;
-    }
-    this.rest = text.slice(start);
   }
 
   private line(line: string): void {
@@ -191,11 +156,7 @@ class WsClient implements BenchClient {
   constructor(readonly name: string, private readonly target: Target, private readonly onLine: OnLine) {}
 
   async login(): Promise<void> {
-    this.ws = await waitFor<WebSocket>('a WebSocket', 30_000, (resolve, reject) => {
-      const ws = new WebSocket(`ws://${this.target.host}:${this.target.port}/ws`, { perMessageDeflate: false });
-      ws.once('open', () => resolve(ws));
-      ws.once('error', reject);
-    });
+    this.ws = await openWebSocket(this.target);
     this.ws.on('message', (data: Buffer) => {
       const text = data.toString();
       if (text.includes('"action":"exchange"') || text.includes('"action": "exchange"')) {

@@ -77,13 +77,25 @@ function waitOutput(child: ChildProcess, ready: (text: string) => boolean, what:
 
 const FRONT_PROTOCOL: Record<string, Protocol> = { tcp: 'native', irc: 'irc', web: 'ws' };
 
+export interface OursOptions {
+  /** Pin the server to SERVER_CPU (the benchmark's setting); unpinned, it shares the machine. */
+  pin?: boolean;
+  /** Lift flood control and connection caps, as for the peers (the benchmark's setting); otherwise the defaults apply. */
+  unlimited?: boolean;
+  /** Every chunk the server writes to stdout or stderr, for the caller to read its log. */
+  onOutput?: (text: string) => void;
+}
+
 /** Our server with the given fronts, every port chosen by the system, history in `dataDir`. */
-export async function startOurs(root: string, dataDir: string, fronts: readonly string[]): Promise<RunningBenchServer> {
-  // Flood control and connection caps lifted for the load, as for the peers.
-  const flood = { FLOOD_BURST: '1000000', FLOOD_RATE: '1000000', MAX_CONNECTIONS: '1000000', MAX_CONNECTIONS_PER_ADDRESS: '1000000', MAX_PENDING_LOGINS: '1000000' };
+export async function startOurs(root: string, dataDir: string, fronts: readonly string[], options: OursOptions = {}): Promise<RunningBenchServer> {
+  const { pin = true, unlimited = true } = options;
+  const flood = unlimited ? { FLOOD_BURST: '1000000', FLOOD_RATE: '1000000', MAX_CONNECTIONS: '1000000', MAX_CONNECTIONS_PER_ADDRESS: '1000000', MAX_PENDING_LOGINS: '1000000' } : {};
   const env = { ...process.env, ...flood, FRONTS: fronts.join(','), CHAT_HOST: '127.0.0.1', CHAT_PORT: '0', IRC_HOST: '127.0.0.1', IRC_PORT: '0', WEB_HOST: '127.0.0.1', WEB_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info' };
   const started = performance.now();
-  const child = pinned(process.execPath, [join(root, 'dist/server/main.js')], env);
+  const main = join(root, 'dist/server/main.js');
+  const child = pin ? pinned(process.execPath, [main], env) : spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const { onOutput } = options;
+  if (onOutput) for (const stream of [child.stdout, child.stderr]) stream?.on('data', (d: Buffer) => onOutput(d.toString()));
   const out = await waitOutput(child, (t) => / INFO ready /.test(t), 'ics-chat');
   const ports: Partial<Record<Protocol, number>> = {};
   for (const m of out.matchAll(/(\w+) front listening on (?:http:\/\/)?[\d.]+:(\d+)/g)) {
