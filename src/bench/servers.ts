@@ -8,6 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { NODE_FLAGS } from '../server/node-flags.js';
 import type { Protocol } from './clients.js';
 
 export interface RunningBenchServer {
@@ -93,7 +94,8 @@ export async function startOurs(root: string, dataDir: string, fronts: readonly 
   const env = { ...process.env, ...flood, FRONTS: fronts.join(','), CHAT_HOST: '127.0.0.1', CHAT_PORT: '0', IRC_HOST: '127.0.0.1', IRC_PORT: '0', WEB_HOST: '127.0.0.1', WEB_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info' };
   const started = performance.now();
   const main = join(root, 'dist/server/main.js');
-  const child = pin ? pinned(process.execPath, [main], env) : spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const argv = [...NODE_FLAGS, main];
+  const child = pin ? pinned(process.execPath, argv, env) : spawn(process.execPath, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const { onOutput } = options;
   if (onOutput) for (const stream of [child.stdout, child.stderr]) stream?.on('data', (d: Buffer) => onOutput(d.toString()));
   const out = await waitOutput(child, (t) => / INFO ready /.test(t), 'ics-chat');

@@ -1,4 +1,5 @@
 /** The built server as a child process on loopback port 0, for tests that kill it or break its disk. */
+import { NODE_FLAGS } from '../../src/server/node-flags.js';
 import { Proc } from './process.js';
 import { ROOT } from './server.js';
 
@@ -20,7 +21,7 @@ export const UNLIMITED: Readonly<Record<string, string>> = {
 
 /** Starts `dist/server/main.js` and waits until it is ready (or has exited: the caller checks `proc.exitCode`). */
 export async function spawnServer(env: Record<string, string>, timeoutMs = 20_000): Promise<ServerProc> {
-  const proc = new Proc(process.execPath, [`${ROOT}dist/server/main.js`], {
+  const proc = new Proc(process.execPath, [...NODE_FLAGS, `${ROOT}dist/server/main.js`], {
     CHAT_HOST: '127.0.0.1',
     CHAT_PORT: '0',
     IRC_PORT: '0',
