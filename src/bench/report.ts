@@ -40,6 +40,35 @@ export function knee(steps: readonly StepResult[]): number {
   return best;
 }
 
+/** Whether a ramp never missed the knee criteria: its knee is then only a lower bound (the ramp ended first). */
+function unbounded(steps: readonly StepResult[]): boolean {
+  return steps.length > 0 && steps.every(withinKnee);
+}
+
+interface Knees {
+  runs: number[];
+  /** Per run: the ramp ended before the server missed the criteria. */
+  open: boolean[];
+  median: number;
+  /** The median is a lower bound: most runs ended before the server missed. */
+  medianOpen: boolean;
+}
+
+function kneesOf(reps: readonly StepResult[][]): Knees {
+  const runs = reps.map(knee);
+  const open = reps.map(unbounded);
+  return { runs, open, median: median(runs), medianOpen: open.filter(Boolean).length * 2 > open.length };
+}
+
+const kneeText = (n: number, open: boolean): string => `${open ? '≥ ' : ''}${f0(n)}`;
+
+/** ours / theirs, with the direction a lower-bound knee leaves open; '–' when both are lower bounds. */
+function ratioText(ours: Knees, theirs: Knees): string {
+  if (!(theirs.median > 0) || (ours.medianOpen && theirs.medianOpen)) return '–';
+  const r = (ours.median / theirs.median).toFixed(2);
+  return ours.medianOpen ? `≥ ${r}` : theirs.medianOpen ? `≤ ${r}` : r;
+}
+
 function median(values: number[]): number {
   const v = [...values].sort((a, b) => a - b);
   return v.length === 0 ? Number.NaN : v.length % 2 ? v[(v.length - 1) / 2]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
@@ -121,8 +150,8 @@ function targetRows(results: Results): string[][] {
     rows.push([`S1 p99, ${target.label}`, `≤ ${TARGETS.s1P99Ms} ms`, `${f1(step.p99)} ms`, verdict(step.p99 <= TARGETS.s1P99Ms)]);
   }
   for (const t of results.s2.filter((r) => r.target.ours && r.target.protocol !== 'ws')) {
-    const k = median(t.reps.map(knee));
-    rows.push([`S2 knee, ${t.target.label}`, `≥ ${f0(TARGETS.s2Knee)} lines/s`, `${f0(k)} lines/s`, verdict(k >= TARGETS.s2Knee)]);
+    const k = kneesOf(t.reps);
+    rows.push([`S2 knee, ${t.target.label}`, `≥ ${f0(TARGETS.s2Knee)} lines/s`, `${kneeText(k.median, k.medianOpen)} lines/s`, verdict(k.median >= TARGETS.s2Knee)]);
   }
   for (const r of results.s3.filter((x) => x.target.ours)) {
     rows.push([`S3 RSS per idle connection, ${r.target.label}`, `≤ ${TARGETS.s3BytesPerConn / 1024} KB`, `${f1(r.rssPerConnBytes / 1024)} KB`, verdict(r.rssPerConnBytes <= TARGETS.s3BytesPerConn)]);
@@ -175,19 +204,20 @@ export function renderMarkdown(results: Results, chartFile: string, kept = ''): 
   out.push('## S2: 1,000 clients in groups of 10, ramping the offered rate', '');
   out.push(`The knee is the highest offered rate at which p99 ≤ ${KNEE_P99_MS} ms and ≥ ${KNEE_RATIO * 100} % of lines are delivered (each line goes to the 9 other members).`, '');
   out.push(`![p99 latency against offered load](${chartFile})`, '');
-  const knees = results.s2.map((t) => ({ t, knees: t.reps.map(knee) }));
+  const knees = results.s2.map((t) => ({ t, knees: kneesOf(t.reps) }));
   out.push(
     table(
       ['server (protocol)', 'knee (median of runs)', 'knees per run', 'server CPU per delivered line at the knee'],
       knees.map(({ t, knees: k }) => {
         const steps = t.reps[0] ?? [];
-        const at = steps.find((s) => s.offered === k[0]);
+        const at = steps.find((s) => s.offered === k.runs[0]);
         const cpuPerLine = at ? `${f1((at.serverCpuPct / 100 / at.deliveredPerSec) * 1e6)} µs` : '–';
-        return [t.target.label, `${f0(median(k))} lines/s`, k.map(f0).join(', '), cpuPerLine];
+        return [t.target.label, `${kneeText(k.median, k.medianOpen)} lines/s`, k.runs.map((n, i) => kneeText(n, k.open[i]!)).join(', '), cpuPerLine];
       }),
     ),
     '',
   );
+  if (knees.some((k) => k.knees.open.some(Boolean))) out.push('≥: the ramp ended before the server missed the criteria, so the knee is at least that.', '');
   const oursKnees = knees.filter((k) => k.t.target.ours);
   const peerKnees = knees.filter((k) => !k.t.target.ours);
   if (oursKnees.length && peerKnees.length) {
@@ -195,7 +225,7 @@ export function renderMarkdown(results: Results, chartFile: string, kept = ''): 
     out.push(
       table(
         ['ours', ...peerKnees.map((p) => p.t.target.label)],
-        oursKnees.map((o) => [o.t.target.label, ...peerKnees.map((p) => (median(p.knees) > 0 ? `${(median(o.knees) / median(p.knees)).toFixed(2)}` : '–'))]),
+        oursKnees.map((o) => [o.t.target.label, ...peerKnees.map((p) => ratioText(o.knees, p.knees))]),
       ),
       '',
     );

@@ -30,38 +30,38 @@ function fromFrames(frames: () => Frame[]): Pick<Chatter, 'received' | 'refusals
   };
 }
 
-export async function tcpChatter(port: number, name: string): Promise<Chatter & { client: ClassicClient }> {
-  const c = await ClassicClient.login(port, name);
+/** What the native and WebSocket test clients have in common: one JSON object per request and per event. */
+interface JsonClient {
+  send(action: Record<string, unknown>): void;
+  next(action?: string, timeoutMs?: number): Promise<Frame>;
+  sync(): Promise<void>;
+  readonly closed: boolean;
+}
+
+function jsonChatter<C extends JsonClient>(client: C, name: string, frames: () => Frame[]): Chatter & { client: C } {
   return {
     name,
-    client: c,
+    client,
     async join(room) {
-      c.send({ action: 'connect', target: room });
-      const reply = await c.next('connect', JOIN_MS);
+      client.send({ action: 'connect', target: room });
+      const reply = await client.next('connect', JOIN_MS);
       if (reply['status'] !== 'success') throw new Error(`${name} could not join ${room}: ${JSON.stringify(reply)}`);
     },
-    say: (text) => c.send({ action: 'exchange', message: text }),
-    ...fromFrames(() => c.frames),
-    sync: () => c.sync(),
-    closed: () => c.closed,
+    say: (text) => client.send({ action: 'exchange', message: text }),
+    ...fromFrames(frames),
+    sync: () => client.sync(),
+    closed: () => client.closed,
   };
+}
+
+export async function tcpChatter(port: number, name: string): Promise<Chatter & { client: ClassicClient }> {
+  const c = await ClassicClient.login(port, name);
+  return jsonChatter(c, name, () => c.frames);
 }
 
 export async function wsChatter(port: number, name: string): Promise<Chatter & { client: WsClient }> {
   const c = await WsClient.login(port, name);
-  return {
-    name,
-    client: c,
-    async join(room) {
-      c.send({ action: 'connect', target: room });
-      const reply = await c.next('connect', JOIN_MS);
-      if (reply['status'] !== 'success') throw new Error(`${name} could not join ${room}: ${JSON.stringify(reply)}`);
-    },
-    say: (text) => c.send({ action: 'exchange', message: text }),
-    ...fromFrames(() => c.events),
-    sync: () => c.sync(),
-    closed: () => c.closed,
-  };
+  return jsonChatter(c, name, () => c.events);
 }
 
 /** An IRC user; its channel's lines are PRIVMSGs, and a refusal is a NOTICE from the service. */
