@@ -98,7 +98,7 @@ function loadResults(): Results {
 
 /** `fresh`, with the scenarios it did not measure taken from the last full-length run, if any. */
 function keepUnmeasured(fresh: Results): Results {
-  if (fresh.quick || !existsSync(resultsFile)) return fresh;
+  if (fresh.quick || flag('--only') === undefined || !existsSync(resultsFile)) return fresh;
   const saved = loadResults();
   if (saved.quick) return fresh;
   return {
