@@ -5,6 +5,7 @@
  * JOIN, NAMES, PART and QUIT; a notice, numeric error or ERROR nobody asked for is a problem.
  */
 import type { Socket } from 'node:net';
+import { parseMessage, type IrcMessage } from '../bridges/irc/message.js';
 import { toRoman } from '../core/roman.js';
 import { LineSplitter, openSocket, waitFor, type Endpoint } from '../bench/wire.js';
 import { REPLY_MS, type SoakClient, type SoakHooks } from './clients.js';
@@ -14,32 +15,15 @@ const SERVICE = 'ics';
 /** What the service says on its own, as the churn causes it. */
 const EXPECTED_NOTICE = [/ connected with you: chat in #/, /^everyone left, you are alone$/, /^You are in #/];
 
-interface Parsed {
-  nick: string;
-  host: string;
-  verb: string;
-  params: string[];
-}
+/** A line the gateway sent, with its source split into nick and host (`name!name@front`). */
+type Parsed = IrcMessage & { nick: string; host: string };
 
 function parse(line: string): Parsed {
-  let rest = line;
-  let source = '';
-  if (rest.startsWith(':')) {
-    const space = rest.indexOf(' ');
-    source = rest.slice(1, space);
-    rest = rest.slice(space + 1);
-  }
-  const colon = rest.indexOf(' :');
-  const trailing = colon >= 0 ? [rest.slice(colon + 2)] : [];
-  const words = (colon >= 0 ? rest.slice(0, colon) : rest).split(' ').filter((w) => w !== '');
+  const message = parseMessage(line) ?? { verb: '', params: [] };
+  const source = message.source ?? '';
   const bang = source.indexOf('!');
   const at = source.indexOf('@');
-  return {
-    nick: bang >= 0 ? source.slice(0, bang) : source,
-    host: at >= 0 ? source.slice(at + 1) : '',
-    verb: words[0] ?? '',
-    params: [...words.slice(1), ...trailing],
-  };
+  return { ...message, nick: bang >= 0 ? source.slice(0, bang) : source, host: at >= 0 ? source.slice(at + 1) : '' };
 }
 
 export class IrcClient implements SoakClient {

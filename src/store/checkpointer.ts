@@ -33,7 +33,6 @@ const timer = setInterval(() => {
   try {
     if (walSize() > workerData.hardLimitBytes) {
       db.pragma('wal_checkpoint(TRUNCATE)');
-      parentPort.postMessage({ truncated: true });
     } else {
       const [{ log }] = db.pragma('wal_checkpoint(PASSIVE)');
       if (log * pageSize > workerData.rewindBytes) db.pragma('wal_checkpoint(RESTART)');

@@ -163,11 +163,10 @@ async function weechat(commands: string[]): Promise<Weechat> {
   const child = spawn('weechat-headless', ['--dir', dir, '--run', [...setup, ...commands].join(';')], { stdio: 'ignore' });
   // WeeChat writes its configuration as it exits: wait for that before its home is removed.
   cleanups.push(async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
+    const gone = (): boolean => child.exitCode !== null || child.signalCode !== null;
+    if (gone()) return;
     child.kill();
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
-    child.kill('SIGKILL');
+    await waitFor('WeeChat to exit', gone, 5000).catch(() => child.kill('SIGKILL'));
   });
   const fifo = await waitFor('the WeeChat FIFO (its plugin is in weechat-plugins)', () => readdirSync(dir).find((f) => f.startsWith('weechat_fifo_')), 15_000);
   return {
