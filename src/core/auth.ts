@@ -6,15 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Account } from './accounts.js';
-import type { HubState } from './handlers.js';
-import type { Member } from './hub.js';
+import type { HubState } from './actions/context.js';
+import type { AuthResult, Member } from './session.js';
 import { nameKey, nameProblem } from './names.js';
 import { passwordProblem } from './password-rule.js';
 import type { Feature, ServerEvent } from './protocol.js';
-
-export type AuthResult =
-  | { ok: true; name: string }
-  | { ok: false; status: 'unknown' | 'denied' | 'limited' | 'busy'; msg: string; retryAfter?: number };
 
 /** The login reply for a name someone owns, to a session that did not prove it owns it. */
 export function ownedReply(account: Account): ServerEvent {
@@ -63,47 +59,45 @@ export async function authenticate(hub: HubState, me: Member, name: string, pass
 }
 
 /** Logs a session that proved its account in, under the account's name. */
-export function enterAccount(hub: HubState, me: Member, account: Account, features: readonly Feature[]): void {
+export function enterAccount(hub: HubState, me: Member, account: Account, features: readonly Feature[], reply: Reply): void {
   for (const f of features) me.features.add(f);
   if (!hub.enter(me, account.name, account.historyKey)) {
     me.account = null;
-    return hub.send(me, { action: 'login', status: 'duplicate', msg: `${account.name} is already online` });
+    return reply({ action: 'login', status: 'duplicate', msg: `${account.name} is already online` });
   }
-  hub.send(me, { action: 'login', status: 'ok', name: account.name, registered: true });
+  reply({ action: 'login', status: 'ok', name: account.name, registered: true });
 }
 
-/** `login` with a password for a password account: checked asynchronously, then logged in. */
-export function passwordLogin(hub: HubState, me: Member, name: string, password: string, features: readonly Feature[]): void {
-  authenticate(hub, me, name, password)
-    .then((result) => {
-      if (me.closed) return;
-      if (result.ok) return me.account && enterAccount(hub, me, me.account, features);
-      if (result.status === 'busy') return hub.fail(me, 'bad-request', result.msg, 'login');
-      if (result.status === 'limited') return hub.send(me, { action: 'login', status: 'limited', msg: result.msg, retryAfter: result.retryAfter ?? 1 });
-      hub.send(me, { action: 'login', status: 'denied', msg: result.msg });
-    })
-    .catch((err: unknown) => {
-      hub.log.error('a password login failed', { front: me.front, err: String(err) });
-      hub.fail(me, 'internal', 'the server hit an error checking your login; try again', 'login');
-    });
+type Reply = (event: ServerEvent) => void;
+
+/** `login` with a password for a password account: logged in once the password is checked, off the event loop. */
+export async function passwordLogin(hub: HubState, me: Member, name: string, password: string, features: readonly Feature[], reply: Reply): Promise<void> {
+  const result = await authenticate(hub, me, name, password);
+  if (me.closed) return;
+  if (result.ok) return me.account ? enterAccount(hub, me, me.account, features, reply) : undefined;
+  if (result.status === 'busy') return reply({ action: 'error', code: 'bad-request', msg: result.msg, for: 'login' });
+  if (result.status === 'limited') return reply({ action: 'login', status: 'limited', msg: result.msg, retryAfter: result.retryAfter ?? 1 });
+  reply({ action: 'login', status: 'denied', msg: result.msg });
 }
 
-/** `register`: the guest name this session holds becomes a password account. */
-export function register(hub: HubState, me: Member, password: string): void {
-  const refuse = (msg: string): void => hub.send(me, { action: 'register', status: 'refused', msg });
+/** `register`: the guest name this session holds becomes a password account, once the password is hashed. */
+export async function register(hub: HubState, me: Member, password: string, reply: Reply): Promise<void> {
+  const refuse = (msg: string): void => reply({ action: 'register', status: 'refused', msg });
   if (me.identity !== null) return refuse(`${me.name} belongs to your ${me.identity.provider} account and needs no password`);
   if (me.account !== null) return refuse(`${me.name} is already registered, and you are logged in to it`);
   const problem = passwordProblem(password);
-  if (problem) return hub.send(me, { action: 'register', status: 'invalid', msg: problem });
+  if (problem) return reply({ action: 'register', status: 'invalid', msg: problem });
   if (me.authenticating) return refuse('a registration is already in progress on this connection');
   me.authenticating = true;
-  storeAccount(hub, me, password).catch((err: unknown) => {
+  try {
+    await storeAccount(hub, me, password, reply);
+  } catch (err) {
     hub.log.error('registering a name failed', { name: me.name ?? '-', err: String(err) });
     refuse('the server could not store your password; nothing changed, try again');
-  });
+  }
 }
 
-async function storeAccount(hub: HubState, me: Member, password: string): Promise<void> {
+async function storeAccount(hub: HubState, me: Member, password: string, reply: Reply): Promise<void> {
   let secret: string;
   try {
     secret = await hub.passwords.hash(password);
@@ -114,11 +108,11 @@ async function storeAccount(hub: HubState, me: Member, password: string): Promis
   const name = me.name!;
   // A fresh history key: what guests saw under this name stays theirs; this session's lines come along.
   const historyKey = `${me.key}:${randomUUID()}`;
-  if (!hub.accounts.register(name, secret, historyKey)) return hub.send(me, { action: 'register', status: 'refused', msg: `${name} is already registered` });
+  if (!hub.accounts.register(name, secret, historyKey)) return reply({ action: 'register', status: 'refused', msg: `${name} is already registered` });
   hub.history.adopt(me.historyKey, historyKey, me.since);
   hub.scheduleFlush();
   me.historyKey = historyKey;
   me.account = hub.accounts.accountOf(me.key);
   hub.log.info('name registered', { name, front: me.front });
-  hub.send(me, { action: 'register', status: 'ok', name, msg: `${name} is registered: from now on, logging in as ${name} takes your password` });
+  reply({ action: 'register', status: 'ok', name, msg: `${name} is registered: from now on, logging in as ${name} takes your password` });
 }

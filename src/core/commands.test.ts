@@ -23,6 +23,16 @@ describe('parseCommand, logged in', () => {
     ['ping blah blah', send({ action: 'ping', message: 'blah blah' })],
     ['ping', send({ action: 'ping', message: '' })],
     ['bye', send({ action: 'disconnect' })],
+    ['bye #nowhere', { kind: 'usage', msg: 'you are not in #nowhere: rooms lists your groups' }],
+    ['m bob hi there', send({ action: 'direct', target: 'bob', message: 'hi there' })],
+    ['m bob', { kind: 'usage', msg: 'usage: m <name> <text>: a private line to one person' }],
+    ['j #tea', send({ action: 'connect', target: '#tea' })],
+    ['j tea', send({ action: 'connect', target: '#tea' })],
+    ['rooms', send({ action: 'rooms' })],
+    ['w 2', send({ action: 'focus', target: '2' })],
+    ['w #tea', send({ action: 'focus', target: '#tea' })],
+    ['lock', send({ action: 'lock', locked: true })],
+    ['unlock', send({ action: 'lock', locked: false })],
     ['topic', send({ action: 'topic' })],
     ['topic the sonnets, all of them', send({ action: 'topic', topic: 'the sonnets, all of them' })],
     ['invite carol', send({ action: 'invite', target: 'carol' })],
@@ -73,5 +83,13 @@ describe('parseCommand, chatting', () => {
     ['', { kind: 'empty' }],
   ])('%j', (line, command) => {
     expect(parseCommand(line, 'chat')).toEqual(command);
+  });
+});
+
+describe('parseCommand, leaving one of many groups', () => {
+  it('finds the group a bye names through the lookup it is given', () => {
+    const lookup = (label: string) => (label.toLowerCase() === '#tea' ? 7 : undefined);
+    expect(parseCommand('bye #Tea', 'command', lookup)).toEqual(send({ action: 'disconnect', group: 7 }));
+    expect(parseCommand('/bye #tea', 'chat', lookup)).toEqual(send({ action: 'disconnect', group: 7 }));
   });
 });

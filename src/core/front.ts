@@ -1,5 +1,5 @@
 /** The seam every front implements, and the part of the hub a front may use. */
-import type { Session, SessionOptions } from './hub.js';
+import type { Session, SessionOptions } from './session.js';
 
 /** `off`: left off on purpose (e.g. no credentials configured); health does not count it as down. */
 export type FrontState = 'starting' | 'listening' | 'connected' | 'retrying' | 'stopped' | 'failed' | 'off';

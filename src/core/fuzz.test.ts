@@ -108,6 +108,12 @@ describe('Hub (property)', () => {
     fc.string({ maxLength: 10 }).map((target): ClientAction => ({ action: 'search', target })),
     fc.constantFrom(...names).map((target): ClientAction => ({ action: 'kick', target })),
     fc.constantFrom(...names).map((target): ClientAction => ({ action: 'invite', target })),
+    fc.record({ target: fc.constantFrom(...names, 'nobody'), message: fc.string({ maxLength: 5 }) }).map((d): ClientAction => ({ action: 'direct', ...d })),
+    fc.constantFrom('1', '2', '#room', ...names).map((target): ClientAction => ({ action: 'focus', target })),
+    fc.boolean().map((locked): ClientAction => ({ action: 'lock', locked })),
+    fc.record({ group: fc.integer({ min: 1, max: 6 }), message: fc.string({ maxLength: 5 }) }).map((e): ClientAction => ({ action: 'exchange', ...e })),
+    fc.integer({ min: 1, max: 6 }).map((group): ClientAction => ({ action: 'disconnect', group })),
+    fc.constant<ClientAction>({ action: 'rooms' }),
     fc.string({ maxLength: 5 }).map((target): ClientAction => ({ action: 'poem', target })),
   );
   const stepArb = fc.record({ who: fc.nat(names.length - 1), act: fc.oneof({ weight: 8, arbitrary: actionArb }, { weight: 1, arbitrary: fc.constant('close' as const) }) });
@@ -119,7 +125,8 @@ describe('Hub (property)', () => {
         const log = { debug: () => {}, info: () => {}, warn: () => {}, error: (m: string) => errors.push(m) };
         const hub = new Hub({ history: new SqliteHistory(':memory:'), accounts: new SqliteAccounts(':memory:'), sonnets, clock: { now: () => new Date(0) }, log });
         const open = (i: number) => {
-          const s = hub.open({ front: 'tcp', deliver: () => {}, features: ['events'] });
+          // ann and cy show many groups; bob and dee have the classic one-group view
+          const s = hub.open({ front: 'tcp', deliver: () => {}, features: i % 2 === 0 ? ['events', 'rooms'] : ['events'] });
           s.dispatch({ action: 'login', name: names[i]! });
           return s;
         };
@@ -132,14 +139,20 @@ describe('Hub (property)', () => {
             sessions[who]!.dispatch(act);
           }
           hub.flush();
-          const seen = new Set<unknown>();
+          const shared = new Map<unknown, number>();
           for (const group of hub.groups.list()) {
-            expect(group.members.length).toBeGreaterThanOrEqual(group.room === undefined ? 2 : 1);
+            expect(group.members.length).toBeGreaterThanOrEqual(group.kind === 'adhoc' ? 2 : 1);
+            if (group.kind === 'direct') expect(group.members.length).toBeLessThanOrEqual(2);
+            expect(new Set(group.members.map((m) => m.member)).size).toBe(group.members.length);
             for (const m of group.members) {
-              expect(seen.has(m.member)).toBe(false);
-              seen.add(m.member);
-              expect(hub.groups.of(m.member)).toBe(group);
+              expect(hub.groups.of(m.member)).toContain(group);
+              if (group.kind !== 'direct') shared.set(m.member, (shared.get(m.member) ?? 0) + 1);
             }
+          }
+          for (const member of hub.presence.list()) {
+            if (member.focus !== null) expect(hub.groups.of(member).map((g) => g.id)).toContain(member.focus);
+            // a one-group session is in one group besides its direct conversations
+            if (!member.rooms) expect(shared.get(member) ?? 0).toBeLessThanOrEqual(1);
           }
         }
         expect(errors).toEqual([]);

@@ -1,44 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { GroupTable } from './groups.js';
+import { describeGroupsContract } from './groups-contract.js';
+import { GroupTable, isOpen, roomTarget } from './groups.js';
 
-describe('GroupTable', () => {
-  it('hands out ids after the last used one and never reuses them', () => {
-    const table = new GroupTable<string>(0);
-    const g1 = table.create();
-    table.add(g1, 'a', 0);
-    table.add(g1, 'b', 0);
-    expect(g1.id).toBe(1);
-    table.remove('a');
-    table.remove('b');
-    expect(table.get(1)).toBeUndefined();
-    expect(table.create().id).toBe(2);
-    expect(new GroupTable<string>(41).create().id).toBe(42);
+describeGroupsContract('GroupTable', (last) => new GroupTable<string>(last));
+
+describe('group targets and openness', () => {
+  it('reads #group-N as an id and #name as a room', () => {
+    expect(roomTarget('#group-12')).toEqual({ kind: 'id', id: 12 });
+    expect(roomTarget('#tea')).toEqual({ kind: 'room', room: '#tea' });
+    expect(roomTarget('#no spaces').kind).toBe('invalid');
   });
 
-  it('keeps members in join order and tracks who is where', () => {
+  it('opens ad-hoc groups and unlocked rooms only', () => {
     const table = new GroupTable<string>(0);
-    const g = table.create();
-    table.add(g, 'joyce', 0);
-    table.add(g, 'wen', 0);
-    table.add(g, 'zz', 7);
-    expect(g.members).toEqual([
-      { member: 'joyce', joinedAfter: 0 },
-      { member: 'wen', joinedAfter: 0 },
-      { member: 'zz', joinedAfter: 7 },
-    ]);
-    expect(table.of('wen')).toBe(g);
-    expect(table.remove('wen')).toBe(g);
-    expect(table.of('wen')).toBeUndefined();
-    expect(g.members.map((m) => m.member)).toEqual(['joyce', 'zz']);
-    expect(table.remove('wen')).toBeUndefined();
-  });
-
-  it('refuses a member in two groups', () => {
-    const table = new GroupTable<string>(0);
-    const a = table.create();
-    const b = table.create();
-    table.add(a, 'x', 0);
-    expect(() => table.add(b, 'x', 0)).toThrow('at most one group');
-    expect(table.list().map((g) => g.id)).toEqual([1, 2]);
+    const room = table.create({ kind: 'room', room: '#r', owner: 'o' });
+    expect(isOpen(room)).toBe(true);
+    table.setLocked(room, true);
+    expect(isOpen(room)).toBe(false);
+    expect(isOpen(table.create({ kind: 'adhoc' }))).toBe(true);
+    expect(isOpen(table.create({ kind: 'direct', id: 7, seq: 0, pair: ['a', 'b'] }))).toBe(false);
   });
 });

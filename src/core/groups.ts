@@ -1,26 +1,37 @@
 /**
  * Group membership, in process: ids from a starting point upward, never reused; members in
- * join order; a member in at most one group. Each membership remembers the history position
- * it started at, so a line is only delivered to members who joined before it was sent.
- * A named group (a room, `#name`) lives while anyone is in it; an ad-hoc group needs two.
+ * join order; a member in any number of groups. Each membership remembers the group's sequence
+ * number when it began, so a line is delivered only to members who were in before it was said.
+ * A room (`#name`) lives while anyone is in it; an ad-hoc group needs two; a direct
+ * conversation has exactly its two people and keeps the id its pair was given in the history.
  */
+import type { GroupKind } from './protocol.js';
 
 export interface Membership<M> {
-  member: M;
-  /** Id of the last history line recorded before this member joined. */
-  joinedAfter: number;
+  readonly member: M;
+  /** The group's sequence number when this member joined: they get the lines after it. */
+  readonly afterSeq: number;
+  /** Lines said since the member last had this group as their focus or spoke in it. */
+  unread: number;
 }
 
 export interface Group<M> {
   readonly id: number;
-  readonly members: Membership<M>[];
-  /** A named group's name with its `#`, as first written; undefined for ad-hoc groups. */
+  readonly kind: GroupKind;
+  readonly members: readonly Membership<M>[];
+  /** A room's name with its `#`, as first written; undefined for other kinds. */
   readonly room: string | undefined;
-  /** A named group's owner (may kick); passes to the longest-standing member when the owner leaves. */
-  owner: M | undefined;
-  topic: string;
-  /** Sequence number of the last line sent in this group. */
-  seq: number;
+  /** A room's owner (may kick and lock); passes to the longest-standing member when the owner leaves. */
+  readonly owner: M | undefined;
+  readonly topic: string;
+  /** Invite-only: `connect` no longer joins it (a direct conversation always is). */
+  readonly locked: boolean;
+  /** Sequence number of the last line said in this group. */
+  readonly seq: number;
+  /** A direct conversation's two people (their names); undefined for other kinds. */
+  readonly pair: readonly [string, string] | undefined;
+  /** Name keys of users invited in: they may join while it is invite-only. */
+  readonly invited: ReadonlySet<string>;
 }
 
 /** `#group-12` names group 12 itself rather than a room. */
@@ -37,33 +48,71 @@ export function roomTarget(target: string): RoomTarget {
   return { kind: 'room', room: target };
 }
 
-/** The group seam: an in-process table now, a shared engine later. */
+/** Whether `connect` may add someone to the group (not a direct conversation, not invite-only). */
+export function isOpen(group: Group<unknown>): boolean {
+  return group.kind !== 'direct' && !group.locked;
+}
+
+/** What a new group is: its kind, a room's name and owner, a direct conversation's stored id and last sequence number. */
+export type NewGroup<M> =
+  | { kind: 'adhoc' }
+  | { kind: 'room'; room: string; owner: M }
+  | { kind: 'direct'; id: number; seq: number; pair: readonly [string, string] };
+
+/**
+ * The group seam: an in-process table now, a shared engine later. Every change to a group
+ * (members, sequence numbers, topic, owner, lock) goes through it.
+ */
 export interface Groups<M> {
-  of(member: M): Group<M> | undefined;
+  /** The member's groups, in the order they joined them. */
+  of(member: M): readonly Group<M>[];
   get(id: number): Group<M> | undefined;
   room(name: string): Group<M> | undefined;
+  /** The member's membership of the group, if any. */
+  membership(group: Group<M>, member: M): Membership<M> | undefined;
   /** Groups in id order. */
   list(): Group<M>[];
   readonly size: number;
-  /** A new group: ad-hoc, or a room owned by `owner` when `room` is given. */
-  create(room?: string, owner?: M): Group<M>;
-  add(group: Group<M>, member: M, joinedAfter: number): void;
-  /** Takes the member out of its group; the group itself is removed once empty. */
-  remove(member: M): Group<M> | undefined;
+  /** A fresh id, never handed out before (a direct conversation's candidate id). */
+  nextId(): number;
+  create(spec: NewGroup<M>): Group<M>;
+  /** Adds the member (after the group's current sequence number); false when they are in it already. */
+  add(group: Group<M>, member: M): boolean;
+  /** Takes the member out of the group; the group itself is removed once empty. False when they were not in it. */
+  remove(group: Group<M>, member: M): boolean;
+  /** The next line's sequence number in the group. */
+  nextSeq(group: Group<M>): number;
+  setTopic(group: Group<M>, topic: string): void;
+  setLocked(group: Group<M>, locked: boolean): void;
+  /** Lets the user with this name key join while the group is invite-only. */
+  invite(group: Group<M>, key: string): void;
+}
+
+interface GroupRecord<M> {
+  id: number;
+  kind: GroupKind;
+  members: Membership<M>[];
+  room: string | undefined;
+  owner: M | undefined;
+  topic: string;
+  locked: boolean;
+  seq: number;
+  pair: readonly [string, string] | undefined;
+  invited: Set<string>;
 }
 
 export class GroupTable<M> implements Groups<M> {
-  private readonly groups = new Map<number, Group<M>>();
-  private readonly byMember = new Map<M, Group<M>>();
-  private readonly byRoom = new Map<string, Group<M>>();
-  private nextId: number;
+  private readonly groups = new Map<number, GroupRecord<M>>();
+  private readonly byMember = new Map<M, GroupRecord<M>[]>();
+  private readonly byRoom = new Map<string, GroupRecord<M>>();
+  private lastId: number;
 
   constructor(lastUsedId: number) {
-    this.nextId = lastUsedId + 1;
+    this.lastId = lastUsedId;
   }
 
-  of(member: M): Group<M> | undefined {
-    return this.byMember.get(member);
+  of(member: M): readonly Group<M>[] {
+    return this.byMember.get(member) ?? [];
   }
 
   get(id: number): Group<M> | undefined {
@@ -74,41 +123,87 @@ export class GroupTable<M> implements Groups<M> {
     return this.byRoom.get(name.toLowerCase());
   }
 
-  /** Groups in id order. */
+  membership(group: Group<M>, member: M): Membership<M> | undefined {
+    return group.members.find((m) => m.member === member);
+  }
+
   list(): Group<M>[] {
-    return [...this.groups.values()];
+    return [...this.groups.values()].sort((a, b) => a.id - b.id);
   }
 
   get size(): number {
     return this.groups.size;
   }
 
-  /** A new group: ad-hoc, or a room owned by `owner` when `room` is given. */
-  create(room?: string, owner?: M): Group<M> {
-    const group: Group<M> = { id: this.nextId++, members: [], room, owner, topic: '', seq: 0 };
-    this.groups.set(group.id, group);
-    if (room !== undefined) this.byRoom.set(room.toLowerCase(), group);
+  nextId(): number {
+    return ++this.lastId;
+  }
+
+  create(spec: NewGroup<M>): Group<M> {
+    const id = spec.kind === 'direct' ? spec.id : this.nextId();
+    if (id > this.lastId) this.lastId = id;
+    const group: GroupRecord<M> = {
+      id,
+      kind: spec.kind,
+      members: [],
+      room: spec.kind === 'room' ? spec.room : undefined,
+      owner: spec.kind === 'room' ? spec.owner : undefined,
+      topic: '',
+      locked: spec.kind === 'direct',
+      seq: spec.kind === 'direct' ? spec.seq : 0,
+      pair: spec.kind === 'direct' ? spec.pair : undefined,
+      invited: new Set(),
+    };
+    this.groups.set(id, group);
+    if (group.room !== undefined) this.byRoom.set(group.room.toLowerCase(), group);
     return group;
   }
 
-  add(group: Group<M>, member: M, joinedAfter: number): void {
-    if (this.byMember.has(member)) throw new Error('a member is in at most one group');
-    group.members.push({ member, joinedAfter });
-    this.byMember.set(member, group);
+  add(group: Group<M>, member: M): boolean {
+    const record = this.record(group);
+    if (record.members.some((m) => m.member === member)) return false;
+    record.members.push({ member, afterSeq: record.seq, unread: 0 });
+    const mine = this.byMember.get(member);
+    if (mine) mine.push(record);
+    else this.byMember.set(member, [record]);
+    return true;
   }
 
-  /** Takes the member out of its group; the group itself is removed once empty. */
-  remove(member: M): Group<M> | undefined {
-    const group = this.byMember.get(member);
-    if (!group) return undefined;
-    this.byMember.delete(member);
-    const at = group.members.findIndex((m) => m.member === member);
-    group.members.splice(at, 1);
-    if (group.owner === member) group.owner = group.members[0]?.member;
-    if (group.members.length === 0) {
-      this.groups.delete(group.id);
-      if (group.room !== undefined) this.byRoom.delete(group.room.toLowerCase());
+  remove(group: Group<M>, member: M): boolean {
+    const record = this.record(group);
+    const at = record.members.findIndex((m) => m.member === member);
+    if (at < 0) return false;
+    record.members.splice(at, 1);
+    const mine = this.byMember.get(member)!;
+    mine.splice(mine.indexOf(record), 1);
+    if (mine.length === 0) this.byMember.delete(member);
+    if (record.owner === member) record.owner = record.members[0]?.member;
+    if (record.members.length === 0) {
+      this.groups.delete(record.id);
+      if (record.room !== undefined) this.byRoom.delete(record.room.toLowerCase());
     }
-    return group;
+    return true;
+  }
+
+  nextSeq(group: Group<M>): number {
+    return ++this.record(group).seq;
+  }
+
+  setTopic(group: Group<M>, topic: string): void {
+    this.record(group).topic = topic;
+  }
+
+  setLocked(group: Group<M>, locked: boolean): void {
+    this.record(group).locked = locked;
+  }
+
+  invite(group: Group<M>, key: string): void {
+    this.record(group).invited.add(key);
+  }
+
+  private record(group: Group<M>): GroupRecord<M> {
+    const record = this.groups.get(group.id);
+    if (record !== group) throw new Error(`group ${group.id} is not in this table`);
+    return record;
   }
 }

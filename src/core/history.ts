@@ -4,6 +4,7 @@
  * to a history key: a guest's name key, or the key of the account that owns the name. Writes
  * are queued and committed together, once per event-loop turn, before any of them is delivered.
  */
+import type { GroupKind } from './protocol.js';
 import type { SearchQuery } from './search-query.js';
 
 export interface NewLine {
@@ -21,9 +22,14 @@ export interface StoredLine extends NewLine {
   id: number;
 }
 
+/** A stored line as search returns it, with the label of its group (`#room`, `#group-7`, `alice+bob`). */
+export interface FoundLine extends StoredLine {
+  label: string;
+}
+
 export interface SearchPage {
   /** The newest matches, oldest first. */
-  lines: StoredLine[];
+  lines: FoundLine[];
   /** All matches the user may see, including those not returned. */
   total: number;
 }
@@ -38,19 +44,20 @@ export interface HistoryStore {
   lastGroupId(): number;
   /** Queues a line and gives it its id (ids grow in the order lines are recorded). */
   record(line: NewLine): StoredLine;
-  /** Queues: a group was created. */
-  opened(group: number): void;
-  /** Queues: the user joined the group; they see lines recorded after the returned line id. */
-  joined(userKey: string, group: number): number;
-  /** Queues: the user left the group; they keep the lines recorded up to this point. */
-  left(userKey: string, group: number): void;
-  /** The id of the newest line recorded so far (queued ones included); 0 when there is none. */
-  newestId(): number;
-  /**
-   * Queues: the memberships of `fromKey` that began after line `sinceId` (one session's, when
-   * `sinceId` is its newestId() at login) now belong to `toKey`, open ones included.
-   */
-  adopt(fromKey: string, toKey: string, sinceId: number): void;
+  /** Queues: a group was created, with its kind and label (shown next to its lines in search results). */
+  opened(group: number, kind: GroupKind, label: string): void;
+  /** The highest seq recorded for the group, committed or queued; 0 when none. */
+  lastSeq(group: number): number;
+  /** The direct conversation of two history keys (either order): the stored id, or else `fresh`, recorded as theirs. */
+  directGroup(keyA: string, keyB: string, fresh: number, label: string): number;
+  /** Queues: the user joined the group after its line `afterSeq`: they see its lines with seq > afterSeq. */
+  joined(userKey: string, group: number, afterSeq: number): void;
+  /** Queues: the user left the group; they keep its lines with seq <= upToSeq. */
+  left(userKey: string, group: number, upToSeq: number): void;
+  /** A mark of the memberships recorded so far: `adopt` moves those recorded after it. */
+  mark(): number;
+  /** Queues: the memberships of `fromKey` recorded after `sinceMark` (one session's, taken at login) now belong to `toKey`, open ones included. */
+  adopt(fromKey: string, toKey: string, sinceMark: number): void;
   /** Writes everything queued in one transaction. Throws when the store cannot write. */
   commit(): void;
   /** Whether any history belongs to this name (it was ever in a group), committed or queued. */

@@ -165,7 +165,7 @@ describe('Hub rooms', () => {
     const { user } = setup();
     const a = user('alice');
     a.do({ action: 'connect', target: '#Poetry' });
-    expect(a.last()).toEqual({ action: 'connect', status: 'success', peer: '#Poetry', group: 1, room: '#Poetry', owner: 'alice', members: [{ name: 'alice', front: 'tcp' }] });
+    expect(a.last()).toEqual({ action: 'connect', status: 'success', peer: '#Poetry', group: 1, room: '#Poetry', owner: 'alice', members: [{ name: 'alice', front: 'tcp' }], kind: 'room' });
     const b = user('bob', 'irc');
     b.do({ action: 'connect', target: '#poetry' });
     expect(b.last()).toMatchObject({ status: 'success', group: 1, room: '#Poetry' });
@@ -248,6 +248,7 @@ describe('Hub rooms', () => {
     expect(a.last()).toMatchObject({ action: 'invite', status: 'no-user' });
     a.do({ action: 'invite', target: 'BOB' });
     expect(a.last()).toEqual({ action: 'invite', status: 'sent', target: 'bob' });
+    // bob is at the menu: the invitation reaches him as it is
     expect(b.last()).toEqual({ action: 'invite', status: 'request', from: 'alice', front: 'tcp', group: 1, room: '#tea' });
   });
 

@@ -1,34 +1,32 @@
 /**
  * The hub: one place where users, groups, history and sonnets meet. It knows no front.
  * A front opens a session per native user with a `deliver` callback and gets back
- * `dispatch(action)` and `close()`; everything else is events.
+ * `dispatch(action, label)` and `close()`; everything else is events. Presence, groups,
+ * history and fan-out are interfaces handed in, so another process's engines can stand in.
  */
-import type { Account, AccountStore, Identity } from './accounts.js';
-import { authenticate, type AuthResult } from './auth.js';
-import { ALONE_MSG, RESTART_MSG } from './classic.js';
+import type { AccountStore } from './accounts.js';
+import type { Departure, HubLimits, HubState } from './actions/context.js';
+import { HANDLERS, type Handler } from './actions/table.js';
+import { authenticate } from './auth.js';
+import { LocalBus, type Bus, type Published } from './bus.js';
+import { RESTART_MSG } from './classic.js';
+import { ClassicView } from './classic-view.js';
 import type { Clock } from './clock.js';
 import { GroupTable, type Group, type Groups } from './groups.js';
-import { HANDLERS, memberInfos, roomOf, type HubState } from './handlers.js';
 import type { HistoryStore, StoredLine } from './history.js';
 import type { Logger } from './log.js';
 import { DEFAULT_LOGIN_LIMITS, LoginLimiter, type LoginLimits } from './login-limiter.js';
+import { groupLabel, memberInfos } from './members.js';
 import { nameKey } from './names.js';
-import { NO_OBSERVER, type DropReason, type HubObserver } from './observer.js';
+import { NO_OBSERVER, type HubObserver } from './observer.js';
 import { ScryptHasher, type PasswordHasher } from './passwords.js';
 import { PresenceTable, type Presence } from './presence.js';
-import type { ClientAction, ErrorCode, Feature, ServerEvent } from './protocol.js';
+import type { ActionName, ClientAction, ErrorCode, Label, ServerEvent } from './protocol.js';
+import { Member, type OnlineMember, type Session, type SessionOptions } from './session.js';
 import type { SonnetBook } from './sonnets.js';
 import type { UserStateName } from './user-state.js';
-import type { ValidationError } from './validate.js';
 
-export interface HubLimits {
-  /** Longest chat line accepted, in characters. */
-  maxLineChars: number;
-  /** Most history lines one search returns. */
-  searchResults: number;
-  /** Most sonnet lines one sonnet search returns. */
-  sonnetHits: number;
-}
+export type { Departure, HubLimits } from './actions/context.js';
 
 export const DEFAULT_LIMITS: HubLimits = { maxLineChars: 8000, searchResults: 100, sonnetHits: 40 };
 
@@ -39,69 +37,18 @@ export interface HubDeps {
   clock: Clock;
   log: Logger;
   limits?: Partial<HubLimits>;
+  /** Who is online; an in-process table unless given. */
+  presence?: Presence<Member>;
+  /** Groups and their members; an in-process table (ids after the history's last) unless given. */
+  groups?: Groups<Member>;
+  /** Carries committed lines to their members; in-process unless given. */
+  bus?: Bus;
   /** Told about traffic and timings (metrics); nobody by default. */
   observer?: HubObserver;
   /** Hashes and checks passwords; scrypt at its default cost unless given. */
   passwords?: PasswordHasher;
   /** How many failed password logins a name and an address may make; DEFAULT_LOGIN_LIMITS unless given. */
   loginLimits?: LoginLimits;
-}
-
-export interface SessionOptions {
-  /** The front's name, shown to other users (`tcp`, `irc`, ...). */
-  front: string;
-  /** Receives every event for this user, in order. Must not throw. */
-  deliver(event: ServerEvent): void;
-  /** Features on from the start (gateway fronts want them all). */
-  features?: readonly Feature[];
-  /**
-   * Who the front vouches this session belongs to. Such a session logs in under the name
-   * bound to the identity; on its first login the name it asks for is derived and bound.
-   */
-  identity?: Identity;
-  /** The peer's network address (failed logins are limited per address); none for fronts without one. */
-  address?: string;
-}
-
-/** What a front holds for one of its users. */
-export interface Session {
-  readonly name: string | null;
-  dispatch(action: ClientAction): void;
-  /**
-   * Proves the session holds the password account `name` (IRC SASL, before logging in); the
-   * next login then takes that name. Resolves once the password is checked, off the event loop.
-   */
-  authenticate(name: string, password: string): Promise<AuthResult>;
-  /** Answers input the front could not turn into an action (bad JSON, an unknown action, ...). */
-  reject(error: ValidationError): void;
-  /** Ends the session: the user leaves their group and goes offline. `reason` when the front dropped them. */
-  close(reason?: DropReason): void;
-}
-
-/** The hub's record of one session. */
-export class Member {
-  name: string | null = null;
-  key = '';
-  /** Whose history this session reads and writes: the name key of a guest, an account's key. */
-  historyKey = '';
-  /** The newest line id when the session logged in: its memberships began after it. */
-  since = 0;
-  /** The account this session proved it holds (by password). */
-  account: Account | null = null;
-  /** A password is being checked or hashed for this session. */
-  authenticating = false;
-  closed = false;
-  readonly features: Set<Feature>;
-
-  constructor(
-    readonly front: string,
-    readonly deliver: (event: ServerEvent) => void,
-    features: readonly Feature[],
-    readonly identity: Identity | null,
-    readonly address: string | null,
-  ) {
-    this.features = new Set(features);
-  }
 }
 
 /** Counts for health and metrics. */
@@ -111,24 +58,18 @@ export interface HubStats {
   groups: number;
 }
 
-/** How a member leaves a group: removed by someone (a kick), with a reason, or gone offline. */
-export interface Departure {
-  by?: string;
-  reason?: string;
-  quit?: boolean;
-}
-
 interface PendingLine {
   line: StoredLine;
-  group: Group<Member>;
   sender: Member;
-  event: ServerEvent;
+  event: Extract<ServerEvent, { action: 'exchange' }>;
   /** performance.now() when the line was said. */
   at: number;
 }
 
+const DONE: Promise<void> = Promise.resolve();
+
 export class Hub implements HubState {
-  readonly presence: Presence<Member> = new PresenceTable<Member>();
+  readonly presence: Presence<Member>;
   readonly groups: Groups<Member>;
   readonly history: HistoryStore;
   readonly accounts: AccountStore;
@@ -139,6 +80,8 @@ export class Hub implements HubState {
   readonly observer: HubObserver;
   readonly passwords: PasswordHasher;
   readonly logins: LoginLimiter;
+  private readonly bus: Bus;
+  private readonly view: ClassicView;
   private pending: PendingLine[] = [];
   /** Names no one may log in under (keys), e.g. a gateway's service user. */
   private readonly reserved = new Set<string>();
@@ -156,7 +99,11 @@ export class Hub implements HubState {
     this.observer = deps.observer ?? NO_OBSERVER;
     this.passwords = deps.passwords ?? new ScryptHasher();
     this.logins = new LoginLimiter(deps.loginLimits ?? DEFAULT_LOGIN_LIMITS, () => this.clock.now().getTime());
-    this.groups = new GroupTable<Member>(this.history.lastGroupId());
+    this.presence = deps.presence ?? new PresenceTable<Member>();
+    this.groups = deps.groups ?? new GroupTable<Member>(this.history.lastGroupId());
+    this.bus = deps.bus ?? new LocalBus();
+    this.bus.subscribe((lines) => this.fanOut(lines));
+    this.view = new ClassicView(this);
   }
 
   /** The seam every front uses: one session per native user. */
@@ -166,9 +113,9 @@ export class Hub implements HubState {
       get name() {
         return member.name;
       },
-      dispatch: (action) => this.dispatch(member, action),
+      dispatch: (action, label) => this.dispatch(member, action, label),
       authenticate: (name, password) => authenticate(this, member, name, password),
-      reject: (error) => this.fail(member, error.code, error.msg, error.for),
+      reject: (error, label) => this.fail(member, error.code, error.msg, error.for, label),
       close: (reason) => {
         if (reason !== undefined && !member.closed) this.observer.dropped(member.front, reason);
         this.closeSession(member);
@@ -207,55 +154,106 @@ export class Hub implements HubState {
     if (this.shutDown) return;
     this.flushLines();
     const event: ServerEvent = { action: 'restart', from: '', message: RESTART_MSG };
-    for (const member of this.presence.list()) this.send(member, event);
+    for (const member of this.presence.list()) this.deliver(member, event);
     this.shutDown = true;
   }
 
-  private dispatch(me: Member, action: ClientAction): void {
-    if (me.closed || this.shutDown) return;
+  /** Runs the action after the session's earlier ones; resolves once its answers are delivered. */
+  private dispatch(me: Member, action: ClientAction, label?: Label): Promise<void> {
+    if (me.busy) {
+      const next = me.busy.then(() => this.run(me, action, label));
+      return this.settle(me, next);
+    }
+    const ran = this.run(me, action, label);
+    return ran === undefined ? DONE : this.settle(me, ran);
+  }
+
+  /** Keeps the session's later actions behind a running one. */
+  private settle(me: Member, running: Promise<void>): Promise<void> {
+    const done = running.finally(() => {
+      if (me.busy === done) me.busy = null;
+    });
+    me.busy = done;
+    return done;
+  }
+
+  /** Checks the action's preconditions once, centrally, and runs its handler; a handler's bug is answered, never thrown. */
+  private run(me: Member, action: ClientAction, label: Label | undefined): Promise<void> | undefined {
+    if (me.closed || this.shutDown) return undefined;
     this.observer.received(me.front, action.action);
-    const handler = HANDLERS[action.action];
-    const state = this.stateOf(me);
-    if (!handler.states.includes(state)) {
-      this.refuse(me, action.action, state);
-      return;
-    }
-    try {
-      (handler.run as (hub: HubState, me: Member, action: ClientAction) => void)(this, me, action);
-    } catch (err) {
+    const handler = HANDLERS[action.action] as Handler<ActionName>;
+    const failed = (err: unknown): void => {
       this.log.error('handler failed', { action: action.action, user: me.name ?? '-', err: String(err) });
-      this.fail(me, 'internal', 'the server hit an error handling that request; it was not carried out', action.action);
+      this.fail(me, 'internal', 'the server hit an error handling that request; it was not carried out', action.action, label);
+    };
+    try {
+      const result = this.runChecked(me, action, label, handler);
+      return result?.catch(failed);
+    } catch (err) {
+      failed(err);
+      return undefined;
     }
+  }
+
+  /**
+   * Runs the handler when its precondition holds (logged in or not; in the group the action
+   * names, else the focus), with the context that precondition narrows to; otherwise refuses.
+   */
+  private runChecked(me: Member, action: ClientAction, label: Label | undefined, handler: Handler<ActionName>): void | Promise<void> {
+    const fail = (code: ErrorCode, msg: string): void => this.fail(me, code, msg, action.action, label);
+    const base = { hub: this as HubState, label, reply: (event: ServerEvent) => this.reply(me, event, label), fail, group: undefined };
+    if (handler.when === 'offline') {
+      if (me.name !== null) return fail('already-logged-in', `you are logged in as ${me.name}`);
+      return handler.run({ ...base, me }, action);
+    }
+    if (me.name === null) return fail('not-logged-in', 'log in first');
+    const online = { ...base, me: me as OnlineMember };
+    if (handler.when === 'online') return handler.run(online, action);
+    const named = 'group' in action ? action.group : undefined;
+    const id = named ?? me.focus;
+    const group = id === null ? undefined : this.groups.get(id);
+    const mine = group !== undefined && this.groups.membership(group, me) !== undefined ? group : undefined;
+    if (!mine && named !== undefined) return fail('not-member', `you are not in group ${named}`);
+    if (handler.when === 'maybe-group') return handler.run({ ...online, group: mine }, action);
+    if (!mine) return fail('not-chatting', 'you are not in a group: connect to someone first');
+    return handler.run({ ...online, group: mine }, action);
   }
 
   stateOf(me: Member): UserStateName {
     if (me.name === null) return 'offline';
-    return this.groups.of(me) ? 'chatting' : 'loggedin';
+    return me.focus === null ? 'loggedin' : 'chatting';
   }
 
-  private refuse(me: Member, action: string, state: string): void {
-    if (state === 'offline') this.fail(me, 'not-logged-in', 'log in first', action);
-    else if (action === 'login') this.fail(me, 'already-logged-in', `you are logged in as ${me.name}`, action);
-    else this.fail(me, 'not-chatting', 'you are not in a group: connect to someone first', action);
+  fail(me: Member, code: ErrorCode, msg: string, action?: string, label?: Label): void {
+    this.reply(me, action === undefined ? { action: 'error', code, msg } : { action: 'error', code, msg, for: action }, label);
   }
 
-  fail(me: Member, code: ErrorCode, msg: string, action?: string): void {
-    this.send(me, action === undefined ? { action: 'error', code, msg } : { action: 'error', code, msg, for: action });
+  /** An answer to the member's own request: delivered as it is, with the request's label. */
+  reply(to: Member, event: ServerEvent, label?: Label): void {
+    this.deliver(to, event, label);
   }
 
-  send(to: Member, event: ServerEvent): void {
+  /** Something the member did not ask for: a session without `rooms` sees it through the classic view. */
+  push(to: Member, event: ServerEvent): void {
+    if (to.rooms) this.deliver(to, event);
+    else this.view.push(to, event);
+  }
+
+  /** Hands an event to the member's front. */
+  deliver(to: Member, event: ServerEvent, label?: Label): void {
     if (to.closed || this.shutDown) return;
     this.observer.delivered(to.front, event);
     try {
-      to.deliver(event);
+      if (label === undefined) to.deliver(event);
+      else to.deliver(event, label);
     } catch (err) {
       this.log.error('front failed to deliver an event', { user: to.name ?? '-', front: to.front, err: String(err) });
     }
   }
 
   /** Queues a stored line for delivery once it is committed (at the end of this turn at the latest). */
-  queueLine(sender: Member, group: Group<Member>, line: StoredLine, event: ServerEvent): void {
-    this.pending.push({ line, group, sender, event, at: performance.now() });
+  queueLine(sender: Member, line: StoredLine, event: Extract<ServerEvent, { action: 'exchange' }>): void {
+    this.pending.push({ line, sender, event, at: performance.now() });
     this.scheduleFlush();
   }
 
@@ -265,7 +263,7 @@ export class Hub implements HubState {
     setImmediate(() => this.flushLines());
   }
 
-  /** Commits queued history and then delivers the lines it holds: durable before anyone sees them. */
+  /** Commits queued history and then publishes the lines it holds: durable before anyone sees them. */
   flushLines(): void {
     this.flushScheduled = false;
     const batch = this.pending;
@@ -274,37 +272,63 @@ export class Hub implements HubState {
       this.history.commit();
     } catch (err) {
       this.log.error('history commit failed', { lines: batch.length, err: String(err) });
-      for (const p of batch) this.fail(p.sender, 'not-stored', 'your line could not be stored, so it was not delivered', 'exchange');
+      for (const p of batch) this.fail(p.sender, 'not-stored', 'your line could not be stored, so it was not delivered', p.event.direct ? 'direct' : 'exchange');
       return;
     }
-    for (const { line, group, sender, event, at } of batch) {
+    if (batch.length === 0) return;
+    this.bus.publish(batch.map((p): Published => ({ group: p.line.group, seq: p.line.seq, senderKey: p.sender.key, event: p.event, at: p.at })));
+  }
+
+  /** Delivers published lines to the members of their groups who were in before each was said. */
+  private fanOut(lines: readonly Published[]): void {
+    for (const { group: id, seq, senderKey, event, at } of lines) {
+      const group = this.groups.get(id);
+      if (!group) continue;
       for (const m of group.members) {
-        if (m.member !== sender && m.joinedAfter < line.id) this.send(m.member, event);
+        if (m.afterSeq >= seq || m.member.key === senderKey) continue;
+        if (m.member.focus !== id) m.unread++;
+        this.push(m.member, event);
       }
       this.observer.fannedOut((performance.now() - at) / 1000);
     }
   }
 
+  /** Adds the member to the group (history from now on) unless they are in it; true when added. */
+  join(me: Member, group: Group<Member>): boolean {
+    if (!this.groups.add(group, me)) return false;
+    this.history.joined(me.historyKey, group.id, group.seq);
+    this.scheduleFlush();
+    return true;
+  }
+
+  /** Makes the group the member's focus and clears its unread count. */
+  setFocus(me: Member, group: Group<Member> | null): void {
+    me.focus = group?.id ?? null;
+    const membership = group && this.groups.membership(group, me);
+    if (membership) membership.unread = 0;
+  }
+
   /**
-   * Takes a member out of their group. An ad-hoc group left with one member dissolves and that
-   * member is told; a room lives on while anyone is in it. `how` says who removed them (a kick),
-   * why, and whether they left because their session closed (`quit`).
+   * Takes a member out of a group. An ad-hoc group left with one member dissolves and that
+   * member is told; a room lives on while anyone is in it; a direct conversation keeps its
+   * other person. `how` says who removed them (a kick), why, and whether they went offline.
    */
-  leaveGroup(me: Member, how: Departure = {}): void {
-    const group = this.groups.remove(me);
-    if (!group) return;
-    this.history.left(me.historyKey, group.id);
+  leaveGroup(me: Member, group: Group<Member>, how: Departure = {}): void {
+    if (!this.groups.remove(group, me)) return;
+    this.history.left(me.historyKey, group.id, group.seq);
     const reason = how.reason ? { reason: how.reason } : {};
+    const room = group.room === undefined ? {} : { room: group.room };
     if (how.by !== undefined) {
-      const msg = `${how.by} removed you from ${group.room ?? `group ${group.id}`}${how.reason ? `: ${how.reason}` : ''}`;
-      this.send(me, { action: 'disconnect', msg, group: group.id, ...roomOf(group), by: how.by, ...reason });
+      const msg = `${how.by} removed you from ${groupLabel(group)}${how.reason ? `: ${how.reason}` : ''}`;
+      this.push(me, { action: 'disconnect', msg, group: group.id, ...room, by: how.by, ...reason });
     }
     const rest = group.members;
-    if (group.room === undefined && rest.length === 1) {
+    if (group.kind === 'adhoc' && rest.length === 1) {
       const last = rest[0]!.member;
-      this.groups.remove(last);
-      this.history.left(last.historyKey, group.id);
-      this.send(last, { action: 'disconnect', msg: ALONE_MSG, group: group.id });
+      this.groups.remove(group, last);
+      this.history.left(last.historyKey, group.id, group.seq);
+      this.push(last, { action: 'disconnect', msg: 'everyone left, you are alone', group: group.id });
+      this.focusLeft(last, group);
     } else if (rest.length > 0) {
       const event: ServerEvent = {
         action: 'leave',
@@ -316,16 +340,28 @@ export class Hub implements HubState {
         ...(how.quit ? { quit: true as const } : {}),
         ...(group.owner ? { owner: group.owner.name! } : {}),
       };
-      for (const m of rest) if (m.member.features.has('events')) this.send(m.member, event);
+      for (const m of rest) if (m.member.features.has('events')) this.push(m.member, event);
     }
+    if (!how.quit) this.focusLeft(me, group);
     this.scheduleFlush();
+  }
+
+  /** After a member left its focus: the focus moves to another of its groups, and the member is told. */
+  private focusLeft(me: Member, group: Group<Member>): void {
+    if (me.focus !== group.id) return;
+    this.setFocus(me, null);
+    if (me.rooms) {
+      const next = this.groups.of(me).at(-1);
+      if (next) this.setFocus(me, next);
+      this.push(me, next ? { action: 'focus', group: next.id, label: groupLabel(next, me), kind: next.kind, members: memberInfos(next), unread: 0 } : { action: 'focus', group: null });
+    } else this.view.focusLeft(me, group);
   }
 
   /** Tells users who watch presence that someone came or went. */
   announce(me: Member, status: 'online' | 'offline'): void {
     const event: ServerEvent = { action: 'presence', name: me.name!, front: me.front, status };
     for (const other of this.presence.list()) {
-      if (other !== me && other.features.has('presence')) this.send(other, event);
+      if (other !== me && other.features.has('presence')) this.push(other, event);
     }
   }
 
@@ -335,7 +371,7 @@ export class Hub implements HubState {
     me.name = name;
     me.key = nameKey(name);
     me.historyKey = historyKey;
-    me.since = this.history.newestId();
+    me.since = this.history.mark();
     this.announce(me, 'online');
     return true;
   }
@@ -344,7 +380,8 @@ export class Hub implements HubState {
     if (me.closed) return;
     if (me.name !== null) {
       this.flushLines();
-      this.leaveGroup(me, { quit: true });
+      for (const group of [...this.groups.of(me)]) this.leaveGroup(me, group, { quit: true });
+      me.focus = null;
       this.presence.remove(me.name, me);
       this.announce(me, 'offline');
     }

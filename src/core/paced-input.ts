@@ -3,7 +3,7 @@
  * hub through the connection's rate limit: requests within it are dispatched in order, the
  * ones it refuses are answered with a `rate-limited` error naming what was dropped.
  */
-import type { Session } from './hub.js';
+import type { Session } from './session.js';
 import { lineText } from './text.js';
 import { Throttle, type ThrottleOptions } from './throttle.js';
 import type { Validated, ValidationError } from './validate.js';
@@ -29,7 +29,7 @@ export class PacedInput {
     private readonly session: Session,
     limits: ThrottleOptions,
   ) {
-    this.throttle = new Throttle(limits, (input) => this.pass(input), (input) => session.reject(rateLimited(input)));
+    this.throttle = new Throttle(limits, (input) => this.pass(input), (input) => session.reject(rateLimited(input), input.label));
   }
 
   /** Dispatches (or answers) the input now, later, or refuses it; `size` is the text it came as, in characters. */
@@ -43,7 +43,7 @@ export class PacedInput {
   }
 
   private pass(input: Validated): void {
-    if (input.ok) this.session.dispatch(input.action);
-    else this.session.reject(input.error);
+    if (input.ok) void this.session.dispatch(input.action, input.label);
+    else this.session.reject(input.error, input.label);
   }
 }

@@ -4,8 +4,15 @@
  * project adds travels as extra keys or new actions (docs/PROTOCOL.md).
  */
 
-/** Optional behaviours a client asks for at login (unknown ones are ignored). */
-export type Feature = 'events' | 'presence';
+/**
+ * Optional behaviours a client asks for at login (unknown ones are ignored). `rooms`: the client
+ * shows many groups at once and gets the events of all of them; without it a session sees the
+ * classic one-group view (docs/PROTOCOL.md, Many groups).
+ */
+export type Feature = 'events' | 'presence' | 'rooms';
+
+/** Names the request a reply answers: a client's own tag, sent back on every event that answers it. */
+export type Label = string;
 
 export type ClientAction =
   | { action: 'login'; name: string; password?: string; features?: Feature[] }
@@ -16,13 +23,20 @@ export type ClientAction =
   | { action: 'sonnets'; target: string }
   | { action: 'search'; target: string }
   | { action: 'connect'; target: string }
-  | { action: 'exchange'; message: string }
-  | { action: 'flip'; message: string }
+  | { action: 'exchange'; message: string; group?: number }
+  | { action: 'flip'; message: string; group?: number }
   | { action: 'ping'; message: string }
-  | { action: 'disconnect'; reason?: string }
-  | { action: 'topic'; topic?: string }
-  | { action: 'kick'; target: string; reason?: string }
-  | { action: 'invite'; target: string };
+  | { action: 'disconnect'; reason?: string; group?: number }
+  | { action: 'topic'; topic?: string; group?: number }
+  | { action: 'kick'; target: string; reason?: string; group?: number }
+  | { action: 'invite'; target: string; group?: number }
+  | { action: 'lock'; locked: boolean; group?: number }
+  | { action: 'direct'; target: string; message: string }
+  | { action: 'focus'; target: string }
+  | { action: 'rooms' };
+
+/** Actions about one group: they name it with `group`, or act on the session's focus. */
+export type GroupAction = Extract<ClientAction, { group?: number }>;
 
 export type ActionName = ClientAction['action'];
 
@@ -34,6 +48,9 @@ export interface UserInfo {
   group?: number;
 }
 
+/** What kind of group: ad hoc (`c peer`), a named room (`#name`), or a direct conversation of two. */
+export type GroupKind = 'adhoc' | 'room' | 'direct';
+
 export interface GroupInfo {
   id: number;
   members: string[];
@@ -42,6 +59,8 @@ export interface GroupInfo {
   /** Who may kick from a named group (its creator, then the longest-standing member). */
   owner?: string;
   topic?: string;
+  /** Invite-only: connecting to a member does not join it. */
+  locked?: true;
 }
 
 /** A group member as events describe them. */
@@ -56,10 +75,27 @@ export interface PoemData {
   lines: string[];
 }
 
+/** One of the groups a user is in, as `rooms` lists them. */
+export interface MembershipInfo {
+  group: number;
+  kind: GroupKind;
+  /** `#room`, `#group-N`, or the other person's name for a direct conversation. */
+  label: string;
+  members: MemberInfo[];
+  /** Lines said there since this session last had it as its focus or spoke in it. */
+  unread: number;
+  focus: boolean;
+  locked: boolean;
+  topic?: string;
+  owner?: string;
+}
+
 /** One stored chat line as search returns it. */
 export interface HistoryLine {
   id: number;
   group: number;
+  /** The group's label (`#room`, `#group-7`, `alice+bob`). */
+  label: string;
   from: string;
   message: string;
   ts: string;
@@ -81,6 +117,8 @@ export type ErrorCode =
   | 'not-logged-in'
   | 'already-logged-in'
   | 'not-chatting'
+  | 'not-member'
+  | 'no-user'
   | 'not-stored'
   | 'unavailable'
   | 'not-allowed'
@@ -92,7 +130,8 @@ export type ErrorCode =
   | 'login-timeout'
   | 'internal';
 
-export type ConnectStatus = 'success' | 'self' | 'no-user' | 'busy';
+/** `closed`: the peer's group is invite-only or a direct conversation, so connecting does not join it. */
+export type ConnectStatus = 'success' | 'self' | 'no-user' | 'busy' | 'closed';
 
 export type ServerEvent =
   | { action: 'login'; status: 'ok'; msg?: string; name?: string; registered?: true }
@@ -116,8 +155,10 @@ export type ServerEvent =
       owner?: string;
       topic?: string;
       members?: MemberInfo[];
+      kind?: GroupKind;
+      locked?: true;
     }
-  | { action: 'connect'; status: 'request'; from: string; front: string; group: number; room?: string; members: MemberInfo[] }
+  | { action: 'connect'; status: 'request'; from: string; front: string; group: number; room?: string; members: MemberInfo[]; kind?: GroupKind }
   | {
       action: 'exchange';
       from: string;
@@ -129,6 +170,10 @@ export type ServerEvent =
       seq: number;
       ts: string;
       flip?: true;
+      /** The room the line was said in. */
+      room?: string;
+      /** A line of a direct conversation (to the one recipient). */
+      direct?: true;
     }
   | { action: 'disconnect'; msg: string; group: number; room?: string; by?: string; reason?: string }
   | {
@@ -143,6 +188,12 @@ export type ServerEvent =
       owner?: string;
     }
   | { action: 'topic'; group: number; topic: string; by?: string }
+  | { action: 'lock'; group: number; locked: boolean; by: string }
+  /** The session's focus moved (by `focus`, or because the focus was left); `group` null: no focus. */
+  | { action: 'focus'; group: number | null; label?: string; kind?: GroupKind; members?: MemberInfo[]; unread?: number }
+  | { action: 'rooms'; groups: MembershipInfo[] }
+  /** The answer to `direct`: where the line went (`group`), or why it did not. */
+  | { action: 'direct'; status: 'sent'; target: string; group: number; id: number; seq: number; ts: string; label: string }
   | { action: 'invite'; status: 'sent' | 'no-user' | 'not-chatting'; target: string; msg?: string }
   | { action: 'invite'; status: 'request'; from: string; front: string; group: number; room?: string }
   | { action: 'presence'; name: string; front: string; status: 'online' | 'offline' }
@@ -152,6 +203,11 @@ export type ServerEvent =
    * (empty) and `message` make a chatting classic client print it as a line.
    */
   | { action: 'restart'; from: ''; message: string }
+  /**
+   * Something the classic one-group view cannot show as it happened (a line in another group,
+   * an invitation): told in words, shaped like the restart notice so a chatting classic client prints it.
+   */
+  | { action: 'note'; from: ''; message: string }
   | { action: 'error'; code: ErrorCode; msg: string; for?: string };
 
 export type EventName = ServerEvent['action'];

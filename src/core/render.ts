@@ -103,6 +103,7 @@ export function renderEvent(event: ServerEvent, asked: Asked = {}): string | nul
       if (event.status === 'request') return `${event.from} invites you to join ${event.room ?? `group ${event.group}`}: type c ${event.room ?? `#group-${event.group}`}`;
       return event.status === 'sent' ? `Invited ${event.target}` : (event.msg ?? `Cannot invite ${event.target}`);
     case 'restart':
+    case 'note':
       return event.message;
     case 'error':
       return `error: ${event.msg}`;

@@ -3,7 +3,7 @@
  * ClientAction or an error with a stable code. Inside the hub, actions are trusted.
  */
 import { PASSWORD_MAX } from './password-rule.js';
-import type { ActionName, ClientAction, ErrorCode, Feature } from './protocol.js';
+import type { ActionName, ClientAction, ErrorCode, Feature, Label } from './protocol.js';
 
 export interface ValidationError {
   code: ErrorCode;
@@ -11,7 +11,11 @@ export interface ValidationError {
   for?: string;
 }
 
-export type Validated = { ok: true; action: ClientAction } | { ok: false; error: ValidationError };
+/** A checked request, with the label its answers will carry (when the client gave one). */
+export type Validated = { ok: true; action: ClientAction; label?: Label } | { ok: false; error: ValidationError; label?: Label };
+
+/** The longest label a client may give a request. */
+export const LABEL_MAX = 64;
 
 type Fields = Record<string, unknown>;
 type Reader<K extends ActionName> = (fields: Fields) => Extract<ClientAction, { action: K }> | string;
@@ -24,7 +28,15 @@ function text(fields: Fields, key: string, numeric = false): string | null {
   return null;
 }
 
-const KNOWN_FEATURES: ReadonlySet<string> = new Set<Feature>(['events', 'presence']);
+const KNOWN_FEATURES: ReadonlySet<string> = new Set<Feature>(['events', 'presence', 'rooms']);
+
+/** Adds the optional `group` (a group id) of an action about one group; an error text when it is malformed. */
+function inGroup<A extends ClientAction>(fields: Fields, action: A): A | string {
+  const group = fields['group'];
+  if (group === undefined) return action;
+  if (typeof group !== 'number' || !Number.isSafeInteger(group) || group < 1) return '"group" must be a group id (a whole number from 1)';
+  return { ...action, group };
+}
 
 function features(value: unknown): Feature[] | string {
   if (value === undefined) return [];
@@ -41,7 +53,7 @@ function passwordField(fields: Fields): string | null | undefined {
   return typeof value === 'string' && value.length <= PASSWORD_MAX * 2 ? value : null;
 }
 
-function withTarget<K extends 'poem' | 'sonnets' | 'search' | 'connect' | 'invite'>(action: K, numeric = false): Reader<K> {
+function withTarget<K extends 'poem' | 'sonnets' | 'search' | 'connect' | 'focus'>(action: K, numeric = false): Reader<K> {
   return (fields) => {
     const target = text(fields, 'target', numeric);
     return target === null ? '"target" must be a string' : ({ action, target } as Extract<ClientAction, { action: K }>);
@@ -51,7 +63,9 @@ function withTarget<K extends 'poem' | 'sonnets' | 'search' | 'connect' | 'invit
 function withMessage<K extends 'exchange' | 'flip' | 'ping'>(action: K): Reader<K> {
   return (fields) => {
     const message = text(fields, 'message');
-    return message === null ? '"message" must be a string' : ({ action, message } as Extract<ClientAction, { action: K }>);
+    if (message === null) return '"message" must be a string';
+    const read = { action, message } as Extract<ClientAction, { action: K }>;
+    return action === 'ping' ? read : inGroup(fields, read);
   };
 }
 
@@ -79,28 +93,50 @@ const READERS: { [K in ActionName]: Reader<K> } = {
   sonnets: withTarget('sonnets'),
   search: withTarget('search'),
   connect: withTarget('connect'),
+  focus: withTarget('focus', true),
   exchange: withMessage('exchange'),
   flip: withMessage('flip'),
   ping: withMessage('ping'),
   disconnect: (fields) => {
     const reason = fields['reason'];
-    if (reason === undefined) return { action: 'disconnect' };
-    return typeof reason === 'string' ? { action: 'disconnect', reason } : '"reason" must be a string';
+    if (reason === undefined) return inGroup(fields, { action: 'disconnect' });
+    return typeof reason === 'string' ? inGroup(fields, { action: 'disconnect', reason }) : '"reason" must be a string';
   },
   topic: (fields) => {
     const topic = fields['topic'];
-    if (topic === undefined) return { action: 'topic' };
-    return typeof topic === 'string' ? { action: 'topic', topic } : '"topic" must be a string';
+    if (topic === undefined) return inGroup(fields, { action: 'topic' });
+    return typeof topic === 'string' ? inGroup(fields, { action: 'topic', topic }) : '"topic" must be a string';
   },
   kick: (fields) => {
     const target = text(fields, 'target');
     if (target === null) return '"target" must be a string';
     const reason = fields['reason'];
-    if (reason === undefined) return { action: 'kick', target };
-    return typeof reason === 'string' ? { action: 'kick', target, reason } : '"reason" must be a string';
+    if (reason === undefined) return inGroup(fields, { action: 'kick', target });
+    return typeof reason === 'string' ? inGroup(fields, { action: 'kick', target, reason }) : '"reason" must be a string';
   },
-  invite: withTarget('invite'),
+  invite: (fields) => {
+    const target = text(fields, 'target');
+    return target === null ? '"target" must be a string' : inGroup(fields, { action: 'invite', target });
+  },
+  lock: (fields) => {
+    const locked = fields['locked'];
+    return typeof locked === 'boolean' ? inGroup(fields, { action: 'lock', locked }) : '"locked" must be true or false';
+  },
+  direct: (fields) => {
+    const target = text(fields, 'target');
+    const message = text(fields, 'message');
+    if (target === null) return '"target" must be a string';
+    return message === null ? '"message" must be a string' : { action: 'direct', target, message };
+  },
+  rooms: () => ({ action: 'rooms' }),
 };
+
+/** The request's label: a string of at most LABEL_MAX characters or a number (as its text); null when malformed. */
+function labelOf(value: unknown): Label | null | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return typeof value === 'string' && value.length <= LABEL_MAX ? value : null;
+}
 
 function isActionName(name: string): name is ActionName {
   return Object.hasOwn(READERS, name);
@@ -112,14 +148,17 @@ export function validateAction(value: unknown): Validated {
     return { ok: false, error: { code: 'bad-request', msg: 'a request is a JSON object' } };
   }
   const fields = value as Fields;
+  const label = labelOf(fields['label']);
+  const tagged = label === undefined || label === null ? {} : { label };
   const name = fields['action'];
-  if (typeof name !== 'string') return { ok: false, error: { code: 'bad-request', msg: 'a request needs an "action" string' } };
+  if (typeof name !== 'string') return { ok: false, error: { code: 'bad-request', msg: 'a request needs an "action" string' }, ...tagged };
   if (!isActionName(name)) {
-    return { ok: false, error: { code: 'unknown-action', msg: `unknown action ${JSON.stringify(name.slice(0, 40))}`, for: name.slice(0, 40) } };
+    return { ok: false, error: { code: 'unknown-action', msg: `unknown action ${JSON.stringify(name.slice(0, 40))}`, for: name.slice(0, 40) }, ...tagged };
   }
+  if (label === null) return { ok: false, error: { code: 'bad-request', msg: `"label" must be a string of at most ${LABEL_MAX} characters or a number`, for: name } };
   const read = READERS[name] as Reader<ActionName>;
   const result = read(fields);
-  return typeof result === 'string' ? { ok: false, error: { code: 'bad-request', msg: result, for: name } } : { ok: true, action: result };
+  return typeof result === 'string' ? { ok: false, error: { code: 'bad-request', msg: result, for: name }, ...tagged } : { ok: true, action: result, ...tagged };
 }
 
 /** Parses and checks one JSON text. */

@@ -202,17 +202,28 @@ export class SqliteHistory implements HistoryStore {
     this.queue.push({ kind: 'group', group, ts: this.clock() });
   }
 
-  joined(userKey: string, group: number): number {
-    this.queue.push({ kind: 'join', user: userKey, group, after: this.lastId });
+  // Interim: replaced by per-group sequences in the store rework.
+  private readonly directs = new Map<string, number>();
+  lastSeq(group: number): number {
+    return this.db.prepare<[number], { s: number | null }>('SELECT MAX(seq) AS s FROM lines WHERE grp = ?').get(group)?.s ?? 0;
+  }
+  directGroup(keyA: string, keyB: string, fresh: number): number {
+    const pair = [keyA, keyB].sort().join('\n');
+    const id = this.directs.get(pair) ?? fresh;
+    this.directs.set(pair, id);
+    if (id === fresh) this.opened(id);
+    return id;
+  }
+  mark(): number {
     return this.lastId;
+  }
+
+  joined(userKey: string, group: number): void {
+    this.queue.push({ kind: 'join', user: userKey, group, after: this.lastId });
   }
 
   left(userKey: string, group: number): void {
     this.queue.push({ kind: 'leave', user: userKey, group, upTo: this.lastId });
-  }
-
-  newestId(): number {
-    return this.lastId;
   }
 
   adopt(fromKey: string, toKey: string, sinceId: number): void {
@@ -306,7 +317,7 @@ export class SqliteHistory implements HistoryStore {
     }
     ids.sort((a, b) => b - a);
     const newest = ids.slice(0, limit);
-    const lines = newest.length === 0 ? [] : this.linesByIds.all(JSON.stringify(newest)).map(toStored);
+    const lines = newest.length === 0 ? [] : this.linesByIds.all(JSON.stringify(newest)).map((r) => ({ ...toStored(r), label: `#group-${r.grp}` }));
     return { lines, total };
   }
 

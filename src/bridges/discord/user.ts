@@ -6,7 +6,7 @@
  * its answers; everything else (lines, joins, leaves, dissolution) is a push.
  */
 import type { SessionOpener } from '../../core/front.js';
-import type { Session } from '../../core/hub.js';
+import type { Session } from '../../core/session.js';
 import type { ClientAction, ServerEvent } from '../../core/protocol.js';
 import { UserState, type Transition } from '../../core/user-state.js';
 

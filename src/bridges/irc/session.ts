@@ -7,8 +7,8 @@
  * comes once the password is hashed) is shown as a notice from `ics`.
  */
 import type { Clock } from '../../core/clock.js';
-import type { AuthResult } from '../../core/auth.js';
-import type { Session, SessionOptions } from '../../core/hub.js';
+import type { AuthResult } from '../../core/session.js';
+import type { Session, SessionOptions } from '../../core/session.js';
 import type { Logger } from '../../core/log.js';
 import { nameKey } from '../../core/names.js';
 import type { ClientAction, ServerEvent } from '../../core/protocol.js';

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Front, FrontState, SessionOpener } from '../../core/front.js';
-import type { Session, SessionOptions } from '../../core/hub.js';
+import type { Session, SessionOptions } from '../../core/session.js';
 import type { Logger } from '../../core/log.js';
 import type { ThrottleOptions } from '../../core/throttle.js';
 import type { Admission } from '../../net/admission.js';

@@ -7,7 +7,7 @@
  * login time is closed with code 4408.
  */
 import { WebSocket, type RawData } from 'ws';
-import type { Session, SessionOptions } from '../../core/hub.js';
+import type { Session, SessionOptions } from '../../core/session.js';
 import type { Logger } from '../../core/log.js';
 import type { DropReason } from '../../core/observer.js';
 import { PacedInput } from '../../core/paced-input.js';

@@ -7,7 +7,7 @@
  */
 import type { Socket } from 'node:net';
 import { encodeFrame, FrameDecoder } from '../../core/framing.js';
-import type { Session, SessionOptions } from '../../core/hub.js';
+import type { Session, SessionOptions } from '../../core/session.js';
 import type { Logger } from '../../core/log.js';
 import type { DropReason } from '../../core/observer.js';
 import { PacedInput } from '../../core/paced-input.js';

@@ -5,7 +5,7 @@
  * ends the connection (464), as servers that require a password do; a failed SASL exchange
  * (904) leaves the client free to go on as a guest under another nick.
  */
-import type { AuthResult } from '../../../core/auth.js';
+import type { AuthResult } from '../../../core/session.js';
 import type { IrcMessage } from '../message.js';
 import { ERR, RPL } from '../numerics.js';
 import type { IrcSession } from '../session.js';

@@ -1,0 +1,81 @@
+/** Chat actions: a line to a group (plain or flipped), and a direct line to one person. */
+import { FLIP_PREFIX, flipWords } from '../classic.js';
+import type { Group } from '../groups.js';
+import { groupLabel } from '../members.js';
+import { nameKey } from '../names.js';
+import type { ClientAction, ServerEvent } from '../protocol.js';
+import type { Member, OnlineMember } from '../session.js';
+import { chatText } from '../text.js';
+import type { GroupContext, HubState, OnlineContext } from './context.js';
+
+type LineEvent = Extract<ServerEvent, { action: 'exchange' }>;
+
+/**
+ * Stores a chat line (made safe for every front: core/text.ts) and queues it for the rest of the
+ * group; the stored line, or null when it was refused (too long: the sender is told).
+ */
+function say(ctx: Pick<OnlineContext, 'hub' | 'me' | 'fail'>, group: Group<Member>, said: string, flip: boolean): LineEvent | null {
+  const { hub, me } = ctx;
+  const text = chatText(said);
+  if (text.length > hub.limits.maxLineChars) {
+    ctx.fail('too-large', `a chat line has at most ${hub.limits.maxLineChars} characters; yours was not sent`);
+    return null;
+  }
+  const ts = hub.clock.now();
+  const line = hub.history.record({ group: group.id, sender: me.name, senderKey: me.historyKey, text, ts: ts.getTime(), seq: hub.groups.nextSeq(group) });
+  const membership = hub.groups.membership(group, me);
+  if (membership) membership.unread = 0;
+  const event: LineEvent = {
+    action: 'exchange',
+    from: `[${me.name}]`,
+    message: text,
+    name: me.name,
+    front: me.front,
+    id: line.id,
+    group: group.id,
+    seq: line.seq,
+    ts: ts.toISOString(),
+    ...(flip ? { flip: true as const } : {}),
+    ...(group.room === undefined ? {} : { room: group.room }),
+    ...(group.kind === 'direct' ? { direct: true as const } : {}),
+  };
+  hub.queueLine(me, line, event);
+  return event;
+}
+
+// exchange <message>: a chat line to the group (`_flip_ ...` reverses the words)
+export function exchange(ctx: GroupContext, { message }: Extract<ClientAction, { action: 'exchange' }>): void {
+  const flip = message.startsWith(FLIP_PREFIX + ' ');
+  say(ctx, ctx.group, flip ? `${FLIP_PREFIX} ${flipWords(message.slice(FLIP_PREFIX.length))}` : message, flip);
+}
+
+// flip <message>: a chat line with its words reversed
+export function flip(ctx: GroupContext, { message }: Extract<ClientAction, { action: 'flip' }>): void {
+  say(ctx, ctx.group, `${FLIP_PREFIX} ${flipWords(message)}`, true);
+}
+
+/**
+ * The direct conversation of two people: the one in memory, or the pair's stored id (created
+ * once per pair of history keys) brought back with its numbering; both are made members.
+ */
+function conversation(hub: HubState, me: OnlineMember, peer: OnlineMember): Group<Member> {
+  const pair: [string, string] = [me.name, peer.name];
+  const fresh = hub.groups.nextId();
+  const id = hub.history.directGroup(me.historyKey, peer.historyKey, fresh, pair.join('+'));
+  const group = hub.groups.get(id) ?? hub.groups.create({ kind: 'direct', id, seq: hub.history.lastSeq(id), pair });
+  hub.join(me, group);
+  hub.join(peer, group);
+  return group;
+}
+
+// direct <name> <message>: a private line to one person online, in the pair's own conversation
+export function direct(ctx: OnlineContext, { target, message }: Extract<ClientAction, { action: 'direct' }>): void {
+  const { hub, me } = ctx;
+  const wanted = target.trim();
+  if (nameKey(wanted) === me.key) return ctx.fail('bad-request', 'you cannot send a direct message to yourself');
+  const peer = hub.presence.get(wanted) as OnlineMember | undefined;
+  if (!peer) return ctx.fail('no-user', `${wanted.slice(0, 40)} is not online`);
+  const group = conversation(hub, me, peer);
+  const line = say(ctx, group, message, false);
+  if (line) ctx.reply({ action: 'direct', status: 'sent', target: peer.name, group: group.id, id: line.id, seq: line.seq, ts: line.ts, label: groupLabel(group, me) });
+}

@@ -1,0 +1,54 @@
+/** Directory actions: the time, who is online and in which groups, the session's own groups, ping. */
+import { classicListText } from '../classic.js';
+import { classicTime } from '../clock.js';
+import { groupLabel, memberInfos, memberNames, roomOf } from '../members.js';
+import type { ClientAction, MembershipInfo } from '../protocol.js';
+import type { OnlineContext } from './context.js';
+
+// time: the server's local time
+export function time({ hub, reply }: OnlineContext): void {
+  const now = hub.clock.now();
+  reply({ action: 'time', results: classicTime(now), iso: now.toISOString() });
+}
+
+// list: who is online and which groups exist (direct conversations are nobody else's business)
+export function list({ hub, reply }: OnlineContext): void {
+  const users = hub.presence.list().map((u) => {
+    const mine = hub.groups.of(u);
+    const shown = (u.focus === null ? undefined : hub.groups.get(u.focus)) ?? mine.find((g) => g.kind !== 'direct');
+    return shown ? { name: u.name!, front: u.front, state: 1 as const, group: shown.id } : { name: u.name!, front: u.front, state: 0 as const };
+  });
+  const groups = hub.groups
+    .list()
+    .filter((g) => g.kind !== 'direct')
+    .map((g) => ({
+      id: g.id,
+      members: memberNames(g),
+      ...roomOf(g),
+      ...(g.owner ? { owner: g.owner.name! } : {}),
+      ...(g.topic ? { topic: g.topic } : {}),
+      ...(g.locked ? { locked: true as const } : {}),
+    }));
+  reply({ action: 'list', results: classicListText(users, groups), users, groups });
+}
+
+// rooms: the groups I am in, with their unread counts, in the order I joined them
+export function rooms({ hub, me, reply }: OnlineContext): void {
+  const groups = hub.groups.of(me).map((g): MembershipInfo => ({
+    group: g.id,
+    kind: g.kind,
+    label: groupLabel(g, me),
+    members: memberInfos(g),
+    unread: hub.groups.membership(g, me)!.unread,
+    focus: g.id === me.focus,
+    locked: g.locked,
+    ...(g.topic ? { topic: g.topic } : {}),
+    ...(g.owner ? { owner: g.owner.name! } : {}),
+  }));
+  reply({ action: 'rooms', groups });
+}
+
+// ping <text>: answered pong <text>
+export function ping({ reply }: OnlineContext, { message }: Extract<ClientAction, { action: 'ping' }>): void {
+  reply({ action: 'pong', message });
+}

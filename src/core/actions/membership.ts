@@ -1,0 +1,172 @@
+/**
+ * Membership actions: joining groups (`connect`), moving the focus, leaving, and what a group's
+ * members and owner may change (topic, kick, invite, lock).
+ */
+import { isOpen, roomTarget, type Group } from '../groups.js';
+import { groupLabel, memberInfos, roomOf } from '../members.js';
+import { nameKey } from '../names.js';
+import type { ClientAction, ServerEvent } from '../protocol.js';
+import type { Member } from '../session.js';
+import { lineText } from '../text.js';
+import type { GroupContext, MaybeGroupContext, OnlineContext } from './context.js';
+
+/** The longest a topic may be. */
+const TOPIC_MAX = 300;
+
+/**
+ * Adds members to a group and makes it the requester's focus (and the focus of a joining peer
+ * who had none); pushes to the others first, then the requester's reply.
+ */
+function admit(ctx: OnlineContext, group: Group<Member>, joining: Member[], peer: string): void {
+  const { hub, me } = ctx;
+  for (const m of joining) {
+    hub.join(m, group);
+    if (m !== me && m.focus === null) hub.setFocus(m, group);
+  }
+  hub.setFocus(me, group);
+  const members = memberInfos(group);
+  const room = roomOf(group);
+  for (const m of group.members) {
+    if (m.member !== me) hub.push(m.member, { action: 'connect', status: 'request', from: me.name, front: me.front, group: group.id, ...room, members, kind: group.kind });
+  }
+  ctx.reply(success(group, peer, me));
+}
+
+function success(group: Group<Member>, peer: string, me: Member): ServerEvent {
+  return {
+    action: 'connect',
+    status: 'success',
+    peer,
+    group: group.id,
+    ...roomOf(group),
+    ...(group.owner ? { owner: group.owner.name! } : {}),
+    ...(group.topic ? { topic: group.topic } : {}),
+    members: memberInfos(group),
+    kind: group.kind,
+    ...(group.locked ? { locked: true as const } : {}),
+    ...(group.kind === 'direct' ? { peer: groupLabel(group, me) } : {}),
+  };
+}
+
+/** Whether the member may join: it is open, or they were invited. */
+const mayJoin = (group: Group<Member>, me: Member): boolean => isOpen(group) || (group.kind !== 'direct' && group.invited.has(me.key));
+
+/** `c #room` opens or joins a room; `c #group-N` joins group N; either focuses it when I am in it already. */
+function joinRoom(ctx: OnlineContext, target: string): void {
+  const { hub, me } = ctx;
+  const wanted = roomTarget(target);
+  if (wanted.kind === 'invalid') return ctx.reply({ action: 'connect', status: 'no-user', msg: wanted.msg });
+  let group = wanted.kind === 'id' ? hub.groups.get(wanted.id) : hub.groups.room(wanted.room);
+  if (!group) {
+    if (wanted.kind === 'id') return ctx.reply({ action: 'connect', status: 'no-user', msg: `there is no group ${wanted.id}` });
+    group = hub.groups.create({ kind: 'room', room: wanted.room, owner: me });
+    hub.history.opened(group.id, 'room', wanted.room);
+  }
+  const label = group.room ?? `#group-${group.id}`;
+  if (hub.groups.membership(group, me)) {
+    hub.setFocus(me, group);
+    return ctx.reply(success(group, label, me));
+  }
+  if (!mayJoin(group, me)) return ctx.reply({ action: 'connect', status: 'closed', msg: `${label} is invite-only: ask a member to invite you`, group: group.id });
+  admit(ctx, group, [me], label);
+}
+
+// connect <peer> | <#room> | <#group-N>: join the peer's group (their focus) or form one with them; open or join a room.
+// A one-group (classic view) session in a group is busy; a many-group session joins as well and moves its focus.
+export function connect(ctx: OnlineContext, { target }: Extract<ClientAction, { action: 'connect' }>): void {
+  const { hub, me } = ctx;
+  hub.flushLines();
+  const mine = me.focus === null ? undefined : hub.groups.get(me.focus);
+  if (mine && !me.rooms) {
+    return ctx.reply({ action: 'connect', status: 'busy', msg: `you are already in group ${mine.id}; type bye to leave it first`, group: mine.id });
+  }
+  const wanted = target.trim();
+  if (wanted.startsWith('#')) return joinRoom(ctx, wanted);
+  if (nameKey(wanted) === me.key) return ctx.reply({ action: 'connect', status: 'self', msg: 'you cannot connect to yourself' });
+  const peer = hub.presence.get(wanted);
+  if (!peer) return ctx.reply({ action: 'connect', status: 'no-user', msg: `${wanted.slice(0, 40)} is not online` });
+  const theirs = peer.focus === null ? undefined : hub.groups.get(peer.focus);
+  if (theirs) {
+    if (hub.groups.membership(theirs, me)) {
+      hub.setFocus(me, theirs);
+      return ctx.reply(success(theirs, peer.name!, me));
+    }
+    if (!mayJoin(theirs, me)) {
+      const why = theirs.kind === 'direct' ? 'in a private conversation' : `in ${groupLabel(theirs)}, which is invite-only`;
+      return ctx.reply({ action: 'connect', status: 'closed', msg: `${peer.name} is ${why}: type m ${peer.name} <text> to write to them directly` });
+    }
+    return admit(ctx, theirs, [me], peer.name!);
+  }
+  const created = hub.groups.create({ kind: 'adhoc' });
+  hub.history.opened(created.id, 'adhoc', `#group-${created.id}`);
+  admit(ctx, created, [me, peer], peer.name!);
+}
+
+// focus <n> | <#room> | <#group-N> | <name>: my n-th group (as rooms lists them), a room, a group, or my direct conversation with name
+export function focus(ctx: OnlineContext, { target }: Extract<ClientAction, { action: 'focus' }>): void {
+  const { hub, me } = ctx;
+  const mine = hub.groups.of(me);
+  const wanted = target.trim();
+  const lower = wanted.toLowerCase();
+  const group = /^\d{1,4}$/.test(wanted)
+    ? mine[Number(wanted) - 1]
+    : mine.find((g) => (g.kind === 'direct' ? nameKey(groupLabel(g, me)) === nameKey(wanted) : groupLabel(g).toLowerCase() === lower));
+  if (!group) return ctx.fail('not-member', `you are not in ${wanted.slice(0, 40) || 'that group'}: rooms lists your groups`);
+  const unread = hub.groups.membership(group, me)!.unread;
+  hub.setFocus(me, group);
+  ctx.reply({ action: 'focus', group: group.id, label: groupLabel(group, me), kind: group.kind, members: memberInfos(group), unread });
+}
+
+// disconnect [reason]: leave the group (nothing to do when I am in none); the others see the reason
+export function disconnect(ctx: MaybeGroupContext, { reason }: Extract<ClientAction, { action: 'disconnect' }>): void {
+  if (!ctx.group) return;
+  ctx.hub.flushLines();
+  ctx.hub.leaveGroup(ctx.me, ctx.group, reason ? { reason: lineText(reason) } : {});
+}
+
+// topic [text]: show the group's topic, or set it for everyone in the group
+export function topic({ hub, me, group, reply }: GroupContext, { topic: text }: Extract<ClientAction, { action: 'topic' }>): void {
+  if (text === undefined) return reply({ action: 'topic', group: group.id, topic: group.topic });
+  hub.groups.setTopic(group, lineText(text.slice(0, TOPIC_MAX)));
+  const event: ServerEvent = { action: 'topic', group: group.id, topic: group.topic, by: me.name };
+  for (const m of group.members) hub.push(m.member, event);
+}
+
+/** Why the member may not do what only a room's owner may, or null when they may. */
+function notOwner(group: Group<Member>, me: Member, what: string): string | null {
+  if (group.kind !== 'room') return `only rooms (#name) have owners who can ${what}`;
+  return group.owner === me ? null : `only ${group.owner?.name} can ${what} in ${group.room}`;
+}
+
+// kick <name> [reason]: the owner of a room removes a member
+export function kick(ctx: GroupContext, { target, reason }: Extract<ClientAction, { action: 'kick' }>): void {
+  const { hub, me, group } = ctx;
+  hub.flushLines();
+  const refused = notOwner(group, me, 'kick');
+  if (refused) return ctx.fail('not-allowed', refused);
+  const victim = group.members.find((m) => m.member.key === nameKey(target.trim()))?.member;
+  if (!victim) return ctx.fail('no-such-member', `${target.trim().slice(0, 40)} is not in ${group.room}`);
+  hub.leaveGroup(victim, group, reason ? { by: me.name, reason: lineText(reason) } : { by: me.name });
+}
+
+// lock | unlock: the owner of a room makes it invite-only (connecting to a member no longer joins it), or open again
+export function lock(ctx: GroupContext, { locked }: Extract<ClientAction, { action: 'lock' }>): void {
+  const { hub, me, group } = ctx;
+  const refused = notOwner(group, me, locked ? 'lock it' : 'unlock it');
+  if (refused) return ctx.fail('not-allowed', refused);
+  hub.groups.setLocked(group, locked);
+  const event: ServerEvent = { action: 'lock', group: group.id, locked, by: me.name };
+  for (const m of group.members) hub.push(m.member, event);
+}
+
+// invite <name>: ask a user to join the group (which lets them in while it is invite-only)
+export function invite(ctx: MaybeGroupContext, { target }: Extract<ClientAction, { action: 'invite' }>): void {
+  const { hub, me, group } = ctx;
+  if (!group) return ctx.reply({ action: 'invite', status: 'not-chatting', target, msg: 'you are not in a group to invite anyone to' });
+  if (group.kind === 'direct') return ctx.reply({ action: 'invite', status: 'not-chatting', target, msg: 'a direct conversation is for two: start a group or a room to talk with more people' });
+  const peer = hub.presence.get(target.trim());
+  if (!peer) return ctx.reply({ action: 'invite', status: 'no-user', target, msg: `${target.trim().slice(0, 40)} is not online` });
+  hub.groups.invite(group, peer.key);
+  hub.push(peer, { action: 'invite', status: 'request', from: me.name, front: me.front, group: group.id, ...roomOf(group) });
+  ctx.reply({ action: 'invite', status: 'sent', target: peer.name! });
+}

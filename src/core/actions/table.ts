@@ -1,0 +1,49 @@
+/**
+ * The action table: for every client action, when it may run and its handler. The hub checks
+ * that once, centrally, and resolves the group an action is about (the one it names, else the
+ * session's focus) before any handler runs; a missing handler is a compile error.
+ */
+import type { ActionName, ClientAction } from '../protocol.js';
+import type { Member } from '../session.js';
+import * as account from './account.js';
+import type { Context, GroupContext, MaybeGroupContext, OnlineContext } from './context.js';
+import * as chat from './chat.js';
+import * as directory from './directory.js';
+import * as library from './library.js';
+import * as membership from './membership.js';
+
+type Act<K extends ActionName> = Extract<ClientAction, { action: K }>;
+type Outcome = void | Promise<void>;
+
+/**
+ * When an action may run: `offline` before login; `online` once logged in; `group`, logged in
+ * and about a group the session is in (its own, or the focus); `maybe-group`, the same but
+ * also without one.
+ */
+export type Handler<K extends ActionName> =
+  | { when: 'offline'; run(ctx: Context<Member>, action: Act<K>): Outcome }
+  | { when: 'online'; run(ctx: OnlineContext, action: Act<K>): Outcome }
+  | { when: 'group'; run(ctx: GroupContext, action: Act<K>): Outcome }
+  | { when: 'maybe-group'; run(ctx: MaybeGroupContext, action: Act<K>): Outcome };
+
+export const HANDLERS: { [K in ActionName]: Handler<K> } = {
+  login: { when: 'offline', run: account.login },
+  register: { when: 'online', run: account.register },
+  time: { when: 'online', run: directory.time },
+  list: { when: 'online', run: directory.list },
+  ping: { when: 'online', run: directory.ping },
+  rooms: { when: 'online', run: directory.rooms },
+  poem: { when: 'online', run: library.poem },
+  sonnets: { when: 'online', run: library.sonnets },
+  search: { when: 'online', run: library.search },
+  connect: { when: 'online', run: membership.connect },
+  focus: { when: 'online', run: membership.focus },
+  disconnect: { when: 'maybe-group', run: membership.disconnect },
+  invite: { when: 'maybe-group', run: membership.invite },
+  topic: { when: 'group', run: membership.topic },
+  kick: { when: 'group', run: membership.kick },
+  lock: { when: 'group', run: membership.lock },
+  exchange: { when: 'group', run: chat.exchange },
+  flip: { when: 'group', run: chat.flip },
+  direct: { when: 'online', run: chat.direct },
+};

@@ -1,0 +1,82 @@
+/**
+ * The classic one-group view: what a session without the `rooms` feature (the course's client,
+ * a one-thread Discord user) is shown of its many groups. The session's focus is its one group;
+ * its events pass unchanged. A direct line arrives as the classic connect request when the
+ * session has no focus (the conversation becomes its focus, so a reply goes back privately),
+ * else inline as `[bob → you]`. Lines in its other groups are counted and told; an invitation
+ * while chatting is told in words (at the menu it passes as it is: the classic protocol had
+ * none, and a one-group Discord user sees it there). Leaving the focus moves it to the group with the most unread lines, told as a
+ * connect request. docs/PROTOCOL.md (Many groups) states these rules.
+ */
+import type { Group, Groups } from './groups.js';
+import { groupLabel, memberInfos } from './members.js';
+import type { Label, ServerEvent } from './protocol.js';
+import type { Member } from './session.js';
+
+/** What the view needs of the hub. */
+export interface ViewHost {
+  readonly groups: Groups<Member>;
+  deliver(to: Member, event: ServerEvent, label?: Label): void;
+  setFocus(me: Member, group: Group<Member> | null): void;
+}
+
+
+const note = (message: string): ServerEvent => ({ action: 'note', from: '', message });
+
+export class ClassicView {
+  /** Per session: the groups whose new lines were told during its current focus. */
+  private readonly told = new WeakMap<Member, Set<number>>();
+
+  constructor(private readonly host: ViewHost) {}
+
+  private toldOf(me: Member): Set<number> {
+    let told = this.told.get(me);
+    if (!told) this.told.set(me, (told = new Set()));
+    return told;
+  }
+
+  /** Shows an event the session did not ask for. */
+  push(to: Member, event: ServerEvent): void {
+    if (event.action === 'invite' && event.status === 'request') {
+      if (to.focus === null) return this.host.deliver(to, event);
+      const where = event.room ?? `#group-${event.group}`;
+      return this.host.deliver(to, note(`(${event.from} invites you to ${where}: type bye, then c ${where})`));
+    }
+    const id = 'group' in event ? event.group : undefined;
+    if (id === undefined || id === null || id === to.focus) return this.host.deliver(to, event);
+    if (event.action !== 'exchange') return;
+    const group = this.host.groups.get(id);
+    if (!group) return;
+    if (to.focus === null) {
+      this.enter(to, group, event.direct ? event.name : groupLabel(group, to), event.direct ? event.front : '');
+      return this.host.deliver(to, event);
+    }
+    if (event.direct) return this.host.deliver(to, { ...event, from: `[${event.name} → you]` });
+    const told = this.toldOf(to);
+    if (told.has(id)) return;
+    told.add(id);
+    this.host.deliver(to, note(`(new lines in ${groupLabel(group, to)}: type bye to leave this group and go there)`));
+  }
+
+  /** The session left its focus: the group with the most unread lines (the newest on a tie) becomes it. */
+  focusLeft(me: Member, left: Group<Member>): void {
+    this.toldOf(me).clear();
+    let next: Group<Member> | undefined;
+    let unread = -1;
+    for (const group of this.host.groups.of(me)) {
+      const count = this.host.groups.membership(group, me)!.unread;
+      if (count >= unread) [next, unread] = [group, count];
+    }
+    if (!next) return;
+    const label = groupLabel(next, me);
+    this.enter(me, next, label, '');
+    if (unread > 0) this.host.deliver(me, note(`(${unread} line${unread === 1 ? '' : 's'} in ${label} while you were in ${groupLabel(left, me)}; ? <word> searches them)`));
+  }
+
+  /** Makes the group the focus, shown as the classic connect request from `from` (on `front`). */
+  private enter(me: Member, group: Group<Member>, from: string, front: string): void {
+    this.host.setFocus(me, group);
+    const room = group.room === undefined ? {} : { room: group.room };
+    this.host.deliver(me, { action: 'connect', status: 'request', from, front, group: group.id, ...room, members: memberInfos(group), kind: group.kind });
+  }
+}

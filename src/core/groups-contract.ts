@@ -1,0 +1,87 @@
+/**
+ * The contract every implementation of the group seam keeps (the in-process table now, a
+ * shared store in a cluster): ids, membership of many groups, sequences, rooms, owners, locks.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Groups } from './groups.js';
+
+export function describeGroupsContract(name: string, make: (lastUsedId: number) => Groups<string>): void {
+  describe(`${name} keeps the groups contract`, () => {
+    it('hands out ids after the last used one and never reuses them', () => {
+      const table = make(0);
+      const g1 = table.create({ kind: 'adhoc' });
+      table.add(g1, 'a');
+      table.add(g1, 'b');
+      expect(g1.id).toBe(1);
+      table.remove(g1, 'a');
+      table.remove(g1, 'b');
+      expect(table.get(1)).toBeUndefined();
+      expect(table.create({ kind: 'adhoc' }).id).toBe(2);
+      expect(make(41).create({ kind: 'adhoc' }).id).toBe(42);
+    });
+
+    it('keeps members in join order, each after the sequence number it joined at', () => {
+      const table = make(0);
+      const g = table.create({ kind: 'adhoc' });
+      table.add(g, 'joyce');
+      table.add(g, 'wen');
+      expect(table.nextSeq(g)).toBe(1);
+      expect(table.nextSeq(g)).toBe(2);
+      table.add(g, 'zz');
+      expect(g.members.map((m) => [m.member, m.afterSeq])).toEqual([
+        ['joyce', 0],
+        ['wen', 0],
+        ['zz', 2],
+      ]);
+      expect(table.add(g, 'zz')).toBe(false);
+      expect(table.remove(g, 'wen')).toBe(true);
+      expect(table.remove(g, 'wen')).toBe(false);
+      expect(g.members.map((m) => m.member)).toEqual(['joyce', 'zz']);
+    });
+
+    it('lets a member be in many groups, listed in the order joined', () => {
+      const table = make(0);
+      const a = table.create({ kind: 'adhoc' });
+      const b = table.create({ kind: 'room', room: '#Tea', owner: 'x' });
+      table.add(b, 'x');
+      table.add(a, 'x');
+      expect(table.of('x').map((g) => g.id)).toEqual([b.id, a.id]);
+      expect(table.room('#tea')).toBe(b);
+      table.remove(b, 'x');
+      expect(table.room('#tea')).toBeUndefined();
+      expect(table.of('x').map((g) => g.id)).toEqual([a.id]);
+      expect(table.list().map((g) => g.id)).toEqual([a.id]);
+    });
+
+    it('passes a room to its longest-standing member when the owner leaves', () => {
+      const table = make(0);
+      const room = table.create({ kind: 'room', room: '#r', owner: 'o' });
+      for (const m of ['o', 'p', 'q']) table.add(room, m);
+      table.remove(room, 'o');
+      expect(table.get(room.id)?.owner).toBe('p');
+    });
+
+    it('keeps a direct conversation under its stored id, numbering on from its last line, always closed', () => {
+      const table = make(5);
+      const dm = table.create({ kind: 'direct', id: 3, seq: 17, pair: ['ann', 'bo'] });
+      expect(dm.id).toBe(3);
+      expect(dm.locked).toBe(true);
+      expect(dm.pair).toEqual(['ann', 'bo']);
+      expect(table.nextSeq(dm)).toBe(18);
+      expect(table.create({ kind: 'adhoc' }).id).toBe(6);
+      expect(table.create({ kind: 'direct', id: 9, seq: 0, pair: ['c', 'd'] }).id).toBe(9);
+      expect(table.nextId()).toBe(10);
+    });
+
+    it('changes topics, locks and invitations only through the table', () => {
+      const table = make(0);
+      const room = table.create({ kind: 'room', room: '#r', owner: 'o' });
+      table.add(room, 'o');
+      table.setTopic(room, 'tea at five');
+      table.setLocked(room, true);
+      table.invite(room, 'pat');
+      expect(table.get(room.id)).toMatchObject({ topic: 'tea at five', locked: true });
+      expect(table.get(room.id)?.invited.has('pat')).toBe(true);
+    });
+  });
+}

@@ -1,0 +1,90 @@
+/**
+ * The session seam: what a front gives the hub for one of its users, and what it gets back.
+ * Every event reaches the front through `deliver`, in order; an event that answers a request
+ * carries the request's label, so no front has to guess which events answer what.
+ */
+import type { Account, Identity } from './accounts.js';
+import type { DropReason } from './observer.js';
+import type { ClientAction, Feature, Label, ServerEvent } from './protocol.js';
+import type { ValidationError } from './validate.js';
+
+export interface SessionOptions {
+  /** The front's name, shown to other users (`tcp`, `irc`, ...). */
+  front: string;
+  /**
+   * Receives every event for this user, in order; `label` when the event answers a request
+   * dispatched with that label. Must not throw.
+   */
+  deliver(event: ServerEvent, label?: Label): void;
+  /** Features on from the start (gateway fronts want them all). */
+  features?: readonly Feature[];
+  /**
+   * Who the front vouches this session belongs to. Such a session logs in under the name
+   * bound to the identity; on its first login the name it asks for is derived and bound.
+   */
+  identity?: Identity;
+  /** The peer's network address (failed logins are limited per address); none for fronts without one. */
+  address?: string;
+}
+
+/** How proving a password went. */
+export type AuthResult =
+  | { ok: true; name: string }
+  | { ok: false; status: 'unknown' | 'denied' | 'limited' | 'busy'; msg: string; retryAfter?: number };
+
+/** What a front holds for one of its users. */
+export interface Session {
+  readonly name: string | null;
+  /**
+   * Carries out an action after the ones dispatched before it. Its answers are delivered with
+   * `label` (when given); the promise settles once they all have been, and never rejects.
+   */
+  dispatch(action: ClientAction, label?: Label): Promise<void>;
+  /**
+   * Proves the session holds the password account `name` (IRC SASL, before logging in); the
+   * next login then takes that name. Resolves once the password is checked, off the event loop.
+   */
+  authenticate(name: string, password: string): Promise<AuthResult>;
+  /** Answers input the front could not turn into an action (bad JSON, an unknown action, ...). */
+  reject(error: ValidationError, label?: Label): void;
+  /** Ends the session: the user leaves every group and goes offline. `reason` when the front dropped them. */
+  close(reason?: DropReason): void;
+}
+
+/** The hub's record of one session. */
+export class Member {
+  name: string | null = null;
+  key = '';
+  /** Whose history this session reads and writes: the name key of a guest, an account's key. */
+  historyKey = '';
+  /** The history's membership mark when the session logged in: the memberships it began come after it. */
+  since = 0;
+  /** The account this session proved it holds (by password). */
+  account: Account | null = null;
+  /** A password is being checked or hashed for this session. */
+  authenticating = false;
+  closed = false;
+  /** The group group-less actions are about (the classic client's one group); null when none. */
+  focus: number | null = null;
+  /** The end of this session's queue of actions: the next one runs after it. */
+  busy: Promise<void> | null = null;
+  readonly features: Set<Feature>;
+
+  constructor(
+    readonly front: string,
+    readonly deliver: (event: ServerEvent, label?: Label) => void,
+    features: readonly Feature[],
+    readonly identity: Identity | null,
+    readonly address: string | null,
+  ) {
+    this.features = new Set(features);
+  }
+
+  /** A session of a client that shows many groups (else it sees the classic one-group view). */
+  get rooms(): boolean {
+    return this.features.has('rooms');
+  }
+}
+
+/** A logged-in member: its name is known (handlers narrow to this once, centrally). */
+export type OnlineMember = Member & { name: string };
