@@ -49,7 +49,8 @@ function zipfSampler(n: number, s: number, random: () => number): () => number {
   };
 }
 
-const DATA_VERSION = 2;
+/** Bumped whenever the seeding or the store's format changes, so a stale data set is rebuilt. */
+const DATA_VERSION = 3;
 
 /** Builds (once; reused while its version matches) the search history under `root`. */
 export async function ensureSearchData(root: string, sonnetsFile: string, lines = 1_000_000, users = 1000): Promise<SearchData> {
@@ -65,12 +66,12 @@ export async function ensureSearchData(root: string, sonnetsFile: string, lines 
   const groups = Math.floor(users * 5);
   const members: string[][] = [];
   for (let g = 1; g <= groups; g++) {
-    history.opened(g);
+    history.opened(g, 'adhoc', `#group-${g}`);
     const size = 2 + Math.floor(random() * 5);
     const chosen = new Set<string>();
     while (chosen.size < size) chosen.add(`u${Math.floor(random() * users)}`);
     members.push([...chosen]);
-    for (const user of chosen) history.joined(user, g);
+    for (const user of chosen) history.joined(user, g, 0);
   }
   history.commit();
   const seq = new Array<number>(groups + 1).fill(0);

@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../test/helpers/wait.js';
-import { SqliteAccounts } from '../store/sqlite-accounts.js';
-import { SqliteHistory } from '../store/sqlite-history.js';
 import type { Identity } from './accounts.js';
 import { Hub } from './hub.js';
+import { MemoryAccounts } from './memory-accounts.js';
+import { MemoryHistory } from './memory-history.js';
 import type { Session } from './session.js';
 import type { Logger } from './log.js';
 import { ScryptHasher } from './passwords.js';
@@ -18,15 +15,15 @@ const log = (msg: string, fields?: object): number => logs.push(`${msg} ${JSON.s
 const logger: Logger = { debug: log, info: log, warn: log, error: log };
 
 let hub: Hub;
-let history: SqliteHistory;
-let accounts: SqliteAccounts;
+let history: MemoryHistory;
+let accounts: MemoryAccounts;
 let now: number;
 
 beforeEach(() => {
   logs.length = 0;
   now = Date.UTC(2026, 0, 1);
-  history = new SqliteHistory(':memory:');
-  accounts = new SqliteAccounts(':memory:');
+  history = new MemoryHistory();
+  accounts = new MemoryAccounts();
   hub = new Hub({
     history,
     accounts,
@@ -107,8 +104,8 @@ describe('login with an identity', () => {
     owner.session.dispatch({ action: 'login', name: 'peter' });
     const online = open();
     online.session.dispatch({ action: 'login', name: 'peter2' });
-    history.opened(1);
-    history.joined('peter3', 1);
+    history.opened(1, 'adhoc', '#group-1');
+    history.joined('peter3', 1, 0);
     await registered('peter4', 'a good password');
     const late = open({ identity: discord('2') });
     late.session.dispatch({ action: 'login', name: 'Peter' });
@@ -333,31 +330,5 @@ describe('history belongs to the account', () => {
     const owner = (await login('sam', 'sams password')).user;
     expect(await search(owner, 'secret')).toEqual(['secret before registering', 'secret after registering', 'secret from bob']);
     expect(await search(bob, 'secret')).toEqual(['secret of the first guest', 'secret before registering', 'secret after registering', 'secret from bob']);
-  });
-
-  it('keeps the account and its history across a restart', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ics-accounts-'));
-    const file = join(dir, 'history.db');
-    const start = (): void => {
-      history = new SqliteHistory(file);
-      accounts = new SqliteAccounts(file);
-      hub = new Hub({ history, accounts, sonnets: new SonnetBook(parseSonnets('I.\n\nx\n')), clock: { now: () => new Date() }, log: logger, passwords: new ScryptHasher({ logN: 10, r: 8, p: 1 }) });
-    };
-    await history.close();
-    accounts.close();
-    start();
-    const tom = await guest('tom');
-    await guest('una');
-    tom.session.dispatch({ action: 'register', password: 'toms password' });
-    await tom.next('register');
-    tom.session.dispatch({ action: 'connect', target: 'una' });
-    tom.session.dispatch({ action: 'exchange', message: 'remember me' });
-    await history.close();
-    accounts.close();
-    start();
-    expect((await login('tom', 'wrong password')).reply).toMatchObject({ status: 'denied' });
-    const back = (await login('tom', 'toms password')).user;
-    expect(await search(back, 'remember')).toEqual(['remember me']);
-    rmSync(dir, { recursive: true, force: true });
   });
 });

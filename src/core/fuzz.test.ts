@@ -5,11 +5,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SqliteAccounts } from '../store/sqlite-accounts.js';
-import { SqliteHistory } from '../store/sqlite-history.js';
 import { parseCommand } from './commands.js';
 import { FrameDecoder } from './framing.js';
 import { Hub } from './hub.js';
+import { MemoryAccounts } from './memory-accounts.js';
+import { MemoryHistory } from './memory-history.js';
 import type { ClientAction } from './protocol.js';
 import { parseSonnets, SonnetBook } from './sonnets.js';
 import { parseAction, validateAction } from './validate.js';
@@ -123,7 +123,7 @@ describe('Hub (property)', () => {
       fc.property(fc.array(stepArb, { maxLength: 40 }), (steps) => {
         const errors: string[] = [];
         const log = { debug: () => {}, info: () => {}, warn: () => {}, error: (m: string) => errors.push(m) };
-        const hub = new Hub({ history: new SqliteHistory(':memory:'), accounts: new SqliteAccounts(':memory:'), sonnets, clock: { now: () => new Date(0) }, log });
+        const hub = new Hub({ history: new MemoryHistory(), accounts: new MemoryAccounts(), sonnets, clock: { now: () => new Date(0) }, log });
         const open = (i: number) => {
           // ann and cy show many groups; bob and dee have the classic one-group view
           const s = hub.open({ front: 'tcp', deliver: () => {}, features: i % 2 === 0 ? ['events', 'rooms'] : ['events'] });

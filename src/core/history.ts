@@ -1,8 +1,10 @@
 /**
  * The history seam. Lines are stored once; who may read a line follows from group membership
- * over time (a member sees the lines sent while they were in the group). Memberships belong
- * to a history key: a guest's name key, or the key of the account that owns the name. Writes
- * are queued and committed together, once per event-loop turn, before any of them is delivered.
+ * over time, counted in the group's own sequence: a member sees the lines sent while they were
+ * in the group. No process-local counter decides it, so several servers can share one store.
+ * Memberships belong to a history key: a guest's name key, or the key of the account that owns
+ * the name. Writes are queued and committed together, once per event-loop turn, before any of
+ * them is delivered.
  */
 import type { GroupKind } from './protocol.js';
 import type { SearchQuery } from './search-query.js';
@@ -15,14 +17,16 @@ export interface NewLine {
   text: string;
   /** Milliseconds since the epoch. */
   ts: number;
+  /** The group's own sequence, from 1, allocated by the caller: it decides who may read the line. */
   seq: number;
 }
 
 export interface StoredLine extends NewLine {
+  /** Unique across groups, growing in the order lines are recorded. */
   id: number;
 }
 
-/** A stored line as search returns it, with the label of its group (`#room`, `#group-7`, `alice+bob`). */
+/** A stored line as search returns it, with the label of its group (`#room`, `#group-7`, or the two names of a direct conversation as `alice+bob`). */
 export interface FoundLine extends StoredLine {
   label: string;
 }
@@ -33,6 +37,10 @@ export interface SearchPage {
   /** All matches the user may see, including those not returned. */
   total: number;
 }
+
+/** An ad-hoc group of people who connected to each other, a named room, or a conversation of two. */
+/** What kind of group (core/protocol.ts). */
+export type { GroupKind } from './protocol.js';
 
 /** A store that cannot serve a read right now (its database is failing): an expected fault, answered as such. */
 export class HistoryUnavailable extends Error {
@@ -46,9 +54,9 @@ export interface HistoryStore {
   record(line: NewLine): StoredLine;
   /** Queues: a group was created, with its kind and label (shown next to its lines in search results). */
   opened(group: number, kind: GroupKind, label: string): void;
-  /** The highest seq recorded for the group, committed or queued; 0 when none. */
+  /** The highest seq recorded for the group, committed or queued; 0 when none (a direct conversation's numbering resumes across restarts). */
   lastSeq(group: number): number;
-  /** The direct conversation of two history keys (either order): the stored id, or else `fresh`, recorded as theirs. */
+  /** The group id of the direct conversation between two history keys (order does not matter): the one stored, or else `fresh`, recorded (queued) as theirs with `label`. Stable across restarts. */
   directGroup(keyA: string, keyB: string, fresh: number, label: string): number;
   /** Queues: the user joined the group after its line `afterSeq`: they see its lines with seq > afterSeq. */
   joined(userKey: string, group: number, afterSeq: number): void;
@@ -58,7 +66,7 @@ export interface HistoryStore {
   mark(): number;
   /** Queues: the memberships of `fromKey` recorded after `sinceMark` (one session's, taken at login) now belong to `toKey`, open ones included. */
   adopt(fromKey: string, toKey: string, sinceMark: number): void;
-  /** Writes everything queued in one transaction. Throws when the store cannot write. */
+  /** Writes everything queued in one transaction. Throws when the store cannot write; the membership changes then wait for the next commit. */
   commit(): void;
   /** Whether any history belongs to this name (it was ever in a group), committed or queued. */
   hasUser(userKey: string): boolean;

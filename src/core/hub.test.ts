@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { SqliteAccounts } from '../store/sqlite-accounts.js';
-import { SqliteHistory } from '../store/sqlite-history.js';
 import { RESTART_MSG } from './classic.js';
 import { Hub } from './hub.js';
+import { MemoryAccounts } from './memory-accounts.js';
+import { MemoryHistory } from './memory-history.js';
 import { HistoryUnavailable } from './history.js';
 import type { LogFields } from './log.js';
 import type { ClientAction, Feature, ServerEvent } from './protocol.js';
@@ -12,12 +12,12 @@ import { parseSonnets, SonnetBook } from './sonnets.js';
 const sonnets = new SonnetBook(parseSonnets('I.\n\nFrom fairest creatures we desire increase,\n'));
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-function setup(history = new SqliteHistory(':memory:')) {
+function setup(history = new MemoryHistory()) {
   const logs: string[] = [];
   const log = (level: string) => (msg: string, fields?: LogFields) => logs.push(`${level} ${msg} ${JSON.stringify(fields ?? {})}`);
   const hub = new Hub({
     history,
-    accounts: new SqliteAccounts(':memory:'),
+    accounts: new MemoryAccounts(),
     sonnets,
     clock: { now: () => new Date(2026, 10, 25, 14, 30) },
     log: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
@@ -56,7 +56,7 @@ describe('Hub sessions', () => {
   });
 
   it('catches a handler bug at the session boundary and keeps serving', () => {
-    const history = new SqliteHistory(':memory:');
+    const history = new MemoryHistory();
     history.search = () => {
       throw new Error('boom');
     };
@@ -129,7 +129,7 @@ describe('Hub chat lines', () => {
   });
 
   it('tells the senders when the history cannot be written, and delivers nothing', async () => {
-    const history = new SqliteHistory(':memory:');
+    const history = new MemoryHistory();
     const { user, logs } = setup(history);
     const a = user('alice');
     const b = user('bob');
@@ -146,7 +146,7 @@ describe('Hub chat lines', () => {
   });
 
   it('answers a search the history cannot serve with unavailable, and keeps the session', async () => {
-    const history = new SqliteHistory(':memory:');
+    const history = new MemoryHistory();
     const { user, logs } = setup(history);
     const a = user('alice');
     history.search = () => {

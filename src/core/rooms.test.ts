@@ -89,12 +89,13 @@ describe('direct conversations', () => {
     const eve = user('eve');
     void alice.do({ action: 'direct', target: 'BOB', message: 'psst' }, 'd1');
     expect(alice.last()).toMatchObject({ action: 'direct', status: 'sent', target: 'bob', label: 'bob' });
+    const dm = (alice.last() as { group: number }).group;
     expect(alice.labels.at(-1)).toBe('d1');
     await turn();
     expect(bob.last()).toMatchObject({ action: 'exchange', from: '[alice]', message: 'psst', direct: true });
     void eve.do({ action: 'connect', target: 'bob' });
     expect(eve.last()).toMatchObject({ action: 'connect', status: 'success' });
-    expect(eve.last()).not.toMatchObject({ group: (bob.last() as { group: number }).group });
+    expect((eve.last() as { group: number }).group).not.toBe(dm);
     void eve.do({ action: 'list' });
     const list = eve.last() as Extract<ServerEvent, { action: 'list' }>;
     expect(list.groups.every((g) => g.members.length < 2 || !(g.members.includes('alice') && g.members.includes('bob')))).toBe(true);

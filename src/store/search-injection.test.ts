@@ -5,6 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { Chat } from '../core/history-contract.js';
+import type { HistoryStore } from '../core/history.js';
 import { parseSearchQuery } from '../core/search-query.js';
 import { words } from '../core/sonnets.js';
 import { SqliteHistory } from './sqlite-history.js';
@@ -15,28 +17,28 @@ interface Said {
   text: string;
 }
 
-/** Group 1: alice, bob (joined before alice came), then dan; group 2: bob and carol, whom alice never joined. */
-function history(): { h: SqliteHistory; visible: (Said & { id: number })[] } {
-  const h = new SqliteHistory(':memory:');
-  const say = (s: Said) => ({ ...s, id: h.record({ ...s, senderKey: s.sender, ts: Date.UTC(2026, 0, 1), seq: 1 }).id });
-  h.opened(1);
-  h.joined('bob', 1);
+/** Group 1: bob, and alice from his first line until before his last; group 2: bob and carol, whom alice never joined. */
+function history(): { h: HistoryStore; visible: (Said & { id: number })[] } {
+  const c = new Chat(new SqliteHistory(':memory:'));
+  const say = (s: Said) => ({ ...s, id: c.say(s.group, s.sender, s.text).id });
+  c.open(1);
+  c.join('bob', 1);
   say({ group: 1, sender: 'bob', text: 'before alice came: secret love' });
-  h.joined('alice', 1);
+  c.join('alice', 1);
   const visible = [
     say({ group: 1, sender: 'alice', text: 'I love you, or near enough' }),
     say({ group: 1, sender: 'bob', text: 'the secret plan: NEAR(love) "quoted" body:sender' }),
     say({ group: 1, sender: 'alice', text: 'g2xsecret is just a word here' }),
   ];
-  h.opened(2);
-  h.joined('bob', 2);
-  h.joined('carol', 2);
+  c.open(2);
+  c.join('bob', 2);
+  c.join('carol', 2);
   say({ group: 2, sender: 'carol', text: 'love secret g1xlove or near bob alice' });
   say({ group: 2, sender: 'bob', text: 'the secret plan for carol only' });
-  h.left('alice', 1);
+  c.leave('alice', 1);
   say({ group: 1, sender: 'bob', text: 'after alice left: secret love' });
-  h.commit();
-  return { h, visible };
+  c.h.commit();
+  return { h: c.h, visible };
 }
 
 /** The plain reading: every term's words appear consecutively in the text or in the sender's name. */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { describeAccountsContract } from '../core/accounts-contract.js';
 import { SqliteAccounts } from './sqlite-accounts.js';
 import { SqliteHistory } from './sqlite-history.js';
 
@@ -20,32 +21,9 @@ afterEach(() => {
 const alice = { provider: 'discord', id: '100' };
 const bob = { provider: 'discord', id: '200' };
 
+describeAccountsContract('SqliteAccounts', () => new SqliteAccounts(':memory:'));
+
 describe('SqliteAccounts', () => {
-  it('binds a name to an identity once, unique by name in any case and by identity', () => {
-    const accounts = new SqliteAccounts(dbFile());
-    expect(accounts.nameOf(alice)).toBeNull();
-    expect(accounts.bind(alice, 'Alice')).toBe(true);
-    expect(accounts.nameOf(alice)).toBe('Alice');
-    expect(accounts.accountOf('alice')).toEqual({ name: 'Alice', identity: alice, historyKey: 'alice', secret: null });
-    expect(accounts.bind(bob, 'ALICE')).toBe(false);
-    expect(accounts.bind(alice, 'alice2')).toBe(false);
-    expect(accounts.accountOf('alice2')).toBeNull();
-    expect(accounts.nameOf({ provider: 'other', id: '100' })).toBeNull();
-    accounts.close();
-  });
-
-  it('registers a password account once per name, in any case, with its own history key', () => {
-    const accounts = new SqliteAccounts(dbFile(), () => 1000);
-    expect(accounts.register('Carol', '$scrypt$hash', 'carol:1')).toBe(true);
-    expect(accounts.accountOf('carol')).toEqual({ name: 'Carol', identity: { provider: 'password', id: 'carol' }, historyKey: 'carol:1', secret: '$scrypt$hash' });
-    expect(accounts.register('CAROL', '$scrypt$other', 'carol:2')).toBe(false);
-    expect(accounts.bind(bob, 'carol')).toBe(false);
-    expect(accounts.accountOf('carol')?.secret).toBe('$scrypt$hash');
-    accounts.bind(bob, 'bob');
-    expect(accounts.register('bob', '$scrypt$x', 'bob:1')).toBe(false);
-    accounts.close();
-  });
-
   it('survives a reopen and shares the file with the history', async () => {
     const file = dbFile();
     const history = new SqliteHistory(file);
@@ -75,47 +53,5 @@ describe('SqliteAccounts', () => {
     const reopened = new SqliteAccounts(file);
     expect(reopened.accountOf('erin')?.secret).toBe('$scrypt$h');
     reopened.close();
-  });
-});
-
-describe('SqliteHistory.adopt', () => {
-  it('moves the memberships begun after a line, open ones included, to another key', async () => {
-    const history = new SqliteHistory(dbFile());
-    const line = (group: number, text: string) => history.record({ group, sender: 'x', senderKey: 'x', text, ts: 0, seq: 1 });
-    history.opened(1);
-    history.joined('fay', 1);
-    line(1, 'the earlier guest');
-    history.left('fay', 1);
-    const since = history.newestId();
-    history.opened(2);
-    history.joined('fay', 2);
-    line(2, 'this session before registering');
-    history.commit();
-    history.adopt('fay', 'fay:acct', since);
-    line(2, 'after registering');
-    history.left('fay:acct', 2);
-    line(2, 'after leaving');
-    history.commit();
-    const texts = (key: string, term: string) => history.search(key, [[term]], 10).lines.map((l) => l.text);
-    expect(texts('fay', 'guest')).toEqual(['the earlier guest']);
-    expect(texts('fay', 'registering')).toEqual([]);
-    expect(texts('fay:acct', 'registering')).toEqual(['this session before registering', 'after registering']);
-    expect(texts('fay:acct', 'guest')).toEqual([]);
-    expect(texts('fay:acct', 'leaving')).toEqual([]);
-    await history.close();
-  });
-});
-
-describe('SqliteHistory.hasUser', () => {
-  it('knows a name once it joined a group, before and after the commit', async () => {
-    const history = new SqliteHistory(dbFile());
-    expect(history.hasUser('carol')).toBe(false);
-    history.opened(1);
-    history.joined('carol', 1);
-    expect(history.hasUser('carol')).toBe(true);
-    history.commit();
-    expect(history.hasUser('carol')).toBe(true);
-    expect(history.hasUser('dave')).toBe(false);
-    await history.close();
   });
 });

@@ -1,14 +1,17 @@
 /**
- * History in SQLite (better-sqlite3, WAL): one row per line, membership intervals that decide
- * who may read which line, and a contentless FTS5 index of group-scoped tokens. Writes queue in
- * memory and are committed in one transaction per call to commit() (group commit); the search
- * index, derived data, is written in larger batches shortly after (and always before a search),
- * and rebuilt at start for any lines a crash left unindexed.
+ * History in SQLite (better-sqlite3, WAL): one row per line, membership intervals in each
+ * group's sequence that decide who may read which line, and a contentless FTS5 index of
+ * group-scoped tokens keyed by line id. Writes queue in memory and are committed in one
+ * transaction per call to commit() (group commit); the search index, derived data, is written in
+ * larger batches shortly after (and always before a search), and rebuilt at start for any lines
+ * a crash left unindexed.
  */
 import Database from 'better-sqlite3';
-import { HistoryUnavailable, type HistoryStore, type NewLine, type SearchPage, type StoredLine } from '../core/history.js';
+import { HistoryUnavailable, type FoundLine, type GroupKind, type HistoryStore, type NewLine, type SearchPage, type StoredLine } from '../core/history.js';
+import { OPEN, pairOf, WriteQueue, type HistoryWrite } from '../core/history-queue.js';
 import type { SearchQuery } from '../core/search-query.js';
 import { Checkpointer } from './checkpointer.js';
+import { prepareSchema } from './history-schema.js';
 import { scopedQuery, scopedText } from './scoped-index.js';
 
 export interface HistoryOptions {
@@ -17,40 +20,6 @@ export interface HistoryOptions {
   /** Told about failures of background writes: checkpoints, the search index, the last commit at close. */
   onError?: (msg: string) => void;
 }
-
-/** `to_id` of a membership that has not ended. */
-const OPEN = Number.MAX_SAFE_INTEGER;
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS lines (
-  id INTEGER PRIMARY KEY,
-  grp INTEGER NOT NULL,
-  seq INTEGER NOT NULL,
-  sender TEXT NOT NULL,
-  sender_key TEXT NOT NULL,
-  text TEXT NOT NULL,
-  ts INTEGER NOT NULL
-);
-CREATE VIRTUAL TABLE IF NOT EXISTS lines_idx USING fts5(
-  body, sender, content = '', columnsize = 0, tokenize = 'unicode61 remove_diacritics 2'
-);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS groups (id INTEGER PRIMARY KEY, created INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS seen (
-  user TEXT NOT NULL,
-  grp INTEGER NOT NULL,
-  from_id INTEGER NOT NULL,
-  to_id INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS seen_by_user ON seen (user, grp);
-`;
-
-type Write =
-  | { kind: 'line'; line: StoredLine }
-  | { kind: 'group'; group: number; ts: number }
-  | { kind: 'join'; user: string; group: number; after: number }
-  | { kind: 'leave'; user: string; group: number; upTo: number }
-  | { kind: 'adopt'; from: string; to: string; since: number };
 
 interface LineRow {
   id: number;
@@ -62,26 +31,29 @@ interface LineRow {
   ts: number;
 }
 
-/** The schema this code writes; a database from another version is refused, not guessed at. */
-const SCHEMA_VERSION = 1;
-
 /** Lines waiting for the index are written once this many have gathered, or after INDEX_DELAY_MS. */
 const INDEX_BATCH = 1024;
 const INDEX_DELAY_MS = 250;
 
-interface Interval {
+/** A membership interval as the line ids it covers: from_id < id <= to_id (ids grow with seq inside a group). */
+interface IdSpan {
   grp: number;
   from_id: number;
   to_id: number;
 }
 
+/** The id of the group's last line with seq <= the given one; 0 when none. Served by lines_by_seq. */
+const idAtSeq = (seq: string): string => `COALESCE((SELECT id FROM lines WHERE grp = s.grp AND seq <= ${seq} ORDER BY seq DESC, id DESC LIMIT 1), 0)`;
+
 export class SqliteHistory implements HistoryStore {
   private readonly db: Database.Database;
-  private queue: Write[] = [];
+  private readonly queue = new WriteQueue();
   /** Lines committed but not yet in the search index. */
   private unindexed: StoredLine[] = [];
   private indexTimer: NodeJS.Timeout | null = null;
   private lastId: number;
+  /** The id of the last membership recorded (queued ones included): what mark() hands out. */
+  private lastMembership: number;
   private committedLines: number;
   /** The last commit's failure, until a commit succeeds again. */
   private commitError: string | null = null;
@@ -91,15 +63,17 @@ export class SqliteHistory implements HistoryStore {
   private readonly clock: () => number;
   private readonly onError: (msg: string) => void;
   private readonly checkpointer: Checkpointer | null;
-  private readonly writeAll: (writes: Write[]) => void;
+  private readonly writeAll: (writes: HistoryWrite[]) => void;
   private readonly indexAll: (lines: StoredLine[]) => void;
-  private readonly intervalsOf: Database.Statement<[string], Interval>;
+  private readonly spansOf: Database.Statement<[string], IdSpan>;
   private readonly newestIn: Database.Statement<[string, number, number, number], number>;
   private readonly countIn: Database.Statement<[string, number, number], number>;
-  private readonly linesByIds: Database.Statement<[string], LineRow>;
+  private readonly linesByIds: Database.Statement<[string], LineRow & { label: string }>;
   private readonly anySeen: Database.Statement<[string], { one: number }>;
+  private readonly directOf: Database.Statement<[string, string], number>;
+  private readonly lastSeqOf: Database.Statement<[number], number>;
 
-  /** Opens (creating if needed) the database at `file`, or in memory for ':memory:'. */
+  /** Opens (creating or upgrading if needed) the database at `file`, or in memory for ':memory:'. */
   constructor(file: string, options: HistoryOptions = {}) {
     this.clock = options.clock ?? Date.now;
     this.onError = options.onError ?? (() => undefined);
@@ -108,40 +82,43 @@ export class SqliteHistory implements HistoryStore {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma('busy_timeout = 2000');
-      const version = this.db.pragma('user_version', { simple: true }) as number;
-      const existing = this.db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM sqlite_schema WHERE name = 'lines'").get()!;
-      if (existing.n > 0 && version !== SCHEMA_VERSION) {
-        throw new Error(`${file} holds history in format ${version}; this version of ics-chat reads format ${SCHEMA_VERSION}`);
-      }
-      this.db.exec(SCHEMA);
-      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      prepareSchema(this.db, file);
       if (onDisk(file)) {
         this.db.pragma('wal_autocheckpoint = 0');
         this.db.pragma(`journal_size_limit = ${64 << 20}`);
       }
-      this.lastId = this.db.prepare<[], { id: number | null }>('SELECT MAX(id) AS id FROM lines').get()?.id ?? 0;
-      this.committedLines = this.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM lines').get()?.n ?? 0;
+      this.lastId = this.db.prepare<[], number | null>('SELECT MAX(id) FROM lines').pluck().get() ?? 0;
+      this.lastMembership = this.db.prepare<[], number | null>('SELECT MAX(id) FROM seen').pluck().get() ?? 0;
+      this.committedLines = this.db.prepare<[], number>('SELECT COUNT(*) FROM lines').pluck().get() ?? 0;
       // Memberships still open belong to sessions of a previous run: they ended when it did.
-      this.db.prepare('UPDATE seen SET to_id = ? WHERE to_id = ?').run(this.lastId, OPEN);
+      this.db
+        .prepare('UPDATE seen SET to_seq = MAX(from_seq, COALESCE((SELECT MAX(seq) FROM lines WHERE grp = seen.grp), 0)) WHERE to_seq = ?')
+        .run(OPEN);
 
       const insertLine = this.db.prepare(
         'INSERT INTO lines (id, grp, seq, sender, sender_key, text, ts) VALUES (@id, @group, @seq, @sender, @senderKey, @text, @ts)',
       );
-      const insertGroup = this.db.prepare('INSERT OR IGNORE INTO groups (id, created) VALUES (?, ?)');
-      const insertSeen = this.db.prepare('INSERT INTO seen (user, grp, from_id, to_id) VALUES (?, ?, ?, ?)');
-      const endSeen = this.db.prepare('UPDATE seen SET to_id = ? WHERE user = ? AND grp = ? AND to_id = ?');
-      const adoptSeen = this.db.prepare('UPDATE seen SET user = ? WHERE user = ? AND from_id >= ?');
-      this.writeAll = this.db.transaction((writes: Write[]) => {
+      const insertGroup = this.db.prepare<[number, number, GroupKind, string]>('INSERT OR IGNORE INTO groups (id, created, kind, label) VALUES (?, ?, ?, ?)');
+      const insertDirect = this.db.prepare<[string, string, number]>('INSERT OR IGNORE INTO directs (key_a, key_b, grp) VALUES (?, ?, ?)');
+      const insertSeen = this.db.prepare<[number, string, number, number, number]>('INSERT INTO seen (id, user, grp, from_seq, to_seq) VALUES (?, ?, ?, ?, ?)');
+      const endSeen = this.db.prepare<[number, string, number, number]>('UPDATE seen SET to_seq = ? WHERE user = ? AND grp = ? AND to_seq = ?');
+      const adoptSeen = this.db.prepare<[string, string, number]>('UPDATE seen SET user = ? WHERE user = ? AND id > ?');
+      this.writeAll = this.db.transaction((writes: HistoryWrite[]) => {
+        const now = this.clock();
         for (const w of writes) {
           switch (w.kind) {
             case 'line':
               insertLine.run(w.line);
               break;
             case 'group':
-              insertGroup.run(w.group, w.ts);
+              insertGroup.run(w.group, now, w.groupKind, w.label);
+              break;
+            case 'direct':
+              insertDirect.run(w.pair[0], w.pair[1], w.group);
+              insertGroup.run(w.group, now, 'direct', w.label);
               break;
             case 'join':
-              insertSeen.run(w.user, w.group, w.after, OPEN);
+              insertSeen.run(w.id, w.user, w.group, w.after, OPEN);
               break;
             case 'leave':
               endSeen.run(w.upTo, w.user, w.group, OPEN);
@@ -158,12 +135,17 @@ export class SqliteHistory implements HistoryStore {
         for (const l of lines) indexLine.run(l.id, scopedText(l.group, l.text), scopedText(l.group, l.sender));
         setIndexed.run(lines[lines.length - 1]!.id);
       });
-      this.intervalsOf = this.db.prepare('SELECT grp, from_id, to_id FROM seen WHERE user = ? AND to_id > from_id');
+      this.spansOf = this.db.prepare(`SELECT s.grp, ${idAtSeq('s.from_seq')} AS from_id, ${idAtSeq('s.to_seq')} AS to_id FROM seen AS s WHERE s.user = ? AND s.to_seq > s.from_seq`);
       const within = 'FROM lines_idx WHERE lines_idx MATCH ? AND rowid > ? AND rowid <= ?';
       this.newestIn = this.db.prepare<[string, number, number, number], number>(`SELECT rowid ${within} ORDER BY rowid DESC LIMIT ?`).pluck();
       this.countIn = this.db.prepare<[string, number, number], number>(`SELECT COUNT(*) ${within}`).pluck();
-      this.linesByIds = this.db.prepare('SELECT * FROM lines WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id');
+      // A group never opened still shows its lines, under the label it would have had.
+      this.linesByIds = this.db.prepare(
+        "SELECT l.*, COALESCE(g.label, '#group-' || l.grp) AS label FROM lines AS l LEFT JOIN groups AS g ON g.id = l.grp WHERE l.id IN (SELECT value FROM json_each(?)) ORDER BY l.id",
+      );
       this.anySeen = this.db.prepare('SELECT 1 AS one FROM seen WHERE user = ? LIMIT 1');
+      this.directOf = this.db.prepare<[string, string], number>('SELECT grp FROM directs WHERE key_a = ? AND key_b = ?').pluck();
+      this.lastSeqOf = this.db.prepare<[number], number>('SELECT COALESCE(MAX(seq), 0) FROM lines WHERE grp = ?').pluck();
       this.catchUpIndex();
     } catch (err) {
       this.db.close();
@@ -198,54 +180,50 @@ export class SqliteHistory implements HistoryStore {
     return stored;
   }
 
-  opened(group: number): void {
-    this.queue.push({ kind: 'group', group, ts: this.clock() });
+  opened(group: number, kind: GroupKind, label: string): void {
+    this.queue.push({ kind: 'group', group, groupKind: kind, label });
   }
 
-  // Interim: replaced by per-group sequences in the store rework.
-  private readonly directs = new Map<string, number>();
   lastSeq(group: number): number {
-    return this.db.prepare<[number], { s: number | null }>('SELECT MAX(seq) AS s FROM lines WHERE grp = ?').get(group)?.s ?? 0;
+    return Math.max(this.queue.lastSeq(group), this.lastSeqOf.get(group) ?? 0);
   }
-  directGroup(keyA: string, keyB: string, fresh: number): number {
-    const pair = [keyA, keyB].sort().join('\n');
-    const id = this.directs.get(pair) ?? fresh;
-    this.directs.set(pair, id);
-    if (id === fresh) this.opened(id);
-    return id;
+
+  directGroup(keyA: string, keyB: string, fresh: number, label: string): number {
+    const pair = pairOf(keyA, keyB);
+    const known = this.queue.direct(pair) ?? this.directOf.get(pair[0], pair[1]);
+    if (known !== undefined) return known;
+    this.queue.push({ kind: 'direct', pair, group: fresh, label });
+    return fresh;
   }
+
+  joined(userKey: string, group: number, afterSeq: number): void {
+    this.queue.push({ kind: 'join', id: ++this.lastMembership, user: userKey, group, after: afterSeq });
+  }
+
+  left(userKey: string, group: number, upToSeq: number): void {
+    this.queue.push({ kind: 'leave', user: userKey, group, upTo: upToSeq });
+  }
+
   mark(): number {
-    return this.lastId;
+    return this.lastMembership;
   }
 
-  joined(userKey: string, group: number): void {
-    this.queue.push({ kind: 'join', user: userKey, group, after: this.lastId });
-  }
-
-  left(userKey: string, group: number): void {
-    this.queue.push({ kind: 'leave', user: userKey, group, upTo: this.lastId });
-  }
-
-  adopt(fromKey: string, toKey: string, sinceId: number): void {
-    this.queue.push({ kind: 'adopt', from: fromKey, to: toKey, since: sinceId });
+  adopt(fromKey: string, toKey: string, sinceMark: number): void {
+    this.queue.push({ kind: 'adopt', from: fromKey, to: toKey, since: sinceMark });
   }
 
   hasUser(userKey: string): boolean {
-    return this.queue.some((w) => w.kind === 'join' && w.user === userKey) || this.anySeen.get(userKey) !== undefined;
+    return this.queue.hasJoin(userKey) || this.anySeen.get(userKey) !== undefined;
   }
 
   commit(): void {
     if (this.queue.length === 0) return;
-    const writes = this.queue;
-    this.queue = [];
+    const writes = this.queue.take();
     try {
       this.writeAll(writes);
     } catch (err) {
       this.commitError = (err as Error).message;
-      // The transaction rolled back. Its lines are refused (their senders are told), but the
-      // membership changes still happened: they wait for the next commit, so that who may read
-      // the lines stored after the fault stays right.
-      this.queue = [...writes.filter((w) => w.kind !== 'line'), ...this.queue];
+      this.queue.restore(writes);
       throw err;
     }
     this.commitError = null;
@@ -306,10 +284,11 @@ export class SqliteHistory implements HistoryStore {
   }
 
   private searchIndexed(userKey: string, query: SearchQuery, limit: number): SearchPage {
-    // Per membership interval: its newest matches, and a count only when there are more of them.
+    // Per membership interval, as a range of line ids: its newest matches, and a count only when there are more of them.
     const ids: number[] = [];
     let total = 0;
-    for (const span of this.intervalsOf.all(userKey)) {
+    for (const span of this.spansOf.all(userKey)) {
+      if (span.to_id <= span.from_id) continue;
       const match = scopedQuery(query, span.grp);
       const newest = this.newestIn.all(match, span.from_id, span.to_id, limit + 1);
       total += newest.length <= limit ? newest.length : this.countIn.get(match, span.from_id, span.to_id)!;
@@ -317,7 +296,7 @@ export class SqliteHistory implements HistoryStore {
     }
     ids.sort((a, b) => b - a);
     const newest = ids.slice(0, limit);
-    const lines = newest.length === 0 ? [] : this.linesByIds.all(JSON.stringify(newest)).map((r) => ({ ...toStored(r), label: `#group-${r.grp}` }));
+    const lines = newest.length === 0 ? [] : this.linesByIds.all(JSON.stringify(newest)).map((r): FoundLine => ({ ...toStored(r), label: r.label }));
     return { lines, total };
   }
 

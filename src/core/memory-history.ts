@@ -1,0 +1,203 @@
+/**
+ * History in memory, for tests and a single process that keeps no history across restarts. It
+ * answers exactly as the SQLite store does (the contract in history-contract.ts holds both to it),
+ * including that queued writes become visible to search only at commit(), and that a failed
+ * commit refuses its lines but keeps its membership changes.
+ */
+import type { FoundLine, GroupKind, HistoryStore, NewLine, SearchPage, StoredLine } from './history.js';
+import { OPEN, pairOf, WriteQueue, type HistoryWrite } from './history-queue.js';
+import type { SearchQuery } from './search-query.js';
+import { words } from './sonnets.js';
+
+export interface MemoryHistoryOptions {
+  /**
+   * Asked at each commit: an error it returns fails that commit, as a full disk fails the SQLite
+   * store's (for tests and fault drills). Nothing is written then.
+   */
+  commitFault?: () => Error | null;
+  /** Told when the last commit, at close, fails (its writes are lost). */
+  onError?: (msg: string) => void;
+}
+
+interface Membership {
+  id: number;
+  user: string;
+  group: number;
+  from: number;
+  to: number;
+}
+
+/** A committed line with its words, as search compares them. */
+interface Entry {
+  line: StoredLine;
+  text: string[];
+  sender: string[];
+}
+
+export class MemoryHistory implements HistoryStore {
+  private readonly queue = new WriteQueue();
+  private readonly commitFault: () => Error | null;
+  private readonly onError: (msg: string) => void;
+  /** Committed lines of each group, in seq order. */
+  private readonly lines = new Map<number, Entry[]>();
+  private readonly labels = new Map<number, string>();
+  /** Direct conversations by their pair of keys (JSON of the ordered pair). */
+  private readonly directs = new Map<string, number>();
+  private memberships: Membership[] = [];
+  private lastId = 0;
+  private lastMembership = 0;
+  private committedLines = 0;
+  private commitError: string | null = null;
+  private closed = false;
+
+  constructor(options: MemoryHistoryOptions = {}) {
+    this.commitFault = options.commitFault ?? (() => null);
+    this.onError = options.onError ?? (() => undefined);
+  }
+
+  lastGroupId(): number {
+    let last = 0;
+    for (const id of this.labels.keys()) last = Math.max(last, id);
+    return last;
+  }
+
+  record(line: NewLine): StoredLine {
+    const stored = { ...line, id: ++this.lastId };
+    this.queue.push({ kind: 'line', line: stored });
+    return stored;
+  }
+
+  opened(group: number, kind: GroupKind, label: string): void {
+    this.queue.push({ kind: 'group', group, groupKind: kind, label });
+  }
+
+  lastSeq(group: number): number {
+    return Math.max(this.queue.lastSeq(group), this.lines.get(group)?.at(-1)?.line.seq ?? 0);
+  }
+
+  directGroup(keyA: string, keyB: string, fresh: number, label: string): number {
+    const pair = pairOf(keyA, keyB);
+    const known = this.queue.direct(pair) ?? this.directs.get(JSON.stringify(pair));
+    if (known !== undefined) return known;
+    this.queue.push({ kind: 'direct', pair, group: fresh, label });
+    return fresh;
+  }
+
+  joined(userKey: string, group: number, afterSeq: number): void {
+    this.queue.push({ kind: 'join', id: ++this.lastMembership, user: userKey, group, after: afterSeq });
+  }
+
+  left(userKey: string, group: number, upToSeq: number): void {
+    this.queue.push({ kind: 'leave', user: userKey, group, upTo: upToSeq });
+  }
+
+  mark(): number {
+    return this.lastMembership;
+  }
+
+  adopt(fromKey: string, toKey: string, sinceMark: number): void {
+    this.queue.push({ kind: 'adopt', from: fromKey, to: toKey, since: sinceMark });
+  }
+
+  hasUser(userKey: string): boolean {
+    return this.queue.hasJoin(userKey) || this.memberships.some((m) => m.user === userKey);
+  }
+
+  commit(): void {
+    if (this.queue.length === 0) return;
+    const writes = this.queue.take();
+    const fault = this.closed ? new Error('the store is closed') : this.commitFault();
+    if (fault) {
+      this.commitError = fault.message;
+      this.queue.restore(writes);
+      throw fault;
+    }
+    this.commitError = null;
+    for (const w of writes) this.apply(w);
+  }
+
+  private apply(w: HistoryWrite): void {
+    switch (w.kind) {
+      case 'line': {
+        const entry = { line: w.line, text: searchWords(w.line.text), sender: searchWords(w.line.sender) };
+        const group = this.lines.get(w.line.group);
+        if (group) group.push(entry);
+        else this.lines.set(w.line.group, [entry]);
+        this.committedLines++;
+        break;
+      }
+      case 'group':
+        if (!this.labels.has(w.group)) this.labels.set(w.group, w.label);
+        break;
+      case 'direct':
+        if (!this.directs.has(JSON.stringify(w.pair))) this.directs.set(JSON.stringify(w.pair), w.group);
+        if (!this.labels.has(w.group)) this.labels.set(w.group, w.label);
+        break;
+      case 'join':
+        this.memberships.push({ id: w.id, user: w.user, group: w.group, from: w.after, to: OPEN });
+        break;
+      case 'leave':
+        for (const m of this.memberships) if (m.user === w.user && m.group === w.group && m.to === OPEN) m.to = w.upTo;
+        break;
+      case 'adopt':
+        for (const m of this.memberships) if (m.user === w.from && m.id > w.since) m.user = w.to;
+        break;
+    }
+  }
+
+  search(userKey: string, query: SearchQuery, limit: number): SearchPage {
+    if (query.length === 0) return { lines: [], total: 0 };
+    const terms = query.map((term) => term.flatMap(searchWords));
+    const found: FoundLine[] = [];
+    let total = 0;
+    for (const m of this.memberships) {
+      if (m.user !== userKey || m.to <= m.from) continue;
+      const label = this.labels.get(m.group) ?? `#group-${m.group}`;
+      const matches = (this.lines.get(m.group) ?? []).filter((e) => e.line.seq > m.from && e.line.seq <= m.to && terms.every((t) => holds(e.text, t) || holds(e.sender, t)));
+      total += matches.length;
+      for (const e of newest(matches, limit)) found.push({ ...e.line, label });
+    }
+    found.sort((a, b) => a.id - b.id);
+    return { lines: newest(found, limit), total };
+  }
+
+  lineCount(): number {
+    return this.committedLines;
+  }
+
+  problem(): string | null {
+    if (this.closed) return 'the store is closed';
+    return this.commitError === null ? null : `the last write failed: ${this.commitError}`;
+  }
+
+  /** A last commit that fails is reported, and the store closes all the same (as the SQLite store does). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    try {
+      this.commit();
+    } catch (err) {
+      this.onError(`last commit: ${(err as Error).message}`);
+    }
+    this.closed = true;
+  }
+}
+
+/**
+ * Words as the search index holds them: lower case (words() does that), and without accents,
+ * as SQLite's unicode61 tokenizer folds them, so that `cafe` finds `Café`.
+ */
+function searchWords(text: string): string[] {
+  return words(text).map((w) => w.normalize('NFD').replace(/\p{M}/gu, ''));
+}
+
+/** The last `n` items. */
+function newest<T>(items: T[], n: number): T[] {
+  return items.slice(Math.max(0, items.length - n));
+}
+
+/** Whether `phrase` occurs as consecutive words of `hay`. */
+function holds(hay: string[], phrase: string[]): boolean {
+  if (phrase.length === 0) return false;
+  for (let i = 0; i + phrase.length <= hay.length; i++) if (phrase.every((w, j) => hay[i + j] === w)) return true;
+  return false;
+}

@@ -1,0 +1,112 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, expect, it } from 'vitest';
+import { texts } from '../core/history-contract.js';
+import { scopedText } from './scoped-index.js';
+import { SqliteHistory } from './sqlite-history.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function dbFile(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ics-schema-'));
+  dirs.push(dir);
+  return join(dir, 'history.db');
+}
+
+/** The schema of format 1, as the server wrote it until memberships were counted in seqs. */
+const FORMAT_1 = `
+CREATE TABLE lines (id INTEGER PRIMARY KEY, grp INTEGER NOT NULL, seq INTEGER NOT NULL, sender TEXT NOT NULL, sender_key TEXT NOT NULL, text TEXT NOT NULL, ts INTEGER NOT NULL);
+CREATE VIRTUAL TABLE lines_idx USING fts5(body, sender, content = '', columnsize = 0, tokenize = 'unicode61 remove_diacritics 2');
+CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE groups (id INTEGER PRIMARY KEY, created INTEGER NOT NULL);
+CREATE TABLE seen (user TEXT NOT NULL, grp INTEGER NOT NULL, from_id INTEGER NOT NULL, to_id INTEGER NOT NULL);
+CREATE INDEX seen_by_user ON seen (user, grp);
+PRAGMA user_version = 1;
+`;
+const OPEN_1 = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Two groups whose lines interleave, as format 1 stored them: ann in group 1 from the start and
+ * in group 2 from its line 1; bob in group 1 for its first line, then back after its last;
+ * cid and dee in group 2 from the start, cid until its line 2. The run ended with ann, dee and
+ * bob still in: their memberships are open. The last line never reached the search index.
+ */
+function formatOne(file: string): void {
+  const db = new Database(file);
+  db.exec(FORMAT_1);
+  db.exec('INSERT INTO groups VALUES (1, 100), (2, 200)');
+  const lines: [number, number, number, string, string][] = [
+    [1, 1, 1, 'ann', 'one in 1'],
+    [2, 2, 1, 'cid', 'one in 2'],
+    [3, 1, 2, 'ann', 'two in 1'],
+    [4, 2, 2, 'dee', 'two in 2'],
+    [5, 1, 3, 'ann', 'three in 1'],
+  ];
+  for (const [id, grp, seq, sender, text] of lines) {
+    db.prepare('INSERT INTO lines VALUES (?, ?, ?, ?, ?, ?, ?)').run(id, grp, seq, sender, sender, text, 1000 + id);
+    if (id < 5) db.prepare('INSERT INTO lines_idx (rowid, body, sender) VALUES (?, ?, ?)').run(id, scopedText(grp, text), scopedText(grp, sender));
+  }
+  db.exec("INSERT INTO meta VALUES ('indexed_upto', 4)");
+  const seen: [string, number, number, number][] = [
+    ['ann', 1, 0, OPEN_1],
+    ['bob', 1, 0, 2],
+    ['cid', 2, 1, 4],
+    ['dee', 2, 1, OPEN_1],
+    ['ann', 2, 3, OPEN_1],
+    ['bob', 1, 5, OPEN_1],
+  ];
+  for (const row of seen) db.prepare('INSERT INTO seen VALUES (?, ?, ?, ?)').run(...row);
+  db.close();
+}
+
+it('upgrades a format-1 database in place: the same people see the same lines, counted in seqs', async () => {
+  const file = dbFile();
+  formatOne(file);
+  const h = new SqliteHistory(file);
+  const raw = new Database(file, { readonly: true });
+  expect(raw.pragma('user_version', { simple: true })).toBe(2);
+  expect(raw.prepare('SELECT id, user, grp, from_seq, to_seq FROM seen ORDER BY id').all()).toEqual([
+    { id: 1, user: 'ann', grp: 1, from_seq: 0, to_seq: 3 },
+    { id: 2, user: 'bob', grp: 1, from_seq: 0, to_seq: 1 },
+    { id: 3, user: 'cid', grp: 2, from_seq: 0, to_seq: 2 },
+    { id: 4, user: 'dee', grp: 2, from_seq: 0, to_seq: 2 },
+    { id: 5, user: 'ann', grp: 2, from_seq: 1, to_seq: 2 },
+    { id: 6, user: 'bob', grp: 1, from_seq: 3, to_seq: 3 },
+  ]);
+  expect(raw.prepare('SELECT id, created, kind, label FROM groups ORDER BY id').all()).toEqual([
+    { id: 1, created: 100, kind: 'adhoc', label: '#group-1' },
+    { id: 2, created: 200, kind: 'adhoc', label: '#group-2' },
+  ]);
+  raw.close();
+  expect(h.search('ann', [['in']], 10).lines.map((l) => [l.text, l.label])).toEqual([
+    ['one in 1', '#group-1'],
+    ['two in 1', '#group-1'],
+    ['two in 2', '#group-2'],
+    ['three in 1', '#group-1'],
+  ]);
+  expect(texts(h, 'bob', [['in']])).toEqual(['one in 1']);
+  expect(texts(h, 'cid', [['in']])).toEqual(['one in 2', 'two in 2']);
+  expect(texts(h, 'dee', [['in']])).toEqual(['one in 2', 'two in 2']);
+  expect([h.lastGroupId(), h.lastSeq(1), h.lastSeq(2), h.mark(), h.lineCount()]).toEqual([2, 3, 2, 6, 5]);
+  // And it carries on in format 2.
+  expect(h.directGroup('ann', 'cid', 3, 'ann+cid')).toBe(3);
+  h.joined('ann', 3, 0);
+  expect(h.record({ group: 3, sender: 'cid', senderKey: 'cid', text: 'one in 3', ts: 0, seq: 1 }).id).toBe(6);
+  h.commit();
+  expect(texts(h, 'ann', [['one']])).toEqual(['one in 1', 'one in 3']);
+  await h.close();
+});
+
+it('refuses a database of a format it does not know', async () => {
+  const file = dbFile();
+  await new SqliteHistory(file).close();
+  const raw = new Database(file);
+  raw.pragma('user_version = 99');
+  raw.close();
+  expect(() => new SqliteHistory(file)).toThrow('holds history in format 99; this version of ics-chat reads format 2 and upgrades format 1');
+});
