@@ -2,7 +2,9 @@
  * `npm run bench`: measures ics-chat and, in the same run, Debian's ngircd and InspIRCd, and
  * writes BENCHMARKS.md with a latency chart. Options: --quick (short steps), --only
  * s1,s2,s3,search,startup, --reps N (S2 ramps per server, default 3), --lines N (search history),
- * --report (measure nothing: write BENCHMARKS.md and the chart again from bench/out/results.json).
+ * --report (measure nothing: write BENCHMARKS.md and the chart again from bench/out/results.json),
+ * --versus DIR (also measure the ics-chat built in DIR, e.g. a checkout of an earlier commit after
+ * `npm ci && npm run build` there: the report then holds this build's ratio to that one, from one run).
  * A full-length run of some scenarios (--only) keeps the other scenarios' figures from the last
  * full-length run, so one scenario can be measured again without redoing the rest.
  */
@@ -28,6 +30,7 @@ const quick = args.includes('--quick');
 const only = new Set((flag('--only') ?? 's1,s2,s3,search,startup').split(','));
 const reps = Number(flag('--reps') ?? (quick ? 1 : 3));
 const searchLines = Number(flag('--lines') ?? 1_000_000);
+const versus = flag('--versus');
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 
 const PROTOCOL_LABEL: Record<Protocol, string> = { native: 'native', irc: 'IRC', ws: 'WebSocket' };
@@ -46,6 +49,16 @@ function targets(): Target[] {
     start: () => startOurs(root, mkdtempSync(join(tmpdir(), 'bench-ours-')), ourFronts),
     concurrency: 50,
   }));
+  if (versus !== undefined) {
+    if (!existsSync(join(versus, 'dist/server/main.js'))) throw new Error(`--versus ${versus}: no dist/server/main.js there (run npm ci && npm run build in it)`);
+    for (const protocol of ourProtocols) {
+      list.push({
+        run: { label: `ics-chat before (${PROTOCOL_LABEL[protocol]})`, server: 'ics-chat before', ours: false, protocol },
+        start: () => startOurs(versus, mkdtempSync(join(tmpdir(), 'bench-before-')), ourFronts),
+        concurrency: 50,
+      });
+    }
+  }
   if (existsSync('/usr/sbin/ngircd')) list.push({ run: { label: 'ngircd (IRC)', server: 'ngircd', ours: false, protocol: 'irc' }, start: startNgircd, concurrency: 10 });
   else log('ngircd is not installed (apt-get install ngircd): left out');
   if (existsSync('/usr/sbin/inspircd')) list.push({ run: { label: 'InspIRCd (IRC)', server: 'InspIRCd', ours: false, protocol: 'irc' }, start: startInspircd, concurrency: 10 });
