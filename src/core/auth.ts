@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Account } from './accounts.js';
 import type { HubState } from './actions/context.js';
-import type { AuthResult, Member } from './session.js';
+import type { AuthResult, Member, OnlineMember } from './session.js';
 import { nameKey, nameProblem } from './names.js';
 import { passwordProblem } from './password-rule.js';
 import type { Feature, ServerEvent } from './protocol.js';
@@ -81,7 +81,7 @@ export async function passwordLogin(hub: HubState, me: Member, name: string, pas
 }
 
 /** `register`: the guest name this session holds becomes a password account, once the password is hashed. */
-export async function register(hub: HubState, me: Member, password: string, reply: Reply): Promise<void> {
+export async function register(hub: HubState, me: OnlineMember, password: string, reply: Reply): Promise<void> {
   const refuse = (msg: string): void => reply({ action: 'register', status: 'refused', msg });
   if (me.identity !== null) return refuse(`${me.name} belongs to your ${me.identity.provider} account and needs no password`);
   if (me.account !== null) return refuse(`${me.name} is already registered, and you are logged in to it`);
@@ -97,7 +97,7 @@ export async function register(hub: HubState, me: Member, password: string, repl
   }
 }
 
-async function storeAccount(hub: HubState, me: Member, password: string, reply: Reply): Promise<void> {
+async function storeAccount(hub: HubState, me: OnlineMember, password: string, reply: Reply): Promise<void> {
   let secret: string;
   try {
     secret = await hub.passwords.hash(password);
@@ -105,7 +105,7 @@ async function storeAccount(hub: HubState, me: Member, password: string, reply: 
     me.authenticating = false;
   }
   if (me.closed) return;
-  const name = me.name!;
+  const name = me.name;
   // A fresh history key: what guests saw under this name stays theirs; this session's lines come along.
   const historyKey = `${me.key}:${randomUUID()}`;
   if (!hub.accounts.register(name, secret, historyKey)) return reply({ action: 'register', status: 'refused', msg: `${name} is already registered` });

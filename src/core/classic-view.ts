@@ -11,13 +11,13 @@
 import type { Group, Groups } from './groups.js';
 import { groupLabel, memberInfos } from './members.js';
 import type { Label, ServerEvent } from './protocol.js';
-import type { Member } from './session.js';
+import type { Member, OnlineMember } from './session.js';
 
 /** What the view needs of the hub. */
 export interface ViewHost {
-  readonly groups: Groups<Member>;
+  readonly groups: Groups<OnlineMember>;
   deliver(to: Member, event: ServerEvent, label?: Label): void;
-  setFocus(me: Member, group: Group<Member> | null): void;
+  setFocus(me: OnlineMember, group: Group<OnlineMember> | null): void;
 }
 
 
@@ -36,7 +36,7 @@ export class ClassicView {
   }
 
   /** Shows an event the session did not ask for. */
-  push(to: Member, event: ServerEvent): void {
+  push(to: OnlineMember, event: ServerEvent): void {
     if (event.action === 'invite' && event.status === 'request') {
       if (to.focus === null) return this.host.deliver(to, event);
       const where = event.room ?? `#group-${event.group}`;
@@ -59,9 +59,9 @@ export class ClassicView {
   }
 
   /** The session left its focus: the group with the most unread lines (the newest on a tie) becomes it. */
-  focusLeft(me: Member, left: Group<Member>): void {
+  focusLeft(me: OnlineMember, left: Group<OnlineMember>): void {
     this.toldOf(me).clear();
-    let next: Group<Member> | undefined;
+    let next: Group<OnlineMember> | undefined;
     let unread = -1;
     for (const group of this.host.groups.of(me)) {
       const count = this.host.groups.membership(group, me)!.unread;
@@ -74,7 +74,7 @@ export class ClassicView {
   }
 
   /** Makes the group the focus, shown as the classic connect request from `from` (on `front`). */
-  private enter(me: Member, group: Group<Member>, from: string, front: string): void {
+  private enter(me: OnlineMember, group: Group<OnlineMember>, from: string, front: string): void {
     this.host.setFocus(me, group);
     const room = group.room === undefined ? {} : { room: group.room };
     this.host.deliver(me, { action: 'connect', status: 'request', from, front, group: group.id, ...room, members: memberInfos(group), kind: group.kind });

@@ -38,9 +38,9 @@ export interface HubDeps {
   log: Logger;
   limits?: Partial<HubLimits>;
   /** Who is online; an in-process table unless given. */
-  presence?: Presence<Member>;
+  presence?: Presence<OnlineMember>;
   /** Groups and their members; an in-process table (ids after the history's last) unless given. */
-  groups?: Groups<Member>;
+  groups?: Groups<OnlineMember>;
   /** Carries committed lines to their members; in-process unless given. */
   bus?: Bus;
   /** Told about traffic and timings (metrics); nobody by default. */
@@ -68,9 +68,11 @@ interface PendingLine {
 
 const DONE: Promise<void> = Promise.resolve();
 
+const isOnline = (me: Member): me is OnlineMember => me.name !== null;
+
 export class Hub implements HubState {
-  readonly presence: Presence<Member>;
-  readonly groups: Groups<Member>;
+  readonly presence: Presence<OnlineMember>;
+  readonly groups: Groups<OnlineMember>;
   readonly history: HistoryStore;
   readonly accounts: AccountStore;
   readonly sonnets: SonnetBook;
@@ -99,8 +101,8 @@ export class Hub implements HubState {
     this.observer = deps.observer ?? NO_OBSERVER;
     this.passwords = deps.passwords ?? new ScryptHasher();
     this.logins = new LoginLimiter(deps.loginLimits ?? DEFAULT_LOGIN_LIMITS, () => this.clock.now().getTime());
-    this.presence = deps.presence ?? new PresenceTable<Member>();
-    this.groups = deps.groups ?? new GroupTable<Member>(this.history.lastGroupId());
+    this.presence = deps.presence ?? new PresenceTable<OnlineMember>();
+    this.groups = deps.groups ?? new GroupTable<OnlineMember>(this.history.lastGroupId());
     this.bus = deps.bus ?? new LocalBus();
     this.bus.subscribe((lines) => this.fanOut(lines));
     this.view = new ClassicView(this);
@@ -206,8 +208,8 @@ export class Hub implements HubState {
       if (me.name !== null) return fail('already-logged-in', `you are logged in as ${me.name}`);
       return handler.run({ ...base, me }, action);
     }
-    if (me.name === null) return fail('not-logged-in', 'log in first');
-    const online = { ...base, me: me as OnlineMember };
+    if (!isOnline(me)) return fail('not-logged-in', 'log in first');
+    const online = { ...base, me };
     if (handler.when === 'online') return handler.run(online, action);
     const named = 'group' in action ? action.group : undefined;
     const id = named ?? me.focus;
@@ -234,7 +236,7 @@ export class Hub implements HubState {
   }
 
   /** Something the member did not ask for: a session without `rooms` sees it through the classic view. */
-  push(to: Member, event: ServerEvent): void {
+  push(to: OnlineMember, event: ServerEvent): void {
     if (to.rooms) this.deliver(to, event);
     else this.view.push(to, event);
   }
@@ -294,7 +296,7 @@ export class Hub implements HubState {
   }
 
   /** Adds the member to the group (history from now on) unless they are in it; true when added. */
-  join(me: Member, group: Group<Member>): boolean {
+  join(me: OnlineMember, group: Group<OnlineMember>): boolean {
     if (!this.groups.add(group, me)) return false;
     this.history.joined(me.historyKey, group.id, group.seq);
     this.scheduleFlush();
@@ -302,7 +304,7 @@ export class Hub implements HubState {
   }
 
   /** Makes the group the member's focus and clears its unread count. */
-  setFocus(me: Member, group: Group<Member> | null): void {
+  setFocus(me: OnlineMember, group: Group<OnlineMember> | null): void {
     me.focus = group?.id ?? null;
     const membership = group && this.groups.membership(group, me);
     if (membership) membership.unread = 0;
@@ -313,7 +315,7 @@ export class Hub implements HubState {
    * member is told; a room lives on while anyone is in it; a direct conversation keeps its
    * other person. `how` says who removed them (a kick), why, and whether they went offline.
    */
-  leaveGroup(me: Member, group: Group<Member>, how: Departure = {}): void {
+  leaveGroup(me: OnlineMember, group: Group<OnlineMember>, how: Departure = {}): void {
     if (!this.groups.remove(group, me)) return;
     this.history.left(me.historyKey, group.id, group.seq);
     const reason = how.reason ? { reason: how.reason } : {};
@@ -332,13 +334,13 @@ export class Hub implements HubState {
     } else if (rest.length > 0) {
       const event: ServerEvent = {
         action: 'leave',
-        name: me.name!,
+        name: me.name,
         group: group.id,
         members: memberInfos(group),
         ...reason,
         ...(how.by !== undefined ? { kickedBy: how.by } : {}),
         ...(how.quit ? { quit: true as const } : {}),
-        ...(group.owner ? { owner: group.owner.name! } : {}),
+        ...(group.owner ? { owner: group.owner.name } : {}),
       };
       for (const m of rest) if (m.member.features.has('events')) this.push(m.member, event);
     }
@@ -347,7 +349,7 @@ export class Hub implements HubState {
   }
 
   /** After a member left its focus: the focus moves to another of its groups, and the member is told. */
-  private focusLeft(me: Member, group: Group<Member>): void {
+  private focusLeft(me: OnlineMember, group: Group<OnlineMember>): void {
     if (me.focus !== group.id) return;
     this.setFocus(me, null);
     if (me.rooms) {
@@ -358,27 +360,31 @@ export class Hub implements HubState {
   }
 
   /** Tells users who watch presence that someone came or went. */
-  announce(me: Member, status: 'online' | 'offline'): void {
-    const event: ServerEvent = { action: 'presence', name: me.name!, front: me.front, status };
+  announce(me: OnlineMember, status: 'online' | 'offline'): void {
+    const event: ServerEvent = { action: 'presence', name: me.name, front: me.front, status };
     for (const other of this.presence.list()) {
       if (other !== me && other.features.has('presence')) this.push(other, event);
     }
   }
 
   /** Logs the member in under `name` (already checked), its history under `historyKey`; false when the name is taken. */
-  enter(me: Member, name: string, historyKey: string = nameKey(name)): boolean {
-    if (this.reserved.has(nameKey(name)) || !this.presence.add(name, me)) return false;
-    me.name = name;
+  enter(me: Member, name: string, historyKey: string = nameKey(name)): me is OnlineMember {
+    if (this.reserved.has(nameKey(name))) return false;
+    const online = Object.assign(me, { name });
+    if (!this.presence.add(name, online)) {
+      me.name = null;
+      return false;
+    }
     me.key = nameKey(name);
     me.historyKey = historyKey;
     me.since = this.history.mark();
-    this.announce(me, 'online');
+    this.announce(online, 'online');
     return true;
   }
 
   private closeSession(me: Member): void {
     if (me.closed) return;
-    if (me.name !== null) {
+    if (isOnline(me)) {
       this.flushLines();
       for (const group of [...this.groups.of(me)]) this.leaveGroup(me, group, { quit: true });
       me.focus = null;

@@ -4,7 +4,7 @@ import type { Group } from '../groups.js';
 import { groupLabel } from '../members.js';
 import { nameKey } from '../names.js';
 import type { ClientAction, ServerEvent } from '../protocol.js';
-import type { Member, OnlineMember } from '../session.js';
+import type { OnlineMember } from '../session.js';
 import { chatText } from '../text.js';
 import type { GroupContext, HubState, OnlineContext } from './context.js';
 
@@ -14,7 +14,7 @@ type LineEvent = Extract<ServerEvent, { action: 'exchange' }>;
  * Stores a chat line (made safe for every front: core/text.ts) and queues it for the rest of the
  * group; the stored line, or null when it was refused (too long: the sender is told).
  */
-function say(ctx: Pick<OnlineContext, 'hub' | 'me' | 'fail'>, group: Group<Member>, said: string, flip: boolean): LineEvent | null {
+function say(ctx: Pick<OnlineContext, 'hub' | 'me' | 'fail'>, group: Group<OnlineMember>, said: string, flip: boolean): LineEvent | null {
   const { hub, me } = ctx;
   const text = chatText(said);
   if (text.length > hub.limits.maxLineChars) {
@@ -58,7 +58,7 @@ export function flip(ctx: GroupContext, { message }: Extract<ClientAction, { act
  * The direct conversation of two people: the one in memory, or the pair's stored id (created
  * once per pair of history keys) brought back with its numbering; both are made members.
  */
-function conversation(hub: HubState, me: OnlineMember, peer: OnlineMember): Group<Member> {
+function conversation(hub: HubState, me: OnlineMember, peer: OnlineMember): Group<OnlineMember> {
   const pair: [string, string] = [me.name, peer.name];
   const fresh = hub.groups.nextId();
   const id = hub.history.directGroup(me.historyKey, peer.historyKey, fresh, pair.join('+'));
@@ -73,7 +73,7 @@ export function direct(ctx: OnlineContext, { target, message }: Extract<ClientAc
   const { hub, me } = ctx;
   const wanted = target.trim();
   if (nameKey(wanted) === me.key) return ctx.fail('bad-request', 'you cannot send a direct message to yourself');
-  const peer = hub.presence.get(wanted) as OnlineMember | undefined;
+  const peer = hub.presence.get(wanted);
   if (!peer) return ctx.fail('no-user', `${wanted.slice(0, 40)} is not online`);
   const group = conversation(hub, me, peer);
   const line = say(ctx, group, message, false);

@@ -33,8 +33,8 @@ export interface Departure {
 
 /** What handlers may use of the hub. */
 export interface HubState {
-  readonly presence: Presence<Member>;
-  readonly groups: Groups<Member>;
+  readonly presence: Presence<OnlineMember>;
+  readonly groups: Groups<OnlineMember>;
   readonly history: HistoryStore;
   readonly accounts: AccountStore;
   readonly sonnets: SonnetBook;
@@ -45,7 +45,7 @@ export interface HubState {
   readonly passwords: PasswordHasher;
   readonly logins: LoginLimiter;
   /** Something the member did not ask for (through the classic view for sessions without `rooms`). */
-  push(to: Member, event: ServerEvent): void;
+  push(to: OnlineMember, event: ServerEvent): void;
   /** An answer to the member's request, with its label. */
   reply(to: Member, event: ServerEvent, label?: Label): void;
   fail(me: Member, code: ErrorCode, msg: string, action?: string, label?: Label): void;
@@ -53,14 +53,15 @@ export interface HubState {
   scheduleFlush(): void;
   flushLines(): void;
   /** Adds the member to the group unless they are in it; true when added. */
-  join(me: Member, group: Group<Member>): boolean;
-  leaveGroup(me: Member, group: Group<Member>, how?: Departure): void;
-  setFocus(me: Member, group: Group<Member> | null): void;
-  enter(me: Member, name: string, historyKey?: string): boolean;
+  join(me: OnlineMember, group: Group<OnlineMember>): boolean;
+  leaveGroup(me: OnlineMember, group: Group<OnlineMember>, how?: Departure): void;
+  setFocus(me: OnlineMember, group: Group<OnlineMember> | null): void;
+  /** Logs the member in under `name`; false when the name is taken. */
+  enter(me: Member, name: string, historyKey?: string): me is OnlineMember;
 }
 
 /** What a handler gets: the hub, the session, and how to answer the request. */
-export interface Context<Me extends Member = OnlineMember, G extends Group<Member> | undefined = undefined> {
+export interface Context<Me extends Member = OnlineMember, G extends Group<OnlineMember> | undefined = undefined> {
   readonly hub: HubState;
   readonly me: Me;
   readonly label: Label | undefined;
@@ -73,6 +74,6 @@ export interface Context<Me extends Member = OnlineMember, G extends Group<Membe
 }
 
 export type OnlineContext = Context;
-export type GroupContext = Context<OnlineMember, Group<Member>>;
-export type MaybeGroupContext = Context<OnlineMember, Group<Member> | undefined>;
+export type GroupContext = Context<OnlineMember, Group<OnlineMember>>;
+export type MaybeGroupContext = Context<OnlineMember, Group<OnlineMember> | undefined>;
 

@@ -16,7 +16,7 @@ export function list({ hub, reply }: OnlineContext): void {
   const users = hub.presence.list().map((u) => {
     const mine = hub.groups.of(u);
     const shown = (u.focus === null ? undefined : hub.groups.get(u.focus)) ?? mine.find((g) => g.kind !== 'direct');
-    return shown ? { name: u.name!, front: u.front, state: 1 as const, group: shown.id } : { name: u.name!, front: u.front, state: 0 as const };
+    return shown ? { name: u.name, front: u.front, state: 1 as const, group: shown.id } : { name: u.name, front: u.front, state: 0 as const };
   });
   const groups = hub.groups
     .list()
@@ -25,7 +25,7 @@ export function list({ hub, reply }: OnlineContext): void {
       id: g.id,
       members: memberNames(g),
       ...roomOf(g),
-      ...(g.owner ? { owner: g.owner.name! } : {}),
+      ...(g.owner ? { owner: g.owner.name } : {}),
       ...(g.topic ? { topic: g.topic } : {}),
       ...(g.locked ? { locked: true as const } : {}),
     }));
@@ -43,7 +43,7 @@ export function rooms({ hub, me, reply }: OnlineContext): void {
     focus: g.id === me.focus,
     locked: g.locked,
     ...(g.topic ? { topic: g.topic } : {}),
-    ...(g.owner ? { owner: g.owner.name! } : {}),
+    ...(g.owner ? { owner: g.owner.name } : {}),
   }));
   reply({ action: 'rooms', groups });
 }

@@ -6,7 +6,7 @@ import { isOpen, roomTarget, type Group } from '../groups.js';
 import { groupLabel, memberInfos, roomOf } from '../members.js';
 import { nameKey } from '../names.js';
 import type { ClientAction, ServerEvent } from '../protocol.js';
-import type { Member } from '../session.js';
+import type { OnlineMember } from '../session.js';
 import { lineText } from '../text.js';
 import type { GroupContext, MaybeGroupContext, OnlineContext } from './context.js';
 
@@ -17,7 +17,7 @@ const TOPIC_MAX = 300;
  * Adds members to a group and makes it the requester's focus (and the focus of a joining peer
  * who had none); pushes to the others first, then the requester's reply.
  */
-function admit(ctx: OnlineContext, group: Group<Member>, joining: Member[], peer: string): void {
+function admit(ctx: OnlineContext, group: Group<OnlineMember>, joining: OnlineMember[], peer: string): void {
   const { hub, me } = ctx;
   for (const m of joining) {
     hub.join(m, group);
@@ -32,14 +32,14 @@ function admit(ctx: OnlineContext, group: Group<Member>, joining: Member[], peer
   ctx.reply(success(group, peer, me));
 }
 
-function success(group: Group<Member>, peer: string, me: Member): ServerEvent {
+function success(group: Group<OnlineMember>, peer: string, me: OnlineMember): ServerEvent {
   return {
     action: 'connect',
     status: 'success',
     peer,
     group: group.id,
     ...roomOf(group),
-    ...(group.owner ? { owner: group.owner.name! } : {}),
+    ...(group.owner ? { owner: group.owner.name } : {}),
     ...(group.topic ? { topic: group.topic } : {}),
     members: memberInfos(group),
     kind: group.kind,
@@ -49,7 +49,7 @@ function success(group: Group<Member>, peer: string, me: Member): ServerEvent {
 }
 
 /** Whether the member may join: it is open, or they were invited. */
-const mayJoin = (group: Group<Member>, me: Member): boolean => isOpen(group) || (group.kind !== 'direct' && group.invited.has(me.key));
+const mayJoin = (group: Group<OnlineMember>, me: OnlineMember): boolean => isOpen(group) || (group.kind !== 'direct' && group.invited.has(me.key));
 
 /** `c #room` opens or joins a room; `c #group-N` joins group N; either focuses it when I am in it already. */
 function joinRoom(ctx: OnlineContext, target: string): void {
@@ -89,17 +89,17 @@ export function connect(ctx: OnlineContext, { target }: Extract<ClientAction, { 
   if (theirs) {
     if (hub.groups.membership(theirs, me)) {
       hub.setFocus(me, theirs);
-      return ctx.reply(success(theirs, peer.name!, me));
+      return ctx.reply(success(theirs, peer.name, me));
     }
     if (!mayJoin(theirs, me)) {
       const why = theirs.kind === 'direct' ? 'in a private conversation' : `in ${groupLabel(theirs)}, which is invite-only`;
       return ctx.reply({ action: 'connect', status: 'closed', msg: `${peer.name} is ${why}: type m ${peer.name} <text> to write to them directly` });
     }
-    return admit(ctx, theirs, [me], peer.name!);
+    return admit(ctx, theirs, [me], peer.name);
   }
   const created = hub.groups.create({ kind: 'adhoc' });
   hub.history.opened(created.id, 'adhoc', `#group-${created.id}`);
-  admit(ctx, created, [me, peer], peer.name!);
+  admit(ctx, created, [me, peer], peer.name);
 }
 
 // focus <n> | <#room> | <#group-N> | <name>: my n-th group (as rooms lists them), a room, a group, or my direct conversation with name
@@ -133,7 +133,7 @@ export function topic({ hub, me, group, reply }: GroupContext, { topic: text }: 
 }
 
 /** Why the member may not do what only a room's owner may, or null when they may. */
-function notOwner(group: Group<Member>, me: Member, what: string): string | null {
+function notOwner(group: Group<OnlineMember>, me: OnlineMember, what: string): string | null {
   if (group.kind !== 'room') return `only rooms (#name) have owners who can ${what}`;
   return group.owner === me ? null : `only ${group.owner?.name} can ${what} in ${group.room}`;
 }
@@ -168,5 +168,5 @@ export function invite(ctx: MaybeGroupContext, { target }: Extract<ClientAction,
   if (!peer) return ctx.reply({ action: 'invite', status: 'no-user', target, msg: `${target.trim().slice(0, 40)} is not online` });
   hub.groups.invite(group, peer.key);
   hub.push(peer, { action: 'invite', status: 'request', from: me.name, front: me.front, group: group.id, ...roomOf(group) });
-  ctx.reply({ action: 'invite', status: 'sent', target: peer.name! });
+  ctx.reply({ action: 'invite', status: 'sent', target: peer.name });
 }
