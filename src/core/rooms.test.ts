@@ -122,6 +122,18 @@ describe('direct conversations', () => {
     expect(again.last()).toMatchObject({ group: first, seq: 3 });
   });
 
+  it('cleans a direct line like any chat line, and refuses one over the length limit', async () => {
+    const { user } = setup();
+    const alice = user('alice');
+    const bob = user('bob');
+    void alice.do({ action: 'direct', target: 'bob', message: 'one\r\ntwo\u0007\u202e' });
+    await turn();
+    expect(bob.last()).toMatchObject({ action: 'exchange', message: 'one\ntwo\u2407\u202e\u202c', direct: true });
+    void alice.do({ action: 'direct', target: 'bob', message: 'x'.repeat(8001) }, 'long');
+    expect(alice.last()).toMatchObject({ action: 'error', code: 'too-large', for: 'direct' });
+    expect(alice.labels.at(-1)).toBe('long');
+  });
+
   it('refuses a direct line to someone offline or to oneself', () => {
     const { user } = setup();
     const alice = user('alice');

@@ -14,9 +14,12 @@ export function time({ hub, reply }: OnlineContext): void {
 // list: who is online and which groups exist (direct conversations are nobody else's business)
 export function list({ hub, reply }: OnlineContext): void {
   const users = hub.presence.list().map((u) => {
+    // talking (1) in any group; the group shown is never a direct conversation, which is the pair's own business
     const mine = hub.groups.of(u);
-    const shown = (u.focus === null ? undefined : hub.groups.get(u.focus)) ?? mine.find((g) => g.kind !== 'direct');
-    return shown ? { name: u.name, front: u.front, state: 1 as const, group: shown.id } : { name: u.name, front: u.front, state: 0 as const };
+    const focus = u.focus === null ? undefined : hub.groups.get(u.focus);
+    const shown = focus?.kind === 'direct' ? mine.find((g) => g.kind !== 'direct') : (focus ?? mine.find((g) => g.kind !== 'direct'));
+    const state = mine.length > 0 ? (1 as const) : (0 as const);
+    return { name: u.name, front: u.front, state, ...(shown ? { group: shown.id } : {}) };
   });
   const groups = hub.groups
     .list()
