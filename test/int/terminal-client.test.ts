@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ClassicClient } from '../helpers/classic-client.js';
+import { itNeeds, programsNeed } from '../helpers/needs.js';
 import { Proc } from '../helpers/process.js';
 import { ROOT, startTestServer, type TestServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait.js';
@@ -137,17 +138,9 @@ describe('passwords', () => {
     expect(alice.out).not.toContain('tulip');
   });
 
-  const HAS_TMUX = (() => {
-    try {
-      execFileSync('sh', ['-c', 'command -v tmux'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  })();
-  if (!HAS_TMUX) console.warn('SKIPPED: tmux is not installed (scripts/install-test-deps.sh installs it)');
+  const itWithTmux = itNeeds(programsNeed(['tmux'], 'a password typed on a real terminal is never shown nor kept in the line history'));
 
-  it.skipIf(!HAS_TMUX)('never shows a password on a real terminal, nor keeps it in the line history', async () => {
+  itWithTmux('never shows a password on a real terminal, nor keeps it in the line history', async () => {
     const sock = `ics-chat-client-${process.pid}-${Date.now()}`;
     const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', sock, ...args], { encoding: 'utf8' });
     tmux('new-session', '-d', '-x', '160', '-y', '40', `${process.execPath} ${ROOT}dist/client/main.js -d 127.0.0.1:${srv.tcpPort}`);
