@@ -28,13 +28,20 @@ afterEach(async () => {
   for (const p of others.splice(0)) p.kill();
   await discord?.close();
   discord = null;
-  if (server) {
-    server.proc.child.kill('SIGTERM');
-    await server.proc.exited(20_000).catch(() => server?.proc.kill());
-  }
+  const running = server;
   server = null;
-  disk?.unmount();
-  disk = null;
+  try {
+    // Once the fault has gone the server must stop as usual: a hang (main.ts gives up after
+    // 10 s with exit code 1) or a failed stop fails the test.
+    if (running) {
+      running.proc.child.kill('SIGTERM');
+      expect(await running.proc.exited(20_000), `the server's stop:\n${running.proc.err}`).toBe(0);
+    }
+  } finally {
+    running?.proc.kill();
+    disk?.unmount();
+    disk = null;
+  }
 });
 
 async function healthy(port: number): Promise<{ status: number; database: { ok: boolean; problem?: string } }> {
