@@ -205,7 +205,7 @@ describe('SqliteHistory when its database fails', () => {
   }
   const texts = (h: SqliteHistory, user: string, word: string) => h.search(user, [[word]], 10).lines.map((l) => l.text);
 
-  it('refuses the lines of a failed commit but keeps its membership changes for the next one', async () => {
+  it('refuses the lines of a failed commit, is unavailable to search until a commit succeeds, and keeps its membership changes for the next one', async () => {
     const { h, lock, unlock } = locked();
     h.opened(1);
     h.joined('a', 1);
@@ -217,6 +217,7 @@ describe('SqliteHistory when its database fails', () => {
     expect(() => h.commit()).toThrow(/locked/);
     expect(h.problem()).toMatch(/^the last write failed: database is locked/);
     expect(h.lineCount()).toBe(1);
+    expect(() => h.search('a', [['word']], 10)).toThrow(HistoryUnavailable);
     unlock();
     h.record(line(1, 'a', 'word after'));
     h.commit();
