@@ -160,6 +160,9 @@ describe('the WebSocket front', () => {
     await expect(WsClient.open(srv!.webPort, { origin: 'http://evil.example' })).rejects.toThrow(/403/);
     const same = await WsClient.open(srv!.webPort, { origin: `http://127.0.0.1:${srv!.webPort}` });
     sockets.push(same.ws);
+    // Served, not merely upgraded: a login answered, and the connection still open after it.
+    same.send({ action: 'login', name: 'sam' });
+    expect(await same.next('login')).toEqual({ action: 'login', status: 'ok' });
     expect(same.closed).toBe(false);
   });
 
