@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { GroupKind, HistoryStore, StoredLine } from './history.js';
+import { HistoryUnavailable, type GroupKind, type HistoryStore, type StoredLine } from './history.js';
 import type { SearchQuery } from './search-query.js';
 
 export interface HistoryContractOptions {
@@ -327,6 +327,8 @@ export function describeHistoryContract(name: string, make: () => HistoryStore, 
         expect(c.h.problem()).not.toBeNull();
         expect(c.h.lineCount()).toBe(1);
         expect(c.h.lastSeq(1)).toBe(1);
+        // while lines cannot be stored, a search says so rather than answer from part of the history
+        expect(() => c.h.search('a', [['word']], 10)).toThrow(HistoryUnavailable);
         fail(false);
         c.say(1, 'a', 'word after');
         c.say(2, 'c', 'word elsewhere');

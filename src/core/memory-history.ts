@@ -4,7 +4,7 @@
  * including that queued writes become visible to search only at commit(), and that a failed
  * commit refuses its lines but keeps its membership changes.
  */
-import type { FoundLine, GroupKind, HistoryStore, NewLine, SearchPage, StoredLine } from './history.js';
+import { HistoryUnavailable, type FoundLine, type GroupKind, type HistoryStore, type NewLine, type SearchPage, type StoredLine } from './history.js';
 import { OPEN, pairOf, WriteQueue, type HistoryWrite } from './history-queue.js';
 import type { SearchQuery } from './search-query.js';
 import { words } from './sonnets.js';
@@ -147,6 +147,7 @@ export class MemoryHistory implements HistoryStore {
 
   search(userKey: string, query: SearchQuery, limit: number): SearchPage {
     if (query.length === 0) return { lines: [], total: 0 };
+    if (this.commitError !== null) throw new HistoryUnavailable(`the last write failed: ${this.commitError}`);
     const terms = query.map((term) => term.flatMap(searchWords));
     const found: FoundLine[] = [];
     let total = 0;

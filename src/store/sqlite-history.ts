@@ -274,6 +274,9 @@ export class SqliteHistory implements HistoryStore {
 
   search(userKey: string, query: SearchQuery, limit: number): SearchPage {
     if (query.length === 0) return { lines: [], total: 0 };
+    // While lines cannot be stored the history is not what its users said: say so rather than
+    // answer from what happens to be there (README: a search answers `unavailable`).
+    if (this.commitError !== null) throw new HistoryUnavailable(`the last write failed: ${this.commitError}`);
     if (!this.flushIndex()) throw new HistoryUnavailable(`the search index cannot be brought up to date: ${this.indexError}`);
     try {
       return this.searchIndexed(userKey, query, limit);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { runGenerator } from '../../src/bench/run.js';
 import { startOurs, type RunningBenchServer } from '../../src/bench/servers.js';
+import { serverFlags, startScriptFlags } from '../helpers/node-flags.js';
 import { ROOT } from '../helpers/server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
@@ -16,6 +17,7 @@ afterAll(async () => {
 
 it('runs one short S1 step against the real server and delivers every line', async () => {
   server = await startOurs(ROOT, dir, ['tcp']);
+  expect(serverFlags(server.pid), 'the Node flags of the server it measures are those of npm start').toEqual(startScriptFlags());
   const lines: string[] = [];
   const result = await runGenerator(
     ROOT,

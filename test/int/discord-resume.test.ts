@@ -46,6 +46,8 @@ it('queues lines while the gateway is down and delivers them after the resume, i
   await waitFor('the front to be back', () => t.front.state() === 'connected');
   await waitFor('the queued lines', () => relayed().length >= 5);
   const resumed = t.fake.events.indexOf('resumed');
+  expect(resumed, 'the fake answered the resume').toBeGreaterThanOrEqual(0);
+  expect(t.fake.events.indexOf('resumed', resumed + 1), 'one resume').toBe(-1);
   expect(relayed().map((m) => m.content)).toEqual([1, 2, 3, 4, 5].map((i) => `while down ${i}`));
   for (const m of relayed()) expect(m.at).toBeGreaterThan(resumed);
   expect(await peter.next('exchange')).toMatchObject({ from: '[alice]', message: 'typed during the outage' });

@@ -2,7 +2,7 @@
  * Debian's own IRC clients against the gateway: ii (no CAP at all, files and FIFOs), irssi
  * under tmux (CAP LS, the `JOIN :` probe that needs 451, then registration) and
  * weechat-headless (CAP LS 302, SASL), set up with the README's own commands. All are
- * installed by scripts/install-test-deps.sh; without them these tests are skipped, loudly.
+ * installed by scripts/install-test-deps.sh; without them these tests say so (see needs.ts).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import {
@@ -20,25 +20,15 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { ClassicClient } from '../helpers/classic-client.js';
+import { describeNeeds, programsNeed } from '../helpers/needs.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait.js';
 
-const has = (cmd: string): boolean => {
-  try {
-    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
-const HAS_II = has('ii');
-const HAS_IRSSI = has('irssi') && has('tmux');
-const HAS_WEECHAT = has('weechat-headless');
-if (!HAS_II) console.warn('SKIPPED: ii is not installed (scripts/install-test-deps.sh installs it)');
-if (!HAS_IRSSI) console.warn('SKIPPED: irssi or tmux is not installed (scripts/install-test-deps.sh installs them)');
-if (!HAS_WEECHAT) console.warn('SKIPPED: weechat-headless is not installed (scripts/install-test-deps.sh installs it)');
+const describeWithIi = describeNeeds(programsNeed(['ii'], 'ii registers without CAP and chats through the gateway'));
+const describeWithIrssi = describeNeeds(programsNeed(['irssi', 'tmux'], 'irssi gets through CAP and the 451 probe and chats through the gateway'));
+const describeWithWeechat = describeNeeds(programsNeed(['weechat-headless'], "WeeChat works with the README's commands, SASL included"));
 
 let srv: TestServer;
 let dir: string;
@@ -72,7 +62,7 @@ async function registered(name: string, password: string): Promise<void> {
   await waitFor(`${name} to go offline`, () => srv.server.hub.onlineCount() === 0);
 }
 
-describe.skipIf(!HAS_II)('ii', () => {
+describeWithIi('ii', () => {
   it('registers without CAP, connects to a terminal user, chats both ways and quits', async () => {
     const ii: ChildProcess = spawn('ii', ['-s', '127.0.0.1', '-p', String(srv.ircPort), '-n', 'iris', '-i', dir], { stdio: 'ignore' });
     cleanups.push(() => void ii.kill());
@@ -95,7 +85,7 @@ describe.skipIf(!HAS_II)('ii', () => {
   });
 });
 
-describe.skipIf(!HAS_IRSSI)('irssi', () => {
+describeWithIrssi('irssi', () => {
   it('gets through CAP and the 451 probe, registers, and talks to the service', async () => {
     const sock = `ics-chat-test-${process.pid}-${Date.now()}`;
     const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', sock, ...args], { encoding: 'utf8' });
@@ -184,7 +174,7 @@ async function weechat(commands: string[]): Promise<Weechat> {
   };
 }
 
-describe.skipIf(!HAS_WEECHAT)('weechat', () => {
+describeWithWeechat('weechat', () => {
   it("connects with the README's commands, lists users, is connected to by a terminal user and chats both ways", async () => {
     const wee = await weechat([`/server add ics 127.0.0.1/${srv.ircPort} -notls -nicks=wendy`, '/connect ics']);
     const server = 'irc.server.ics';

@@ -162,13 +162,14 @@ describe('line limits', () => {
 
 describe('liveness', () => {
   it('pings an idle client, keeps one that answers, and drops one that does not', async () => {
-    await start((config) => ({ ...config, irc: { ...config.irc, pingIntervalMs: 150 } }));
+    // A client has two whole seconds to answer, however busy the machine.
+    await start((config) => ({ ...config, irc: { ...config.irc, pingIntervalMs: 2000 } }));
     const alive = await irc('alive');
     const dead = await irc('dead');
-    expect(await alive.expect(/^PING /)).toBe('PING :ics-chat.local');
+    expect(await alive.expect(/^PING /, 15_000)).toBe('PING :ics-chat.local');
     alive.send('PONG :ics-chat.local');
-    expect(await dead.expect(/^PING /)).toBe('PING :ics-chat.local');
-    expect(await dead.expect(/^ERROR /)).toBe('ERROR :Closing Link: dead (Ping timeout: 1 seconds)');
+    expect(await dead.expect(/^PING /, 15_000)).toBe('PING :ics-chat.local');
+    expect(await dead.expect(/^ERROR /, 15_000)).toBe('ERROR :Closing Link: dead (Ping timeout: 2 seconds)');
     await dead.waitClosed();
     alive.send('ISON alive dead');
     expect(await alive.expect(/ 303 /)).toBe(':ics-chat.local 303 alive :alive');

@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import type { SoakReport } from '../../src/soak/report.js';
 import { Proc } from '../helpers/process.js';
+import { serverChildOf, serverFlags, startScriptFlags } from '../helpers/node-flags.js';
 import { ROOT } from '../helpers/server.js';
+import { waitFor } from '../helpers/wait.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'soak-test-'));
 let proc: Proc | null = null;
@@ -25,6 +27,8 @@ const MB = 1 << 20;
 it('soaks all three fronts for 45 s without losing, doubling or reordering a line', async () => {
   const out = join(dir, 'soak.json');
   proc = new Proc(process.execPath, [`${ROOT}dist/soak/main.js`, '--seconds', '45', '--rate', '12', '--out', out], {}, ROOT);
+  const soaked = await waitFor('the soak to start its server', () => serverChildOf(proc!.child.pid!), 60_000);
+  expect(serverFlags(soaked), 'the Node flags of the server it soaks are those of npm start').toEqual(startScriptFlags());
   // 45 s of load, then the last lives dissolve; generous on a loaded machine, but bounded.
   const code = await proc.exited(240_000);
   const report = JSON.parse(readFileSync(out, 'utf8')) as SoakReport;

@@ -2,8 +2,8 @@
  * A data directory or database the server cannot use stops it at start with one clear line
  * (the file, the cause, the fix) and exit code 1, never a stack trace. The faults are real:
  * a file where the folder should be, a read-only and a full file system (a tmpfs of the
- * test's own, where this machine allows mounting), another process holding the database's
- * write lock, another ics-chat on the same folder, and a file that is not a database.
+ * test's own; a machine that cannot mount one says so, see needs.ts), another process holding
+ * the database's write lock, another ics-chat on the same folder, and a file that is not a database.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,8 @@ import { afterEach, expect, it } from 'vitest';
 import { Proc } from '../helpers/process.js';
 import { ROOT } from '../helpers/server.js';
 import { spawnServer, type ServerProc } from '../helpers/server-proc.js';
-import { canMount, fillDisk, mountTmpfs, type Tmpfs } from '../helpers/tmpfs.js';
+import { itNeeds } from '../helpers/needs.js';
+import { fillDisk, mountTmpfs, tmpfsNeed, type Tmpfs } from '../helpers/tmpfs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ics-startup-'));
 const procs: Proc[] = [];
@@ -37,10 +38,11 @@ async function refused(dataDir: string): Promise<string> {
 
 function tmpfs(options: string): Tmpfs {
   const m = mountTmpfs(options);
-  if (!m) throw new Error('mount failed although the probe worked');
   mounts.push(m);
   return m;
 }
+
+const itWithTmpfs = itNeeds(tmpfsNeed('the server refuses, at start, a data folder on a read-only and on a full file system'));
 
 it('refuses a data folder that cannot be created, and says how to fix it', async () => {
   const file = join(dir, 'a-file');
@@ -49,12 +51,12 @@ it('refuses a data folder that cannot be created, and says how to fix it', async
   expect(await refused(data)).toBe(`the data folder ${data} cannot be created or written (ENOTDIR: not a directory, mkdir '${data}'); set DATA_DIR to a writable folder`);
 });
 
-it.skipIf(!canMount)('refuses a data folder on a read-only file system (a read-only tmpfs; root may write anywhere else)', async () => {
+itWithTmpfs('refuses a data folder on a read-only file system (a read-only tmpfs; root may write anywhere else)', async () => {
   const ro = tmpfs('ro,size=1m');
   expect(await refused(ro.dir)).toBe(`the data folder ${ro.dir} cannot be created or written (EROFS: read-only file system, access '${ro.dir}'); set DATA_DIR to a writable folder`);
 });
 
-it.skipIf(!canMount)('refuses to start on a full disk (a full tmpfs), and says to free space', async () => {
+itWithTmpfs('refuses to start on a full disk (a full tmpfs), and says to free space', async () => {
   const full = tmpfs('size=256k');
   fillDisk(join(full.dir, 'filler'));
   const message = await refused(full.dir);

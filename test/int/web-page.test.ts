@@ -70,7 +70,7 @@ const person = (page: Page, name: string) => page.locator('#roster .person', { h
 const lines = (page: Page) => page.locator('#log .msg .text');
 
 describe('the chat page', () => {
-  it('lets two browser users and a terminal user chat in one group, then leave', async () => {
+  it('lets two browser users and a terminal user chat in one group, then leave, and the group view passes axe-core’s WCAG 2.1 AA checks', async () => {
     await start();
     const alice = await openAs('alice');
     const bob = await openAs('bob');
@@ -116,9 +116,13 @@ describe('the chat page', () => {
     await expect.poll(() => bob.title()).toBe('(1) ics-chat');
     expect(await bob.locator('#log .unread-divider').count()).toBe(1);
     await screenshot(bob, 'unread');
+    // The group-chat view at its fullest: other users' lines from two fronts, a sonnet, the
+    // roster, the members, the unread marker and the jump button.
+    expect(await accessibilityProblems(bob)).toEqual([]);
     await bob.locator('#jump').click();
     await expect.poll(() => bob.title()).toBe('ics-chat');
     await screenshot(alice, 'group-chat');
+    expect(await accessibilityProblems(alice)).toEqual([]);
 
     await say(bob, 'bye');
     await bob.getByText('You left the group').waitFor();

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { describeNeeds } from '../../../test/helpers/needs.js';
 import { parseMessage, serializeMessage, type IrcMessage } from './message.js';
 
 /** The ircdocs parser test vectors live beside the project (shared/), never inside it. */
@@ -25,7 +26,10 @@ interface Atoms {
 }
 
 const VECTORS = findVectors();
-if (!VECTORS) console.warn('SKIPPED: the IRC parser test vectors (shared/data/irc-parser-tests) are not beside this checkout');
+const describeWithVectors = describeNeeds({
+  proves: 'the IRC line parser and serialiser agree with the ircdocs parser test vectors',
+  missing: VECTORS ? null : 'the vectors (shared/data/irc-parser-tests) are not in a folder above this checkout',
+});
 
 function load<T>(name: string): T[] {
   return (parse(readFileSync(join(VECTORS!, name), 'utf8')) as { tests: T[] }).tests;
@@ -38,7 +42,7 @@ const asAtoms = (m: IrcMessage): Atoms => ({
   ...(m.params.length > 0 ? { params: m.params } : {}),
 });
 
-describe.skipIf(!VECTORS)('the ircdocs vectors', () => {
+describeWithVectors('the ircdocs vectors', () => {
   it('splits every msg-split line into its atoms', () => {
     const tests = load<{ input: string; atoms: Atoms }>('msg-split.yaml');
     expect(tests.length).toBeGreaterThan(30);

@@ -3,12 +3,14 @@
  * the Discord front uses (messages, DMs, private threads, webhooks, slash-command
  * registration, interaction callbacks) and a gateway (./gateway.ts). It records every
  * request and every message, echoes messages back over the gateway as real Discord does,
- * and lets a test act as Discord users: type in a channel, a thread or a DM, run a slash command.
+ * answers the requests a test chooses with Discord's rate limits (./rate-limits.ts), and lets
+ * a test act as Discord users: type in a channel, a thread or a DM, run a slash command.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { waitFor } from '../../helpers/wait.js';
 import { FakeGateway } from './gateway.js';
+import { RateLimits } from './rate-limits.js';
 import {
   channelObject,
   guildPayload,
@@ -87,6 +89,8 @@ export class FakeDiscord {
   readonly gateway: FakeGateway;
   /** Users who do not accept DMs from the bot. */
   readonly closedDms = new Set<string>();
+  /** The requests answered 429, and the rules that choose them. */
+  readonly rateLimits = new RateLimits();
   private readonly interactions = new Map<string, FakeInteraction>();
   private readonly webhooks = new Map<string, { id: string; token: string; channelId: string }>();
   private readonly dms = new Map<string, FakeChannel>();
@@ -243,6 +247,13 @@ export class FakeDiscord {
       };
       this.requests.push(request);
       this.events.push(`${request.method} ${request.path}`);
+      const limited = this.rateLimits.check(request);
+      if (limited) {
+        this.events.push(`429 ${request.method} ${request.path}`);
+        res.writeHead(limited.status, { 'Content-Type': 'application/json', ...limited.headers });
+        res.end(JSON.stringify(limited.body));
+        return;
+      }
       const answer = this.route(request);
       res.writeHead(answer.status, answer.body === undefined ? {} : { 'Content-Type': 'application/json' });
       res.end(answer.body === undefined ? undefined : JSON.stringify(answer.body));
