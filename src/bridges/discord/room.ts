@@ -214,6 +214,22 @@ export class Room {
     this.checkEmpty();
   }
 
+  /** The user's session ended: they leave every place quietly (the group they chatted in was told already). */
+  drop(user: DiscordUser): void {
+    if (this.dms.delete(user)) return this.checkEmpty();
+    const entry = this.threadEntry(user);
+    if (!entry) return;
+    const [guildId, thread] = entry;
+    if (thread.users.size === 1) {
+      thread.users.delete(user);
+      thread.close(`(${escapeInline(user.name ?? 'someone')} left; this thread is closed)`);
+      this.threads.delete(guildId);
+    } else {
+      thread.remove(user);
+    }
+    this.checkEmpty();
+  }
+
   /** Stops mirroring (the server is stopping, and says `why`): every place is told, every thread closed. */
   shutdown(why: string): void {
     for (const dm of this.dms.values()) dm.notice(`${escapeMarkdown(why)} Group ${this.group} is over.`);
