@@ -12,14 +12,14 @@ import type { Logger } from '../../core/log.js';
 import type { ClientAction, ServerEvent } from '../../core/protocol.js';
 import { GOODBYE } from '../../core/render.js';
 import type { DiscordConfig } from '../../server/config.js';
-import { helpText, REGISTER_ON_DISCORD, renderAnswer } from './answers.js';
+import { helpText, ONE_GROUP_ON_DISCORD, REGISTER_ON_DISCORD, renderAnswer, sentPrivately } from './answers.js';
 import type { DiscordApi } from './api.js';
 import { escapeInline, escapeMarkdown } from './format.js';
 import { readableText, withExtras, type MentionNames } from './inbound.js';
 import type { Lane, Outbox } from './outbox.js';
 import { Pace, TOO_FAST } from './pace.js';
 import { Mirror } from './mirror.js';
-import { InteractionResponder, MessageResponder, type Responder } from './responders.js';
+import { DIRECT_TOLD, InteractionResponder, MessageResponder, type Responder } from './responders.js';
 import type { Room } from './room.js';
 import { slashCommand } from './slash.js';
 import { DiscordUser, type Home, type UserListener } from './user.js';
@@ -94,7 +94,7 @@ export class Bridge {
     const command = this.read(message, mode, botId);
     if (!this.worthAnswering(command, origin)) return;
     const user = this.user(message.author.id, message.author.username);
-    const lane = origin.kind === 'room' ? origin.room.placeOf(user)!.lane : this.channelLane(message.channelId);
+    const lane = origin.kind === 'room' ? origin.room.placeOf(user)!.lane : origin.kind === 'dm' ? this.dmLane(user.id) : this.channelLane(message.channelId);
     const responder = new MessageResponder(this.deps.api, lane, this.dmLane(user.id), message.channelId, message.id, user.id, origin.kind === 'dm');
     const run = async (): Promise<void> => {
       // The user's earlier commands may have changed what this message is (a group joined or left meanwhile).
@@ -207,17 +207,23 @@ export class Bridge {
   }
 
   private async send(user: DiscordUser, actions: readonly ClientAction[], reply: Responder, mode: InputMode): Promise<void> {
+    // The one-group view follows the focus by the classic events; a focus moved by hand would send a thread's lines elsewhere.
+    if (actions.some((a) => a.action === 'focus')) return reply.say(ONE_GROUP_ON_DISCORD, true);
     const group = user.state.group;
     const answers = await user.run(actions);
     for (const event of answers) this.answer(user, event, actions, reply);
     if (answers.length > 0 || mode !== 'command') return;
     // What took effect without an answer: say so where the command was given.
-    const action = actions.find((a) => a.action === 'disconnect' || a.action === 'topic' || a.action === 'kick');
+    const action = actions.find((a) => a.action === 'disconnect' || a.action === 'topic' || a.action === 'kick' || a.action === 'lock');
     if (action?.action === 'disconnect') reply.say(group === null ? 'You are not in a group.' : `You left group ${group}.`, group === null);
     else if (action) reply.say(`Done (group ${group}).`);
   }
 
   private answer(user: DiscordUser, event: ServerEvent, actions: readonly ClientAction[], reply: Responder): void {
+    if (event.action === 'direct') {
+      const sent = actions.find((a) => a.action === 'direct');
+      return reply.whisper(sentPrivately(event.target, sent?.message ?? ''), DIRECT_TOLD);
+    }
     if (event.action === 'connect' && event.status === 'success') {
       const room: Room | undefined = this.mirror.roomOf(event.group ?? -1);
       const peer = escapeInline(event.peer ?? '');

@@ -1,7 +1,9 @@
 /**
  * What Discord users' chat events become on Discord. The group a user chats in is mirrored by
- * a Room (a private thread, or their DM with the bot); what is for one user alone (an
- * invitation, a refusal that came outside any command) goes to their DM with the bot.
+ * a Room (a private thread, or their DM with the bot; a direct conversation always the DM);
+ * what is for one user alone (a private line while they chat elsewhere, a note about their
+ * other groups, an invitation, a refusal that came outside any command) goes to their DM with
+ * the bot, never into a thread others read.
  */
 import { RESTART_MSG } from '../../core/classic.js';
 import type { Logger } from '../../core/log.js';
@@ -10,9 +12,10 @@ import { renderEvent } from '../../core/render.js';
 import type { Transition } from '../../core/user-state.js';
 import { renderAnswer } from './answers.js';
 import type { DiscordApi } from './api.js';
+import { escapeInline, escapeMarkdown, privatePrefix } from './format.js';
 import type { Lane, Outbox } from './outbox.js';
-import type { Place } from './places.js';
-import { Room } from './room.js';
+import { prefixedPieces, type Exchange, type Place } from './places.js';
+import { Room, type RoomShape } from './room.js';
 import type { DiscordUser, UserListener } from './user.js';
 
 export interface MirrorDeps {
@@ -45,7 +48,7 @@ export class Mirror implements Omit<UserListener, 'gone'> {
     return this.rooms.get(user.state.group ?? -1)?.placeOf(user) ?? null;
   }
 
-  private room(group: number, members: readonly MemberInfo[], name: string | undefined): Room {
+  private room(group: number, members: readonly MemberInfo[], shape: RoomShape): Room {
     let room = this.rooms.get(group);
     if (!room) {
       room = new Room(group, members, {
@@ -55,7 +58,7 @@ export class Mirror implements Omit<UserListener, 'gone'> {
         dmLane: (id) => this.deps.dmLane(id),
         threadOpened: (id, r) => this.threads.set(id, r),
         emptied: (r) => this.forget(r),
-      }, name);
+      }, shape);
       this.rooms.set(group, room);
     }
     return room;
@@ -68,7 +71,7 @@ export class Mirror implements Omit<UserListener, 'gone'> {
 
   changed(user: DiscordUser, event: ServerEvent, transition: Transition): void {
     if (transition.kind === 'connected' && event.action === 'connect' && event.group !== undefined) {
-      const room = this.room(event.group, event.members ?? [], event.room);
+      const room = this.room(event.group, event.members ?? [], { kind: event.kind ?? 'adhoc', ...(event.room ? { room: event.room } : {}) });
       room.membersNow(event.members ?? []);
       room.add(user, { how: 'connected', peer: transition.peer });
     }
@@ -76,13 +79,17 @@ export class Mirror implements Omit<UserListener, 'gone'> {
 
   pushed(user: DiscordUser, event: ServerEvent, transition: Transition): void {
     switch (event.action) {
-      case 'exchange':
-        return this.rooms.get(event.group)?.line(event);
+      case 'exchange': {
+        const room = this.rooms.get(event.group);
+        // A private line while the user chats in another group: it is theirs alone.
+        if (event.direct && !room?.placeOf(user)) return this.privateLine(user, event);
+        return room?.line(event);
+      }
       case 'connect': {
         if (event.status !== 'request') break;
-        const room = this.room(event.group, event.members, event.room);
+        const room = this.room(event.group, event.members, { kind: event.kind ?? 'adhoc', ...(event.room ? { room: event.room } : {}) });
         room.membersNow(event.members);
-        if (transition.kind === 'joined-by') room.add(user, { how: 'joined-by', peer: transition.peer });
+        if (transition.kind === 'joined-by') room.add(user, { how: 'joined-by', peer: transition.peer, front: event.front });
         return;
       }
       case 'leave':
@@ -91,12 +98,16 @@ export class Mirror implements Omit<UserListener, 'gone'> {
         if (event.by !== undefined) return this.rooms.get(event.group)?.removed(user, event.msg);
         return this.rooms.get(event.group)?.dissolved(user);
       case 'topic':
-        return this.rooms.get(event.group)?.topicChanged(event, renderEvent(event) ?? '');
+        return this.rooms.get(event.group)?.changedForAll(event, renderEvent(event) ?? '');
+      case 'lock':
+        return this.rooms.get(event.group)?.changedForAll(event, event.locked ? `(${event.by} made this group invite-only)` : `(${event.by} opened this group to everyone)`);
       case 'invite': {
         const text = renderAnswer(event)?.text;
         if (text) this.personal(user, text);
         return;
       }
+      case 'note':
+        return this.personal(user, escapeMarkdown(event.message));
       case 'presence':
         return;
       case 'restart':
@@ -111,6 +122,15 @@ export class Mirror implements Omit<UserListener, 'gone'> {
   /** Posts in the user's DM with the bot. */
   private personal(user: DiscordUser, text: string): void {
     void this.deps.dmLane(user.id).push(() => this.deps.api.sendDm(user.id, { content: text }).then(() => {}));
+  }
+
+  /** A private line to the user, marked with its sender and front; the first from each sender says how to answer. */
+  private privateLine(user: DiscordUser, event: Exchange): void {
+    for (const content of prefixedPieces(privatePrefix(event.name, event.front), event.message)) this.personal(user, content);
+    if (user.hinted.has(event.name)) return;
+    user.hinted.add(event.name);
+    const name = escapeInline(event.name);
+    this.personal(user, `(Only you see ${name}'s private lines here. Answer with m ${name} followed by your text.)`);
   }
 
   /** An answer that came outside any command (a line that could not be stored): to the user's group place, else by DM. */

@@ -37,6 +37,8 @@ export class DiscordUser {
   /** The end of this user's queue of commands. */
   private queue: Promise<void> = Promise.resolve();
   private idleTimer: NodeJS.Timeout | null = null;
+  /** Peers whose private lines this user was told how to answer. */
+  readonly hinted = new Set<string>();
 
   constructor(
     readonly id: string,
@@ -131,5 +133,6 @@ export class DiscordUser {
     this.session = null;
     session.close();
     this.state = new UserState();
+    this.hinted.clear();
   }
 }
