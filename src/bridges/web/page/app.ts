@@ -2,14 +2,16 @@
  * The chat page's controller: typed lines go through the shared command parser (the same
  * grammar as the terminal client), the shared user state machine follows the events, and
  * each event is rendered into the log, the roster or the group bar. Every request carries a
- * label, and an event that carries one back is its answer (requests.ts). After a lost connection
+ * label, and an event that carries one back is its answer (requests.ts). The page shows one
+ * group at a time (the classic view): a private conversation can be that group, and a private
+ * line while it chats elsewhere is shown in its log, marked. After a lost connection
  * it logs in again under the same name and tells the user what changed. A registered name's
  * password is asked for when the server says the name needs it; it is kept in memory only,
  * to log in again after a lost connection (a reload asks for it again).
  */
 import { FLIP_PREFIX, flipWords } from '../../../core/classic.js';
 import { parseCommand } from '../../../core/commands.js';
-import type { ClientAction, Label, ServerEvent } from '../../../core/protocol.js';
+import type { ClientAction, GroupKind, Label, ServerEvent } from '../../../core/protocol.js';
 import { MENU } from '../../../core/render.js';
 import { UserState, type Transition } from '../../../core/user-state.js';
 import { helpCard } from './cards.js';
@@ -32,6 +34,8 @@ const RELOGIN_TRIES_AFTER_LOSS = 15;
 /** ...and this many times after a reload (the old page closed its socket; a copied tab never will). */
 const RELOGIN_TRIES_AFTER_LOAD = 2;
 const NAME_KEY = 'ics-chat-name';
+/** The answer to `w`: moving the focus by hand would leave the page showing another group than the one its lines go to. */
+const ONE_GROUP = 'The page shows one group at a time: type bye to leave this one, then c or j to go to another.';
 
 export class App implements EventHost {
   private user = new UserState();
@@ -47,10 +51,13 @@ export class App implements EventHost {
   /** How many more times an automatic login retries a name in use (0 for a login by hand). */
   private reloginsLeft = 0;
   private readonly requests = new Requests();
-  /** My group's room name (`#lobby`) and topic, which the shared state machine does not keep. */
+  /** My group's kind, room name (`#lobby`) and topic, which the shared state machine does not keep. */
+  private kind: GroupKind | null = null;
   private room: string | null = null;
   private topic = '';
   private readonly recall: Recall;
+  /** The box's hint is about a private line the Message button started. */
+  private hinting = false;
   /** The password of the account logged in to (memory only), for logging in again after a lost connection. */
   private password: string | null = null;
   /** The password sent with the login or registration awaiting its reply. */
@@ -65,7 +72,7 @@ export class App implements EventHost {
     this.registerDialog = new RegisterDialog((password) => this.register(password));
     el.registerOpen.addEventListener('click', () => this.registerDialog.open(this.name ?? ''));
     el.passwordShow.addEventListener('click', () => this.askPassword());
-    this.roster = new RosterView(el.roster, el.onlineCount, (name) => this.send({ action: 'connect', target: name }));
+    this.roster = new RosterView(el.roster, el.onlineCount, (name) => this.send({ action: 'connect', target: name }), (name) => this.message(name));
     el.loginForm.addEventListener('submit', (e) => {
       e.preventDefault();
       this.login(el.name.value.trim());
@@ -219,6 +226,7 @@ export class App implements EventHost {
     const command = parseCommand(line, this.user.mode);
     switch (command.kind) {
       case 'send':
+        if (command.actions.some((a) => a.action === 'focus')) return this.log.notice(ONE_GROUP, 'error');
         if (!this.link.online) {
           this.log.notice('Not connected, so that was not sent (it is still in the box). Reconnecting…', 'error');
           return;
@@ -249,6 +257,7 @@ export class App implements EventHost {
     }
     this.recall.push(line);
     this.el.line.value = '';
+    if (this.hinting) this.showGroup();
   }
 
   send(action: ClientAction): void {
@@ -266,7 +275,16 @@ export class App implements EventHost {
     const flipped = kind === 'flip' || message.startsWith(FLIP_PREFIX + ' ');
     const body = kind === 'flip' ? message : message.slice(FLIP_PREFIX.length);
     const text = flipped ? `${FLIP_PREFIX} ${flipWords(body)}` : message;
-    this.log.line({ name: this.name ?? '', front: 'web', text, at: new Date(), mine: true, flipped });
+    const privately = this.kind === 'direct' ? { privately: `to ${this.user.peer}` } : {};
+    this.log.line({ name: this.name ?? '', front: 'web', text, at: new Date(), mine: true, flipped, ...privately });
+  }
+
+  /** The roster's Message button: the composer, ready for a private line to `name` (a command even while chatting). */
+  private message(name: string): void {
+    this.el.line.value = `${this.user.mode === 'chat' ? '/' : ''}m ${name} `;
+    this.el.line.focus();
+    this.el.lineHint.textContent = `Type your private line to ${name} and press Enter: only ${name} sees it.`;
+    this.hinting = true;
   }
 
   private refreshRoster(): void {
@@ -281,6 +299,7 @@ export class App implements EventHost {
     const asked = this.requests.answered(label);
     const transition = this.user.apply(event);
     if (event.action === 'connect' && (transition.kind === 'connected' || transition.kind === 'joined-by')) {
+      this.kind = event.kind ?? null;
       this.room = event.room ?? null;
       this.topic = (event.status === 'success' && event.topic) || '';
     }
@@ -330,6 +349,10 @@ export class App implements EventHost {
     }
   }
 
+  get me(): string {
+    return this.name ?? '';
+  }
+
   topicChanged(topic: string): void {
     this.topic = topic;
     this.showGroup();
@@ -344,11 +367,13 @@ export class App implements EventHost {
       case 'logged-in':
         return this.loggedIn(t.name);
       case 'connected':
-        this.log.notice(this.room ? `You are in ${this.room} (group ${this.user.group}).` : `You are now chatting with ${t.peer} in group ${this.user.group}.`, 'good');
+        if (this.kind === 'direct') this.log.notice(`You are in your private conversation with ${t.peer}.`, 'good');
+        else this.log.notice(this.room ? `You are in ${this.room} (group ${this.user.group}).` : `You are now chatting with ${t.peer} in group ${this.user.group}.`, 'good');
         this.el.line.focus();
         break;
       case 'joined-by':
-        this.log.notice(`${t.peer} connected to you: you are chatting in group ${this.user.group}.`, 'good');
+        if (this.kind === 'direct') this.log.notice(`${t.peer} writes to you privately: what you type now goes to ${t.peer} only.`, 'good');
+        else this.log.notice(`${t.peer} connected to you: you are chatting in group ${this.user.group}.`, 'good');
         break;
       case 'member-joined':
         this.log.notice(`${t.name} joined the group.`);
@@ -357,7 +382,8 @@ export class App implements EventHost {
       case 'dissolved':
         break;
       case 'left':
-        this.log.notice(this.room ? `You left ${this.room}.` : `You left the group${t.peer ? ` with ${t.peer}` : ''}.`);
+        if (this.kind === 'direct') this.log.notice(`You left your private conversation with ${t.peer}.`);
+        else this.log.notice(this.room ? `You left ${this.room}.` : `You left the group${t.peer ? ` with ${t.peer}` : ''}.`);
         break;
       case 'none':
         return;
@@ -368,14 +394,16 @@ export class App implements EventHost {
 
   /** The group bar, the roster's idea of my group, and what the message box means now. */
   private showGroup(): void {
+    this.hinting = false;
     const { group, members } = this.user;
     if (group === null) {
+      this.kind = null;
       this.room = null;
       this.topic = '';
     }
     this.roster.setGroup(group);
     if (group !== null) this.roster.grouped(members, group);
-    const { room, topic } = this;
-    showGroupBar(this.el, { group, room, topic, members, me: this.name, chatting: this.user.state === 'chatting' });
+    const { kind, room, topic } = this;
+    showGroupBar(this.el, { group, kind, room, topic, members, peer: this.user.peer, me: this.name, chatting: this.user.state === 'chatting' });
   }
 }

@@ -1,10 +1,10 @@
 /**
  * How the server's events read in the log and the roster (logging in and registering are the
  * app's own business). An answer comes with what its request asked, so a result can repeat
- * the words looked for; a push comes with nothing.
+ * the words looked for; a push comes with nothing. Private lines are marked as such.
  */
 import type { ClientAction, ServerEvent } from '../../../core/protocol.js';
-import { searchCard, sonnetCard, sonnetHitsCard, whoCard } from './cards.js';
+import { roomsCard, searchCard, sonnetCard, sonnetHitsCard, whoCard } from './cards.js';
 import type { LogView } from './log-view.js';
 import type { Asked } from './requests.js';
 import type { RosterView } from './roster-view.js';
@@ -13,6 +13,8 @@ import type { RosterView } from './roster-view.js';
 export interface EventHost {
   readonly log: LogView;
   readonly roster: RosterView;
+  /** My name. */
+  readonly me: string;
   send(action: ClientAction): void;
   /** My group's topic changed. */
   topicChanged(topic: string): void;
@@ -31,6 +33,8 @@ export function showEvent(host: EventHost, event: ServerEvent, asked: Asked | un
       host.roster.replace(event.users, event.groups);
       if (asked?.shown) whoCard(log, event.users, event.groups);
       return;
+    case 'rooms':
+      return roomsCard(log, event.groups);
     case 'poem':
       if (event.poem) return sonnetCard(log, event.poem);
       return log.notice(`No sonnet “${target}”: ${event.msg ?? 'not found'}.`, 'error');
@@ -47,6 +51,8 @@ export function showEvent(host: EventHost, event: ServerEvent, asked: Asked | un
       host.topicChanged(event.topic);
       if (event.by) return log.notice(`${event.by} set the topic: ${event.topic}`);
       return log.notice(event.topic ? `Topic: ${event.topic}` : 'No topic is set.');
+    case 'lock':
+      return log.notice(event.locked ? `${event.by} made the group invite-only.` : `${event.by} opened the group to everyone.`);
     case 'invite':
       if (event.status === 'request') {
         const where = event.room ?? `#group-${event.group}`;
@@ -61,13 +67,26 @@ export function showEvent(host: EventHost, event: ServerEvent, asked: Asked | un
     case 'disconnect':
       return log.notice(event.by ? `${event.msg}.` : 'Everyone else left, so the group has ended.', event.by ? 'error' : 'plain');
     case 'exchange':
-      return log.line({ name: event.name, front: event.front, text: event.message, at: new Date(event.ts), mine: false, flipped: event.flip === true });
+      return log.line({
+        name: event.name,
+        front: event.front,
+        text: event.message,
+        at: new Date(event.ts),
+        mine: false,
+        flipped: event.flip === true,
+        ...(event.direct ? { privately: 'to you' } : {}),
+      });
+    case 'direct':
+      if (asked?.message === undefined) return;
+      return log.line({ name: host.me, front: 'web', text: asked?.message ?? '', at: new Date(event.ts), mine: true, flipped: false, privately: `to ${event.target}` });
     case 'presence':
       if (event.status === 'online') host.roster.online(event.name, event.front);
       else host.roster.offline(event.name);
       return;
     case 'pong':
       return log.notice(`pong ${event.message}`);
+    case 'note':
+      return log.notice(event.message);
     case 'restart':
       // Said once the connection drops, with what it meant for the group.
       return host.restarting();
@@ -76,10 +95,6 @@ export function showEvent(host: EventHost, event: ServerEvent, asked: Asked | un
     case 'login':
     case 'register':
     case 'focus':
-    case 'rooms':
-    case 'lock':
-    case 'direct':
-    case 'note':
       return;
   }
 }
