@@ -155,10 +155,16 @@ describe('named rooms', () => {
     await carol.next('connect');
     carol.send({ action: 'invite', target: 'alice' });
     expect(await carol.next('invite')).toMatchObject({ status: 'sent' });
+    // alice chats in #lobby, so the invitation is a note, told to her alone.
     const dm = t.fake.dmOf(alice);
-    await t.fake.message('the invitation by DM', (m) => m.channelId === dm.id && m.content.startsWith('carol invites you to join group 2'));
+    const note = await t.fake.message('the invitation by DM', (m) => m.channelId === dm.id && m.content.includes('carol invites you'));
+    expect(note.content).toBe('(carol invites you to #group-2: type bye, then c #group-2)');
     expect(postsWith(thread.id, 'invites')).toEqual([]);
     expect(thread.archived).toBe(false);
+    t.fake.say(alice, thread.id, 'bye');
+    await waitFor('the #lobby thread to be closed', () => thread.archived);
+    expect((await ask(alice, 'c #group-2')).content).toMatch(/^You are connected with #group-2 \(group 2\): chat in <#\d+>\.$/);
+    expect(await carol.next('connect')).toMatchObject({ status: 'request', from: 'alice', front: 'discord' });
   });
 
   it('tells a Discord member the owner removed by DM and takes them out of the thread', async () => {

@@ -41,7 +41,9 @@ it('escapes markdown so a TCP line shows as typed, and lets nothing ping', async
 it('turns mentions, channels, roles, custom emoji and attachments into readable text for other fronts', async () => {
   const carol = t.fake.user('carol', 'Carol C');
   const bob = t.fake.user('bob.smith');
-  t.fake.say(bob, t.fake.general.id, 'time');
+  // bob's first command logs him in under his chat name; its reply says it has.
+  const time = t.fake.say(bob, t.fake.general.id, 'time');
+  await t.fake.message('the reply to bob\'s time', (m) => m.replyTo === time);
   const mods = t.fake.roles[1]!.id;
   t.fake.say(alice, thread.id, `hi <@${carol.id}> and <@!${bob.id}>, see <#${t.fake.general.id}> <:blob:42> <a:party:43> <@&${mods}>`, {
     mentions: [carol, bob],

@@ -87,6 +87,51 @@ describe('the WebSocket front', () => {
     expect(await alice.next('presence')).toEqual({ action: 'presence', name: 'bob', front: 'tcp', status: 'offline' });
   });
 
+  it('labels each answer, refusals included, with its request\'s label; pushes carry none', async () => {
+    await start();
+    const alice = await web('alice');
+    const bob = await tcp('bob');
+    alice.send({ action: 'time', label: 't1' });
+    expect(await alice.next('time')).toMatchObject({ label: 't1' });
+    alice.send({ action: 'poem', target: 200, label: 7 });
+    expect(await alice.next('poem')).toMatchObject({ results: '', label: '7' });
+    alice.send({ action: 'fly', label: 'f' });
+    expect(await alice.next('error')).toMatchObject({ code: 'unknown-action', label: 'f' });
+    alice.send({ action: 'poem', label: 'p' });
+    expect(await alice.next('error')).toMatchObject({ code: 'bad-request', for: 'poem', label: 'p' });
+    alice.send({ action: 'topic', label: 'nothing-to-talk-about' });
+    expect(await alice.next('error')).toMatchObject({ code: 'not-chatting', label: 'nothing-to-talk-about' });
+
+    alice.send({ action: 'connect', target: 'bob', label: 'c' });
+    expect(await alice.next('connect')).toMatchObject({ status: 'success', peer: 'bob', label: 'c' });
+    bob.send({ action: 'exchange', from: '[bob]', message: 'a push' });
+    const line = await alice.next('exchange');
+    expect(line).toMatchObject({ message: 'a push' });
+    expect(line).not.toHaveProperty('label');
+    // The direct answer's own `label` field (the conversation's name, also its `target`) gives way to the request's.
+    const carol = await tcp('carol');
+    alice.send({ action: 'direct', target: 'carol', message: 'psst', label: 'd' });
+    expect(await alice.next('direct')).toMatchObject({ status: 'sent', target: 'carol', label: 'd' });
+    await carol.next('connect');
+    bob.close();
+    const alone = await alice.next('disconnect');
+    expect(alone).toMatchObject({ msg: 'everyone left, you are alone' });
+    expect(alone).not.toHaveProperty('label');
+  });
+
+  it('refuses a malformed label as a bad request, and answers a request without one unlabelled', async () => {
+    await start();
+    const alice = await web('alice');
+    alice.send({ action: 'time', label: 'x'.repeat(65) });
+    const tooLong = await alice.next('error');
+    expect(tooLong).toMatchObject({ code: 'bad-request', for: 'time', msg: expect.stringContaining('"label"') });
+    expect(tooLong).not.toHaveProperty('label');
+    alice.send({ action: 'time', label: { nested: true } });
+    expect(await alice.next('error')).toMatchObject({ code: 'bad-request', for: 'time' });
+    alice.send({ action: 'time' });
+    expect(await alice.next('time')).not.toHaveProperty('label');
+  });
+
   it('answers bad input with an error event and keeps the connection', async () => {
     await start({ WEB_MAX_MESSAGE_BYTES: '2048' });
     const c = await WsClient.open(srv!.webPort);

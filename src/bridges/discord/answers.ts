@@ -38,7 +38,11 @@ export function renderAnswer(event: ServerEvent, target?: string): Answer | null
       return ok(event.matches.length > 0 ? `${heading}\n${plain(event, target)}` : plain(event, target), true);
     }
     case 'connect':
-      return event.status === 'success' || event.status === 'request' ? null : refused(plain(event));
+      if (event.status === 'success' || event.status === 'request') return null;
+      // The shared renderer has no words for `closed` (invite-only, or a private conversation): the hub's explain it.
+      return refused(event.status === 'closed' ? `${escapeMarkdown(event.msg ?? 'that group is invite-only')}\nConnection unsuccessful` : plain(event));
+    case 'rooms':
+      return ok(event.groups.length === 0 ? 'You are in no group.' : event.groups.map(membership).join('\n'), true);
     case 'login':
       return event.status === 'ok' ? null : refused(plain(event));
     case 'error':
@@ -55,6 +59,20 @@ export function renderAnswer(event: ServerEvent, target?: string): Answer | null
   }
 }
 
+/** One of the user's groups as `rooms` lists them: `2. #lobby (here): 3 unread`. */
+function membership(g: Extract<ServerEvent, { action: 'rooms' }>['groups'][number], i: number): string {
+  const kind = g.kind === 'direct' ? ' (private)' : '';
+  return `${i + 1}. ${escapeInline(g.label)}${kind}${g.focus ? ' (here)' : ''}${g.unread > 0 ? `: ${g.unread} unread` : ''}`;
+}
+
+/** The copy of a private line the user sent, kept in their DM with the bot (where the answers come). */
+export function sentPrivately(target: string, message: string): string {
+  return `**[you → ${escapeInline(target)}]** ${escapeMarkdown(message)}`;
+}
+
+/** The answer to `w` (focus), which a one-group Discord user cannot use yet. */
+export const ONE_GROUP_ON_DISCORD = 'On Discord you chat in one group at a time: type bye to leave this one, then c or j to go to another.';
+
 /** The answer to `register`, which is never carried out on Discord. */
 export const REGISTER_ON_DISCORD =
   'Your chat name already belongs to your Discord account, so it needs no password: nobody on another front can use it. (Never type a password into Discord.)';
@@ -66,6 +84,7 @@ export function helpText(): string {
     MENU.trim(),
     '```',
     'In a bridged channel, type a command (non-commands are ignored there); group chat happens in the thread I open for your group.',
+    'm <name> <text> writes privately to one person, on any front: the conversation goes on in your DM with me.',
     'Slash commands: /who /time /connect /poem /search /bye /quit /help',
   ].join('\n');
 }

@@ -86,3 +86,8 @@ export function webhookName(name: string, front: string): string | null {
 export function senderPrefix(name: string, front: string): string {
   return `**[${escapeInline(name)} (${front})]** `;
 }
+
+/** The bold prefix of a private line to the reader from someone (`[bob (tcp) → you]`). */
+export function privatePrefix(name: string, front: string): string {
+  return `**[${escapeInline(name)} (${front}) → you]** `;
+}

@@ -53,15 +53,19 @@ export class DmPlace extends Place {
   }
 
   line(event: Exchange): void {
-    const prefix = senderPrefix(event.name, event.front);
-    for (const piece of splitMessage(visible(escapeMarkdown(event.message)), MESSAGE_LIMIT - prefix.length)) {
-      void this.lane.push(() => this.deps.api.sendDm(this.user.id, { content: prefix + piece }).then(() => {}));
+    for (const content of prefixedPieces(senderPrefix(event.name, event.front), event.message)) {
+      void this.lane.push(() => this.deps.api.sendDm(this.user.id, { content }).then(() => {}));
     }
   }
 
   notice(text: string): void {
     void this.lane.push(() => this.deps.api.sendDm(this.user.id, { content: text }).then(() => {}));
   }
+}
+
+/** A relayed line as posts that each start with `prefix` (the sender), escaped and split under Discord's limit. */
+export function prefixedPieces(prefix: string, message: string): string[] {
+  return splitMessage(visible(escapeMarkdown(message)), MESSAGE_LIMIT - prefix.length).map((piece) => prefix + piece);
 }
 
 let threadPlaces = 0;

@@ -13,13 +13,29 @@ import type { Lane } from './outbox.js';
 /** Text now, or text that can only be written once something is known (a new thread's id). */
 export type Text = string | (() => Promise<string>);
 
+/** What a public reply says about a private answer sent by DM: that it was, or that it could not be. */
+export interface Told {
+  sent: string;
+  failed: string;
+}
+
+export const RESULTS_TOLD: Told = {
+  sent: 'I sent you the results by DM.',
+  failed: 'I could not DM you the results: allow direct messages from server members, or use /search (only you see its answer).',
+};
+
+export const DIRECT_TOLD: Told = {
+  sent: 'Sent privately; the conversation goes on in our DM.',
+  failed: 'Sent privately, but I could not DM you: allow direct messages from server members, or the answers cannot reach you.',
+};
+
 const resolve = (text: Text): Promise<string> => (typeof text === 'string' ? Promise.resolve(text) : text());
 
 export interface Responder {
   /** Answers where the command was given; `quiet` answers (refusals, the menu) are ephemeral for slash commands. */
   say(text: Text, quiet?: boolean): void;
-  /** Answers only the asker. */
-  whisper(text: string): void;
+  /** Answers only the asker; a public place is told `told` about it. */
+  whisper(text: string, told?: Told): void;
   /** Whether anything was said yet. */
   readonly answered: boolean;
 }
@@ -48,18 +64,12 @@ export class MessageResponder implements Responder {
     });
   }
 
-  whisper(text: string): void {
+  whisper(text: string, told: Told = RESULTS_TOLD): void {
     if (this.isDm) return this.say(text);
     this.answered = true;
     const pieces = splitMessage(text);
     const sent = pieces.map((content) => this.dmLane.push(() => this.api.sendDm(this.userId, { content }).then(() => {})));
-    void Promise.all(sent).then((oks) =>
-      this.say(
-        oks.every(Boolean)
-          ? 'I sent you the results by DM.'
-          : 'I could not DM you the results: allow direct messages from server members, or use /search (only you see its answer).',
-      ),
-    );
+    void Promise.all(sent).then((oks) => this.say(oks.every(Boolean) ? told.sent : told.failed));
   }
 }
 

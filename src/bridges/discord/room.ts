@@ -2,13 +2,14 @@
  * A group that has Discord members, as Discord shows it. Its Discord members share one private
  * thread under the bridged channel where the first of them connected (one per guild, should
  * the bot bridge several); a member who uses the bot by DM, or whom no thread can hold, follows
- * the group in their DMs. Every member receives the group's events, so the room takes each
- * line and membership change once and posts it once per place, leaving out lines already
- * visible there natively.
+ * the group in their DMs. A direct conversation is never put in a thread, even a private one:
+ * each Discord member of it follows it in their DM with the bot. Every member receives the
+ * group's events, so the room takes each line and membership change once and posts it once
+ * per place, leaving out lines already visible there natively.
  */
 import { ALONE_MSG } from '../../core/classic.js';
 import type { Logger } from '../../core/log.js';
-import type { MemberInfo, ServerEvent } from '../../core/protocol.js';
+import type { GroupKind, MemberInfo, ServerEvent } from '../../core/protocol.js';
 import { escapeInline, escapeMarkdown } from './format.js';
 import { DmPlace, ThreadPlace, type Exchange, type Place, type PlaceDeps } from './places.js';
 import type { DiscordUser } from './user.js';
@@ -21,8 +22,14 @@ export interface RoomDeps extends PlaceDeps {
   emptied(room: Room): void;
 }
 
-/** How a member came to be in the group, for their greeting. */
-export type Arrival = { how: 'connected'; peer: string } | { how: 'joined-by'; peer: string };
+/** How a member came to be in the group, for their greeting (`front`: the peer's, when known). */
+export type Arrival = { how: 'connected' | 'joined-by'; peer: string; front?: string };
+
+/** What kind of group a room mirrors, and a named group's name (`#lobby`: its thread is named after it). */
+export interface RoomShape {
+  kind: GroupKind;
+  room?: string;
+}
 
 /** A thread's name: the members' names, within Discord's 100 characters. */
 export function threadName(members: readonly string[]): string {
@@ -37,17 +44,20 @@ export class Room {
   private readonly threads = new Map<string, ThreadPlace>();
   private readonly dms = new Map<DiscordUser, DmPlace>();
 
-  /** The last topic change posted (every member receives the same event). */
-  private lastTopic: ServerEvent | null = null;
+  /** The last group-wide change posted (every member receives the same event object). */
+  private lastShared: ServerEvent | null = null;
+  private readonly roomName: string | undefined;
+  readonly kind: GroupKind;
 
   constructor(
     readonly group: number,
     members: readonly MemberInfo[],
     private readonly deps: RoomDeps,
-    /** A named group's name (`#lobby`); its thread is named after it rather than the members. */
-    private readonly roomName?: string,
+    shape: RoomShape,
   ) {
     this.members = members.map((m) => m.name);
+    this.kind = shape.kind;
+    this.roomName = shape.room;
   }
 
   /** Where the user follows this group. */
@@ -62,10 +72,13 @@ export class Room {
     return place instanceof ThreadPlace ? place.ready : null;
   }
 
-  /** Adds a Discord member: into their guild's thread (made under their channel if there is none yet), else their DMs. */
+  /**
+   * Adds a Discord member: into their guild's thread (made under their channel if there is none
+   * yet), else their DMs; a direct conversation always into their DMs.
+   */
   add(user: DiscordUser, arrival: Arrival): void {
     if (this.placeOf(user)) return;
-    if (user.home.kind === 'channel') {
+    if (user.home.kind === 'channel' && this.kind !== 'direct') {
       const { guildId, channelId } = user.home;
       const thread = this.threads.get(guildId) ?? this.openThread(guildId, channelId);
       thread.add(user);
@@ -106,6 +119,11 @@ export class Room {
   }
 
   private greeting(user: DiscordUser, arrival: Arrival, inThread: boolean): string {
+    if (this.kind === 'direct') {
+      const peer = `${escapeInline(arrival.peer)}${arrival.front ? ` (${arrival.front})` : ''}`;
+      const start = arrival.how === 'connected' ? `You are in your private conversation with ${peer}` : `${peer} writes to you privately`;
+      return `${start}. Answer here: your lines go to ${escapeInline(arrival.peer)} only; type bye to end the conversation.`;
+    }
     const who = inThread ? `<@${user.id}> ` : '';
     const start =
       arrival.how === 'connected'
@@ -140,10 +158,10 @@ export class Room {
     for (const name of joined) this.notice(`(${escapeInline(name)} joined)`);
   }
 
-  /** Someone set the topic: one notice, however many members were told. */
-  topicChanged(event: Extract<ServerEvent, { action: 'topic' }>, text: string): void {
-    if (this.lastTopic === event) return;
-    this.lastTopic = event;
+  /** A change told to the whole group (a topic, a lock): one notice, however many members were told. */
+  changedForAll(event: Extract<ServerEvent, { action: 'topic' | 'lock' }>, text: string): void {
+    if (this.lastShared === event) return;
+    this.lastShared = event;
     this.notice(escapeMarkdown(text));
   }
 
@@ -163,7 +181,7 @@ export class Room {
     const entry = this.threadEntry(user);
     if (dm) {
       this.dms.delete(user);
-      dm.notice(`You left group ${this.group}.`);
+      dm.notice(this.kind === 'direct' ? `You left your private conversation with ${this.others(user)}.` : `You left group ${this.group}.`);
     } else if (entry) {
       const [guildId, thread] = entry;
       if (thread.users.size === 1) {
@@ -210,6 +228,22 @@ export class Room {
       thread.users.delete(user);
       thread.close(`${ALONE_MSG}. This thread is closed; type c <name> in a channel to chat again.`);
       this.threads.delete(guildId);
+    }
+    this.checkEmpty();
+  }
+
+  /** The user's session ended: they leave every place quietly (the group they chatted in was told already). */
+  drop(user: DiscordUser): void {
+    if (this.dms.delete(user)) return this.checkEmpty();
+    const entry = this.threadEntry(user);
+    if (!entry) return;
+    const [guildId, thread] = entry;
+    if (thread.users.size === 1) {
+      thread.users.delete(user);
+      thread.close(`(${escapeInline(user.name ?? 'someone')} left; this thread is closed)`);
+      this.threads.delete(guildId);
+    } else {
+      thread.remove(user);
     }
     this.checkEmpty();
   }

@@ -2,12 +2,14 @@
  * One Discord user as a chat user: their hub session (opened on their first command, under
  * their stored name), their state, where they last gave a command (a group they start opens
  * its thread there), and the idle timer that logs them out when they are in no group.
- * The hub answers requests synchronously, so the events delivered while a command runs are
- * its answers; everything else (lines, joins, leaves, dissolution) is a push.
+ * Each action is dispatched with a fresh label, and the events the hub delivers with that
+ * label are its answers; unlabelled events are pushes (lines, joins, leaves, notes). The hub
+ * may answer later than `dispatch` returns, so a user's commands run one after another
+ * (`serial`): the next starts once the previous one's answers are in.
  */
 import type { SessionOpener } from '../../core/front.js';
+import type { ClientAction, Label, ServerEvent } from '../../core/protocol.js';
 import type { Session } from '../../core/session.js';
-import type { ClientAction, ServerEvent } from '../../core/protocol.js';
 import { UserState, type Transition } from '../../core/user-state.js';
 
 /** Where the user last gave a command: a bridged channel (of a guild), or a DM with the bot. */
@@ -15,42 +17,28 @@ export type Home = { kind: 'channel'; channelId: string; guildId: string } | { k
 
 /** What the bridge does with a user's events. */
 export interface UserListener {
-  /** An event that is not the answer to a command running now, with what it did to the user's state. */
+  /** An event nobody asked for (it came without a label), with what it did to the user's state. */
   pushed(user: DiscordUser, event: ServerEvent, transition: Transition): void;
   /** A command's answer changed the user's state (e.g. `connect` put them in a group). */
   changed(user: DiscordUser, event: ServerEvent, transition: Transition): void;
   /** The user left their group (bye, quit or idle logout). */
   left(user: DiscordUser, group: number): void;
-  /** The user's session ended. */
+  /** The user's session is ending (they still have their name). */
   gone(user: DiscordUser, why: 'quit' | 'idle' | 'stop'): void;
-}
-
-/** Events that answer a request (as opposed to pushes from other users). */
-function isAnswer(event: ServerEvent): boolean {
-  switch (event.action) {
-    case 'exchange':
-    case 'leave':
-    case 'presence':
-    case 'disconnect':
-      return false;
-    case 'connect':
-      return event.status !== 'request';
-    case 'invite':
-      return event.status !== 'request';
-    case 'topic':
-      // A change is told to the whole group; only a question about the topic is answered.
-      return event.by === undefined;
-    default:
-      return true;
-  }
 }
 
 export class DiscordUser {
   private session: Session | null = null;
   state = new UserState();
   home: Home = { kind: 'dm' };
-  private collected: ServerEvent[] | null = null;
+  /** Answers being collected, by the label of the request they answer. */
+  private readonly answers = new Map<Label, ServerEvent[]>();
+  private labels = 0;
+  /** The end of this user's queue of commands. */
+  private queue: Promise<void> = Promise.resolve();
   private idleTimer: NodeJS.Timeout | null = null;
+  /** Peers whose private lines this user was told how to answer. */
+  readonly hinted = new Set<string>();
 
   constructor(
     readonly id: string,
@@ -69,46 +57,54 @@ export class DiscordUser {
     return this.name !== null;
   }
 
+  /** Runs `job` after this user's earlier commands have finished (whether they worked or not). */
+  serial(job: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(job);
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
   /** Logs in under the stored name; null when that worked, else the hub's refusal. */
-  login(): ServerEvent | null {
+  async login(): Promise<ServerEvent | null> {
     if (this.online) return null;
-    this.session = this.hub.open({
+    const session = this.hub.open({
       front: 'discord',
-      deliver: (event) => this.deliver(event),
+      deliver: (event, label) => this.deliver(event, label),
       features: ['events'],
       identity: { provider: 'discord', id: this.id },
     });
-    const answers = this.run([{ action: 'login', name: this.handle }]);
+    this.session = session;
+    const answers = await this.run([{ action: 'login', name: this.handle }]);
     if (this.online) return null;
-    this.session.close();
-    this.session = null;
+    if (this.session === session) this.session = null;
+    session.close();
     return answers[0] ?? { action: 'error', code: 'internal', msg: 'the login got no answer' };
   }
 
-  /** Dispatches actions and returns the answers the hub gave meanwhile. */
-  run(actions: readonly ClientAction[]): ServerEvent[] {
+  /** Dispatches actions, each with its own label, and resolves to their answers once all are in. */
+  async run(actions: readonly ClientAction[]): Promise<ServerEvent[]> {
     const answers: ServerEvent[] = [];
     const session = this.session;
     if (!session) return answers;
-    this.collected = answers;
-    try {
-      for (const action of actions) {
-        const group = this.state.group;
-        const transition = this.state.sent(action);
-        session.dispatch(action);
-        if (transition.kind === 'left' && group !== null) this.listener.left(this, group);
-      }
-    } finally {
-      this.collected = null;
+    for (const action of actions) {
+      const label = String(++this.labels);
+      this.answers.set(label, answers);
+      const group = this.state.group;
+      const transition = this.state.sent(action);
+      const done = session.dispatch(action, label);
+      if (transition.kind === 'left' && group !== null) this.listener.left(this, group);
+      await done;
+      this.answers.delete(label);
     }
     this.touch();
     return answers;
   }
 
-  private deliver(event: ServerEvent): void {
+  private deliver(event: ServerEvent, label?: Label): void {
     const transition = this.state.apply(event);
-    if (this.collected && isAnswer(event)) {
-      this.collected.push(event);
+    const answers = label === undefined ? undefined : this.answers.get(label);
+    if (answers) {
+      answers.push(event);
       if (transition.kind !== 'none') this.listener.changed(this, event, transition);
     } else {
       this.listener.pushed(this, event, transition);
@@ -125,16 +121,18 @@ export class DiscordUser {
     this.idleTimer.unref();
   }
 
-  /** Leaves the chat: out of the group (the others are told), session closed. */
+  /** Leaves the chat: out of every group (the others are told), session closed. */
   end(why: 'quit' | 'idle' | 'stop'): void {
     const session = this.session;
     if (!session) return;
-    if (this.state.group !== null) this.run([{ action: 'disconnect' }]);
+    // Closing the session takes the user out of every group, the others told; no focus moves on meanwhile.
+    if (this.state.group !== null) this.listener.left(this, this.state.group);
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = null;
+    this.listener.gone(this, why);
     this.session = null;
     session.close();
     this.state = new UserState();
-    this.listener.gone(this, why);
+    this.hinted.clear();
   }
 }

@@ -1,7 +1,8 @@
 /**
  * One WebSocket connection: each text message is one JSON action, validated at the edge like
  * a classic frame and passed to the hub through the connection's rate limit; each hub event
- * goes out as one JSON text message. A client that stops reading is cut off once its unread
+ * goes out as one JSON text message, an answer with the `label` its request gave (refusals
+ * included), so the client reads answers by label and takes the rest as pushes. A client that stops reading is cut off once its unread
  * output passes the cap; one that stops answering pings is dropped by the heartbeat. Either
  * way its user leaves their group like any vanished user. One that does not log in within the
  * login time is closed with code 4408.
@@ -11,7 +12,7 @@ import type { Session, SessionOptions } from '../../core/session.js';
 import type { Logger } from '../../core/log.js';
 import type { DropReason } from '../../core/observer.js';
 import { PacedInput } from '../../core/paced-input.js';
-import type { ServerEvent } from '../../core/protocol.js';
+import type { Label, ServerEvent } from '../../core/protocol.js';
 import type { ThrottleOptions } from '../../core/throttle.js';
 import { parseAction, type Validated } from '../../core/validate.js';
 import type { Ticket } from '../../net/admission.js';
@@ -25,10 +26,16 @@ export interface WsLimits {
 /** The close code for a connection that did not log in in time (4000 + HTTP's 408 Request Timeout). */
 const LOGIN_TIMEOUT_CLOSE = 4408;
 
-/** Messages are serialised once per event, however many recipients share it. */
+/** Pushes are serialised once per event, however many recipients share it. */
 const messages = new WeakMap<ServerEvent, Buffer>();
 
-function messageOf(event: ServerEvent): Buffer {
+/**
+ * The message for an event. An answer goes to one client, so it is serialised for it, with the
+ * request's label (which wins over an event field of that name: the `direct` answer's
+ * conversation label, which its `target` names too).
+ */
+function messageOf(event: ServerEvent, label?: Label): Buffer {
+  if (label !== undefined) return Buffer.from(JSON.stringify({ ...event, label }), 'utf8');
   let message = messages.get(event);
   if (!message) {
     message = Buffer.from(JSON.stringify(event), 'utf8');
@@ -72,7 +79,7 @@ export class WsConnection {
     private readonly ticket: Ticket,
     private readonly onClose: (conn: WsConnection) => void,
   ) {
-    this.session = open({ front: 'web', deliver: (event) => this.deliver(event) });
+    this.session = open({ front: 'web', deliver: (event, label) => this.deliver(event, label) });
     this.input = new PacedInput(this.session, limits.flood);
     ticket.whenLate((why) => {
       log.info('closing a web connection that did not log in in time', { peer });
@@ -100,7 +107,7 @@ export class WsConnection {
     return parseAction(textOf(data));
   }
 
-  private deliver(event: ServerEvent): void {
+  private deliver(event: ServerEvent, label?: Label): void {
     if (this.closed || this.ws.readyState !== WebSocket.OPEN) return;
     if (event.action === 'login' && event.status === 'ok') this.ticket.loggedIn();
     if (!this.corked) {
@@ -112,7 +119,7 @@ export class WsConnection {
         this.socket.uncork();
       });
     }
-    this.ws.send(messageOf(event), { binary: false });
+    this.ws.send(messageOf(event, label), { binary: false });
     if (this.ws.bufferedAmount > this.limits.maxOutboundBytes) {
       this.log.warn('disconnecting a web client that does not read', { peer: this.peer, user: this.session.name ?? '-', unread: this.ws.bufferedAmount });
       this.drop('slow-consumer');

@@ -1,22 +1,27 @@
 /**
  * The chat page's controller: typed lines go through the shared command parser (the same
  * grammar as the terminal client), the shared user state machine follows the events, and
- * each event is rendered into the log, the roster or the group bar. After a lost connection
+ * each event is rendered into the log, the roster or the group bar. Every request carries a
+ * label, and an event that carries one back is its answer (requests.ts). The page shows one
+ * group at a time (the classic view): a private conversation can be that group, and a private
+ * line while it chats elsewhere is shown in its log, marked. After a lost connection
  * it logs in again under the same name and tells the user what changed. A registered name's
  * password is asked for when the server says the name needs it; it is kept in memory only,
  * to log in again after a lost connection (a reload asks for it again).
  */
 import { FLIP_PREFIX, flipWords } from '../../../core/classic.js';
 import { parseCommand } from '../../../core/commands.js';
-import type { ClientAction, ServerEvent } from '../../../core/protocol.js';
+import type { ClientAction, GroupKind, Label, ServerEvent } from '../../../core/protocol.js';
 import { MENU } from '../../../core/render.js';
 import { UserState, type Transition } from '../../../core/user-state.js';
-import { helpCard, searchCard, sonnetCard, sonnetHitsCard, whoCard } from './cards.js';
-import { h } from './dom.js';
-import { nameColour } from './format.js';
-import { frontBadge, LogView } from './log-view.js';
+import { helpCard } from './cards.js';
+import { showEvent, type EventHost } from './event-view.js';
+import { showGroupBar } from './group-bar.js';
+import { LogView } from './log-view.js';
 import type { Link, LinkState } from './link.js';
 import { RegisterDialog } from './register-dialog.js';
+import { Recall } from './recall.js';
+import { Requests } from './requests.js';
 import { RosterView } from './roster-view.js';
 import type { Elements } from './main.js';
 
@@ -29,32 +34,30 @@ const RELOGIN_TRIES_AFTER_LOSS = 15;
 /** ...and this many times after a reload (the old page closed its socket; a copied tab never will). */
 const RELOGIN_TRIES_AFTER_LOAD = 2;
 const NAME_KEY = 'ics-chat-name';
+/** The answer to `w`: moving the focus by hand would leave the page showing another group than the one its lines go to. */
+const ONE_GROUP = 'The page shows one group at a time: type bye to leave this one, then c or j to go to another.';
 
-type Asked = 'poem' | 'search' | 'connect' | 'sonnets';
-const ASKED: ReadonlySet<string> = new Set<Asked>(['poem', 'search', 'connect', 'sonnets']);
-
-export class App {
+export class App implements EventHost {
   private user = new UserState();
   private link!: Link;
-  private readonly log: LogView;
-  private readonly roster: RosterView;
+  readonly log: LogView;
+  readonly roster: RosterView;
   /** The name to log in with again after a reconnect; null until a login succeeded. */
   private name: string | null = sessionStorage.getItem(NAME_KEY);
   /** Set when the connection was lost while logged in: the next login says it reconnected. */
   private reconnecting = false;
   /** The server said it is restarting: until the link is back, the drop is that, not a fault. */
-  private restarting = false;
+  private serverRestarting = false;
   /** How many more times an automatic login retries a name in use (0 for a login by hand). */
   private reloginsLeft = 0;
-  /** Targets of requests awaiting their reply, per action, in the order sent (replies come in order). */
-  private readonly asked = new Map<Asked, string[]>();
-  /** Per pending `list`: whether the user asked (show a card) or the page did (roster only). */
-  private readonly lists: boolean[] = [];
-  /** My group's room name (`#lobby`) and topic, which the shared state machine does not keep. */
+  private readonly requests = new Requests();
+  /** My group's kind, room name (`#lobby`) and topic, which the shared state machine does not keep. */
+  private kind: GroupKind | null = null;
   private room: string | null = null;
   private topic = '';
-  private readonly sent: string[] = [];
-  private recall = 0;
+  private readonly recall: Recall;
+  /** The box's hint is about a private line the Message button started. */
+  private hinting = false;
   /** The password of the account logged in to (memory only), for logging in again after a lost connection. */
   private password: string | null = null;
   /** The password sent with the login or registration awaiting its reply. */
@@ -69,7 +72,7 @@ export class App {
     this.registerDialog = new RegisterDialog((password) => this.register(password));
     el.registerOpen.addEventListener('click', () => this.registerDialog.open(this.name ?? ''));
     el.passwordShow.addEventListener('click', () => this.askPassword());
-    this.roster = new RosterView(el.roster, el.onlineCount, (name) => this.send({ action: 'connect', target: name }));
+    this.roster = new RosterView(el.roster, el.onlineCount, (name) => this.send({ action: 'connect', target: name }), (name) => this.message(name));
     el.loginForm.addEventListener('submit', (e) => {
       e.preventDefault();
       this.login(el.name.value.trim());
@@ -78,7 +81,7 @@ export class App {
       e.preventDefault();
       this.typed(el.line.value);
     });
-    el.line.addEventListener('keydown', (e) => this.recallKey(e));
+    this.recall = new Recall(el.line);
     el.searchForm.addEventListener('submit', (e) => {
       e.preventDefault();
       const q = el.searchQuery.value.trim();
@@ -105,11 +108,11 @@ export class App {
   linkState(state: LinkState, retryInMs?: number, reason?: string): void {
     this.el.conn.dataset['state'] = state;
     const retry = `retrying in ${Math.max(1, Math.round((retryInMs ?? 0) / 1000))} s`;
-    if (state === 'online') this.restarting = false;
+    if (state === 'online') this.serverRestarting = false;
     if (state === 'online') this.el.conn.textContent = 'Connected';
     else if (state === 'connecting') this.el.conn.textContent = 'Connecting…';
     else if (reason) this.el.conn.textContent = `The server is busy (${reason}): ${retry}`;
-    else this.el.conn.textContent = this.restarting ? `The server is restarting: ${retry}` : `Disconnected: ${retry}`;
+    else this.el.conn.textContent = this.serverRestarting ? `The server is restarting: ${retry}` : `Disconnected: ${retry}`;
     if (state === 'offline' && this.user.state !== 'offline') this.lost();
   }
 
@@ -117,10 +120,9 @@ export class App {
   private lost(): void {
     const group = this.user.group;
     this.user = new UserState();
-    this.lists.length = 0;
-    this.asked.clear();
+    this.requests.clear();
     this.reconnecting = true;
-    const why = this.restarting ? 'The server is restarting' : 'Lost the connection to the server';
+    const why = this.serverRestarting ? 'The server is restarting' : 'Lost the connection to the server';
     this.log.notice(group === null ? `${why}. Reconnecting…` : `${why}, so you left group ${group}. Reconnecting…`, 'error');
     this.roster.replace([]);
     this.showGroup();
@@ -149,7 +151,7 @@ export class App {
     const action: ClientAction = { action: 'login', name, features: ['events', 'presence'], ...(password === null ? {} : { password }) };
     this.pendingPassword = password;
     this.user.sent(action);
-    this.link.send(action);
+    this.link.send(action, this.requests.add(action));
   }
 
   /** Shows the password field (the server said the name needs it, or the user has one). */
@@ -208,8 +210,7 @@ export class App {
     this.registerDialog.close();
     sessionStorage.removeItem(NAME_KEY);
     this.user = new UserState();
-    this.lists.length = 0;
-    this.asked.clear();
+    this.requests.clear();
     this.log.clear();
     this.el.chatView.hidden = true;
     this.el.me.hidden = true;
@@ -225,6 +226,7 @@ export class App {
     const command = parseCommand(line, this.user.mode);
     switch (command.kind) {
       case 'send':
+        if (command.actions.some((a) => a.action === 'focus')) return this.log.notice(ONE_GROUP, 'error');
         if (!this.link.online) {
           this.log.notice('Not connected, so that was not sent (it is still in the box). Reconnecting…', 'error');
           return;
@@ -253,30 +255,16 @@ export class App {
       case 'empty':
         return;
     }
-    this.sent.push(line);
-    this.recall = this.sent.length;
+    this.recall.push(line);
     this.el.line.value = '';
-  }
-
-  /** Up and Down recall earlier lines, as in a terminal. */
-  private recallKey(e: KeyboardEvent): void {
-    if ((e.key !== 'ArrowUp' && e.key !== 'ArrowDown') || this.sent.length === 0) return;
-    e.preventDefault();
-    this.recall = Math.max(0, Math.min(this.sent.length, this.recall + (e.key === 'ArrowUp' ? -1 : 1)));
-    this.el.line.value = this.sent[this.recall] ?? '';
+    if (this.hinting) this.showGroup();
   }
 
   send(action: ClientAction): void {
-    if (!this.link.send(action)) {
+    if (!this.link.send(action, this.requests.add(action))) {
       this.log.notice('Not connected: that was not sent. Reconnecting…', 'error');
       return;
     }
-    if (action.action === 'poem' || action.action === 'search' || action.action === 'connect' || action.action === 'sonnets') {
-      const queue = this.asked.get(action.action) ?? [];
-      queue.push(action.target);
-      this.asked.set(action.action, queue);
-    }
-    if (action.action === 'list') this.lists.push(true);
     if (action.action === 'register') this.pendingPassword = action.password;
     if (action.action === 'exchange' || action.action === 'flip') this.echo(action.action, action.message);
     this.transition(this.user.sent(action));
@@ -287,28 +275,41 @@ export class App {
     const flipped = kind === 'flip' || message.startsWith(FLIP_PREFIX + ' ');
     const body = kind === 'flip' ? message : message.slice(FLIP_PREFIX.length);
     const text = flipped ? `${FLIP_PREFIX} ${flipWords(body)}` : message;
-    this.log.line({ name: this.name ?? '', front: 'web', text, at: new Date(), mine: true, flipped });
+    const privately = this.kind === 'direct' ? { privately: `to ${this.user.peer}` } : {};
+    this.log.line({ name: this.name ?? '', front: 'web', text, at: new Date(), mine: true, flipped, ...privately });
+  }
+
+  /** The roster's Message button: the composer, ready for a private line to `name` (a command even while chatting). */
+  private message(name: string): void {
+    this.el.line.value = `${this.user.mode === 'chat' ? '/' : ''}m ${name} `;
+    this.el.line.focus();
+    this.el.lineHint.textContent = `Type your private line to ${name} and press Enter: only ${name} sees it.`;
+    this.hinting = true;
   }
 
   private refreshRoster(): void {
-    if (this.link.send({ action: 'list' })) this.lists.push(false);
+    const action: ClientAction = { action: 'list' };
+    this.link.send(action, this.requests.add(action, false));
   }
 
   // --- events ---
 
-  event(event: ServerEvent): void {
-    const isReply = !(event.action === 'connect' && event.status === 'request');
-    const target = isReply && ASKED.has(event.action) ? (this.asked.get(event.action as Asked)?.shift() ?? '') : '';
+  /** An event from the server; `label` names the request it answers (none for a push). */
+  event(event: ServerEvent, label?: Label): void {
+    const asked = this.requests.answered(label);
     const transition = this.user.apply(event);
     if (event.action === 'connect' && (transition.kind === 'connected' || transition.kind === 'joined-by')) {
+      this.kind = event.kind ?? null;
       this.room = event.room ?? null;
       this.topic = (event.status === 'success' && event.topic) || '';
     }
-    this.render(event, target);
+    if (event.action === 'login' || event.action === 'register') this.account(event);
+    else showEvent(this, event, asked);
     this.transition(transition);
   }
 
-  private render(event: ServerEvent, target: string): void {
+  /** The answer to logging in or registering. */
+  private account(event: Extract<ServerEvent, { action: 'login' | 'register' }>): void {
     switch (event.action) {
       case 'login':
         if (event.status === 'ok') {
@@ -345,59 +346,20 @@ export class App {
         } else if (this.registerDialog.isOpen) this.registerDialog.refused(event.msg);
         this.pendingPassword = null;
         return this.log.notice(event.status === 'ok' ? `${event.msg}.` : `Not registered: ${event.msg}.`, event.status === 'ok' ? 'good' : 'error');
-      case 'time':
-        return this.log.notice(`Server time: ${event.results}`);
-      case 'list':
-        this.roster.replace(event.users, event.groups);
-        if (this.lists.shift()) whoCard(this.log, event.users, event.groups);
-        return;
-      case 'poem':
-        if (event.poem) return sonnetCard(this.log, event.poem);
-        return this.log.notice(`No sonnet “${target}”: ${event.msg ?? 'not found'}.`, 'error');
-      case 'sonnets': {
-        const more = Number(/\((\d+) more lines not shown\)$/.exec(event.results)?.[1] ?? 0);
-        return sonnetHitsCard(this.log, target, event.matches, more, (n) => this.send({ action: 'poem', target: String(n) }));
-      }
-      case 'search':
-        return searchCard(this.log, target, event.matches, event.omitted);
-      case 'connect':
-        if (event.status === 'self' || event.status === 'no-user' || event.status === 'busy') {
-          return this.log.notice(`Could not connect to ${target}: ${event.msg ?? event.status}.`, 'error');
-        }
-        return;
-      case 'topic':
-        this.topic = event.topic;
-        this.showGroup();
-        if (event.by) return this.log.notice(`${event.by} set the topic: ${event.topic}`);
-        return this.log.notice(event.topic ? `Topic: ${event.topic}` : 'No topic is set.');
-      case 'invite':
-        if (event.status === 'request') {
-          const where = event.room ?? `#group-${event.group}`;
-          return this.log.notice(`${event.from} invites you to join ${event.room ?? `group ${event.group}`}.`, 'plain', new Date(), {
-            label: `Join ${where}`,
-            run: () => this.send({ action: 'connect', target: where }),
-          });
-        }
-        return this.log.notice(event.status === 'sent' ? `Invited ${event.target}.` : (event.msg ?? `Could not invite ${event.target}.`), event.status === 'sent' ? 'good' : 'error');
-      case 'leave':
-        return this.log.notice(event.kickedBy ? `${event.name} was removed by ${event.kickedBy}${event.reason ? `: ${event.reason}` : ''}.` : `${event.name} left the group.`);
-      case 'disconnect':
-        return this.log.notice(event.by ? `${event.msg}.` : 'Everyone else left, so the group has ended.', event.by ? 'error' : 'plain');
-      case 'exchange':
-        return this.log.line({ name: event.name, front: event.front, text: event.message, at: new Date(event.ts), mine: false, flipped: event.flip === true });
-      case 'presence':
-        if (event.status === 'online') this.roster.online(event.name, event.front);
-        else this.roster.offline(event.name);
-        return;
-      case 'pong':
-        return this.log.notice(`pong ${event.message}`);
-      case 'restart':
-        // Said once the connection drops, with what it meant for the group.
-        this.restarting = true;
-        return;
-      case 'error':
-        return this.log.notice(event.msg, 'error');
     }
+  }
+
+  get me(): string {
+    return this.name ?? '';
+  }
+
+  topicChanged(topic: string): void {
+    this.topic = topic;
+    this.showGroup();
+  }
+
+  restarting(): void {
+    this.serverRestarting = true;
   }
 
   private transition(t: Transition): void {
@@ -405,11 +367,13 @@ export class App {
       case 'logged-in':
         return this.loggedIn(t.name);
       case 'connected':
-        this.log.notice(this.room ? `You are in ${this.room} (group ${this.user.group}).` : `You are now chatting with ${t.peer} in group ${this.user.group}.`, 'good');
+        if (this.kind === 'direct') this.log.notice(`You are in your private conversation with ${t.peer}.`, 'good');
+        else this.log.notice(this.room ? `You are in ${this.room} (group ${this.user.group}).` : `You are now chatting with ${t.peer} in group ${this.user.group}.`, 'good');
         this.el.line.focus();
         break;
       case 'joined-by':
-        this.log.notice(`${t.peer} connected to you: you are chatting in group ${this.user.group}.`, 'good');
+        if (this.kind === 'direct') this.log.notice(`${t.peer} writes to you privately: what you type now goes to ${t.peer} only.`, 'good');
+        else this.log.notice(`${t.peer} connected to you: you are chatting in group ${this.user.group}.`, 'good');
         break;
       case 'member-joined':
         this.log.notice(`${t.name} joined the group.`);
@@ -418,7 +382,8 @@ export class App {
       case 'dissolved':
         break;
       case 'left':
-        this.log.notice(this.room ? `You left ${this.room}.` : `You left the group${t.peer ? ` with ${t.peer}` : ''}.`);
+        if (this.kind === 'direct') this.log.notice(`You left your private conversation with ${t.peer}.`);
+        else this.log.notice(this.room ? `You left ${this.room}.` : `You left the group${t.peer ? ` with ${t.peer}` : ''}.`);
         break;
       case 'none':
         return;
@@ -429,26 +394,16 @@ export class App {
 
   /** The group bar, the roster's idea of my group, and what the message box means now. */
   private showGroup(): void {
+    this.hinting = false;
     const { group, members } = this.user;
     if (group === null) {
+      this.kind = null;
       this.room = null;
       this.topic = '';
     }
-    const where = this.room ?? `group ${group}`;
     this.roster.setGroup(group);
     if (group !== null) this.roster.grouped(members, group);
-    this.el.groupTitle.textContent = group === null ? 'Not in a group' : this.room ? `${this.room} · group ${group}` : `Group ${group}`;
-    this.el.topic.textContent = this.topic;
-    this.el.topic.hidden = this.topic === '';
-    this.el.members.replaceChildren(
-      ...members.map((m) => h('li', {}, h('span', { class: nameColour(m.name) }, m.name, m.name === this.name ? ' (you)' : ''), frontBadge(m.front))),
-    );
-    this.el.leave.hidden = group === null;
-    this.el.leave.textContent = this.room ? `Leave ${this.room}` : 'Leave group';
-    const chatting = this.user.state === 'chatting';
-    this.el.lineLabel.textContent = chatting ? `Message to ${where}` : 'Command';
-    this.el.lineHint.textContent = chatting
-      ? 'Enter sends. bye leaves; /who, /p 18, /topic text, /invite name run commands; //text says a line starting with /.'
-      : 'Try c name to chat, c #room for a room, ? words to search your history, p 18 for a sonnet, or help for every command.';
+    const { kind, room, topic } = this;
+    showGroupBar(this.el, { group, kind, room, topic, members, peer: this.user.peer, me: this.name, chatting: this.user.state === 'chatting' });
   }
 }

@@ -1,5 +1,5 @@
-/** Result cards for the log: who is online, history search, sonnets, help. */
-import type { HistoryLine, PoemData, SonnetHit, UserInfo, GroupInfo } from '../../../core/protocol.js';
+/** Result cards for the log: who is online, my groups, history search, sonnets, help. */
+import type { HistoryLine, MembershipInfo, PoemData, SonnetHit, UserInfo, GroupInfo } from '../../../core/protocol.js';
 import { h } from './dom.js';
 import { count, dayTime, menuRows, nameColour, sonnetTitle, stanzas } from './format.js';
 import { frontBadge, type LogView } from './log-view.js';
@@ -16,6 +16,14 @@ export function whoCard(log: LogView, users: readonly UserInfo[], groups: readon
       ? h('p', { class: 'empty' }, 'No groups yet.')
       : h('ul', {}, ...groups.map((g) => h('li', {}, `${g.room ? `${g.room} (group ${g.id})` : `Group ${g.id}`}: ${g.members.join(', ')}${g.topic ? ` · ${g.topic}` : ''}`)));
   log.card('Who is here', count(users.length, 'user online', 'users online'), [people, rooms]);
+}
+
+/** `rooms`: the groups I am in, the one I chat in marked, with their unread lines. */
+export function roomsCard(log: LogView, groups: readonly MembershipInfo[]): void {
+  const items = groups.map((g) =>
+    h('li', {}, g.kind === 'direct' ? `Private conversation with ${g.label}` : g.label, g.focus ? ' (here)' : '', g.unread > 0 ? ` · ${count(g.unread, 'unread line', 'unread lines')}` : ''),
+  );
+  log.card('Your groups', count(groups.length, 'group', 'groups'), [groups.length === 0 ? h('p', { class: 'empty' }, 'You are in no group.') : h('ol', {}, ...items)]);
 }
 
 /** `? words`: my matching history lines, oldest first, as a list. */

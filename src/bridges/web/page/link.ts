@@ -1,11 +1,12 @@
 /**
- * The page's WebSocket to /ws: one JSON action per message out, one event per message in.
+ * The page's WebSocket to /ws: one JSON action per message out, with its label, and one event
+ * per message in, with the label of the request it answers (none for a push).
  * When the connection drops it reconnects by itself, backing off from 0.25 s to 5 s, until
  * it is closed for good (log out). A server that is full (close code 1013) is retried no
  * sooner than 5 s, with its reason shown; a connection closed because nobody logged in on it
  * in time (4408: the page sat at the login form) is replaced at once.
  */
-import type { ClientAction, ServerEvent } from '../../../core/protocol.js';
+import type { ClientAction, Label, ServerEvent } from '../../../core/protocol.js';
 import { backoffMs } from './format.js';
 
 export type LinkState = 'connecting' | 'online' | 'offline';
@@ -20,7 +21,8 @@ export interface LinkHandlers {
   state(state: LinkState, retryInMs?: number, reason?: string): void;
   /** A connection is open; `again` when an earlier one had been open. */
   opened(again: boolean): void;
-  event(event: ServerEvent): void;
+  /** An event from the server; `label` names the request it answers. */
+  event(event: ServerEvent, label?: Label): void;
 }
 
 export class Link {
@@ -55,13 +57,13 @@ export class Link {
     });
     ws.addEventListener('message', (message) => {
       if (typeof message.data !== 'string') return;
-      let event: ServerEvent;
+      let event: ServerEvent & { label?: unknown };
       try {
-        event = JSON.parse(message.data) as ServerEvent;
+        event = JSON.parse(message.data) as ServerEvent & { label?: unknown };
       } catch {
         return;
       }
-      this.on.event(event);
+      this.on.event(event, typeof event.label === 'string' ? event.label : undefined);
     });
     ws.addEventListener('close', (closed) => {
       if (this.ws !== ws) return;
@@ -76,10 +78,10 @@ export class Link {
     });
   }
 
-  /** Sends one action; false when there is no open connection (nothing is queued). */
-  send(action: ClientAction): boolean {
+  /** Sends one action with its label; false when there is no open connection (nothing is queued). */
+  send(action: ClientAction, label: Label): boolean {
     if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
-    this.ws.send(JSON.stringify(action));
+    this.ws.send(JSON.stringify({ ...action, label }));
     return true;
   }
 

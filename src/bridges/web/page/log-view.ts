@@ -19,6 +19,8 @@ export interface ChatLine {
   at: Date;
   mine: boolean;
   flipped: boolean;
+  /** A private line: who it went to (`to you`, `to bob`). */
+  privately?: string;
 }
 
 export function frontBadge(front: string): HTMLElement {
@@ -48,13 +50,22 @@ export class LogView {
   line(line: ChatLine): void {
     const colour = nameColour(line.name);
     const at = line.at.getTime();
-    const sameRun = this.lastRun !== null && this.lastRun.name === line.name && at - this.lastRun.at < SAME_RUN_MS;
-    this.lastRun = { name: line.name, at };
+    // A private line never shares a header with lines to the group: its mark is in the header.
+    const run = `${line.name}\n${line.privately ?? ''}`;
+    const sameRun = this.lastRun !== null && this.lastRun.name === run && at - this.lastRun.at < SAME_RUN_MS;
+    this.lastRun = { name: run, at };
     const entry = h(
       'div',
-      { class: `msg${line.mine ? ' mine' : ''}${sameRun ? ' cont' : ''}` },
+      { class: `msg${line.mine ? ' mine' : ''}${sameRun ? ' cont' : ''}${line.privately ? ' private' : ''}` },
       h('time', { attrs: { datetime: line.at.toISOString(), title: line.at.toLocaleString() } }, clockTime(line.at)),
-      h('div', { class: 'who' }, h('span', { class: `sender ${colour}` }, line.name), frontBadge(line.front), line.flipped && h('span', { class: 'flipped' }, 'flipped')),
+      h(
+        'div',
+        { class: 'who' },
+        h('span', { class: `sender ${colour}` }, line.name),
+        frontBadge(line.front),
+        line.flipped && h('span', { class: 'flipped' }, 'flipped'),
+        line.privately && h('span', { class: 'privately' }, `private, ${line.privately}`),
+      ),
       h('p', { class: 'text', attrs: { dir: 'auto' } }, line.text),
     );
     this.add(entry, !line.mine);

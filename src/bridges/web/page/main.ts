@@ -81,7 +81,7 @@ const url = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host
 const link = new Link(url, {
   state: (state, retryInMs, reason) => app.linkState(state, retryInMs, reason),
   opened: (again) => app.opened(again),
-  event: (event) => app.event(event),
+  event: (event, label) => app.event(event, label),
 });
 app.attach(link);
 window.addEventListener('online', () => link.retryNow());

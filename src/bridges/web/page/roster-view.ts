@@ -1,6 +1,7 @@
 /**
  * Who is online, live: filled from `list` replies and kept current by `presence` pushes.
- * Everyone but me is a button that connects to them; each shows their front and group.
+ * Everyone but me is a button that connects to them, with a Message button beside it that
+ * starts a private line to them; each shows their front and group.
  */
 import type { GroupInfo, MemberInfo, UserInfo } from '../../../core/protocol.js';
 import { h } from './dom.js';
@@ -20,6 +21,7 @@ export class RosterView {
     private readonly list: HTMLUListElement,
     private readonly counter: HTMLElement,
     private readonly connect: (name: string) => void,
+    private readonly message: (name: string) => void,
   ) {}
 
   setMe(name: string): void {
@@ -74,13 +76,14 @@ export class RosterView {
     const sameGroup = u.group !== undefined && u.group === this.myGroup;
     return h(
       'li',
-      {},
+      { class: 'other' },
       h(
         'button',
         { class: 'person', attrs: { type: 'button', ...(sameGroup ? { 'aria-current': 'true' } : {}) }, onclick: () => this.connect(u.name) },
         h('span', { class: 'visually-hidden' }, 'Chat with '),
         ...parts,
       ),
+      h('button', { class: 'message quiet', attrs: { type: 'button', 'aria-label': `Message ${u.name} privately` }, onclick: () => this.message(u.name) }, 'Message'),
     );
   }
 }
