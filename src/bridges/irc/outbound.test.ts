@@ -16,7 +16,7 @@ function mirror(serverTime = false) {
 const members = (...list: [string, string][]) => list.map(([name, front]) => ({ name, front }));
 
 describe('ChannelMirror', () => {
-  it('joins an ad-hoc group with JOIN, a topic describing it, and NAMES from every front', () => {
+  it('joins an ad-hoc group with JOIN, a topic describing it, and NAMES from every front', async () => {
     const { m, take } = mirror();
     m.apply({ action: 'connect', status: 'request', from: 'peter', front: 'tcp', group: 3, members: members(['peter', 'tcp'], ['zoe', 'irc']) });
     expect(take()).toEqual([
@@ -31,7 +31,7 @@ describe('ChannelMirror', () => {
     expect(take()).toEqual([':dana!dana@discord JOIN :#group-3']);
   });
 
-  it('joins a room with its topic and its owner as operator', () => {
+  it('joins a room with its topic and its owner as operator', async () => {
     const { m, take } = mirror();
     m.apply({ action: 'connect', status: 'success', peer: '#Tea', group: 7, room: '#Tea', owner: 'ann', topic: 'oolong', members: members(['ann', 'web'], ['zoe', 'irc']) });
     expect(take()).toEqual([
@@ -47,7 +47,7 @@ describe('ChannelMirror', () => {
     expect(take()).toEqual([':ann!ann@web PART #Tea :off', ':srv MODE #Tea +o :zoe']);
   });
 
-  it('shows others leaving as PART, QUIT or KICK', () => {
+  it('shows others leaving as PART, QUIT or KICK', async () => {
     const { m, take } = mirror();
     m.apply({ action: 'connect', status: 'success', peer: '#r', group: 1, room: '#r', owner: 'ann', members: members(['ann', 'tcp'], ['bob', 'web'], ['cy', 'tcp'], ['zoe', 'irc']) });
     take();
@@ -57,7 +57,7 @@ describe('ChannelMirror', () => {
     expect(take()).toEqual([':bob!bob@web QUIT :left the chat', ':ann!ann@tcp KICK #r cy :spam', ':ann!ann@tcp PART :#r', ':srv MODE #r +o :zoe']);
   });
 
-  it('keeps reasons and topics from other fronts on one line', () => {
+  it('keeps reasons and topics from other fronts on one line', async () => {
     const { m, take } = mirror();
     m.apply({ action: 'connect', status: 'success', peer: '#r', group: 1, room: '#r', owner: 'ann', members: members(['ann', 'tcp'], ['bob', 'tcp'], ['cy', 'tcp'], ['zoe', 'irc']) });
     take();
@@ -67,7 +67,7 @@ describe('ChannelMirror', () => {
     expect(take()).toEqual([':bob!bob@tcp PART #r :bye  QUIT :x ', ':ann!ann@tcp KICK #r cy :out KILL zoe', ':ann!ann@tcp KICK #r zoe :and  you']);
   });
 
-  it('tells the last member that everyone left, and parts them', () => {
+  it('tells the last member that everyone left, and parts them', async () => {
     const { m, take } = mirror();
     m.apply({ action: 'connect', status: 'request', from: 'peter', front: 'tcp', group: 2, members: members(['peter', 'tcp'], ['zoe', 'irc']) });
     take();
@@ -76,7 +76,7 @@ describe('ChannelMirror', () => {
     expect(m.view).toBeNull();
   });
 
-  it('shows a kick of this user as KICK', () => {
+  it('shows a kick of this user as KICK', async () => {
     const { m, take } = mirror();
     m.apply({ action: 'connect', status: 'success', peer: '#r', group: 1, room: '#r', owner: 'ann', members: members(['ann', 'tcp'], ['zoe', 'irc']) });
     take();
@@ -84,7 +84,7 @@ describe('ChannelMirror', () => {
     expect(take()).toEqual([':ann!ann@tcp KICK #r zoe :ann']);
   });
 
-  it('relays chat lines from other fronts without any control data, split to fit 512 bytes', () => {
+  it('relays chat lines from other fronts without any control data, split to fit 512 bytes', async () => {
     const { m, take } = mirror();
     m.apply({ action: 'connect', status: 'request', from: 'peter', front: 'tcp', group: 4, members: members(['peter', 'tcp'], ['zoe', 'irc']) });
     take();
@@ -99,7 +99,7 @@ describe('ChannelMirror', () => {
     expect(take()).toEqual([]);
   });
 
-  it('stamps lines with their time for clients that asked for server-time', () => {
+  it('stamps lines with their time for clients that asked for server-time', async () => {
     const { m, take } = mirror(true);
     m.apply({ action: 'connect', status: 'request', from: 'peter', front: 'tcp', group: 4, members: members(['peter', 'tcp'], ['zoe', 'irc']) });
     take();
@@ -107,7 +107,7 @@ describe('ChannelMirror', () => {
     expect(take()).toEqual(['@time=2026-11-25T14:30:00.000Z :peter!peter@tcp PRIVMSG #group-4 :tick']);
   });
 
-  it('shows an invitation as INVITE from the inviter on their front', () => {
+  it('shows an invitation as INVITE from the inviter on their front', async () => {
     const { m, take } = mirror();
     m.apply({ action: 'invite', status: 'request', from: 'ann', front: 'discord', group: 5, room: '#tea' });
     expect(take()).toEqual([':ann!ann@discord INVITE zoe :#tea']);
@@ -117,15 +117,15 @@ describe('ChannelMirror', () => {
 describe('translation out, through the hub', () => {
   it('delivers a line from another front to every IRC member of the group', async () => {
     const { irc, other } = ircHarness();
-    const a = irc('ann');
-    const b = irc('bob');
-    const peter = other('peter');
-    a.send('JOIN #tea');
-    b.send('JOIN #tea');
-    peter.session.dispatch({ action: 'connect', target: '#tea' });
+    const a = await irc('ann');
+    const b = await irc('bob');
+    const peter = await other('peter');
+    await a.send('JOIN #tea');
+    await b.send('JOIN #tea');
+    await peter.session.dispatch({ action: 'connect', target: '#tea' });
     a.take();
     b.take();
-    peter.say('one line for all');
+    await peter.say('one line for all');
     await turn();
     expect(a.take()).toEqual([':peter!peter@tcp PRIVMSG #tea :one line for all']);
     expect(b.take()).toEqual([':peter!peter@tcp PRIVMSG #tea :one line for all']);

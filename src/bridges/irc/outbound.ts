@@ -94,36 +94,36 @@ export class ChannelMirror {
     return this.view !== null && this.view.id === group ? this.view : null;
   }
 
-  /** Mirrors one hub event; events that do not concern the channel are left alone. */
-  apply(event: ServerEvent): void {
+  /** Mirrors one hub event; false when it is nothing the mirror shows (the caller may tell it in words). */
+  apply(event: ServerEvent): boolean {
     switch (event.action) {
       case 'connect':
         if (event.status === 'success' && event.group !== undefined) {
-          return this.enter({ group: event.group, room: event.room, members: event.members ?? [], owner: event.owner, topic: event.topic ?? '' });
-        }
-        if (event.status === 'request') return this.joined(event);
-        return;
+          this.enter({ group: event.group, room: event.room, members: event.members ?? [], owner: event.owner, topic: event.topic ?? '' });
+        } else if (event.status === 'request') this.joined(event);
+        return true;
       case 'exchange':
         if (this.mine(event.group)) this.out.raw(chatLines(event, this.view!.name, this.me.serverTime));
-        return;
+        return true;
       case 'leave':
-        return this.left(event);
+        this.left(event);
+        return true;
       case 'disconnect':
-        return this.removed(event);
+        this.removed(event);
+        return true;
       case 'topic': {
         const view = this.mine(event.group);
-        if (!view || event.by === undefined) return;
+        if (!view || event.by === undefined) return true;
         Object.assign(view, { topic: event.topic, topicBy: event.by, topicAt: this.seconds() });
         this.out.send({ source: maskOf({ name: event.by, front: this.frontOf(event.by) }), verb: 'TOPIC', params: [view.name, event.topic] });
-        return;
+        return true;
       }
       case 'invite':
-        if (event.status === 'request') {
-          this.out.send({ source: maskOf({ name: event.from, front: event.front }), verb: 'INVITE', params: [this.myNick, channelName(event.group, event.room)] });
-        }
-        return;
+        if (event.status !== 'request') return false;
+        this.out.send({ source: maskOf({ name: event.from, front: event.front }), verb: 'INVITE', params: [this.myNick, channelName(event.group, event.room)] });
+        return true;
       default:
-        return;
+        return false;
     }
   }
 

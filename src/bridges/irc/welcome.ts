@@ -1,7 +1,7 @@
 /** What a client hears once registered: 001-005, the message of the day, and a word from `ics`. */
 import { NAME_MAX } from '../../core/names.js';
 import { ERR, RPL } from './numerics.js';
-import type { IrcSession } from './session.js';
+import type { IrcClient } from './client.js';
 
 export const VERSION = 'ics-chat-0.1.0';
 
@@ -28,7 +28,7 @@ export const ISUPPORT = [
 /** Capabilities offered in CAP LS. */
 export const CAPABILITIES = ['multi-prefix', 'server-time', 'sasl'] as const;
 
-export function sendMotd(s: IrcSession): void {
+export function sendMotd(s: IrcClient): void {
   const motd = s.shared.motd;
   if (motd === null) return s.out.numeric(ERR.NOMOTD, 'MOTD File is missing');
   s.out.numeric(RPL.MOTDSTART, `- ${s.serverName} Message of the day -`);
@@ -36,7 +36,7 @@ export function sendMotd(s: IrcSession): void {
   s.out.numeric(RPL.ENDOFMOTD, 'End of /MOTD command');
 }
 
-export function sendWelcome(s: IrcSession): void {
+export function sendWelcome(s: IrcClient): void {
   const { out, serverName } = s;
   out.numeric(RPL.WELCOME, `Welcome to the ICS chat IRC gateway, ${s.mask}`);
   out.numeric(RPL.YOURHOST, `Your host is ${serverName}, running version ${VERSION}`);

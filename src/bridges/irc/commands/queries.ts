@@ -4,7 +4,7 @@ import type { UserInfo } from '../../../core/protocol.js';
 import type { IrcMessage } from '../message.js';
 import { ERR, RPL } from '../numerics.js';
 import { channelName } from '../outbound.js';
-import { SERVICE_NICK, type IrcSession, type ListEvent } from '../session.js';
+import { SERVICE_NICK, type IrcClient, type ListEvent } from '../client.js';
 import { sendMotd } from '../welcome.js';
 import { myChannel } from './channels.js';
 
@@ -24,9 +24,9 @@ function channelOf(list: ListEvent, user: UserInfo): { name: string; owner: bool
 }
 
 // WHO [<#chan>|<nick mask>]: 352 per user (host = front), then 315
-export function who(s: IrcSession, m: IrcMessage): void {
+export async function who(s: IrcClient, m: IrcMessage): Promise<void> {
   const mask = m.params[0] ?? '*';
-  const list = s.lookup();
+  const list = await s.lookup();
   let users: UserInfo[];
   let fixed: string | null = null;
   if (mask.startsWith('#')) {
@@ -47,8 +47,8 @@ export function who(s: IrcSession, m: IrcMessage): void {
 }
 
 // WHOIS [<server>] <nick>[,<nick>]: who they are, their channel, their front
-export function whois(s: IrcSession, m: IrcMessage): void {
-  const list = s.lookup();
+export async function whois(s: IrcClient, m: IrcMessage): Promise<void> {
+  const list = await s.lookup();
   for (const nick of m.params.at(-1)!.split(',').filter((n) => n !== '')) {
     if (lower(nick) === SERVICE_NICK) {
       s.out.numeric(RPL.WHOISUSER, SERVICE_NICK, SERVICE_NICK, s.serverName, '*', 'the chat service: /msg ics help');
@@ -71,19 +71,19 @@ export function whois(s: IrcSession, m: IrcMessage): void {
 }
 
 // TIME: the server's time, from the hub's clock
-export function time(s: IrcSession): void {
-  s.ask({ action: 'time' }, (event) => {
+export async function time(s: IrcClient): Promise<void> {
+  for (const event of await s.ask({ action: 'time' })) {
     if (event.action === 'time') s.out.numeric(RPL.TIME, s.serverName, `${event.results} (${event.iso})`);
-  });
+  }
 }
 
 // MOTD: the message of the day, or 422
-export function motd(s: IrcSession): void {
+export function motd(s: IrcClient): void {
   sendMotd(s);
 }
 
 // AWAY [:message]: marks or unmarks this user as away (shown in WHO and WHOIS)
-export function away(s: IrcSession, m: IrcMessage): void {
+export function away(s: IrcClient, m: IrcMessage): void {
   const text = (m.params[0] ?? '').trim().slice(0, 300);
   const key = nameKey(s.nick!);
   if (text === '') {
@@ -95,16 +95,16 @@ export function away(s: IrcSession, m: IrcMessage): void {
 }
 
 // USERHOST <nick>{ <nick>}: up to five nick=+user@host entries
-export function userhost(s: IrcSession, m: IrcMessage): void {
-  const users = s.lookup().users;
+export async function userhost(s: IrcClient, m: IrcMessage): Promise<void> {
+  const users = (await s.lookup()).users;
   const found = m.params.slice(0, 5).flatMap((nick) => users.filter((u) => lower(u.name) === lower(nick)));
   const entries = found.map((u) => `${u.name}=${s.shared.away.has(nameKey(u.name)) ? '-' : '+'}${u.name}@${u.front}`);
   s.out.numeric(RPL.USERHOST, entries.join(' '));
 }
 
 // ISON <nick>{ <nick>}: which of these are online
-export function ison(s: IrcSession, m: IrcMessage): void {
-  const online = new Map(s.lookup().users.map((u) => [lower(u.name), u.name]));
+export async function ison(s: IrcClient, m: IrcMessage): Promise<void> {
+  const online = new Map((await s.lookup()).users.map((u) => [lower(u.name), u.name]));
   const asked = m.params.flatMap((p) => p.split(' ')).filter((n) => n !== '');
   s.out.numeric(RPL.ISON, asked.flatMap((n) => online.get(lower(n)) ?? []).join(' '));
 }
