@@ -16,7 +16,7 @@ function mirror(serverTime = false) {
 const members = (...list: [string, string][]) => list.map(([name, front]) => ({ name, front }));
 
 describe('ChannelMirror', () => {
-  it('joins an ad-hoc group with JOIN, a topic describing it, and NAMES from every front', async () => {
+  it('joins an ad-hoc group with JOIN, a topic describing it, and NAMES from every front', () => {
     const { m, take } = mirror();
     m.apply({ action: 'connect', status: 'request', from: 'peter', front: 'tcp', group: 3, members: members(['peter', 'tcp'], ['zoe', 'irc']) });
     expect(take()).toEqual([
@@ -31,7 +31,7 @@ describe('ChannelMirror', () => {
     expect(take()).toEqual([':dana!dana@discord JOIN :#group-3']);
   });
 
-  it('joins a room with its topic and its owner as operator', async () => {
+  it('joins a room with its topic and its owner as operator', () => {
     const { m, take } = mirror();
     m.apply({ action: 'connect', status: 'success', peer: '#Tea', group: 7, room: '#Tea', owner: 'ann', topic: 'oolong', members: members(['ann', 'web'], ['zoe', 'irc']) });
     expect(take()).toEqual([
@@ -47,7 +47,7 @@ describe('ChannelMirror', () => {
     expect(take()).toEqual([':ann!ann@web PART #Tea :off', ':srv MODE #Tea +o :zoe']);
   });
 
-  it('shows others leaving as PART, QUIT or KICK', async () => {
+  it('shows others leaving as PART, QUIT or KICK', () => {
     const { m, take } = mirror();
     m.apply({ action: 'connect', status: 'success', peer: '#r', group: 1, room: '#r', owner: 'ann', members: members(['ann', 'tcp'], ['bob', 'web'], ['cy', 'tcp'], ['zoe', 'irc']) });
     take();
@@ -57,7 +57,7 @@ describe('ChannelMirror', () => {
     expect(take()).toEqual([':bob!bob@web QUIT :left the chat', ':ann!ann@tcp KICK #r cy :spam', ':ann!ann@tcp PART :#r', ':srv MODE #r +o :zoe']);
   });
 
-  it('keeps reasons and topics from other fronts on one line', async () => {
+  it('keeps reasons and topics from other fronts on one line', () => {
     const { m, take } = mirror();
     m.apply({ action: 'connect', status: 'success', peer: '#r', group: 1, room: '#r', owner: 'ann', members: members(['ann', 'tcp'], ['bob', 'tcp'], ['cy', 'tcp'], ['zoe', 'irc']) });
     take();
@@ -67,16 +67,16 @@ describe('ChannelMirror', () => {
     expect(take()).toEqual([':bob!bob@tcp PART #r :bye  QUIT :x ', ':ann!ann@tcp KICK #r cy :out KILL zoe', ':ann!ann@tcp KICK #r zoe :and  you']);
   });
 
-  it('tells the last member that everyone left, and parts them', async () => {
+  it('tells the last member that everyone left, and parts them', () => {
     const { m, take } = mirror();
     m.apply({ action: 'connect', status: 'request', from: 'peter', front: 'tcp', group: 2, members: members(['peter', 'tcp'], ['zoe', 'irc']) });
     take();
     m.apply({ action: 'disconnect', msg: 'everyone left, you are alone', group: 2 });
     expect(take()).toEqual([':ics!ics@srv NOTICE zoe :everyone left, you are alone', ':zoe!zoe@irc PART #group-2 :everyone left, you are alone']);
-    expect(m.view).toBeNull();
+    expect(m.get(2)).toBeUndefined();
   });
 
-  it('shows a kick of this user as KICK', async () => {
+  it('shows a kick of this user as KICK', () => {
     const { m, take } = mirror();
     m.apply({ action: 'connect', status: 'success', peer: '#r', group: 1, room: '#r', owner: 'ann', members: members(['ann', 'tcp'], ['zoe', 'irc']) });
     take();
@@ -84,7 +84,7 @@ describe('ChannelMirror', () => {
     expect(take()).toEqual([':ann!ann@tcp KICK #r zoe :ann']);
   });
 
-  it('relays chat lines from other fronts without any control data, split to fit 512 bytes', async () => {
+  it('relays chat lines from other fronts without any control data, split to fit 512 bytes', () => {
     const { m, take } = mirror();
     m.apply({ action: 'connect', status: 'request', from: 'peter', front: 'tcp', group: 4, members: members(['peter', 'tcp'], ['zoe', 'irc']) });
     take();
@@ -99,7 +99,7 @@ describe('ChannelMirror', () => {
     expect(take()).toEqual([]);
   });
 
-  it('stamps lines with their time for clients that asked for server-time', async () => {
+  it('stamps lines with their time for clients that asked for server-time', () => {
     const { m, take } = mirror(true);
     m.apply({ action: 'connect', status: 'request', from: 'peter', front: 'tcp', group: 4, members: members(['peter', 'tcp'], ['zoe', 'irc']) });
     take();
@@ -107,7 +107,44 @@ describe('ChannelMirror', () => {
     expect(take()).toEqual(['@time=2026-11-25T14:30:00.000Z :peter!peter@tcp PRIVMSG #group-4 :tick']);
   });
 
-  it('shows an invitation as INVITE from the inviter on their front', async () => {
+  it('mirrors each group as its own channel: lines, leaves and topics land in the right one', () => {
+    const { m, take } = mirror();
+    m.apply({ action: 'connect', status: 'success', peer: '#a', group: 1, room: '#a', owner: 'zoe', members: members(['zoe', 'irc'], ['ann', 'tcp']) });
+    m.apply({ action: 'connect', status: 'success', peer: '#b', group: 2, room: '#b', owner: 'bob', members: members(['bob', 'web'], ['zoe', 'irc'], ['ann', 'tcp']) });
+    take();
+    expect(m.channels().map((v) => v.name)).toEqual(['#a', '#b']);
+    expect(m.find('#A')?.id).toBe(1);
+    expect(m.find('#group-2')?.name).toBe('#b');
+    const line = (group: number, room: string, message: string): ServerEvent => ({ action: 'exchange', from: '[ann]', message, name: 'ann', front: 'tcp', id: group, group, seq: 1, ts: '2026-11-25T14:30:00.000Z', room });
+    m.apply(line(2, '#b', 'in b'));
+    m.apply(line(1, '#a', 'in a'));
+    m.apply({ action: 'topic', group: 2, topic: 'bees', by: 'bob' });
+    m.apply({ action: 'leave', name: 'ann', group: 1, members: members(['zoe', 'irc']), owner: 'zoe' });
+    expect(take()).toEqual([':ann!ann@tcp PRIVMSG #b :in b', ':ann!ann@tcp PRIVMSG #a :in a', ':bob!bob@web TOPIC #b :bees', ':ann!ann@tcp PART :#a']);
+    m.selfPart(1, 'done');
+    expect(take()).toEqual([':zoe!zoe@irc PART #a :done']);
+    expect(m.channels().map((v) => v.name)).toEqual(['#b']);
+  });
+
+  it('shows someone going offline as one QUIT, however many channels they shared', () => {
+    const { m, take } = mirror();
+    m.apply({ action: 'connect', status: 'success', peer: '#a', group: 1, room: '#a', owner: 'ann', members: members(['ann', 'tcp'], ['zoe', 'irc']) });
+    m.apply({ action: 'connect', status: 'success', peer: '#b', group: 2, room: '#b', owner: 'ann', members: members(['ann', 'tcp'], ['zoe', 'irc']) });
+    take();
+    m.apply({ action: 'leave', name: 'ann', group: 1, members: members(['zoe', 'irc']), quit: true, owner: 'zoe' });
+    m.apply({ action: 'leave', name: 'ann', group: 2, members: members(['zoe', 'irc']), quit: true, owner: 'zoe' });
+    expect(take()).toEqual([':srv MODE #a +o :zoe', ':ann!ann@tcp QUIT :left the chat', ':srv MODE #b +o :zoe']);
+  });
+
+  it('shows a direct line as a private PRIVMSG from its sender, and never a direct conversation as a channel', () => {
+    const { m, take } = mirror(true);
+    m.apply({ action: 'connect', status: 'success', peer: 'bob', group: 9, members: members(['bob', 'tcp'], ['zoe', 'irc']), kind: 'direct' });
+    m.apply({ action: 'exchange', from: '[bob]', message: 'psst\nsecond', name: 'bob', front: 'tcp', id: 4, group: 9, seq: 1, ts: '2026-11-25T14:30:00.000Z', direct: true });
+    expect(take()).toEqual(['@time=2026-11-25T14:30:00.000Z :bob!bob@tcp PRIVMSG zoe :psst', '@time=2026-11-25T14:30:00.000Z :bob!bob@tcp PRIVMSG zoe :second']);
+    expect(m.channels()).toEqual([]);
+  });
+
+  it('shows an invitation as INVITE from the inviter on their front', () => {
     const { m, take } = mirror();
     m.apply({ action: 'invite', status: 'request', from: 'ann', front: 'discord', group: 5, room: '#tea' });
     expect(take()).toEqual([':ann!ann@discord INVITE zoe :#tea']);

@@ -1,9 +1,10 @@
 /**
- * One IRC client's state on the gateway (nick, capabilities, registration, its channel) and
- * its hub session. Commands run through the verb table, one line at a time; a handler asks the
- * hub with a fresh label and gets back exactly the events delivered with that label. Events
- * without a label are pushes: the mirror shows them as channel traffic, and `ics` tells in words
- * what the mirror does not show (a restart, an error about an earlier line).
+ * One IRC client's state on the gateway (nick, capabilities, registration, its channels) and
+ * its hub session, opened with the `rooms` feature: every group the user is in reaches it.
+ * Commands run through the verb table, one line at a time; a handler asks the hub with a fresh
+ * label and gets back exactly the events delivered with that label. Events without a label are
+ * pushes: the mirror shows them as channel and query traffic, and `ics` tells in words what the
+ * mirror does not show (a restart, an error about an earlier line).
  */
 import { nameKey } from '../../core/names.js';
 import type { ClientAction, Feature, Label, ServerEvent } from '../../core/protocol.js';
@@ -16,8 +17,8 @@ import { ChannelMirror, IRC_HOST, type Viewer } from './outbound.js';
 import { ReplyBuffer, type BufferOwner } from './reply-buffer.js';
 import { runVerb } from './verbs.js';
 
-/** An IRC client wants to hear who joins and leaves its channel. */
-const FEATURES: Feature[] = ['events'];
+/** An IRC client shows many channels at once, and wants to hear who joins and leaves them. */
+const FEATURES: Feature[] = ['events', 'rooms'];
 
 /** What the session needs of its connection. */
 export interface SessionIo {
@@ -153,7 +154,7 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
     this.io.close(text);
   }
 
-  /** The connection is gone: the user leaves their group and their name is free. */
+  /** The connection is gone: the user leaves their groups and their name is free. */
   close(): void {
     this.closed = true;
     if (this.nick !== null && this.registered) this.shared.away.delete(nameKey(this.nick));

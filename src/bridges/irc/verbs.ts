@@ -9,6 +9,7 @@ import * as auth from './commands/auth.js';
 import * as channels from './commands/channels.js';
 import * as link from './commands/link.js';
 import * as messages from './commands/messages.js';
+import * as modes from './commands/modes.js';
 import * as queries from './commands/queries.js';
 import type { IrcMessage } from './message.js';
 import { ERR } from './numerics.js';
@@ -38,7 +39,7 @@ export const VERBS: Readonly<Record<string, VerbSpec>> = {
   LIST: { run: channels.list, minParams: 0 },
   KICK: { run: channels.kick, minParams: 2 },
   INVITE: { run: channels.invite, minParams: 2 },
-  MODE: { run: channels.mode, minParams: 1 },
+  MODE: { run: modes.mode, minParams: 1 },
   PRIVMSG: { run: messages.privmsg, minParams: 0 },
   NOTICE: { run: messages.notice, minParams: 0 },
   WHO: { run: queries.who, minParams: 0 },

@@ -8,11 +8,11 @@ export const VERSION = 'ics-chat-0.1.0';
 /** Longest channel name: `#` and 32 characters (the core's room rule). */
 export const CHANNEL_MAX = 33;
 
-/** ISUPPORT tokens: names are UTF-8, one channel at a time, the room's creator is its operator. */
+/** ISUPPORT tokens: names are UTF-8, any number of channels at once (`CHANLIMIT=#:` sets no limit), the room's creator is its operator. */
 export const ISUPPORT = [
   'CASEMAPPING=ascii',
   'CHANTYPES=#',
-  'CHANLIMIT=#:1',
+  'CHANLIMIT=#:',
   `CHANNELLEN=${CHANNEL_MAX}`,
   `NICKLEN=${NAME_MAX}`,
   'PREFIX=(o)@',
@@ -46,6 +46,6 @@ export function sendWelcome(s: IrcClient): void {
   sendMotd(s);
   out.service(
     `Hi ${s.nick}! I am ics, the chat's service. /msg ics help lists what I do; /msg ics who shows who is online on every front; ` +
-      '/msg ics c peter starts a chat with peter; /join #name opens or joins a room. You can be in one channel at a time.',
+      '/msg ics c peter starts a chat with peter; /join #name opens or joins a room (join as many as you like); /msg peter hi writes to peter privately.',
   );
 }

@@ -66,7 +66,7 @@ export function cap(s: IrcClient, m: IrcMessage): void | Promise<void> {
   }
 }
 
-// NICK <nick>: before registration, the name to log in with; after, a new name (outside a channel)
+// NICK <nick>: before registration, the name to log in with; after, a new name (outside any channel)
 export async function nick(s: IrcClient, m: IrcMessage): Promise<void> {
   const wanted = (m.params[0] ?? '').normalize('NFC');
   if (wanted === '') return s.out.numeric(ERR.NONICKNAMEGIVEN, 'No nickname given');
@@ -79,8 +79,9 @@ export async function nick(s: IrcClient, m: IrcMessage): Promise<void> {
   const old = s.nick!;
   if (wanted === old) return;
   if (s.account !== null) return s.out.numeric(ERR.NICKLOCKED, `You are logged in to the account ${s.account}: your nick is its name`);
-  if (s.mirror.view) {
-    return s.out.numeric(ERR.NONICKCHANGE, `Cannot change nickname while in ${s.mirror.view.name}: your nick is your chat name; leave the channel first`);
+  const channels = s.mirror.channels().map((v) => v.name);
+  if (channels.length > 0) {
+    return s.out.numeric(ERR.NONICKCHANGE, `Cannot change nickname while in ${channels.join(', ')}: your nick is your chat name; leave your channels first`);
   }
   const reply = await s.relogin(wanted);
   if (reply?.action !== 'login' || reply.status !== 'ok') {

@@ -1,4 +1,4 @@
-/** Questions about users and the server: WHO, WHOIS (shows the front), TIME, MOTD, AWAY, USERHOST, ISON. */
+/** Questions about users and the server: WHO, WHOIS (shows the front and every channel), TIME, MOTD, AWAY, USERHOST, ISON. */
 import { nameKey } from '../../../core/names.js';
 import type { UserInfo } from '../../../core/protocol.js';
 import type { IrcMessage } from '../message.js';
@@ -6,7 +6,6 @@ import { ERR, RPL } from '../numerics.js';
 import { channelName } from '../outbound.js';
 import { SERVICE_NICK, type IrcClient, type ListEvent } from '../client.js';
 import { sendMotd } from '../welcome.js';
-import { myChannel } from './channels.js';
 
 const lower = (name: string): string => name.toLowerCase();
 
@@ -18,35 +17,31 @@ function maskTest(mask: string): (name: string) => boolean {
 
 const realname = (u: { name: string; front: string }): string => `${u.name} on the ${u.front} front`;
 
-function channelOf(list: ListEvent, user: UserInfo): { name: string; owner: boolean } | null {
-  const group = list.groups.find((g) => g.id === user.group);
-  return group ? { name: channelName(group.id, group.room), owner: group.owner === user.name } : null;
+/** A user's channels (with @ where they own the room), the one they are in first as the list shows it. */
+function channelsOf(list: ListEvent, user: UserInfo): string[] {
+  const theirs = list.groups.filter((g) => g.members.includes(user.name)).sort((a, b) => Number(b.id === user.group) - Number(a.id === user.group));
+  return theirs.map((g) => (g.owner === user.name ? '@' : '') + channelName(g.id, g.room));
 }
 
 // WHO [<#chan>|<nick mask>]: 352 per user (host = front), then 315
 export async function who(s: IrcClient, m: IrcMessage): Promise<void> {
   const mask = m.params[0] ?? '*';
   const list = await s.lookup();
-  let users: UserInfo[];
-  let fixed: string | null = null;
-  if (mask.startsWith('#')) {
-    const view = myChannel(s, mask);
-    const group = list.groups.find((g) => (view ? g.id === view.id : lower(channelName(g.id, g.room)) === lower(mask)));
-    fixed = group ? channelName(group.id, group.room) : null;
-    users = group ? group.members.flatMap((n) => list.users.filter((u) => u.name === n)) : [];
-  } else {
-    const test = mask === '0' ? () => true : maskTest(mask);
-    users = list.users.filter((u) => test(u.name));
-  }
+  const byChannel = mask.startsWith('#');
+  const mine = byChannel ? s.mirror.find(mask) : undefined;
+  const group = byChannel ? list.groups.find((g) => (mine ? g.id === mine.id : lower(channelName(g.id, g.room)) === lower(mask))) : undefined;
+  const test = mask === '0' ? () => true : maskTest(mask);
+  const users = byChannel ? (group?.members ?? []).flatMap((n) => list.users.filter((u) => u.name === n)) : list.users.filter((u) => test(u.name));
   for (const u of users) {
-    const where = channelOf(list, u);
-    const flags = (s.shared.away.has(nameKey(u.name)) ? 'G' : 'H') + (where?.owner ? '@' : '');
-    s.out.numeric(RPL.WHOREPLY, fixed ?? where?.name ?? '*', u.name, u.front, s.serverName, u.name, flags, `0 ${realname(u)}`);
+    // In the channel asked about, or else in the one the list shows them in.
+    const shown = group ?? list.groups.find((g) => g.id === u.group);
+    const flags = (s.shared.away.has(nameKey(u.name)) ? 'G' : 'H') + (shown?.owner === u.name ? '@' : '');
+    s.out.numeric(RPL.WHOREPLY, shown ? channelName(shown.id, shown.room) : '*', u.name, u.front, s.serverName, u.name, flags, `0 ${realname(u)}`);
   }
   s.out.numeric(RPL.ENDOFWHO, mask, 'End of WHO list');
 }
 
-// WHOIS [<server>] <nick>[,<nick>]: who they are, their channel, their front
+// WHOIS [<server>] <nick>{,<nick>}: who they are, their channels, their front
 export async function whois(s: IrcClient, m: IrcMessage): Promise<void> {
   const list = await s.lookup();
   for (const nick of m.params.at(-1)!.split(',').filter((n) => n !== '')) {
@@ -59,8 +54,8 @@ export async function whois(s: IrcClient, m: IrcMessage): Promise<void> {
         s.out.numeric(ERR.NOSUCHNICK, nick, 'No such nick/channel');
       } else {
         s.out.numeric(RPL.WHOISUSER, user.name, user.name, user.front, '*', realname(user));
-        const where = channelOf(list, user);
-        if (where) s.out.numeric(RPL.WHOISCHANNELS, user.name, (where.owner ? '@' : '') + where.name);
+        const channels = channelsOf(list, user);
+        if (channels.length > 0) s.out.numeric(RPL.WHOISCHANNELS, user.name, channels.join(' '));
         s.out.numeric(RPL.WHOISSERVER, user.name, s.serverName, `connected through the ${user.front} front`);
         const away = s.shared.away.get(nameKey(user.name));
         if (away !== undefined) s.out.numeric(RPL.AWAY, user.name, away);
