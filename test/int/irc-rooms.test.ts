@@ -130,4 +130,22 @@ describe('an IRC user in three channels and one private conversation', () => {
     const names = await ann.next('userlist', (e) => e['channel'] === '#a');
     expect((names['users'] as { nick: string }[]).map((u) => u.nick)).toEqual(['zoe', 'ann']);
   });
+
+  it('refuses a JOIN of a locked room (473) until the owner invites', async () => {
+    const ann = await irc('ann');
+    const zoe = await irc('zoe');
+    const peter = await tcp('peter');
+    await joinAll(ann, '#den');
+    ann.client.raw('MODE', '#den', '+i');
+    expect(await ann.next('mode')).toMatchObject({ nick: 'ann', target: '#den', modes: [{ mode: '+i', param: null }] });
+    zoe.client.join('#den');
+    expect(await zoe.next('irc error')).toMatchObject({ error: 'invite_only_channel', channel: '#den' });
+    peter.send({ action: 'connect', target: 'ann' });
+    expect(await peter.next('connect')).toMatchObject({ status: 'closed' });
+    ann.client.raw('INVITE', 'zoe', '#den');
+    expect(await ann.next('invited')).toMatchObject({ nick: 'zoe', channel: '#den' });
+    expect(await zoe.next('invite')).toMatchObject({ nick: 'ann', channel: '#den' });
+    await joinAll(zoe, '#den');
+    expect(await ann.next('join', (e) => e['nick'] === 'zoe')).toMatchObject({ channel: '#den' });
+  });
 });

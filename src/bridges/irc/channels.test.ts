@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ircHarness, turn } from '../../../test/helpers/irc-session.js';
 
+/** The verbs of the lines, for bursts whose details other tests check. */
+const verbs = (lines: string[]): string[] => lines.map((l) => l.split(' ')[1]!);
+
 describe('many channels', () => {
   it('joins any number of channels at once, ignores one it is in, and says so in ISUPPORT', async () => {
     const t = ircHarness().session();
@@ -138,11 +141,41 @@ describe('many channels', () => {
     expect(t.take()).toEqual([
       ':ics-chat.local 324 zoe #tea :+n',
       ':ics-chat.local 368 zoe #tea :End of channel ban list',
-      ':ics-chat.local 472 zoe k :is not a mode you can change here (channels are +n; the room creator is operator)',
+      ':ics-chat.local 472 zoe k :is not a mode you can change here (+i makes a room invite-only; the room creator is operator)',
       ':zoe!zoe@irc MODE zoe :+i',
       ':ics-chat.local 221 zoe :+i',
       ':ics-chat.local 501 zoe :Unknown MODE flag (only +i and -i)',
       ":ics-chat.local 502 zoe :Can't change mode for other users",
     ]);
+  });
+});
+
+describe('invite-only rooms', () => {
+  it('lets the owner lock a room with +i (482 for others); a JOIN then needs an INVITE (473 without)', async () => {
+    const { irc, other } = ircHarness();
+    const ann = await irc('ann');
+    const bob = await irc('bob');
+    const cy = await irc('cy');
+    await ann.send('JOIN #den');
+    await bob.send('JOIN #den');
+    ann.take();
+    bob.take();
+    await bob.send('MODE #den +i');
+    expect(bob.take()).toEqual([':ics-chat.local 482 bob #den :only ann can lock it in #den']);
+    await ann.send('MODE #den +i', 'MODE #den');
+    expect(ann.take()).toEqual([':ann!ann@irc MODE #den :+i', ':ics-chat.local 324 ann #den :+in']);
+    expect(bob.take()).toEqual([':ann!ann@irc MODE #den :+i']);
+    await cy.send('MODE #den', 'JOIN #den');
+    expect(cy.take()).toEqual([':ics-chat.local 324 cy #den :+in', ':ics-chat.local 473 cy #den :Cannot join channel (+i): #den is invite-only: ask a member to invite you']);
+    const peter = await other('peter');
+    await peter.session.dispatch({ action: 'connect', target: 'ann' });
+    expect(peter.events.at(-1)).toMatchObject({ action: 'connect', status: 'closed' });
+    await ann.send('INVITE cy #den');
+    expect(ann.take()).toEqual([':ics-chat.local 341 ann cy :#den']);
+    await cy.send('JOIN #den');
+    expect(cy.take().slice(0, 2)).toEqual([':ann!ann@irc INVITE cy :#den', ':cy!cy@irc JOIN :#den']);
+    await ann.send('MODE #den -i');
+    expect(ann.take()).toEqual([':cy!cy@irc JOIN :#den', ':ann!ann@irc MODE #den :-i']);
+    expect(verbs(cy.take())).toEqual(['MODE']);
   });
 });

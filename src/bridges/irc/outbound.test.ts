@@ -144,6 +144,18 @@ describe('ChannelMirror', () => {
     expect(m.channels()).toEqual([]);
   });
 
+  it('shows a room being locked and unlocked as MODE +i and -i from its owner, once', () => {
+    const { m, take } = mirror();
+    m.apply({ action: 'connect', status: 'success', peer: '#a', group: 1, room: '#a', owner: 'ann', members: members(['ann', 'web'], ['zoe', 'irc']) });
+    take();
+    m.apply({ action: 'lock', group: 1, locked: true, by: 'ann' });
+    m.apply({ action: 'lock', group: 1, locked: true, by: 'ann' });
+    expect(m.get(1)?.locked).toBe(true);
+    m.apply({ action: 'lock', group: 1, locked: false, by: 'ann' });
+    m.apply({ action: 'lock', group: 5, locked: true, by: 'ann' });
+    expect(take()).toEqual([':ann!ann@web MODE #a :+i', ':ann!ann@web MODE #a :-i']);
+  });
+
   it('shows an invitation as INVITE from the inviter on their front', () => {
     const { m, take } = mirror();
     m.apply({ action: 'invite', status: 'request', from: 'ann', front: 'discord', group: 5, room: '#tea' });

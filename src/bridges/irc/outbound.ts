@@ -2,7 +2,7 @@
  * Hub events as IRC traffic for one client: each group the user is in is mirrored as a channel
  * of its own (`#group-N` for an ad-hoc group, the room's own name for a room). Joining shows
  * JOIN, the topic and NAMES; other members' lines arrive as PRIVMSG to their group's channel
- * from `name!name@front`; comings and goings as JOIN, PART, QUIT and KICK.
+ * from `name!name@front`; comings and goings as JOIN, PART, QUIT and KICK; a lock as MODE +i.
  * A direct conversation is never a channel: its lines arrive as PRIVMSG to the user from the
  * other person, which clients show in a query window. Text from other fronts passes through
  * `safeLines`.
@@ -25,6 +25,8 @@ export interface ChannelView {
   topicBy: string;
   /** When the topic was set (or first seen), in Unix seconds. */
   topicAt: number;
+  /** Invite-only (`+i`): connecting to a member does not join it. */
+  locked: boolean;
 }
 
 /** What the mirror needs to know of its client. */
@@ -71,7 +73,7 @@ function chatLines(event: LineEvent, channel: string, timed: boolean): string {
   return (cached[slot] ??= serialize(event, channel, timed));
 }
 
-type Joined = { group: number; room: string | undefined; members: MemberInfo[]; owner: string | undefined; topic: string };
+type Joined = { group: number; room: string | undefined; members: MemberInfo[]; owner: string | undefined; topic: string; locked: boolean };
 
 export class ChannelMirror {
   /** The user's channels by group id, in the order joined. */
@@ -122,7 +124,7 @@ export class ChannelMirror {
       case 'connect':
         if (event.kind === 'direct') return true;
         if (event.status === 'success' && event.group !== undefined) {
-          this.enter({ group: event.group, room: event.room, members: event.members ?? [], owner: event.owner, topic: event.topic ?? '' });
+          this.enter({ group: event.group, room: event.room, members: event.members ?? [], owner: event.owner, topic: event.topic ?? '', locked: event.locked === true });
         } else if (event.status === 'request') this.joined(event);
         return true;
       case 'exchange':
@@ -138,6 +140,13 @@ export class ChannelMirror {
         if (!view || event.by === undefined) return true;
         Object.assign(view, { topic: event.topic, topicBy: event.by, topicAt: this.seconds() });
         this.out.send({ source: maskOf({ name: event.by, front: this.frontOf(view, event.by) }), verb: 'TOPIC', params: [view.name, event.topic] });
+        return true;
+      }
+      case 'lock': {
+        const view = this.views.get(event.group);
+        if (!view || view.locked === event.locked) return true;
+        view.locked = event.locked;
+        this.out.send({ source: maskOf({ name: event.by, front: this.frontOf(view, event.by) }), verb: 'MODE', params: [view.name, event.locked ? '+i' : '-i'] });
         return true;
       }
       case 'invite':
@@ -174,6 +183,7 @@ export class ChannelMirror {
       topic: g.topic,
       topicBy: this.me.serviceMask,
       topicAt: this.seconds(),
+      locked: g.locked,
     };
     this.views.set(view.id, view);
     this.out.send({ source: this.myMask, verb: 'JOIN', params: [view.name] });
@@ -185,7 +195,7 @@ export class ChannelMirror {
     const view = this.views.get(event.group);
     if (!view) {
       // Someone connected to this user: clients open the channel without switching to it, so say where to chat.
-      this.enter({ group: event.group, room: event.room, members: event.members, owner: undefined, topic: '' });
+      this.enter({ group: event.group, room: event.room, members: event.members, owner: undefined, topic: '', locked: false });
       this.out.service(`${event.from} (${event.front}) connected with you: chat in ${channelName(event.group, event.room)}; bye or /part there leaves`);
       return;
     }

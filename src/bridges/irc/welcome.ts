@@ -8,7 +8,10 @@ export const VERSION = 'ics-chat-0.1.0';
 /** Longest channel name: `#` and 32 characters (the core's room rule). */
 export const CHANNEL_MAX = 33;
 
-/** ISUPPORT tokens: names are UTF-8, any number of channels at once (`CHANLIMIT=#:` sets no limit), the room's creator is its operator. */
+/**
+ * ISUPPORT tokens: names are UTF-8, any number of channels at once (`CHANLIMIT=#:` sets no
+ * limit), the room's creator is its operator and may make it invite-only (`+i`).
+ */
 export const ISUPPORT = [
   'CASEMAPPING=ascii',
   'CHANTYPES=#',
@@ -16,7 +19,7 @@ export const ISUPPORT = [
   `CHANNELLEN=${CHANNEL_MAX}`,
   `NICKLEN=${NAME_MAX}`,
   'PREFIX=(o)@',
-  'CHANMODES=b,,,n',
+  'CHANMODES=b,,,in',
   'NETWORK=ICS-chat',
   'UTF8ONLY',
   'TOPICLEN=300',
@@ -41,7 +44,7 @@ export function sendWelcome(s: IrcClient): void {
   out.numeric(RPL.WELCOME, `Welcome to the ICS chat IRC gateway, ${s.mask}`);
   out.numeric(RPL.YOURHOST, `Your host is ${serverName}, running version ${VERSION}`);
   out.numeric(RPL.CREATED, `This server was created ${s.shared.startedAt.toUTCString()}`);
-  out.numeric(RPL.MYINFO, serverName, VERSION, 'i', 'bno', 'bo');
+  out.numeric(RPL.MYINFO, serverName, VERSION, 'i', 'bino', 'bo');
   for (let i = 0; i < ISUPPORT.length; i += 12) out.numeric(RPL.ISUPPORT, ...ISUPPORT.slice(i, i + 12), 'are supported by this server');
   sendMotd(s);
   out.service(

@@ -43,6 +43,8 @@ async function joinOne(s: IrcClient, name: string): Promise<void> {
       s.out.numeric(ERR.NOSUCHCHANNEL, name, `That is your private conversation with ${event.peer ?? 'someone'}: /msg them to write there`);
     } else if (event.status === 'success') {
       s.mirror.apply(event);
+    } else if (event.status === 'closed') {
+      s.out.numeric(ERR.INVITEONLYCHAN, name, `Cannot join channel (+i): ${event.msg ?? 'it is invite-only'}`);
     } else if (event.status !== 'request') {
       s.out.numeric(ERR.NOSUCHCHANNEL, name, event.msg ?? 'No such channel');
     }
@@ -134,7 +136,7 @@ export async function kick(s: IrcClient, m: IrcMessage): Promise<void> {
   }
 }
 
-// INVITE <nick> <#chan>: ask someone to join my channel
+// INVITE <nick> <#chan>: ask someone to join my channel (which lets them in while it is invite-only)
 export async function invite(s: IrcClient, m: IrcMessage): Promise<void> {
   const [nick, name] = m.params as [string, string];
   const view = s.mirror.find(name);

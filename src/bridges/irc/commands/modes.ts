@@ -1,6 +1,7 @@
 /**
- * MODE. Channels are `+n` and the ban list is always empty; nothing about a channel can be
- * changed here. Users may set `+i` on themselves, which changes nothing but what MODE shows.
+ * MODE. Channels are `+n`; a room's owner makes it invite-only with `+i` (the hub's `lock`) and
+ * open again with `-i`; the ban list is always empty. Users may set `+i` on themselves, which
+ * changes nothing but what MODE shows.
  */
 import type { IrcClient } from '../client.js';
 import type { IrcMessage } from '../message.js';
@@ -8,21 +9,29 @@ import { ERR, RPL } from '../numerics.js';
 import { channelName } from '../outbound.js';
 import { findGroup } from './channels.js';
 
-/** The name of a channel: the user's own, or any other group's. */
-async function channelNamed(s: IrcClient, target: string): Promise<string | undefined> {
-  const view = s.mirror.find(target);
-  if (view) return view.name;
+/** A channel the user is not in, as far as MODE shows it. */
+async function elsewhere(s: IrcClient, target: string): Promise<{ name: string; locked: boolean } | undefined> {
   const group = await findGroup(s, target);
-  return group && channelName(group.id, group.room);
+  return group && { name: channelName(group.id, group.room), locked: group.locked === true };
 }
 
 async function channelMode(s: IrcClient, target: string, change: string | undefined): Promise<void> {
-  const name = await channelNamed(s, target);
-  if (name === undefined) return s.out.numeric(ERR.NOSUCHCHANNEL, target, 'No such channel');
-  if (change === undefined) return s.out.numeric(RPL.CHANNELMODEIS, name, '+n');
+  const view = s.mirror.find(target);
+  const shown = view ?? (await elsewhere(s, target));
+  if (!shown) return s.out.numeric(ERR.NOSUCHCHANNEL, target, 'No such channel');
+  const { name, locked } = shown;
+  if (change === undefined) return s.out.numeric(RPL.CHANNELMODEIS, name, locked ? '+in' : '+n');
   if (/^\+?b$/.test(change)) return s.out.numeric(RPL.ENDOFBANLIST, name, 'End of channel ban list');
-  const letter = change.replace(/^[+-]/, '').charAt(0) || change;
-  return s.out.numeric(ERR.UNKNOWNMODE, letter, 'is not a mode you can change here (channels are +n; the room creator is operator)');
+  const lock = /^([+-])i$/.exec(change);
+  if (!lock) {
+    const letter = change.replace(/^[+-]/, '').charAt(0) || change;
+    return s.out.numeric(ERR.UNKNOWNMODE, letter, 'is not a mode you can change here (+i makes a room invite-only; the room creator is operator)');
+  }
+  if (!view) return s.out.numeric(ERR.NOTONCHANNEL, name, "You're not on that channel");
+  // The change comes back to every member, this user included, as a MODE from the owner.
+  for (const event of await s.ask({ action: 'lock', locked: lock[1] === '+', group: view.id })) {
+    if (event.action === 'error') s.out.numeric(ERR.CHANOPRIVSNEEDED, name, event.msg);
+  }
 }
 
 function userMode(s: IrcClient, target: string, change: string | undefined): void {
@@ -37,7 +46,7 @@ function userMode(s: IrcClient, target: string, change: string | undefined): voi
   s.out.send({ source: s.mask, verb: 'MODE', params: [s.nick!, `${parsed[1]}i`] });
 }
 
-// MODE <#chan> [b] | MODE <nick> [+i|-i]: a channel's modes (fixed: +n); a user's own +i
+// MODE <#chan> [+i|-i|b] | MODE <nick> [+i|-i]: show a channel's modes, lock or unlock a room; a user's own +i
 export async function mode(s: IrcClient, m: IrcMessage): Promise<void> {
   const [target, change] = m.params as [string, string | undefined];
   if (target.startsWith('#')) return channelMode(s, target, change);
