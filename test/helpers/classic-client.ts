@@ -52,10 +52,10 @@ export class ClassicClient {
     return new ClassicClient(socket);
   }
 
-  /** Logs in and waits for ok. */
-  static async login(port: number, name: string): Promise<ClassicClient> {
+  /** Logs in and waits for ok; with `features` (e.g. `['events', 'rooms']`) it is a JSON client that shows many groups, not the classic one. */
+  static async login(port: number, name: string, features?: string[]): Promise<ClassicClient> {
     const client = await ClassicClient.open(port);
-    client.send({ action: 'login', name });
+    client.send(features ? { action: 'login', name, features } : { action: 'login', name });
     const reply = await client.next('login');
     if (reply['status'] !== 'ok') throw new Error(`login as ${name} failed: ${JSON.stringify(reply)}`);
     return client;

@@ -1,14 +1,16 @@
 /**
  * IRC sessions on a real in-process hub (in-memory SQLite), without sockets: for unit tests of
- * the verb table and the translation. Lines go in through `send` and come out of the session's
- * reply buffer exactly as the socket would carry them.
+ * the verb table and the translation. Lines go in through `send`, one after another as the
+ * connection runs them (each waits for the one before), and come out of the session's reply
+ * buffer exactly as the socket would carry them.
  */
 import { Hub } from '../../src/core/hub.js';
 import type { Logger } from '../../src/core/log.js';
 import { ScryptHasher } from '../../src/core/passwords.js';
-import type { ServerEvent } from '../../src/core/protocol.js';
+import type { Feature, ServerEvent } from '../../src/core/protocol.js';
 import { parseSonnets, SonnetBook } from '../../src/core/sonnets.js';
-import { IrcSession, SERVICE_NICK, type IrcShared } from '../../src/bridges/irc/session.js';
+import { SERVICE_NICK, type IrcShared } from '../../src/bridges/irc/client.js';
+import { IrcSession } from '../../src/bridges/irc/session.js';
 import { parseMessage } from '../../src/bridges/irc/message.js';
 import { readConfig } from '../../src/server/config.js';
 import { SqliteAccounts } from '../../src/store/sqlite-accounts.js';
@@ -18,8 +20,8 @@ const sonnets = new SonnetBook(parseSonnets('I.\n\nFrom fairest creatures we des
 
 export interface TestSession {
   s: IrcSession;
-  /** Sends raw lines (without CR LF). */
-  send(...lines: string[]): void;
+  /** Sends raw lines (without CR LF); resolves once their handlers have finished. */
+  send(...lines: string[]): Promise<void>;
   /** Everything written since the last call, one entry per line. */
   take(): string[];
   /** The text of the ERROR the session closed with, if it did. */
@@ -48,10 +50,10 @@ export function ircHarness(motd: string[] | null = null) {
   function session(address: string | null = null): TestSession {
     const t: TestSession = {
       s: undefined as unknown as IrcSession,
-      send: (...lines) => {
+      send: async (...lines) => {
         for (const line of lines) {
           const m = parseMessage(line);
-          if (m) t.s.handle(m);
+          if (m) await t.s.handle(m);
         }
       },
       take: () => t.s.out.take().split('\r\n').filter((l) => l !== ''),
@@ -62,18 +64,18 @@ export function ircHarness(motd: string[] | null = null) {
   }
 
   /** A registered IRC user, welcome already taken. */
-  function irc(nick: string): TestSession {
+  async function irc(nick: string): Promise<TestSession> {
     const t = session();
-    t.send(`NICK ${nick}`, `USER ${nick} 0 * :${nick}`);
+    await t.send(`NICK ${nick}`, `USER ${nick} 0 * :${nick}`);
     t.take();
     return t;
   }
 
-  /** A user of another front, recording the events it gets. */
-  function other(name: string, front = 'tcp') {
+  /** A user of another front, recording the events it gets; a classic one-group user unless `rooms` is among its features. */
+  async function other(name: string, front = 'tcp', features: Feature[] = ['events']) {
     const events: ServerEvent[] = [];
-    const session = hub.open({ front, deliver: (e) => events.push(e), features: ['events'] });
-    session.dispatch({ action: 'login', name });
+    const session = hub.open({ front, deliver: (e) => events.push(e), features });
+    await session.dispatch({ action: 'login', name });
     return { session, events, say: (message: string) => session.dispatch({ action: 'exchange', message }) };
   }
 

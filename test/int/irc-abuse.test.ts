@@ -42,14 +42,9 @@ afterEach(async () => {
 });
 
 describe('abuse', () => {
-  it('refuses a flood line by line with a notice, delivers the rest once and in order', async () => {
-    await start({ FLOOD_BURST: '5', FLOOD_RATE: '50' });
-    const check = await bystanders();
-    const zoe = await irc('zoe');
-    const peter = await tcp('peter');
-    zoe.send('PRIVMSG ics :c peter');
-    await peter.next('connect');
-    zoe.send(...Array.from({ length: 60 }, (_, i) => `PRIVMSG #group-2 :line ${i}`));
+  /** Sends 60 numbered lines at once as `command N`; checks that each was delivered to `peter` once, in order, or refused with a notice. */
+  async function flood(zoe: RawIrc, peter: ClassicClient, command: string): Promise<void> {
+    zoe.send(...Array.from({ length: 60 }, (_, i) => `${command}${i}`));
     const refused = () => zoe.lines.filter((l) => l.includes('You are sending too fast'));
     await waitFor('the refusals', () => refused().length > 0);
     const sent = (f: Frame) => f.action === 'exchange';
@@ -60,9 +55,30 @@ describe('abuse', () => {
     expect(new Set(got).size).toBe(got.length);
     const refusedNumbers = refused().map((l) => Number(/line (\d+)/.exec(l)![1]));
     expect([...got, ...refusedNumbers].sort((a, b) => a - b)).toEqual(Array.from({ length: 60 }, (_, i) => i));
-    expect(refused()[0]).toMatch(/^:ics-chat\.local NOTICE zoe :You are sending too fast: this line was dropped: PRIVMSG #group-2 :line \d+ \.\.\. Wait a moment and send it again\.$/);
+    expect(refused()[0]).toMatch(new RegExp(`^:ics-chat\\.local NOTICE zoe :You are sending too fast: this line was dropped: ${command}\\d+ \\.\\.\\. Wait a moment and send it again\\.$`));
     zoe.send('PING :later');
     await zoe.expect(/PONG ics-chat.local :later/);
+  }
+
+  it('refuses a flood line by line with a notice, delivers the rest once and in order', async () => {
+    await start({ FLOOD_BURST: '5', FLOOD_RATE: '50' });
+    const check = await bystanders();
+    const zoe = await irc('zoe');
+    const peter = await tcp('peter');
+    zoe.send('PRIVMSG ics :c peter');
+    await peter.next('connect');
+    await flood(zoe, peter, 'PRIVMSG #group-2 :line ');
+    await check();
+  });
+
+  it('limits a flood of private lines like any other', async () => {
+    await start({ FLOOD_BURST: '5', FLOOD_RATE: '50' });
+    const check = await bystanders();
+    const zoe = await irc('zoe');
+    const peter = await tcp('peter');
+    await flood(zoe, peter, 'PRIVMSG peter :line ');
+    // The classic client is shown the first private line as a connect request, the rest as its lines.
+    expect(peter.pending()[0]).toMatchObject({ action: 'connect', status: 'request', from: 'zoe', kind: 'direct' });
     await check();
   });
 

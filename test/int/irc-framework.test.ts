@@ -136,13 +136,17 @@ describe('irc-framework', () => {
     expect(await bob.next('kick')).toMatchObject({ kicked: 'bob', nick: 'zoe', message: 'limericks' });
   });
 
-  it('sends a private message by connecting to the recipient first', async () => {
+  it('sends a private message as a direct line, and shows the answer privately, in no channel', async () => {
     const zoe = await irc('zoe');
     const peter = await tcp('peter');
     zoe.client.say('peter', 'are you there?');
-    expect(await peter.next('connect')).toMatchObject({ status: 'request', from: 'zoe' });
-    expect(await peter.next('exchange')).toMatchObject({ message: 'are you there?' });
-    expect(await zoe.next('join')).toMatchObject({ channel: '#group-1' });
+    expect(await peter.next('connect')).toMatchObject({ status: 'request', from: 'zoe', kind: 'direct' });
+    expect(await peter.next('exchange')).toMatchObject({ name: 'zoe', message: 'are you there?' });
+    peter.send({ action: 'exchange', message: 'yes, privately' });
+    expect(await zoe.next('privmsg')).toMatchObject({ nick: 'peter', hostname: 'tcp', target: 'zoe', message: 'yes, privately' });
+    zoe.client.say('nobody', 'hello?');
+    expect(await zoe.next('irc error')).toMatchObject({ error: 'no_such_nick', nick: 'nobody' });
+    expect(zoe.events.filter((e) => e.event === 'join')).toEqual([]);
   });
 
   it('shows a QUIT when an IRC user leaves the chat, and frees the nick', async () => {

@@ -1,6 +1,8 @@
 /**
  * One IRC client's socket: bytes in through the line reader, flood control and a strict UTF-8
- * decoder to the session; the session's buffer out in one write per event-loop turn. Silence
+ * decoder to the session, one line at a time: a line's handler may wait for the hub, and the
+ * next line waits for it, so replies come in the order the lines were sent. The session's
+ * buffer goes out in one write per event-loop turn (not one per step of a waiting handler). Silence
  * is met with a PING and then, if it lasts, an ERROR and a close; so is a client that does not
  * register within the login time; a client that stops reading is cut off once its unread output
  * passes the cap. Whatever happens, only this client is affected.
@@ -13,13 +15,24 @@ import { SocketOut } from '../../net/socket-out.js';
 import { LineReader, type ReadItem } from './line-reader.js';
 import { parseMessage } from './message.js';
 import { ERR } from './numerics.js';
-import { IrcSession, type IrcShared } from './session.js';
+import type { IrcShared } from './client.js';
+import { IrcSession } from './session.js';
 import { plainText } from './text.js';
 
 export class IrcConnection {
   private readonly reader = new LineReader();
   private readonly session: IrcSession;
   private readonly throttle: Throttle<ReadItem>;
+  /**
+   * Lines the throttle let through, waiting for the line before them to be handled. At most as
+   * many wait as the throttle lets through at once and holds back (burst + queue); more are
+   * refused like any flood.
+   */
+  private readonly waiting: ReadItem[] = [];
+  private readonly maxWaiting: number;
+  private handling = false;
+  /** A write at the end of this turn, for what handlers wrote between their waits. */
+  private flushing: NodeJS.Immediate | null = null;
   private readonly out: SocketOut;
   private closed = false;
   private lastInput = performance.now();
@@ -37,7 +50,8 @@ export class IrcConnection {
       shared.log.warn('disconnecting an irc client that does not read', { peer: this.peer, user: this.session.nick ?? '-', unread });
       this.finish();
     });
-    this.throttle = new Throttle(shared.config.flood, (item) => this.process(item), (item) => this.refuse(item));
+    this.maxWaiting = shared.config.flood.burst + shared.config.flood.maxQueued;
+    this.throttle = new Throttle(shared.config.flood, (item) => this.accept(item), (item) => this.refuse(item));
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', (err: NodeJS.ErrnoException) => shared.log.debug('irc socket error', { peer: this.peer, code: err.code ?? err.message }));
@@ -66,15 +80,30 @@ export class IrcConnection {
     for (const item of this.reader.push(chunk)) this.throttle.offer(item);
   }
 
-  private process(item: ReadItem): void {
-    if (this.closed) return;
+  private accept(item: ReadItem): void {
+    if (!this.handling) return void this.handleInOrder(item);
+    if (this.waiting.length >= this.maxWaiting) return this.refuse(item);
+    this.waiting.push(item);
+  }
+
+  /** Handles `first`, then each line that arrived meanwhile, one after another; then writes what they caused. */
+  private async handleInOrder(first: ReadItem): Promise<void> {
+    this.handling = true;
+    try {
+      for (let item: ReadItem | undefined = first; item !== undefined && !this.closed; item = this.waiting.shift()) await this.process(item);
+    } finally {
+      this.handling = false;
+    }
+  }
+
+  private async process(item: ReadItem): Promise<void> {
     const out = this.session.out;
     if (item.kind === 'too-long') return out.numeric(ERR.INPUTTOOLONG, 'Input line was too long (at most 512 bytes with CR LF); it was ignored');
     // A line is whole, so checking it needs no decoder state: no TextDecoder (some 2.6 KB of ICU
     // state each) per connection.
     if (!isUtf8(item.bytes)) return out.serverNotice('Your line was not valid UTF-8 and was ignored: this server speaks UTF-8 only');
     const message = parseMessage(item.bytes.toString('utf8').replace(/\0/g, ''));
-    if (message) this.session.handle(message);
+    if (message) await this.session.handle(message);
   }
 
   private refuse(item: ReadItem): void {
@@ -105,7 +134,13 @@ export class IrcConnection {
   private written(): void {
     // Registration ends with a welcome written here, however late a password check finished it.
     if (this.session.registered) this.ticket.loggedIn();
-    if (!this.closed) this.out.schedule();
+    if (this.closed) return;
+    if (!this.handling) return this.out.schedule();
+    // A handler resumes in a microtask after each wait: what lines write leaves once, after the turn.
+    this.flushing ??= setImmediate(() => {
+      this.flushing = null;
+      if (!this.closed) this.out.flush();
+    });
   }
 
   /** Sends `ERROR :text` and what is queued, then closes (forcibly if the peer lingers). */
@@ -120,6 +155,8 @@ export class IrcConnection {
     if (this.closed) return;
     this.closed = true;
     this.throttle.stop();
+    this.waiting.length = 0;
+    if (this.flushing) clearImmediate(this.flushing);
     if (this.timer) clearTimeout(this.timer);
     this.session.close();
     this.onClose(this);

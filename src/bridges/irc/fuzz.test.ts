@@ -1,6 +1,6 @@
 /**
  * Property tests for the IRC edge: whatever lines two clients send, from any mix of commands,
- * channels, nicks and text from another front, no handler throws and every line the gateway
+ * channels, nicks, private lines and text from another front, no handler throws and every line the gateway
  * writes is one well-formed IRC line of at most 512 bytes.
  */
 import fc from 'fast-check';
@@ -21,17 +21,19 @@ describe('the IRC edge under generated input', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(line, { maxLength: 25 }), fc.array(line, { maxLength: 25 }), text, async (first, second, foreign) => {
         const { irc, other, logs } = ircHarness();
-        const a = irc('ann');
-        const b = irc('bob');
-        const peter = other('peter');
-        a.send('JOIN #tea');
-        peter.session.dispatch({ action: 'connect', target: '#tea' });
+        const a = await irc('ann');
+        const b = await irc('bob');
+        const peter = await other('peter');
+        await a.send('JOIN #tea', 'JOIN #coffee');
+        await b.send('JOIN #coffee');
+        await peter.session.dispatch({ action: 'connect', target: '#tea' });
         for (let i = 0; i < Math.max(first.length, second.length); i++) {
-          if (first[i] !== undefined) a.send(first[i]!);
-          if (second[i] !== undefined) b.send(second[i]!);
-          if (i % 5 === 0) peter.say(foreign);
+          if (first[i] !== undefined) await a.send(first[i]!);
+          if (second[i] !== undefined) await b.send(second[i]!);
+          if (i % 5 === 0) await peter.say(foreign);
+          if (i % 5 === 1) await peter.session.dispatch({ action: 'direct', target: 'ann', message: foreign });
         }
-        peter.session.dispatch({ action: 'disconnect', reason: foreign });
+        await peter.session.dispatch({ action: 'disconnect', reason: foreign });
         await turn();
         for (const out of [...a.take(), ...b.take()]) {
           expect(Buffer.byteLength(out + '\r\n')).toBeLessThanOrEqual(512);

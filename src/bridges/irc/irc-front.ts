@@ -8,7 +8,7 @@ import type { Admission, Ticket } from '../../net/admission.js';
 import { SocketListener } from '../../net/socket-listener.js';
 import type { IrcConfig } from '../../server/config.js';
 import { IrcConnection } from './connection.js';
-import { SERVICE_NICK, type IrcShared } from './session.js';
+import { SERVICE_NICK, type IrcShared } from './client.js';
 
 export class IrcFront implements Front {
   readonly name = 'irc';

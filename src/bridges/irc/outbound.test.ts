@@ -73,7 +73,7 @@ describe('ChannelMirror', () => {
     take();
     m.apply({ action: 'disconnect', msg: 'everyone left, you are alone', group: 2 });
     expect(take()).toEqual([':ics!ics@srv NOTICE zoe :everyone left, you are alone', ':zoe!zoe@irc PART #group-2 :everyone left, you are alone']);
-    expect(m.view).toBeNull();
+    expect(m.get(2)).toBeUndefined();
   });
 
   it('shows a kick of this user as KICK', () => {
@@ -107,6 +107,55 @@ describe('ChannelMirror', () => {
     expect(take()).toEqual(['@time=2026-11-25T14:30:00.000Z :peter!peter@tcp PRIVMSG #group-4 :tick']);
   });
 
+  it('mirrors each group as its own channel: lines, leaves and topics land in the right one', () => {
+    const { m, take } = mirror();
+    m.apply({ action: 'connect', status: 'success', peer: '#a', group: 1, room: '#a', owner: 'zoe', members: members(['zoe', 'irc'], ['ann', 'tcp']) });
+    m.apply({ action: 'connect', status: 'success', peer: '#b', group: 2, room: '#b', owner: 'bob', members: members(['bob', 'web'], ['zoe', 'irc'], ['ann', 'tcp']) });
+    take();
+    expect(m.channels().map((v) => v.name)).toEqual(['#a', '#b']);
+    expect(m.find('#A')?.id).toBe(1);
+    expect(m.find('#group-2')?.name).toBe('#b');
+    const line = (group: number, room: string, message: string): ServerEvent => ({ action: 'exchange', from: '[ann]', message, name: 'ann', front: 'tcp', id: group, group, seq: 1, ts: '2026-11-25T14:30:00.000Z', room });
+    m.apply(line(2, '#b', 'in b'));
+    m.apply(line(1, '#a', 'in a'));
+    m.apply({ action: 'topic', group: 2, topic: 'bees', by: 'bob' });
+    m.apply({ action: 'leave', name: 'ann', group: 1, members: members(['zoe', 'irc']), owner: 'zoe' });
+    expect(take()).toEqual([':ann!ann@tcp PRIVMSG #b :in b', ':ann!ann@tcp PRIVMSG #a :in a', ':bob!bob@web TOPIC #b :bees', ':ann!ann@tcp PART :#a']);
+    m.selfPart(1, 'done');
+    expect(take()).toEqual([':zoe!zoe@irc PART #a :done']);
+    expect(m.channels().map((v) => v.name)).toEqual(['#b']);
+  });
+
+  it('shows someone going offline as one QUIT, however many channels they shared', () => {
+    const { m, take } = mirror();
+    m.apply({ action: 'connect', status: 'success', peer: '#a', group: 1, room: '#a', owner: 'ann', members: members(['ann', 'tcp'], ['zoe', 'irc']) });
+    m.apply({ action: 'connect', status: 'success', peer: '#b', group: 2, room: '#b', owner: 'ann', members: members(['ann', 'tcp'], ['zoe', 'irc']) });
+    take();
+    m.apply({ action: 'leave', name: 'ann', group: 1, members: members(['zoe', 'irc']), quit: true, owner: 'zoe' });
+    m.apply({ action: 'leave', name: 'ann', group: 2, members: members(['zoe', 'irc']), quit: true, owner: 'zoe' });
+    expect(take()).toEqual([':srv MODE #a +o :zoe', ':ann!ann@tcp QUIT :left the chat', ':srv MODE #b +o :zoe']);
+  });
+
+  it('shows a direct line as a private PRIVMSG from its sender, and never a direct conversation as a channel', () => {
+    const { m, take } = mirror(true);
+    m.apply({ action: 'connect', status: 'success', peer: 'bob', group: 9, members: members(['bob', 'tcp'], ['zoe', 'irc']), kind: 'direct' });
+    m.apply({ action: 'exchange', from: '[bob]', message: 'psst\nsecond', name: 'bob', front: 'tcp', id: 4, group: 9, seq: 1, ts: '2026-11-25T14:30:00.000Z', direct: true });
+    expect(take()).toEqual(['@time=2026-11-25T14:30:00.000Z :bob!bob@tcp PRIVMSG zoe :psst', '@time=2026-11-25T14:30:00.000Z :bob!bob@tcp PRIVMSG zoe :second']);
+    expect(m.channels()).toEqual([]);
+  });
+
+  it('shows a room being locked and unlocked as MODE +i and -i from its owner, once', () => {
+    const { m, take } = mirror();
+    m.apply({ action: 'connect', status: 'success', peer: '#a', group: 1, room: '#a', owner: 'ann', members: members(['ann', 'web'], ['zoe', 'irc']) });
+    take();
+    m.apply({ action: 'lock', group: 1, locked: true, by: 'ann' });
+    m.apply({ action: 'lock', group: 1, locked: true, by: 'ann' });
+    expect(m.get(1)?.locked).toBe(true);
+    m.apply({ action: 'lock', group: 1, locked: false, by: 'ann' });
+    m.apply({ action: 'lock', group: 5, locked: true, by: 'ann' });
+    expect(take()).toEqual([':ann!ann@web MODE #a :+i', ':ann!ann@web MODE #a :-i']);
+  });
+
   it('shows an invitation as INVITE from the inviter on their front', () => {
     const { m, take } = mirror();
     m.apply({ action: 'invite', status: 'request', from: 'ann', front: 'discord', group: 5, room: '#tea' });
@@ -117,15 +166,15 @@ describe('ChannelMirror', () => {
 describe('translation out, through the hub', () => {
   it('delivers a line from another front to every IRC member of the group', async () => {
     const { irc, other } = ircHarness();
-    const a = irc('ann');
-    const b = irc('bob');
-    const peter = other('peter');
-    a.send('JOIN #tea');
-    b.send('JOIN #tea');
-    peter.session.dispatch({ action: 'connect', target: '#tea' });
+    const a = await irc('ann');
+    const b = await irc('bob');
+    const peter = await other('peter');
+    await a.send('JOIN #tea');
+    await b.send('JOIN #tea');
+    await peter.session.dispatch({ action: 'connect', target: '#tea' });
     a.take();
     b.take();
-    peter.say('one line for all');
+    await peter.say('one line for all');
     await turn();
     expect(a.take()).toEqual([':peter!peter@tcp PRIVMSG #tea :one line for all']);
     expect(b.take()).toEqual([':peter!peter@tcp PRIVMSG #tea :one line for all']);

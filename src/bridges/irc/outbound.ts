@@ -1,8 +1,11 @@
 /**
- * Hub events as IRC traffic for one client: the group the user is in is mirrored as a channel
- * (`#group-N` for an ad-hoc group, the room's own name for a room). Joining shows JOIN, the
- * topic and NAMES; other members' lines arrive as PRIVMSG from `name!name@front`; comings and
- * goings as JOIN, PART, QUIT and KICK. Text from other fronts passes through `safeLines`.
+ * Hub events as IRC traffic for one client: each group the user is in is mirrored as a channel
+ * of its own (`#group-N` for an ad-hoc group, the room's own name for a room). Joining shows
+ * JOIN, the topic and NAMES; other members' lines arrive as PRIVMSG to their group's channel
+ * from `name!name@front`; comings and goings as JOIN, PART, QUIT and KICK; a lock as MODE +i.
+ * A direct conversation is never a channel: its lines arrive as PRIVMSG to the user from the
+ * other person, which clients show in a query window. Text from other fronts passes through
+ * `safeLines`.
  */
 import { ALONE_MSG } from '../../core/classic.js';
 import type { MemberInfo, ServerEvent } from '../../core/protocol.js';
@@ -11,7 +14,7 @@ import { RPL } from './numerics.js';
 import type { ReplyBuffer } from './reply-buffer.js';
 import { fitLine, safeLines } from './text.js';
 
-/** The channel a user is in, as this client knows it. */
+/** One channel the user is in, as this client knows it. */
 export interface ChannelView {
   id: number;
   name: string;
@@ -22,6 +25,8 @@ export interface ChannelView {
   topicBy: string;
   /** When the topic was set (or first seen), in Unix seconds. */
   topicAt: number;
+  /** Invite-only (`+i`): connecting to a member does not join it. */
+  locked: boolean;
 }
 
 /** What the mirror needs to know of its client. */
@@ -51,23 +56,28 @@ export function defaultTopic(view: ChannelView): string {
 /** One chat line's IRC text, serialised once and shared by every recipient (with and without server-time). */
 const sharedLines = new WeakMap<ServerEvent, [plain?: string, timed?: string]>();
 
-function chatLines(event: Extract<ServerEvent, { action: 'exchange' }>, channel: string, timed: boolean): string {
+type LineEvent = Extract<ServerEvent, { action: 'exchange' }>;
+
+function serialize(event: LineEvent, target: string, timed: boolean): string {
+  const source = maskOf({ name: event.name, front: event.front });
+  return safeLines(event.message)
+    .flatMap((line) => fitLine({ source, verb: 'PRIVMSG', params: [target, line] }))
+    .map((m) => serializeMessage(timed ? { ...m, tags: { time: event.ts } } : m) + '\r\n')
+    .join('');
+}
+
+function chatLines(event: LineEvent, channel: string, timed: boolean): string {
   let cached = sharedLines.get(event);
   if (!cached) sharedLines.set(event, (cached = []));
   const slot = timed ? 1 : 0;
-  const hit = cached[slot];
-  if (hit !== undefined) return hit;
-  const source = maskOf({ name: event.name, front: event.front });
-  const text = safeLines(event.message)
-    .flatMap((line) => fitLine({ source, verb: 'PRIVMSG', params: [channel, line] }))
-    .map((m) => serializeMessage(timed ? { ...m, tags: { time: event.ts } } : m) + '\r\n')
-    .join('');
-  cached[slot] = text;
-  return text;
+  return (cached[slot] ??= serialize(event, channel, timed));
 }
 
+type Joined = { group: number; room: string | undefined; members: MemberInfo[]; owner: string | undefined; topic: string; locked: boolean };
+
 export class ChannelMirror {
-  view: ChannelView | null = null;
+  /** The user's channels by group id, in the order joined. */
+  private readonly views = new Map<number, ChannelView>();
 
   constructor(
     private readonly me: Viewer,
@@ -86,49 +96,85 @@ export class ChannelMirror {
     return Math.floor(this.me.now().getTime() / 1000);
   }
 
-  private frontOf(name: string): string {
-    return this.view?.members.find((m) => m.name === name)?.front ?? IRC_HOST;
+  private frontOf(view: ChannelView, name: string): string {
+    return view.members.find((m) => m.name === name)?.front ?? IRC_HOST;
   }
 
-  private mine(group: number): ChannelView | null {
-    return this.view !== null && this.view.id === group ? this.view : null;
+  /** The channels the user is in, in the order joined. */
+  channels(): ChannelView[] {
+    return [...this.views.values()];
   }
 
-  /** Mirrors one hub event; events that do not concern the channel are left alone. */
-  apply(event: ServerEvent): void {
+  /** The channel of group `id`, when the user is in it. */
+  get(id: number): ChannelView | undefined {
+    return this.views.get(id);
+  }
+
+  /** The user's channel that `name` names (its name in any case, or `#group-N`). */
+  find(name: string): ChannelView | undefined {
+    const lower = name.toLowerCase();
+    const id = /^#group-(\d{1,9})$/.exec(lower);
+    for (const view of this.views.values()) if (view.name.toLowerCase() === lower || (id !== null && Number(id[1]) === view.id)) return view;
+    return undefined;
+  }
+
+  /** Mirrors one hub event; false when it is nothing the mirror shows (the caller may tell it in words). */
+  apply(event: ServerEvent): boolean {
     switch (event.action) {
       case 'connect':
+        if (event.kind === 'direct') return true;
         if (event.status === 'success' && event.group !== undefined) {
-          return this.enter({ group: event.group, room: event.room, members: event.members ?? [], owner: event.owner, topic: event.topic ?? '' });
-        }
-        if (event.status === 'request') return this.joined(event);
-        return;
+          this.enter({ group: event.group, room: event.room, members: event.members ?? [], owner: event.owner, topic: event.topic ?? '', locked: event.locked === true });
+        } else if (event.status === 'request') this.joined(event);
+        return true;
       case 'exchange':
-        if (this.mine(event.group)) this.out.raw(chatLines(event, this.view!.name, this.me.serverTime));
-        return;
+        return this.line(event);
       case 'leave':
-        return this.left(event);
+        this.left(event);
+        return true;
       case 'disconnect':
-        return this.removed(event);
+        this.removed(event);
+        return true;
       case 'topic': {
-        const view = this.mine(event.group);
-        if (!view || event.by === undefined) return;
+        const view = this.views.get(event.group);
+        if (!view || event.by === undefined) return true;
         Object.assign(view, { topic: event.topic, topicBy: event.by, topicAt: this.seconds() });
-        this.out.send({ source: maskOf({ name: event.by, front: this.frontOf(event.by) }), verb: 'TOPIC', params: [view.name, event.topic] });
-        return;
+        this.out.send({ source: maskOf({ name: event.by, front: this.frontOf(view, event.by) }), verb: 'TOPIC', params: [view.name, event.topic] });
+        return true;
+      }
+      case 'lock': {
+        const view = this.views.get(event.group);
+        if (!view || view.locked === event.locked) return true;
+        view.locked = event.locked;
+        this.out.send({ source: maskOf({ name: event.by, front: this.frontOf(view, event.by) }), verb: 'MODE', params: [view.name, event.locked ? '+i' : '-i'] });
+        return true;
       }
       case 'invite':
-        if (event.status === 'request') {
-          this.out.send({ source: maskOf({ name: event.from, front: event.front }), verb: 'INVITE', params: [this.myNick, channelName(event.group, event.room)] });
-        }
-        return;
+        if (event.status !== 'request') return false;
+        this.out.send({ source: maskOf({ name: event.from, front: event.front }), verb: 'INVITE', params: [this.myNick, channelName(event.group, event.room)] });
+        return true;
+      case 'focus':
+        // Every group is a channel on IRC: the focus only decides what group-less /msg ics commands act on.
+        return true;
       default:
-        return;
+        return false;
     }
   }
 
-  private enter(g: { group: number; room: string | undefined; members: MemberInfo[]; owner: string | undefined; topic: string }): void {
-    this.view = {
+  /** A line in a channel, or a private line (to this user, from the other person). */
+  private line(event: LineEvent): boolean {
+    if (event.direct) {
+      this.out.raw(serialize(event, this.myNick, this.me.serverTime));
+      return true;
+    }
+    const view = this.views.get(event.group);
+    if (view) this.out.raw(chatLines(event, view.name, this.me.serverTime));
+    return true;
+  }
+
+  private enter(g: Joined): void {
+    if (this.views.has(g.group)) return;
+    const view: ChannelView = {
       id: g.group,
       name: channelName(g.group, g.room),
       isRoom: g.room !== undefined,
@@ -137,18 +183,20 @@ export class ChannelMirror {
       topic: g.topic,
       topicBy: this.me.serviceMask,
       topicAt: this.seconds(),
+      locked: g.locked,
     };
-    this.out.send({ source: this.myMask, verb: 'JOIN', params: [this.view.name] });
-    this.topicReplies(this.view, true);
-    this.namesReplies(this.view);
+    this.views.set(view.id, view);
+    this.out.send({ source: this.myMask, verb: 'JOIN', params: [view.name] });
+    this.topicReplies(view, true);
+    this.namesReplies(view);
   }
 
   private joined(event: Extract<ServerEvent, { action: 'connect'; status: 'request' }>): void {
-    const view = this.mine(event.group);
+    const view = this.views.get(event.group);
     if (!view) {
       // Someone connected to this user: clients open the channel without switching to it, so say where to chat.
-      this.enter({ group: event.group, room: event.room, members: event.members, owner: undefined, topic: '' });
-      this.out.service(`${event.from} (${event.front}) connected with you: chat in ${this.view!.name}; bye or /part there leaves`);
+      this.enter({ group: event.group, room: event.room, members: event.members, owner: undefined, topic: '', locked: false });
+      this.out.service(`${event.from} (${event.front}) connected with you: chat in ${channelName(event.group, event.room)}; bye or /part there leaves`);
       return;
     }
     const known = new Set(view.members.map((m) => m.name));
@@ -157,15 +205,18 @@ export class ChannelMirror {
   }
 
   private left(event: Extract<ServerEvent, { action: 'leave' }>): void {
-    const view = this.mine(event.group);
+    const view = this.views.get(event.group);
     if (!view) return;
-    const who = { name: event.name, front: this.frontOf(event.name) };
+    const who = { name: event.name, front: this.frontOf(view, event.name) };
+    const kicker = event.kickedBy === undefined ? undefined : { name: event.kickedBy, front: this.frontOf(view, event.kickedBy) };
     view.members = event.members;
-    if (event.kickedBy !== undefined) {
-      const kicker = { name: event.kickedBy, front: this.frontOf(event.kickedBy) };
-      this.out.send({ source: maskOf(kicker), verb: 'KICK', params: [view.name, event.name, event.reason ?? event.kickedBy] });
+    if (kicker) {
+      this.out.send({ source: maskOf(kicker), verb: 'KICK', params: [view.name, event.name, event.reason ?? kicker.name] });
     } else if (event.quit) {
-      this.out.send({ source: maskOf(who), verb: 'QUIT', params: [event.reason ?? 'left the chat'] });
+      // A QUIT names no channel and clients drop the user from every channel they share: it is
+      // sent once, with the leave from the last shared channel.
+      const elsewhere = this.channels().some((v) => v.members.some((m) => m.name === event.name));
+      if (!elsewhere) this.out.send({ source: maskOf(who), verb: 'QUIT', params: [event.reason ?? 'left the chat'] });
     } else {
       this.out.send({ source: maskOf(who), verb: 'PART', params: event.reason ? [view.name, event.reason] : [view.name] });
     }
@@ -176,11 +227,11 @@ export class ChannelMirror {
   }
 
   private removed(event: Extract<ServerEvent, { action: 'disconnect' }>): void {
-    const view = this.mine(event.group);
+    const view = this.views.get(event.group);
     if (!view) return;
-    this.view = null;
+    this.views.delete(view.id);
     if (event.by !== undefined) {
-      const kicker = { name: event.by, front: view.members.find((m) => m.name === event.by)?.front ?? IRC_HOST };
+      const kicker = { name: event.by, front: this.frontOf(view, event.by) };
       this.out.send({ source: maskOf(kicker), verb: 'KICK', params: [view.name, this.myNick, event.reason ?? event.by] });
       return;
     }
@@ -188,11 +239,11 @@ export class ChannelMirror {
     this.out.send({ source: this.myMask, verb: 'PART', params: [view.name, ALONE_MSG] });
   }
 
-  /** After this user left the group themselves (the hub sends the leaver nothing). */
-  selfPart(reason?: string): void {
-    const view = this.view;
+  /** After this user left group `id` themselves (the hub tells the leaver nothing). */
+  selfPart(id: number, reason?: string): void {
+    const view = this.views.get(id);
     if (!view) return;
-    this.view = null;
+    this.views.delete(id);
     this.out.send({ source: this.myMask, verb: 'PART', params: reason ? [view.name, reason] : [view.name] });
   }
 

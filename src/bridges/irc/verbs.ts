@@ -2,16 +2,19 @@
  * The verb table: one entry per IRC command with its handler, whether it may be used before
  * registration, and how many parameters it needs. `runVerb` checks those once, centrally
  * (421, 451, 461), before any handler runs; handlers write into the client's reply buffer.
+ * A handler may wait for the hub; the connection runs the next line only once it has finished.
  */
+import type { IrcClient } from './client.js';
+import * as auth from './commands/auth.js';
 import * as channels from './commands/channels.js';
 import * as link from './commands/link.js';
 import * as messages from './commands/messages.js';
+import * as modes from './commands/modes.js';
 import * as queries from './commands/queries.js';
 import type { IrcMessage } from './message.js';
 import { ERR } from './numerics.js';
-import type { IrcSession } from './session.js';
 
-export type VerbHandler = (s: IrcSession, m: IrcMessage) => void;
+export type VerbHandler = (s: IrcClient, m: IrcMessage) => void | Promise<void>;
 
 export interface VerbSpec {
   run: VerbHandler;
@@ -25,7 +28,7 @@ export const VERBS: Readonly<Record<string, VerbSpec>> = {
   NICK: { run: link.nick, early: true, minParams: 0 },
   USER: { run: link.user, early: true, minParams: 4 },
   PASS: { run: link.pass, early: true, minParams: 1 },
-  AUTHENTICATE: { run: link.authenticate, early: true, minParams: 1 },
+  AUTHENTICATE: { run: auth.authenticate, early: true, minParams: 1 },
   PING: { run: link.ping, early: true, minParams: 1 },
   PONG: { run: link.pong, early: true, minParams: 0 },
   QUIT: { run: link.quit, early: true, minParams: 0 },
@@ -36,7 +39,7 @@ export const VERBS: Readonly<Record<string, VerbSpec>> = {
   LIST: { run: channels.list, minParams: 0 },
   KICK: { run: channels.kick, minParams: 2 },
   INVITE: { run: channels.invite, minParams: 2 },
-  MODE: { run: channels.mode, minParams: 1 },
+  MODE: { run: modes.mode, minParams: 1 },
   PRIVMSG: { run: messages.privmsg, minParams: 0 },
   NOTICE: { run: messages.notice, minParams: 0 },
   WHO: { run: queries.who, minParams: 0 },
@@ -49,14 +52,14 @@ export const VERBS: Readonly<Record<string, VerbSpec>> = {
 };
 
 /** Checks a command's preconditions and runs it; a handler's bug is logged and answered, never thrown. */
-export function runVerb(s: IrcSession, message: IrcMessage): void {
+export async function runVerb(s: IrcClient, message: IrcMessage): Promise<void> {
   const verb = message.verb.toUpperCase();
   const spec = Object.hasOwn(VERBS, verb) ? VERBS[verb] : undefined;
   if (!spec) return s.out.numeric(ERR.UNKNOWNCOMMAND, verb.slice(0, 32), 'Unknown command');
   if (!s.registered && !spec.early) return s.out.numeric(ERR.NOTREGISTERED, 'You have not registered');
   if (message.params.length < spec.minParams) return s.out.numeric(ERR.NEEDMOREPARAMS, verb, 'Not enough parameters');
   try {
-    spec.run(s, message);
+    await spec.run(s, message);
   } catch (err) {
     s.shared.log.error('irc command failed', { verb, user: s.nick ?? '-', err: String(err) });
     s.out.serverNotice(`The server hit an error handling ${verb}; it was not carried out.`);

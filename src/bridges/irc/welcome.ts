@@ -1,22 +1,25 @@
 /** What a client hears once registered: 001-005, the message of the day, and a word from `ics`. */
 import { NAME_MAX } from '../../core/names.js';
 import { ERR, RPL } from './numerics.js';
-import type { IrcSession } from './session.js';
+import type { IrcClient } from './client.js';
 
 export const VERSION = 'ics-chat-0.1.0';
 
 /** Longest channel name: `#` and 32 characters (the core's room rule). */
 export const CHANNEL_MAX = 33;
 
-/** ISUPPORT tokens: names are UTF-8, one channel at a time, the room's creator is its operator. */
+/**
+ * ISUPPORT tokens: names are UTF-8, any number of channels at once (`CHANLIMIT=#:` sets no
+ * limit), the room's creator is its operator and may make it invite-only (`+i`).
+ */
 export const ISUPPORT = [
   'CASEMAPPING=ascii',
   'CHANTYPES=#',
-  'CHANLIMIT=#:1',
+  'CHANLIMIT=#:',
   `CHANNELLEN=${CHANNEL_MAX}`,
   `NICKLEN=${NAME_MAX}`,
   'PREFIX=(o)@',
-  'CHANMODES=b,,,n',
+  'CHANMODES=b,,,in',
   'NETWORK=ICS-chat',
   'UTF8ONLY',
   'TOPICLEN=300',
@@ -28,7 +31,7 @@ export const ISUPPORT = [
 /** Capabilities offered in CAP LS. */
 export const CAPABILITIES = ['multi-prefix', 'server-time', 'sasl'] as const;
 
-export function sendMotd(s: IrcSession): void {
+export function sendMotd(s: IrcClient): void {
   const motd = s.shared.motd;
   if (motd === null) return s.out.numeric(ERR.NOMOTD, 'MOTD File is missing');
   s.out.numeric(RPL.MOTDSTART, `- ${s.serverName} Message of the day -`);
@@ -36,16 +39,16 @@ export function sendMotd(s: IrcSession): void {
   s.out.numeric(RPL.ENDOFMOTD, 'End of /MOTD command');
 }
 
-export function sendWelcome(s: IrcSession): void {
+export function sendWelcome(s: IrcClient): void {
   const { out, serverName } = s;
   out.numeric(RPL.WELCOME, `Welcome to the ICS chat IRC gateway, ${s.mask}`);
   out.numeric(RPL.YOURHOST, `Your host is ${serverName}, running version ${VERSION}`);
   out.numeric(RPL.CREATED, `This server was created ${s.shared.startedAt.toUTCString()}`);
-  out.numeric(RPL.MYINFO, serverName, VERSION, 'i', 'bno', 'bo');
+  out.numeric(RPL.MYINFO, serverName, VERSION, 'i', 'bino', 'bo');
   for (let i = 0; i < ISUPPORT.length; i += 12) out.numeric(RPL.ISUPPORT, ...ISUPPORT.slice(i, i + 12), 'are supported by this server');
   sendMotd(s);
   out.service(
     `Hi ${s.nick}! I am ics, the chat's service. /msg ics help lists what I do; /msg ics who shows who is online on every front; ` +
-      '/msg ics c peter starts a chat with peter; /join #name opens or joins a room. You can be in one channel at a time.',
+      '/msg ics c peter starts a chat with peter; /join #name opens or joins a room (join as many as you like); /msg peter hi writes to peter privately.',
   );
 }

@@ -6,47 +6,44 @@
  * (904) leaves the client free to go on as a guest under another nick.
  */
 import type { AuthResult } from '../../../core/session.js';
+import type { IrcClient } from '../client.js';
 import type { IrcMessage } from '../message.js';
 import { ERR, RPL } from '../numerics.js';
-import type { IrcSession } from '../session.js';
 
 /** SASL data comes in chunks of 400 base64 characters; a PLAIN payload needs far fewer than this. */
 const SASL_MAX = 1200;
 const CHUNK = 400;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
-/** Checks a password, then carries on; a failure of the check itself ends the connection. */
-function check(s: IrcSession, name: string, password: string, then: (result: AuthResult) => void): void {
-  s.authenticating = true;
-  s.authenticate(name, password)
-    .then((result) => {
-      s.authenticating = false;
-      if (!s.closed) then(result);
-    })
-    .catch((err: unknown) => {
-      s.authenticating = false;
-      s.shared.log.error('irc: a password check failed', { err: String(err) });
-      s.quit('Closing Link: the server could not check your password');
-    });
+/** Checks a password; null when the connection closed meanwhile or the check itself failed (which ends it). */
+async function check(s: IrcClient, name: string, password: string): Promise<AuthResult | null> {
+  try {
+    const result = await s.authenticate(name, password);
+    return s.closed ? null : result;
+  } catch (err) {
+    s.shared.log.error('irc: a password check failed', { err: String(err) });
+    s.quit('Closing Link: the server could not check your password');
+    return null;
+  }
 }
 
 /**
  * PASS given: checks it against the nick's account, then `register` completes the login. A nick
  * nobody registered needs no password, so the client goes on as a guest (and is told).
  */
-export function passLogin(s: IrcSession, register: () => void): void {
+export async function passLogin(s: IrcClient, register: () => Promise<void>): Promise<void> {
   const nick = s.nick!;
   const password = s.password!;
   s.password = null;
-  check(s, nick, password, (result) => {
-    if (result.ok) s.loggedIn(result.name);
-    else if (result.status === 'unknown') s.out.serverNotice(`Your PASS was not needed: ${result.msg}.`);
-    else {
-      s.out.numeric(ERR.PASSWDMISMATCH, result.status === 'limited' ? `Password incorrect: ${result.msg}` : 'Password incorrect');
-      return s.quit(`Closing Link: ${nick} (${result.msg})`);
-    }
-    register();
-  });
+  const result = await check(s, nick, password);
+  if (!result) return;
+  if (result.ok) s.loggedIn(result.name);
+  else if (result.status === 'unknown') s.out.serverNotice(`Your PASS was not needed: ${result.msg}.`);
+  else {
+    s.out.numeric(ERR.PASSWDMISMATCH, result.status === 'limited' ? `Password incorrect: ${result.msg}` : 'Password incorrect');
+    return s.quit(`Closing Link: ${nick} (${result.msg})`);
+  }
+  await register();
 }
 
 /** Splits a SASL PLAIN payload: `authzid NUL authcid NUL password`; null when malformed. */
@@ -60,18 +57,17 @@ function plain(base64: string): { account: string; password: string } | null {
   return { account: authcid, password };
 }
 
-function fail(s: IrcSession, why?: string): void {
+function fail(s: IrcClient, why?: string): void {
   // A client whose SASL failed gets no second check of the same password through PASS.
   s.password = null;
   s.out.numeric(ERR.SASLFAIL, why ? `SASL authentication failed: ${why}` : 'SASL authentication failed');
 }
 
 // AUTHENTICATE <mechanism> | <base64 chunk> | + | *: SASL PLAIN, before registration
-export function authenticate(s: IrcSession, m: IrcMessage, register: () => void): void {
+export async function authenticate(s: IrcClient, m: IrcMessage): Promise<void> {
   const arg = m.params[0]!;
   if (s.registered || s.account !== null) return s.out.numeric(ERR.SASLALREADY, 'You have already authenticated, or registered without it');
   if (!s.caps.has('sasl')) return fail(s, 'request the sasl capability first (CAP REQ :sasl)');
-  if (s.authenticating) return fail(s, 'your credentials are still being checked');
   if (arg === '*') {
     s.sasl = null;
     return s.out.numeric(ERR.SASLABORTED, 'SASL authentication aborted');
@@ -94,11 +90,10 @@ export function authenticate(s: IrcSession, m: IrcMessage, register: () => void)
   const credentials = plain(s.sasl);
   s.sasl = null;
   if (!credentials) return fail(s, 'send authzid, authcid and password separated by NUL, in base64');
-  check(s, credentials.account, credentials.password, (result) => {
-    if (!result.ok) return fail(s, result.msg);
-    s.loggedIn(result.name);
-    s.out.numeric(RPL.SASLSUCCESS, 'SASL authentication successful');
-    // A client that ended CAP negotiation before the answer came is registered now.
-    register();
-  });
+  const result = await check(s, credentials.account, credentials.password);
+  if (!result) return;
+  if (!result.ok) return fail(s, result.msg);
+  s.loggedIn(result.name);
+  // Registration follows at CAP END, which the client's later lines wait behind this check to reach.
+  s.out.numeric(RPL.SASLSUCCESS, 'SASL authentication successful');
 }

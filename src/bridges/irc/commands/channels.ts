@@ -1,111 +1,118 @@
 /**
- * Channel commands: a channel is the user's group (`#group-N`) or a room (`#name`). A user is in
- * one group at a time, so JOIN while in a channel is refused with 405 (PART it first).
+ * Channel commands. Every group the user is in is a channel of its own (`#group-N`, or a room's
+ * `#name`), as many at once as they like (ISUPPORT `CHANLIMIT=#:`); each command acts on the
+ * group of the channel it names. A direct conversation is never a channel.
  */
 import type { GroupInfo } from '../../../core/protocol.js';
+import type { IrcClient } from '../client.js';
 import type { IrcMessage } from '../message.js';
 import { ERR, RPL } from '../numerics.js';
-import { channelName, type ChannelView } from '../outbound.js';
-import type { IrcSession } from '../session.js';
+import { channelName } from '../outbound.js';
 import { plainText } from '../text.js';
 
 const lower = (name: string): string => name.toLowerCase();
 
-/** The user's channel when `name` names it. */
-export function myChannel(s: IrcSession, name: string): ChannelView | null {
-  const view = s.mirror.view;
-  if (!view) return null;
-  const id = /^#group-(\d{1,9})$/i.exec(name);
-  return lower(view.name) === lower(name) || (id !== null && Number(id[1]) === view.id) ? view : null;
-}
-
-/** Any existing group by its channel name. */
-export function findGroup(s: IrcSession, name: string): GroupInfo | undefined {
-  return s.lookup().groups.find((g) => lower(channelName(g.id, g.room)) === lower(name));
+/** Any existing group by its channel name (direct conversations are nobody else's business, so never found). */
+export async function findGroup(s: IrcClient, name: string): Promise<GroupInfo | undefined> {
+  return (await s.lookup()).groups.find((g) => lower(channelName(g.id, g.room)) === lower(name));
 }
 
 /** 442 for a channel that exists without the user, 403 for one that does not. */
-function notHere(s: IrcSession, name: string): void {
-  if (findGroup(s, name)) s.out.numeric(ERR.NOTONCHANNEL, name, "You're not on that channel");
+export async function notHere(s: IrcClient, name: string): Promise<void> {
+  if (await findGroup(s, name)) s.out.numeric(ERR.NOTONCHANNEL, name, "You're not on that channel");
   else s.out.numeric(ERR.NOSUCHCHANNEL, name, 'No such channel');
 }
 
 const targets = (param: string | undefined): string[] => (param ?? '').split(',').filter((t) => t !== '');
 
-// JOIN <#chan>[,<#chan>] | JOIN 0: join a group by id (#group-N) or open/join a room (#name)
-export function join(s: IrcSession, m: IrcMessage): void {
+/** Leaves group `group`; the hub tells the one who leaves nothing, so the client is shown its own PART. */
+export async function leave(s: IrcClient, group: number, reason?: string): Promise<void> {
+  const answers = await s.ask(reason ? { action: 'disconnect', group, reason } : { action: 'disconnect', group });
+  // `not-member`: the group let the user go already (it dissolved meanwhile); the channel goes all the same.
+  const failed = answers.filter((e) => e.action !== 'error' || e.code !== 'not-member');
+  for (const event of failed) s.tell(event);
+  if (failed.length === 0) s.mirror.selfPart(group, reason);
+}
+
+/** Joins (or opens) one channel by name and mirrors it, or says why not. */
+async function joinOne(s: IrcClient, name: string): Promise<void> {
+  for (const event of await s.ask({ action: 'connect', target: name })) {
+    if (event.action !== 'connect') {
+      s.tell(event);
+    } else if (event.status === 'success' && event.kind === 'direct') {
+      s.out.numeric(ERR.NOSUCHCHANNEL, name, `That is your private conversation with ${event.peer ?? 'someone'}: /msg them to write there`);
+    } else if (event.status === 'success') {
+      s.mirror.apply(event);
+    } else if (event.status === 'closed') {
+      s.out.numeric(ERR.INVITEONLYCHAN, name, `Cannot join channel (+i): ${event.msg ?? 'it is invite-only'}`);
+    } else if (event.status !== 'request') {
+      s.out.numeric(ERR.NOSUCHCHANNEL, name, event.msg ?? 'No such channel');
+    }
+  }
+}
+
+// JOIN <#chan>{,<#chan>} | JOIN 0: join groups by id (#group-N) or open/join rooms (#name); 0 parts every channel
+export async function join(s: IrcClient, m: IrcMessage): Promise<void> {
   if (m.params[0] === '0') {
-    if (s.mirror.view) s.ask({ action: 'disconnect' });
+    for (const view of s.mirror.channels()) await leave(s, view.id);
     return;
   }
   const names = targets(m.params[0]);
   if (names.length === 0) return s.out.numeric(ERR.NEEDMOREPARAMS, 'JOIN', 'Not enough parameters');
   for (const name of names) {
-    if (!name.startsWith('#')) {
-      s.out.numeric(ERR.NOSUCHCHANNEL, name.slice(0, 40), 'No such channel (channel names start with #)');
-      continue;
-    }
-    if (myChannel(s, name)) continue;
-    const view = s.mirror.view;
-    if (view) {
-      // Clients tend to show 405 in words of their own, so the service says what to do as well.
-      s.out.numeric(ERR.TOOMANYCHANNELS, name, `You can be in one channel at a time here and you are in ${view.name}: /part ${view.name} first`);
-      s.out.service(`You can be in one channel at a time and you are in ${view.name}: /part ${view.name} first, then /join ${name}`);
-      continue;
-    }
-    s.ask({ action: 'connect', target: name }, (event) => {
-      if (event.action === 'connect' && event.status === 'success') return;
-      if (event.action === 'connect' && event.status === 'busy') return s.out.numeric(ERR.TOOMANYCHANNELS, name, event.msg ?? 'You are in a channel already');
-      const msg = 'msg' in event && event.msg ? event.msg : 'No such channel';
-      s.out.numeric(ERR.NOSUCHCHANNEL, name, msg);
-    });
+    if (!name.startsWith('#')) s.out.numeric(ERR.NOSUCHCHANNEL, name.slice(0, 40), 'No such channel (channel names start with #)');
+    else if (!s.mirror.find(name)) await joinOne(s, name);
   }
 }
 
-// PART <#chan>[,<#chan>] [:reason]: leave the group; the others see the reason
-export function part(s: IrcSession, m: IrcMessage): void {
+// PART <#chan>{,<#chan>} [:reason]: leave those groups only; the others see the reason
+export async function part(s: IrcClient, m: IrcMessage): Promise<void> {
   const reason = m.params[1] === undefined ? undefined : plainText(m.params[1]).trim();
   for (const name of targets(m.params[0])) {
-    if (myChannel(s, name)) s.ask(reason ? { action: 'disconnect', reason } : { action: 'disconnect' });
-    else notHere(s, name);
+    const view = s.mirror.find(name);
+    if (view) await leave(s, view.id, reason || undefined);
+    else await notHere(s, name);
   }
 }
 
 // TOPIC <#chan> [:topic]: show the topic, or set it for everyone in the group
-export function topic(s: IrcSession, m: IrcMessage): void {
+export async function topic(s: IrcClient, m: IrcMessage): Promise<void> {
   const name = m.params[0]!;
-  const view = myChannel(s, name);
+  const view = s.mirror.find(name);
   if (!view) return notHere(s, name);
   if (m.params.length < 2) return s.mirror.topicReplies(view);
-  s.ask({ action: 'topic', topic: plainText(m.params[1]!) }, (event) => {
+  for (const event of await s.ask({ action: 'topic', topic: plainText(m.params[1]!), group: view.id })) {
     if (event.action === 'error') s.out.numeric(ERR.NOTONCHANNEL, name, event.msg);
-  });
+  }
 }
 
-// NAMES [<#chan>[,<#chan>]]: members of a channel, the room's owner as @
-export function names(s: IrcSession, m: IrcMessage): void {
+// NAMES [<#chan>{,<#chan>}]: members of channels (by default, of mine), the room's owner as @
+export async function names(s: IrcClient, m: IrcMessage): Promise<void> {
   const wanted = targets(m.params[0]);
   if (wanted.length === 0) {
-    if (s.mirror.view) return s.mirror.namesReplies(s.mirror.view);
-    return s.out.numeric(RPL.ENDOFNAMES, '*', 'End of /NAMES list');
+    const mine = s.mirror.channels();
+    for (const view of mine) s.mirror.namesReplies(view);
+    if (mine.length === 0) s.out.numeric(RPL.ENDOFNAMES, '*', 'End of /NAMES list');
+    return;
   }
   for (const name of wanted) {
-    const view = myChannel(s, name);
+    const view = s.mirror.find(name);
     if (view) {
       s.mirror.namesReplies(view);
       continue;
     }
-    const group = findGroup(s, name);
+    const group = await findGroup(s, name);
     if (group) s.mirror.namesReplies({ name: channelName(group.id, group.room), members: group.members.map((n) => ({ name: n })), owner: group.owner });
     else s.out.numeric(RPL.ENDOFNAMES, name, 'End of /NAMES list');
   }
 }
 
-// LIST [<#chan>[,<#chan>]]: every group, with its size and topic
-export function list(s: IrcSession, m: IrcMessage): void {
+// LIST [<#chan>{,<#chan>}]: every group, with its size and topic
+export async function list(s: IrcClient, m: IrcMessage): Promise<void> {
   const wanted = new Set(targets(m.params[0]).map(lower));
+  const groups = (await s.lookup()).groups;
   s.out.numeric(RPL.LISTSTART, 'Channel', 'Users  Name');
-  for (const g of s.lookup().groups) {
+  for (const g of groups) {
     const name = channelName(g.id, g.room);
     if (wanted.size > 0 && !wanted.has(lower(name))) continue;
     const about = g.topic ?? (g.room === undefined ? `ad-hoc group of ${g.members.join(', ')}` : '');
@@ -114,51 +121,30 @@ export function list(s: IrcSession, m: IrcMessage): void {
   s.out.numeric(RPL.LISTEND, 'End of /LIST');
 }
 
-// KICK <#chan> <nick>[,<nick>] [:reason]: the room's owner removes members
-export function kick(s: IrcSession, m: IrcMessage): void {
+// KICK <#chan> <nick>{,<nick>} [:reason]: the room's owner removes members
+export async function kick(s: IrcClient, m: IrcMessage): Promise<void> {
   const name = m.params[0]!;
-  if (!myChannel(s, name)) return notHere(s, name);
+  const view = s.mirror.find(name);
+  if (!view) return notHere(s, name);
   const reason = m.params[2] === undefined ? undefined : plainText(m.params[2]).trim();
   for (const target of targets(m.params[1])) {
-    s.ask(reason ? { action: 'kick', target, reason } : { action: 'kick', target }, (event) => {
-      if (event.action !== 'error') return;
+    for (const event of await s.ask(reason ? { action: 'kick', target, reason, group: view.id } : { action: 'kick', target, group: view.id })) {
+      if (event.action !== 'error') continue;
       if (event.code === 'no-such-member') s.out.numeric(ERR.USERNOTINCHANNEL, target, name, event.msg);
       else s.out.numeric(ERR.CHANOPRIVSNEEDED, name, event.msg);
-    });
+    }
   }
 }
 
-// INVITE <nick> <#chan>: ask someone to join my channel
-export function invite(s: IrcSession, m: IrcMessage): void {
+// INVITE <nick> <#chan>: ask someone to join my channel (which lets them in while it is invite-only)
+export async function invite(s: IrcClient, m: IrcMessage): Promise<void> {
   const [nick, name] = m.params as [string, string];
-  if (!myChannel(s, name)) return notHere(s, name);
-  s.ask({ action: 'invite', target: nick }, (event) => {
-    if (event.action !== 'invite') return;
-    if (event.status === 'sent') s.out.numeric(RPL.INVITING, event.target, name);
+  const view = s.mirror.find(name);
+  if (!view) return notHere(s, name);
+  for (const event of await s.ask({ action: 'invite', target: nick, group: view.id })) {
+    if (event.action !== 'invite') s.tell(event);
+    else if (event.status === 'sent') s.out.numeric(RPL.INVITING, event.target, view.name);
     else if (event.status === 'no-user') s.out.numeric(ERR.NOSUCHNICK, nick, 'No such nick/channel');
-    else s.out.numeric(ERR.NOTONCHANNEL, name, "You're not on that channel");
-  });
-}
-
-// MODE <#chan> [b] | MODE <nick> [+i|-i]: channel modes are fixed (+n); +i is accepted for users
-export function mode(s: IrcSession, m: IrcMessage): void {
-  const [target, change] = m.params as [string, string | undefined];
-  if (target.startsWith('#')) {
-    const view = myChannel(s, target);
-    const name = view?.name ?? (findGroup(s, target) ? target : null);
-    if (name === null) return s.out.numeric(ERR.NOSUCHCHANNEL, target, 'No such channel');
-    if (change === undefined) return s.out.numeric(RPL.CHANNELMODEIS, name, '+n');
-    if (/^\+?b$/.test(change)) return s.out.numeric(RPL.ENDOFBANLIST, name, 'End of channel ban list');
-    const letter = change.replace(/^[+-]/, '').charAt(0) || change;
-    return s.out.numeric(ERR.UNKNOWNMODE, letter, 'is not a mode you can change here (channels are +n; the room creator is operator)');
+    else if (event.status !== 'request') s.out.numeric(ERR.NOTONCHANNEL, name, event.msg ?? "You're not on that channel");
   }
-  if (target.toLowerCase() !== s.nick!.toLowerCase()) return s.out.numeric(ERR.USERSDONTMATCH, "Can't change mode for other users");
-  if (change === undefined) return s.out.numeric(RPL.UMODEIS, '+' + [...s.userModes].join(''));
-  const parsed = /^([+-])([a-zA-Z]+)$/.exec(change);
-  if (!parsed || [...parsed[2]!].some((c) => c !== 'i')) return s.out.numeric(ERR.UMODEUNKNOWNFLAG, 'Unknown MODE flag (only +i and -i)');
-  const adding = parsed[1] === '+';
-  if (adding === s.userModes.has('i')) return;
-  if (adding) s.userModes.add('i');
-  else s.userModes.delete('i');
-  s.out.send({ source: s.mask, verb: 'MODE', params: [s.nick!, `${parsed[1]}i`] });
 }

@@ -1,101 +1,65 @@
 /**
- * PRIVMSG and NOTICE. To the user's channel: a chat line (read like a terminal user's chatting
- * line, so `bye` leaves). To `ics`: a command. To a user: there are no private messages in the
- * chat, so a user not in a channel is connected to the recipient first and the line goes to the
- * group the two now share. NOTICE never changes anything but a chat line, and is never answered.
+ * PRIVMSG and NOTICE. To one of the user's channels: a chat line in that channel's group (read
+ * like a terminal user's chatting line, so `bye` leaves it). To `ics`: a command. To a user: a
+ * private line, the hub's `direct` (a conversation of the two, never a channel; the recipient's
+ * client shows it in a query window). NOTICE never does anything but send a line, and is never
+ * answered, not even with an error.
  */
-import { MENU } from '../../../core/render.js';
-import { channelInput, directText, serviceInput, type Inbound } from '../inbound.js';
+import type { GroupLookup } from '../../../core/commands.js';
+import { SERVICE_NICK, type IrcClient } from '../client.js';
+import { channelInput, directInput, serviceInput } from '../inbound.js';
 import type { IrcMessage } from '../message.js';
 import { ERR } from '../numerics.js';
-import { SERVICE_NICK, type IrcSession } from '../session.js';
 import { plainText } from '../text.js';
-import { findGroup, myChannel } from './channels.js';
+import { findGroup } from './channels.js';
+import { perform } from './service.js';
 
-const IRC_HELP = [
-  'On IRC: send me these commands as private messages (/msg ics who, /msg ics p 18).',
-  '/msg ics register <password> keeps your nick for you; then connect with the password as PASS or through SASL.',
-  'In your channel, just talk; bye or /part leaves it. /join #name opens or joins a room, /join #group-N joins group N.',
-  '/msg peter hi, while you are in no channel, connects you with peter and says hi there.',
-].join('\n');
+/** The user's groups by the names their channels go by (for `bye #room`). */
+const channelLookup = (s: IrcClient): GroupLookup => (label) => s.mirror.find(label)?.id;
 
-/** Carries out what a line meant, the way the terminal client does. */
-function perform(s: IrcSession, input: Inbound): void {
-  switch (input.kind) {
-    case 'send':
-      for (const action of input.actions) s.ask(action);
-      return;
-    case 'help':
-      return s.out.service(`${MENU}\n${IRC_HELP}`);
-    case 'usage':
-      return s.out.service(input.msg);
-    case 'unknown':
-      return s.out.service(`Unknown command: ${input.text.slice(0, 60)}. /msg ${SERVICE_NICK} help lists the commands.`);
-    case 'register':
-      return s.out.service(`IRC cannot ask for a password: send it along, /msg ${SERVICE_NICK} register <password> (at least 8 characters). From then on, connect with it as your PASS or through SASL.`);
-    case 'quit':
-      return s.quit('Closing Link: See you next time!');
-    case 'ctcp':
-      return s.out.serverNotice(`CTCP ${input.name.slice(0, 20)} is not supported here`);
-    case 'empty':
-      return;
-  }
-}
-
-function toChannel(s: IrcSession, name: string, text: string, quiet: boolean): void {
-  if (!myChannel(s, name)) {
+async function toChannel(s: IrcClient, name: string, text: string, quiet: boolean): Promise<void> {
+  const view = s.mirror.find(name);
+  if (!view) {
     if (quiet) return;
-    if (findGroup(s, name)) return s.out.numeric(ERR.CANNOTSENDTOCHAN, name, 'Cannot send to channel: you are not in it (/join it first)');
+    if (await findGroup(s, name)) return s.out.numeric(ERR.CANNOTSENDTOCHAN, name, 'Cannot send to channel: you are not in it (/join it first)');
     return s.out.numeric(ERR.NOSUCHCHANNEL, name, 'No such channel');
   }
-  if (!quiet) return perform(s, channelInput(text));
+  if (!quiet) return perform(s, channelInput(text, view.id, channelLookup(s)));
   const line = plainText(text).trim();
-  if (line !== '') s.ask({ action: 'exchange', message: line });
+  if (line !== '') await s.ask({ action: 'exchange', message: line, group: view.id });
 }
 
-function toUser(s: IrcSession, nick: string, text: string, quiet: boolean): void {
-  const line = directText(text).trim();
-  if (line === '') return quiet ? undefined : s.out.numeric(ERR.NOTEXTTOSEND, 'No text to send');
-  const view = s.mirror.view;
-  const fail = (msg: string): void => (quiet ? undefined : s.out.numeric(ERR.CANNOTSENDTOCHAN, nick, msg));
-  if (view) {
-    const member = view.members.find((m) => m.name.toLowerCase() === nick.toLowerCase());
-    if (member && view.members.length === 2 && member.name !== s.nick) return s.ask({ action: 'exchange', message: line });
-    if (quiet) return;
-    if (member) return fail(`There are no private messages here: ${member.name} is in ${view.name}, say it there`);
-    if (!s.lookup().users.some((u) => u.name.toLowerCase() === nick.toLowerCase())) return s.out.numeric(ERR.NOSUCHNICK, nick, 'No such nick/channel');
-    return fail(`You are in ${view.name} and can be in one channel at a time: /part ${view.name} first to talk with ${nick}`);
-  }
+async function toUser(s: IrcClient, nick: string, text: string, quiet: boolean): Promise<void> {
+  const input = directInput(text);
+  if (input.kind === 'ctcp') return quiet ? undefined : s.out.serverNotice(`CTCP ${input.name.slice(0, 20)} is not supported here`);
+  if (input.text === '') return quiet ? undefined : s.out.numeric(ERR.NOTEXTTOSEND, 'No text to send');
+  const answers = await s.ask({ action: 'direct', target: nick, message: input.text });
   if (quiet) return;
-  let connected = false;
-  s.ask({ action: 'connect', target: nick }, (event) => {
-    if (event.action === 'connect' && event.status === 'success') connected = true;
-    else if (event.action === 'connect' && event.status === 'no-user') s.out.numeric(ERR.NOSUCHNICK, nick, 'No such nick/channel');
-    else fail('msg' in event && event.msg ? event.msg : 'Cannot send to that user');
-  });
-  if (!connected || !s.mirror.view) return;
-  s.out.service(`You are connected with ${nick} in ${s.mirror.view.name}; your message went there. Chat there from now on.`);
-  s.ask({ action: 'exchange', message: line });
+  for (const event of answers) {
+    if (event.action !== 'error') continue;
+    if (event.code === 'no-user') s.out.numeric(ERR.NOSUCHNICK, nick, 'No such nick/channel');
+    else s.out.numeric(ERR.CANNOTSENDTOCHAN, nick, event.msg);
+  }
 }
 
-function send(s: IrcSession, m: IrcMessage, quiet: boolean): void {
+async function send(s: IrcClient, m: IrcMessage, quiet: boolean): Promise<void> {
   const [targets, text] = m.params;
   if (!targets) return quiet ? undefined : s.out.numeric(ERR.NORECIPIENT, `No recipient given (${m.verb.toUpperCase()})`);
   if (text === undefined || text === '') return quiet ? undefined : s.out.numeric(ERR.NOTEXTTOSEND, 'No text to send');
   for (const target of targets.split(',').filter((t) => t !== '')) {
-    if (target.startsWith('#')) toChannel(s, target, text, quiet);
+    if (target.startsWith('#')) await toChannel(s, target, text, quiet);
     else if (target.toLowerCase() === SERVICE_NICK) {
-      if (!quiet) perform(s, serviceInput(text));
-    } else toUser(s, target, text, quiet);
+      if (!quiet) await perform(s, serviceInput(text, channelLookup(s)));
+    } else await toUser(s, target, text, quiet);
   }
 }
 
-// PRIVMSG <target>[,<target>] :<text>
-export function privmsg(s: IrcSession, m: IrcMessage): void {
-  send(s, m, false);
+// PRIVMSG <target>{,<target>} :<text>: a line to a channel, a command to ics, a private line to a user
+export function privmsg(s: IrcClient, m: IrcMessage): Promise<void> {
+  return send(s, m, false);
 }
 
-// NOTICE <target>[,<target>] :<text>
-export function notice(s: IrcSession, m: IrcMessage): void {
-  send(s, m, true);
+// NOTICE <target>{,<target>} :<text>: the same lines, never answered
+export function notice(s: IrcClient, m: IrcMessage): Promise<void> {
+  return send(s, m, true);
 }

@@ -1,0 +1,69 @@
+/**
+ * What a command handler sees of one IRC client: its registration state, its reply buffer, its
+ * mirror of the groups it is in, and how to ask the hub. Handlers import this interface, never
+ * the session class, so the session -> verbs -> commands graph has no loop back.
+ */
+import type { Clock } from '../../core/clock.js';
+import type { Logger } from '../../core/log.js';
+import type { ClientAction, ServerEvent } from '../../core/protocol.js';
+import type { AuthResult, Session, SessionOptions } from '../../core/session.js';
+import type { IrcConfig } from '../../server/config.js';
+import type { ChannelMirror } from './outbound.js';
+import type { ReplyBuffer } from './reply-buffer.js';
+
+/** The service user that answers commands. */
+export const SERVICE_NICK = 'ics';
+
+/** What all connections of the front share. */
+export interface IrcShared {
+  readonly config: IrcConfig;
+  readonly motd: readonly string[] | null;
+  readonly startedAt: Date;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** Away messages of this front's users, by name key. */
+  readonly away: Map<string, string>;
+  open(options: SessionOptions): Session;
+}
+
+export type ListEvent = Extract<ServerEvent, { action: 'list' }>;
+
+/** One IRC client as its command handlers use it. */
+export interface IrcClient {
+  /** The nick asked for before registration; the chat name after. */
+  nick: string | null;
+  /** Set by USER; registration waits for it. */
+  username: string | null;
+  registered: boolean;
+  /** CAP LS or REQ was seen before registration: registration waits for CAP END. */
+  capNegotiating: boolean;
+  /** From PASS: the password of the nick's account, checked when registration completes. */
+  password: string | null;
+  /** The account this connection proved it holds (SASL or PASS); its name becomes the nick. */
+  account: string | null;
+  /** A SASL PLAIN exchange: the base64 received so far; null when none is under way. */
+  sasl: string | null;
+  readonly closed: boolean;
+  readonly caps: Set<string>;
+  readonly userModes: Set<string>;
+  readonly out: ReplyBuffer;
+  readonly mirror: ChannelMirror;
+  readonly shared: IrcShared;
+  readonly serverName: string;
+  /** This user's own mask. */
+  readonly mask: string;
+  /** Checks the password of an account before registration (SASL, PASS). */
+  authenticate(name: string, password: string): Promise<AuthResult>;
+  /** Dispatches an action; resolves with the events that answer it (pushes go to the mirror). */
+  ask(action: ClientAction): Promise<ServerEvent[]>;
+  /** Who is online and which groups exist, right now. */
+  lookup(): Promise<ListEvent>;
+  /** Logs in under a new name in a fresh hub session, keeping the old one unless that worked; the login's answer. */
+  relogin(name: string): Promise<ServerEvent | undefined>;
+  /** Renders an answer as the terminal client would, one notice from `ics` per line. */
+  tell(event: ServerEvent, target?: string): void;
+  /** RPL_LOGGEDIN: the connection now holds the account `name`. */
+  loggedIn(name: string): void;
+  /** Ends the connection with `ERROR :text`. */
+  quit(text: string): void;
+}
