@@ -353,7 +353,7 @@ export class Hub implements HubState {
     if (me.rooms) {
       const next = this.groups.of(me).at(-1);
       if (next) this.setFocus(me, next);
-      this.push(me, next ? { action: 'focus', group: next.id, label: groupLabel(next, me), kind: next.kind, members: memberInfos(next), unread: 0 } : { action: 'focus', group: null });
+      this.push(me, next ? { action: 'focus', group: next.id, title: groupLabel(next, me), kind: next.kind, members: memberInfos(next), unread: 0 } : { action: 'focus', group: null });
     } else this.view.focusLeft(me, group);
   }
 

@@ -67,9 +67,9 @@ describe('many groups per user', () => {
     void alice.do({ action: 'rooms' });
     expect(alice.last()).toMatchObject({ groups: [{ unread: 0 }, { unread: 1 }] });
     void alice.do({ action: 'focus', target: '#B' });
-    expect(alice.last()).toMatchObject({ action: 'focus', group: 2, label: '#b', unread: 1 });
+    expect(alice.last()).toMatchObject({ action: 'focus', group: 2, title: '#b', unread: 1 });
     void alice.do({ action: 'disconnect' });
-    expect(alice.last()).toEqual({ action: 'focus', group: 1, label: '#a', kind: 'room', members: expect.any(Array), unread: 0 });
+    expect(alice.last()).toEqual({ action: 'focus', group: 1, title: '#a', kind: 'room', members: expect.any(Array), unread: 0 });
   });
 
   it('refuses a line to a group the user is not in, by name', () => {
@@ -88,7 +88,7 @@ describe('direct conversations', () => {
     const bob = user('bob');
     const eve = user('eve');
     void alice.do({ action: 'direct', target: 'BOB', message: 'psst' }, 'd1');
-    expect(alice.last()).toMatchObject({ action: 'direct', status: 'sent', target: 'bob', label: 'bob' });
+    expect(alice.last()).toMatchObject({ action: 'direct', status: 'sent', target: 'bob', title: 'bob' });
     expect(alice.labels.at(-1)).toBe('d1');
     await turn();
     expect(bob.last()).toMatchObject({ action: 'exchange', from: '[alice]', message: 'psst', direct: true });

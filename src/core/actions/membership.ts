@@ -114,7 +114,7 @@ export function focus(ctx: OnlineContext, { target }: Extract<ClientAction, { ac
   if (!group) return ctx.fail('not-member', `you are not in ${wanted.slice(0, 40) || 'that group'}: rooms lists your groups`);
   const unread = hub.groups.membership(group, me)!.unread;
   hub.setFocus(me, group);
-  ctx.reply({ action: 'focus', group: group.id, label: groupLabel(group, me), kind: group.kind, members: memberInfos(group), unread });
+  ctx.reply({ action: 'focus', group: group.id, title: groupLabel(group, me), kind: group.kind, members: memberInfos(group), unread });
 }
 
 // disconnect [reason]: leave the group (nothing to do when I am in none); the others see the reason
