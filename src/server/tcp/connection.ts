@@ -11,7 +11,7 @@ import type { Session, SessionOptions } from '../../core/session.js';
 import type { Logger } from '../../core/log.js';
 import type { DropReason } from '../../core/observer.js';
 import { PacedInput } from '../../core/paced-input.js';
-import type { ServerEvent } from '../../core/protocol.js';
+import type { Label, ServerEvent } from '../../core/protocol.js';
 import { pyDumps } from '../../core/pyjson.js';
 import { parseAction } from '../../core/validate.js';
 import type { Ticket } from '../../net/admission.js';
@@ -20,6 +20,11 @@ import type { TcpConfig } from '../config.js';
 
 /** Frames are built once per event, however many recipients share it. */
 const frames = new WeakMap<ServerEvent, Buffer>();
+
+/** An answer goes to one client only: its frame carries the request's label last (the classic client never sends one). */
+function labelledFrame(event: ServerEvent, label: Label): Buffer {
+  return encodeFrame(pyDumps({ ...event, label }));
+}
 
 export function frameOf(event: ServerEvent): Buffer {
   let frame = frames.get(event);
@@ -52,7 +57,7 @@ export class TcpConnection {
       this.log.warn('disconnecting a client that does not read', { peer: this.peer, user: this.session.name ?? '-', unread });
       this.finish('slow-consumer');
     });
-    this.session = open({ front: 'tcp', deliver: (event) => this.deliver(event), ...(socket.remoteAddress ? { address: socket.remoteAddress } : {}) });
+    this.session = open({ front: 'tcp', deliver: (event, label) => this.deliver(event, label), ...(socket.remoteAddress ? { address: socket.remoteAddress } : {}) });
     this.input = new PacedInput(this.session, config.flood);
     ticket.whenLate((why) => this.loginTimedOut(why));
     socket.setNoDelay(true);
@@ -79,10 +84,10 @@ export class TcpConnection {
     }
   }
 
-  private deliver(event: ServerEvent): void {
+  private deliver(event: ServerEvent, label?: Label): void {
     if (this.closed) return;
     if (event.action === 'login' && event.status === 'ok') this.ticket.loggedIn();
-    const frame = frameOf(event);
+    const frame = label === undefined ? frameOf(event) : labelledFrame(event, label);
     this.queue.push(frame);
     this.queuedBytes += frame.length;
     this.out.schedule();
