@@ -1,9 +1,9 @@
 /**
  * One native TCP connection: classic frames in, validated actions to the hub through the
  * connection's rate limit; hub events out as classic frames, written once per event-loop turn.
- * A client that stops reading is cut off once its unread output passes the cap, one that does
- * not log in within the login time is told so and closed; a stream that cannot be framed
- * closes only itself.
+ * A client that stops reading is cut off once its unread output passes the cap; one that does
+ * not log in is told so and closed after the front's long login time, or sooner when newer
+ * connections need its place in the login queue; a stream that cannot be framed closes only itself.
  */
 import type { Socket } from 'node:net';
 import { encodeFrame, FrameDecoder } from '../../core/framing.js';
@@ -59,7 +59,7 @@ export class TcpConnection {
     });
     this.session = open({ front: 'tcp', deliver: (event, label) => this.deliver(event, label), ...(socket.remoteAddress ? { address: socket.remoteAddress } : {}) });
     this.input = new PacedInput(this.session, config.flood);
-    ticket.whenLate((why) => this.loginTimedOut(why));
+    ticket.whenLate((why) => this.loginTimedOut(why), { afterMs: config.loginTimeoutMs, yields: true });
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 60_000);
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
@@ -103,7 +103,7 @@ export class TcpConnection {
   }
 
   private loginTimedOut(why: string): void {
-    this.log.info('closing a tcp connection that did not log in in time', { peer: this.peer });
+    this.log.info('closing a tcp connection that has not logged in', { peer: this.peer, why });
     this.session.reject({ code: 'login-timeout', msg: `${why}; closing the connection` });
     this.end('timeout');
   }
