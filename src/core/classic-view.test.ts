@@ -1,0 +1,106 @@
+/** The classic one-group view's rules (docs/PROTOCOL.md, Many groups), through the hub. */
+import { describe, expect, it } from 'vitest';
+import { SqliteAccounts } from '../store/sqlite-accounts.js';
+import { SqliteHistory } from '../store/sqlite-history.js';
+import { Hub } from './hub.js';
+import type { ClientAction, Feature, ServerEvent } from './protocol.js';
+import { parseSonnets, SonnetBook } from './sonnets.js';
+
+const sonnets = new SonnetBook(parseSonnets('I.\n\nFrom fairest creatures we desire increase,\n'));
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+function setup() {
+  const log = () => undefined;
+  const hub = new Hub({
+    history: new SqliteHistory(':memory:'),
+    accounts: new SqliteAccounts(':memory:'),
+    sonnets,
+    clock: { now: () => new Date(2026, 10, 25, 14, 30) },
+    log: { debug: log, info: log, warn: log, error: log },
+  });
+  /** A user; the default features are a many-group client's, `[]` is the course's client. */
+  const user = (name: string, features: Feature[] = ['events', 'rooms']) => {
+    const events: ServerEvent[] = [];
+    const session = hub.open({ front: 'tcp', deliver: (e) => events.push(e), features });
+    void session.dispatch({ action: 'login', name });
+    events.length = 0;
+    return {
+      events,
+      session,
+      do: (action: ClientAction) => session.dispatch(action),
+      last: () => events.at(-1),
+      take: () => events.splice(0),
+    };
+  };
+  return { hub, user };
+}
+
+const note = (message: string): ServerEvent => ({ action: 'note', from: '', message });
+
+describe('the classic one-group view', () => {
+  it('tells a client without events a topic or lock change of its group in words, which it prints as a line', () => {
+    const { user } = setup();
+    const zz = user('zz', []);
+    const ann = user('ann', ['events']);
+    void zz.do({ action: 'connect', target: '#a' });
+    void ann.do({ action: 'connect', target: '#a' });
+    zz.take();
+    ann.take();
+    void ann.do({ action: 'topic', topic: 'tea at five' });
+    void zz.do({ action: 'lock', locked: true });
+    void zz.do({ action: 'lock', locked: false });
+    expect(zz.take()).toEqual([note('(ann set the topic: tea at five)'), note('(zz made this group invite-only)'), note('(zz opened this group to everyone)')]);
+    expect(ann.take().map((e) => e.action)).toEqual(['topic', 'lock', 'lock']);
+  });
+
+  it('counts lines of a group it is not looking at, tells them once, and their count when that group becomes the focus again', async () => {
+    const { user } = setup();
+    const zz = user('zz', []);
+    const ann = user('ann');
+    const bob = user('bob');
+    void zz.do({ action: 'connect', target: '#a' });
+    void ann.do({ action: 'connect', target: '#a' });
+    void bob.do({ action: 'direct', target: 'zz', message: 'psst' });
+    await turn();
+    void zz.do({ action: 'focus', target: 'bob' });
+    zz.take();
+    void ann.do({ action: 'exchange', message: 'one', group: 1 });
+    void ann.do({ action: 'exchange', message: 'two', group: 1 });
+    await turn();
+    expect(zz.take()).toEqual([note('(new lines in #a: type bye to leave this group and go there)')]);
+    void zz.do({ action: 'disconnect' });
+    expect(zz.take()).toEqual([
+      expect.objectContaining({ action: 'connect', status: 'request', from: '#a', group: 1 }),
+      note('(2 lines in #a while you were in bob; ? <word> searches them)'),
+    ]);
+  });
+
+  it('does not count a direct line it showed inline when the focus moves to its conversation', async () => {
+    const { user } = setup();
+    const zz = user('zz', []);
+    const ann = user('ann');
+    const bob = user('bob');
+    void zz.do({ action: 'connect', target: '#a' });
+    void ann.do({ action: 'connect', target: '#a' });
+    void bob.do({ action: 'direct', target: 'zz', message: 'psst' });
+    await turn();
+    expect(zz.last()).toMatchObject({ action: 'exchange', from: '[bob → you]', message: 'psst' });
+    zz.take();
+    void zz.do({ action: 'disconnect' });
+    expect(zz.take()).toEqual([expect.objectContaining({ action: 'connect', status: 'request', from: 'bob', kind: 'direct' })]);
+  });
+
+  it('tells a session removed from a group it is not looking at, naming the group', async () => {
+    const { user } = setup();
+    const ann = user('ann');
+    const zz = user('zz', []);
+    void ann.do({ action: 'connect', target: '#a' });
+    void zz.do({ action: 'connect', target: '#a' });
+    void ann.do({ action: 'direct', target: 'zz', message: 'psst' });
+    await turn();
+    void zz.do({ action: 'focus', target: 'ann' });
+    zz.take();
+    void ann.do({ action: 'kick', target: 'zz', reason: 'quiet please', group: 1 });
+    expect(zz.take()).toEqual([note('(ann removed you from #a: quiet please)')]);
+  });
+});
