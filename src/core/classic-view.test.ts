@@ -104,3 +104,28 @@ describe('the classic one-group view', () => {
     expect(zz.take()).toEqual([note('(ann removed you from #a: quiet please)')]);
   });
 });
+
+describe('direct conversations end like a group of two', () => {
+  it('takes the other person out and tells them when one leaves or goes offline; the next direct line brings it back under its id', async () => {
+    const { user } = setup();
+    const ann = user('ann');
+    const zz = user('zz', []);
+    void ann.do({ action: 'direct', target: 'zz', message: 'hello' });
+    await turn();
+    const id = (zz.take()[0] as { group: number }).group;
+    void ann.do({ action: 'disconnect', group: id });
+    expect(zz.take()).toEqual([{ action: 'disconnect', msg: 'everyone left, you are alone', group: id }]);
+    void zz.do({ action: 'exchange', message: 'anyone?' });
+    expect(zz.take()).toEqual([expect.objectContaining({ action: 'error', code: 'not-chatting' })]);
+
+    ann.take();
+    void ann.do({ action: 'direct', target: 'zz', message: 'again' });
+    await turn();
+    expect(zz.take()[0]).toMatchObject({ action: 'connect', status: 'request', from: 'ann', group: id });
+    zz.session.close();
+    expect(ann.take()).toEqual([
+      expect.objectContaining({ action: 'direct', status: 'sent', group: id }),
+      { action: 'disconnect', msg: 'everyone left, you are alone', group: id },
+    ]);
+  });
+});
