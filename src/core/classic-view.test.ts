@@ -128,4 +128,18 @@ describe('direct conversations end like a group of two', () => {
       { action: 'disconnect', msg: 'everyone left, you are alone', group: id },
     ]);
   });
+
+  it('names no direct conversation in list, though its people are talking', async () => {
+    const { user } = setup();
+    const ann = user('ann');
+    const zz = user('zz', []);
+    void ann.do({ action: 'direct', target: 'zz', message: 'hello' });
+    await turn();
+    void zz.do({ action: 'list' });
+    expect(zz.last()).toMatchObject({
+      results: "Users: ------------\n{'ann': 1, 'zz': 1}\nGroups: -----------\n{}\n",
+      users: [{ name: 'ann', front: 'tcp', state: 1 }, { name: 'zz', front: 'tcp', state: 1 }],
+      groups: [],
+    });
+  });
 });

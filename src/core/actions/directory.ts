@@ -11,12 +11,15 @@ export function time({ hub, reply }: OnlineContext): void {
   reply({ action: 'time', results: classicTime(now), iso: now.toISOString() });
 }
 
-// list: who is online and which groups exist (direct conversations are nobody else's business)
+// list: who is online and which groups exist (direct conversations are nobody else's business:
+// someone in one is talking, but only a listed group of theirs is named)
 export function list({ hub, reply }: OnlineContext): void {
   const users = hub.presence.list().map((u) => {
     const mine = hub.groups.of(u);
-    const shown = (u.focus === null ? undefined : hub.groups.get(u.focus)) ?? mine.find((g) => g.kind !== 'direct');
-    return shown ? { name: u.name!, front: u.front, state: 1 as const, group: shown.id } : { name: u.name!, front: u.front, state: 0 as const };
+    if (mine.length === 0) return { name: u.name!, front: u.front, state: 0 as const };
+    const focus = u.focus === null ? undefined : hub.groups.get(u.focus);
+    const shown = focus && focus.kind !== 'direct' ? focus : mine.find((g) => g.kind !== 'direct');
+    return { name: u.name!, front: u.front, state: 1 as const, ...(shown ? { group: shown.id } : {}) };
   });
   const groups = hub.groups
     .list()
