@@ -143,3 +143,20 @@ describe('direct conversations end like a group of two', () => {
     });
   });
 });
+
+describe('a many-group session leaving its focus', () => {
+  it('is told where its focus went with the unread count there', async () => {
+    const { user } = setup();
+    const ann = user('ann');
+    const cy = user('cy');
+    void ann.do({ action: 'connect', target: '#a' });
+    void cy.do({ action: 'connect', target: '#a' });
+    void ann.do({ action: 'connect', target: '#b' });
+    void cy.do({ action: 'exchange', message: 'one' });
+    void cy.do({ action: 'exchange', message: 'two' });
+    await turn();
+    ann.take();
+    void ann.do({ action: 'disconnect' });
+    expect(ann.take()).toEqual([{ action: 'focus', group: 1, title: '#a', kind: 'room', members: expect.any(Array), unread: 2 }]);
+  });
+});

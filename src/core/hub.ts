@@ -354,8 +354,9 @@ export class Hub implements HubState {
     this.setFocus(me, null);
     if (me.rooms) {
       const next = this.groups.of(me).at(-1);
+      const unread = next ? this.groups.membership(next, me)!.unread : 0;
       if (next) this.setFocus(me, next);
-      this.push(me, next ? { action: 'focus', group: next.id, title: groupLabel(next, me), kind: next.kind, members: memberInfos(next), unread: 0 } : { action: 'focus', group: null });
+      this.push(me, next ? { action: 'focus', group: next.id, title: groupLabel(next, me), kind: next.kind, members: memberInfos(next), unread } : { action: 'focus', group: null });
     } else this.view.focusLeft(me, group);
   }
 
