@@ -129,6 +129,22 @@ describe('direct conversations end like a group of two', () => {
     ]);
   });
 
+  it('tells a classic session whose other conversation ended, in words', async () => {
+    const { user } = setup();
+    const zz = user('zz', []);
+    user('ann');
+    const bob = user('bob');
+    void zz.do({ action: 'connect', target: 'ann' });
+    void bob.do({ action: 'direct', target: 'zz', message: 'psst' });
+    await turn();
+    const dm = (bob.take()[0] as { group: number }).group;
+    zz.take();
+    void bob.do({ action: 'disconnect', group: dm });
+    expect(zz.take()).toEqual([note('(bob left your conversation)')]);
+    void zz.do({ action: 'list' });
+    expect(zz.last()).toMatchObject({ users: [{ name: 'zz', state: 1, group: 1 }, { name: 'ann' }, { name: 'bob', state: 0 }] });
+  });
+
   it('names no direct conversation in list, though its people are talking', async () => {
     const { user } = setup();
     const ann = user('ann');

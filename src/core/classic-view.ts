@@ -13,6 +13,7 @@
 import type { Group, Groups } from './groups.js';
 import { groupLabel, memberInfos } from './members.js';
 import type { Label, ServerEvent } from './protocol.js';
+import { groupEnded, lockChanged, topicChanged } from './render.js';
 import type { Member } from './session.js';
 
 /** What the view needs of the hub. */
@@ -50,7 +51,7 @@ export class ClassicView {
     const group = this.host.groups.get(id);
     // Removed from another group, or it ended: told, since the session is no longer in it.
     if (event.action === 'disconnect') {
-      return this.host.deliver(to, note(`(${event.by ? event.msg : `${group ? groupLabel(group, to) : `#group-${id}`} ended: everyone else left`})`));
+      return this.host.deliver(to, note(event.by ? `(${event.msg})` : groupEnded(group ? groupLabel(group, to) : `#group-${id}`, group?.kind === 'direct')));
     }
     if (event.action !== 'exchange' || !group) return;
     if (to.focus === null) {
@@ -75,8 +76,8 @@ export class ClassicView {
    */
   private shown(to: Member, event: ServerEvent): ServerEvent {
     if (to.features.has('events')) return event;
-    if (event.action === 'topic' && event.by !== undefined) return note(`(${event.by} set the topic: ${event.topic})`);
-    if (event.action === 'lock') return note(event.locked ? `(${event.by} made this group invite-only)` : `(${event.by} opened this group to everyone)`);
+    if (event.action === 'topic' && event.by !== undefined) return note(topicChanged(event.by, event.topic));
+    if (event.action === 'lock') return note(lockChanged(event.by, event.locked));
     return event;
   }
 
