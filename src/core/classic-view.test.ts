@@ -145,6 +145,20 @@ describe('direct conversations end like a group of two', () => {
     expect(zz.last()).toMatchObject({ users: [{ name: 'zz', state: 1, group: 1 }, { name: 'ann' }, { name: 'bob', state: 0 }] });
   });
 
+  it('is no group to anyone else: connecting to its id finds nothing, as for an id never used', async () => {
+    const { user } = setup();
+    const ann = user('ann');
+    const bob = user('bob');
+    const eve = user('eve');
+    void ann.do({ action: 'direct', target: 'bob', message: 'hello' });
+    const id = (ann.last() as { group: number }).group;
+    await turn();
+    void eve.do({ action: 'connect', target: `#group-${id}` });
+    expect(eve.last()).toEqual({ action: 'connect', status: 'no-user', msg: `there is no group ${id}` });
+    void bob.do({ action: 'connect', target: `#group-${id}` });
+    expect(bob.last()).toMatchObject({ action: 'connect', status: 'success', group: id, kind: 'direct', peer: 'ann' });
+  });
+
   it('names no direct conversation in list, though its people are talking', async () => {
     const { user } = setup();
     const ann = user('ann');
