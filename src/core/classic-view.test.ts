@@ -75,6 +75,27 @@ describe('the classic one-group view', () => {
     ]);
   });
 
+  it('tells new lines of a group once per focus, however the focus moved', async () => {
+    const { user } = setup();
+    const zz = user('zz', []);
+    const ann = user('ann');
+    const bob = user('bob');
+    void zz.do({ action: 'connect', target: '#a' });
+    void ann.do({ action: 'connect', target: '#a' });
+    void ann.do({ action: 'connect', target: '#b' });
+    void bob.do({ action: 'direct', target: 'zz', message: 'psst' });
+    await turn();
+    void zz.do({ action: 'focus', target: 'bob' });
+    void ann.do({ action: 'exchange', message: 'one', group: 1 });
+    await turn();
+    void zz.do({ action: 'focus', target: '#a' });
+    void zz.do({ action: 'focus', target: 'bob' });
+    zz.take();
+    void ann.do({ action: 'exchange', message: 'two', group: 1 });
+    await turn();
+    expect(zz.take()).toEqual([note('(new lines in #a: type bye to leave this group and go there)')]);
+  });
+
   it('does not count a direct line it showed inline when the focus moves to its conversation', async () => {
     const { user } = setup();
     const zz = user('zz', []);

@@ -38,6 +38,11 @@ export class ClassicView {
     return told;
   }
 
+  /** The session's focus moved (however it moved): what is told during a focus starts afresh. */
+  refocused(me: Member): void {
+    this.told.delete(me);
+  }
+
   /** Shows an event the session did not ask for. */
   push(to: Member, event: ServerEvent): void {
     if (event.action === 'invite' && event.status === 'request') {
@@ -83,7 +88,6 @@ export class ClassicView {
 
   /** The session left its focus: the group with the most unread lines (the newest on a tie) becomes it. */
   focusLeft(me: Member, left: Group<Member>): void {
-    this.toldOf(me).clear();
     let next: Group<Member> | undefined;
     let unread = -1;
     for (const group of this.host.groups.of(me)) {

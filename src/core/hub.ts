@@ -303,7 +303,9 @@ export class Hub implements HubState {
 
   /** Makes the group the member's focus and clears its unread count. */
   setFocus(me: Member, group: Group<Member> | null): void {
-    me.focus = group?.id ?? null;
+    const id = group?.id ?? null;
+    if (id !== me.focus) this.view.refocused(me);
+    me.focus = id;
     const membership = group && this.groups.membership(group, me);
     if (membership) membership.unread = 0;
   }
