@@ -109,6 +109,7 @@ export function renderEvent(event: ServerEvent, asked: Asked = {}): string | nul
       if (event.status === 'self') return 'Cannot talk to yourself (sick)\nConnection unsuccessful\n';
       if (event.status === 'no-user') return 'User is not online, try again later\nConnection unsuccessful\n';
       if (event.status === 'busy') return `${event.msg ?? 'User is busy. Please try again later'}\nConnection unsuccessful\n`;
+      if (event.status === 'closed') return `${event.msg ?? 'That group is invite-only'}\nConnection unsuccessful\n`;
       return null;
     case 'exchange':
       return `${event.from}${event.message}`;
