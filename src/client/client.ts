@@ -1,25 +1,42 @@
 /**
  * The terminal client: the classic client's screens and words, with a readline prompt that
- * keeps what you are typing when a message arrives. Replies and pushes are told apart by
- * their content, never by waiting, so a push can arrive at any moment. Passwords (for a
- * registered name, or `register`) are read without echo and kept out of the line history.
- * When the server goes away (a restart, a crash) it says so, reconnects with backoff and logs
- * in again under the same name, with the password typed for it, if any.
+ * keeps what you are typing when a message arrives. It logs in for many groups (`rooms`): typed
+ * lines go to the focus, named in each request, and other groups' events are shown with their
+ * label in front (screens.ts); in one group every screen is the classic one. Every request
+ * carries a label and its answers come back with it, so a push can arrive at any moment and is
+ * never taken for an answer. Passwords (for a registered name, or `register`) are read without
+ * echo and kept out of the line history. When the server goes away (a restart, a crash) it says
+ * so, reconnects with backoff and logs in again under the same name, with the password typed
+ * for it, if any.
  */
 import { createConnection, type Socket } from 'node:net';
 import { createInterface, clearLine, cursorTo, type Interface } from 'node:readline';
 import { parseCommand } from '../core/commands.js';
 import { passwordProblem } from '../core/password-rule.js';
 import { encodeFrame, FrameDecoder } from '../core/framing.js';
-import type { ClientAction, ServerEvent } from '../core/protocol.js';
+import type { ClientAction, Feature, GroupAction, Label, ServerEvent } from '../core/protocol.js';
 import { pyDumps } from '../core/pyjson.js';
 import { GOODBYE, MENU, NAME_PROMPT, renderEvent, renderTransition, WELCOME, welcomeUser } from '../core/render.js';
 import { UserState } from '../core/user-state.js';
 import type { ClientArgs } from './args.js';
 import { MutedOutput } from './muted-output.js';
+import { elsewhere, lineElsewhere, MANY_GROUPS_HELP, roomsText, searchText } from './screens.js';
 
 /** A password being asked for: to log in as `name`, or a new one (typed twice) to register. */
 type Secret = { kind: 'login'; name: string } | { kind: 'new' } | { kind: 'repeat'; first: string };
+
+/** What an answer needs of its request: what the user typed (the classic screens repeat it), or that it was the automatic login after a reconnect. */
+interface Asked {
+  target?: string;
+  relogin?: true;
+}
+
+/** The actions about one group (a record, so a new one is a compile error until listed): each names the focus the user sees. */
+const GROUP_ACTIONS: Record<GroupAction['action'], true> = { exchange: true, flip: true, disconnect: true, topic: true, kick: true, invite: true, lock: true };
+const isGroupAction = (action: ClientAction): action is GroupAction => Object.hasOwn(GROUP_ACTIONS, action.action);
+
+/** Many groups, the leaves of its groups' members, and who comes and goes. */
+const FEATURES: Feature[] = ['events', 'presence', 'rooms'];
 
 /** The wait before each new attempt to reach a server that went away doubles from the first, up to the last. */
 const RECONNECT_FIRST_MS = 250;
@@ -30,8 +47,9 @@ type Io = { input: NodeJS.ReadableStream; output: NodeJS.WritableStream & { isTT
 export class TerminalClient {
   private state = new UserState();
   private decoder = new FrameDecoder();
-  /** Targets of requests awaiting their reply, per action, in the order they were sent. */
-  private readonly asked = new Map<string, string[]>();
+  /** Requests whose answers need them, by label, until answered. */
+  private readonly asked = new Map<Label, Asked>();
+  private lastLabel = 0;
   private socket: Socket | null = null;
   /** A connection is open (false while reconnecting). */
   private linked = false;
@@ -40,8 +58,6 @@ export class TerminalClient {
   private retry: NodeJS.Timeout | null = null;
   /** Who to log in as again after a reconnect: the name logged in under, and its password if one was typed. */
   private identity: { name: string; password: string | null } | null = null;
-  /** The login in flight is the automatic one after a reconnect. */
-  private relogin = false;
   /** The password sent with the login or registration awaiting its reply. */
   private pendingPassword: string | null = null;
   private rl: Interface | null = null;
@@ -84,9 +100,8 @@ export class TerminalClient {
     this.attempt = 0;
     if (!this.rl) return this.startInput();
     if (this.identity) {
-      this.relogin = true;
       this.loginName = this.identity.name;
-      return this.sendLogin(this.identity.name, this.identity.password);
+      return this.sendLogin(this.identity.name, this.identity.password, true);
     }
     this.print('Reconnected.');
     this.prompt();
@@ -99,14 +114,15 @@ export class TerminalClient {
     if (this.linked) {
       this.linked = false;
       const group = this.state.group;
+      const several = this.state.groups.size > 1;
       this.state = new UserState();
       this.decoder = new FrameDecoder();
       this.asked.clear();
-      this.relogin = false;
       this.asking = null;
       this.rlOutput.muted = false;
       this.namePromptShown = false;
-      this.print(group === null ? 'The server went away; reconnecting... (q quits)' : `The server went away, so group ${group} ended; reconnecting... (q quits)`);
+      const ended = several ? ', so your groups ended' : group === null ? '' : `, so group ${group} ended`;
+      this.print(`The server went away${ended}; reconnecting... (q quits)`);
     }
     const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_FIRST_MS * 2 ** this.attempt++);
     this.retry = setTimeout(() => this.connect(), delay);
@@ -164,7 +180,7 @@ export class TerminalClient {
       this.loginName = name;
       return this.sendLogin(name, null);
     }
-    const command = parseCommand(line, this.state.mode);
+    const command = parseCommand(line, this.state.mode, this.state.lookup);
     switch (command.kind) {
       case 'register':
         return this.ask({ kind: 'new' }, `Choose a password for ${this.state.name} (at least 8 characters; Enter alone cancels): `);
@@ -172,6 +188,8 @@ export class TerminalClient {
         for (const action of command.actions) this.send(action);
         break;
       case 'help':
+        this.print(`${MENU}${MANY_GROUPS_HELP}`);
+        break;
       case 'unknown':
         this.print(MENU);
         break;
@@ -225,39 +243,49 @@ export class TerminalClient {
     this.prompt();
   }
 
-  private sendLogin(name: string, password: string | null): void {
+  private sendLogin(name: string, password: string | null, relogin = false): void {
     this.pendingPassword = password;
-    this.send(password === null ? { action: 'login', name } : { action: 'login', name, password });
+    const login: ClientAction = password === null ? { action: 'login', name, features: FEATURES } : { action: 'login', name, password, features: FEATURES };
+    this.send(login, relogin ? { relogin } : {});
   }
 
-  private send(action: ClientAction): void {
-    if (action.action === 'poem' || action.action === 'search' || action.action === 'connect' || action.action === 'sonnets') {
-      const queue = this.asked.get(action.action) ?? [];
-      queue.push(action.target);
-      this.asked.set(action.action, queue);
-    }
-    this.socket?.write(encodeFrame(pyDumps(action)));
+  /** Sends a request under a fresh label; `asked` is kept for its answer when the screens need it. */
+  private send(typed: ClientAction, asked: Asked = {}): void {
+    const action = this.toFocus(typed);
+    const label = String(++this.lastLabel);
+    if (action.action === 'poem' || action.action === 'search' || action.action === 'connect' || action.action === 'sonnets') asked.target = action.target;
+    if (asked.target !== undefined || asked.relogin) this.asked.set(label, asked);
+    this.socket?.write(encodeFrame(pyDumps({ ...action, label })));
     const shown = renderTransition(this.state.sent(action));
     if (shown !== null) this.print(shown);
+  }
+
+  /** An action about a group names the focus the user sees, so a focus change in flight cannot misdirect it. */
+  private toFocus(action: ClientAction): ClientAction {
+    const group = this.state.group;
+    if (group === null || !isGroupAction(action) || action.group !== undefined) return action;
+    return { ...action, group };
   }
 
   private receive(chunk: Buffer): void {
     const { frames, error } = this.decoder.push(chunk);
     for (const text of frames) {
-      let event: ServerEvent;
+      let event: ServerEvent & { label?: unknown };
       try {
-        event = JSON.parse(text) as ServerEvent;
+        event = JSON.parse(text) as ServerEvent & { label?: unknown };
       } catch {
         continue;
       }
-      this.show(event);
+      this.show(event, typeof event.label === 'string' ? event.label : undefined);
     }
     if (error) this.finish(`The server sent something unreadable (${error.msg}).`, 1);
   }
 
-  private show(event: ServerEvent): void {
-    if (event.action === 'login' && this.relogin) {
-      this.relogin = false;
+  /** Shows an event; `label` when it answers one of this client's requests. */
+  private show(event: ServerEvent, label: Label | undefined): void {
+    const asked = label === undefined ? undefined : this.asked.get(label);
+    if (label !== undefined) this.asked.delete(label);
+    if (event.action === 'login' && asked?.relogin) {
       if (event.status === 'ok') {
         const transition = this.state.apply(event);
         if (transition.kind === 'logged-in') this.loggedIn(transition.name);
@@ -279,18 +307,24 @@ export class TerminalClient {
         return this.ask({ kind: 'login', name: this.loginName }, `Password for ${this.loginName}: `);
       }
     }
-    const isReply = event.action !== 'connect' || event.status !== 'request';
-    const target = isReply ? this.asked.get(event.action)?.shift() : undefined;
+    const where = elsewhere(event, this.state);
     const transition = this.state.apply(event);
-    const text = renderEvent(event, target === undefined ? {} : { target });
-    if (text !== null) this.print(text);
+    const text = this.text(event, where, asked);
+    if (text !== null) this.print(where === null || event.action === 'exchange' ? text : `${where} ${text}`);
     if (transition.kind === 'logged-in') {
       this.loggedIn(transition.name);
       this.print(welcomeUser(transition.name));
     }
     const shown = renderTransition(transition);
-    if (shown !== null) this.print(shown);
+    if (shown !== null) this.print(where === null ? shown : `${where} ${shown}`);
     this.prompt();
+  }
+
+  /** The screen for an event (a transition may add to it). */
+  private text(event: ServerEvent, where: string | null, asked: Asked | undefined): string | null {
+    if (where !== null && event.action === 'exchange') return lineElsewhere(event, where);
+    if (event.action === 'rooms') return roomsText(event.groups, this.state.name);
+    return (event.action === 'search' ? searchText(event) : null) ?? renderEvent(event, asked?.target === undefined ? {} : { target: asked.target });
   }
 
   private loggedIn(name: string): void {

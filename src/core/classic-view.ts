@@ -1,16 +1,19 @@
 /**
  * The classic one-group view: what a session without the `rooms` feature (the course's client,
  * a one-thread Discord user) is shown of its many groups. The session's focus is its one group;
- * its events pass unchanged. A direct line arrives as the classic connect request when the
- * session has no focus (the conversation becomes its focus, so a reply goes back privately),
- * else inline as `[bob → you]`. Lines in its other groups are counted and told; an invitation
- * while chatting is told in words (at the menu it passes as it is: the classic protocol had
- * none, and a one-group Discord user sees it there). Leaving the focus moves it to the group with the most unread lines, told as a
- * connect request. docs/PROTOCOL.md (Many groups) states these rules.
+ * its events pass unchanged (a topic or lock change in words for a client without `events`). A
+ * direct line arrives as the classic connect request when the session has no focus (the
+ * conversation becomes its focus, so a reply goes back privately), else inline as `[bob → you]`.
+ * Lines in its other groups are counted and told; so is being removed from one, or its end; an
+ * invitation while chatting is told in words (at the menu it passes as it is: the classic
+ * protocol had none, and a one-group Discord user sees it there). Leaving the focus moves it to
+ * the group with the most unread lines, told as a connect request. docs/PROTOCOL.md (Many
+ * groups) states these rules.
  */
 import type { Group, Groups } from './groups.js';
 import { groupLabel, memberInfos } from './members.js';
 import type { Label, ServerEvent } from './protocol.js';
+import { groupEnded, lockChanged, topicChanged } from './render.js';
 import type { Member, OnlineMember } from './session.js';
 
 /** What the view needs of the hub. */
@@ -35,6 +38,11 @@ export class ClassicView {
     return told;
   }
 
+  /** The session's focus moved (however it moved): what is told during a focus starts afresh. */
+  refocused(me: Member): void {
+    this.told.delete(me);
+  }
+
   /** Shows an event the session did not ask for. */
   push(to: OnlineMember, event: ServerEvent): void {
     if (event.action === 'invite' && event.status === 'request') {
@@ -43,24 +51,43 @@ export class ClassicView {
       return this.host.deliver(to, note(`(${event.from} invites you to ${where}: type bye, then c ${where})`));
     }
     const id = 'group' in event ? event.group : undefined;
-    if (id === undefined || id === null || id === to.focus) return this.host.deliver(to, event);
-    if (event.action !== 'exchange') return;
+    if (id === undefined || id === null) return this.host.deliver(to, event);
+    if (id === to.focus) return this.host.deliver(to, this.shown(to, event));
     const group = this.host.groups.get(id);
-    if (!group) return;
+    // Removed from another group, or it ended: told, since the session is no longer in it.
+    if (event.action === 'disconnect') {
+      return this.host.deliver(to, note(event.by ? `(${event.msg})` : groupEnded(group ? groupLabel(group, to) : `#group-${id}`, group?.kind === 'direct')));
+    }
+    if (event.action !== 'exchange' || !group) return;
     if (to.focus === null) {
       this.enter(to, group, event.direct ? event.name : groupLabel(group, to), event.direct ? event.front : '');
       return this.host.deliver(to, event);
     }
-    if (event.direct) return this.host.deliver(to, { ...event, from: `[${event.name} → you]` });
+    if (event.direct) {
+      // Shown as it came, so not unread: leaving the focus does not count it again.
+      this.host.groups.membership(group, to)!.unread = 0;
+      return this.host.deliver(to, { ...event, from: `[${event.name} → you]` });
+    }
     const told = this.toldOf(to);
     if (told.has(id)) return;
     told.add(id);
     this.host.deliver(to, note(`(new lines in ${groupLabel(group, to)}: type bye to leave this group and go there)`));
   }
 
+  /**
+   * An event of the focus as the session can show it. A client without `events` (the course's)
+   * prints any action it does not know as `from` + `message` while chatting, and fails on one
+   * without them: a topic or lock change reaches it in words.
+   */
+  private shown(to: Member, event: ServerEvent): ServerEvent {
+    if (to.features.has('events')) return event;
+    if (event.action === 'topic' && event.by !== undefined) return note(topicChanged(event.by, event.topic));
+    if (event.action === 'lock') return note(lockChanged(event.by, event.locked));
+    return event;
+  }
+
   /** The session left its focus: the group with the most unread lines (the newest on a tie) becomes it. */
   focusLeft(me: OnlineMember, left: Group<OnlineMember>): void {
-    this.toldOf(me).clear();
     let next: Group<OnlineMember> | undefined;
     let unread = -1;
     for (const group of this.host.groups.of(me)) {

@@ -9,7 +9,7 @@ import type { Departure, HubLimits, HubState } from './actions/context.js';
 import { HANDLERS, type Handler } from './actions/table.js';
 import { authenticate } from './auth.js';
 import { LocalBus, type Bus, type Published } from './bus.js';
-import { RESTART_MSG } from './classic.js';
+import { ALONE_MSG, RESTART_MSG } from './classic.js';
 import { ClassicView } from './classic-view.js';
 import type { Clock } from './clock.js';
 import { GroupTable, type Group, type Groups } from './groups.js';
@@ -305,15 +305,18 @@ export class Hub implements HubState {
 
   /** Makes the group the member's focus and clears its unread count. */
   setFocus(me: OnlineMember, group: Group<OnlineMember> | null): void {
-    me.focus = group?.id ?? null;
+    const id = group?.id ?? null;
+    if (id !== me.focus) this.view.refocused(me);
+    me.focus = id;
     const membership = group && this.groups.membership(group, me);
     if (membership) membership.unread = 0;
   }
 
   /**
-   * Takes a member out of a group. An ad-hoc group left with one member dissolves and that
-   * member is told; a room lives on while anyone is in it; a direct conversation keeps its
-   * other person. `how` says who removed them (a kick), why, and whether they went offline.
+   * Takes a member out of a group. An ad-hoc group or a direct conversation left with one member
+   * ends and that member is told (a conversation of one would take lines nobody reads; the
+   * pair's next direct line brings it back under its id); a room lives on while anyone is in it.
+   * `how` says who removed them (a kick), why, and whether they went offline.
    */
   leaveGroup(me: OnlineMember, group: Group<OnlineMember>, how: Departure = {}): void {
     if (!this.groups.remove(group, me)) return;
@@ -325,11 +328,12 @@ export class Hub implements HubState {
       this.push(me, { action: 'disconnect', msg, group: group.id, ...room, by: how.by, ...reason });
     }
     const rest = group.members;
-    if (group.kind === 'adhoc' && rest.length === 1) {
+    if (group.kind !== 'room' && rest.length === 1) {
       const last = rest[0]!.member;
+      // Told while still in the group, so the classic view can name it.
+      this.push(last, { action: 'disconnect', msg: ALONE_MSG, group: group.id });
       this.groups.remove(group, last);
       this.history.left(last.historyKey, group.id, group.seq);
-      this.push(last, { action: 'disconnect', msg: 'everyone left, you are alone', group: group.id });
       this.focusLeft(last, group);
     } else if (rest.length > 0) {
       const event: ServerEvent = {
@@ -354,8 +358,9 @@ export class Hub implements HubState {
     this.setFocus(me, null);
     if (me.rooms) {
       const next = this.groups.of(me).at(-1);
+      const unread = next ? this.groups.membership(next, me)!.unread : 0;
       if (next) this.setFocus(me, next);
-      this.push(me, next ? { action: 'focus', group: next.id, label: groupLabel(next, me), kind: next.kind, members: memberInfos(next), unread: 0 } : { action: 'focus', group: null });
+      this.push(me, next ? { action: 'focus', group: next.id, title: groupLabel(next, me), kind: next.kind, members: memberInfos(next), unread } : { action: 'focus', group: null });
     } else this.view.focusLeft(me, group);
   }
 

@@ -189,11 +189,14 @@ export type ServerEvent =
     }
   | { action: 'topic'; group: number; topic: string; by?: string }
   | { action: 'lock'; group: number; locked: boolean; by: string }
-  /** The session's focus moved (by `focus`, or because the focus was left); `group` null: no focus. */
-  | { action: 'focus'; group: number | null; label?: string; kind?: GroupKind; members?: MemberInfo[]; unread?: number }
+  /**
+   * The session's focus moved (by `focus`, or because the focus was left); `group` null: no focus.
+   * `title` is what the user calls the group (`label` on an answer is the request's own label).
+   */
+  | { action: 'focus'; group: number | null; title?: string; kind?: GroupKind; members?: MemberInfo[]; unread?: number }
   | { action: 'rooms'; groups: MembershipInfo[] }
-  /** The answer to `direct`: where the line went (`group`), or why it did not. */
-  | { action: 'direct'; status: 'sent'; target: string; group: number; id: number; seq: number; ts: string; label: string }
+  /** The answer to `direct`: where the line went (`group`, called `title` by the sender). */
+  | { action: 'direct'; status: 'sent'; target: string; group: number; id: number; seq: number; ts: string; title: string }
   | { action: 'invite'; status: 'sent' | 'no-user' | 'not-chatting'; target: string; msg?: string }
   | { action: 'invite'; status: 'request'; from: string; front: string; group: number; room?: string }
   | { action: 'presence'; name: string; front: string; status: 'online' | 'offline' }

@@ -36,6 +36,9 @@ describe('classic screens', () => {
     [{ action: 'pong', message: 'blah blah' } as ServerEvent, {}, 'pong blah blah'],
     [{ action: 'leave', name: 'c', group: 1, members: [], kickedBy: 'a', reason: 'spam' } as ServerEvent, {}, '(c was removed by a: spam)'],
     [{ action: 'leave', name: 'c', group: 1, members: [] } as ServerEvent, {}, '(c left)'],
+    [{ action: 'lock', group: 1, locked: true, by: 'ann' } as ServerEvent, {}, '(ann made this group invite-only)'],
+    [{ action: 'connect', status: 'closed', msg: '#tea is invite-only: ask a member to invite you' } as ServerEvent, {}, '#tea is invite-only: ask a member to invite you\nConnection unsuccessful\n'],
+    [{ action: 'lock', group: 1, locked: false, by: 'ann' } as ServerEvent, {}, '(ann opened this group to everyone)'],
   ])('%j', (event, asked, text) => {
     expect(renderEvent(event, asked as { target?: string })).toBe(text);
   });
@@ -47,5 +50,14 @@ describe('classic screens', () => {
     expect(renderTransition({ kind: 'left', peer: 'bob' })).toBe(`You are disconnected from bob\n${MENU}`);
     expect(renderTransition({ kind: 'dissolved' })).toBe(MENU);
     expect(renderTransition({ kind: 'none' })).toBeNull();
+  });
+
+  it('renders what happens to one of many groups without the menu', () => {
+    expect(renderTransition({ kind: 'left-group', label: '#b' })).toBe('You are disconnected from #b');
+    expect(renderTransition({ kind: 'group-ended', label: '#group-3', kicked: false, direct: false })).toBe('(everyone else left #group-3)');
+    expect(renderTransition({ kind: 'group-ended', label: 'bob', kicked: false, direct: true })).toBe('(bob left your conversation)');
+    expect(renderTransition({ kind: 'group-ended', label: '#a', kicked: true, direct: false })).toBeNull();
+    expect(renderTransition({ kind: 'focused', label: '#a', unread: 2 })).toBe('(now in #a, 2 unread; rooms lists your groups, w <n> switches)');
+    expect(renderTransition({ kind: 'focused', label: 'bob', unread: 0 })).toBe('(now in bob; rooms lists your groups, w <n> switches)');
   });
 });

@@ -38,6 +38,21 @@ export function welcomeUser(name: string): string {
   return `${MENU}\nWelcome, ${name}!`;
 }
 
+/** A topic change, in the words every screen (and the classic view's notes) use. */
+export function topicChanged(by: string, topic: string): string {
+  return `(${by} set the topic: ${topic})`;
+}
+
+/** A group made invite-only or opened again. */
+export function lockChanged(by: string, locked: boolean): string {
+  return locked ? `(${by} made this group invite-only)` : `(${by} opened this group to everyone)`;
+}
+
+/** A group of the user's ended because everyone else left it (a direct conversation's label is the other person). */
+export function groupEnded(label: string, direct: boolean): string {
+  return direct ? `(${label} left your conversation)` : `(everyone else left ${label})`;
+}
+
 /** Screens for what a transition means, independent of any reply text. */
 export function renderTransition(t: Transition): string | null {
   switch (t.kind) {
@@ -51,6 +66,12 @@ export function renderTransition(t: Transition): string | null {
       return MENU;
     case 'left':
       return `You are disconnected from ${t.peer}\n${MENU}`;
+    case 'left-group':
+      return `You are disconnected from ${t.label}`;
+    case 'group-ended':
+      return t.kicked ? null : groupEnded(t.label, t.direct);
+    case 'focused':
+      return `(now in ${t.label}${t.unread > 0 ? `, ${t.unread} unread` : ''}; rooms lists your groups, w <n> switches)`;
     default:
       return null;
   }
@@ -88,6 +109,7 @@ export function renderEvent(event: ServerEvent, asked: Asked = {}): string | nul
       if (event.status === 'self') return 'Cannot talk to yourself (sick)\nConnection unsuccessful\n';
       if (event.status === 'no-user') return 'User is not online, try again later\nConnection unsuccessful\n';
       if (event.status === 'busy') return `${event.msg ?? 'User is busy. Please try again later'}\nConnection unsuccessful\n`;
+      if (event.status === 'closed') return `${event.msg ?? 'That group is invite-only'}\nConnection unsuccessful\n`;
       return null;
     case 'exchange':
       return `${event.from}${event.message}`;
@@ -98,7 +120,9 @@ export function renderEvent(event: ServerEvent, asked: Asked = {}): string | nul
     case 'leave':
       return event.kickedBy ? `(${event.name} was removed by ${event.kickedBy}${event.reason ? `: ${event.reason}` : ''})` : `(${event.name} left)`;
     case 'topic':
-      return event.by ? `(${event.by} set the topic: ${event.topic})` : event.topic ? `Topic: ${event.topic}` : 'No topic is set';
+      return event.by ? topicChanged(event.by, event.topic) : event.topic ? `Topic: ${event.topic}` : 'No topic is set';
+    case 'lock':
+      return lockChanged(event.by, event.locked);
     case 'invite':
       if (event.status === 'request') return `${event.from} invites you to join ${event.room ?? `group ${event.group}`}: type c ${event.room ?? `#group-${event.group}`}`;
       return event.status === 'sent' ? `Invited ${event.target}` : (event.msg ?? `Cannot invite ${event.target}`);

@@ -82,6 +82,43 @@ describe('Admission', () => {
     expect(late).toEqual(['slow: log in within 1 second of connecting']);
   });
 
+  it('closes the oldest connection that yields its place when the login queue is full, never one that does not', () => {
+    vi.useFakeTimers();
+    const a = new Admission({ ...LIMITS, maxConnections: 10 }, logger([]));
+    const late: string[] = [];
+    const firm = ticketOf(a.admit('10.0.0.1'));
+    firm.whenLate(() => late.push('firm'));
+    const [old, young] = ['10.0.0.2', '10.0.0.3'].map((ip, i) => {
+      const t = ticketOf(a.admit(ip));
+      t.whenLate((why) => late.push(`${i === 0 ? 'old' : 'young'}: ${why}`), { afterMs: 3_600_000, yields: true });
+      return t;
+    });
+    const newcomer = ticketOf(a.admit('10.0.0.4'));
+    expect(late).toEqual(['old: too many connections are waiting to log in and this one has waited longest']);
+    expect(a.counts()).toEqual({ open: 4, pending: 3 });
+    old!.loggedIn();
+    old!.giveUp('twice');
+    old!.release();
+    expect(a.counts()).toEqual({ open: 3, pending: 3 });
+    young!.loggedIn();
+    newcomer.whenLate(() => late.push('newcomer'));
+    ticketOf(a.admit('10.0.0.5'));
+    expect(a.admit('10.0.0.6')).toEqual({ ok: false, why: expect.stringMatching(/waiting to log in/) });
+    vi.advanceTimersByTime(1000);
+    expect(late.slice(1)).toEqual(['firm', 'newcomer']);
+  });
+
+  it('keeps a yielding connection until its own deadline', () => {
+    vi.useFakeTimers();
+    const a = new Admission(LIMITS, logger([]));
+    const late: string[] = [];
+    ticketOf(a.admit('10.0.0.1')).whenLate((why) => late.push(why), { afterMs: 5000, yields: true });
+    vi.advanceTimersByTime(4999);
+    expect(late).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(late).toEqual(['log in within 5 seconds of connecting']);
+  });
+
   it('logs refusals at most once a minute, with how many there were', () => {
     vi.useFakeTimers();
     const lines: string[] = [];

@@ -3,7 +3,10 @@
  * for the whole server, so its caps hold however the connections are spread over the fronts.
  * A connection is admitted when the server, the peer's address and the queue of connections
  * that have not logged in yet all have room; it then holds a ticket until it closes. A ticket
- * that is not marked logged in within the login time says so, and its front closes it.
+ * that is not marked logged in within the login time says so, and its front closes it. A front
+ * whose clients cannot take being closed at the login prompt (the course's client spins on a
+ * closed socket) gives its tickets a longer deadline and lets them yield: when the queue of
+ * connections waiting to log in is full, the oldest yielding one is closed to make room.
  */
 import { isIPv6 } from 'node:net';
 import type { Logger } from '../core/log.js';
@@ -15,11 +18,21 @@ export interface AdmissionLimits {
   maxPerAddress: number;
   /** Connections that have not logged in yet. */
   maxPending: number;
-  /** How long a connection may take to log in. */
+  /** How long a connection may take to log in (unless its front gives it a deadline of its own). */
   loginTimeoutMs: number;
 }
 
 export type Verdict = { ok: true; ticket: Ticket } | { ok: false; why: string };
+
+/** How a ticket waits for its login: its own deadline, and whether it gives its place up to a newer connection. */
+export interface Patience {
+  /** The login time, instead of the limits' `loginTimeoutMs`. */
+  afterMs?: number;
+  /** When the queue of connections waiting to log in is full, this one (oldest first) is closed to make room. */
+  yields?: boolean;
+}
+
+const PUSHED_OUT = 'too many connections are waiting to log in and this one has waited longest';
 
 type Cap = 'server' | 'address' | 'pending';
 
@@ -46,6 +59,8 @@ export class Admission {
   private readonly byAddress = new Map<string, number>();
   private readonly refused: Record<Cap, number> = { server: 0, address: 0, pending: 0 };
   private lastWarn = -Infinity;
+  /** Tickets waiting to log in that give their place up when the queue is full, oldest first. */
+  private readonly yielding = new Set<Ticket>();
 
   constructor(
     readonly limits: AdmissionLimits,
@@ -59,7 +74,7 @@ export class Admission {
     const { maxConnections, maxPerAddress, maxPending } = this.limits;
     if (this.open >= maxConnections) return this.refuse('server', `the server has no room for more connections (${maxConnections}); try again later`);
     if (fromAddress >= maxPerAddress) return this.refuse('address', `too many connections from your address (${maxPerAddress}); close some and try again`);
-    if (this.pending >= maxPending) return this.refuse('pending', 'too many connections are waiting to log in; try again in a moment');
+    if (this.pending >= maxPending && !this.makeRoom()) return this.refuse('pending', 'too many connections are waiting to log in; try again in a moment');
     this.open++;
     this.pending++;
     this.byAddress.set(key, fromAddress + 1);
@@ -71,15 +86,29 @@ export class Admission {
     return { open: this.open, pending: this.pending };
   }
 
-  /** @internal A ticket stopped waiting for its login. */
-  loggedIn(): void {
+  /** @internal A ticket stopped waiting for its login (it logged in, or gave its place up). */
+  stoppedWaiting(ticket: Ticket): void {
     this.pending--;
+    this.yielding.delete(ticket);
+  }
+
+  /** @internal The ticket will give its place up when the queue is full. */
+  mayYield(ticket: Ticket): void {
+    this.yielding.add(ticket);
+  }
+
+  /** Closes the oldest waiting connection that yields; false when none does. */
+  private makeRoom(): boolean {
+    const [oldest] = this.yielding;
+    if (!oldest) return false;
+    oldest.giveUp(PUSHED_OUT);
+    return true;
   }
 
   /** @internal A ticket's connection closed. */
-  released(key: string, wasPending: boolean): void {
+  released(ticket: Ticket, key: string, wasPending: boolean): void {
     this.open--;
-    if (wasPending) this.pending--;
+    if (wasPending) this.stoppedWaiting(ticket);
     const left = (this.byAddress.get(key) ?? 1) - 1;
     if (left > 0) this.byAddress.set(key, left);
     else this.byAddress.delete(key);
@@ -99,18 +128,25 @@ export class Admission {
 
 /** One admitted connection's place in the counts. */
 export class Ticket {
-  private state: 'pending' | 'in' | 'gone' = 'pending';
+  /** `out`: it gave its place in the queue up and its connection is being closed. */
+  private state: 'pending' | 'in' | 'out' | 'gone' = 'pending';
   private timer: NodeJS.Timeout | null = null;
+  private late: ((why: string) => void) | null = null;
 
   constructor(
     private readonly admission: Admission,
     private readonly key: string,
   ) {}
 
-  /** Calls `late` with words for the peer (`log in within 120 seconds of connecting`) if the connection has not logged in within the login time. */
-  whenLate(late: (why: string) => void): void {
+  /**
+   * Calls `late` with words for the peer (`log in within 120 seconds of connecting`) if the
+   * connection has not logged in within the login time, or when it yields its place.
+   */
+  whenLate(late: (why: string) => void, patience: Patience = {}): void {
     if (this.state !== 'pending') return;
-    const ms = this.admission.limits.loginTimeoutMs;
+    this.late = late;
+    if (patience.yields) this.admission.mayYield(this);
+    const ms = patience.afterMs ?? this.admission.limits.loginTimeoutMs;
     const seconds = ms / 1000;
     this.timer = setTimeout(() => {
       this.timer = null;
@@ -124,7 +160,16 @@ export class Ticket {
     if (this.state !== 'pending') return;
     this.state = 'in';
     this.stopTimer();
-    this.admission.loggedIn();
+    this.admission.stoppedWaiting(this);
+  }
+
+  /** @internal Gives the place up at once (for a newer connection) and tells the front to close. */
+  giveUp(why: string): void {
+    if (this.state !== 'pending') return;
+    this.state = 'out';
+    this.stopTimer();
+    this.admission.stoppedWaiting(this);
+    this.late?.(why);
   }
 
   /** The connection closed (safe to call more than once). */
@@ -133,7 +178,7 @@ export class Ticket {
     const wasPending = this.state === 'pending';
     this.state = 'gone';
     this.stopTimer();
-    this.admission.released(this.key, wasPending);
+    this.admission.released(this, this.key, wasPending);
   }
 
   private stopTimer(): void {

@@ -12,7 +12,7 @@ describe('readConfig', () => {
         scrypt: { logN: 15, r: 8, p: 1 },
         loginLimits: { perName: { burst: 5, refillMs: 60_000 }, perAddress: { burst: 20, refillMs: 15_000 } },
       },
-      tcp: { host: '0.0.0.0', port: 1112, maxFrameChars: 99_999, maxOutboundBytes: 4 << 20, flood: FLOOD },
+      tcp: { host: '0.0.0.0', port: 1112, maxFrameChars: 99_999, maxOutboundBytes: 4 << 20, flood: FLOOD, loginTimeoutMs: 3_600_000 },
       irc: {
         host: '0.0.0.0',
         port: 6667,
@@ -40,11 +40,11 @@ describe('readConfig', () => {
 
   it('reads every variable', () => {
     const c = readConfig(
-      { FRONTS: ' TCP , tcp', CHAT_HOST: '127.0.0.1', CHAT_PORT: '0', DATA_DIR: '/var/ics', SONNETS_FILE: 's.txt', LOG_LEVEL: 'DEBUG', MAX_LINE_CHARS: '100', MAX_FRAME_CHARS: '5000', MAX_OUTBOUND_BYTES: '65536' },
+      { FRONTS: ' TCP , tcp', CHAT_HOST: '127.0.0.1', CHAT_PORT: '0', DATA_DIR: '/var/ics', SONNETS_FILE: 's.txt', LOG_LEVEL: 'DEBUG', MAX_LINE_CHARS: '100', MAX_FRAME_CHARS: '5000', MAX_OUTBOUND_BYTES: '65536', CHAT_LOGIN_TIMEOUT_MS: '60000' },
       '/srv',
     );
     expect(c).toMatchObject({ fronts: ['tcp'], dataDir: '/var/ics', sonnetsFile: '/srv/s.txt', logLevel: 'debug', maxLineChars: 100 });
-    expect(c.tcp).toEqual({ host: '127.0.0.1', port: 0, maxFrameChars: 5000, maxOutboundBytes: 65536, flood: FLOOD });
+    expect(c.tcp).toEqual({ host: '127.0.0.1', port: 0, maxFrameChars: 5000, maxOutboundBytes: 65536, flood: FLOOD, loginTimeoutMs: 60_000 });
   });
 
   it('reads one set of rate limits for every front and the connection caps', () => {
@@ -89,6 +89,7 @@ describe('readConfig: the IRC front', () => {
     [{ FLOOD_RATE: '0' }, /FLOOD_RATE must be a whole number from 1/],
     [{ MAX_CONNECTIONS_PER_ADDRESS: '0' }, /MAX_CONNECTIONS_PER_ADDRESS must be a whole number from 1/],
     [{ LOGIN_TIMEOUT_MS: '10' }, /LOGIN_TIMEOUT_MS must be a whole number from 100/],
+    [{ CHAT_LOGIN_TIMEOUT_MS: '1.5' }, /CHAT_LOGIN_TIMEOUT_MS must be a whole number from 100 to 604800000/],
     [{ IRC_SERVER_NAME: 'my server' }, /IRC_SERVER_NAME must be a host name/],
     [{ IRC_SERVER_NAME: ':evil' }, /IRC_SERVER_NAME must be a host name/],
     [{ FRONTS: 'tcp,irc,gopher' }, /unknown front "gopher"; known: tcp, irc/],

@@ -24,6 +24,12 @@ export interface TcpConfig {
   maxOutboundBytes: number;
   /** Rate limit per connection: a burst of requests, then a steady rate; a few more wait, the rest are refused. */
   flood: ThrottleOptions;
+  /**
+   * How long a connection may wait at the login prompt. Long, because the course's client spins
+   * printing `disconnected` once closed there; before that, a full queue of waiting connections
+   * closes the oldest native one (instead of refusing the newcomer).
+   */
+  loginTimeoutMs: number;
 }
 
 export interface IrcConfig {
@@ -226,6 +232,7 @@ export function readConfig(env: Env, cwd: string = process.cwd()): Config {
       maxFrameChars: integer(env, 'MAX_FRAME_CHARS', 99_999, 64, 99_999),
       maxOutboundBytes,
       flood: limits,
+      loginTimeoutMs: integer(env, 'CHAT_LOGIN_TIMEOUT_MS', 3_600_000, 100, 604_800_000),
     }),
     irc: Object.freeze({
       host: text(env, 'IRC_HOST', chatHost),

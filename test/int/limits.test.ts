@@ -1,7 +1,8 @@
 /**
  * Limits and fairness over real sockets: a rate limit on every front that answers what it
  * refuses (never a silent drop); the connection caps the native, IRC and web fronts share, with
- * the reason in each protocol; and the time a connection may take to log in.
+ * the reason in each protocol; and the time a connection may take to log in (long on the native
+ * front, whose course client cannot take being closed at its name prompt).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { TOO_FAST } from '../../src/bridges/discord/pace.js';
@@ -126,17 +127,32 @@ describe('connection caps', () => {
     track(await WsClient.login(srv!.webPort, 'wendy'));
   });
 
-  it('cap the connections that have not logged in yet; logging in frees a place', async () => {
-    await start({ MAX_PENDING_LOGINS: '2' });
-    const tcp = track(await ClassicClient.open(srv!.tcpPort));
+  it('cap the connections that have not logged in yet: the oldest native one gives its place up, IRC and web ones never; logging in frees a place', async () => {
+    await start({ MAX_PENDING_LOGINS: '3' });
+    const oldest = track(await ClassicClient.open(srv!.tcpPort));
+    const older = track(await ClassicClient.open(srv!.tcpPort));
     track(await RawIrc.open(srv!.ircPort));
-    const web = track(await WsClient.open(srv!.webPort));
-    await web.waitClosed();
-    expect([web.closeCode, web.closeReason]).toEqual([1013, 'too many connections are waiting to log in; try again in a moment']);
-    tcp.send({ action: 'login', name: 'tina' });
-    expect(await tcp.next('login')).toMatchObject({ status: 'ok' });
-    expect(connections()).toEqual({ open: 2, pending: 1 });
-    track(await WsClient.login(srv!.webPort, 'wendy'));
+    await waitFor('three connections waiting to log in', () => connections().pending === 3);
+    track(await WsClient.open(srv!.webPort));
+    expect(await oldest.next('error')).toEqual({
+      action: 'error',
+      code: 'login-timeout',
+      msg: 'too many connections are waiting to log in and this one has waited longest; closing the connection',
+    });
+    await oldest.waitClosed();
+    const newest = track(await ClassicClient.open(srv!.tcpPort));
+    expect(await older.next('error')).toMatchObject({ code: 'login-timeout' });
+    await older.waitClosed();
+    newest.send({ action: 'login', name: 'tina' });
+    expect(await newest.next('login')).toMatchObject({ status: 'ok' });
+    track(await RawIrc.open(srv!.ircPort));
+    await waitFor('the IRC connection to take the freed place', () => connections().pending === 3);
+    const refused = track(await WsClient.open(srv!.webPort));
+    await refused.waitClosed();
+    expect([refused.closeCode, refused.closeReason]).toEqual([1013, 'too many connections are waiting to log in; try again in a moment']);
+    await waitFor('the closed native connections to leave the count', () => connections().open === 4);
+    expect(connections()).toEqual({ open: 4, pending: 3 });
+    expect(newest.closed).toBe(false);
   });
 
   it('cap the connections of the whole server', async () => {
@@ -147,22 +163,25 @@ describe('connection caps', () => {
     await tcp.waitClosed();
   });
 
-  it('close a connection that does not log in in time, on every front, and only those', async () => {
-    // Long enough that the member's login certainly beats it, however busy the machine.
-    await start({ LOGIN_TIMEOUT_MS: '3000' });
+  it('close a connection that does not log in in time, on every front (the native one after its own, longer time), and only those', async () => {
+    // Long enough that the member's login certainly beats them, however busy the machine.
+    await start({ LOGIN_TIMEOUT_MS: '3000', CHAT_LOGIN_TIMEOUT_MS: '8000' });
     const member = track(await ClassicClient.login(srv!.tcpPort, 'alice'));
     const tcp = track(await ClassicClient.open(srv!.tcpPort));
     const irc = track(await RawIrc.open(srv!.ircPort));
     irc.send('NICK slow');
     const web = track(await WsClient.open(srv!.webPort));
 
-    expect(await tcp.next('error', 20_000)).toEqual({ action: 'error', code: 'login-timeout', msg: 'log in within 3 seconds of connecting; closing the connection' });
-    await tcp.waitClosed();
     expect(await irc.expect(/^ERROR /, 20_000)).toBe('ERROR :Closing Link: slow (Registration timed out: log in within 3 seconds of connecting)');
     await irc.waitClosed();
     await web.waitClosed(20_000);
     expect([web.closeCode, web.closeReason]).toEqual([4408, 'log in within 3 seconds of connecting']);
+    // Past the IRC and web deadline, the native connection still answers at its name prompt.
+    tcp.send({ action: 'time' });
+    expect(await tcp.next('error')).toMatchObject({ code: 'not-logged-in' });
 
+    expect(await tcp.next('error', 20_000)).toEqual({ action: 'error', code: 'login-timeout', msg: 'log in within 8 seconds of connecting; closing the connection' });
+    await tcp.waitClosed();
     await member.sync();
     expect(member.closed).toBe(false);
     await waitFor('only the member to be counted', () => connections().open === 1 && connections().pending === 0);
@@ -170,7 +189,7 @@ describe('connection caps', () => {
 
   it('count a login whose password is checked asynchronously as a login, on IRC and natively', async () => {
     // The password checks (scrypt on the thread pool) finish well within the login time on a busy machine.
-    await start({ LOGIN_TIMEOUT_MS: '5000', PASSWORD_COST: '12' });
+    await start({ LOGIN_TIMEOUT_MS: '5000', CHAT_LOGIN_TIMEOUT_MS: '5000', PASSWORD_COST: '12' });
     const owner = await ClassicClient.login(srv!.tcpPort, 'bea');
     owner.send({ action: 'register', password: 'bees knees' });
     expect(await owner.next('register')).toMatchObject({ status: 'ok' });

@@ -518,3 +518,20 @@ describe('persistence', () => {
     expect(await a2.next('connect')).toMatchObject({ group: 2 });
   });
 });
+
+describe('labelled requests (never sent by the classic client)', () => {
+  it('answers carry the request\'s label last; pushes carry none', async () => {
+    const a = await login('alice');
+    const b = await login('bob');
+    a.send({ action: 'time', label: 't1' });
+    await a.next('time');
+    expect(a.lastRaw).toMatch(/^\{"action": "time", "results": "[^"]+", "iso": "[^"]+", "label": "t1"\}$/);
+    a.send({ action: 'connect', target: 'bob', label: 7 });
+    expect(await a.next('connect')).toMatchObject({ status: 'success', label: '7' });
+    expect(await b.next('connect')).not.toHaveProperty('label');
+    a.send({ action: 'focus', target: '1', label: 'f' });
+    expect(await a.next('focus')).toMatchObject({ group: 1, title: '#group-1', label: 'f' });
+    a.send({ action: 'search', target: 3, label: 's' });
+    expect(await a.next('error')).toMatchObject({ code: 'bad-request', for: 'search', label: 's' });
+  });
+});

@@ -96,6 +96,98 @@ it('prints a push that arrives while another reply is awaited, and a group disso
   await alice.expectOut('You are connected with bob\n');
 });
 
+it('prints when someone leaves the group, as it prints a join', async () => {
+  const bob = await ClassicClient.login(srv.tcpPort, 'bob');
+  const carol = await ClassicClient.login(srv.tcpPort, 'carol');
+  clients.push(bob, carol);
+  const alice = client();
+  alice.type('alice');
+  await alice.expectOut('Welcome, alice!\n');
+  alice.type('c bob');
+  await alice.expectOut('Chat away!\n');
+  carol.send({ action: 'connect', target: 'bob' });
+  await alice.expectOut('(carol joined)\n');
+  carol.send({ action: 'disconnect' });
+  await alice.expectOut('(carol left)\n');
+  carol.send({ action: 'connect', target: 'alice' });
+  await alice.expectOut('(carol joined)\n');
+  carol.socket.destroy();
+  await alice.expectOut('(carol left)\n');
+});
+
+describe('many groups', () => {
+  it('m, j, rooms, w, bye #room, lock: other groups\' lines come with their label, and one group is the classic screen again', async () => {
+    const bob = await ClassicClient.login(srv.tcpPort, 'bob');
+    const carol = await ClassicClient.login(srv.tcpPort, 'carol');
+    clients.push(bob, carol);
+    const alice = client();
+    alice.type('alice');
+    await alice.expectOut('Welcome, alice!\n');
+
+    alice.type('m bob hi bob');
+    expect(await bob.next('connect')).toMatchObject({ status: 'request', from: 'alice', kind: 'direct' });
+    expect(await bob.next('exchange')).toMatchObject({ from: '[alice]', message: 'hi bob' });
+    bob.send({ action: 'exchange', from: '[bob]', message: 'hello alice' });
+    await alice.expectOut('[bob → you]hello alice\n');
+
+    alice.type('j #tea');
+    await alice.expectOut(`You are connected with #tea\nConnect to #tea. Chat away!\n\n${'-'.repeat(35)}\n`);
+    carol.send({ action: 'connect', target: '#tea' });
+    expect(await carol.next('connect')).toMatchObject({ status: 'success' });
+    await alice.expectOut('(carol joined)\n');
+    carol.send({ action: 'exchange', from: '[carol]', message: 'hi tea' });
+    await alice.expectOut('[carol]hi tea\n');
+    bob.send({ action: 'exchange', from: '[bob]', message: 'still there?' });
+    await alice.expectOut('[bob → you]still there?\n');
+    alice.type('hello tea');
+    expect(await carol.next('exchange')).toMatchObject({ from: '[alice]', message: 'hello tea' });
+
+    alice.type('/rooms');
+    await alice.expectOut('Your groups (* is where your lines go; w <n> switches):\n  1. bob (direct, 2 unread)\n* 2. #tea: carol\n');
+    alice.type('/lock');
+    await alice.expectOut('(alice made this group invite-only)\n');
+    expect(await carol.next('note')).toMatchObject({ from: '', message: '(alice made this group invite-only)' });
+    alice.type('/unlock');
+    await alice.expectOut('(alice opened this group to everyone)\n');
+
+    alice.type('/w bob');
+    await alice.expectOut('(now in bob, 2 unread; rooms lists your groups, w <n> switches)\n');
+    alice.type('just you');
+    expect(await bob.next('exchange')).toMatchObject({ from: '[alice]', message: 'just you' });
+    carol.send({ action: 'exchange', from: '[carol]', message: 'anyone?' });
+    await alice.expectOut('#tea [carol]anyone?\n');
+    carol.send({ action: 'disconnect' });
+    await alice.expectOut('#tea (carol left)\n');
+    alice.type('/w 2');
+    await alice.expectOut('(now in #tea, 1 unread; rooms lists your groups, w <n> switches)\n');
+
+    alice.type('/bye bob');
+    await alice.expectOut('You are disconnected from bob\n');
+    expect(await bob.next('disconnect')).toMatchObject({ msg: 'everyone left, you are alone' });
+    alice.type('bye');
+    await alice.expectOut('You are disconnected from #tea\n\n++++ Choose one of the following commands\n');
+    alice.type('rooms');
+    await alice.expectOut('You are in no group: c <name>, j #<room> or m <name> <text> starts one.\n');
+  });
+
+  it('searches every group, naming each line\'s group only when they are several', async () => {
+    const bob = await ClassicClient.login(srv.tcpPort, 'bob');
+    clients.push(bob);
+    const alice = client();
+    alice.type('alice');
+    await alice.expectOut('Welcome, alice!\n');
+    alice.type('m bob tulips in private');
+    await bob.next('exchange');
+    alice.type('? tulips');
+    await alice.expectOut(/\(\d\d\.\d\d\.\d\d,\d\d:\d\d\) alice : tulips in private\n\n/);
+    alice.type('j #garden');
+    await alice.expectOut('Chat away!\n');
+    alice.type('tulips in public');
+    alice.type('/? tulips');
+    await alice.expectOut(/\) \S+ alice : tulips in private\n\(\d\d\.\d\d\.\d\d,\d\d:\d\d\) \S+ alice : tulips in public\n\n/);
+  });
+});
+
 it('says so when there is no server', async () => {
   const port = srv.tcpPort;
   await srv.stop();

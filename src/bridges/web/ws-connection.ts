@@ -29,11 +29,7 @@ const LOGIN_TIMEOUT_CLOSE = 4408;
 /** Pushes are serialised once per event, however many recipients share it. */
 const messages = new WeakMap<ServerEvent, Buffer>();
 
-/**
- * The message for an event. An answer goes to one client, so it is serialised for it, with the
- * request's label (which wins over an event field of that name: the `direct` answer's
- * conversation label, which its `target` names too).
- */
+/** The message for an event. An answer goes to one client, so it is serialised for it, with the request's label. */
 function messageOf(event: ServerEvent, label?: Label): Buffer {
   if (label !== undefined) return Buffer.from(JSON.stringify({ ...event, label }), 'utf8');
   let message = messages.get(event);

@@ -11,15 +11,16 @@ export function time({ hub, reply }: OnlineContext): void {
   reply({ action: 'time', results: classicTime(now), iso: now.toISOString() });
 }
 
-// list: who is online and which groups exist (direct conversations are nobody else's business)
+// list: who is online and which groups exist (direct conversations are nobody else's business:
+// someone in one is talking, but only a listed group of theirs is named)
 export function list({ hub, reply }: OnlineContext): void {
   const users = hub.presence.list().map((u) => {
     // talking (1) in any group; the group shown is never a direct conversation, which is the pair's own business
     const mine = hub.groups.of(u);
+    if (mine.length === 0) return { name: u.name, front: u.front, state: 0 as const };
     const focus = u.focus === null ? undefined : hub.groups.get(u.focus);
-    const shown = focus?.kind === 'direct' ? mine.find((g) => g.kind !== 'direct') : (focus ?? mine.find((g) => g.kind !== 'direct'));
-    const state = mine.length > 0 ? (1 as const) : (0 as const);
-    return { name: u.name, front: u.front, state, ...(shown ? { group: shown.id } : {}) };
+    const shown = focus && focus.kind !== 'direct' ? focus : mine.find((g) => g.kind !== 'direct');
+    return { name: u.name, front: u.front, state: 1 as const, ...(shown ? { group: shown.id } : {}) };
   });
   const groups = hub.groups
     .list()

@@ -57,6 +57,8 @@ function joinRoom(ctx: OnlineContext, target: string): void {
   const wanted = roomTarget(target);
   if (wanted.kind === 'invalid') return ctx.reply({ action: 'connect', status: 'no-user', msg: wanted.msg });
   let group = wanted.kind === 'id' ? hub.groups.get(wanted.id) : hub.groups.room(wanted.room);
+  // A direct conversation is nobody else's business (never listed): to others its id names no group.
+  if (group?.kind === 'direct' && !hub.groups.membership(group, me)) group = undefined;
   if (!group) {
     if (wanted.kind === 'id') return ctx.reply({ action: 'connect', status: 'no-user', msg: `there is no group ${wanted.id}` });
     group = hub.groups.create({ kind: 'room', room: wanted.room, owner: me });
@@ -114,7 +116,7 @@ export function focus(ctx: OnlineContext, { target }: Extract<ClientAction, { ac
   if (!group) return ctx.fail('not-member', `you are not in ${wanted.slice(0, 40) || 'that group'}: rooms lists your groups`);
   const unread = hub.groups.membership(group, me)!.unread;
   hub.setFocus(me, group);
-  ctx.reply({ action: 'focus', group: group.id, label: groupLabel(group, me), kind: group.kind, members: memberInfos(group), unread });
+  ctx.reply({ action: 'focus', group: group.id, title: groupLabel(group, me), kind: group.kind, members: memberInfos(group), unread });
 }
 
 // disconnect [reason]: leave the group (nothing to do when I am in none); the others see the reason

@@ -1,9 +1,9 @@
 /**
  * One native TCP connection: classic frames in, validated actions to the hub through the
  * connection's rate limit; hub events out as classic frames, written once per event-loop turn.
- * A client that stops reading is cut off once its unread output passes the cap, one that does
- * not log in within the login time is told so and closed; a stream that cannot be framed
- * closes only itself.
+ * A client that stops reading is cut off once its unread output passes the cap; one that does
+ * not log in is told so and closed after the front's long login time, or sooner when newer
+ * connections need its place in the login queue; a stream that cannot be framed closes only itself.
  */
 import type { Socket } from 'node:net';
 import { encodeFrame, FrameDecoder } from '../../core/framing.js';
@@ -11,7 +11,7 @@ import type { Session, SessionOptions } from '../../core/session.js';
 import type { Logger } from '../../core/log.js';
 import type { DropReason } from '../../core/observer.js';
 import { PacedInput } from '../../core/paced-input.js';
-import type { ServerEvent } from '../../core/protocol.js';
+import type { Label, ServerEvent } from '../../core/protocol.js';
 import { pyDumps } from '../../core/pyjson.js';
 import { parseAction } from '../../core/validate.js';
 import type { Ticket } from '../../net/admission.js';
@@ -20,6 +20,11 @@ import type { TcpConfig } from '../config.js';
 
 /** Frames are built once per event, however many recipients share it. */
 const frames = new WeakMap<ServerEvent, Buffer>();
+
+/** An answer goes to one client only: its frame carries the request's label last (the classic client never sends one). */
+function labelledFrame(event: ServerEvent, label: Label): Buffer {
+  return encodeFrame(pyDumps({ ...event, label }));
+}
 
 export function frameOf(event: ServerEvent): Buffer {
   let frame = frames.get(event);
@@ -52,9 +57,9 @@ export class TcpConnection {
       this.log.warn('disconnecting a client that does not read', { peer: this.peer, user: this.session.name ?? '-', unread });
       this.finish('slow-consumer');
     });
-    this.session = open({ front: 'tcp', deliver: (event) => this.deliver(event), ...(socket.remoteAddress ? { address: socket.remoteAddress } : {}) });
+    this.session = open({ front: 'tcp', deliver: (event, label) => this.deliver(event, label), ...(socket.remoteAddress ? { address: socket.remoteAddress } : {}) });
     this.input = new PacedInput(this.session, config.flood);
-    ticket.whenLate((why) => this.loginTimedOut(why));
+    ticket.whenLate((why) => this.loginTimedOut(why), { afterMs: config.loginTimeoutMs, yields: true });
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 60_000);
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
@@ -79,10 +84,10 @@ export class TcpConnection {
     }
   }
 
-  private deliver(event: ServerEvent): void {
+  private deliver(event: ServerEvent, label?: Label): void {
     if (this.closed) return;
     if (event.action === 'login' && event.status === 'ok') this.ticket.loggedIn();
-    const frame = frameOf(event);
+    const frame = label === undefined ? frameOf(event) : labelledFrame(event, label);
     this.queue.push(frame);
     this.queuedBytes += frame.length;
     this.out.schedule();
@@ -98,7 +103,7 @@ export class TcpConnection {
   }
 
   private loginTimedOut(why: string): void {
-    this.log.info('closing a tcp connection that did not log in in time', { peer: this.peer });
+    this.log.info('closing a tcp connection that has not logged in', { peer: this.peer, why });
     this.session.reject({ code: 'login-timeout', msg: `${why}; closing the connection` });
     this.end('timeout');
   }

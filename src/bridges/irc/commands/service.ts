@@ -51,7 +51,7 @@ function answer(s: IrcClient, action: ClientAction, event: ServerEvent): void {
       return s.out.service(roomsText(event));
     case 'focus':
       if (event.group === null) return;
-      return s.out.service(`bye, topic, invite, kick and lock sent to me now act on ${event.label ?? 'that group'}.`);
+      return s.out.service(`bye, topic, invite, kick and lock sent to me now act on ${event.title ?? 'that group'}.`);
     case 'direct':
       return s.out.service(`Sent to ${event.target} privately; /msg ${event.target} <text> does the same.`);
     case 'register':
