@@ -86,8 +86,11 @@ itWithTmpfs('refuses lines it cannot store on every front, keeps serving, and st
   let probes = 0;
   while (ann.refusals().length === 0) {
     expect(probes++, 'a line was refused once the disk was full').toBeLessThan(2000);
-    ann.say(`probe ${probes} ${padding}`);
-    await ann.sync();
+    const probe = `probe ${probes} ${padding}`;
+    ann.say(probe);
+    // Its fate is known once it is delivered (stored) or refused. An answer to a later request
+    // may come first (ann.sync() did, under load): the refusal waits for the commit.
+    await waitFor(`probe ${probes} to be delivered or refused`, () => ann.refusals().length > 0 || bea.received().includes(probe), 20_000);
   }
   const stored = probes - 1;
   await settle(everyone);
