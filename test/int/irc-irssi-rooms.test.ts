@@ -96,7 +96,7 @@ describeWithIrssi('irssi in many channels', () => {
     alice.type('/msg bob hi');
     expect(await bob.next('exchange', IRSSI_MS)).toMatchObject({ name: 'alice', message: 'hi', direct: true });
     bob.send({ action: 'direct', target: 'alice', message: 'hello' });
-    expect(await bob.next('direct')).toMatchObject({ status: 'sent', target: 'alice', label: 'alice' });
+    expect(await bob.next('direct')).toMatchObject({ status: 'sent', target: 'alice', title: 'alice' });
     await waitFor('the query window from bob in irssi', () => alice.log('bob').includes('bob> hello'), IRSSI_MS);
     // Nothing private reached a channel, and no channel opened for the private conversation (ics: the service's greeting).
     expect(alice.log('#a') + alice.log('#b')).not.toMatch(/> (hi|hello)$/m);
