@@ -3,7 +3,7 @@
  * that they agree on what a queued write already answers (a direct conversation's group, a
  * group's last seq, whether a user has history) and on what a failed commit keeps.
  */
-import type { GroupKind, StoredLine } from './history.js';
+import type { GroupKind, NewLine, StoredLine } from './history.js';
 
 /** `to` of a membership that has not ended. */
 export const OPEN = Number.MAX_SAFE_INTEGER;
@@ -66,4 +66,66 @@ export class WriteQueue {
   hasJoin(user: string): boolean {
     return this.writes.some((w) => w.kind === 'join' && w.user === user);
   }
+}
+
+/**
+ * What every history store does alike before a commit: it queues the writes, numbers lines and
+ * memberships, and answers from the queue what that already tells. A store adds how it commits,
+ * searches, and reads what is committed.
+ */
+export abstract class QueuedHistory {
+  protected readonly queue = new WriteQueue();
+  /** The last line id handed out (a store that opens earlier data starts after its last). */
+  protected lastId = 0;
+  /** The last membership id handed out: `mark` and `adopt` count in them. */
+  protected lastMembership = 0;
+
+  record(line: NewLine): StoredLine {
+    const stored = { ...line, id: ++this.lastId };
+    this.queue.push({ kind: 'line', line: stored });
+    return stored;
+  }
+
+  opened(group: number, kind: GroupKind, label: string): void {
+    this.queue.push({ kind: 'group', group, groupKind: kind, label });
+  }
+
+  lastSeq(group: number): number {
+    return Math.max(this.queue.lastSeq(group), this.committedSeq(group));
+  }
+
+  directGroup(keyA: string, keyB: string, fresh: number, label: string): number {
+    const pair = pairOf(keyA, keyB);
+    const known = this.queue.direct(pair) ?? this.committedDirect(pair);
+    if (known !== undefined) return known;
+    this.queue.push({ kind: 'direct', pair, group: fresh, label });
+    return fresh;
+  }
+
+  joined(userKey: string, group: number, afterSeq: number): void {
+    this.queue.push({ kind: 'join', id: ++this.lastMembership, user: userKey, group, after: afterSeq });
+  }
+
+  left(userKey: string, group: number, upToSeq: number): void {
+    this.queue.push({ kind: 'leave', user: userKey, group, upTo: upToSeq });
+  }
+
+  mark(): number {
+    return this.lastMembership;
+  }
+
+  adopt(fromKey: string, toKey: string, sinceMark: number): void {
+    this.queue.push({ kind: 'adopt', from: fromKey, to: toKey, since: sinceMark });
+  }
+
+  hasUser(userKey: string): boolean {
+    return this.queue.hasJoin(userKey) || this.committedUser(userKey);
+  }
+
+  /** The group's highest committed seq; 0 when none. */
+  protected abstract committedSeq(group: number): number;
+  /** The committed direct conversation of the pair, if any. */
+  protected abstract committedDirect(pair: Pair): number | undefined;
+  /** Whether any committed membership belongs to the key. */
+  protected abstract committedUser(userKey: string): boolean;
 }

@@ -4,8 +4,8 @@
  * including that queued writes become visible to search only at commit(), and that a failed
  * commit refuses its lines but keeps its membership changes.
  */
-import { HistoryUnavailable, type FoundLine, type GroupKind, type HistoryStore, type NewLine, type SearchPage, type StoredLine } from './history.js';
-import { OPEN, pairOf, WriteQueue, type HistoryWrite } from './history-queue.js';
+import { HistoryUnavailable, type FoundLine, type HistoryStore, type SearchPage, type StoredLine } from './history.js';
+import { OPEN, QueuedHistory, type HistoryWrite, type Pair } from './history-queue.js';
 import type { SearchQuery } from './search-query.js';
 import { words } from './sonnets.js';
 
@@ -34,8 +34,7 @@ interface Entry {
   sender: string[];
 }
 
-export class MemoryHistory implements HistoryStore {
-  private readonly queue = new WriteQueue();
+export class MemoryHistory extends QueuedHistory implements HistoryStore {
   private readonly commitFault: () => Error | null;
   private readonly onError: (msg: string) => void;
   /** Committed lines of each group, in seq order. */
@@ -44,15 +43,26 @@ export class MemoryHistory implements HistoryStore {
   /** Direct conversations by their pair of keys (JSON of the ordered pair). */
   private readonly directs = new Map<string, number>();
   private memberships: Membership[] = [];
-  private lastId = 0;
-  private lastMembership = 0;
   private committedLines = 0;
   private commitError: string | null = null;
   private closed = false;
 
   constructor(options: MemoryHistoryOptions = {}) {
+    super();
     this.commitFault = options.commitFault ?? (() => null);
     this.onError = options.onError ?? (() => undefined);
+  }
+
+  protected committedSeq(group: number): number {
+    return this.lines.get(group)?.at(-1)?.line.seq ?? 0;
+  }
+
+  protected committedDirect(pair: Pair): number | undefined {
+    return this.directs.get(JSON.stringify(pair));
+  }
+
+  protected committedUser(userKey: string): boolean {
+    return this.memberships.some((m) => m.user === userKey);
   }
 
   lastGroupId(): number {
@@ -61,47 +71,14 @@ export class MemoryHistory implements HistoryStore {
     return last;
   }
 
-  record(line: NewLine): StoredLine {
-    const stored = { ...line, id: ++this.lastId };
-    this.queue.push({ kind: 'line', line: stored });
-    return stored;
-  }
 
-  opened(group: number, kind: GroupKind, label: string): void {
-    this.queue.push({ kind: 'group', group, groupKind: kind, label });
-  }
 
-  lastSeq(group: number): number {
-    return Math.max(this.queue.lastSeq(group), this.lines.get(group)?.at(-1)?.line.seq ?? 0);
-  }
 
-  directGroup(keyA: string, keyB: string, fresh: number, label: string): number {
-    const pair = pairOf(keyA, keyB);
-    const known = this.queue.direct(pair) ?? this.directs.get(JSON.stringify(pair));
-    if (known !== undefined) return known;
-    this.queue.push({ kind: 'direct', pair, group: fresh, label });
-    return fresh;
-  }
 
-  joined(userKey: string, group: number, afterSeq: number): void {
-    this.queue.push({ kind: 'join', id: ++this.lastMembership, user: userKey, group, after: afterSeq });
-  }
 
-  left(userKey: string, group: number, upToSeq: number): void {
-    this.queue.push({ kind: 'leave', user: userKey, group, upTo: upToSeq });
-  }
 
-  mark(): number {
-    return this.lastMembership;
-  }
 
-  adopt(fromKey: string, toKey: string, sinceMark: number): void {
-    this.queue.push({ kind: 'adopt', from: fromKey, to: toKey, since: sinceMark });
-  }
 
-  hasUser(userKey: string): boolean {
-    return this.queue.hasJoin(userKey) || this.memberships.some((m) => m.user === userKey);
-  }
 
   commit(): void {
     if (this.queue.length === 0) return;

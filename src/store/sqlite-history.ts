@@ -7,8 +7,8 @@
  * a crash left unindexed.
  */
 import Database from 'better-sqlite3';
-import { HistoryUnavailable, type FoundLine, type GroupKind, type HistoryStore, type NewLine, type SearchPage, type StoredLine } from '../core/history.js';
-import { OPEN, pairOf, WriteQueue, type HistoryWrite } from '../core/history-queue.js';
+import { HistoryUnavailable, type FoundLine, type GroupKind, type HistoryStore, type SearchPage, type StoredLine } from '../core/history.js';
+import { OPEN, QueuedHistory, type HistoryWrite, type Pair } from '../core/history-queue.js';
 import type { SearchQuery } from '../core/search-query.js';
 import { Checkpointer } from './checkpointer.js';
 import { prepareSchema } from './history-schema.js';
@@ -45,15 +45,11 @@ interface IdSpan {
 /** The id of the group's last line with seq <= the given one; 0 when none. Served by lines_by_seq. */
 const idAtSeq = (seq: string): string => `COALESCE((SELECT id FROM lines WHERE grp = s.grp AND seq <= ${seq} ORDER BY seq DESC, id DESC LIMIT 1), 0)`;
 
-export class SqliteHistory implements HistoryStore {
+export class SqliteHistory extends QueuedHistory implements HistoryStore {
   private readonly db: Database.Database;
-  private readonly queue = new WriteQueue();
   /** Lines committed but not yet in the search index. */
   private unindexed: StoredLine[] = [];
   private indexTimer: NodeJS.Timeout | null = null;
-  private lastId: number;
-  /** The id of the last membership recorded (queued ones included): what mark() hands out. */
-  private lastMembership: number;
   private committedLines: number;
   /** The last commit's failure, until a commit succeeds again. */
   private commitError: string | null = null;
@@ -75,6 +71,7 @@ export class SqliteHistory implements HistoryStore {
 
   /** Opens (creating or upgrading if needed) the database at `file`, or in memory for ':memory:'. */
   constructor(file: string, options: HistoryOptions = {}) {
+    super();
     this.clock = options.clock ?? Date.now;
     this.onError = options.onError ?? (() => undefined);
     this.db = new Database(file);
@@ -170,51 +167,30 @@ export class SqliteHistory implements HistoryStore {
     if (batch.length > 0) this.indexAll(batch);
   }
 
+  protected committedSeq(group: number): number {
+    return this.lastSeqOf.get(group) ?? 0;
+  }
+
+  protected committedDirect(pair: Pair): number | undefined {
+    return this.directOf.get(pair[0], pair[1]);
+  }
+
+  protected committedUser(userKey: string): boolean {
+    return this.anySeen.get(userKey) !== undefined;
+  }
+
   lastGroupId(): number {
     return this.db.prepare<[], { id: number | null }>('SELECT MAX(id) AS id FROM groups').get()?.id ?? 0;
   }
 
-  record(line: NewLine): StoredLine {
-    const stored = { ...line, id: ++this.lastId };
-    this.queue.push({ kind: 'line', line: stored });
-    return stored;
-  }
 
-  opened(group: number, kind: GroupKind, label: string): void {
-    this.queue.push({ kind: 'group', group, groupKind: kind, label });
-  }
 
-  lastSeq(group: number): number {
-    return Math.max(this.queue.lastSeq(group), this.lastSeqOf.get(group) ?? 0);
-  }
 
-  directGroup(keyA: string, keyB: string, fresh: number, label: string): number {
-    const pair = pairOf(keyA, keyB);
-    const known = this.queue.direct(pair) ?? this.directOf.get(pair[0], pair[1]);
-    if (known !== undefined) return known;
-    this.queue.push({ kind: 'direct', pair, group: fresh, label });
-    return fresh;
-  }
 
-  joined(userKey: string, group: number, afterSeq: number): void {
-    this.queue.push({ kind: 'join', id: ++this.lastMembership, user: userKey, group, after: afterSeq });
-  }
 
-  left(userKey: string, group: number, upToSeq: number): void {
-    this.queue.push({ kind: 'leave', user: userKey, group, upTo: upToSeq });
-  }
 
-  mark(): number {
-    return this.lastMembership;
-  }
 
-  adopt(fromKey: string, toKey: string, sinceMark: number): void {
-    this.queue.push({ kind: 'adopt', from: fromKey, to: toKey, since: sinceMark });
-  }
 
-  hasUser(userKey: string): boolean {
-    return this.queue.hasJoin(userKey) || this.anySeen.get(userKey) !== undefined;
-  }
 
   commit(): void {
     if (this.queue.length === 0) return;
