@@ -1,7 +1,7 @@
 /** The classic one-group view's rules (docs/PROTOCOL.md, Many groups), through the hub. */
 import { describe, expect, it } from 'vitest';
-import { SqliteAccounts } from '../store/sqlite-accounts.js';
-import { SqliteHistory } from '../store/sqlite-history.js';
+import { MemoryAccounts } from './memory-accounts.js';
+import { MemoryHistory } from './memory-history.js';
 import { Hub } from './hub.js';
 import type { ClientAction, Feature, ServerEvent } from './protocol.js';
 import { parseSonnets, SonnetBook } from './sonnets.js';
@@ -12,8 +12,8 @@ const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
 function setup() {
   const log = () => undefined;
   const hub = new Hub({
-    history: new SqliteHistory(':memory:'),
-    accounts: new SqliteAccounts(':memory:'),
+    history: new MemoryHistory(),
+    accounts: new MemoryAccounts(),
     sonnets,
     clock: { now: () => new Date(2026, 10, 25, 14, 30) },
     log: { debug: log, info: log, warn: log, error: log },

@@ -65,7 +65,7 @@ export class ClassicView {
     }
     if (event.direct) {
       // Shown as it came, so not unread: leaving the focus does not count it again.
-      this.host.groups.membership(group, to)!.unread = 0;
+      this.host.groups.caughtUp(group, to);
       return this.host.deliver(to, { ...event, from: `[${event.name} → you]` });
     }
     const told = this.toldOf(to);

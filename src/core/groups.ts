@@ -12,7 +12,7 @@ export interface Membership<M> {
   /** The group's sequence number when this member joined: they get the lines after it. */
   readonly afterSeq: number;
   /** Lines said since the member last had this group as their focus or spoke in it. */
-  unread: number;
+  readonly unread: number;
 }
 
 export interface Group<M> {
@@ -86,12 +86,22 @@ export interface Groups<M> {
   setLocked(group: Group<M>, locked: boolean): void;
   /** Lets the user with this name key join while the group is invite-only. */
   invite(group: Group<M>, key: string): void;
+  /** Counts a line a member got in the group while looking elsewhere (its `unread`); one of `group.members`, so fan-out stays a step per member. */
+  missed(group: Group<M>, membership: Membership<M>): void;
+  /** The member has seen the group's lines so far: its `unread` is 0. */
+  caughtUp(group: Group<M>, member: M): void;
+}
+
+interface MembershipRecord<M> {
+  member: M;
+  afterSeq: number;
+  unread: number;
 }
 
 interface GroupRecord<M> {
   id: number;
   kind: GroupKind;
-  members: Membership<M>[];
+  members: MembershipRecord<M>[];
   room: string | undefined;
   owner: M | undefined;
   topic: string;
@@ -199,6 +209,17 @@ export class GroupTable<M> implements Groups<M> {
 
   invite(group: Group<M>, key: string): void {
     this.record(group).invited.add(key);
+  }
+
+  missed(group: Group<M>, membership: Membership<M>): void {
+    this.record(group);
+    // the table hands out its own records as the group's memberships
+    (membership as MembershipRecord<M>).unread++;
+  }
+
+  caughtUp(group: Group<M>, member: M): void {
+    const membership = this.record(group).members.find((m) => m.member === member);
+    if (membership) membership.unread = 0;
   }
 
   private record(group: Group<M>): GroupRecord<M> {

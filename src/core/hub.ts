@@ -5,7 +5,7 @@
  * history and fan-out are interfaces handed in, so another process's engines can stand in.
  */
 import type { AccountStore } from './accounts.js';
-import type { Departure, HubLimits, HubState } from './actions/context.js';
+import type { Context, Departure, HubLimits, HubState } from './actions/context.js';
 import { HANDLERS, type Handler } from './actions/table.js';
 import { authenticate } from './auth.js';
 import { LocalBus, type Bus, type Published } from './bus.js';
@@ -69,6 +69,25 @@ interface PendingLine {
 const DONE: Promise<void> = Promise.resolve();
 
 const isOnline = (me: Member): me is OnlineMember => me.name !== null;
+
+/** One request's context for its handler: a plain class, one shape for every action (the chat path runs it for every line). */
+class Request<Me extends Member, G extends Group<OnlineMember> | undefined> implements Context<Me, G> {
+  constructor(
+    readonly hub: Hub,
+    readonly me: Me,
+    readonly label: Label | undefined,
+    private readonly action: string,
+    readonly group: G,
+  ) {}
+
+  reply(event: ServerEvent): void {
+    this.hub.reply(this.me, event, this.label);
+  }
+
+  fail(code: ErrorCode, msg: string): void {
+    this.hub.fail(this.me, code, msg, this.action, this.label);
+  }
+}
 
 export class Hub implements HubState {
   readonly presence: Presence<OnlineMember>;
@@ -202,23 +221,20 @@ export class Hub implements HubState {
    * names, else the focus), with the context that precondition narrows to; otherwise refuses.
    */
   private runChecked(me: Member, action: ClientAction, label: Label | undefined, handler: Handler<ActionName>): void | Promise<void> {
-    const fail = (code: ErrorCode, msg: string): void => this.fail(me, code, msg, action.action, label);
-    const base = { hub: this as HubState, label, reply: (event: ServerEvent) => this.reply(me, event, label), fail, group: undefined };
     if (handler.when === 'offline') {
-      if (me.name !== null) return fail('already-logged-in', `you are logged in as ${me.name}`);
-      return handler.run({ ...base, me }, action);
+      if (me.name !== null) return this.fail(me, 'already-logged-in', `you are logged in as ${me.name}`, action.action, label);
+      return handler.run(new Request(this, me, label, action.action, undefined), action);
     }
-    if (!isOnline(me)) return fail('not-logged-in', 'log in first');
-    const online = { ...base, me };
-    if (handler.when === 'online') return handler.run(online, action);
+    if (!isOnline(me)) return this.fail(me, 'not-logged-in', 'log in first', action.action, label);
+    if (handler.when === 'online') return handler.run(new Request(this, me, label, action.action, undefined), action);
     const named = 'group' in action ? action.group : undefined;
     const id = named ?? me.focus;
     const group = id === null ? undefined : this.groups.get(id);
     const mine = group !== undefined && this.groups.membership(group, me) !== undefined ? group : undefined;
-    if (!mine && named !== undefined) return fail('not-member', `you are not in group ${named}`);
-    if (handler.when === 'maybe-group') return handler.run({ ...online, group: mine }, action);
-    if (!mine) return fail('not-chatting', 'you are not in a group: connect to someone first');
-    return handler.run({ ...online, group: mine }, action);
+    if (!mine && named !== undefined) return this.fail(me, 'not-member', `you are not in group ${named}`, action.action, label);
+    if (handler.when === 'maybe-group') return handler.run(new Request(this, me, label, action.action, mine), action);
+    if (!mine) return this.fail(me, 'not-chatting', 'you are not in a group: connect to someone first', action.action, label);
+    return handler.run(new Request(this, me, label, action.action, mine), action);
   }
 
   stateOf(me: Member): UserStateName {
@@ -288,7 +304,7 @@ export class Hub implements HubState {
       if (!group) continue;
       for (const m of group.members) {
         if (m.afterSeq >= seq || m.member.key === senderKey) continue;
-        if (m.member.focus !== id) m.unread++;
+        if (m.member.focus !== id) this.groups.missed(group, m);
         this.push(m.member, event);
       }
       this.observer.fannedOut((performance.now() - at) / 1000);
@@ -308,8 +324,7 @@ export class Hub implements HubState {
     const id = group?.id ?? null;
     if (id !== me.focus) this.view.refocused(me);
     me.focus = id;
-    const membership = group && this.groups.membership(group, me);
-    if (membership) membership.unread = 0;
+    if (group) this.groups.caughtUp(group, me);
   }
 
   /**

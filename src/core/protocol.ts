@@ -170,8 +170,6 @@ export type ServerEvent =
       seq: number;
       ts: string;
       flip?: true;
-      /** The room the line was said in. */
-      room?: string;
       /** A line of a direct conversation (to the one recipient). */
       direct?: true;
     }

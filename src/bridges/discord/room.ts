@@ -183,14 +183,7 @@ export class Room {
       this.dms.delete(user);
       dm.notice(this.kind === 'direct' ? `You left your private conversation with ${this.others(user)}.` : `You left group ${this.group}.`);
     } else if (entry) {
-      const [guildId, thread] = entry;
-      if (thread.users.size === 1) {
-        thread.users.delete(user);
-        thread.close(`(${escapeInline(user.name ?? 'someone')} left; this thread is closed)`);
-        this.threads.delete(guildId);
-      } else {
-        thread.remove(user);
-      }
+      this.leaveThread(user, entry, 'left');
     }
     this.checkEmpty();
   }
@@ -203,15 +196,8 @@ export class Room {
       this.dms.delete(user);
       dm.notice(escapeMarkdown(why));
     } else if (entry) {
-      const [guildId, thread] = entry;
       void this.deps.dmLane(user.id).push(() => this.deps.api.sendDm(user.id, { content: escapeMarkdown(why) }).then(() => {}));
-      if (thread.users.size === 1) {
-        thread.users.delete(user);
-        thread.close(`(${escapeInline(user.name ?? 'someone')} was removed; this thread is closed)`);
-        this.threads.delete(guildId);
-      } else {
-        thread.remove(user);
-      }
+      this.leaveThread(user, entry, 'was removed');
     }
     this.checkEmpty();
   }
@@ -237,15 +223,16 @@ export class Room {
     if (this.dms.delete(user)) return this.checkEmpty();
     const entry = this.threadEntry(user);
     if (!entry) return;
-    const [guildId, thread] = entry;
-    if (thread.users.size === 1) {
-      thread.users.delete(user);
-      thread.close(`(${escapeInline(user.name ?? 'someone')} left; this thread is closed)`);
-      this.threads.delete(guildId);
-    } else {
-      thread.remove(user);
-    }
+    this.leaveThread(user, entry, 'left');
     this.checkEmpty();
+  }
+
+  /** Takes the user out of their thread; the thread is closed, saying how they went, when it is left empty. */
+  private leaveThread(user: DiscordUser, [guildId, thread]: [string, ThreadPlace], how: 'left' | 'was removed'): void {
+    if (thread.users.size > 1) return thread.remove(user);
+    thread.users.delete(user);
+    thread.close(`(${escapeInline(user.name ?? 'someone')} ${how}; this thread is closed)`);
+    this.threads.delete(guildId);
   }
 
   /** Stops mirroring (the server is stopping, and says `why`): every place is told, every thread closed. */

@@ -115,9 +115,9 @@ describe('ChannelMirror', () => {
     expect(m.channels().map((v) => v.name)).toEqual(['#a', '#b']);
     expect(m.find('#A')?.id).toBe(1);
     expect(m.find('#group-2')?.name).toBe('#b');
-    const line = (group: number, room: string, message: string): ServerEvent => ({ action: 'exchange', from: '[ann]', message, name: 'ann', front: 'tcp', id: group, group, seq: 1, ts: '2026-11-25T14:30:00.000Z', room });
-    m.apply(line(2, '#b', 'in b'));
-    m.apply(line(1, '#a', 'in a'));
+    const line = (group: number, message: string): ServerEvent => ({ action: 'exchange', from: '[ann]', message, name: 'ann', front: 'tcp', id: group, group, seq: 1, ts: '2026-11-25T14:30:00.000Z' });
+    m.apply(line(2, 'in b'));
+    m.apply(line(1, 'in a'));
     m.apply({ action: 'topic', group: 2, topic: 'bees', by: 'bob' });
     m.apply({ action: 'leave', name: 'ann', group: 1, members: members(['zoe', 'irc']), owner: 'zoe' });
     expect(take()).toEqual([':ann!ann@tcp PRIVMSG #b :in b', ':ann!ann@tcp PRIVMSG #a :in a', ':bob!bob@web TOPIC #b :bees', ':ann!ann@tcp PART :#a']);

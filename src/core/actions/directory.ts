@@ -6,14 +6,16 @@ import type { ClientAction, MembershipInfo } from '../protocol.js';
 import type { OnlineContext } from './context.js';
 
 // time: the server's local time
-export function time({ hub, reply }: OnlineContext): void {
+export function time(ctx: OnlineContext): void {
+  const { hub } = ctx;
   const now = hub.clock.now();
-  reply({ action: 'time', results: classicTime(now), iso: now.toISOString() });
+  ctx.reply({ action: 'time', results: classicTime(now), iso: now.toISOString() });
 }
 
 // list: who is online and which groups exist (direct conversations are nobody else's business:
 // someone in one is talking, but only a listed group of theirs is named)
-export function list({ hub, reply }: OnlineContext): void {
+export function list(ctx: OnlineContext): void {
+  const { hub } = ctx;
   const users = hub.presence.list().map((u) => {
     // talking (1) in any group; the group shown is never a direct conversation, which is the pair's own business
     const mine = hub.groups.of(u);
@@ -33,11 +35,12 @@ export function list({ hub, reply }: OnlineContext): void {
       ...(g.topic ? { topic: g.topic } : {}),
       ...(g.locked ? { locked: true as const } : {}),
     }));
-  reply({ action: 'list', results: classicListText(users, groups), users, groups });
+  ctx.reply({ action: 'list', results: classicListText(users, groups), users, groups });
 }
 
 // rooms: the groups I am in, with their unread counts, in the order I joined them
-export function rooms({ hub, me, reply }: OnlineContext): void {
+export function rooms(ctx: OnlineContext): void {
+  const { hub, me } = ctx;
   const groups = hub.groups.of(me).map((g): MembershipInfo => ({
     group: g.id,
     kind: g.kind,
@@ -49,10 +52,10 @@ export function rooms({ hub, me, reply }: OnlineContext): void {
     ...(g.topic ? { topic: g.topic } : {}),
     ...(g.owner ? { owner: g.owner.name } : {}),
   }));
-  reply({ action: 'rooms', groups });
+  ctx.reply({ action: 'rooms', groups });
 }
 
 // ping <text>: answered pong <text>
-export function ping({ reply }: OnlineContext, { message }: Extract<ClientAction, { action: 'ping' }>): void {
-  reply({ action: 'pong', message });
+export function ping(ctx: OnlineContext, { message }: Extract<ClientAction, { action: 'ping' }>): void {
+  ctx.reply({ action: 'pong', message });
 }

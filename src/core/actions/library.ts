@@ -11,24 +11,27 @@ import type { OnlineContext } from './context.js';
 const SEARCH_BUDGET = 90_000;
 
 // poem <n>: sonnet n, 1..154, as a number or a Roman numeral
-export function poem({ hub, reply }: OnlineContext, { target }: Extract<ClientAction, { action: 'poem' }>): void {
+export function poem(ctx: OnlineContext, { target }: Extract<ClientAction, { action: 'poem' }>): void {
+  const { hub } = ctx;
   const found = hub.sonnets.resolve(target);
-  if (!found.ok) return reply({ action: 'poem', results: '', msg: found.msg });
-  reply({ action: 'poem', results: poemText(found.sonnet), poem: found.sonnet });
+  if (!found.ok) return ctx.reply({ action: 'poem', results: '', msg: found.msg });
+  ctx.reply({ action: 'poem', results: poemText(found.sonnet), poem: found.sonnet });
 }
 
 // sonnets <words>: the sonnet lines holding every word
-export function sonnets({ hub, reply }: OnlineContext, { target }: Extract<ClientAction, { action: 'sonnets' }>): void {
+export function sonnets(ctx: OnlineContext, { target }: Extract<ClientAction, { action: 'sonnets' }>): void {
+  const { hub } = ctx;
   const { hits, total } = hub.sonnets.search(target, hub.limits.sonnetHits);
   const lines = hits.map((h) => `Sonnet ${h.number} (${h.title}) line ${h.line}: ${h.text}`);
   if (total > hits.length) lines.push(`(${total - hits.length} more lines not shown)`);
   const msg = total === 0 ? `no sonnet line holds ${JSON.stringify(target.trim().slice(0, 60))}` : undefined;
-  reply({ action: 'sonnets', results: lines.join('\n'), matches: hits, ...(msg ? { msg } : {}) });
+  ctx.reply({ action: 'sonnets', results: lines.join('\n'), matches: hits, ...(msg ? { msg } : {}) });
 }
 
 // search <terms>: my own history in every group I was in, every word (or "quoted phrase") must match;
 // a many-group client sees each line's group named, the classic view the classic line
-export function search({ hub, me, reply, fail }: OnlineContext, { target }: Extract<ClientAction, { action: 'search' }>): void {
+export function search(ctx: OnlineContext, { target }: Extract<ClientAction, { action: 'search' }>): void {
+  const { hub, me } = ctx;
   hub.flushLines();
   const started = performance.now();
   let page: SearchPage;
@@ -37,7 +40,7 @@ export function search({ hub, me, reply, fail }: OnlineContext, { target }: Extr
   } catch (err) {
     if (!(err instanceof HistoryUnavailable)) throw err;
     hub.log.error('history search failed', { user: me.name, err: err.message });
-    return fail('unavailable', 'your history cannot be searched right now: the server cannot use its database; try again later');
+    return ctx.fail('unavailable', 'your history cannot be searched right now: the server cannot use its database; try again later');
   }
   hub.observer.searched((performance.now() - started) / 1000);
   const kept: { text: string; match: HistoryLine }[] = [];
@@ -54,5 +57,5 @@ export function search({ hub, me, reply, fail }: OnlineContext, { target }: Extr
   const omitted = page.total - kept.length;
   const texts = kept.map((k) => k.text);
   if (omitted > 0) texts.push(`(${omitted} older matches not shown)`);
-  reply({ action: 'search', results: texts.join('\n'), matches: kept.map((k) => k.match), omitted });
+  ctx.reply({ action: 'search', results: texts.join('\n'), matches: kept.map((k) => k.match), omitted });
 }

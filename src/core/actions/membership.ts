@@ -127,8 +127,9 @@ export function disconnect(ctx: MaybeGroupContext, { reason }: Extract<ClientAct
 }
 
 // topic [text]: show the group's topic, or set it for everyone in the group
-export function topic({ hub, me, group, reply }: GroupContext, { topic: text }: Extract<ClientAction, { action: 'topic' }>): void {
-  if (text === undefined) return reply({ action: 'topic', group: group.id, topic: group.topic });
+export function topic(ctx: GroupContext, { topic: text }: Extract<ClientAction, { action: 'topic' }>): void {
+  const { hub, me, group } = ctx;
+  if (text === undefined) return ctx.reply({ action: 'topic', group: group.id, topic: group.topic });
   hub.groups.setTopic(group, lineText(text.slice(0, TOPIC_MAX)));
   const event: ServerEvent = { action: 'topic', group: group.id, topic: group.topic, by: me.name };
   for (const m of group.members) hub.push(m.member, event);
