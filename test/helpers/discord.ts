@@ -1,6 +1,7 @@
 /** A fake Discord plus the real server with its Discord front logged in to it. */
 import type { DiscordFront } from '../../src/bridges/discord/discord-front.js';
-import { FakeDiscord, type FakeOptions } from '../fakes/discord/fake-discord.js';
+import { FakeDiscord, type FakeOptions, type FakeUser, type Posted } from '../fakes/discord/fake-discord.js';
+import { ClassicClient } from './classic-client.js';
 import { startTestServer, type TestServer } from './server.js';
 import { waitFor } from './wait.js';
 
@@ -10,7 +11,11 @@ export interface DiscordTest {
   front: DiscordFront;
   /** Restarts the server on the same data directory and waits for the bot to log in again. */
   restart(): Promise<void>;
-  /** Stops the server and the fake. */
+  /** A native-front user logged in as `name`, disconnected by `close`. */
+  tcp(name: string): Promise<ClassicClient>;
+  /** `user` types `text` in a channel (the bridged one by default); the bot's reply to it. */
+  ask(user: FakeUser, text: string, channelId?: string): Promise<Posted>;
+  /** Disconnects the native users, stops the server and the fake. */
   close(): Promise<void>;
 }
 
@@ -39,16 +44,27 @@ export async function startDiscordTest(options: { fake?: FakeOptions; env?: Reco
   const front = discordFront(srv);
   await waitFor('the discord front to connect', () => front.state() === 'connected', 10_000);
   await fake.request('the slash command registration', (r) => r.method === 'PUT' && r.path.endsWith('/commands'));
+  const clients: ClassicClient[] = [];
   const t: DiscordTest = {
     fake,
     srv,
     front,
+    tcp: async (name) => {
+      const c = await ClassicClient.login(t.srv.tcpPort, name);
+      clients.push(c);
+      return c;
+    },
+    ask: (user, text, channelId = fake.general.id) => {
+      const id = fake.say(user, channelId, text);
+      return fake.message(`the reply to ${JSON.stringify(text)}`, (m) => m.replyTo === id);
+    },
     restart: async () => {
       t.srv = await t.srv.restart();
       t.front = discordFront(t.srv);
       await waitFor('the discord front to connect again', () => t.front.state() === 'connected', 10_000);
     },
     close: async () => {
+      for (const c of clients.splice(0)) c.socket.destroy();
       await t.srv.destroy();
       await fake.close();
     },

@@ -1,35 +1,22 @@
 /** Commands typed in a bridged channel or a DM, and slash commands, against the real discord.js. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { ClassicClient } from '../helpers/classic-client.js';
 import { startDiscordTest, type DiscordTest } from '../helpers/discord.js';
 import { RawIrc } from '../helpers/irc-raw.js';
 import { waitFor } from '../helpers/wait.js';
 import { REGISTER_ON_DISCORD } from '../../src/bridges/discord/answers.js';
-import type { FakeUser, Posted } from '../fakes/discord/fake-discord.js';
 
 let t: DiscordTest;
-const clients: ClassicClient[] = [];
 
 beforeEach(async () => {
   t = await startDiscordTest();
 });
 
 afterEach(async () => {
-  for (const c of clients.splice(0)) c.socket.destroy();
   await t.close();
 });
 
-async function tcp(name: string): Promise<ClassicClient> {
-  const c = await ClassicClient.login(t.srv.tcpPort, name);
-  clients.push(c);
-  return c;
-}
 
-/** `user` types `text` in a channel (the bridged one by default) and gets the bot's reply. */
-async function ask(user: FakeUser, text: string, channelId = t.fake.general.id): Promise<Posted> {
-  const id = t.fake.say(user, channelId, text);
-  return t.fake.message(`the reply to ${JSON.stringify(text)}`, (m) => m.replyTo === id);
-}
 
 /** Who the hub says is online, as a TCP user sees it. */
 async function online(viewer: ClassicClient): Promise<string[]> {
@@ -40,9 +27,9 @@ async function online(viewer: ClassicClient): Promise<string[]> {
 
 describe('text commands in a bridged channel', () => {
   it('who: logs the user in on their first command and replies with everyone online', async () => {
-    await tcp('peter');
+    await t.tcp('peter');
     const alice = t.fake.user('alice');
-    const reply = await ask(alice, 'who');
+    const reply = await t.ask(alice, 'who');
     expect(reply.content).toBe('**Online (2):** peter (tcp), alice (discord)\n**Chatting:** nobody');
     expect(reply.channelId).toBe(t.fake.general.id);
     expect(reply.allowedMentions).toMatchObject({ parse: [] });
@@ -50,30 +37,30 @@ describe('text commands in a bridged channel', () => {
 
   it('time, p 3 and p3, and a sonnet that does not exist', async () => {
     const alice = t.fake.user('alice');
-    expect((await ask(alice, 'time')).content).toMatch(/^Time is: \d\d\.\d\d\.\d\d,\d\d:\d\d$/);
-    const spaced = await ask(alice, 'p 3');
+    expect((await t.ask(alice, 'time')).content).toMatch(/^Time is: \d\d\.\d\d\.\d\d,\d\d:\d\d$/);
+    const spaced = await t.ask(alice, 'p 3');
     expect(spaced.content).toMatch(/^\*\*Sonnet 3\*\* \(III\.\)\n\nLook in thy glass and tell the face thou viewest\n/);
-    expect((await ask(alice, 'p3')).content).toBe(spaced.content);
-    expect((await ask(alice, 'p 200')).content).toContain('Sonnet 200 not found');
+    expect((await t.ask(alice, 'p3')).content).toBe(spaced.content);
+    expect((await t.ask(alice, 'p 200')).content).toContain('Sonnet 200 not found');
   });
 
   it('help: the menu; q: goodbye, and the user is offline', async () => {
-    const peter = await tcp('peter');
+    const peter = await t.tcp('peter');
     const alice = t.fake.user('alice');
-    const help = await ask(alice, 'help');
+    const help = await t.ask(alice, 'help');
     expect(help.content).toContain('c _peer_: to connect to the _peer_ and chat');
     expect(help.content).toContain('/who /time /connect');
     expect(await online(peter)).toContain('alice@discord');
-    expect((await ask(alice, 'q')).content).toBe('See you next time!');
+    expect((await t.ask(alice, 'q')).content).toBe('See you next time!');
     expect(await online(peter)).toEqual(['peter@tcp']);
   });
 
   it('ignores anything that is not a command, without logging anyone in', async () => {
-    const peter = await tcp('peter');
+    const peter = await t.tcp('peter');
     const alice = t.fake.user('alice');
     const chatter = ['hello everyone', 'c', '?', 'p', 'who is there?', 'pizza tonight'].map((text) => t.fake.say(alice, t.fake.general.id, text));
     const bob = t.fake.user('bob');
-    const reply = await ask(bob, 'time');
+    const reply = await t.ask(bob, 'time');
     expect(t.fake.messages.filter((m) => m.replyTo && chatter.includes(m.replyTo))).toEqual([]);
     expect(t.fake.postedIn(t.fake.general.id)).toEqual([reply]);
     expect(await online(peter)).toEqual(['peter@tcp', 'bob@discord']);
@@ -82,35 +69,35 @@ describe('text commands in a bridged channel', () => {
   it('ignores channels that are not bridged, and answers a command addressed to the bot by mention', async () => {
     const alice = t.fake.user('alice');
     t.fake.say(alice, t.fake.other.id, 'time');
-    const reply = await ask(alice, `<@${t.fake.bot.id}> time`);
+    const reply = await t.ask(alice, `<@${t.fake.bot.id}> time`);
     expect(reply.content).toMatch(/^Time is: /);
     expect(t.fake.postedIn(t.fake.other.id)).toEqual([]);
   });
 
   it('c peter: a public reply pointing to the group thread; bye: leaves the group', async () => {
-    const peter = await tcp('peter');
+    const peter = await t.tcp('peter');
     const alice = t.fake.user('alice');
-    const reply = await ask(alice, 'c peter');
+    const reply = await t.ask(alice, 'c peter');
     const thread = t.fake.threads()[0]!;
     expect(reply.content).toBe(`You are connected with peter (group 1): chat in <#${thread.id}>.`);
     expect(await peter.next('connect')).toMatchObject({ status: 'request', from: 'alice', front: 'discord' });
-    expect((await ask(alice, 'c peter')).content).toContain('you are already in group 1');
-    expect((await ask(alice, 'bye')).content).toBe('You left group 1.');
+    expect((await t.ask(alice, 'c peter')).content).toContain('you are already in group 1');
+    expect((await t.ask(alice, 'bye')).content).toBe('You left group 1.');
     expect(await peter.next('disconnect')).toMatchObject({ msg: 'everyone left, you are alone' });
-    expect((await ask(alice, 'bye')).content).toBe('You are not in a group.');
-    expect((await ask(alice, 'c nobody')).content).toContain('User is not online');
-    expect((await ask(alice, 'c alice')).content).toContain('Cannot talk to yourself');
+    expect((await t.ask(alice, 'bye')).content).toBe('You are not in a group.');
+    expect((await t.ask(alice, 'c nobody')).content).toContain('User is not online');
+    expect((await t.ask(alice, 'c alice')).content).toContain('Cannot talk to yourself');
   });
 
   it('? love: the results go by DM only; the channel reply just says so', async () => {
-    const peter = await tcp('peter');
+    const peter = await t.tcp('peter');
     const alice = t.fake.user('alice');
-    await ask(alice, 'c peter');
+    await t.ask(alice, 'c peter');
     await peter.next('connect');
     peter.send({ action: 'exchange', from: '[peter]', message: 'all my love to you' });
     const thread = t.fake.threads()[0]!;
     await t.fake.message('peter\'s line in the thread', (m) => m.channelId === thread.id && m.content.includes('all my love'));
-    const reply = await ask(alice, '? love');
+    const reply = await t.ask(alice, '? love');
     expect(reply.content).toBe('I sent you the results by DM.');
     const dm = t.fake.dmOf(alice);
     const results = await t.fake.message('the results by DM', (m) => m.channelId === dm.id && m.content.includes('searched for'));
@@ -122,7 +109,7 @@ describe('text commands in a bridged channel', () => {
   it('? love with DMs closed: says so publicly, and the results appear nowhere', async () => {
     const alice = t.fake.user('alice');
     t.fake.closedDms.add(alice.id);
-    const reply = await ask(alice, '? love');
+    const reply = await t.ask(alice, '? love');
     expect(reply.content).toContain('I could not DM you the results');
     expect(t.fake.messages.filter((m) => m.content.includes('not found') || m.content.includes('searched for'))).toEqual([]);
   });
@@ -132,18 +119,18 @@ describe('commands by DM', () => {
   it('answers in the DM, search results included, and says what it does not know', async () => {
     const alice = t.fake.user('alice');
     const dm = t.fake.dmOf(alice);
-    expect((await ask(alice, 'who', dm.id)).content).toContain('alice (discord)');
-    const search = await ask(alice, '? nothing', dm.id);
+    expect((await t.ask(alice, 'who', dm.id)).content).toContain('alice (discord)');
+    const search = await t.ask(alice, '? nothing', dm.id);
     expect(search.channelId).toBe(dm.id);
     expect(search.content).toBe("'nothing' not found");
-    expect((await ask(alice, 'hello there', dm.id)).content).toBe('I do not know "hello there"; type help for the menu.');
-    expect((await ask(alice, 'c', dm.id)).content).toBe('usage: c \\<name>: connect to a user');
+    expect((await t.ask(alice, 'hello there', dm.id)).content).toBe('I do not know "hello there"; type help for the menu.');
+    expect((await t.ask(alice, 'c', dm.id)).content).toBe('usage: c \\<name>: connect to a user');
   });
 });
 
 describe('slash commands', () => {
   it('/who, /time and /poem answer publicly', async () => {
-    await tcp('peter');
+    await t.tcp('peter');
     const alice = t.fake.user('alice');
     const who = t.fake.slash(alice, t.fake.general, 'who');
     expect(await t.fake.responses(who)).toEqual([{ kind: 'reply', content: '**Online (2):** peter (tcp), alice (discord)\n**Chatting:** nobody', ephemeral: false }]);
@@ -156,7 +143,7 @@ describe('slash commands', () => {
   });
 
   it('/connect answers once the thread exists; /bye and /quit', async () => {
-    const peter = await tcp('peter');
+    const peter = await t.tcp('peter');
     const alice = t.fake.user('alice');
     const connect = t.fake.slash(alice, t.fake.general, 'connect', { peer: 'peter' });
     const responses = await t.fake.responses(connect, 2);
@@ -198,32 +185,31 @@ describe('slash commands', () => {
 
 describe('identity', () => {
   it('derives the chat name from the Discord username, with a suffix on a clash', async () => {
-    const peter = await tcp('peter');
-    await ask(t.fake.user('john.doe'), 'time');
-    await ask(t.fake.user('peter'), 'time');
+    const peter = await t.tcp('peter');
+    await t.ask(t.fake.user('john.doe'), 'time');
+    await t.ask(t.fake.user('peter'), 'time');
     expect(await online(peter)).toEqual(['peter@tcp', 'john_doe@discord', 'peter2@discord']);
   });
 
   it('keeps the name and history across restarts, and no other front can take the name', async () => {
-    const peter = await tcp('peter');
+    const peter = await t.tcp('peter');
     const alice = t.fake.user('alice');
-    await ask(alice, 'c peter');
+    await t.ask(alice, 'c peter');
     await peter.next('connect');
     const thread = t.fake.threads()[0]!;
     t.fake.say(alice, thread.id, 'remember the daffodils');
     expect(await peter.next('exchange')).toMatchObject({ from: '[alice]', message: 'remember the daffodils' });
-    await ask(alice, 'q');
+    await t.ask(alice, 'q');
 
     const impostor = await ClassicClient.open(t.srv.tcpPort);
-    clients.push(impostor);
+    onTestFinished(() => void impostor.socket.destroy());
     impostor.send({ action: 'login', name: 'Alice' });
     expect(await impostor.next('login')).toEqual({ action: 'login', status: 'duplicate', msg: 'this name is registered', credential: 'discord' });
     impostor.send({ action: 'login', name: 'alice', password: 'a guessed password' });
     expect(await impostor.next('login')).toEqual({ action: 'login', status: 'duplicate', msg: 'this name is registered', credential: 'discord' });
 
-    for (const c of clients.splice(0)) c.socket.destroy();
-    await t.restart();
-    const watcher = await tcp('watcher');
+      await t.restart();
+    const watcher = await t.tcp('watcher');
     const again = t.fake.slash(alice, t.fake.general, 'search', { term: 'daffodils' });
     expect((await t.fake.responses(again))[0]!.content).toMatch(/alice : remember the daffodils$/);
     expect(await online(watcher)).toEqual(['watcher@tcp', 'alice@discord']);
@@ -234,9 +220,9 @@ describe('identity', () => {
     t = await startDiscordTest({ env: { FRONTS: 'tcp,irc,discord' } });
     const alice = t.fake.user('alice');
     const dm = t.fake.dmOf(alice);
-    await ask(alice, 'time');
-    expect((await ask(alice, 'register', dm.id)).content).toBe(REGISTER_ON_DISCORD);
-    await ask(alice, 'register my secret words');
+    await t.ask(alice, 'time');
+    expect((await t.ask(alice, 'register', dm.id)).content).toBe(REGISTER_ON_DISCORD);
+    await t.ask(alice, 'register my secret words');
     const whispered = await t.fake.message('the answer by DM', (m) => m.channelId === dm.id && m.content === REGISTER_ON_DISCORD);
     expect(whispered).toBeDefined();
     expect(t.fake.messages.filter((m) => m.via !== 'user' && m.content.includes('my secret words'))).toEqual([]);
@@ -255,11 +241,11 @@ describe('identity', () => {
   it('logs out a user in no group after DISCORD_IDLE_MINUTES, but not one in a group', async () => {
     await t.close();
     t = await startDiscordTest({ env: { DISCORD_IDLE_MINUTES: '0.005' } });
-    const peter = await tcp('peter');
+    const peter = await t.tcp('peter');
     const alice = t.fake.user('alice');
-    await ask(alice, 'c peter');
+    await t.ask(alice, 'c peter');
     await peter.next('connect');
-    await ask(t.fake.user('bob'), 'time');
+    await t.ask(t.fake.user('bob'), 'time');
     await waitFor('bob to be logged out', () => t.front.users() === 1);
     expect(await online(peter)).toEqual(['peter@tcp', 'alice@discord']);
   });

@@ -1,44 +1,32 @@
 /** Private conversations and invite-only groups with Discord users: nothing private is posted where others read. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ClassicClient } from '../helpers/classic-client.js';
 import { startDiscordTest, type DiscordTest } from '../helpers/discord.js';
 import { waitFor } from '../helpers/wait.js';
 import type { FakeUser, Posted } from '../fakes/discord/fake-discord.js';
 
 let t: DiscordTest;
-const clients: ClassicClient[] = [];
 
 beforeEach(async () => {
   t = await startDiscordTest();
 });
 
 afterEach(async () => {
-  for (const c of clients.splice(0)) c.socket.destroy();
   await t.close();
 });
 
-async function tcp(name: string): Promise<ClassicClient> {
-  const c = await ClassicClient.login(t.srv.tcpPort, name);
-  clients.push(c);
-  return c;
-}
 
-async function ask(user: FakeUser, text: string, channelId = t.fake.general.id): Promise<Posted> {
-  const id = t.fake.say(user, channelId, text);
-  return t.fake.message(`the reply to ${JSON.stringify(text)}`, (m) => m.replyTo === id);
-}
 
 /** What the bot posted outside one user's DM with it (channels and threads others can read). */
 const postedOutsideDmOf = (user: FakeUser): Posted[] => t.fake.messages.filter((m) => m.via !== 'user' && m.channelId !== t.fake.dmOf(user).id);
 
 describe('a private line to a Discord user', () => {
   it('while they chat in a thread: arrives in their DM with the bot, marked; they answer with m, and nothing private is posted publicly', async () => {
-    const peter = await tcp('peter');
+    const peter = await t.tcp('peter');
     const alice = t.fake.user('alice');
-    await ask(alice, 'c peter');
+    await t.ask(alice, 'c peter');
     await peter.next('connect');
     const thread = await waitFor('the group thread', () => t.fake.threads()[0]);
-    const bob = await tcp('bob');
+    const bob = await t.tcp('bob');
 
     bob.send({ action: 'direct', target: 'alice', message: 'psst, a secret' });
     expect(await bob.next('direct')).toMatchObject({ status: 'sent', target: 'alice' });
@@ -46,7 +34,7 @@ describe('a private line to a Discord user', () => {
     await t.fake.message('the private line', (m) => m.channelId === dm.id && m.content === '**[bob (tcp) → you]** psst, a secret');
     await t.fake.message('how to answer', (m) => m.channelId === dm.id && m.content === "(Only you see bob's private lines here. Answer with m bob followed by your text.)");
 
-    const reply = await ask(alice, 'm bob a secret back');
+    const reply = await t.ask(alice, 'm bob a secret back');
     expect(reply.content).toBe('Sent privately; the conversation goes on in our DM.');
     await t.fake.message('the copy in the DM', (m) => m.channelId === dm.id && m.content === '**[you → bob]** a secret back');
     // bob was at the menu: the conversation becomes his group, as the classic connect request says.
@@ -56,7 +44,7 @@ describe('a private line to a Discord user', () => {
     bob.send({ action: 'exchange', from: '[bob]', message: 'second secret' });
     await t.fake.message('bob\'s second line', (m) => m.channelId === dm.id && m.content === '**[bob (tcp) → you]** second secret');
     expect(t.fake.postedIn(dm.id).filter((m) => m.content.includes('Answer with m bob'))).toHaveLength(1);
-    expect((await ask(alice, 'm bob a secret from the DM', dm.id)).content).toBe('**[you → bob]** a secret from the DM');
+    expect((await t.ask(alice, 'm bob a secret from the DM', dm.id)).content).toBe('**[you → bob]** a secret from the DM');
     expect(await bob.next('exchange')).toMatchObject({ from: '[alice]', message: 'a secret from the DM', direct: true });
     await peter.sync();
     expect(peter.pending().filter((f) => f.action === 'exchange')).toEqual([]);
@@ -67,8 +55,8 @@ describe('a private line to a Discord user', () => {
   it('at the menu: opens the conversation in their DM with the bot (no thread); their plain lines there go back privately', async () => {
     const alice = t.fake.user('alice');
     const dm = t.fake.dmOf(alice);
-    await ask(alice, 'who', dm.id);
-    const bob = await tcp('bob');
+    await t.ask(alice, 'who', dm.id);
+    const bob = await t.tcp('bob');
     bob.send({ action: 'direct', target: 'alice', message: 'hello alice' });
     const greeting = await t.fake.message('the greeting', (m) => m.channelId === dm.id && m.content.includes('writes to you privately'));
     expect(greeting.content).toBe('bob (tcp) writes to you privately. Answer here: your lines go to bob only; type bye to end the conversation.');
@@ -80,7 +68,7 @@ describe('a private line to a Discord user', () => {
     expect(await bob.next('connect')).toMatchObject({ status: 'request', from: 'alice', kind: 'direct' });
     expect(await bob.next('exchange')).toMatchObject({ from: '[alice]', message: 'hello bob', direct: true, front: 'discord' });
 
-    const carol = await tcp('carol');
+    const carol = await t.tcp('carol');
     carol.send({ action: 'connect', target: 'alice' });
     expect(await carol.next('connect')).toMatchObject({ status: 'closed', msg: 'alice is in a private conversation: type m alice <text> to write to them directly' });
 
@@ -93,7 +81,7 @@ describe('a private line to a Discord user', () => {
 
 describe('an invite-only group', () => {
   it('refuses a Discord user who connects to a member, saying why, until a member invites them', async () => {
-    const peter = await tcp('peter');
+    const peter = await t.tcp('peter');
     peter.send({ action: 'connect', target: '#lobby' });
     await peter.next('connect');
     peter.send({ action: 'lock', locked: true });
@@ -101,22 +89,22 @@ describe('an invite-only group', () => {
     expect(await peter.next('note')).toMatchObject({ message: '(peter made this group invite-only)' });
 
     const alice = t.fake.user('alice');
-    const refused = await ask(alice, 'c peter');
+    const refused = await t.ask(alice, 'c peter');
     expect(refused.content).toBe('peter is in #lobby, which is invite-only: type m peter \\<text> to write to them directly\nConnection unsuccessful');
     expect(t.fake.threads()).toEqual([]);
 
     peter.send({ action: 'invite', target: 'alice' });
     await t.fake.message('the invitation', (m) => m.channelId === t.fake.dmOf(alice).id && m.content === 'peter invites you to join #lobby: type c #lobby');
-    expect((await ask(alice, 'c peter')).content).toMatch(/^You are connected with peter \(group 1\): chat in <#\d+>\.$/);
+    expect((await t.ask(alice, 'c peter')).content).toMatch(/^You are connected with peter \(group 1\): chat in <#\d+>\.$/);
   });
 
   it('can be locked by its Discord owner: the thread is told, and others are refused', async () => {
     const alice = t.fake.user('alice');
-    await ask(alice, 'c #den');
+    await t.ask(alice, 'c #den');
     const thread = await waitFor('the room thread', () => t.fake.threads()[0]);
     t.fake.say(alice, thread.id, '/lock');
     await t.fake.message('the lock notice', (m) => m.channelId === thread.id && m.content === '(alice made this group invite-only)');
-    const peter = await tcp('peter');
+    const peter = await t.tcp('peter');
     peter.send({ action: 'connect', target: 'alice' });
     expect(await peter.next('connect')).toMatchObject({ status: 'closed' });
     peter.send({ action: 'connect', target: '#den' });

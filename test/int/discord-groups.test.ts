@@ -6,10 +6,8 @@ import { waitFor } from '../helpers/wait.js';
 import type { FakeChannel, FakeOptions, FakeUser, Posted } from '../fakes/discord/fake-discord.js';
 
 let t: DiscordTest;
-const clients: ClassicClient[] = [];
 
 afterEach(async () => {
-  for (const c of clients.splice(0)) c.socket.destroy();
   await t.close();
 });
 
@@ -17,22 +15,13 @@ async function start(fake: FakeOptions = {}): Promise<void> {
   t = await startDiscordTest({ fake });
 }
 
-async function tcp(name: string): Promise<ClassicClient> {
-  const c = await ClassicClient.login(t.srv.tcpPort, name);
-  clients.push(c);
-  return c;
-}
 
-async function ask(user: FakeUser, text: string, channelId = t.fake.general.id): Promise<Posted> {
-  const id = t.fake.say(user, channelId, text);
-  return t.fake.message(`the reply to ${JSON.stringify(text)}`, (m) => m.replyTo === id);
-}
 
 /** alice (Discord) connects to peter (TCP) from the bridged channel; returns the group's thread. */
 async function aliceMeetsPeter(): Promise<{ alice: FakeUser; peter: ClassicClient; thread: FakeChannel }> {
-  const peter = await tcp('peter');
+  const peter = await t.tcp('peter');
   const alice = t.fake.user('alice');
-  await ask(alice, 'c peter');
+  await t.ask(alice, 'c peter');
   await peter.next('connect');
   const thread = await waitFor('the group thread', () => t.fake.threads()[0]);
   return { alice, peter, thread };
@@ -82,7 +71,7 @@ describe('the thread of a group', () => {
   it('announces joins and leaves once, and on dissolution says "everyone left, you are alone" and archives', async () => {
     await start();
     const { alice, peter, thread } = await aliceMeetsPeter();
-    const bob = await tcp('bob');
+    const bob = await t.tcp('bob');
     bob.send({ action: 'connect', target: 'peter' });
     await bob.next('connect');
     await t.fake.message('the join notice', (m) => m.channelId === thread.id && m.content === '(bob joined)');
@@ -96,7 +85,7 @@ describe('the thread of a group', () => {
     expect(postsWith(thread.id, '(bob left)')).toHaveLength(1);
     // The thread is no longer a chat: alice is back at the menu.
     t.fake.say(alice, thread.id, 'anyone?');
-    expect((await ask(alice, 'who')).content).toContain('**Chatting:** nobody');
+    expect((await t.ask(alice, 'who')).content).toContain('**Chatting:** nobody');
   });
 
   it('closes the thread when its Discord member types bye there; the TCP user sees the bye and is alone', async () => {
@@ -113,7 +102,7 @@ describe('the thread of a group', () => {
     await start();
     const { alice, peter, thread } = await aliceMeetsPeter();
     const carol = t.fake.user('carol');
-    expect((await ask(carol, 'c alice')).content).toBe(`You are connected with alice (group 1): chat in <#${thread.id}>.`);
+    expect((await t.ask(carol, 'c alice')).content).toBe(`You are connected with alice (group 1): chat in <#${thread.id}>.`);
     await waitFor('carol to be added', () => thread.members.has(carol.id));
     await t.fake.message('carol\'s greeting', (m) => m.channelId === thread.id && m.content.startsWith(`<@${carol.id}> you are connected with alice`));
     expect(await peter.next('connect')).toMatchObject({ status: 'request', from: 'carol' });
@@ -138,10 +127,10 @@ describe('named rooms', () => {
   it('mirror a room in a thread named after it, with topic changes, removals and invitations', async () => {
     await start();
     const alice = t.fake.user('alice');
-    expect((await ask(alice, 'c #lobby')).content).toMatch(/^You are connected with #lobby \(group 1\): chat in <#\d+>\.$/);
+    expect((await t.ask(alice, 'c #lobby')).content).toMatch(/^You are connected with #lobby \(group 1\): chat in <#\d+>\.$/);
     const thread = t.fake.threads()[0]!;
     expect(thread.name).toBe('#lobby');
-    const peter = await tcp('peter');
+    const peter = await t.tcp('peter');
     peter.send({ action: 'connect', target: '#lobby' });
     await peter.next('connect');
     await t.fake.message('the join notice', (m) => m.channelId === thread.id && m.content === '(peter joined)');
@@ -150,7 +139,7 @@ describe('named rooms', () => {
     t.fake.say(alice, thread.id, '/kick peter off topic');
     expect(await peter.next('disconnect')).toMatchObject({ by: 'alice', reason: 'off topic' });
     await t.fake.message('the removal notice', (m) => m.channelId === thread.id && m.content === '(peter was removed by alice: off topic)');
-    const carol = await tcp('carol');
+    const carol = await t.tcp('carol');
     carol.send({ action: 'connect', target: 'peter' });
     await carol.next('connect');
     carol.send({ action: 'invite', target: 'alice' });
@@ -163,17 +152,17 @@ describe('named rooms', () => {
     expect(thread.archived).toBe(false);
     t.fake.say(alice, thread.id, 'bye');
     await waitFor('the #lobby thread to be closed', () => thread.archived);
-    expect((await ask(alice, 'c #group-2')).content).toMatch(/^You are connected with #group-2 \(group 2\): chat in <#\d+>\.$/);
+    expect((await t.ask(alice, 'c #group-2')).content).toMatch(/^You are connected with #group-2 \(group 2\): chat in <#\d+>\.$/);
     expect(await carol.next('connect')).toMatchObject({ status: 'request', from: 'alice', front: 'discord' });
   });
 
   it('tells a Discord member the owner removed by DM and takes them out of the thread', async () => {
     await start();
     const alice = t.fake.user('alice');
-    await ask(alice, 'c #lobby');
+    await t.ask(alice, 'c #lobby');
     const thread = t.fake.threads()[0]!;
     const bob = t.fake.user('bob');
-    await ask(bob, 'c #lobby');
+    await t.ask(bob, 'c #lobby');
     await waitFor('bob in the thread', () => thread.members.has(bob.id));
     t.fake.say(alice, thread.id, '/kick bob');
     const dm = t.fake.dmOf(bob);
@@ -197,7 +186,7 @@ describe('a stopping server', () => {
     await start();
     const { thread } = await aliceMeetsPeter();
     const carol = t.fake.user('carol');
-    await ask(carol, 'c alice');
+    await t.ask(carol, 'c alice');
     await waitFor('carol in the thread', () => thread.members.has(carol.id));
     await t.srv.stop();
     expect(postsWith(thread.id, 'The chat server is restarting')).toHaveLength(1);
@@ -217,9 +206,9 @@ describe('when Discord does not allow everything', () => {
 
   it('without private threads, the group follows the Discord member by DM, and the log says what to grant', async () => {
     await start({ threads: false });
-    const peter = await tcp('peter');
+    const peter = await t.tcp('peter');
     const alice = t.fake.user('alice');
-    const reply = await ask(alice, 'c peter');
+    const reply = await t.ask(alice, 'c peter');
     expect(reply.content).toBe("You are connected with peter (group 1): the group's lines come to you by DM.");
     const dm = t.fake.dmOf(alice);
     await t.fake.message('the DM notice', (m) => m.channelId === dm.id && m.content.includes('I could not open a thread'));
@@ -235,17 +224,17 @@ describe('when Discord does not allow everything', () => {
 describe('a user who talks to the bot by DM', () => {
   it('chats with the group in the DM: lines in, lines out, /commands, bye', async () => {
     await start();
-    const peter = await tcp('peter');
+    const peter = await t.tcp('peter');
     const alice = t.fake.user('alice');
     const dm = t.fake.dmOf(alice);
-    expect((await ask(alice, 'c peter', dm.id)).content).toBe("You are connected with peter (group 1): the group's lines come to you by DM.");
+    expect((await t.ask(alice, 'c peter', dm.id)).content).toBe("You are connected with peter (group 1): the group's lines come to you by DM.");
     await t.fake.message('the greeting', (m) => m.channelId === dm.id && m.content.startsWith('you are connected with peter'));
     await peter.next('connect');
     t.fake.dm(alice, 'hello peter');
     expect(await peter.next('exchange')).toMatchObject({ from: '[alice]', message: 'hello peter' });
     peter.send({ action: 'exchange', from: '[peter]', message: 'hello alice' });
     await t.fake.message('peter\'s line', (m) => m.channelId === dm.id && m.content === '**[peter (tcp)]** hello alice');
-    expect((await ask(alice, '/who', dm.id)).content).toContain('group 1: alice, peter');
+    expect((await t.ask(alice, '/who', dm.id)).content).toContain('group 1: alice, peter');
     t.fake.dm(alice, 'bye');
     expect(await peter.next('exchange')).toMatchObject({ message: 'bye' });
     await peter.next('disconnect');
