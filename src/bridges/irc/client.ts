@@ -56,6 +56,8 @@ export interface IrcClient {
   authenticate(name: string, password: string): Promise<AuthResult>;
   /** Dispatches an action; resolves with the events that answer it (pushes go to the mirror). */
   ask(action: ClientAction): Promise<ServerEvent[]>;
+  /** Sends an action whose answers, if any, are told as they come (a chat line's only answer is a refusal). */
+  send(action: ClientAction): void;
   /** Who is online and which groups exist, right now. */
   lookup(): Promise<ListEvent>;
   /** Logs in under a new name in a fresh hub session, keeping the old one unless that worked; the login's answer. */

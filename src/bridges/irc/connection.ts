@@ -81,29 +81,37 @@ export class IrcConnection {
   }
 
   private accept(item: ReadItem): void {
-    if (!this.handling) return void this.handleInOrder(item);
-    if (this.waiting.length >= this.maxWaiting) return this.refuse(item);
-    this.waiting.push(item);
+    if (this.handling) {
+      if (this.waiting.length >= this.maxWaiting) return this.refuse(item);
+      return void this.waiting.push(item);
+    }
+    const running = this.process(item);
+    if (running) void this.handleInOrder(running);
   }
 
-  /** Handles `first`, then each line that arrived meanwhile, one after another; then writes what they caused. */
-  private async handleInOrder(first: ReadItem): Promise<void> {
+  /** Waits for a line's handler, then handles each line that arrived meanwhile, one after another. */
+  private async handleInOrder(running: Promise<void>): Promise<void> {
     this.handling = true;
     try {
-      for (let item: ReadItem | undefined = first; item !== undefined && !this.closed; item = this.waiting.shift()) await this.process(item);
+      await running;
+      for (let item = this.waiting.shift(); item !== undefined && !this.closed; item = this.waiting.shift()) {
+        const next = this.process(item);
+        if (next) await next;
+      }
     } finally {
       this.handling = false;
     }
   }
 
-  private async process(item: ReadItem): Promise<void> {
+  /** Handles one line; a promise while its handler waits for the hub. */
+  private process(item: ReadItem): void | Promise<void> {
     const out = this.session.out;
     if (item.kind === 'too-long') return out.numeric(ERR.INPUTTOOLONG, 'Input line was too long (at most 512 bytes with CR LF); it was ignored');
     // A line is whole, so checking it needs no decoder state: no TextDecoder (some 2.6 KB of ICU
     // state each) per connection.
     if (!isUtf8(item.bytes)) return out.serverNotice('Your line was not valid UTF-8 and was ignored: this server speaks UTF-8 only');
     const message = parseMessage(item.bytes.toString('utf8').replace(/\0/g, ''));
-    if (message) await this.session.handle(message);
+    if (message) return this.session.handle(message);
   }
 
   private refuse(item: ReadItem): void {

@@ -15,6 +15,7 @@ import type { IrcMessage } from './message.js';
 import { RPL } from './numerics.js';
 import { ChannelMirror, IRC_HOST, type Viewer } from './outbound.js';
 import { ReplyBuffer, type BufferOwner } from './reply-buffer.js';
+import { chatLine } from './commands/messages.js';
 import { runVerb } from './verbs.js';
 
 /** An IRC client shows many channels at once, and wants to hear who joins and leaves them. */
@@ -93,9 +94,18 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
     return this.hub.authenticate(name, password);
   }
 
-  /** Runs one command from the client; resolves once its handler has finished (it never rejects). */
-  handle(message: IrcMessage): Promise<void> {
+  /**
+   * Runs one command from the client: a plain line to one of its channels at once, anything else
+   * through the verb table; a handler that waits for the hub gives a promise that settles (never
+   * rejects) once it has finished.
+   */
+  handle(message: IrcMessage): void | Promise<void> {
+    if (this.registered && chatLine(this, message)) return;
     return runVerb(this, message);
+  }
+
+  send(action: ClientAction): void {
+    void this.hub.dispatch(action);
   }
 
   async ask(action: ClientAction): Promise<ServerEvent[]> {

@@ -17,6 +17,22 @@ import { perform } from './service.js';
 /** The user's groups by the names their channels go by (for `bye #room`). */
 const channelLookup = (s: IrcClient): GroupLookup => (label) => s.mirror.find(label)?.id;
 
+/**
+ * PRIVMSG of a plain chat line to one channel the user is in: said at once, with nothing to wait
+ * for, which is most of what an IRC user sends. False when the line needs its full handler.
+ */
+export function chatLine(s: IrcClient, m: IrcMessage): boolean {
+  const [target, text] = m.params;
+  if (m.verb.toUpperCase() !== 'PRIVMSG' || text === undefined || target === undefined || !target.startsWith('#') || target.includes(',')) return false;
+  const view = s.mirror.find(target);
+  if (!view) return false;
+  const input = channelInput(text, view.id, channelLookup(s));
+  const action = input.kind === 'send' && input.actions.length === 1 ? input.actions[0]! : undefined;
+  if (action?.action !== 'exchange') return false;
+  s.send(action);
+  return true;
+}
+
 async function toChannel(s: IrcClient, name: string, text: string, quiet: boolean): Promise<void> {
   const view = s.mirror.find(name);
   if (!view) {
