@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classicHistoryLine, classicListText, flipWords } from './classic.js';
+import { classicHistoryLine, classicListText, flipWords, spokenLine } from './classic.js';
 
 describe('classicListText', () => {
   it('writes the Python reprs of the member and group dicts', () => {
@@ -26,5 +26,13 @@ describe('classicHistoryLine', () => {
 describe('flipWords', () => {
   it('reverses the words', () => {
     expect(flipWords(' what  said is true ')).toBe('true is said what');
+  });
+});
+
+describe('spokenLine', () => {
+  it('reverses the words of a flip, and of an exchange that starts with the marker, and leaves other lines alone', () => {
+    expect(spokenLine('flip', 'what said is true')).toEqual({ text: '_flip_ true is said what', flipped: true });
+    expect(spokenLine('exchange', '_flip_ what said is true')).toEqual({ text: '_flip_ true is said what', flipped: true });
+    expect(spokenLine('exchange', '_flip_what said')).toEqual({ text: '_flip_what said', flipped: false });
   });
 });

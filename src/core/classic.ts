@@ -30,6 +30,13 @@ export function flipWords(text: string): string {
 }
 
 export const FLIP_PREFIX = '_flip_';
+
+/** What a line becomes when said: a `flip`, or an exchange starting `_flip_ `, has its words reversed after the marker. */
+export function spokenLine(kind: 'exchange' | 'flip', message: string): { text: string; flipped: boolean } {
+  if (kind === 'flip') return { text: `${FLIP_PREFIX} ${flipWords(message)}`, flipped: true };
+  if (!message.startsWith(FLIP_PREFIX + ' ')) return { text: message, flipped: false };
+  return { text: `${FLIP_PREFIX} ${flipWords(message.slice(FLIP_PREFIX.length))}`, flipped: true };
+}
 export const ALONE_MSG = 'everyone left, you are alone';
 /** What every user is told when the server stops to restart. */
 export const RESTART_MSG = 'The chat server is restarting; it will be back in a moment.';

@@ -5,8 +5,8 @@
  * history and fan-out are interfaces handed in, so another process's engines can stand in.
  */
 import type { AccountStore } from './accounts.js';
-import type { Context, Departure, HubLimits, HubState } from './actions/context.js';
-import { HANDLERS, type Handler } from './actions/table.js';
+import type { Departure, HubLimits, HubState } from './actions/context.js';
+import { runAction } from './actions/run.js';
 import { authenticate } from './auth.js';
 import { LocalBus, type Bus, type Published } from './bus.js';
 import { ALONE_MSG, RESTART_MSG } from './classic.js';
@@ -21,10 +21,9 @@ import { nameKey } from './names.js';
 import { NO_OBSERVER, type HubObserver } from './observer.js';
 import { ScryptHasher, type PasswordHasher } from './passwords.js';
 import { PresenceTable, type Presence } from './presence.js';
-import type { ActionName, ClientAction, ErrorCode, Label, ServerEvent } from './protocol.js';
-import { Member, type OnlineMember, type Session, type SessionOptions } from './session.js';
+import type { ClientAction, ErrorCode, Label, ServerEvent } from './protocol.js';
+import { isOnline, Member, type OnlineMember, type Session, type SessionOptions } from './session.js';
 import type { SonnetBook } from './sonnets.js';
-import type { UserStateName } from './user-state.js';
 
 export type { Departure, HubLimits } from './actions/context.js';
 
@@ -67,27 +66,6 @@ interface PendingLine {
 }
 
 const DONE: Promise<void> = Promise.resolve();
-
-const isOnline = (me: Member): me is OnlineMember => me.name !== null;
-
-/** One request's context for its handler: a plain class, one shape for every action (the chat path runs it for every line). */
-class Request<Me extends Member, G extends Group<OnlineMember> | undefined> implements Context<Me, G> {
-  constructor(
-    readonly hub: Hub,
-    readonly me: Me,
-    readonly label: Label | undefined,
-    private readonly action: string,
-    readonly group: G,
-  ) {}
-
-  reply(event: ServerEvent): void {
-    this.hub.reply(this.me, event, this.label);
-  }
-
-  fail(code: ErrorCode, msg: string): void {
-    this.hub.fail(this.me, code, msg, this.action, this.label);
-  }
-}
 
 export class Hub implements HubState {
   readonly presence: Presence<OnlineMember>;
@@ -202,44 +180,17 @@ export class Hub implements HubState {
   private run(me: Member, action: ClientAction, label: Label | undefined): Promise<void> | undefined {
     if (me.closed || this.shutDown) return undefined;
     this.observer.received(me.front, action.action);
-    const handler = HANDLERS[action.action] as Handler<ActionName>;
     const failed = (err: unknown): void => {
       this.log.error('handler failed', { action: action.action, user: me.name ?? '-', err: String(err) });
       this.fail(me, 'internal', 'the server hit an error handling that request; it was not carried out', action.action, label);
     };
     try {
-      const result = this.runChecked(me, action, label, handler);
+      const result = runAction(this, me, action, label);
       return result?.catch(failed);
     } catch (err) {
       failed(err);
       return undefined;
     }
-  }
-
-  /**
-   * Runs the handler when its precondition holds (logged in or not; in the group the action
-   * names, else the focus), with the context that precondition narrows to; otherwise refuses.
-   */
-  private runChecked(me: Member, action: ClientAction, label: Label | undefined, handler: Handler<ActionName>): void | Promise<void> {
-    if (handler.when === 'offline') {
-      if (me.name !== null) return this.fail(me, 'already-logged-in', `you are logged in as ${me.name}`, action.action, label);
-      return handler.run(new Request(this, me, label, action.action, undefined), action);
-    }
-    if (!isOnline(me)) return this.fail(me, 'not-logged-in', 'log in first', action.action, label);
-    if (handler.when === 'online') return handler.run(new Request(this, me, label, action.action, undefined), action);
-    const named = 'group' in action ? action.group : undefined;
-    const id = named ?? me.focus;
-    const group = id === null ? undefined : this.groups.get(id);
-    const mine = group !== undefined && this.groups.membership(group, me) !== undefined ? group : undefined;
-    if (!mine && named !== undefined) return this.fail(me, 'not-member', `you are not in group ${named}`, action.action, label);
-    if (handler.when === 'maybe-group') return handler.run(new Request(this, me, label, action.action, mine), action);
-    if (!mine) return this.fail(me, 'not-chatting', 'you are not in a group: connect to someone first', action.action, label);
-    return handler.run(new Request(this, me, label, action.action, mine), action);
-  }
-
-  stateOf(me: Member): UserStateName {
-    if (me.name === null) return 'offline';
-    return me.focus === null ? 'loggedin' : 'chatting';
   }
 
   fail(me: Member, code: ErrorCode, msg: string, action?: string, label?: Label): void {

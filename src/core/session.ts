@@ -88,3 +88,6 @@ export class Member {
 
 /** A logged-in member: its name is known (handlers narrow to this once, centrally). */
 export type OnlineMember = Member & { name: string };
+
+/** Whether the member has logged in. */
+export const isOnline = (me: Member): me is OnlineMember => me.name !== null;

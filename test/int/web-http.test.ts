@@ -52,6 +52,7 @@ describe('the page', () => {
     expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect((await script.text()).length).toBeGreaterThan(1000);
     expect((await fetch(url('/style.css'))).headers.get('content-type')).toBe('text/css; charset=utf-8');
+    expect((await fetch(url('/chat.css'))).headers.get('content-type')).toBe('text/css; charset=utf-8');
 
     const etag = page.headers.get('etag')!;
     expect((await fetch(url('/'), { headers: { 'If-None-Match': etag } })).status).toBe(304);

@@ -1,5 +1,5 @@
 /** Chat actions: a line to a group (plain or flipped), and a direct line to one person. */
-import { FLIP_PREFIX, flipWords } from '../classic.js';
+import { spokenLine } from '../classic.js';
 import type { Group } from '../groups.js';
 import { groupLabel } from '../members.js';
 import { nameKey } from '../names.js';
@@ -34,13 +34,13 @@ function say(ctx: Pick<OnlineContext, 'hub' | 'me' | 'fail'>, group: Group<Onlin
 
 // exchange <message>: a chat line to the group (`_flip_ ...` reverses the words)
 export function exchange(ctx: GroupContext, { message }: Extract<ClientAction, { action: 'exchange' }>): void {
-  const flip = message.startsWith(FLIP_PREFIX + ' ');
-  say(ctx, ctx.group, flip ? `${FLIP_PREFIX} ${flipWords(message.slice(FLIP_PREFIX.length))}` : message, flip);
+  const { text, flipped } = spokenLine('exchange', message);
+  say(ctx, ctx.group, text, flipped);
 }
 
 // flip <message>: a chat line with its words reversed
 export function flip(ctx: GroupContext, { message }: Extract<ClientAction, { action: 'flip' }>): void {
-  say(ctx, ctx.group, `${FLIP_PREFIX} ${flipWords(message)}`, true);
+  say(ctx, ctx.group, spokenLine('flip', message).text, true);
 }
 
 /**

@@ -9,16 +9,16 @@
  * password is asked for when the server says the name needs it; it is kept in memory only,
  * to log in again after a lost connection (a reload asks for it again).
  */
-import { FLIP_PREFIX, flipWords } from '../../../core/classic.js';
+import { spokenLine } from '../../../core/classic.js';
 import { parseCommand } from '../../../core/commands.js';
 import type { ClientAction, GroupKind, Label, ServerEvent } from '../../../core/protocol.js';
 import { MENU } from '../../../core/render.js';
 import { UserState, type Transition } from '../../../core/user-state.js';
 import { helpCard } from './cards.js';
-import { showEvent, type EventHost } from './event-view.js';
+import { showEvent, transitionNotice, type EventHost } from './event-view.js';
 import { showGroupBar } from './group-bar.js';
 import { LogView } from './log-view.js';
-import type { Link, LinkState } from './link.js';
+import { linkStatus, type Link, type LinkState } from './link.js';
 import { RegisterDialog } from './register-dialog.js';
 import { Recall } from './recall.js';
 import { Requests } from './requests.js';
@@ -107,12 +107,8 @@ export class App implements EventHost {
 
   linkState(state: LinkState, retryInMs?: number, reason?: string): void {
     this.el.conn.dataset['state'] = state;
-    const retry = `retrying in ${Math.max(1, Math.round((retryInMs ?? 0) / 1000))} s`;
     if (state === 'online') this.serverRestarting = false;
-    if (state === 'online') this.el.conn.textContent = 'Connected';
-    else if (state === 'connecting') this.el.conn.textContent = 'Connecting…';
-    else if (reason) this.el.conn.textContent = `The server is busy (${reason}): ${retry}`;
-    else this.el.conn.textContent = this.serverRestarting ? `The server is restarting: ${retry}` : `Disconnected: ${retry}`;
+    this.el.conn.textContent = linkStatus(state, retryInMs, reason, this.serverRestarting);
     if (state === 'offline' && this.user.state !== 'offline') this.lost();
   }
 
@@ -272,9 +268,7 @@ export class App implements EventHost {
 
   /** My own line, shown as the others will see it (the server does not echo it back). */
   private echo(kind: 'exchange' | 'flip', message: string): void {
-    const flipped = kind === 'flip' || message.startsWith(FLIP_PREFIX + ' ');
-    const body = kind === 'flip' ? message : message.slice(FLIP_PREFIX.length);
-    const text = flipped ? `${FLIP_PREFIX} ${flipWords(body)}` : message;
+    const { text, flipped } = spokenLine(kind, message);
     const privately = this.kind === 'direct' ? { privately: `to ${this.user.peer}` } : {};
     this.log.line({ name: this.name ?? '', front: 'web', text, at: new Date(), mine: true, flipped, ...privately });
   }
@@ -367,23 +361,16 @@ export class App implements EventHost {
       case 'logged-in':
         return this.loggedIn(t.name);
       case 'connected':
-        if (this.kind === 'direct') this.log.notice(`You are in your private conversation with ${t.peer}.`, 'good');
-        else this.log.notice(this.room ? `You are in ${this.room} (group ${this.user.group}).` : `You are now chatting with ${t.peer} in group ${this.user.group}.`, 'good');
-        this.el.line.focus();
-        break;
       case 'joined-by':
-        if (this.kind === 'direct') this.log.notice(`${t.peer} writes to you privately: what you type now goes to ${t.peer} only.`, 'good');
-        else this.log.notice(`${t.peer} connected to you: you are chatting in group ${this.user.group}.`, 'good');
-        break;
       case 'member-joined':
-        this.log.notice(`${t.name} joined the group.`);
+      case 'left': {
+        const said = transitionNotice(t, { kind: this.kind, room: this.room, group: this.user.group });
+        this.log.notice(said.text, said.tone);
+        if (t.kind === 'connected') this.el.line.focus();
         break;
+      }
       case 'member-left':
       case 'dissolved':
-        break;
-      case 'left':
-        if (this.kind === 'direct') this.log.notice(`You left your private conversation with ${t.peer}.`);
-        else this.log.notice(this.room ? `You left ${this.room}.` : `You left the group${t.peer ? ` with ${t.peer}` : ''}.`);
         break;
       case 'none':
         return;

@@ -3,7 +3,8 @@
  * app's own business). An answer comes with what its request asked, so a result can repeat
  * the words looked for; a push comes with nothing. Private lines are marked as such.
  */
-import type { ClientAction, ServerEvent } from '../../../core/protocol.js';
+import type { ClientAction, GroupKind, ServerEvent } from '../../../core/protocol.js';
+import type { Transition } from '../../../core/user-state.js';
 import { roomsCard, searchCard, sonnetCard, sonnetHitsCard, whoCard } from './cards.js';
 import type { LogView } from './log-view.js';
 import type { Asked } from './requests.js';
@@ -96,5 +97,30 @@ export function showEvent(host: EventHost, event: ServerEvent, asked: Asked | un
     case 'register':
     case 'focus':
       return;
+  }
+}
+
+/** Where the user chats, as the app knows it: the group's kind, a room's name, its id. */
+export interface Place {
+  kind: GroupKind | null;
+  room: string | null;
+  group: number | null;
+}
+
+/** What the log says when the user's group changes (joining, being joined, someone joining, leaving). */
+export function transitionNotice(t: Extract<Transition, { kind: 'connected' | 'joined-by' | 'member-joined' | 'left' }>, place: Place): { text: string; tone: 'plain' | 'good' } {
+  const { kind, room, group } = place;
+  switch (t.kind) {
+    case 'connected':
+      if (kind === 'direct') return { text: `You are in your private conversation with ${t.peer}.`, tone: 'good' };
+      return { text: room ? `You are in ${room} (group ${group}).` : `You are now chatting with ${t.peer} in group ${group}.`, tone: 'good' };
+    case 'joined-by':
+      if (kind === 'direct') return { text: `${t.peer} writes to you privately: what you type now goes to ${t.peer} only.`, tone: 'good' };
+      return { text: `${t.peer} connected to you: you are chatting in group ${group}.`, tone: 'good' };
+    case 'member-joined':
+      return { text: `${t.name} joined the group.`, tone: 'plain' };
+    case 'left':
+      if (kind === 'direct') return { text: `You left your private conversation with ${t.peer}.`, tone: 'plain' };
+      return { text: room ? `You left ${room}.` : `You left the group${t.peer ? ` with ${t.peer}` : ''}.`, tone: 'plain' };
   }
 }

@@ -11,6 +11,15 @@ import { backoffMs } from './format.js';
 
 export type LinkState = 'connecting' | 'online' | 'offline';
 
+/** What the connection indicator says: the state, and when offline, why and when the next try is. */
+export function linkStatus(state: LinkState, retryInMs: number | undefined, reason: string | undefined, serverRestarting: boolean): string {
+  if (state === 'online') return 'Connected';
+  if (state === 'connecting') return 'Connecting…';
+  const retry = `retrying in ${Math.max(1, Math.round((retryInMs ?? 0) / 1000))} s`;
+  if (reason) return `The server is busy (${reason}): ${retry}`;
+  return serverRestarting ? `The server is restarting: ${retry}` : `Disconnected: ${retry}`;
+}
+
 /** Close codes the server uses: it is full (try again later), or the connection idled at the login form. */
 const TRY_AGAIN_LATER = 1013;
 const LOGIN_TIMEOUT = 4408;
