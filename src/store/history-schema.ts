@@ -1,13 +1,15 @@
 /**
- * The history database's schema, and the upgrade of older files in place. Format 2 counts
+ * The history database's schema, and the upgrade of older files in place. Format 3 counts
  * memberships in each group's own sequence (`seen.from_seq < lines.seq <= seen.to_seq`), labels
- * groups, and keeps one group per direct conversation; format 1 counted memberships in global
- * line ids. The search index is keyed by line id in both, so an upgrade leaves it as it is.
+ * groups, keeps one group per direct conversation, and finds a group's lines through `line_pos`,
+ * which is written with the search index, in batches, off the path of a line (format 2 kept an
+ * index on `lines` that cost a page write per group per commit). Format 1 counted memberships in
+ * global line ids. The search index is keyed by line id in all three, so upgrades leave it be.
  */
 import type Database from 'better-sqlite3';
 
 /** The format this code writes. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS lines (
@@ -19,7 +21,12 @@ CREATE TABLE IF NOT EXISTS lines (
   text TEXT NOT NULL,
   ts INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS lines_by_seq ON lines (grp, seq);
+CREATE TABLE IF NOT EXISTS line_pos (
+  grp INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  id INTEGER NOT NULL,
+  PRIMARY KEY (grp, seq, id)
+) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS lines_idx USING fts5(
   body, sender, content = '', columnsize = 0, tokenize = 'unicode61 remove_diacritics 2'
 );
@@ -69,17 +76,29 @@ ALTER TABLE seen_2 RENAME TO seen;
 `;
 
 /**
- * Brings the database to format 2 in one transaction: creates it, upgrades a format-1 file in
- * place, or refuses any other format (a newer server's file is not guessed at).
+ * Format 2 to 3: the index on `lines` gives way to `line_pos`, filled for the lines the search
+ * index holds; the start-up catch-up adds the rest, as it does for the search index.
+ */
+const FROM_2 = `
+DROP INDEX lines_by_seq;
+CREATE TABLE line_pos (grp INTEGER NOT NULL, seq INTEGER NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (grp, seq, id)) WITHOUT ROWID;
+INSERT INTO line_pos (grp, seq, id)
+  SELECT grp, seq, id FROM lines WHERE id <= COALESCE((SELECT value FROM meta WHERE key = 'indexed_upto'), 0) ORDER BY grp, seq, id;
+`;
+
+/**
+ * Brings the database to format 3 in one transaction: creates it, upgrades a format-1 or
+ * format-2 file in place, or refuses any other format (a newer server's file is not guessed at).
  */
 export function prepareSchema(db: Database.Database, file: string): void {
   const version = db.pragma('user_version', { simple: true }) as number;
   const existing = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM sqlite_schema WHERE name = 'lines'").get()!.n > 0;
-  if (existing && version !== SCHEMA_VERSION && version !== 1) {
-    throw new Error(`${file} holds history in format ${version}; this version of ics-chat reads format ${SCHEMA_VERSION} and upgrades format 1`);
+  if (existing && version !== SCHEMA_VERSION && version !== 1 && version !== 2) {
+    throw new Error(`${file} holds history in format ${version}; this version of ics-chat reads format ${SCHEMA_VERSION} and upgrades formats 1 and 2`);
   }
   db.transaction(() => {
     if (existing && version === 1) db.exec(FROM_1);
+    if (existing && version <= 2) db.exec(FROM_2);
     db.exec(SCHEMA);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   })();

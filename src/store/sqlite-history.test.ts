@@ -86,8 +86,34 @@ describe('SqliteHistory on disk', () => {
     // The process dies here: close() never runs, so the second line's index entry is lost.
     const again = new SqliteHistory(file);
     expect(texts(again, 'a', [['never']])).toEqual(['committed but never indexed']);
+    expect(again.lastSeq(1)).toBe(2);
     await again.close();
     await c.h.close().catch(() => undefined);
+  });
+
+  it("counts in a group's last seq the lines committed but not yet placed, and places them by group", async () => {
+    const file = dbFile();
+    const c = new Chat(new SqliteHistory(file));
+    c.open(1);
+    c.open(2);
+    c.join('a', 1);
+    c.join('a', 2);
+    c.say(2, 'a', 'first in 2');
+    c.say(1, 'a', 'first in 1');
+    c.say(2, 'a', 'second in 2');
+    c.h.commit();
+    const raw = new Database(file, { readonly: true });
+    holders.push(raw);
+    const placed = raw.prepare('SELECT grp, seq, id FROM line_pos');
+    expect(placed.all()).toEqual([]);
+    expect([c.h.lastSeq(1), c.h.lastSeq(2)]).toEqual([1, 2]);
+    expect(texts(c.h, 'a', [['in']])).toEqual(['first in 2', 'first in 1', 'second in 2']);
+    expect(placed.all()).toEqual([
+      { grp: 1, seq: 1, id: 2 },
+      { grp: 2, seq: 1, id: 1 },
+      { grp: 2, seq: 2, id: 3 },
+    ]);
+    await c.h.close();
   });
 
   it('copies the write-ahead log into the database file in the background', async () => {

@@ -1,9 +1,9 @@
 /**
  * History in SQLite (better-sqlite3, WAL): one row per line, membership intervals in each
  * group's sequence that decide who may read which line, and a contentless FTS5 index of
- * group-scoped tokens keyed by line id. Writes queue in memory and are committed in one
- * transaction per call to commit() (group commit); the search index, derived data, is written in
- * larger batches shortly after (and always before a search), and rebuilt at start for any lines
+ * group-scoped tokens keyed by line id, beside each line's place in its group (`line_pos`). Writes queue in memory and are committed in one
+ * transaction per call to commit() (group commit); the search index and `line_pos`, derived data,
+ * are written in larger batches shortly after (and always before a search), and rebuilt at start for any lines
  * a crash left unindexed.
  */
 import Database from 'better-sqlite3';
@@ -32,7 +32,7 @@ interface LineRow {
 }
 
 /** Lines waiting for the index are written once this many have gathered, or after INDEX_DELAY_MS. */
-const INDEX_BATCH = 1024;
+const INDEX_BATCH = 4096;
 const INDEX_DELAY_MS = 250;
 
 /** A membership interval as the line ids it covers: from_id < id <= to_id (ids grow with seq inside a group). */
@@ -42,8 +42,8 @@ interface IdSpan {
   to_id: number;
 }
 
-/** The id of the group's last line with seq <= the given one; 0 when none. Served by lines_by_seq. */
-const idAtSeq = (seq: string): string => `COALESCE((SELECT id FROM lines WHERE grp = s.grp AND seq <= ${seq} ORDER BY seq DESC, id DESC LIMIT 1), 0)`;
+/** The id of the group's last indexed line with seq <= the given one; 0 when none. */
+const idAtSeq = (seq: string): string => `COALESCE((SELECT id FROM line_pos WHERE grp = s.grp AND seq <= ${seq} ORDER BY seq DESC, id DESC LIMIT 1), 0)`;
 
 export class SqliteHistory extends QueuedHistory implements HistoryStore {
   private readonly db: Database.Database;
@@ -87,11 +87,6 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
       this.lastId = this.db.prepare<[], number | null>('SELECT MAX(id) FROM lines').pluck().get() ?? 0;
       this.lastMembership = this.db.prepare<[], number | null>('SELECT MAX(id) FROM seen').pluck().get() ?? 0;
       this.committedLines = this.db.prepare<[], number>('SELECT COUNT(*) FROM lines').pluck().get() ?? 0;
-      // Memberships still open belong to sessions of a previous run: they ended when it did.
-      this.db
-        .prepare('UPDATE seen SET to_seq = MAX(from_seq, COALESCE((SELECT MAX(seq) FROM lines WHERE grp = seen.grp), 0)) WHERE to_seq = ?')
-        .run(OPEN);
-
       const insertLine = this.db.prepare(
         'INSERT INTO lines (id, grp, seq, sender, sender_key, text, ts) VALUES (@id, @group, @seq, @sender, @senderKey, @text, @ts)',
       );
@@ -128,8 +123,11 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
       });
       const indexLine = this.db.prepare('INSERT INTO lines_idx (rowid, body, sender) VALUES (?, ?, ?)');
       const setIndexed = this.db.prepare("INSERT INTO meta (key, value) VALUES ('indexed_upto', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+      const placeLine = this.db.prepare<[number, number, number]>('INSERT INTO line_pos (grp, seq, id) VALUES (?, ?, ?)');
       this.indexAll = this.db.transaction((lines: StoredLine[]) => {
         for (const l of lines) indexLine.run(l.id, scopedText(l.group, l.text), scopedText(l.group, l.sender));
+        // In key order, so that each group's entries land together (one page per group, not per line).
+        for (const l of [...lines].sort(byPosition)) placeLine.run(l.group, l.seq, l.id);
         setIndexed.run(lines[lines.length - 1]!.id);
       });
       this.spansOf = this.db.prepare(`SELECT s.grp, ${idAtSeq('s.from_seq')} AS from_id, ${idAtSeq('s.to_seq')} AS to_id FROM seen AS s WHERE s.user = ? AND s.to_seq > s.from_seq`);
@@ -142,8 +140,12 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
       );
       this.anySeen = this.db.prepare('SELECT 1 AS one FROM seen WHERE user = ? LIMIT 1');
       this.directOf = this.db.prepare<[string, string], number>('SELECT grp FROM directs WHERE key_a = ? AND key_b = ?').pluck();
-      this.lastSeqOf = this.db.prepare<[number], number>('SELECT COALESCE(MAX(seq), 0) FROM lines WHERE grp = ?').pluck();
+      this.lastSeqOf = this.db.prepare<[number], number>('SELECT COALESCE(MAX(seq), 0) FROM line_pos WHERE grp = ?').pluck();
       this.catchUpIndex();
+      // Memberships still open belong to sessions of a previous run: they ended when it did.
+      this.db
+        .prepare('UPDATE seen SET to_seq = MAX(from_seq, COALESCE((SELECT MAX(seq) FROM line_pos WHERE grp = seen.grp), 0)) WHERE to_seq = ?')
+        .run(OPEN);
     } catch (err) {
       this.db.close();
       throw err;
@@ -168,7 +170,9 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
   }
 
   protected committedSeq(group: number): number {
-    return this.lastSeqOf.get(group) ?? 0;
+    let seq = this.lastSeqOf.get(group) ?? 0;
+    for (const l of this.unindexed) if (l.group === group && l.seq > seq) seq = l.seq;
+    return seq;
   }
 
   protected committedDirect(pair: Pair): number | undefined {
@@ -182,15 +186,6 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
   lastGroupId(): number {
     return this.db.prepare<[], { id: number | null }>('SELECT MAX(id) AS id FROM groups').get()?.id ?? 0;
   }
-
-
-
-
-
-
-
-
-
 
   commit(): void {
     if (this.queue.length === 0) return;
@@ -296,6 +291,10 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
 
 function onDisk(file: string): boolean {
   return file !== ':memory:' && file !== '';
+}
+
+function byPosition(a: StoredLine, b: StoredLine): number {
+  return a.group - b.group || a.seq - b.seq || a.id - b.id;
 }
 
 function toStored(r: LineRow): StoredLine {
