@@ -13,7 +13,7 @@
 import type { Group, Groups } from './groups.js';
 import { groupLabel, memberInfos } from './members.js';
 import type { Label, ServerEvent } from './protocol.js';
-import { groupEnded, lockChanged, topicChanged } from './render.js';
+import { groupEnded, lockChanged, modesChanged, topicChanged } from './render.js';
 import type { Member, OnlineMember } from './session.js';
 
 /** What the view needs of the hub. */
@@ -83,6 +83,7 @@ export class ClassicView {
     if (to.features.has('events')) return event;
     if (event.action === 'topic' && event.by !== undefined) return note(topicChanged(event.by, event.topic));
     if (event.action === 'lock') return note(lockChanged(event.by, event.locked));
+    if (event.action === 'mode' && event.status === 'changed') return note(modesChanged(event.by, event.changes));
     return event;
   }
 

@@ -1,7 +1,7 @@
 /**
  * The one command grammar every front uses to turn a typed line into actions.
  * State-aware: logged in, a line is a command (`time`, `who`, `c peter`/`cpeter`, `c #room`,
- * `? love`, `p 3`/`p3`/`p xviii`, `s summer`, `ping x`, `topic`, `invite x`, `kick x`, `bye`,
+ * `c #room key`, `? love`, `p 3`/`p3`/`p xviii`, `s summer`, `ping x`, `topic`, `invite x`, `kick x`, `bye`,
  * `register`, `help`, `q`, and for many groups `m bob hi`, `j #room`, `rooms`, `w 2`/`w #room`,
  * `bye #room`, `lock`, `unlock`); chatting, a line is a chat
  * line except `bye`, `_flip_ ...` and commands written with a slash (`/who`, `//text` for "/text").
@@ -53,6 +53,12 @@ function direct(arg: string): Command {
   return send({ action: 'direct', target: arg.slice(0, space), message: arg.slice(space).trim() });
 }
 
+/** `c peter`, `c #room`, and `c #room key` for a room that takes a key (`+k`). */
+function connectTo(arg: string): Command {
+  const [target = '', key] = arg.split(/\s+/, 2);
+  return send(target.startsWith('#') && key !== undefined ? { action: 'connect', target, key } : { action: 'connect', target: arg });
+}
+
 const VERBS: readonly Verb[] = [
   { word: 'time', arg: 'none', build: () => send({ action: 'time' }) },
   { word: 'who', arg: 'none', build: () => send({ action: 'list' }) },
@@ -65,7 +71,7 @@ const VERBS: readonly Verb[] = [
   { word: 'w', arg: 'required', usage: 'w <n> | w #<room> | w <name>: switch to one of your groups', build: (a) => send({ action: 'focus', target: a }) },
   { word: 'lock', arg: 'none', build: () => send({ action: 'lock', locked: true }) },
   { word: 'unlock', arg: 'none', build: () => send({ action: 'lock', locked: false }) },
-  { word: 'c', classic: /^c([#\p{L}][^\s]*)$/u, arg: 'required', usage: 'c <name>: connect to a user', build: (a) => send({ action: 'connect', target: a }) },
+  { word: 'c', classic: /^c([#\p{L}][^\s]*)$/u, arg: 'required', usage: 'c <name>: connect to a user', build: connectTo },
   { word: '?', classic: /^\?(\S.*)$/u, arg: 'required', usage: '? <words>: search your chat history', build: (a) => send({ action: 'search', target: a }) },
   { word: 'p', classic: /^p(\d+)$/, arg: 'required', usage: 'p <n>: sonnet n, 1-154 (or a Roman numeral)', build: (a) => send({ action: 'poem', target: a }) },
   { word: 's', arg: 'required', usage: 's <word>: find the sonnets holding a word', build: (a) => send({ action: 'sonnets', target: a }) },

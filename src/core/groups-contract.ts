@@ -1,11 +1,15 @@
 /**
  * The contract every implementation of the group seam keeps (the in-process table now, a
- * shared store in a cluster): ids, membership of many groups, sequences, rooms, owners, locks.
+ * shared store in a cluster): ids, membership of many groups, sequences, rooms, owners, locks,
+ * modes, roles and bans.
  */
 import { describe, expect, it } from 'vitest';
-import type { Groups } from './groups.js';
+import { NO_MODES, type Groups } from './groups.js';
 
-export function describeGroupsContract(name: string, make: (lastUsedId: number) => Groups<string>): void {
+/** `make` builds an empty store whose ids follow `lastUsedId` and whose clock is `now`. */
+export function describeGroupsContract(name: string, build: (lastUsedId: number, now: () => number) => Groups<string>): void {
+  const T0 = Date.UTC(2026, 10, 25, 14, 30);
+  const make = (lastUsedId: number): Groups<string> => build(lastUsedId, () => T0);
   describe(`${name} keeps the groups contract`, () => {
     it('hands out ids after the last used one and never reuses them', () => {
       const table = make(0);
@@ -82,6 +86,66 @@ export function describeGroupsContract(name: string, make: (lastUsedId: number) 
       table.invite(room, 'pat');
       expect(table.get(room.id)).toMatchObject({ topic: 'tea at five', locked: true });
       expect(table.get(room.id)?.invited.has('pat')).toBe(true);
+    });
+
+    it('starts a group with no modes, stamped with its creation time', () => {
+      const table = make(0);
+      const room = table.create({ kind: 'room', room: '#r', owner: 'o' });
+      expect(room.modes).toEqual(NO_MODES);
+      expect(room.bans).toEqual([]);
+      expect(room.created).toBe(T0);
+    });
+
+    it('changes some modes and keeps the others', () => {
+      const table = make(0);
+      const room = table.create({ kind: 'room', room: '#r', owner: 'o' });
+      table.setModes(room, { moderated: true, key: 'sesame', limit: 5 });
+      table.setModes(room, { secret: true, topicLocked: true, key: null });
+      expect(table.get(room.id)?.modes).toEqual({ moderated: true, secret: true, topicLocked: true, key: null, limit: 5 });
+    });
+
+    it('makes the owner an operator, gives and takes roles, and passes operator with ownership', () => {
+      const table = make(0);
+      const room = table.create({ kind: 'room', room: '#r', owner: 'o' });
+      for (const m of ['o', 'p', 'q']) table.add(room, m);
+      const roles = (): [string, boolean, boolean][] => table.get(room.id)!.members.map((m) => [m.member, m.op, m.voice]);
+      expect(roles()).toEqual([
+        ['o', true, false],
+        ['p', false, false],
+        ['q', false, false],
+      ]);
+      expect(table.setRole(room, 'q', 'voice', true)).toBe(true);
+      expect(table.setRole(room, 'q', 'op', true)).toBe(true);
+      expect(table.setRole(room, 'nobody', 'op', true)).toBe(false);
+      table.setRole(room, 'q', 'op', false);
+      expect(roles()).toEqual([
+        ['o', true, false],
+        ['p', false, false],
+        ['q', false, true],
+      ]);
+      table.remove(room, 'o');
+      expect(roles()).toEqual([
+        ['p', true, false],
+        ['q', false, true],
+      ]);
+      const adhoc = table.create({ kind: 'adhoc' });
+      table.add(adhoc, 'p');
+      expect(adhoc.members[0]?.op).toBe(false);
+    });
+
+    it('keeps bans once per mask, in any case, in the order set', () => {
+      const table = make(0);
+      const room = table.create({ kind: 'room', room: '#r', owner: 'o' });
+      expect(table.ban(room, { mask: 'bob!*@*', by: 'o', at: 1 })).toBe(true);
+      expect(table.ban(room, { mask: 'BOB!*@*', by: 'o', at: 2 })).toBe(false);
+      expect(table.ban(room, { mask: '*!*@discord', by: 'o', at: 3 })).toBe(true);
+      expect(table.get(room.id)?.bans).toEqual([
+        { mask: 'bob!*@*', by: 'o', at: 1 },
+        { mask: '*!*@discord', by: 'o', at: 3 },
+      ]);
+      expect(table.unban(room, 'Bob!*@*')).toBe(true);
+      expect(table.unban(room, 'bob!*@*')).toBe(false);
+      expect(table.get(room.id)?.bans.map((b) => b.mask)).toEqual(['*!*@discord']);
     });
   });
 }

@@ -4,6 +4,8 @@
  * number when it began, so a line is delivered only to members who were in before it was said.
  * A room (`#name`) lives while anyone is in it; an ad-hoc group needs two; a direct
  * conversation has exactly its two people and keeps the id its pair was given in the history.
+ * A group also holds what IRC calls channel modes (moderated, secret, topic lock, key, limit),
+ * its members' roles (operator, voiced) and its bans, so they hold on every front.
  */
 import type { GroupKind } from './protocol.js';
 
@@ -13,7 +15,40 @@ export interface Membership<M> {
   readonly afterSeq: number;
   /** Lines said since the member last had this group as their focus or spoke in it. */
   readonly unread: number;
+  /** A channel operator (`+o`): may kick, change modes, and set the topic under `+t`. A room's owner always is. */
+  readonly op: boolean;
+  /** Voiced (`+v`): may speak while the group is moderated. */
+  readonly voice: boolean;
 }
+
+/** What a member may be given or lose (`+o`, `+v`). */
+export type Role = 'op' | 'voice';
+
+/** The settings of a group beside its lock (`+i`): IRC's channel modes, held for every front. */
+export interface GroupModes {
+  /** `+m`: only operators and voiced members speak. */
+  readonly moderated: boolean;
+  /** `+s`: hidden from those outside it (the list, WHO, WHOIS, NAMES). */
+  readonly secret: boolean;
+  /** `+t`: only operators set the topic. */
+  readonly topicLocked: boolean;
+  /** `+k`: joining takes this key; null when none. */
+  readonly key: string | null;
+  /** `+l`: the most members it takes; null when any number. */
+  readonly limit: number | null;
+}
+
+/** One ban (`+b`): users whose mask matches may not join, nor speak while in it. */
+export interface Ban {
+  readonly mask: string;
+  /** Who set it. */
+  readonly by: string;
+  /** When, in milliseconds since the epoch. */
+  readonly at: number;
+}
+
+/** A new group's modes: none set (`+n` always holds: only members speak in a group). */
+export const NO_MODES: GroupModes = Object.freeze({ moderated: false, secret: false, topicLocked: false, key: null, limit: null });
 
 export interface Group<M> {
   readonly id: number;
@@ -32,6 +67,11 @@ export interface Group<M> {
   readonly pair: readonly [string, string] | undefined;
   /** Name keys of users invited in: they may join while it is invite-only. */
   readonly invited: ReadonlySet<string>;
+  readonly modes: GroupModes;
+  /** Ban masks, in the order set. */
+  readonly bans: readonly Ban[];
+  /** When the group was created, in milliseconds since the epoch. */
+  readonly created: number;
 }
 
 /** `#group-12` names group 12 itself rather than a room. */
@@ -46,11 +86,6 @@ export function roomTarget(target: string): RoomTarget {
   if (byId) return { kind: 'id', id: Number(byId[1]) };
   if (!ROOM_RE.test(target)) return { kind: 'invalid', msg: 'a room name is # and 1-32 letters, digits, _ or -' };
   return { kind: 'room', room: target };
-}
-
-/** Whether `connect` may add someone to the group (not a direct conversation, not invite-only). */
-export function isOpen(group: Group<unknown>): boolean {
-  return group.kind !== 'direct' && !group.locked;
 }
 
 /** What a new group is: its kind, a room's name and owner, a direct conversation's stored id and last sequence number. */
@@ -86,6 +121,14 @@ export interface Groups<M> {
   setLocked(group: Group<M>, locked: boolean): void;
   /** Lets the user with this name key join while the group is invite-only. */
   invite(group: Group<M>, key: string): void;
+  /** Changes some of the group's modes, leaving the others. */
+  setModes(group: Group<M>, change: Partial<GroupModes>): void;
+  /** Gives or takes a member's role; false when they are not in the group. */
+  setRole(group: Group<M>, member: M, role: Role, on: boolean): boolean;
+  /** Adds a ban; false when a ban with that mask (in any case) is there already. */
+  ban(group: Group<M>, ban: Ban): boolean;
+  /** Lifts the ban with that mask (in any case); false when there is none. */
+  unban(group: Group<M>, mask: string): boolean;
   /** Counts a line a member got in the group while looking elsewhere (its `unread`); one of `group.members`, so fan-out stays a step per member. */
   missed(group: Group<M>, membership: Membership<M>): void;
   /** The member has seen the group's lines so far: its `unread` is 0. */
@@ -96,6 +139,8 @@ interface MembershipRecord<M> {
   member: M;
   afterSeq: number;
   unread: number;
+  op: boolean;
+  voice: boolean;
 }
 
 interface GroupRecord<M> {
@@ -109,7 +154,12 @@ interface GroupRecord<M> {
   seq: number;
   pair: readonly [string, string] | undefined;
   invited: Set<string>;
+  modes: GroupModes;
+  bans: Ban[];
+  created: number;
 }
+
+const sameMask = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 
 export class GroupTable<M> implements Groups<M> {
   private readonly groups = new Map<number, GroupRecord<M>>();
@@ -117,7 +167,11 @@ export class GroupTable<M> implements Groups<M> {
   private readonly byRoom = new Map<string, GroupRecord<M>>();
   private lastId: number;
 
-  constructor(lastUsedId: number) {
+  /** `now` gives the time a group is created (milliseconds since the epoch). */
+  constructor(
+    lastUsedId: number,
+    private readonly now: () => number,
+  ) {
     this.lastId = lastUsedId;
   }
 
@@ -163,6 +217,9 @@ export class GroupTable<M> implements Groups<M> {
       seq: spec.kind === 'direct' ? spec.seq : 0,
       pair: spec.kind === 'direct' ? spec.pair : undefined,
       invited: new Set(),
+      modes: NO_MODES,
+      bans: [],
+      created: this.now(),
     };
     this.groups.set(id, group);
     if (group.room !== undefined) this.byRoom.set(group.room.toLowerCase(), group);
@@ -172,7 +229,7 @@ export class GroupTable<M> implements Groups<M> {
   add(group: Group<M>, member: M): boolean {
     const record = this.record(group);
     if (record.members.some((m) => m.member === member)) return false;
-    record.members.push({ member, afterSeq: record.seq, unread: 0 });
+    record.members.push({ member, afterSeq: record.seq, unread: 0, op: record.owner === member, voice: false });
     const mine = this.byMember.get(member);
     if (mine) mine.push(record);
     else this.byMember.set(member, [record]);
@@ -187,7 +244,11 @@ export class GroupTable<M> implements Groups<M> {
     const mine = this.byMember.get(member)!;
     mine.splice(mine.indexOf(record), 1);
     if (mine.length === 0) this.byMember.delete(member);
-    if (record.owner === member) record.owner = record.members[0]?.member;
+    if (record.owner === member) {
+      const heir = record.members[0];
+      record.owner = heir?.member;
+      if (heir) heir.op = true;
+    }
     if (record.members.length === 0) {
       this.groups.delete(record.id);
       if (record.room !== undefined) this.byRoom.delete(record.room.toLowerCase());
@@ -209,6 +270,33 @@ export class GroupTable<M> implements Groups<M> {
 
   invite(group: Group<M>, key: string): void {
     this.record(group).invited.add(key);
+  }
+
+  setModes(group: Group<M>, change: Partial<GroupModes>): void {
+    const record = this.record(group);
+    record.modes = Object.freeze({ ...record.modes, ...change });
+  }
+
+  setRole(group: Group<M>, member: M, role: Role, on: boolean): boolean {
+    const membership = this.record(group).members.find((m) => m.member === member);
+    if (!membership) return false;
+    membership[role] = on;
+    return true;
+  }
+
+  ban(group: Group<M>, ban: Ban): boolean {
+    const record = this.record(group);
+    if (record.bans.some((b) => sameMask(b.mask, ban.mask))) return false;
+    record.bans.push(ban);
+    return true;
+  }
+
+  unban(group: Group<M>, mask: string): boolean {
+    const record = this.record(group);
+    const at = record.bans.findIndex((b) => sameMask(b.mask, mask));
+    if (at < 0) return false;
+    record.bans.splice(at, 1);
+    return true;
   }
 
   missed(group: Group<M>, membership: Membership<M>): void {

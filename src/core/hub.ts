@@ -19,6 +19,7 @@ import { DEFAULT_LOGIN_LIMITS, LoginLimiter, type LoginLimits } from './login-li
 import { groupLabel, memberInfos } from './members.js';
 import { nameKey } from './names.js';
 import { NO_OBSERVER, type HubObserver } from './observer.js';
+import { Operators, type OperatorEntry } from './operators.js';
 import { ScryptHasher, type PasswordHasher } from './passwords.js';
 import { PresenceTable, type Presence } from './presence.js';
 import type { ClientAction, ErrorCode, Label, ServerEvent } from './protocol.js';
@@ -48,6 +49,8 @@ export interface HubDeps {
   passwords?: PasswordHasher;
   /** How many failed password logins a name and an address may make; DEFAULT_LOGIN_LIMITS unless given. */
   loginLimits?: LoginLimits;
+  /** Server operators (`oper`); none unless given. */
+  operators?: readonly OperatorEntry[];
 }
 
 /** Counts for health and metrics. */
@@ -79,6 +82,7 @@ export class Hub implements HubState {
   readonly observer: HubObserver;
   readonly passwords: PasswordHasher;
   readonly logins: LoginLimiter;
+  readonly operators: Operators;
   private readonly bus: Bus;
   private readonly view: ClassicView;
   private pending: PendingLine[] = [];
@@ -98,8 +102,9 @@ export class Hub implements HubState {
     this.observer = deps.observer ?? NO_OBSERVER;
     this.passwords = deps.passwords ?? new ScryptHasher();
     this.logins = new LoginLimiter(deps.loginLimits ?? DEFAULT_LOGIN_LIMITS, () => this.clock.now().getTime());
+    this.operators = new Operators(deps.operators ?? []);
     this.presence = deps.presence ?? new PresenceTable<OnlineMember>();
-    this.groups = deps.groups ?? new GroupTable<OnlineMember>(this.history.lastGroupId());
+    this.groups = deps.groups ?? new GroupTable<OnlineMember>(this.history.lastGroupId(), () => this.clock.now().getTime());
     this.bus = deps.bus ?? new LocalBus();
     this.bus.subscribe((lines) => this.fanOut(lines));
     this.view = new ClassicView(this);
@@ -353,11 +358,27 @@ export class Hub implements HubState {
     return true;
   }
 
-  private closeSession(me: Member): void {
+  /**
+   * Ends the member's session as if their connection closed, the others seeing `reason` as they
+   * quit; then tells them why, as the last event they get (`killed`), so their front closes the
+   * connection. Their front's own close that follows finds the session closed already.
+   */
+  kill(victim: OnlineMember, by: string, reason: string): void {
+    this.closeSession(victim, `Killed (${by} (${reason}))`);
+    const event: ServerEvent = { action: 'error', code: 'killed', msg: `${by} ended your connection: ${reason}` };
+    this.observer.delivered(victim.front, event);
+    try {
+      victim.deliver(event);
+    } catch (err) {
+      this.log.error('front failed to deliver an event', { user: victim.name, front: victim.front, err: String(err) });
+    }
+  }
+
+  private closeSession(me: Member, reason?: string): void {
     if (me.closed) return;
     if (isOnline(me)) {
       this.flushLines();
-      for (const group of [...this.groups.of(me)]) this.leaveGroup(me, group, { quit: true });
+      for (const group of [...this.groups.of(me)]) this.leaveGroup(me, group, reason === undefined ? { quit: true } : { quit: true, reason });
       me.focus = null;
       this.presence.remove(me.name, me);
       this.announce(me, 'offline');

@@ -1,4 +1,5 @@
 /** How groups and their members are described in events: shared by the hub, its actions and the classic view. */
+import { modeLetters } from './group-rules.js';
 import type { Group } from './groups.js';
 import { nameKey } from './names.js';
 import type { MemberInfo } from './protocol.js';
@@ -27,4 +28,20 @@ export function groupLabel(group: Group<OnlineMember>, viewer?: OnlineMember): s
   const [a, b] = group.pair!;
   if (viewer === undefined) return `${a}+${b}`;
   return viewer.key === nameKey(a) ? b : a;
+}
+
+/**
+ * What the group's modes and roles add to a description of it (spread into events): `modes`
+ * when any is set beyond `+n` and the lock (which `locked` tells), operators beside the owner,
+ * voiced members; nothing for a group that has none of them.
+ */
+export function modeInfo(group: Group<OnlineMember>): { modes?: string; ops?: string[]; voiced?: string[] } {
+  const letters = modeLetters(group).replace(/[in]/g, '');
+  const ops = group.members.filter((m) => m.op && m.member !== group.owner).map((m) => m.member.name);
+  const voiced = group.members.filter((m) => m.voice).map((m) => m.member.name);
+  return {
+    ...(letters === '+' ? {} : { modes: letters }),
+    ...(ops.length > 0 ? { ops } : {}),
+    ...(voiced.length > 0 ? { voiced } : {}),
+  };
 }

@@ -22,7 +22,8 @@ export type ClientAction =
   | { action: 'poem'; target: string }
   | { action: 'sonnets'; target: string }
   | { action: 'search'; target: string }
-  | { action: 'connect'; target: string }
+  /** `key`: what a room with a key (`+k`) takes to join it. */
+  | { action: 'connect'; target: string; key?: string }
   | { action: 'exchange'; message: string; group?: number }
   | { action: 'flip'; message: string; group?: number }
   | { action: 'ping'; message: string }
@@ -33,7 +34,43 @@ export type ClientAction =
   | { action: 'lock'; locked: boolean; group?: number }
   | { action: 'direct'; target: string; message: string }
   | { action: 'focus'; target: string }
-  | { action: 'rooms' };
+  | { action: 'rooms' }
+  /** Shows the group's modes (no `changes`), or changes them in order (an operator's). */
+  | { action: 'mode'; changes?: ModeChange[]; group?: number }
+  /** Becomes a server operator with a configured name and password. */
+  | { action: 'oper'; name: string; password: string }
+  /** A server operator ends another user's connection. */
+  | { action: 'kill'; target: string; reason?: string };
+
+/**
+ * A group's mode letters, as IRC has them: `i` invite-only (the lock), `k` key, `l` member
+ * limit, `m` moderated, `n` no lines from outside (always on), `s` secret, `t` topic by
+ * operators; `o` and `v` a member's role; `b` a ban mask.
+ */
+export type ModeLetter = 'i' | 'k' | 'l' | 'm' | 'n' | 's' | 't' | 'o' | 'v' | 'b';
+
+/** One mode change: `arg` is the key, the limit, the member's name or the ban mask. */
+export interface ModeChange {
+  mode: ModeLetter;
+  on: boolean;
+  arg?: string;
+}
+
+/** A mode change that was not made, and why (`not-allowed`, `no-such-member`, `bad-request`). */
+export interface ModeRefusal {
+  change: ModeChange;
+  code: ErrorCode;
+  msg: string;
+}
+
+export interface BanInfo {
+  mask: string;
+  by: string;
+  ts: string;
+}
+
+/** Why `connect` did not join a group: invite-only, a wrong or missing key, full, or banned. */
+export type JoinRefusal = 'invite-only' | 'key' | 'full' | 'banned';
 
 /** Actions about one group: they name it with `group`, or act on the session's focus. */
 export type GroupAction = Extract<ClientAction, { group?: number }>;
@@ -61,6 +98,12 @@ export interface GroupInfo {
   topic?: string;
   /** Invite-only: connecting to a member does not join it. */
   locked?: true;
+  /** Its other modes when any are set, as IRC letters (`+klmst`; the key itself is not shown). */
+  modes?: string;
+  /** Operators besides the owner, when there are any. */
+  ops?: string[];
+  /** Voiced members, when there are any. */
+  voiced?: string[];
 }
 
 /** A group member as events describe them. */
@@ -128,6 +171,7 @@ export type ErrorCode =
   | 'rate-limited'
   | 'server-full'
   | 'login-timeout'
+  | 'killed'
   | 'internal';
 
 /** `closed`: the peer's group is invite-only or a direct conversation, so connecting does not join it. */
@@ -157,6 +201,11 @@ export type ServerEvent =
       members?: MemberInfo[];
       kind?: GroupKind;
       locked?: true;
+      modes?: string;
+      ops?: string[];
+      voiced?: string[];
+      /** With `closed`: why the group did not take the user. */
+      refused?: JoinRefusal;
     }
   | { action: 'connect'; status: 'request'; from: string; front: string; group: number; room?: string; members: MemberInfo[]; kind?: GroupKind }
   | {
@@ -195,8 +244,29 @@ export type ServerEvent =
   | { action: 'rooms'; groups: MembershipInfo[] }
   /** The answer to `direct`: where the line went (`group`, called `title` by the sender). */
   | { action: 'direct'; status: 'sent'; target: string; group: number; id: number; seq: number; ts: string; title: string }
-  | { action: 'invite'; status: 'sent' | 'no-user' | 'not-chatting'; target: string; msg?: string }
+  /** `member`: the one invited is in the group already. */
+  | { action: 'invite'; status: 'sent' | 'no-user' | 'not-chatting' | 'member'; target: string; msg?: string }
   | { action: 'invite'; status: 'request'; from: string; front: string; group: number; room?: string }
+  /**
+   * The answer to `mode`: the group's modes as they are now (`modes` as IRC letters, `key` to
+   * members), its operators, voiced members and bans, and the changes that were refused.
+   */
+  | {
+      action: 'mode';
+      status: 'shown';
+      group: number;
+      modes: string;
+      key?: string;
+      limit?: number;
+      created: string;
+      ops: string[];
+      voiced: string[];
+      bans: BanInfo[];
+      refused: ModeRefusal[];
+    }
+  /** Modes changed, to every member (the one who changed them too). */
+  | { action: 'mode'; status: 'changed'; group: number; by: string; changes: ModeChange[] }
+  | { action: 'oper'; status: 'ok' | 'denied' | 'none'; msg: string }
   | { action: 'presence'; name: string; front: string; status: 'online' | 'offline' }
   | { action: 'pong'; message: string }
   /**
@@ -209,6 +279,7 @@ export type ServerEvent =
    * an invitation): told in words, shaped like the restart notice so a chatting classic client prints it.
    */
   | { action: 'note'; from: ''; message: string }
-  | { action: 'error'; code: ErrorCode; msg: string; for?: string };
+  /** `group`: the group a refused chat line was for (so a front shows the refusal there). */
+  | { action: 'error'; code: ErrorCode; msg: string; for?: string; group?: number };
 
 export type EventName = ServerEvent['action'];

@@ -48,6 +48,11 @@ export function lockChanged(by: string, locked: boolean): string {
   return locked ? `(${by} made this group invite-only)` : `(${by} opened this group to everyone)`;
 }
 
+/** Modes changed, as IRC writes them (`+o bob`, `+k *`). */
+export function modesChanged(by: string, changes: readonly { mode: string; on: boolean; arg?: string }[]): string {
+  return `(${by} set ${changes.map((c) => `${c.on ? '+' : '-'}${c.mode}${c.arg === undefined ? '' : ` ${c.arg}`}`).join(' ')})`;
+}
+
 /** A group of the user's ended because everyone else left it (a direct conversation's label is the other person). */
 export function groupEnded(label: string, direct: boolean): string {
   return direct ? `(${label} left your conversation)` : `(everyone else left ${label})`;
@@ -126,6 +131,11 @@ export function renderEvent(event: ServerEvent, asked: Asked = {}): string | nul
     case 'invite':
       if (event.status === 'request') return `${event.from} invites you to join ${event.room ?? `group ${event.group}`}: type c ${event.room ?? `#group-${event.group}`}`;
       return event.status === 'sent' ? `Invited ${event.target}` : (event.msg ?? `Cannot invite ${event.target}`);
+    case 'mode':
+      if (event.status === 'changed') return modesChanged(event.by, event.changes);
+      return [`Modes: ${event.modes}${event.key ? ` (key ${event.key})` : ''}${event.limit ? ` (at most ${event.limit})` : ''}`, ...event.refused.map((r) => `not changed: ${r.msg}`)].join('\n');
+    case 'oper':
+      return event.msg;
     case 'restart':
     case 'note':
       return event.message;

@@ -64,6 +64,8 @@ export class Member {
   /** A password is being checked or hashed for this session. */
   authenticating = false;
   closed = false;
+  /** The configured operator name this session proved (OPER), or null: an operator may kick anywhere and kill. */
+  oper: string | null = null;
   /** The group group-less actions are about (the classic client's one group); null when none. */
   focus: number | null = null;
   /** The end of this session's queue of actions: the next one runs after it. */

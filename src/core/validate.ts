@@ -3,7 +3,7 @@
  * ClientAction or an error with a stable code. Inside the hub, actions are trusted.
  */
 import { PASSWORD_MAX } from './password-rule.js';
-import type { ActionName, ClientAction, ErrorCode, Feature, Label } from './protocol.js';
+import type { ActionName, ClientAction, ErrorCode, Feature, Label, ModeChange, ModeLetter } from './protocol.js';
 
 export interface ValidationError {
   code: ErrorCode;
@@ -53,7 +53,28 @@ function passwordField(fields: Fields): string | null | undefined {
   return typeof value === 'string' && value.length <= PASSWORD_MAX * 2 ? value : null;
 }
 
-function withTarget<K extends 'poem' | 'sonnets' | 'search' | 'connect' | 'focus'>(action: K, numeric = false): Reader<K> {
+/** The most mode changes one `mode` request may carry. */
+export const MODE_CHANGES_MAX = 20;
+const MODE_LETTERS: ReadonlySet<string> = new Set<ModeLetter>(['i', 'k', 'l', 'm', 'n', 's', 't', 'o', 'v', 'b']);
+/** Letters whose change needs an argument: always (o v b), or only when set (k l). */
+const NEEDS_ARG: ReadonlySet<string> = new Set(['o', 'v', 'b']);
+
+function modeChange(value: unknown): ModeChange | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { mode, on, arg } = value as Fields;
+  if (typeof mode !== 'string' || !MODE_LETTERS.has(mode) || typeof on !== 'boolean') return null;
+  if (arg === undefined) return NEEDS_ARG.has(mode) || (on && (mode === 'k' || mode === 'l')) ? null : { mode: mode as ModeLetter, on };
+  return typeof arg === 'string' && arg.length <= 200 ? { mode: mode as ModeLetter, on, arg } : null;
+}
+
+function modeChanges(value: unknown): ModeChange[] | string {
+  const bad = `"changes" must be a list of at most ${MODE_CHANGES_MAX} {mode, on, arg?} (mode one of iklmnstovb; k and l take an arg when set, o v b always)`;
+  if (!Array.isArray(value) || value.length > MODE_CHANGES_MAX) return bad;
+  const changes = value.map(modeChange);
+  return changes.every((c): c is ModeChange => c !== null) ? changes : bad;
+}
+
+function withTarget<K extends 'poem' | 'sonnets' | 'search' | 'focus'>(action: K, numeric = false): Reader<K> {
   return (fields) => {
     const target = text(fields, 'target', numeric);
     return target === null ? '"target" must be a string' : ({ action, target } as Extract<ClientAction, { action: K }>);
@@ -92,7 +113,13 @@ const READERS: { [K in ActionName]: Reader<K> } = {
   poem: withTarget('poem', true),
   sonnets: withTarget('sonnets'),
   search: withTarget('search'),
-  connect: withTarget('connect'),
+  connect: (fields) => {
+    const target = text(fields, 'target');
+    if (target === null) return '"target" must be a string';
+    const key = fields['key'];
+    if (key === undefined) return { action: 'connect', target };
+    return typeof key === 'string' ? { action: 'connect', target, key } : '"key" must be a string';
+  },
   focus: withTarget('focus', true),
   exchange: withMessage('exchange'),
   flip: withMessage('flip'),
@@ -129,6 +156,24 @@ const READERS: { [K in ActionName]: Reader<K> } = {
     return message === null ? '"message" must be a string' : { action: 'direct', target, message };
   },
   rooms: () => ({ action: 'rooms' }),
+  mode: (fields) => {
+    if (fields['changes'] === undefined) return inGroup(fields, { action: 'mode' });
+    const changes = modeChanges(fields['changes']);
+    return typeof changes === 'string' ? changes : inGroup(fields, { action: 'mode', changes });
+  },
+  oper: (fields) => {
+    const name = text(fields, 'name');
+    const secret = passwordField(fields);
+    if (name === null) return '"name" must be a string';
+    return typeof secret === 'string' ? { action: 'oper', name, password: secret } : PASSWORD_BAD;
+  },
+  kill: (fields) => {
+    const target = text(fields, 'target');
+    if (target === null) return '"target" must be a string';
+    const reason = fields['reason'];
+    if (reason === undefined) return { action: 'kill', target };
+    return typeof reason === 'string' ? { action: 'kill', target, reason } : '"reason" must be a string';
+  },
 };
 
 /** The request's label: a string of at most LABEL_MAX characters or a number (as its text); null when malformed. */

@@ -123,6 +123,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     observer: metrics,
     passwords: new ScryptHasher(config.accounts.scrypt),
     loginLimits: config.accounts.loginLimits,
+    operators: config.accounts.operators,
   });
   const admission = new Admission(config.admission, log);
   const status = new ServerStatus({ hub, history, fronts, clock, metrics, admission });

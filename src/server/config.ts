@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import dotenv from 'dotenv';
 import type { WebConfig } from '../bridges/web/web-front.js';
 import type { LoginLimits } from '../core/login-limiter.js';
+import type { OperatorEntry } from '../core/operators.js';
 import type { ScryptCost } from '../core/passwords.js';
 import type { ThrottleOptions } from '../core/throttle.js';
 import type { AdmissionLimits } from '../net/admission.js';
@@ -69,6 +70,8 @@ export interface DiscordConfig {
 export interface AccountsConfig {
   scrypt: ScryptCost;
   loginLimits: LoginLimits;
+  /** Server operators (IRC's O-lines): their passwords are secrets, never logged. */
+  operators: readonly OperatorEntry[];
 }
 
 export interface Config {
@@ -121,6 +124,24 @@ function fronts(env: Env): FrontName[] {
   }
   if (names.length === 0) throw new ConfigError('FRONTS must name at least one front');
   return [...new Set(names)] as FrontName[];
+}
+
+/**
+ * IRC_OPERS: `name:password` pairs separated by commas; a password runs to the next comma and
+ * may hold colons. An error never quotes a password.
+ */
+function operators(env: Env): OperatorEntry[] {
+  const raw = env['IRC_OPERS']?.trim() ?? '';
+  if (raw === '') return [];
+  return raw.split(',').map((entry, i) => {
+    const colon = entry.indexOf(':');
+    const name = entry.slice(0, Math.max(colon, 0)).trim();
+    const password = entry.slice(colon + 1);
+    if (colon < 0 || !/^[A-Za-z][A-Za-z0-9_-]{0,29}$/.test(name) || password.length < 8) {
+      throw new ConfigError(`IRC_OPERS entry ${i + 1} must be name:password (a name of letters, digits, _ and -, a password of at least 8 characters)`);
+    }
+    return Object.freeze({ name, password });
+  });
 }
 
 /** A server name as IRC numerics carry it: letters, digits, dots and dashes. */
@@ -210,6 +231,7 @@ function accounts(env: Env): AccountsConfig {
       perName: Object.freeze({ burst: perName, refillMs: windowMs / perName }),
       perAddress: Object.freeze({ burst: perAddress, refillMs: windowMs / perAddress }),
     }),
+    operators: Object.freeze(operators(env)),
   });
 }
 

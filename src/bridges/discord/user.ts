@@ -109,6 +109,8 @@ export class DiscordUser {
     } else {
       this.listener.pushed(this, event, transition);
     }
+    // A server operator ended the session: told, the user starts afresh with their next command.
+    if (event.action === 'error' && event.code === 'killed') return this.end('quit');
     this.touch();
   }
 

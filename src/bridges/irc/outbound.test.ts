@@ -8,7 +8,7 @@ const owner = { serverName: 'srv', serviceMask: 'ics!ics@srv', target: () => 'zo
 
 function mirror(serverTime = false) {
   const out = new ReplyBuffer(owner);
-  const m = new ChannelMirror({ nick: 'zoe', serverName: 'srv', serviceMask: 'ics!ics@srv', serverTime, now: () => new Date(1_800_000_000_000) }, out);
+  const m = new ChannelMirror({ nick: 'zoe', serverName: 'srv', serviceMask: 'ics!ics@srv', serverTime, multiPrefix: false, now: () => new Date(1_800_000_000_000) }, out);
   const take = (): string[] => out.take().split('\r\n').filter((l) => l !== '');
   return { m, take };
 }

@@ -2,7 +2,8 @@
  * Hub events as IRC traffic for one client: each group the user is in is mirrored as a channel
  * of its own (`#group-N` for an ad-hoc group, the room's own name for a room). Joining shows
  * JOIN, the topic and NAMES; other members' lines arrive as PRIVMSG to their group's channel
- * from `name!name@front`; comings and goings as JOIN, PART, QUIT and KICK; a lock as MODE +i.
+ * from `name!name@front`; comings and goings as JOIN, PART, QUIT and KICK; mode changes (a
+ * lock, a key, roles, bans) as one MODE line each; a line the hub refused as 404 in its channel.
  * A direct conversation is never a channel: its lines arrive as PRIVMSG to the user from the
  * other person, which clients show in a query window. Text from other fronts passes through
  * `safeLines`.
@@ -10,8 +11,9 @@
 import { ALONE_MSG } from '../../core/classic.js';
 import type { MemberInfo, ServerEvent } from '../../core/protocol.js';
 import { serializeMessage } from './message.js';
-import { RPL } from './numerics.js';
+import { ERR, RPL } from './numerics.js';
 import type { ReplyBuffer } from './reply-buffer.js';
+import { modeParams, prefixOf, rolesOf, type Roles } from './roles.js';
 import { fitLine, safeLines } from './text.js';
 
 /** One channel the user is in, as this client knows it. */
@@ -20,7 +22,10 @@ export interface ChannelView {
   name: string;
   isRoom: boolean;
   members: MemberInfo[];
-  owner: string | undefined;
+  /** Operators (the owner among them) and voiced members. */
+  roles: Roles;
+  /** Secret (`+s`): NAMES shows it with `@`. */
+  secret: boolean;
   topic: string;
   topicBy: string;
   /** When the topic was set (or first seen), in Unix seconds. */
@@ -38,6 +43,8 @@ export interface Viewer {
   readonly serviceMask: string;
   /** The client asked for the `server-time` capability. */
   readonly serverTime: boolean;
+  /** The client asked for `multi-prefix`: NAMES shows every role of a member. */
+  readonly multiPrefix: boolean;
   now(): Date;
 }
 
@@ -73,7 +80,15 @@ function chatLines(event: LineEvent, channel: string, timed: boolean): string {
   return (cached[slot] ??= serialize(event, channel, timed));
 }
 
-type Joined = { group: number; room: string | undefined; members: MemberInfo[]; owner: string | undefined; topic: string; locked: boolean };
+type Joined = { group: number; room: string | undefined; members: MemberInfo[]; roles: Roles; secret: boolean; topic: string; locked: boolean };
+
+/** What NAMES needs of a channel. */
+export interface NamesView {
+  name: string;
+  members: readonly { name: string }[];
+  roles: Roles;
+  secret: boolean;
+}
 
 export class ChannelMirror {
   /** The user's channels by group id, in the order joined. */
@@ -124,7 +139,15 @@ export class ChannelMirror {
       case 'connect':
         if (event.kind === 'direct') return true;
         if (event.status === 'success' && event.group !== undefined) {
-          this.enter({ group: event.group, room: event.room, members: event.members ?? [], owner: event.owner, topic: event.topic ?? '', locked: event.locked === true });
+          this.enter({
+            group: event.group,
+            room: event.room,
+            members: event.members ?? [],
+            roles: rolesOf(event),
+            secret: event.modes?.includes('s') === true,
+            topic: event.topic ?? '',
+            locked: event.locked === true,
+          });
         } else if (event.status === 'request') this.joined(event);
         return true;
       case 'exchange':
@@ -149,6 +172,15 @@ export class ChannelMirror {
         this.out.send({ source: maskOf({ name: event.by, front: this.frontOf(view, event.by) }), verb: 'MODE', params: [view.name, event.locked ? '+i' : '-i'] });
         return true;
       }
+      case 'mode':
+        if (event.status === 'changed') this.modes(event);
+        return event.status === 'changed';
+      case 'error': {
+        // A chat line the hub refused (moderated, banned) is answered in its channel.
+        const view = event.group === undefined ? undefined : this.views.get(event.group);
+        if (view) this.out.numeric(ERR.CANNOTSENDTOCHAN, view.name, `Cannot send to channel: ${event.msg}`);
+        return view !== undefined;
+      }
       case 'invite':
         if (event.status !== 'request') return false;
         this.out.send({ source: maskOf({ name: event.from, front: event.front }), verb: 'INVITE', params: [this.myNick, channelName(event.group, event.room)] });
@@ -159,6 +191,22 @@ export class ChannelMirror {
       default:
         return false;
     }
+  }
+
+  /** Mode changes (a lock, a key, roles, bans) as one MODE line from whoever made them. */
+  private modes(event: Extract<ServerEvent, { action: 'mode'; status: 'changed' }>): void {
+    const view = this.views.get(event.group);
+    if (!view) return;
+    for (const c of event.changes) {
+      if (c.mode === 'i') view.locked = c.on;
+      else if (c.mode === 's') view.secret = c.on;
+      else if ((c.mode === 'o' || c.mode === 'v') && c.arg !== undefined) {
+        const holders = c.mode === 'o' ? view.roles.ops : view.roles.voiced;
+        if (c.on) holders.add(c.arg);
+        else holders.delete(c.arg);
+      }
+    }
+    this.out.send({ source: maskOf({ name: event.by, front: this.frontOf(view, event.by) }), verb: 'MODE', params: [view.name, ...modeParams(event.changes)] });
   }
 
   /** A line in a channel, or a private line (to this user, from the other person). */
@@ -179,7 +227,8 @@ export class ChannelMirror {
       name: channelName(g.group, g.room),
       isRoom: g.room !== undefined,
       members: g.members,
-      owner: g.owner,
+      roles: g.roles,
+      secret: g.secret,
       topic: g.topic,
       topicBy: this.me.serviceMask,
       topicAt: this.seconds(),
@@ -195,7 +244,7 @@ export class ChannelMirror {
     const view = this.views.get(event.group);
     if (!view) {
       // Someone connected to this user: clients open the channel without switching to it, so say where to chat.
-      this.enter({ group: event.group, room: event.room, members: event.members, owner: undefined, topic: '', locked: false });
+      this.enter({ group: event.group, room: event.room, members: event.members, roles: rolesOf({}), secret: false, topic: '', locked: false });
       this.out.service(`${event.from} (${event.front}) connected with you: chat in ${channelName(event.group, event.room)}; bye or /part there leaves`);
       return;
     }
@@ -210,6 +259,8 @@ export class ChannelMirror {
     const who = { name: event.name, front: this.frontOf(view, event.name) };
     const kicker = event.kickedBy === undefined ? undefined : { name: event.kickedBy, front: this.frontOf(view, event.kickedBy) };
     view.members = event.members;
+    view.roles.ops.delete(event.name);
+    view.roles.voiced.delete(event.name);
     if (kicker) {
       this.out.send({ source: maskOf(kicker), verb: 'KICK', params: [view.name, event.name, event.reason ?? kicker.name] });
     } else if (event.quit) {
@@ -220,8 +271,9 @@ export class ChannelMirror {
     } else {
       this.out.send({ source: maskOf(who), verb: 'PART', params: event.reason ? [view.name, event.reason] : [view.name] });
     }
-    if (event.owner !== undefined && event.owner !== view.owner) {
-      view.owner = event.owner;
+    // The room's new owner is its operator (the hub made them one).
+    if (event.owner !== undefined && !view.roles.ops.has(event.owner)) {
+      view.roles.ops.add(event.owner);
       this.out.send({ source: this.me.serverName, verb: 'MODE', params: [view.name, '+o', event.owner] });
     }
   }
@@ -258,10 +310,10 @@ export class ChannelMirror {
     this.out.numeric(RPL.TOPICWHOTIME, view.name, view.topic ? view.topicBy : this.me.serviceMask, String(view.topicAt));
   }
 
-  /** 353 (split to fit) and 366; the room's owner shows as operator. */
-  namesReplies(view: { name: string; members: readonly { name: string }[]; owner: string | undefined }): void {
-    const names = view.members.map((m) => (m.name === view.owner ? '@' : '') + m.name).join(' ');
-    if (names !== '') this.out.numeric(RPL.NAMREPLY, '=', view.name, names);
+  /** 353 (split to fit) and 366; operators show as `@`, voiced members as `+`, a secret channel with `@`. */
+  namesReplies(view: NamesView): void {
+    const names = view.members.map((m) => prefixOf(view.roles, m.name, this.me.multiPrefix) + m.name).join(' ');
+    if (names !== '') this.out.numeric(RPL.NAMREPLY, view.secret ? '@' : '=', view.name, names);
     this.out.numeric(RPL.ENDOFNAMES, view.name, 'End of /NAMES list');
   }
 }

@@ -70,6 +70,10 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
     return this.caps.has('server-time');
   }
 
+  get multiPrefix(): boolean {
+    return this.caps.has('multi-prefix');
+  }
+
   get mask(): string {
     return `${this.nick}!${this.nick}@${IRC_HOST}`;
   }
@@ -135,6 +139,7 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
     const answers = label === undefined ? undefined : this.asking.get(label);
     if (answers) return void answers.push(event);
     if (event.action === 'restart') return this.out.service(event.message);
+    if (event.action === 'error' && event.code === 'killed') return this.quit(`Closing Link: ${this.nick ?? '*'} (Killed: ${event.msg})`);
     if (!this.mirror.apply(event)) this.tell(event);
   }
 

@@ -10,6 +10,7 @@ import * as channels from './commands/channels.js';
 import * as link from './commands/link.js';
 import * as messages from './commands/messages.js';
 import * as modes from './commands/modes.js';
+import * as operators from './commands/operators.js';
 import * as queries from './commands/queries.js';
 import type { IrcMessage } from './message.js';
 import { ERR } from './numerics.js';
@@ -49,6 +50,8 @@ export const VERBS: Readonly<Record<string, VerbSpec>> = {
   AWAY: { run: queries.away, minParams: 0 },
   USERHOST: { run: queries.userhost, minParams: 1 },
   ISON: { run: queries.ison, minParams: 1 },
+  OPER: { run: operators.oper, minParams: 2 },
+  KILL: { run: operators.kill, minParams: 1 },
 };
 
 /** Checks a command's preconditions and runs it; a handler's bug is logged and answered, never thrown. */

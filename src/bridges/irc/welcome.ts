@@ -8,9 +8,15 @@ export const VERSION = 'ics-chat-0.1.0';
 /** Longest channel name: `#` and 32 characters (the core's room rule). */
 export const CHANNEL_MAX = 33;
 
+/** The most mode changes with an argument one MODE command makes (ISUPPORT `MODES`); the rest are ignored. */
+export const MODES_MAX = 6;
+
+/** Channel modes (004, ISUPPORT `CHANMODES`): lists, modes that always take an argument, those that take one when set, flags. */
+export const CHANMODES = { list: 'b', always: 'k', whenSet: 'l', flags: 'imnst' } as const;
+
 /**
  * ISUPPORT tokens: names are UTF-8, any number of channels at once (`CHANLIMIT=#:` sets no
- * limit), the room's creator is its operator and may make it invite-only (`+i`).
+ * limit), the room's creator is its operator (`@`), who may give `+o` and `+v` and set the modes.
  */
 export const ISUPPORT = [
   'CASEMAPPING=ascii',
@@ -18,14 +24,14 @@ export const ISUPPORT = [
   'CHANLIMIT=#:',
   `CHANNELLEN=${CHANNEL_MAX}`,
   `NICKLEN=${NAME_MAX}`,
-  'PREFIX=(o)@',
-  'CHANMODES=b,,,in',
+  'PREFIX=(ov)@+',
+  `CHANMODES=${CHANMODES.list},${CHANMODES.always},${CHANMODES.whenSet},${CHANMODES.flags}`,
   'NETWORK=ICS-chat',
   'UTF8ONLY',
   'TOPICLEN=300',
   'KICKLEN=300',
   'AWAYLEN=300',
-  'MODES=1',
+  `MODES=${MODES_MAX}`,
 ];
 
 /** Capabilities offered in CAP LS. */
@@ -44,7 +50,7 @@ export function sendWelcome(s: IrcClient): void {
   out.numeric(RPL.WELCOME, `Welcome to the ICS chat IRC gateway, ${s.mask}`);
   out.numeric(RPL.YOURHOST, `Your host is ${serverName}, running version ${VERSION}`);
   out.numeric(RPL.CREATED, `This server was created ${s.shared.startedAt.toUTCString()}`);
-  out.numeric(RPL.MYINFO, serverName, VERSION, 'i', 'bino', 'bo');
+  out.numeric(RPL.MYINFO, serverName, VERSION, 'io', 'biklmnostv', 'bklov');
   for (let i = 0; i < ISUPPORT.length; i += 12) out.numeric(RPL.ISUPPORT, ...ISUPPORT.slice(i, i + 12), 'are supported by this server');
   sendMotd(s);
   out.service(

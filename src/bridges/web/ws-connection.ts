@@ -25,6 +25,8 @@ export interface WsLimits {
 
 /** The close code for a connection that did not log in in time (4000 + HTTP's 408 Request Timeout). */
 const LOGIN_TIMEOUT_CLOSE = 4408;
+/** A server operator ended the session (policy violation). */
+const KILLED_CLOSE = 1008;
 
 /** Pushes are serialised once per event, however many recipients share it. */
 const messages = new WeakMap<ServerEvent, Buffer>();
@@ -116,6 +118,7 @@ export class WsConnection {
       });
     }
     this.ws.send(messageOf(event, label), { binary: false });
+    if (event.action === 'error' && event.code === 'killed') return this.end(KILLED_CLOSE, 'killed by a server operator', 1000);
     if (this.ws.bufferedAmount > this.limits.maxOutboundBytes) {
       this.log.warn('disconnecting a web client that does not read', { peer: this.peer, user: this.session.name ?? '-', unread: this.ws.bufferedAmount });
       this.drop('slow-consumer');

@@ -1,5 +1,6 @@
 /** Chat actions: a line to a group (plain or flipped), and a direct line to one person. */
 import { spokenLine } from '../classic.js';
+import { silenced } from '../group-rules.js';
 import type { Group } from '../groups.js';
 import { groupLabel } from '../members.js';
 import { nameKey } from '../names.js';
@@ -14,8 +15,14 @@ type LineEvent = Extract<ServerEvent, { action: 'exchange' }>;
  * Stores a chat line (made safe for every front: core/text.ts) and queues it for the rest of the
  * group; the stored line, or null when it was refused (too long: the sender is told).
  */
-function say(ctx: Pick<OnlineContext, 'hub' | 'me' | 'fail'>, group: Group<OnlineMember>, said: string, flip: boolean): LineEvent | null {
+function say(ctx: Pick<OnlineContext, 'hub' | 'me' | 'fail' | 'label'>, group: Group<OnlineMember>, said: string, flip: boolean): LineEvent | null {
   const { hub, me } = ctx;
+  const muted = silenced(group, hub.groups.membership(group, me)!);
+  if (muted) {
+    // Names its group, so a front shows the refusal where the line was typed.
+    hub.reply(me, { action: 'error', code: 'not-allowed', msg: muted, for: flip ? 'flip' : 'exchange', group: group.id }, ctx.label);
+    return null;
+  }
   const text = chatText(said);
   if (text.length > hub.limits.maxLineChars) {
     ctx.fail('too-large', `a chat line has at most ${hub.limits.maxLineChars} characters; yours was not sent`);

@@ -9,6 +9,7 @@ import type { HistoryStore, StoredLine } from '../history.js';
 import type { Logger } from '../log.js';
 import type { LoginLimiter } from '../login-limiter.js';
 import type { HubObserver } from '../observer.js';
+import type { Operators } from '../operators.js';
 import type { PasswordHasher } from '../passwords.js';
 import type { Presence } from '../presence.js';
 import type { ErrorCode, Label, ServerEvent } from '../protocol.js';
@@ -44,6 +45,7 @@ export interface HubState {
   readonly log: Logger;
   readonly passwords: PasswordHasher;
   readonly logins: LoginLimiter;
+  readonly operators: Operators;
   /** Something the member did not ask for (through the classic view for sessions without `rooms`). */
   push(to: OnlineMember, event: ServerEvent): void;
   /** An answer to the member's request, with its label. */
@@ -56,6 +58,8 @@ export interface HubState {
   join(me: OnlineMember, group: Group<OnlineMember>): boolean;
   leaveGroup(me: OnlineMember, group: Group<OnlineMember>, how?: Departure): void;
   setFocus(me: OnlineMember, group: Group<OnlineMember> | null): void;
+  /** Ends the member's session, on whatever front (a server operator's `kill`): they quit with the reason, and are told. */
+  kill(victim: OnlineMember, by: string, reason: string): void;
   /** Logs the member in under `name`; false when the name is taken. */
   enter(me: Member, name: string, historyKey?: string): me is OnlineMember;
 }

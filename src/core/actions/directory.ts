@@ -1,8 +1,10 @@
 /** Directory actions: the time, who is online and in which groups, the session's own groups, ping. */
 import { classicListText } from '../classic.js';
 import { classicTime } from '../clock.js';
-import { groupLabel, memberInfos, memberNames, roomOf } from '../members.js';
+import type { Group } from '../groups.js';
+import { groupLabel, memberInfos, memberNames, modeInfo, roomOf } from '../members.js';
 import type { ClientAction, MembershipInfo } from '../protocol.js';
+import type { OnlineMember } from '../session.js';
 import type { OnlineContext } from './context.js';
 
 // time: the server's local time
@@ -12,21 +14,23 @@ export function time(ctx: OnlineContext): void {
   ctx.reply({ action: 'time', results: classicTime(now), iso: now.toISOString() });
 }
 
-// list: who is online and which groups exist (direct conversations are nobody else's business:
-// someone in one is talking, but only a listed group of theirs is named)
+// list: who is online and which groups exist (direct conversations are nobody else's business,
+// nor are secret groups to those outside them: someone in one is talking, but only a group the
+// asker may see is named)
 export function list(ctx: OnlineContext): void {
-  const { hub } = ctx;
+  const { hub, me } = ctx;
+  const visible = (g: Group<OnlineMember>): boolean => g.kind !== 'direct' && (!g.modes.secret || hub.groups.membership(g, me) !== undefined);
   const users = hub.presence.list().map((u) => {
-    // talking (1) in any group; the group shown is never a direct conversation, which is the pair's own business
+    // talking (1) in any group; the group shown is one the asker may see
     const mine = hub.groups.of(u);
     if (mine.length === 0) return { name: u.name, front: u.front, state: 0 as const };
     const focus = u.focus === null ? undefined : hub.groups.get(u.focus);
-    const shown = focus && focus.kind !== 'direct' ? focus : mine.find((g) => g.kind !== 'direct');
+    const shown = focus && visible(focus) ? focus : mine.find(visible);
     return { name: u.name, front: u.front, state: 1 as const, ...(shown ? { group: shown.id } : {}) };
   });
   const groups = hub.groups
     .list()
-    .filter((g) => g.kind !== 'direct')
+    .filter(visible)
     .map((g) => ({
       id: g.id,
       members: memberNames(g),
@@ -34,6 +38,7 @@ export function list(ctx: OnlineContext): void {
       ...(g.owner ? { owner: g.owner.name } : {}),
       ...(g.topic ? { topic: g.topic } : {}),
       ...(g.locked ? { locked: true as const } : {}),
+      ...modeInfo(g),
     }));
   ctx.reply({ action: 'list', results: classicListText(users, groups), users, groups });
 }

@@ -2,10 +2,11 @@
  * Membership actions: joining groups (`connect`), moving the focus, leaving, and what a group's
  * members and owner may change (topic, kick, invite, lock).
  */
-import { isOpen, roomTarget, type Group } from '../groups.js';
-import { groupLabel, memberInfos, roomOf } from '../members.js';
+import { joinRefusal } from '../group-rules.js';
+import { roomTarget, type Group } from '../groups.js';
+import { groupLabel, memberInfos, modeInfo, roomOf } from '../members.js';
 import { nameKey } from '../names.js';
-import type { ClientAction, ServerEvent } from '../protocol.js';
+import type { ClientAction, JoinRefusal, ServerEvent } from '../protocol.js';
 import type { OnlineMember } from '../session.js';
 import { lineText } from '../text.js';
 import type { GroupContext, MaybeGroupContext, OnlineContext } from './context.js';
@@ -44,15 +45,27 @@ function success(group: Group<OnlineMember>, peer: string, me: OnlineMember): Se
     members: memberInfos(group),
     kind: group.kind,
     ...(group.locked ? { locked: true as const } : {}),
+    ...modeInfo(group),
     ...(group.kind === 'direct' ? { peer: groupLabel(group, me) } : {}),
   };
 }
 
-/** Whether the member may join: it is open, or they were invited. */
-const mayJoin = (group: Group<OnlineMember>, me: OnlineMember): boolean => isOpen(group) || (group.kind !== 'direct' && group.invited.has(me.key));
+/** Why a room or group did not take the user, in words. */
+function refusalText(label: string, why: JoinRefusal): string {
+  switch (why) {
+    case 'invite-only':
+      return `${label} is invite-only: ask a member to invite you`;
+    case 'key':
+      return `${label} needs a key: c ${label} <key>`;
+    case 'full':
+      return `${label} is full`;
+    case 'banned':
+      return `you are banned from ${label}`;
+  }
+}
 
-/** `c #room` opens or joins a room; `c #group-N` joins group N; either focuses it when I am in it already. */
-function joinRoom(ctx: OnlineContext, target: string): void {
+/** `c #room [key]` opens or joins a room; `c #group-N [key]` joins group N; either focuses it when I am in it already. */
+function joinRoom(ctx: OnlineContext, target: string, key: string | undefined): void {
   const { hub, me } = ctx;
   const wanted = roomTarget(target);
   if (wanted.kind === 'invalid') return ctx.reply({ action: 'connect', status: 'no-user', msg: wanted.msg });
@@ -69,13 +82,14 @@ function joinRoom(ctx: OnlineContext, target: string): void {
     hub.setFocus(me, group);
     return ctx.reply(success(group, label, me));
   }
-  if (!mayJoin(group, me)) return ctx.reply({ action: 'connect', status: 'closed', msg: `${label} is invite-only: ask a member to invite you`, group: group.id });
+  const refused = joinRefusal(group, me, key);
+  if (refused) return ctx.reply({ action: 'connect', status: 'closed', msg: refusalText(label, refused), group: group.id, refused });
   admit(ctx, group, [me], label);
 }
 
 // connect <peer> | <#room> | <#group-N>: join the peer's group (their focus) or form one with them; open or join a room.
 // A one-group (classic view) session in a group is busy; a many-group session joins as well and moves its focus.
-export function connect(ctx: OnlineContext, { target }: Extract<ClientAction, { action: 'connect' }>): void {
+export function connect(ctx: OnlineContext, { target, key }: Extract<ClientAction, { action: 'connect' }>): void {
   const { hub, me } = ctx;
   hub.flushLines();
   const mine = me.focus === null ? undefined : hub.groups.get(me.focus);
@@ -83,7 +97,7 @@ export function connect(ctx: OnlineContext, { target }: Extract<ClientAction, { 
     return ctx.reply({ action: 'connect', status: 'busy', msg: `you are already in group ${mine.id}; type bye to leave it first`, group: mine.id });
   }
   const wanted = target.trim();
-  if (wanted.startsWith('#')) return joinRoom(ctx, wanted);
+  if (wanted.startsWith('#')) return joinRoom(ctx, wanted, key);
   if (nameKey(wanted) === me.key) return ctx.reply({ action: 'connect', status: 'self', msg: 'you cannot connect to yourself' });
   const peer = hub.presence.get(wanted);
   if (!peer) return ctx.reply({ action: 'connect', status: 'no-user', msg: `${wanted.slice(0, 40)} is not online` });
@@ -93,9 +107,10 @@ export function connect(ctx: OnlineContext, { target }: Extract<ClientAction, { 
       hub.setFocus(me, theirs);
       return ctx.reply(success(theirs, peer.name, me));
     }
-    if (!mayJoin(theirs, me)) {
-      const why = theirs.kind === 'direct' ? 'in a private conversation' : `in ${groupLabel(theirs)}, which is invite-only`;
-      return ctx.reply({ action: 'connect', status: 'closed', msg: `${peer.name} is ${why}: type m ${peer.name} <text> to write to them directly` });
+    const refused = joinRefusal(theirs, me, key);
+    if (refused) {
+      const why = theirs.kind === 'direct' ? 'in a private conversation' : refused === 'invite-only' ? `in ${groupLabel(theirs)}, which is invite-only` : `in ${groupLabel(theirs)}, which does not take you (${refusalText(groupLabel(theirs), refused)})`;
+      return ctx.reply({ action: 'connect', status: 'closed', msg: `${peer.name} is ${why}: type m ${peer.name} <text> to write to them directly`, ...(theirs.kind === 'direct' ? {} : { refused }) });
     }
     return admit(ctx, theirs, [me], peer.name);
   }
@@ -130,32 +145,37 @@ export function disconnect(ctx: MaybeGroupContext, { reason }: Extract<ClientAct
 export function topic(ctx: GroupContext, { topic: text }: Extract<ClientAction, { action: 'topic' }>): void {
   const { hub, me, group } = ctx;
   if (text === undefined) return ctx.reply({ action: 'topic', group: group.id, topic: group.topic });
+  if (group.modes.topicLocked && !hub.groups.membership(group, me)!.op) return ctx.fail('not-allowed', `only operators of ${groupLabel(group)} can set its topic (+t)`);
   hub.groups.setTopic(group, lineText(text.slice(0, TOPIC_MAX)));
   const event: ServerEvent = { action: 'topic', group: group.id, topic: group.topic, by: me.name };
   for (const m of group.members) hub.push(m.member, event);
 }
 
-/** Why the member may not do what only a room's owner may, or null when they may. */
-function notOwner(group: Group<OnlineMember>, me: OnlineMember, what: string): string | null {
-  if (group.kind !== 'room') return `only rooms (#name) have owners who can ${what}`;
-  return group.owner === me ? null : `only ${group.owner?.name} can ${what} in ${group.room}`;
+/**
+ * Why the member may not do what only a room's operators may (its owner is one), or null when
+ * they may; a server operator may kick in any room.
+ */
+function notOp(hub: GroupContext['hub'], group: Group<OnlineMember>, me: OnlineMember, what: string, oper = false): string | null {
+  if (group.kind !== 'room') return `only rooms (#name) have operators who can ${what}`;
+  if (hub.groups.membership(group, me)?.op || (oper && me.oper !== null)) return null;
+  return `only operators of ${group.room} can ${what} (${group.owner?.name ?? 'nobody'} owns it)`;
 }
 
-// kick <name> [reason]: the owner of a room removes a member
+// kick <name> [reason]: an operator of a room (or a server operator) removes a member
 export function kick(ctx: GroupContext, { target, reason }: Extract<ClientAction, { action: 'kick' }>): void {
   const { hub, me, group } = ctx;
   hub.flushLines();
-  const refused = notOwner(group, me, 'kick');
+  const refused = notOp(hub, group, me, 'kick', true);
   if (refused) return ctx.fail('not-allowed', refused);
   const victim = group.members.find((m) => m.member.key === nameKey(target.trim()))?.member;
   if (!victim) return ctx.fail('no-such-member', `${target.trim().slice(0, 40)} is not in ${group.room}`);
   hub.leaveGroup(victim, group, reason ? { by: me.name, reason: lineText(reason) } : { by: me.name });
 }
 
-// lock | unlock: the owner of a room makes it invite-only (connecting to a member no longer joins it), or open again
+// lock | unlock: an operator of a room makes it invite-only (connecting to a member no longer joins it), or open again
 export function lock(ctx: GroupContext, { locked }: Extract<ClientAction, { action: 'lock' }>): void {
   const { hub, me, group } = ctx;
-  const refused = notOwner(group, me, locked ? 'lock it' : 'unlock it');
+  const refused = notOp(hub, group, me, locked ? 'lock it' : 'unlock it');
   if (refused) return ctx.fail('not-allowed', refused);
   hub.groups.setLocked(group, locked);
   const event: ServerEvent = { action: 'lock', group: group.id, locked, by: me.name };
@@ -169,6 +189,9 @@ export function invite(ctx: MaybeGroupContext, { target }: Extract<ClientAction,
   if (group.kind === 'direct') return ctx.reply({ action: 'invite', status: 'not-chatting', target, msg: 'a direct conversation is for two: start a group or a room to talk with more people' });
   const peer = hub.presence.get(target.trim());
   if (!peer) return ctx.reply({ action: 'invite', status: 'no-user', target, msg: `${target.trim().slice(0, 40)} is not online` });
+  if (hub.groups.membership(group, peer)) return ctx.reply({ action: 'invite', status: 'member', target: peer.name, msg: `${peer.name} is already in ${groupLabel(group)}` });
+  // An invitation lets its holder past the lock: while it holds, only operators hand them out.
+  if (group.locked && !hub.groups.membership(group, me)!.op) return ctx.fail('not-allowed', `only operators of ${groupLabel(group)} can invite while it is invite-only`);
   hub.groups.invite(group, peer.key);
   hub.push(peer, { action: 'invite', status: 'request', from: me.name, front: me.front, group: group.id, ...roomOf(group) });
   ctx.reply({ action: 'invite', status: 'sent', target: peer.name });

@@ -1,6 +1,7 @@
 /**
  * The one place an action's precondition is checked before its handler runs (logged in or not;
- * in the group the action names, else the session's focus), with the context it narrows to.
+ * in the group the action names, else the session's focus; a server operator in any group for
+ * the actions that allow it), with the context it narrows to.
  */
 import type { Group } from '../groups.js';
 import type { ActionName, ClientAction, ErrorCode, Label, ServerEvent } from '../protocol.js';
@@ -41,6 +42,10 @@ export function runAction(hub: HubState, me: Member, action: ClientAction, label
   const id = named ?? me.focus;
   const group = id === null ? undefined : hub.groups.get(id);
   const mine = group !== undefined && hub.groups.membership(group, me) !== undefined ? group : undefined;
+  // A server operator may act on any group by its id (kick); to the rest it is only theirs.
+  if (handler.when === 'any-group' && named !== undefined && group !== undefined && me.oper !== null) {
+    return handler.run(new Request(hub, me, label, action.action, group), action);
+  }
   if (!mine && named !== undefined) return refuse('not-member', `you are not in group ${named}`);
   if (handler.when === 'maybe-group') return handler.run(new Request(hub, me, label, action.action, mine), action);
   if (!mine) return refuse('not-chatting', 'you are not in a group: connect to someone first');

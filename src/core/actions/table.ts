@@ -11,6 +11,8 @@ import * as chat from './chat.js';
 import * as directory from './directory.js';
 import * as library from './library.js';
 import * as membership from './membership.js';
+import * as modes from './modes.js';
+import * as operators from './operators.js';
 
 type Act<K extends ActionName> = Extract<ClientAction, { action: K }>;
 type Outcome = void | Promise<void>;
@@ -18,13 +20,15 @@ type Outcome = void | Promise<void>;
 /**
  * When an action may run: `offline` before login; `online` once logged in; `group`, logged in
  * and about a group the session is in (its own, or the focus); `maybe-group`, the same but
- * also without one.
+ * also without one; `any-group`, about a group the session is in or, for a server operator,
+ * any group.
  */
 export type Handler<K extends ActionName> =
   | { when: 'offline'; run(ctx: Context<Member>, action: Act<K>): Outcome }
   | { when: 'online'; run(ctx: OnlineContext, action: Act<K>): Outcome }
   | { when: 'group'; run(ctx: GroupContext, action: Act<K>): Outcome }
-  | { when: 'maybe-group'; run(ctx: MaybeGroupContext, action: Act<K>): Outcome };
+  | { when: 'maybe-group'; run(ctx: MaybeGroupContext, action: Act<K>): Outcome }
+  | { when: 'any-group'; run(ctx: GroupContext, action: Act<K>): Outcome };
 
 export const HANDLERS: { [K in ActionName]: Handler<K> } = {
   login: { when: 'offline', run: account.login },
@@ -41,7 +45,10 @@ export const HANDLERS: { [K in ActionName]: Handler<K> } = {
   disconnect: { when: 'maybe-group', run: membership.disconnect },
   invite: { when: 'maybe-group', run: membership.invite },
   topic: { when: 'group', run: membership.topic },
-  kick: { when: 'group', run: membership.kick },
+  kick: { when: 'any-group', run: membership.kick },
+  mode: { when: 'group', run: modes.mode },
+  oper: { when: 'online', run: operators.oper },
+  kill: { when: 'online', run: operators.kill },
   lock: { when: 'group', run: membership.lock },
   exchange: { when: 'group', run: chat.exchange },
   flip: { when: 'group', run: chat.flip },

@@ -91,6 +91,8 @@ export class TcpConnection {
     this.queue.push(frame);
     this.queuedBytes += frame.length;
     this.out.schedule();
+    // A server operator ended this user's session: the connection goes with it, once told.
+    if (event.action === 'error' && event.code === 'killed') this.end();
   }
 
   /** Everything queued this turn, as one buffer. */

@@ -3,11 +3,12 @@
  * `#name`), as many at once as they like (ISUPPORT `CHANLIMIT=#:`); each command acts on the
  * group of the channel it names. A direct conversation is never a channel.
  */
-import type { GroupInfo } from '../../../core/protocol.js';
+import type { GroupInfo, JoinRefusal } from '../../../core/protocol.js';
 import type { IrcClient } from '../client.js';
 import type { IrcMessage } from '../message.js';
 import { ERR, RPL } from '../numerics.js';
 import { channelName } from '../outbound.js';
+import { rolesOf } from '../roles.js';
 import { plainText } from '../text.js';
 
 const lower = (name: string): string => name.toLowerCase();
@@ -34,9 +35,17 @@ export async function leave(s: IrcClient, group: number, reason?: string): Promi
   if (failed.length === 0) s.mirror.selfPart(group, reason);
 }
 
-/** Joins (or opens) one channel by name and mirrors it, or says why not. */
-async function joinOne(s: IrcClient, name: string): Promise<void> {
-  for (const event of await s.ask({ action: 'connect', target: name })) {
+/** The numeric and words for each reason a channel did not take the user. */
+const REFUSED: Record<JoinRefusal, [code: string, text: string]> = {
+  'invite-only': [ERR.INVITEONLYCHAN, 'Cannot join channel (+i)'],
+  key: [ERR.BADCHANNELKEY, 'Cannot join channel (+k)'],
+  full: [ERR.CHANNELISFULL, 'Cannot join channel (+l)'],
+  banned: [ERR.BANNEDFROMCHAN, 'Cannot join channel (+b)'],
+};
+
+/** Joins (or opens) one channel by name, with its key if it has one, and mirrors it, or says why not. */
+async function joinOne(s: IrcClient, name: string, key: string | undefined): Promise<void> {
+  for (const event of await s.ask(key === undefined ? { action: 'connect', target: name } : { action: 'connect', target: name, key })) {
     if (event.action !== 'connect') {
       s.tell(event);
     } else if (event.status === 'success' && event.kind === 'direct') {
@@ -44,14 +53,15 @@ async function joinOne(s: IrcClient, name: string): Promise<void> {
     } else if (event.status === 'success') {
       s.mirror.apply(event);
     } else if (event.status === 'closed') {
-      s.out.numeric(ERR.INVITEONLYCHAN, name, `Cannot join channel (+i): ${event.msg ?? 'it is invite-only'}`);
+      const [code, text] = REFUSED[event.refused ?? 'invite-only'];
+      s.out.numeric(code, name, `${text}: ${event.msg ?? 'it does not take you'}`);
     } else if (event.status !== 'request') {
       s.out.numeric(ERR.NOSUCHCHANNEL, name, event.msg ?? 'No such channel');
     }
   }
 }
 
-// JOIN <#chan>{,<#chan>} | JOIN 0: join groups by id (#group-N) or open/join rooms (#name); 0 parts every channel
+// JOIN <#chan>{,<#chan>} [<key>{,<key>}] | JOIN 0: join groups by id (#group-N) or open/join rooms (#name), each with its key; 0 parts every channel
 export async function join(s: IrcClient, m: IrcMessage): Promise<void> {
   if (m.params[0] === '0') {
     for (const view of s.mirror.channels()) await leave(s, view.id);
@@ -59,9 +69,11 @@ export async function join(s: IrcClient, m: IrcMessage): Promise<void> {
   }
   const names = targets(m.params[0]);
   if (names.length === 0) return s.out.numeric(ERR.NEEDMOREPARAMS, 'JOIN', 'Not enough parameters');
-  for (const name of names) {
+  // Keys go with the channels in order; an empty one (`a,,b`) is no key.
+  const keys = (m.params[1] ?? '').split(',');
+  for (const [i, name] of names.entries()) {
     if (!name.startsWith('#')) s.out.numeric(ERR.NOSUCHCHANNEL, name.slice(0, 40), 'No such channel (channel names start with #)');
-    else if (!s.mirror.find(name)) await joinOne(s, name);
+    else if (!s.mirror.find(name)) await joinOne(s, name, keys[i] || undefined);
   }
 }
 
@@ -82,11 +94,11 @@ export async function topic(s: IrcClient, m: IrcMessage): Promise<void> {
   if (!view) return notHere(s, name);
   if (m.params.length < 2) return s.mirror.topicReplies(view);
   for (const event of await s.ask({ action: 'topic', topic: plainText(m.params[1]!), group: view.id })) {
-    if (event.action === 'error') s.out.numeric(ERR.NOTONCHANNEL, name, event.msg);
+    if (event.action === 'error') s.out.numeric(event.code === 'not-allowed' ? ERR.CHANOPRIVSNEEDED : ERR.NOTONCHANNEL, view.name, event.msg);
   }
 }
 
-// NAMES [<#chan>{,<#chan>}]: members of channels (by default, of mine), the room's owner as @
+// NAMES [<#chan>{,<#chan>}]: members of channels (by default, of mine), operators as @, voiced members as +
 export async function names(s: IrcClient, m: IrcMessage): Promise<void> {
   const wanted = targets(m.params[0]);
   if (wanted.length === 0) {
@@ -102,7 +114,8 @@ export async function names(s: IrcClient, m: IrcMessage): Promise<void> {
       continue;
     }
     const group = await findGroup(s, name);
-    if (group) s.mirror.namesReplies({ name: channelName(group.id, group.room), members: group.members.map((n) => ({ name: n })), owner: group.owner });
+    // A secret channel is not listed to those outside it, so it is not found here.
+    if (group) s.mirror.namesReplies({ name: channelName(group.id, group.room), members: group.members.map((n) => ({ name: n })), roles: rolesOf(group), secret: false });
     else s.out.numeric(RPL.ENDOFNAMES, name, 'End of /NAMES list');
   }
 }
@@ -121,29 +134,39 @@ export async function list(s: IrcClient, m: IrcMessage): Promise<void> {
   s.out.numeric(RPL.LISTEND, 'End of /LIST');
 }
 
-// KICK <#chan> <nick>{,<nick>} [:reason]: the room's owner removes members
+/** The group a server operator names, in it or not. */
+async function anyGroup(s: IrcClient, name: string): Promise<{ id: number; name: string } | undefined> {
+  const view = s.mirror.find(name);
+  if (view || !s.userModes.has('o')) return view;
+  const group = await findGroup(s, name);
+  return group && { id: group.id, name: channelName(group.id, group.room) };
+}
+
+// KICK <#chan> <nick>{,<nick>} [:reason]: a channel operator (or a server operator, in any channel) removes members
 export async function kick(s: IrcClient, m: IrcMessage): Promise<void> {
   const name = m.params[0]!;
-  const view = s.mirror.find(name);
-  if (!view) return notHere(s, name);
+  const channel = await anyGroup(s, name);
+  if (!channel) return notHere(s, name);
   const reason = m.params[2] === undefined ? undefined : plainText(m.params[2]).trim();
   for (const target of targets(m.params[1])) {
-    for (const event of await s.ask(reason ? { action: 'kick', target, reason, group: view.id } : { action: 'kick', target, group: view.id })) {
+    for (const event of await s.ask(reason ? { action: 'kick', target, reason, group: channel.id } : { action: 'kick', target, group: channel.id })) {
       if (event.action !== 'error') continue;
-      if (event.code === 'no-such-member') s.out.numeric(ERR.USERNOTINCHANNEL, target, name, event.msg);
-      else s.out.numeric(ERR.CHANOPRIVSNEEDED, name, event.msg);
+      if (event.code === 'no-such-member') s.out.numeric(ERR.USERNOTINCHANNEL, target, channel.name, "They aren't on that channel");
+      else s.out.numeric(ERR.CHANOPRIVSNEEDED, channel.name, `You're not channel operator: ${event.msg}`);
     }
   }
 }
 
-// INVITE <nick> <#chan>: ask someone to join my channel (which lets them in while it is invite-only)
+// INVITE <nick> <#chan>: ask someone to join my channel (which lets them in while it is invite-only; then operators only)
 export async function invite(s: IrcClient, m: IrcMessage): Promise<void> {
   const [nick, name] = m.params as [string, string];
   const view = s.mirror.find(name);
   if (!view) return notHere(s, name);
   for (const event of await s.ask({ action: 'invite', target: nick, group: view.id })) {
-    if (event.action !== 'invite') s.tell(event);
+    if (event.action === 'error' && event.code === 'not-allowed') s.out.numeric(ERR.CHANOPRIVSNEEDED, view.name, `You're not channel operator: ${event.msg}`);
+    else if (event.action !== 'invite') s.tell(event);
     else if (event.status === 'sent') s.out.numeric(RPL.INVITING, event.target, view.name);
+    else if (event.status === 'member') s.out.numeric(ERR.USERONCHANNEL, event.target, view.name, 'is already on channel');
     else if (event.status === 'no-user') s.out.numeric(ERR.NOSUCHNICK, nick, 'No such nick/channel');
     else if (event.status !== 'request') s.out.numeric(ERR.NOTONCHANNEL, name, event.msg ?? "You're not on that channel");
   }

@@ -4,6 +4,7 @@ import type { UserInfo } from '../../../core/protocol.js';
 import type { IrcMessage } from '../message.js';
 import { ERR, RPL } from '../numerics.js';
 import { channelName } from '../outbound.js';
+import { prefixOf, rolesOf } from '../roles.js';
 import { SERVICE_NICK, type IrcClient, type ListEvent } from '../client.js';
 import { sendMotd } from '../welcome.js';
 
@@ -20,7 +21,7 @@ const realname = (u: { name: string; front: string }): string => `${u.name} on t
 /** A user's channels (with @ where they own the room), the one they are in first as the list shows it. */
 function channelsOf(list: ListEvent, user: UserInfo): string[] {
   const theirs = list.groups.filter((g) => g.members.includes(user.name)).sort((a, b) => Number(b.id === user.group) - Number(a.id === user.group));
-  return theirs.map((g) => (g.owner === user.name ? '@' : '') + channelName(g.id, g.room));
+  return theirs.map((g) => prefixOf(rolesOf(g), user.name, false) + channelName(g.id, g.room));
 }
 
 // WHO [<#chan>|<nick mask>]: 352 per user (host = front), then 315
@@ -35,7 +36,7 @@ export async function who(s: IrcClient, m: IrcMessage): Promise<void> {
   for (const u of users) {
     // In the channel asked about, or else in the one the list shows them in.
     const shown = group ?? list.groups.find((g) => g.id === u.group);
-    const flags = (s.shared.away.has(nameKey(u.name)) ? 'G' : 'H') + (shown?.owner === u.name ? '@' : '');
+    const flags = (s.shared.away.has(nameKey(u.name)) ? 'G' : 'H') + (shown ? prefixOf(rolesOf(shown), u.name, false) : '');
     s.out.numeric(RPL.WHOREPLY, shown ? channelName(shown.id, shown.room) : '*', u.name, u.front, s.serverName, u.name, flags, `0 ${realname(u)}`);
   }
   s.out.numeric(RPL.ENDOFWHO, mask, 'End of WHO list');

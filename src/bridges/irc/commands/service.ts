@@ -57,6 +57,10 @@ function answer(s: IrcClient, action: ClientAction, event: ServerEvent): void {
     case 'register':
       if (event.status === 'ok') s.loggedIn(s.nick!);
       break;
+    case 'error':
+      // A line refused in a channel (moderated, banned) is answered there.
+      if (event.group !== undefined && s.mirror.apply(event)) return;
+      break;
   }
   s.tell(event, 'target' in action ? action.target : undefined);
 }
