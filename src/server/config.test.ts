@@ -11,6 +11,7 @@ describe('readConfig', () => {
       accounts: {
         scrypt: { logN: 15, r: 8, p: 1 },
         loginLimits: { perName: { burst: 5, refillMs: 60_000 }, perAddress: { burst: 20, refillMs: 15_000 } },
+        operators: [],
       },
       tcp: { host: '0.0.0.0', port: 1112, maxFrameChars: 99_999, maxOutboundBytes: 4 << 20, flood: FLOOD, loginTimeoutMs: 3_600_000 },
       irc: {
@@ -172,8 +173,22 @@ describe('readConfig: accounts', () => {
     expect(accounts).toEqual({
       scrypt: { logN: 17, r: 8, p: 1 },
       loginLimits: { perName: { burst: 3, refillMs: 20_000 }, perAddress: { burst: 10, refillMs: 6000 } },
+      operators: [],
     });
     expect(Object.isFrozen(accounts.loginLimits.perName)).toBe(true);
+  });
+
+  it('reads server operators from IRC_OPERS, a password running to the next comma', () => {
+    const { accounts } = readConfig({ IRC_OPERS: 'root:s3cret:with:colons, Ada:another-secret' });
+    expect(accounts.operators).toEqual([
+      { name: 'root', password: 's3cret:with:colons' },
+      { name: 'Ada', password: 'another-secret' },
+    ]);
+  });
+
+  it.each(['root', 'root:short', ':nameless-password', '9root:long-enough'])('refuses IRC_OPERS=%s without quoting a password', (value) => {
+    expect(() => readConfig({ IRC_OPERS: value })).toThrow(/IRC_OPERS entry 1 must be name:password/);
+    expect(() => readConfig({ IRC_OPERS: value })).not.toThrow(/short|long-enough|nameless/);
   });
 
   it.each([
