@@ -12,6 +12,7 @@ describe('parseCommand, logged in', () => {
     ['cpeter', send({ action: 'connect', target: 'peter' })],
     ['c   Zoë', send({ action: 'connect', target: 'Zoë' })],
     ['c #lobby', send({ action: 'connect', target: '#lobby' })],
+    ['c #lobby sesame', send({ action: 'connect', target: '#lobby', key: 'sesame' })],
     ['? love', send({ action: 'search', target: 'love' })],
     ['?love ICS', send({ action: 'search', target: 'love ICS' })],
     ['? "summer day"', send({ action: 'search', target: '"summer day"' })],

@@ -25,6 +25,14 @@ describe('parseAction', () => {
     ['{"action": "kick", "target": "bob"}', { action: 'kick', target: 'bob' }],
     ['{"action": "kick", "target": "bob", "reason": "spam"}', { action: 'kick', target: 'bob', reason: 'spam' }],
     ['{"action": "invite", "target": "bob"}', { action: 'invite', target: 'bob' }],
+    ['{"action": "connect", "target": "#tea", "key": "sesame"}', { action: 'connect', target: '#tea', key: 'sesame' }],
+    ['{"action": "mode", "group": 3}', { action: 'mode', group: 3 }],
+    [
+      '{"action": "mode", "changes": [{"mode": "k", "on": true, "arg": "x"}, {"mode": "k", "on": false}, {"mode": "l", "on": false}, {"mode": "b", "on": true, "arg": "a!*@*"}]}',
+      { action: 'mode', changes: [{ mode: 'k', on: true, arg: 'x' }, { mode: 'k', on: false }, { mode: 'l', on: false }, { mode: 'b', on: true, arg: 'a!*@*' }] },
+    ],
+    ['{"action": "oper", "name": "root", "password": "pw"}', { action: 'oper', name: 'root', password: 'pw' }],
+    ['{"action": "kill", "target": "bob", "reason": "spam"}', { action: 'kill', target: 'bob', reason: 'spam' }],
   ])('accepts %s', (json, action) => {
     expect(parseAction(json)).toEqual({ ok: true, action });
   });
@@ -49,6 +57,14 @@ describe('parseAction', () => {
     ['{"action": "topic", "topic": 5}', 'bad-request'],
     ['{"action": "kick", "target": "bob", "reason": []}', 'bad-request'],
     ['{"action": "invite"}', 'bad-request'],
+    ['{"action": "connect", "target": "#tea", "key": 5}', 'bad-request'],
+    ['{"action": "mode", "changes": [{"mode": "x", "on": true}]}', 'bad-request'],
+    ['{"action": "mode", "changes": [{"mode": "o", "on": true}]}', 'bad-request'],
+    ['{"action": "mode", "changes": [{"mode": "k", "on": true}]}', 'bad-request'],
+    ['{"action": "mode", "changes": [{"mode": "m", "on": "yes"}]}', 'bad-request'],
+    [`{"action": "mode", "changes": [${Array(21).fill('{"mode": "m", "on": true}').join(', ')}]}`, 'bad-request'],
+    ['{"action": "oper", "name": "root"}', 'bad-request'],
+    ['{"action": "kill", "target": "bob", "reason": 1}', 'bad-request'],
     ['{"action": "disconnect", "reason": 7}', 'bad-request'],
     ['{"action": "login", "name": "zz", "password": 1234}', 'bad-request'],
     ['{"action": "register"}', 'bad-request'],
