@@ -6,6 +6,7 @@
  */
 import { Hub } from '../../src/core/hub.js';
 import type { Logger } from '../../src/core/log.js';
+import type { OperatorEntry } from '../../src/core/operators.js';
 import { ScryptHasher } from '../../src/core/passwords.js';
 import type { Feature, ServerEvent } from '../../src/core/protocol.js';
 import { parseSonnets, SonnetBook } from '../../src/core/sonnets.js';
@@ -28,14 +29,15 @@ export interface TestSession {
   closedWith: string | null;
 }
 
-export function ircHarness(motd: string[] | null = null) {
+/** `operators`: the server operators OPER proves (none by default). */
+export function ircHarness(motd: string[] | null = null, operators: OperatorEntry[] = []) {
   const logs: string[] = [];
   const record = (level: string): Logger['info'] => (msg, fields) => logs.push(`${level} ${msg} ${JSON.stringify(fields ?? {})}`);
   const log: Logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
   const clock = { now: () => new Date(Date.UTC(2026, 10, 25, 14, 30)) };
   // A cheap password cost keeps the tests fast (each hash carries its cost).
   const passwords = new ScryptHasher({ logN: 10, r: 8, p: 1 });
-  const hub = new Hub({ history: new SqliteHistory(':memory:'), accounts: new SqliteAccounts(':memory:'), sonnets, clock, log, passwords });
+  const hub = new Hub({ history: new SqliteHistory(':memory:'), accounts: new SqliteAccounts(':memory:'), sonnets, clock, log, passwords, operators });
   hub.reserveName(SERVICE_NICK);
   const shared: IrcShared = {
     config: readConfig({}).irc,
