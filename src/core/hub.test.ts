@@ -192,7 +192,7 @@ describe('Hub rooms', () => {
     const d = user('dave');
     d.do({ action: 'connect', target: '#group-9' });
     expect(d.last()).toMatchObject({ status: 'no-user', msg: 'there is no group 9' });
-    d.do({ action: 'connect', target: '#no spaces' });
+    d.do({ action: 'connect', target: '#no!' });
     expect(d.last()).toMatchObject({ status: 'no-user' });
   });
 

@@ -8,7 +8,7 @@
 import { RESTART_MSG } from '../../core/classic.js';
 import type { Logger } from '../../core/log.js';
 import type { MemberInfo, ServerEvent } from '../../core/protocol.js';
-import { renderEvent } from '../../core/render.js';
+import { modesChanged, renderEvent } from '../../core/render.js';
 import type { Transition } from '../../core/user-state.js';
 import { renderAnswer } from './answers.js';
 import type { DiscordApi } from './api.js';
@@ -101,6 +101,9 @@ export class Mirror implements Omit<UserListener, 'gone'> {
         return this.rooms.get(event.group)?.changedForAll(event, renderEvent(event) ?? '');
       case 'lock':
         return this.rooms.get(event.group)?.changedForAll(event, event.locked ? `(${event.by} made this group invite-only)` : `(${event.by} opened this group to everyone)`);
+      case 'mode':
+        if (event.status === 'changed') return this.rooms.get(event.group)?.changedForAll(event, modesChanged(event.by, event.changes));
+        break;
       case 'invite': {
         const text = renderAnswer(event)?.text;
         if (text) this.personal(user, text);

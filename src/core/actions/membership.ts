@@ -97,7 +97,11 @@ export function connect(ctx: OnlineContext, { target, key }: Extract<ClientActio
     return ctx.reply({ action: 'connect', status: 'busy', msg: `you are already in group ${mine.id}; type bye to leave it first`, group: mine.id });
   }
   const wanted = target.trim();
-  if (wanted.startsWith('#')) return joinRoom(ctx, wanted, key);
+  if (wanted.startsWith('#')) {
+    // The course's client sends whatever followed `c`: `c #room key` arrives as one target.
+    const [room = '', typed] = wanted.split(/\s+/, 2);
+    return joinRoom(ctx, room, key ?? typed);
+  }
   if (nameKey(wanted) === me.key) return ctx.reply({ action: 'connect', status: 'self', msg: 'you cannot connect to yourself' });
   const peer = hub.presence.get(wanted);
   if (!peer) return ctx.reply({ action: 'connect', status: 'no-user', msg: `${wanted.slice(0, 40)} is not online` });

@@ -4,6 +4,7 @@
  * the words looked for; a push comes with nothing. Private lines are marked as such.
  */
 import type { ClientAction, GroupKind, ServerEvent } from '../../../core/protocol.js';
+import { modesChanged, renderEvent } from '../../../core/render.js';
 import type { Transition } from '../../../core/user-state.js';
 import { roomsCard, searchCard, sonnetCard, sonnetHitsCard, whoCard } from './cards.js';
 import type { LogView } from './log-view.js';
@@ -54,6 +55,10 @@ export function showEvent(host: EventHost, event: ServerEvent, asked: Asked | un
       return log.notice(event.topic ? `Topic: ${event.topic}` : 'No topic is set.');
     case 'lock':
       return log.notice(event.locked ? `${event.by} made the group invite-only.` : `${event.by} opened the group to everyone.`);
+    case 'mode':
+      return log.notice(event.status === 'changed' ? modesChanged(event.by, event.changes) : (renderEvent(event) ?? ''));
+    case 'oper':
+      return log.notice(event.msg, event.status === 'ok' ? 'good' : 'error');
     case 'invite':
       if (event.status === 'request') {
         const where = event.room ?? `#group-${event.group}`;
