@@ -176,6 +176,13 @@ describe('server operators', () => {
     expect(await ann.act({ action: 'oper', name: 'ROOT', password: 'correct horse' })).toMatchObject([{ action: 'oper', status: 'ok' }]);
   });
 
+  it('limits failed operator logins like password logins, the right password included', async () => {
+    const { user } = await tea();
+    const eve = await user('eve');
+    for (let i = 0; i < 5; i++) expect(await eve.act({ action: 'oper', name: 'root', password: `guess ${i}` })).toMatchObject([{ status: 'denied', msg: 'wrong operator password' }]);
+    expect(await eve.act({ action: 'oper', name: 'root', password: 'correct horse' })).toMatchObject([{ status: 'denied', msg: expect.stringMatching(/^too many failed operator logins: try again in \d+ s$/) }]);
+  });
+
   it('lets an operator kick in a group they are not in', async () => {
     const { bob, user } = await tea();
     const op = await user('op');

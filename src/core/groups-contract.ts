@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { NO_MODES, type Groups } from './groups.js';
 
-/** `make` builds an empty store whose ids follow `lastUsedId` and whose clock is `now`. */
+/** `build` makes an empty store whose ids follow `lastUsedId` and whose clock is `now`. */
 export function describeGroupsContract(name: string, build: (lastUsedId: number, now: () => number) => Groups<string>): void {
   const T0 = Date.UTC(2026, 10, 25, 14, 30);
   const make = (lastUsedId: number): Groups<string> => build(lastUsedId, () => T0);

@@ -96,7 +96,7 @@ describe('channel modes on IRC', () => {
     const cy = await irc('cy');
     await cy.send('JOIN #tea,#new wrong');
     const lines = cy.take();
-    expect(lines[0]).toBe(':ics-chat.local 475 cy #tea :Cannot join channel (+k): #tea needs a key: c #tea <key>');
+    expect(lines[0]).toBe(':ics-chat.local 475 cy #tea :Cannot join channel (+k): /join #tea <key>');
     expect(lines[1]).toBe(':cy!cy@irc JOIN :#new');
     await cy.send('JOIN #other,#tea ,sesame');
     expect(cy.take().filter((l) => l.includes(' JOIN '))).toEqual([':cy!cy@irc JOIN :#other', ':cy!cy@irc JOIN :#tea']);

@@ -7,7 +7,11 @@ import type { OnlineContext } from './context.js';
 // oper <name> <password>: become a server operator (configured names and passwords only)
 export function oper(ctx: OnlineContext, { name, password }: Extract<ClientAction, { action: 'oper' }>): void {
   const { hub, me } = ctx;
+  // Failed tries are limited like password logins, per operator name and per address.
+  const attempt = hub.logins.attempt(`oper:${name.toLowerCase()}`, me.address);
+  if (!attempt.ok) return ctx.reply({ action: 'oper', status: 'denied', msg: `too many failed operator logins: try again in ${Math.ceil(attempt.retryAfterMs / 1000)} s` });
   const result = hub.operators.check(name, password);
+  attempt.done(result === 'ok');
   if (result === 'none') return ctx.reply({ action: 'oper', status: 'none', msg: 'no server operator has that name' });
   if (result === 'denied') {
     hub.log.warn('a failed operator login', { user: me.name, oper: name.slice(0, 40) });

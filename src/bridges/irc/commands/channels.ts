@@ -35,12 +35,12 @@ export async function leave(s: IrcClient, group: number, reason?: string): Promi
   if (failed.length === 0) s.mirror.selfPart(group, reason);
 }
 
-/** The numeric and words for each reason a channel did not take the user. */
-const REFUSED: Record<JoinRefusal, [code: string, text: string]> = {
-  'invite-only': [ERR.INVITEONLYCHAN, 'Cannot join channel (+i)'],
-  key: [ERR.BADCHANNELKEY, 'Cannot join channel (+k)'],
-  full: [ERR.CHANNELISFULL, 'Cannot join channel (+l)'],
-  banned: [ERR.BANNEDFROMCHAN, 'Cannot join channel (+b)'],
+/** The numeric and words for each reason a channel did not take the user (the hub's words, but IRC's for the key). */
+const REFUSED: Record<JoinRefusal, (name: string, why: string) => [code: string, text: string]> = {
+  'invite-only': (_, why) => [ERR.INVITEONLYCHAN, `Cannot join channel (+i): ${why}`],
+  key: (name) => [ERR.BADCHANNELKEY, `Cannot join channel (+k): /join ${name} <key>`],
+  full: (_, why) => [ERR.CHANNELISFULL, `Cannot join channel (+l): ${why}`],
+  banned: (_, why) => [ERR.BANNEDFROMCHAN, `Cannot join channel (+b): ${why}`],
 };
 
 /** Joins (or opens) one channel by name, with its key if it has one, and mirrors it, or says why not. */
@@ -53,8 +53,8 @@ async function joinOne(s: IrcClient, name: string, key: string | undefined): Pro
     } else if (event.status === 'success') {
       s.mirror.apply(event);
     } else if (event.status === 'closed') {
-      const [code, text] = REFUSED[event.refused ?? 'invite-only'];
-      s.out.numeric(code, name, `${text}: ${event.msg ?? 'it does not take you'}`);
+      const [code, text] = REFUSED[event.refused ?? 'invite-only'](name, event.msg ?? 'it does not take you');
+      s.out.numeric(code, name, text);
     } else if (event.status !== 'request') {
       s.out.numeric(ERR.NOSUCHCHANNEL, name, event.msg ?? 'No such channel');
     }

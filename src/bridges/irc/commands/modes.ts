@@ -9,7 +9,7 @@ import type { ModeChange, ModeLetter, ModeRefusal, ServerEvent } from '../../../
 import type { IrcClient } from '../client.js';
 import type { IrcMessage } from '../message.js';
 import { ERR, RPL } from '../numerics.js';
-import type { ChannelView } from '../outbound.js';
+import { channelName, type ChannelView } from '../outbound.js';
 import { CHANMODES, MODES_MAX } from '../welcome.js';
 import { findGroup } from './channels.js';
 
@@ -91,7 +91,7 @@ function refusals(s: IrcClient, name: string, refused: readonly ModeRefusal[]): 
 async function elsewhere(s: IrcClient, target: string, request: Request | null): Promise<void> {
   const group = await findGroup(s, target);
   if (!group) return s.out.numeric(ERR.NOSUCHCHANNEL, target, 'No such channel');
-  const name = target;
+  const name = channelName(group.id, group.room);
   if (request === null) {
     const letters = new Set([...(group.modes ?? '').replace('+', ''), 'n', ...(group.locked ? ['i'] : [])]);
     return s.out.numeric(RPL.CHANNELMODEIS, name, '+' + [...letters].sort().join(''));
