@@ -7,6 +7,11 @@ import type { Group, Membership } from './groups.js';
 import { maskMatches, userMask } from './masks.js';
 import type { JoinRefusal } from './protocol.js';
 
+/** The longest key (`+k`), the most bans a group keeps (`+b`), the largest member limit (`+l`). */
+export const KEY_MAX = 23;
+export const BANS_MAX = 50;
+export const LIMIT_MAX = 100_000;
+
 /** Who a rule is about: a name and the front it shows as. */
 interface Someone {
   readonly name: string;

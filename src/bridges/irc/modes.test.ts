@@ -37,7 +37,7 @@ describe('channel modes on IRC', () => {
     const lines = t.take();
     expect(lines.find((l) => l.includes(' 004 '))).toBe(':ics-chat.local 004 zoe ics-chat.local ics-chat-0.1.0 io biklmnostv :bklov');
     const tokens = lines.filter((l) => l.includes(' 005 ')).join(' ');
-    for (const token of ['PREFIX=(ov)@+', 'CHANMODES=b,k,l,imnst', 'MODES=6']) expect(tokens).toContain(` ${token} `);
+    for (const token of ['PREFIX=(ov)@+', 'CHANMODES=b,k,l,imnst', 'MODES=6', 'MAXLIST=b:50']) expect(tokens).toContain(` ${token} `);
   });
 
   it('makes several changes in one MODE, echoes them once to every member, and shows them', async () => {

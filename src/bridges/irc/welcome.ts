@@ -1,4 +1,5 @@
 /** What a client hears once registered: 001-005, the message of the day, and a word from `ics`. */
+import { BANS_MAX } from '../../core/group-rules.js';
 import { NAME_MAX } from '../../core/names.js';
 import { ERR, RPL } from './numerics.js';
 import type { IrcClient } from './client.js';
@@ -32,6 +33,7 @@ export const ISUPPORT = [
   'KICKLEN=300',
   'AWAYLEN=300',
   `MODES=${MODES_MAX}`,
+  `MAXLIST=b:${BANS_MAX}`,
 ];
 
 /** Capabilities offered in CAP LS. */

@@ -3,19 +3,13 @@
  * operator's `mode` with changes makes them in order. Every member, the one who made them
  * too, hears the changes that took effect in one push; the answer lists what was refused.
  */
-import { modeLetters } from '../group-rules.js';
+import { BANS_MAX, KEY_MAX, LIMIT_MAX, modeLetters } from '../group-rules.js';
 import type { Group, GroupModes } from '../groups.js';
 import { normalMask } from '../masks.js';
 import { nameKey } from '../names.js';
 import type { ClientAction, ErrorCode, ModeChange, ModeRefusal, ServerEvent } from '../protocol.js';
 import type { OnlineMember } from '../session.js';
 import type { GroupContext, HubState } from './context.js';
-
-/** The longest key (`+k`) and the most bans a group keeps. */
-export const KEY_MAX = 23;
-export const BANS_MAX = 50;
-/** The largest member limit (`+l`). */
-export const LIMIT_MAX = 100_000;
 
 /** A change made, a change that changed nothing (left out of the push), or why it was refused. */
 type Outcome = ModeChange | null | { code: ErrorCode; msg: string };
