@@ -7,12 +7,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ClassicClient } from '../helpers/classic-client.js';
 import { FrameworkClient } from '../helpers/irc-framework-client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { WsClient } from '../helpers/ws-client.js';
 
 let srv: TestServer;
 const open: { close(): void }[] = [];
 
 beforeEach(async () => {
-  srv = await startTestServer({ FRONTS: 'tcp,irc', FLOOD_BURST: '1000', FLOOD_RATE: '1000', IRC_OPERS: 'root:correct horse' });
+  srv = await startTestServer({ FRONTS: 'tcp,irc,web', FLOOD_BURST: '1000', FLOOD_RATE: '1000', IRC_OPERS: 'root:correct horse' });
 });
 
 afterEach(async () => {
@@ -155,7 +156,7 @@ describe('KICK, INVITE, JOIN 0 and PART across fronts', () => {
 });
 
 describe('server operators', () => {
-  it('become operators with OPER, kick anywhere, and KILL users of any front', async () => {
+  it('become operators with OPER, kick anywhere, and KILL users of any front (TCP, IRC, WebSocket)', async () => {
     const ann = await irc('ann');
     const zoe = await irc('zoe');
     const op = await irc('op');
@@ -177,5 +178,12 @@ describe('server operators', () => {
 
     op.client.raw('KILL', 'ann', 'enough');
     await ann.next('close');
+
+    const eve = await WsClient.login(srv.webPort, 'eve');
+    open.push(eve);
+    op.client.raw('KILL', 'eve', 'spam');
+    expect(await eve.nextWhere('the kill', (f) => f.action === 'error')).toMatchObject({ code: 'killed' });
+    await eve.waitClosed();
+    expect([eve.closeCode, eve.closeReason]).toEqual([1008, 'killed by a server operator']);
   });
 });
