@@ -1,6 +1,6 @@
 /**
- * Membership actions: joining groups (`connect`), moving the focus, leaving, and what a group's
- * members and owner may change (topic, kick, invite, lock).
+ * Membership actions: joining groups (`connect`, past the group's modes), moving the focus,
+ * leaving, and what a group's members and operators may change (topic, kick, invite, lock).
  */
 import { joinRefusal } from '../group-rules.js';
 import { roomTarget, type Group } from '../groups.js';
@@ -113,8 +113,9 @@ export function connect(ctx: OnlineContext, { target, key }: Extract<ClientActio
     }
     const refused = joinRefusal(theirs, me, key);
     if (refused) {
-      const why = theirs.kind === 'direct' ? 'in a private conversation' : refused === 'invite-only' ? `in ${groupLabel(theirs)}, which is invite-only` : `in ${groupLabel(theirs)}, which does not take you (${refusalText(groupLabel(theirs), refused)})`;
-      return ctx.reply({ action: 'connect', status: 'closed', msg: `${peer.name} is ${why}: type m ${peer.name} <text> to write to them directly`, ...(theirs.kind === 'direct' ? {} : { refused }) });
+      const label = groupLabel(theirs);
+      const where = theirs.kind === 'direct' ? 'in a private conversation' : refused === 'invite-only' ? `in ${label}, which is invite-only` : `in ${label} (${refusalText(label, refused)})`;
+      return ctx.reply({ action: 'connect', status: 'closed', msg: `${peer.name} is ${where}: type m ${peer.name} <text> to write to them directly`, ...(theirs.kind === 'direct' ? {} : { refused }) });
     }
     return admit(ctx, theirs, [me], peer.name);
   }
