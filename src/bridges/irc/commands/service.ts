@@ -15,7 +15,7 @@ const IRC_HELP = [
   '/msg ics register <password> keeps your nick for you; then connect with the password as PASS or through SASL.',
   'Join as many channels as you like: /join #name opens or joins a room, /join #group-N joins group N; in a channel, just talk; bye or /part leaves it.',
   '/msg peter hi writes to peter privately (a query window); /msg ics rooms lists your groups.',
-  'A room\'s operator makes it invite-only with /mode #room +i; then /invite lets people in.',
+  'A room\'s operators set its modes: /mode #room +i (invite-only; /invite lets people in), +k key, +l n, +m, +t, +s, +o nick, +v nick, +b mask; /mode #room shows them.',
 ].join('\n');
 
 type Answer<K extends ServerEvent['action']> = Extract<ServerEvent, { action: K }>;
