@@ -1,5 +1,4 @@
 /** Server operators: proving an operator's name and password (`oper`), and ending a user's connection (`kill`). */
-import { nameKey } from '../names.js';
 import type { ClientAction } from '../protocol.js';
 import { lineText } from '../text.js';
 import type { OnlineContext } from './context.js';
@@ -28,7 +27,7 @@ export function kill(ctx: OnlineContext, { target, reason }: Extract<ClientActio
   if (me.oper === null) return ctx.fail('not-allowed', 'only server operators can kill a connection');
   const victim = hub.presence.get(target.trim());
   if (!victim) return ctx.fail('no-user', `${target.trim().slice(0, 40)} is not online`);
-  if (victim.key === nameKey(me.name)) return ctx.fail('bad-request', 'you cannot kill your own connection: quit instead');
+  if (victim === me) return ctx.fail('bad-request', 'you cannot kill your own connection: quit instead');
   hub.flushLines();
   const why = lineText((reason ?? '').trim()) || 'no reason given';
   hub.log.info('a server operator killed a connection', { oper: me.oper, user: victim.name, front: victim.front });
