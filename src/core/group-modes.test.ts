@@ -198,6 +198,7 @@ describe('server operators', () => {
     expect(await op.act({ action: 'kill', target: 'bob' })).toMatchObject([{ action: 'error', code: 'not-allowed' }]);
     await op.act({ action: 'oper', name: 'root', password: 'correct horse' });
     expect(await op.act({ action: 'kill', target: 'nobody' })).toMatchObject([{ action: 'error', code: 'no-user' }]);
+    expect(await op.act({ action: 'kill', target: 'OP' })).toMatchObject([{ action: 'error', code: 'bad-request' }]);
     expect(await op.act({ action: 'kill', target: 'bob', reason: 'flooding' })).toEqual([]);
     expect(bob.events.at(-1)).toEqual({ action: 'error', code: 'killed', msg: 'op ended your connection: flooding' });
     expect(ann.events.at(-1)).toMatchObject({ action: 'leave', name: 'bob', quit: true, reason: 'Killed (op (flooding))' });
