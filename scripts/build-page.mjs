@@ -22,7 +22,7 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
-for (const file of ['index.html', 'style.css', 'chat.css', 'favicon.svg']) copyFileSync(join(src, file), join(out, file));
+for (const file of ['index.html', 'style.css', 'chat.css', 'sidebar.css', 'favicon.svg']) copyFileSync(join(src, file), join(out, file));
 if (process.argv.includes('--report')) {
-  for (const file of ['app.js', 'style.css', 'chat.css', 'index.html']) console.log(`${file}: ${statSync(join(out, file)).size} bytes`);
+  for (const file of ['app.js', 'style.css', 'chat.css', 'sidebar.css', 'index.html']) console.log(`${file}: ${statSync(join(out, file)).size} bytes`);
 }

@@ -28,6 +28,7 @@ const PAGE_FILES: Record<string, { file: string; type: string }> = {
   '/app.js.map': { file: 'app.js.map', type: 'application/json; charset=utf-8' },
   '/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
   '/chat.css': { file: 'chat.css', type: 'text/css; charset=utf-8' },
+  '/sidebar.css': { file: 'sidebar.css', type: 'text/css; charset=utf-8' },
   '/favicon.svg': { file: 'favicon.svg', type: 'image/svg+xml' },
 };
 

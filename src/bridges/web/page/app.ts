@@ -1,25 +1,26 @@
 /**
  * The chat page's controller: typed lines go through the shared command parser (the same
- * grammar as the terminal client), the shared user state machine follows the events, and
- * each event is rendered into the log, the roster or the group bar. Every request carries a
- * label, and an event that carries one back is its answer (requests.ts). The page shows one
- * group at a time (the classic view): a private conversation can be that group, and a private
- * line while it chats elsewhere is shown in its log, marked. After a lost connection
- * it logs in again under the same name and tells the user what changed. A registered name's
- * password is asked for when the server says the name needs it; it is kept in memory only,
- * to log in again after a lost connection (a reload asks for it again).
+ * grammar as the terminal client), and each event is rendered into its conversation's pane, the
+ * conversation list, the roster or the group bar. The page logs in with `rooms`: it is in any
+ * number of rooms, groups and private conversations at once and shows one, whose group every
+ * typed group action names, so a focus change it has not heard of cannot send a line elsewhere.
+ * Every request carries a label, and an event that carries one back is its answer
+ * (requests.ts). After a lost connection it logs in again under the same name and tells the
+ * user what changed.
  */
 import { spokenLine } from '../../../core/classic.js';
 import { parseCommand } from '../../../core/commands.js';
-import type { ClientAction, GroupKind, Label, ServerEvent } from '../../../core/protocol.js';
+import type { ActionName, ClientAction, GroupAction, Label, ServerEvent } from '../../../core/protocol.js';
 import { MENU } from '../../../core/render.js';
-import { UserState, type Transition } from '../../../core/user-state.js';
+import { UserState } from '../../../core/user-state.js';
+import { Account } from './account.js';
 import { helpCard } from './cards.js';
-import { showEvent, transitionNotice, type EventHost } from './event-view.js';
-import { showGroupBar } from './group-bar.js';
-import { LogView } from './log-view.js';
+import { Conversations, described, live, type Conversation } from './conversations.js';
+import { Drawer } from './drawer.js';
+import { showEvent, type EventHost } from './event-view.js';
+import { chatting, showGroupBar } from './group-bar.js';
+import type { LogView } from './log-view.js';
 import { linkStatus, type Link, type LinkState } from './link.js';
-import { RegisterDialog } from './register-dialog.js';
 import { Recall } from './recall.js';
 import { Requests } from './requests.js';
 import { RosterView } from './roster-view.js';
@@ -27,80 +28,72 @@ import type { Elements } from './main.js';
 
 /** How often the roster is refreshed while the page is visible (presence pushes keep it live in between). */
 const ROSTER_REFRESH_MS = 15_000;
-/** While the server still holds the old session's name, an automatic login tries again this often... */
-const RELOGIN_RETRY_MS = 2000;
-/** ...this many times after a lost connection (the server drops a dead session within two heartbeats)... */
-const RELOGIN_TRIES_AFTER_LOSS = 15;
-/** ...and this many times after a reload (the old page closed its socket; a copied tab never will). */
-const RELOGIN_TRIES_AFTER_LOAD = 2;
-const NAME_KEY = 'ics-chat-name';
-/** The answer to `w`: moving the focus by hand would leave the page showing another group than the one its lines go to. */
-const ONE_GROUP = 'The page shows one group at a time: type bye to leave this one, then c or j to go to another.';
+/** The actions about one group, which the page makes name the conversation on screen. */
+const GROUP_ACTIONS: ReadonlySet<ActionName> = new Set<GroupAction['action']>(['exchange', 'flip', 'disconnect', 'topic', 'kick', 'invite', 'lock']);
 
 export class App implements EventHost {
   private user = new UserState();
-  private link!: Link;
-  readonly log: LogView;
+  link!: Link;
   readonly roster: RosterView;
-  /** The name to log in with again after a reconnect; null until a login succeeded. */
-  private name: string | null = sessionStorage.getItem(NAME_KEY);
-  /** Set when the connection was lost while logged in: the next login says it reconnected. */
-  private reconnecting = false;
+  readonly conversations: Conversations;
   /** The server said it is restarting: until the link is back, the drop is that, not a fault. */
   private serverRestarting = false;
-  /** How many more times an automatic login retries a name in use (0 for a login by hand). */
-  private reloginsLeft = 0;
   private readonly requests = new Requests();
-  /** My group's kind, room name (`#lobby`) and topic, which the shared state machine does not keep. */
-  private kind: GroupKind | null = null;
-  private room: string | null = null;
-  private topic = '';
   private readonly recall: Recall;
-  /** The box's hint is about a private line the Message button started. */
-  private hinting = false;
-  /** The password of the account logged in to (memory only), for logging in again after a lost connection. */
-  private password: string | null = null;
-  /** The password sent with the login or registration awaiting its reply. */
-  private pendingPassword: string | null = null;
-  /** What the login reply said besides ok (a password given for an unregistered name). */
-  private loginNote: string | null = null;
-  private registered = false;
-  private readonly registerDialog: RegisterDialog;
+  private readonly account: Account;
+  private readonly drawer: Drawer;
 
   constructor(private readonly el: Elements) {
-    this.log = new LogView(el.log, el.jump);
-    this.registerDialog = new RegisterDialog((password) => this.register(password));
-    el.registerOpen.addEventListener('click', () => this.registerDialog.open(this.name ?? ''));
-    el.passwordShow.addEventListener('click', () => this.askPassword());
+    this.account = new Account(el, this);
+    this.drawer = new Drawer(el.menu, el.chatView, el.sidebar);
     this.roster = new RosterView(el.roster, el.onlineCount, (name) => this.send({ action: 'connect', target: name }), (name) => this.message(name));
-    el.loginForm.addEventListener('submit', (e) => {
-      e.preventDefault();
-      this.login(el.name.value.trim());
-    });
+    this.conversations = new Conversations(el.log, el.jump, el.conversations, (c) => this.pick(c), () => this.showGroup());
     el.compose.addEventListener('submit', (e) => {
       e.preventDefault();
       this.typed(el.line.value);
     });
     this.recall = new Recall(el.line);
-    el.searchForm.addEventListener('submit', (e) => {
-      e.preventDefault();
-      const q = el.searchQuery.value.trim();
-      if (q !== '') this.send({ action: 'search', target: q });
+    this.form(el.joinForm, el.joinRoom, (room) => this.send({ action: 'connect', target: room.startsWith('#') ? room : `#${room}` }));
+    this.form(el.searchForm, el.searchQuery, (q) => this.send({ action: 'search', target: q }));
+    this.form(el.sonnetForm, el.sonnetNumber, (n) => this.send({ action: 'poem', target: n }));
+    el.leave.addEventListener('click', () => {
+      const c = this.conversations.shown;
+      if (c !== null && live(c)) this.send({ action: 'disconnect', group: c.group });
+      else if (c !== null) this.close(c);
     });
-    el.sonnetForm.addEventListener('submit', (e) => {
-      e.preventDefault();
-      const n = el.sonnetNumber.value.trim();
-      if (n !== '') this.send({ action: 'poem', target: n });
-    });
-    el.leave.addEventListener('click', () => this.send({ action: 'disconnect' }));
     el.logout.addEventListener('click', () => this.logout());
     setInterval(() => {
       if (!document.hidden && this.user.state !== 'offline') this.refreshRoster();
     }, ROSTER_REFRESH_MS);
   }
 
+  /** A sidebar form of one field: what is typed, trimmed, when it is not empty; on a phone the drawer then closes. */
+  private form(form: HTMLFormElement, input: HTMLInputElement, run: (value: string) => void): void {
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const value = input.value.trim();
+      if (value === '') return;
+      run(value);
+      input.value = '';
+      this.drawer.close();
+    });
+  }
+
   attach(link: Link): void {
     this.link = link;
+  }
+
+  /** The pane on screen. */
+  get log(): LogView {
+    return this.conversations.log;
+  }
+
+  get me(): string {
+    return this.account.name ?? '';
+  }
+
+  notice(text: string, tone: 'plain' | 'good' | 'error' = 'plain'): void {
+    this.log.notice(text, tone);
   }
 
   // --- connection ---
@@ -112,106 +105,50 @@ export class App implements EventHost {
     if (state === 'offline' && this.user.state !== 'offline') this.lost();
   }
 
-  /** The server forgot us: say so, and what that meant for the group. */
+  /** The server forgot us: say so, and what that meant for the conversations. */
   private lost(): void {
-    const group = this.user.group;
+    const was = this.conversations.all().filter(live).map(described);
     this.user = new UserState();
     this.requests.clear();
-    this.reconnecting = true;
+    this.account.reconnecting = true;
+    this.conversations.clear();
     const why = this.serverRestarting ? 'The server is restarting' : 'Lost the connection to the server';
-    this.log.notice(group === null ? `${why}. Reconnecting…` : `${why}, so you left group ${group}. Reconnecting…`, 'error');
+    const left = was.length === 0 ? '' : `, so you left ${was.length === 1 ? was[0] : `${was.slice(0, -1).join(', ')} and ${was.at(-1)}`}`;
+    this.log.notice(`${why}${left}. Reconnecting…`, 'error');
     this.roster.replace([]);
-    this.showGroup();
   }
 
-  /** A (re)opened connection: log in again under the name that was in use. */
   opened(again: boolean): void {
-    if (this.name === null) return;
-    this.reloginsLeft = again ? RELOGIN_TRIES_AFTER_LOSS : RELOGIN_TRIES_AFTER_LOAD;
-    this.loginAs(this.name);
+    this.account.opened(again);
   }
 
-  // --- login ---
-
-  private login(name: string): void {
-    if (name === '') return this.loginError('Type a name first.');
-    if (!this.link.online) return this.loginError('Not connected to the server yet; it retries by itself. Try again in a moment.');
-    this.reloginsLeft = 0;
-    this.el.loginButton.disabled = true;
-    const password = this.el.password.value;
-    this.el.password.value = '';
-    this.loginAs(name, password === '' ? null : password);
-  }
-
-  private loginAs(name: string, password: string | null = this.password): void {
-    const action: ClientAction = { action: 'login', name, features: ['events', 'presence'], ...(password === null ? {} : { password }) };
-    this.pendingPassword = password;
-    this.user.sent(action);
-    this.link.send(action, this.requests.add(action));
-  }
-
-  /** Shows the password field (the server said the name needs it, or the user has one). */
-  private askPassword(msg?: string): void {
-    this.el.passwordRow.hidden = false;
-    this.el.passwordShow.hidden = true;
-    if (msg !== undefined) this.loginError(msg);
-    this.el.password.focus();
-  }
-
-  private register(password: string): boolean {
-    if (!this.link.online) return false;
-    this.send({ action: 'register', password });
-    return true;
-  }
-
-  private loginError(msg: string): void {
-    this.el.loginError.textContent = msg;
-    this.el.loginButton.disabled = false;
-    this.el.name.focus();
+  restarting(): void {
+    this.serverRestarting = true;
   }
 
   private loggedIn(name: string): void {
-    this.name = name;
-    sessionStorage.setItem(NAME_KEY, name);
-    this.showRegistered();
-    this.el.passwordRow.hidden = true;
-    this.el.passwordShow.hidden = false;
-    this.el.loginView.hidden = true;
-    this.el.chatView.hidden = false;
-    this.el.me.hidden = false;
-    this.el.meName.textContent = name;
-    this.el.loginButton.disabled = false;
-    this.el.loginError.textContent = '';
+    this.account.loggedIn(name);
     this.roster.setMe(name);
-    this.showGroup();
-    if (this.reconnecting) this.log.notice(`Reconnected: you are back online as ${name}.`, 'good');
-    else this.log.notice(`Welcome, ${name}! Choose someone on the left to chat with, or type help for the commands.`, 'good');
-    if (this.loginNote) this.log.notice(`${this.loginNote}.`);
-    this.loginNote = null;
-    this.reconnecting = false;
+    if (this.account.reconnecting) this.log.notice(`Reconnected: you are back online as ${name}.`, 'good');
+    else this.log.notice(`Welcome, ${name}! Choose someone to chat with, join a room, or type help for the commands.`, 'good');
+    if (this.account.note) this.log.notice(`${this.account.note}.`);
+    this.account.note = null;
+    this.account.reconnecting = false;
+    // The groups the server keeps me in (none for a guest's new session).
+    const rooms: ClientAction = { action: 'rooms' };
+    this.link.send(rooms, this.requests.add(rooms, false));
     this.refreshRoster();
     this.el.line.focus();
   }
 
-  private showRegistered(): void {
-    this.el.meRegistered.hidden = !this.registered;
-    this.el.registerOpen.hidden = this.registered;
-  }
-
-  private logout(): void {
+  logout(): void {
     this.link.close();
-    this.name = null;
-    this.password = null;
-    this.registered = false;
-    this.registerDialog.close();
-    sessionStorage.removeItem(NAME_KEY);
+    this.account.loggedOut();
     this.user = new UserState();
     this.requests.clear();
-    this.log.clear();
-    this.el.chatView.hidden = true;
-    this.el.me.hidden = true;
-    this.el.loginView.hidden = false;
-    this.el.name.focus();
+    this.conversations.clear();
+    this.conversations.home.clear();
+    this.drawer.close();
     this.link.connect();
   }
 
@@ -219,15 +156,17 @@ export class App implements EventHost {
 
   private typed(line: string): void {
     if (this.user.state === 'offline') return;
-    const command = parseCommand(line, this.user.mode);
+    const shown = this.conversations.shown;
+    const command = parseCommand(line, chatting(shown) ? 'chat' : 'command', this.conversations.lookup);
     switch (command.kind) {
       case 'send':
-        if (command.actions.some((a) => a.action === 'focus')) return this.log.notice(ONE_GROUP, 'error');
         if (!this.link.online) {
           this.log.notice('Not connected, so that was not sent (it is still in the box). Reconnecting…', 'error');
           return;
         }
-        for (const action of command.actions) this.send(action);
+        // `bye` in a conversation the user is no longer in closes it, and says nothing to anyone.
+        if (shown !== null && !live(shown) && command.actions.some((a) => a.action === 'disconnect' && a.group === undefined)) this.close(shown);
+        else for (const action of command.actions) this.sendHere(action);
         // A line that carried a password is not kept for recall.
         if (command.actions.some((a) => a.action === 'register')) {
           this.el.line.value = '';
@@ -236,7 +175,7 @@ export class App implements EventHost {
         break;
       case 'register':
         this.el.line.value = '';
-        return this.registerDialog.open(this.name ?? '');
+        return this.account.registerDialog.open(this.me);
       case 'help':
         helpCard(this.log, MENU);
         break;
@@ -253,7 +192,17 @@ export class App implements EventHost {
     }
     this.recall.push(line);
     this.el.line.value = '';
-    if (this.hinting) this.showGroup();
+  }
+
+  /** A typed action, about the conversation on screen unless it names its group: a line to a private conversation not begun (or ended) is a direct line. */
+  private sendHere(action: ClientAction): void {
+    const c = this.conversations.shown;
+    if (c === null || !GROUP_ACTIONS.has(action.action) || ('group' in action && action.group !== undefined)) return this.send(action);
+    if (c.kind === 'direct' && !live(c) && (action.action === 'exchange' || action.action === 'flip')) {
+      return this.send({ action: 'direct', target: c.label, message: spokenLine(action.action, action.message).text });
+    }
+    if (c.group === null) return c.log.notice(`Write to ${c.label} first: that begins your conversation.`, 'error');
+    this.send({ ...(action as GroupAction), group: c.group });
   }
 
   send(action: ClientAction): void {
@@ -261,24 +210,59 @@ export class App implements EventHost {
       this.log.notice('Not connected: that was not sent. Reconnecting…', 'error');
       return;
     }
-    if (action.action === 'register') this.pendingPassword = action.password;
-    if (action.action === 'exchange' || action.action === 'flip') this.echo(action.action, action.message);
-    this.transition(this.user.sent(action));
+    if (action.action === 'register') this.account.registering(action.password);
+    if (action.action === 'exchange' || action.action === 'flip') this.echo(action.action, action.message, action.group);
+    this.user.sent(action);
+    if (action.action === 'disconnect') this.left(action.group ?? this.conversations.shown?.group ?? null);
   }
 
   /** My own line, shown as the others will see it (the server does not echo it back). */
-  private echo(kind: 'exchange' | 'flip', message: string): void {
+  private echo(kind: 'exchange' | 'flip', message: string, group: number | undefined): void {
     const { text, flipped } = spokenLine(kind, message);
-    const privately = this.kind === 'direct' ? { privately: `to ${this.user.peer}` } : {};
-    this.log.line({ name: this.name ?? '', front: 'web', text, at: new Date(), mine: true, flipped, ...privately });
+    const c = group === undefined ? this.conversations.shown : (this.conversations.byGroup(group) ?? null);
+    const privately = c?.kind === 'direct' ? { privately: `to ${c.label}` } : {};
+    (c?.log ?? this.log).line({ name: this.me, front: 'web', text, at: new Date(), mine: true, flipped, ...privately });
+    if (c) c.last = { name: this.me, text };
+    this.conversations.render();
   }
 
-  /** The roster's Message button: the composer, ready for a private line to `name` (a command even while chatting). */
-  private message(name: string): void {
-    this.el.line.value = `${this.user.mode === 'chat' ? '/' : ''}m ${name} `;
+  /** I left a group: it goes from the list, and the one the server moves my focus to is shown, saying so. */
+  private left(group: number | null): void {
+    const c = group === null ? undefined : this.conversations.byGroup(group);
+    if (!c) return;
+    const others = c.members.filter((m) => m.name !== this.me).map((m) => m.name);
+    const next = this.conversations.shown === c ? this.conversations.latest(c) : this.conversations.shown;
+    this.conversations.remove(c, next);
+    const what = c.kind === 'adhoc' ? `the group${others.length > 0 ? ` with ${others.join(', ')}` : ''}` : described(c);
+    this.log.notice(`You left ${what}.`);
+    this.refreshRoster();
+  }
+
+  /** Closes a conversation the user is no longer in (or a private one never begun). */
+  private close(c: Conversation): void {
+    this.conversations.remove(c, null);
+    const next = this.conversations.latest();
+    if (next) this.pick(next);
+  }
+
+  /** The user chose a conversation (in the list, or by its person's Message button): it is shown, and the server's focus follows. */
+  private pick(c: Conversation): void {
+    this.showConversation(c);
+    if (live(c)) {
+      const action: ClientAction = { action: 'focus', target: c.label };
+      this.link.send(action, this.requests.add(action, false));
+    }
     this.el.line.focus();
-    this.el.lineHint.textContent = `Type your private line to ${name} and press Enter: only ${name} sees it.`;
-    this.hinting = true;
+  }
+
+  showConversation(c: Conversation): void {
+    this.drawer.close();
+    this.conversations.show(c);
+  }
+
+  /** The roster's Message button: my private conversation with `name`, begun or not. */
+  private message(name: string): void {
+    this.pick(this.conversations.openDirect(name));
   }
 
   private refreshRoster(): void {
@@ -292,105 +276,19 @@ export class App implements EventHost {
   event(event: ServerEvent, label?: Label): void {
     const asked = this.requests.answered(label);
     const transition = this.user.apply(event);
-    if (event.action === 'connect' && (transition.kind === 'connected' || transition.kind === 'joined-by')) {
-      this.kind = event.kind ?? null;
-      this.room = event.room ?? null;
-      this.topic = (event.status === 'success' && event.topic) || '';
-    }
-    if (event.action === 'login' || event.action === 'register') this.account(event);
+    if (event.action === 'login' || event.action === 'register') this.account.answer(event);
     else showEvent(this, event, asked);
-    this.transition(transition);
+    if (transition.kind === 'logged-in') this.loggedIn(transition.name);
+    if (event.action === 'connect' || event.action === 'leave' || event.action === 'disconnect') this.refreshRoster();
   }
 
-  /** The answer to logging in or registering. */
-  private account(event: Extract<ServerEvent, { action: 'login' | 'register' }>): void {
-    switch (event.action) {
-      case 'login':
-        if (event.status === 'ok') {
-          if (this.pendingPassword !== null && event.registered) this.password = this.pendingPassword;
-          this.registered = event.registered === true;
-          this.loginNote = event.msg ?? null;
-          this.pendingPassword = null;
-          return;
-        }
-        this.pendingPassword = null;
-        if (event.status === 'duplicate' && event.credential === undefined && this.reloginsLeft > 0) {
-          if (this.reconnecting && this.reloginsLeft === RELOGIN_TRIES_AFTER_LOSS) this.log.notice(`The server still holds your old session as ${this.name}; waiting for it to let go…`);
-          this.reloginsLeft--;
-          setTimeout(() => this.link.online && this.name !== null && this.loginAs(this.name), RELOGIN_RETRY_MS);
-          return;
-        }
-        this.reloginsLeft = 0;
-        if (!this.el.chatView.hidden) this.logout();
-        this.reconnecting = false;
-        this.password = null;
-        if (this.name !== null) this.el.name.value = this.name;
-        if (event.status === 'duplicate' && event.credential === 'password') return this.askPassword(`${this.el.name.value.trim()} is registered: type its password, or pick another name.`);
-        if (event.status === 'denied') return this.askPassword(`${event.msg[0]!.toUpperCase()}${event.msg.slice(1)}.`);
-        if (event.status === 'duplicate' && event.credential !== undefined) {
-          return this.loginError(`${this.el.name.value.trim()} belongs to a ${event.credential} user. Pick another name.`);
-        }
-        return this.loginError(event.status === 'duplicate' ? `${event.msg ?? 'That name is in use'}. Pick another name.` : `${event.msg}.`);
-      case 'register':
-        if (event.status === 'ok') {
-          this.password = this.pendingPassword;
-          this.registered = true;
-          this.showRegistered();
-          this.registerDialog.close();
-        } else if (this.registerDialog.isOpen) this.registerDialog.refused(event.msg);
-        this.pendingPassword = null;
-        return this.log.notice(event.status === 'ok' ? `${event.msg}.` : `Not registered: ${event.msg}.`, event.status === 'ok' ? 'good' : 'error');
-    }
-  }
-
-  get me(): string {
-    return this.name ?? '';
-  }
-
-  topicChanged(topic: string): void {
-    this.topic = topic;
-    this.showGroup();
-  }
-
-  restarting(): void {
-    this.serverRestarting = true;
-  }
-
-  private transition(t: Transition): void {
-    switch (t.kind) {
-      case 'logged-in':
-        return this.loggedIn(t.name);
-      case 'connected':
-      case 'joined-by':
-      case 'member-joined':
-      case 'left': {
-        const said = transitionNotice(t, { kind: this.kind, room: this.room, group: this.user.group });
-        this.log.notice(said.text, said.tone);
-        if (t.kind === 'connected') this.el.line.focus();
-        break;
-      }
-      case 'member-left':
-      case 'dissolved':
-        break;
-      case 'none':
-        return;
-    }
-    this.showGroup();
-    this.refreshRoster();
-  }
-
-  /** The group bar, the roster's idea of my group, and what the message box means now. */
+  /** The group bar, the roster's idea of my groups, and the unread lines the drawer's button hides. */
   private showGroup(): void {
-    this.hinting = false;
-    const { group, members } = this.user;
-    if (group === null) {
-      this.kind = null;
-      this.room = null;
-      this.topic = '';
-    }
-    this.roster.setGroup(group);
-    if (group !== null) this.roster.grouped(members, group);
-    const { kind, room, topic } = this;
-    showGroupBar(this.el, { group, kind, room, topic, members, peer: this.user.peer, me: this.name, chatting: this.user.state === 'chatting' });
+    const shown = this.conversations.shown;
+    const all = this.conversations.all();
+    this.roster.setGroups(new Map(all.filter(live).map((c) => [c.group, c.kind === 'room' ? c.label : `group ${c.group}`])), live(shown) ? shown.group : null);
+    if (live(shown)) this.roster.grouped(shown.members, shown.group);
+    this.drawer.count(all.reduce((n, c) => n + (c === shown ? 0 : c.log.unread), 0));
+    showGroupBar(this.el, shown, this.account.name);
   }
 }

@@ -1,32 +1,37 @@
 /**
- * How the server's events read in the log and the roster (logging in and registering are the
- * app's own business). An answer comes with what its request asked, so a result can repeat
- * the words looked for; a push comes with nothing. Private lines are marked as such.
+ * How the server's events read on the page (logging in and registering are the app's own
+ * business). Each event about a group goes to that conversation's pane, so lines of the
+ * conversations not shown are counted there as unread; answers and everything else go to the
+ * pane on screen. An answer comes with what its request asked, so a result can repeat the words
+ * looked for; a push comes with nothing.
  */
-import type { ClientAction, GroupKind, ServerEvent } from '../../../core/protocol.js';
+import type { ClientAction, GroupKind, MembershipInfo, ServerEvent } from '../../../core/protocol.js';
 import { modesChanged, renderEvent } from '../../../core/render.js';
-import type { Transition } from '../../../core/user-state.js';
 import { roomsCard, searchCard, sonnetCard, sonnetHitsCard, whoCard } from './cards.js';
-import type { LogView } from './log-view.js';
+import { live, type Conversation, type Conversations } from './conversations.js';
+import { mentions } from './format.js';
 import type { Asked } from './requests.js';
 import type { RosterView } from './roster-view.js';
 
 /** What showing an event needs of the app. */
 export interface EventHost {
-  readonly log: LogView;
+  readonly conversations: Conversations;
   readonly roster: RosterView;
   /** My name. */
   readonly me: string;
   send(action: ClientAction): void;
-  /** My group's topic changed. */
-  topicChanged(topic: string): void;
+  /** Puts a conversation on screen (the user joined it, or asked for it). */
+  showConversation(c: Conversation): void;
   /** The server said it is restarting (the drop that follows is that, not a fault). */
   restarting(): void;
 }
 
+const kindOf = (kind: GroupKind | undefined, room: string | undefined): GroupKind => kind ?? (room ? 'room' : 'adhoc');
+
 /** Shows an event that is not about logging in or registering; `asked` when it answers a request. */
 export function showEvent(host: EventHost, event: ServerEvent, asked: Asked | undefined): void {
-  const { log } = host;
+  const { conversations } = host;
+  const log = conversations.log;
   const target = asked?.target ?? '';
   switch (event.action) {
     case 'time':
@@ -36,7 +41,9 @@ export function showEvent(host: EventHost, event: ServerEvent, asked: Asked | un
       if (asked?.shown) whoCard(log, event.users, event.groups);
       return;
     case 'rooms':
-      return roomsCard(log, event.groups);
+      synced(host, event.groups);
+      if (asked?.shown) roomsCard(log, event.groups);
+      return;
     case 'poem':
       if (event.poem) return sonnetCard(log, event.poem);
       return log.notice(`No sonnet “${target}”: ${event.msg ?? 'not found'}.`, 'error');
@@ -47,16 +54,28 @@ export function showEvent(host: EventHost, event: ServerEvent, asked: Asked | un
     case 'search':
       return searchCard(log, target, event.matches, event.omitted);
     case 'connect':
-      if (event.status === 'success' || event.status === 'request') return;
-      return log.notice(`Could not connect to ${target}: ${event.msg ?? event.status}.`, 'error');
-    case 'topic':
-      host.topicChanged(event.topic);
-      if (event.by) return log.notice(`${event.by} set the topic: ${event.topic}`);
-      return log.notice(event.topic ? `Topic: ${event.topic}` : 'No topic is set.');
+      return connected(host, event, target);
+    case 'focus': {
+      if (event.group === null) return;
+      const c = conversations.joined(event.group, event.kind ?? 'adhoc', event.title ?? `#group-${event.group}`, event.members ?? []);
+      // The page chose where to go itself when the user left or picked a conversation; a typed `w` asks the server.
+      if (asked?.shown || conversations.shown === null) host.showConversation(c);
+      return;
+    }
+    case 'topic': {
+      const c = conversations.byGroup(event.group);
+      if (c) c.topic = event.topic;
+      conversations.render();
+      const where = c?.log ?? log;
+      if (event.by) return where.notice(`${event.by} set the topic: ${event.topic}`);
+      return where.notice(event.topic ? `Topic: ${event.topic}` : 'No topic is set.');
+    }
     case 'lock':
-      return log.notice(event.locked ? `${event.by} made the group invite-only.` : `${event.by} opened the group to everyone.`);
+      return (conversations.byGroup(event.group)?.log ?? log).notice(event.locked ? `${event.by} made the group invite-only.` : `${event.by} opened the group to everyone.`);
     case 'mode':
-      return log.notice(event.status === 'changed' ? modesChanged(event.by, event.changes) : (renderEvent(event) ?? ''));
+      // A change is told where it happened; the modes asked for, where they were asked.
+      if (event.status === 'changed') return (conversations.byGroup(event.group)?.log ?? log).notice(modesChanged(event.by, event.changes));
+      return log.notice(renderEvent(event) ?? '');
     case 'oper':
       return log.notice(event.msg, event.status === 'ok' ? 'good' : 'error');
     case 'invite':
@@ -68,23 +87,44 @@ export function showEvent(host: EventHost, event: ServerEvent, asked: Asked | un
         });
       }
       return log.notice(event.status === 'sent' ? `Invited ${event.target}.` : (event.msg ?? `Could not invite ${event.target}.`), event.status === 'sent' ? 'good' : 'error');
-    case 'leave':
-      return log.notice(event.kickedBy ? `${event.name} was removed by ${event.kickedBy}${event.reason ? `: ${event.reason}` : ''}.` : `${event.name} left the group.`);
-    case 'disconnect':
-      return log.notice(event.by ? `${event.msg}.` : 'Everyone else left, so the group has ended.', event.by ? 'error' : 'plain');
-    case 'exchange':
-      return log.line({
+    case 'leave': {
+      const c = conversations.byGroup(event.group);
+      if (!c) return;
+      c.members = event.members;
+      conversations.render();
+      return c.log.notice(event.kickedBy ? `${event.name} was removed by ${event.kickedBy}${event.reason ? `: ${event.reason}` : ''}.` : `${event.name} left the group.`);
+    }
+    case 'disconnect': {
+      const c = conversations.byGroup(event.group);
+      if (!c) return;
+      c.ended = true;
+      conversations.render();
+      if (event.by) return c.log.notice(`${event.msg}.`, 'error');
+      return c.log.notice(c.kind === 'direct' ? `${c.label} left your conversation: what you type here goes to ${c.label} again while they are online.` : 'Everyone else left, so the group has ended.');
+    }
+    case 'exchange': {
+      const me = { name: host.me, front: 'web' };
+      const c = event.direct ? conversations.joined(event.group, 'direct', event.name, [me, { name: event.name, front: event.front }]) : conversations.byGroup(event.group);
+      (c?.log ?? log).line({
         name: event.name,
         front: event.front,
         text: event.message,
         at: new Date(event.ts),
         mine: false,
         flipped: event.flip === true,
+        mention: mentions(event.message, host.me),
         ...(event.direct ? { privately: 'to you' } : {}),
       });
-    case 'direct':
+      if (c) c.last = { name: event.name, text: event.message };
+      return conversations.render();
+    }
+    case 'direct': {
       if (asked?.message === undefined) return;
-      return log.line({ name: host.me, front: 'web', text: asked?.message ?? '', at: new Date(event.ts), mine: true, flipped: false, privately: `to ${event.target}` });
+      const c = conversations.joined(event.group, 'direct', event.target, [{ name: host.me, front: 'web' }, { name: event.target, front: '' }]);
+      c.log.line({ name: host.me, front: 'web', text: asked.message, at: new Date(event.ts), mine: true, flipped: false, privately: `to ${event.target}` });
+      c.last = { name: host.me, text: asked.message };
+      return conversations.render();
+    }
     case 'presence':
       if (event.status === 'online') host.roster.online(event.name, event.front);
       else host.roster.offline(event.name);
@@ -94,38 +134,50 @@ export function showEvent(host: EventHost, event: ServerEvent, asked: Asked | un
     case 'note':
       return log.notice(event.message);
     case 'restart':
-      // Said once the connection drops, with what it meant for the group.
+      // Said once the connection drops, with what it meant for the conversations.
       return host.restarting();
     case 'error':
       return log.notice(event.msg, 'error');
     case 'login':
     case 'register':
-    case 'focus':
       return;
   }
 }
 
-/** Where the user chats, as the app knows it: the group's kind, a room's name, its id. */
-export interface Place {
-  kind: GroupKind | null;
-  room: string | null;
-  group: number | null;
+/** Joining a group, or being joined: the conversation, told in its pane. */
+function connected(host: EventHost, event: Extract<ServerEvent, { action: 'connect' }>, target: string): void {
+  const { conversations } = host;
+  if (event.status === 'request') {
+    const known = live(conversations.byGroup(event.group) ?? null);
+    const kind = kindOf(event.kind, event.room);
+    const c = conversations.joined(event.group, kind, event.room ?? (kind === 'direct' ? event.from : `#group-${event.group}`), event.members);
+    if (known) c.log.notice(`${event.from} joined the group.`);
+    else c.log.notice(kind === 'direct' ? `${event.from} writes to you privately.` : `${event.from} connected to you: you are chatting in group ${event.group}.`, 'good');
+    // The server made it my focus only when I had none.
+    if (conversations.shown === null) host.showConversation(c);
+    return;
+  }
+  if (event.status !== 'success' || event.group === undefined) {
+    return conversations.log.notice(`Could not connect to ${target}: ${event.msg ?? event.status}.`, 'error');
+  }
+  const kind = kindOf(event.kind, event.room);
+  const peer = event.peer ?? '';
+  const c = conversations.joined(event.group, kind, event.room ?? (kind === 'direct' ? peer : `#group-${event.group}`), event.members ?? []);
+  c.topic = event.topic ?? '';
+  if (kind === 'direct') c.log.notice(`You are in your private conversation with ${peer}.`, 'good');
+  else c.log.notice(event.room ? `You are in ${event.room} (group ${event.group}).` : `You are now chatting with ${peer} in group ${event.group}.`, 'good');
+  host.showConversation(c);
 }
 
-/** What the log says when the user's group changes (joining, being joined, someone joining, leaving). */
-export function transitionNotice(t: Extract<Transition, { kind: 'connected' | 'joined-by' | 'member-joined' | 'left' }>, place: Place): { text: string; tone: 'plain' | 'good' } {
-  const { kind, room, group } = place;
-  switch (t.kind) {
-    case 'connected':
-      if (kind === 'direct') return { text: `You are in your private conversation with ${t.peer}.`, tone: 'good' };
-      return { text: room ? `You are in ${room} (group ${group}).` : `You are now chatting with ${t.peer} in group ${group}.`, tone: 'good' };
-    case 'joined-by':
-      if (kind === 'direct') return { text: `${t.peer} writes to you privately: what you type now goes to ${t.peer} only.`, tone: 'good' };
-      return { text: `${t.peer} connected to you: you are chatting in group ${group}.`, tone: 'good' };
-    case 'member-joined':
-      return { text: `${t.name} joined the group.`, tone: 'plain' };
-    case 'left':
-      if (kind === 'direct') return { text: `You left your private conversation with ${t.peer}.`, tone: 'plain' };
-      return { text: room ? `You left ${room}.` : `You left the group${t.peer ? ` with ${t.peer}` : ''}.`, tone: 'plain' };
+/** The server's list of my groups is the truth: each is a live conversation, any other is not. */
+function synced(host: EventHost, groups: readonly MembershipInfo[]): void {
+  const { conversations } = host;
+  const listed = new Set(groups.map((g) => g.group));
+  for (const c of conversations.all()) if (c.group !== null && !listed.has(c.group)) c.ended = true;
+  for (const g of groups) {
+    const c = conversations.joined(g.group, g.kind, g.label, g.members);
+    c.topic = g.topic ?? '';
+    if (g.focus && conversations.shown === null) host.showConversation(c);
   }
+  conversations.render();
 }

@@ -64,3 +64,18 @@ export function menuRows(menu: string): { rows: [string, string][]; notes: strin
   if (note) notes.push(note);
   return { rows, notes };
 }
+
+const NAME_CHAR = /[\p{L}\p{N}_-]/u;
+
+/** Whether `text` names `name` as a word, in any case, with or without `@`: a mention. */
+export function mentions(text: string, name: string): boolean {
+  if (name === '') return false;
+  const lower = text.toLowerCase();
+  const key = name.toLowerCase();
+  for (let at = lower.indexOf(key); at >= 0; at = lower.indexOf(key, at + 1)) {
+    const before = lower.slice(0, at);
+    const after = lower.slice(at + key.length);
+    if (!NAME_CHAR.test(Array.from(before).pop() ?? '') && !NAME_CHAR.test(Array.from(after)[0] ?? '')) return true;
+  }
+  return false;
+}

@@ -1,8 +1,9 @@
 /**
- * The message log: chat lines (who said what, when, from which front), notices and result
- * cards. Keeps the view pinned to the newest entry unless the reader scrolled up, and counts
- * chat lines that arrive while the reader is away (scrolled up, another tab, another window):
- * a "new" divider before the first, a jump button and the count in the tab title.
+ * The message log: each conversation has its own pane of chat lines (who said what, when, from
+ * which front), notices and result cards, and the one scrolling log on screen shows one pane at
+ * a time. A pane counts the chat lines its reader has not seen: said while another pane was
+ * shown, or while the reader was away (scrolled up, another tab, another window); a "new"
+ * divider marks the first, and the shown pane's count is on a jump button.
  */
 import { h, type Child } from './dom.js';
 import { clockTime, count, nameColour } from './format.js';
@@ -21,30 +22,72 @@ export interface ChatLine {
   flipped: boolean;
   /** A private line: who it went to (`to you`, `to bob`). */
   privately?: string;
+  /** The line names the reader. */
+  mention?: boolean;
 }
 
 export function frontBadge(front: string): HTMLElement {
   return h('span', { class: `badge ${/^[a-z]+$/.test(front) ? front : ''}` }, front);
 }
 
-export class LogView {
-  private unread = 0;
-  private divider: HTMLElement | null = null;
-  private lastRun: { name: string; at: number } | null = null;
-  private readonly baseTitle = document.title;
+/** The scrolling log on screen and its jump button, shared by every pane; `changed` hears of any unread count changing. */
+export class LogScreen {
+  current: LogView | null = null;
 
   constructor(
-    private readonly el: HTMLElement,
+    readonly el: HTMLElement,
     private readonly jump: HTMLButtonElement,
+    readonly changed: () => void,
   ) {
-    el.addEventListener('scroll', () => this.maybeRead());
-    document.addEventListener('visibilitychange', () => this.maybeRead());
-    window.addEventListener('focus', () => this.maybeRead());
-    jump.addEventListener('click', () => {
-      (this.divider ?? this.el.lastElementChild)?.scrollIntoView({ block: 'start' });
-      this.scrollToEnd();
-      this.markRead();
-    });
+    el.addEventListener('scroll', () => this.current?.maybeRead());
+    document.addEventListener('visibilitychange', () => this.current?.maybeRead());
+    window.addEventListener('focus', () => this.current?.maybeRead());
+    jump.addEventListener('click', () => this.current?.jumpToNew());
+  }
+
+  /** Puts `view`'s pane on screen, where its reader left it. */
+  show(view: LogView): void {
+    if (this.current === view) return;
+    this.current?.leaving();
+    this.current = view;
+    this.el.replaceChildren(view.pane);
+    view.arrived();
+  }
+
+  atBottom(): boolean {
+    return this.el.scrollHeight - this.el.scrollTop - this.el.clientHeight < NEAR_BOTTOM_PX;
+  }
+
+  readerAway(): boolean {
+    return document.hidden || !document.hasFocus() || !this.atBottom();
+  }
+
+  scrollToEnd(): void {
+    this.el.scrollTop = this.el.scrollHeight;
+  }
+
+  showJump(unread: number): void {
+    this.jump.hidden = unread === 0 || this.atBottom();
+    this.jump.textContent = `↓ ${count(unread, 'new message', 'new messages')}`;
+  }
+}
+
+/** One conversation's pane. */
+export class LogView {
+  readonly pane = h('div', { class: 'pane' });
+  /** Chat lines the reader has not seen. */
+  unread = 0;
+  /** How many of those name the reader. */
+  mentions = 0;
+  private divider: HTMLElement | null = null;
+  private lastRun: { name: string; at: number } | null = null;
+  /** Where the reader left the pane; null: at its newest entry. */
+  private scrolled: number | null = null;
+
+  constructor(private readonly screen: LogScreen) {}
+
+  private get shown(): boolean {
+    return this.screen.current === this;
   }
 
   line(line: ChatLine): void {
@@ -56,7 +99,7 @@ export class LogView {
     this.lastRun = { name: run, at };
     const entry = h(
       'div',
-      { class: `msg${line.mine ? ' mine' : ''}${sameRun ? ' cont' : ''}${line.privately ? ' private' : ''}` },
+      { class: `msg${line.mine ? ' mine' : ''}${sameRun ? ' cont' : ''}${line.privately ? ' private' : ''}${line.mention ? ' mention' : ''}` },
       h('time', { attrs: { datetime: line.at.toISOString(), title: line.at.toLocaleString() } }, clockTime(line.at)),
       h(
         'div',
@@ -65,10 +108,11 @@ export class LogView {
         frontBadge(line.front),
         line.flipped && h('span', { class: 'flipped' }, 'flipped'),
         line.privately && h('span', { class: 'privately' }, `private, ${line.privately}`),
+        line.mention && h('span', { class: 'mentions' }, 'mentions you'),
       ),
       h('p', { class: 'text', attrs: { dir: 'auto' } }, line.text),
     );
-    this.add(entry, !line.mine);
+    this.add(entry, !line.mine, line.mention === true);
   }
 
   /** A one-line notice (joins, leaves, replies); `tone` colours it, `action` adds a button. */
@@ -81,65 +125,73 @@ export class LogView {
       action && h('button', { attrs: { type: 'button' }, onclick: action.run }, action.label),
     );
     this.lastRun = null;
-    this.add(entry, false);
+    this.add(entry, false, false);
   }
 
   /** A result card with a heading. */
   card(title: string, sub: string | null, body: Child[], extraClass = ''): void {
     const heading = h('h3', {}, title, sub && ' ', sub && h('span', { class: 'sub' }, sub));
     this.lastRun = null;
-    this.add(h('section', { class: `card ${extraClass}`.trim() }, heading, ...body), false);
+    this.add(h('section', { class: `card ${extraClass}`.trim() }, heading, ...body), false, false);
   }
 
-  private atBottom(): boolean {
-    return this.el.scrollHeight - this.el.scrollTop - this.el.clientHeight < NEAR_BOTTOM_PX;
-  }
-
-  private readerAway(): boolean {
-    return document.hidden || !document.hasFocus() || !this.atBottom();
-  }
-
-  private add(entry: HTMLElement, countsAsUnread: boolean): void {
-    const pinned = this.atBottom();
-    if (countsAsUnread && this.readerAway()) {
+  private add(entry: HTMLElement, countsAsUnread: boolean, mention: boolean): void {
+    const pinned = this.shown && this.screen.atBottom();
+    if (countsAsUnread && (!this.shown || this.screen.readerAway())) {
       if (this.unread === 0) {
         this.divider?.remove();
         this.divider = h('div', { class: 'unread-divider', attrs: { role: 'separator' } }, 'New');
-        this.el.append(this.divider);
+        this.pane.append(this.divider);
       }
       this.unread++;
-      this.showUnread();
+      if (mention) this.mentions++;
+      this.counted();
     }
-    this.el.append(entry);
-    if (pinned || !countsAsUnread) this.scrollToEnd();
+    this.pane.append(entry);
+    if (this.shown && (pinned || !countsAsUnread)) this.screen.scrollToEnd();
   }
 
-  private scrollToEnd(): void {
-    this.el.scrollTop = this.el.scrollHeight;
+  /** The pane goes off screen: remember where its reader was. */
+  leaving(): void {
+    this.scrolled = this.screen.atBottom() ? null : this.screen.el.scrollTop;
   }
 
-  private maybeRead(): void {
+  /** The pane is on screen: back where its reader was, or at the first line they have not seen, which now counts as read. */
+  arrived(): void {
+    if (this.unread > 0 && this.divider) this.divider.scrollIntoView({ block: 'start' });
+    else if (this.scrolled === null) this.screen.scrollToEnd();
+    else this.screen.el.scrollTop = this.scrolled;
+    this.markRead();
+  }
+
+  jumpToNew(): void {
+    this.screen.scrollToEnd();
+    this.markRead();
+  }
+
+  maybeRead(): void {
     if (this.unread === 0) return;
-    if (this.readerAway()) this.showUnread();
+    if (this.screen.readerAway()) this.counted();
     else this.markRead();
   }
 
   private markRead(): void {
     this.unread = 0;
-    this.showUnread();
+    this.mentions = 0;
+    this.counted();
   }
 
-  private showUnread(): void {
-    document.title = this.unread > 0 ? `(${this.unread}) ${this.baseTitle}` : this.baseTitle;
-    this.jump.hidden = this.unread === 0 || this.atBottom();
-    this.jump.textContent = `↓ ${count(this.unread, 'new message', 'new messages')}`;
+  private counted(): void {
+    if (this.shown) this.screen.showJump(this.unread);
+    this.screen.changed();
   }
 
-  /** Empties the log (a new login). */
+  /** Empties the pane (a new login). */
   clear(): void {
-    this.el.replaceChildren();
+    this.pane.replaceChildren();
     this.divider = null;
     this.lastRun = null;
+    this.scrolled = null;
     this.markRead();
   }
 }

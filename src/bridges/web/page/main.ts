@@ -20,6 +20,11 @@ export interface Elements {
   loginError: HTMLElement;
   loginButton: HTMLButtonElement;
   chatView: HTMLElement;
+  menu: HTMLButtonElement;
+  sidebar: HTMLElement;
+  conversations: HTMLUListElement;
+  joinForm: HTMLFormElement;
+  joinRoom: HTMLInputElement;
   roster: HTMLUListElement;
   onlineCount: HTMLElement;
   searchForm: HTMLFormElement;
@@ -56,6 +61,11 @@ function elements(): Elements {
     loginError: byId('login-error'),
     loginButton: loginForm.querySelector('button[type=submit]')!,
     chatView: byId('chat-view'),
+    menu: byId('menu'),
+    sidebar: byId('sidebar'),
+    conversations: byId('conversations'),
+    joinForm: byId('join-form'),
+    joinRoom: byId('join-room'),
     roster: byId('roster'),
     onlineCount: byId('online-count'),
     searchForm: byId('search-form'),

@@ -1,7 +1,7 @@
 /**
  * Who is online, live: filled from `list` replies and kept current by `presence` pushes.
  * Everyone but me is a button that connects to them, with a Message button beside it that
- * starts a private line to them; each shows their front and group.
+ * opens my private conversation with them; each shows their front and group.
  */
 import type { GroupInfo, MemberInfo, UserInfo } from '../../../core/protocol.js';
 import { h } from './dom.js';
@@ -15,7 +15,10 @@ export class RosterView {
   /** Room names by group id. */
   private rooms = new Map<number, string>();
   private me = '';
-  private myGroup: number | null = null;
+  /** The groups I am in, by id: their names. */
+  private mine = new Map<number, string>();
+  /** The group shown on my screen. */
+  private shown: number | null = null;
 
   constructor(
     private readonly list: HTMLUListElement,
@@ -29,8 +32,10 @@ export class RosterView {
     this.render();
   }
 
-  setGroup(group: number | null): void {
-    this.myGroup = group;
+  /** My groups (id -> what I call them) and the one I look at. */
+  setGroups(mine: ReadonlyMap<number, string>, shown: number | null): void {
+    this.mine = new Map(mine);
+    this.shown = shown;
     this.render();
   }
 
@@ -66,14 +71,15 @@ export class RosterView {
   }
 
   private item(u: UserInfo, isMe: boolean): HTMLLIElement {
-    const where = u.group === undefined ? 'alone' : u.group === this.myGroup ? 'in your group' : `in ${this.rooms.get(u.group) ?? `group ${u.group}`}`;
+    const mine = u.group === undefined ? undefined : this.mine.get(u.group);
+    const where = u.group === undefined ? 'alone' : mine !== undefined ? `with you in ${mine}` : `in ${this.rooms.get(u.group) ?? `group ${u.group}`}`;
     const parts = [
       h('span', { class: 'dot', attrs: { 'aria-hidden': 'true' } }),
       h('span', { class: 'line' }, h('span', { class: `name ${nameColour(u.name)}` }, u.name, isMe ? ' (you)' : ''), frontBadge(u.front)),
       h('span', { class: 'where' }, where),
     ];
     if (isMe) return h('li', {}, h('div', { class: 'person me' }, ...parts));
-    const sameGroup = u.group !== undefined && u.group === this.myGroup;
+    const sameGroup = u.group !== undefined && u.group === this.shown;
     return h(
       'li',
       { class: 'other' },
