@@ -222,17 +222,18 @@ describe('the chat page', () => {
     await carol.next('connect');
     carol.send({ action: 'invite', target: 'alice' });
     expect(await carol.next('invite')).toMatchObject({ status: 'sent', target: 'alice' });
-    // alice chats in #lobby, so the invitation is a note saying how to follow it.
-    await alice.locator('#log .notice', { hasText: '(carol invites you to #tea: type bye, then c #tea)' }).waitFor();
-    await say(alice, 'bye');
-    await alice.getByText('You left #lobby.').waitFor();
-    await say(alice, 'c #tea');
+    // The invitation comes with a button; alice joins #tea as well, and stays in #lobby.
+    await alice.locator('#log .notice', { hasText: 'carol invites you to join #tea.' }).getByRole('button', { name: 'Join #tea' }).click();
     await alice.getByText(/You are in #tea \(group \d+\)\./).waitFor();
     expect(await carol.next('connect')).toMatchObject({ status: 'request', from: 'alice', front: 'web', room: '#tea' });
+    expect(await alice.locator('#conversations .conv-name').allTextContents()).toEqual(['#lobby', '#tea']);
+    await say(alice, 'bye');
+    await alice.getByText('You left #tea.').waitFor();
+    expect(await alice.locator('#group-title').textContent()).toMatch(/^#lobby · group \d+$/);
     await screenshot(alice, 'rooms');
   });
 
-  it('marks private lines, answers one with the Message button, and makes the conversation the group after a bye; accessible', async () => {
+  it('keeps private lines in their own conversation, opens it from the list and from the Message button; accessible', async () => {
     await start();
     const alice = await openAs('alice');
     const carol = await tcp('carol');
@@ -241,18 +242,27 @@ describe('the chat page', () => {
     await alice.getByText('You are now chatting with carol').waitFor();
     bob.send({ action: 'direct', target: 'alice', message: 'psst, alice' });
     expect(await bob.next('direct')).toMatchObject({ status: 'sent', target: 'alice' });
+    // The line waits in alice's conversation with bob, counted; the group with carol stays on screen.
+    const withBob = alice.locator('#conversations .conv', { has: alice.locator('.conv-name', { hasText: /^bob$/ }) });
+    await withBob.locator('.unread', { hasText: '1' }).waitFor();
+    expect(await withBob.locator('.conv-last').textContent()).toBe('bob: psst, alice');
+    expect(await alice.locator('#log .msg.private').count()).toBe(0);
+    await withBob.click();
     const fromBob = alice.locator('#log .msg.private', { hasText: 'psst, alice' });
     await fromBob.waitFor();
     expect(await fromBob.locator('.sender').textContent()).toBe('bob');
     expect(await fromBob.locator('.privately').textContent()).toBe('private, to you');
+    expect(await withBob.locator('.unread').count()).toBe(0);
+    expect(await alice.locator('#group-title').textContent()).toBe('Private conversation with bob');
 
+    await alice.locator('#conversations .conv').first().click();
     expect(await person(alice, 'alice').locator('..').getByRole('button', { name: /^Message/ }).count()).toBe(0);
     await alice.getByRole('button', { name: 'Message bob privately' }).click();
-    expect(await alice.locator('#line').inputValue()).toBe('/m bob ');
+    expect(await alice.locator('#line-label').textContent()).toBe('Private message to bob');
     await alice.keyboard.type('hello bob');
     await alice.keyboard.press('Enter');
     // bob was at the menu: the conversation becomes his group, as the classic connect request says.
-    expect(await bob.next('connect')).toMatchObject({ status: 'request', from: 'alice', front: 'web', kind: 'direct' });
+    expect(await bob.next('connect')).toMatchObject({ status: 'request', from: 'alice', kind: 'direct' });
     expect(await bob.next('exchange')).toMatchObject({ from: '[alice]', message: 'hello bob', direct: true });
     const toBob = alice.locator('#log .msg.private.mine', { hasText: 'hello bob' });
     await toBob.waitFor();
@@ -260,18 +270,13 @@ describe('the chat page', () => {
     await carol.sync();
     expect(carol.pending().filter((f) => f.action === 'exchange')).toEqual([]);
     expect(await accessibilityProblems(alice)).toEqual([]);
-    await screenshot(alice, 'private-line');
-
-    await say(alice, 'bye');
-    await alice.getByText('bob writes to you privately').waitFor();
-    expect(await alice.locator('#group-title').textContent()).toBe('Private conversation with bob');
-    expect(await alice.locator('#line-label').textContent()).toBe('Private message to bob');
-    await say(alice, 'just us now');
-    expect(await bob.next('exchange')).toMatchObject({ from: '[alice]', message: 'just us now', direct: true });
-    expect(await alice.locator('#log .msg.private.mine', { hasText: 'just us now' }).locator('.privately').textContent()).toBe('private, to bob');
-    expect(await carol.nextWhere('alice’s bye', (f) => f['message'] === 'bye')).toBeTruthy();
-    expect(await accessibilityProblems(alice)).toEqual([]);
     await screenshot(alice, 'private-conversation');
+
+    await alice.locator('#conversations .conv').first().click();
+    await say(alice, 'back with carol');
+    expect(await carol.nextWhere('alice’s line', (f) => f['message'] === 'back with carol')).toMatchObject({ from: '[alice]' });
+    await bob.sync();
+    expect(bob.pending().filter((f) => f.action === 'exchange')).toEqual([]);
   });
 
   it('comes back by itself after a server restart and says so', async () => {
