@@ -15,7 +15,7 @@ export class RosterView {
   /** Room names by group id. */
   private rooms = new Map<number, string>();
   private me = '';
-  /** The groups I am in, by id: their names. */
+  /** The groups I am in, by id: where someone in one of them is (`with you in #lobby`). */
   private mine = new Map<number, string>();
   /** The group shown on my screen. */
   private shown: number | null = null;
@@ -32,7 +32,7 @@ export class RosterView {
     this.render();
   }
 
-  /** My groups (id -> what I call them) and the one I look at. */
+  /** My groups (id -> where a member is) and the one I look at. */
   setGroups(mine: ReadonlyMap<number, string>, shown: number | null): void {
     this.mine = new Map(mine);
     this.shown = shown;
@@ -72,7 +72,7 @@ export class RosterView {
 
   private item(u: UserInfo, isMe: boolean): HTMLLIElement {
     const mine = u.group === undefined ? undefined : this.mine.get(u.group);
-    const where = u.group === undefined ? 'alone' : mine !== undefined ? `with you in ${mine}` : `in ${this.rooms.get(u.group) ?? `group ${u.group}`}`;
+    const where = u.group === undefined ? 'alone' : (mine ?? `in ${this.rooms.get(u.group) ?? `group ${u.group}`}`);
     const parts = [
       h('span', { class: 'dot', attrs: { 'aria-hidden': 'true' } }),
       h('span', { class: 'line' }, h('span', { class: `name ${nameColour(u.name)}` }, u.name, isMe ? ' (you)' : ''), frontBadge(u.front)),
