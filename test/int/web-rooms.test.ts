@@ -135,6 +135,10 @@ describe('the page in many conversations', () => {
     await alice.keyboard.type('coming!');
     await alice.keyboard.press('Enter');
     expect(await bob.nextWhere('alice’s line in #tea', (f) => f.action === 'exchange' && f['message'] === 'coming!')).toMatchObject({ from: '[alice]' });
+    // The terminal client's switch, typed, shows the conversation it names.
+    await say(alice, '/w bob');
+    await expect.poll(() => alice.locator('#group-title').textContent()).toBe('Private conversation with bob');
+    await conv(alice, '#tea').click();
 
     // Leaving: #tea with its button, #lobby typed by name; the private conversation stays.
     await alice.getByRole('button', { name: 'Leave #tea' }).click();

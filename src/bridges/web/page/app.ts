@@ -288,7 +288,6 @@ export class App implements EventHost {
     const all = this.conversations.all();
     const where = (c: Conversation): string => (c.kind === 'direct' ? 'in a private conversation with you' : `with you in ${c.kind === 'room' ? c.label : `group ${c.group}`}`);
     this.roster.setGroups(new Map(all.filter(live).map((c) => [c.group, where(c)])), live(shown) ? shown.group : null);
-    if (live(shown)) this.roster.grouped(shown.members, shown.group);
     this.drawer.count(all.reduce((n, c) => n + (c === shown ? 0 : c.log.unread), 0));
     showGroupBar(this.el, shown, this.account.name);
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MENU } from '../../../core/render.js';
-import { backoffMs, clockTime, count, dayTime, menuRows, nameColour, sonnetTitle, stanzas } from './format.js';
+import { backoffMs, clockTime, count, dayTime, mentions, menuRows, nameColour, sonnetTitle, stanzas } from './format.js';
 
 describe('times', () => {
   const now = new Date(2025, 2, 14, 18, 30);
@@ -23,6 +23,29 @@ describe('names', () => {
     const colours = new Set(['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy'].map(nameColour));
     expect(colours.size).toBeGreaterThan(3);
     for (const c of colours) expect(c).toMatch(/^c[0-7]$/);
+  });
+});
+
+describe('mentions', () => {
+  it.each([
+    ['alice, are you there?', true],
+    ['hi @Alice!', true],
+    ['ALICE', true],
+    ['thanks alice', true],
+    ['for alice-bob and me', false],
+    ['malice aforethought', false],
+    ['alice_2 said so', false],
+    ['alices garden', false],
+    ['ask élise or alice2', false],
+    ['', false],
+  ])('%j names alice: %s', (text, named) => {
+    expect(mentions(text, 'alice')).toBe(named);
+  });
+
+  it('finds a name after an earlier near miss, and in any script', () => {
+    expect(mentions('malice, then alice', 'alice')).toBe(true);
+    expect(mentions('привет, Олег!', 'олег')).toBe(true);
+    expect(mentions('Олега нет', 'олег')).toBe(false);
   });
 });
 

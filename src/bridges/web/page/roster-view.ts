@@ -3,7 +3,7 @@
  * Everyone but me is a button that connects to them, with a Message button beside it that
  * opens my private conversation with them; each shows their front and group.
  */
-import type { GroupInfo, MemberInfo, UserInfo } from '../../../core/protocol.js';
+import type { GroupInfo, UserInfo } from '../../../core/protocol.js';
 import { h } from './dom.js';
 import { nameColour } from './format.js';
 import { frontBadge } from './log-view.js';
@@ -34,6 +34,8 @@ export class RosterView {
 
   /** My groups (id -> where a member is) and the one I look at. */
   setGroups(mine: ReadonlyMap<number, string>, shown: number | null): void {
+    // Called on every line said: the roster is built again only when this changed.
+    if (shown === this.shown && mine.size === this.mine.size && [...mine].every(([id, where]) => this.mine.get(id) === where)) return;
     this.mine = new Map(mine);
     this.shown = shown;
     this.render();
@@ -53,13 +55,6 @@ export class RosterView {
 
   offline(name: string): void {
     this.users = this.users.filter((u) => key(u.name) !== key(name));
-    this.render();
-  }
-
-  /** Group membership I learn from my own group's events, before the next `list`. */
-  grouped(members: readonly MemberInfo[], group: number): void {
-    const inGroup = new Set(members.map((m) => key(m.name)));
-    for (const u of this.users) if (inGroup.has(key(u.name))) Object.assign(u, { state: 1, group });
     this.render();
   }
 
