@@ -152,6 +152,43 @@ describe('the page in many conversations', () => {
     expect(await alice.locator('#group-title').textContent()).toBe('Private conversation with bob');
   });
 
+  it('keeps a conversation that ended readable and marked until it is closed, and tells what went wrong there', async () => {
+    srv = await startTestServer({ FRONTS: 'tcp,web' });
+    const alice = await openAs('alice');
+    const bob = await tcp('bob');
+    const carol = await tcp('carol');
+    carol.send({ action: 'connect', target: '#den' });
+    await carol.next('connect');
+    await say(alice, 'c #den');
+    await alice.getByText(/You are in #den/).waitFor();
+    bob.send({ action: 'direct', target: 'alice', message: 'psst' });
+    await conv(alice, 'bob').waitFor();
+
+    carol.send({ action: 'kick', target: 'alice', reason: 'testing' });
+    await expect.poll(() => alice.locator('#group-title').textContent()).toMatch(/^#den · group \d+ \(ended\)$/);
+    await alice.locator('#log .notice.error', { hasText: 'testing' }).waitFor();
+    expect(await conv(alice, '#den').locator('.tag').allTextContents()).toEqual(['ended']);
+    expect(await alice.locator('#line-label').textContent()).toBe('Command');
+    expect(await alice.locator('#leave').textContent()).toBe('Close');
+    // A group action there names the group, and the server says why it cannot be done.
+    await say(alice, 'topic tulips');
+    await alice.locator('#log .notice.error', { hasText: /not in group \d+/ }).waitFor();
+    await say(alice, 'bye');
+    await expect.poll(() => alice.locator('#conversations .conv-name').allTextContents()).toEqual(['bob']);
+    expect(await alice.locator('#group-title').textContent()).toBe('Private conversation with bob');
+
+    bob.socket.destroy();
+    await alice.getByText('bob left your conversation').waitFor();
+    expect(await alice.locator('#group-title').textContent()).toBe('Private conversation with bob (ended)');
+    expect(await alice.locator('#line-label').textContent()).toBe('Private message to bob');
+    await say(alice, 'are you still there?');
+    await alice.locator('#log .notice.error', { hasText: 'bob is not online' }).waitFor();
+    expect(await accessibilityProblems(alice)).toEqual([]);
+    await alice.getByRole('button', { name: 'Close' }).click();
+    expect(await alice.locator('#group-title').textContent()).toBe('Not in a group');
+    expect(await alice.locator('#conversations').textContent()).toContain('None yet');
+  });
+
   it('fits desktop and phone screens: nothing wider than the screen, every control reachable and clear, accessible on every view', async () => {
     srv = await startTestServer({ FRONTS: 'tcp,irc,web' });
     const login = await open();
