@@ -91,6 +91,9 @@ describe('the page in many conversations', () => {
     await bob.next('connect');
     await alice.getByText('bob joined the group.').waitFor();
     expect(await alice.locator('#group-title').textContent()).toMatch(/^#tea · group \d+$/);
+    const where = (name: string) => alice.locator('#roster li', { has: alice.locator('.name', { hasText: new RegExp(`^${name}`) }) }).locator('.where');
+    await expect.poll(() => where('bob').textContent()).toBe('with you in #tea');
+    expect(await where('alice').textContent()).toBe('in 2 conversations');
 
     // A private conversation from the roster's Message button, begun by the first line.
     await alice.getByRole('button', { name: 'Message bob privately' }).click();

@@ -5,7 +5,7 @@
  */
 import type { GroupInfo, UserInfo } from '../../../core/protocol.js';
 import { h } from './dom.js';
-import { nameColour } from './format.js';
+import { count, nameColour } from './format.js';
 import { frontBadge } from './log-view.js';
 
 const key = (name: string): string => name.toLowerCase();
@@ -67,7 +67,13 @@ export class RosterView {
 
   private item(u: UserInfo, isMe: boolean): HTMLLIElement {
     const mine = u.group === undefined ? undefined : this.mine.get(u.group);
-    const where = u.group === undefined ? 'alone' : (mine ?? `in ${this.rooms.get(u.group) ?? `group ${u.group}`}`);
+    const where = isMe
+      ? this.mine.size === 0
+        ? 'in no conversation'
+        : `in ${count(this.mine.size, 'conversation', 'conversations')}`
+      : u.group === undefined
+        ? 'alone'
+        : (mine ?? `in ${this.rooms.get(u.group) ?? `group ${u.group}`}`);
     const parts = [
       h('span', { class: 'dot', attrs: { 'aria-hidden': 'true' } }),
       h('span', { class: 'line' }, h('span', { class: `name ${nameColour(u.name)}` }, u.name, isMe ? ' (you)' : ''), frontBadge(u.front)),
