@@ -40,7 +40,7 @@ export function searchCard(log: LogView, target: string, matches: readonly Histo
       'li',
       {},
       h('time', { class: 'meta', attrs: { datetime: m.ts, title: at.toLocaleString() } }, dayTime(at, now)),
-      h('span', { class: 'meta' }, `group ${m.group}`),
+      h('span', { class: 'meta' }, m.label),
       h('strong', { class: nameColour(m.from) }, m.from),
       ': ',
       m.message,

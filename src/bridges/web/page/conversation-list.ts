@@ -7,7 +7,7 @@ import { h } from './dom.js';
 import { count } from './format.js';
 
 /** What the list calls a conversation. */
-export function listName(c: Conversation): string {
+function listName(c: Conversation): string {
   return c.kind === 'adhoc' ? `Group ${c.group}` : c.label;
 }
 
