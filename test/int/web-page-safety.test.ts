@@ -92,11 +92,17 @@ describe('the page and hostile text', () => {
     expect(shown.filter(([who]) => who === 'tina').map(([, text]) => text)).toEqual(HOSTILE.map(([, text]) => text));
     expect(shown.filter(([who]) => who === 'ivan').map(([, text]) => text)).toEqual(fromIrcShown);
     expect(await texts.evaluateAll((els) => els.every((el) => el.getAttribute('dir') === 'auto' && el.children.length === 0))).toBe(true);
+    // The conversation list shows the newest line as text too.
+    const [markup, markupShown] = HOSTILE[0]!;
+    tina.send({ action: 'exchange', message: markup });
+    const newest = page.locator('#conversations .conv-last');
+    await expect.poll(() => newest.textContent()).toBe(`tina: ${markupShown}`);
+    expect(await newest.evaluate((el) => el.getAttribute('dir') === 'auto' && el.children.length === 0)).toBe(true);
     await page.getByText('<i>topic</i>␛[2J').first().waitFor();
     tina.send({ action: 'kick', target: 'ivan', reason: '<img src=y onerror="window.__pwned=5">\r\nmore' });
     await page.getByText('ivan was removed by tina: <img src=y onerror="window.__pwned=5"> more').waitFor();
 
-    expect(await page.locator('#log img, #log script, #log svg, #log a, #log b, #log i, #log h1, main h1:has-text("out of the log")').count()).toBe(0);
+    expect(await page.locator('#log img, #log script, #log svg, #log a, #log b, #log i, #log h1, main h1:has-text("out of the log"), #sidebar img, #sidebar b').count()).toBe(0);
     expect(await page.evaluate(() => (globalThis as { __pwned?: unknown }).__pwned)).toBeUndefined();
     await screenshot(page, 'hostile-text');
   });
