@@ -83,6 +83,7 @@ describe('the page in many conversations', () => {
     await alice.getByLabel('Join or open a room').fill('lobby');
     await alice.getByLabel('Join or open a room').press('Enter');
     await alice.getByText(/You are in #lobby \(group \d+\)\./).waitFor();
+    expect(await alice.getByLabel('Join or open a room').inputValue()).toBe('');
     ivan.send('JOIN #lobby');
     await alice.getByText('ivan joined the group.').waitFor();
     await say(alice, '/j #tea');
@@ -256,6 +257,12 @@ describe('the page in many conversations', () => {
       await menu.click();
       await conv(alice, '#lobby').click();
       expect(await alice.locator('#line').isVisible()).toBe(true);
+      // A search from the drawer closes it, to show the results.
+      await menu.click();
+      await alice.getByLabel('Search your chat history').fill('phone');
+      await alice.getByLabel('Search your chat history').press('Enter');
+      await alice.locator('.card.search', { hasText: 'sonnet 18 on your phone' }).last().waitFor();
+      expect(await menu.getAttribute('aria-expanded')).toBe('false');
     }
   }, 60_000);
 });

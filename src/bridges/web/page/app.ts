@@ -53,7 +53,10 @@ export class App implements EventHost {
       this.typed(el.line.value);
     });
     this.recall = new Recall(el.line);
-    this.form(el.joinForm, el.joinRoom, (room) => this.send({ action: 'connect', target: room.startsWith('#') ? room : `#${room}` }));
+    this.form(el.joinForm, el.joinRoom, (room) => {
+      this.send({ action: 'connect', target: room.startsWith('#') ? room : `#${room}` });
+      el.joinRoom.value = '';
+    });
     this.form(el.searchForm, el.searchQuery, (q) => this.send({ action: 'search', target: q }));
     this.form(el.sonnetForm, el.sonnetNumber, (n) => this.send({ action: 'poem', target: n }));
     el.leave.addEventListener('click', () => {
@@ -67,14 +70,13 @@ export class App implements EventHost {
     }, ROSTER_REFRESH_MS);
   }
 
-  /** A sidebar form of one field: what is typed, trimmed, when it is not empty; on a phone the drawer then closes. */
+  /** A sidebar form of one field: what is typed, trimmed, when it is not empty; on a phone the drawer then closes to show the answer. */
   private form(form: HTMLFormElement, input: HTMLInputElement, run: (value: string) => void): void {
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       const value = input.value.trim();
       if (value === '') return;
       run(value);
-      input.value = '';
       this.drawer.close();
     });
   }
