@@ -94,10 +94,15 @@ export abstract class QueuedHistory {
     return Math.max(this.queue.lastSeq(group), this.committedSeq(group));
   }
 
-  directGroup(keyA: string, keyB: string, fresh: number, label: string): number {
+  findDirect(keyA: string, keyB: string): number | undefined {
     const pair = pairOf(keyA, keyB);
-    const known = this.queue.direct(pair) ?? this.committedDirect(pair);
+    return this.queue.direct(pair) ?? this.committedDirect(pair);
+  }
+
+  directGroup(keyA: string, keyB: string, fresh: number, label: string): number {
+    const known = this.findDirect(keyA, keyB);
     if (known !== undefined) return known;
+    const pair = pairOf(keyA, keyB);
     this.queue.push({ kind: 'direct', pair, group: fresh, label });
     return fresh;
   }

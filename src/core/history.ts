@@ -38,9 +38,34 @@ export interface SearchPage {
   total: number;
 }
 
-/** An ad-hoc group of people who connected to each other, a named room, or a conversation of two. */
 /** What kind of group (core/protocol.ts). */
 export type { GroupKind } from './protocol.js';
+
+/**
+ * Where a page of history is read: every group that went by a channel's label (a room lives
+ * again under a new id after it emptied or the server restarted; its lives never overlap), or
+ * one group (a direct conversation).
+ */
+export type HistoryPlace = { label: string } | { group: number };
+
+/** One end of a page, itself left out: a stored line (its group and seq), or a moment (ms since the epoch). */
+export type HistoryBound = { group: number; seq: number } | { ts: number };
+
+export interface PageRequest {
+  after?: HistoryBound;
+  before?: HistoryBound;
+  /** Take the newest lines between the bounds (else the oldest). */
+  newest: boolean;
+  limit: number;
+}
+
+/** A group in which the user may read lines in a time range, with the newest such line's time. */
+export interface Conversation {
+  group: number;
+  label: string;
+  /** Milliseconds since the epoch. */
+  ts: number;
+}
 
 /** A store that cannot serve a read right now (its database is failing): an expected fault, answered as such. */
 export class HistoryUnavailable extends Error {
@@ -72,6 +97,15 @@ export interface HistoryStore {
   hasUser(userKey: string): boolean;
   /** Lines the user may see that match every term. Call after commit(). Throws HistoryUnavailable when the database fails. */
   search(userKey: string, query: SearchQuery, limit: number): SearchPage;
+  /**
+   * A page of the lines the user may see in a place, between the bounds, oldest first: lines are
+   * ordered by group, then seq. Call after commit(). Throws HistoryUnavailable when the database fails.
+   */
+  page(userKey: string, place: HistoryPlace, request: PageRequest): FoundLine[];
+  /** The groups with lines the user may see said after `after` and before `before` (ms, both left out), in no particular order. Throws HistoryUnavailable. */
+  conversations(userKey: string, after: number, before: number): Conversation[];
+  /** The direct conversation of two history keys (in either order), committed or queued; undefined when they never had one. */
+  findDirect(keyA: string, keyB: string): number | undefined;
   /** Lines committed so far (cheap: kept as a running count). */
   lineCount(): number;
   /** Why the store cannot serve right now, or null when it can (for health checks). */

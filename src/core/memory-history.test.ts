@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { describeHistoryContract } from './history-contract.js';
+import { describeHistoryPageContract } from './history-page-contract.js';
 import { MemoryHistory } from './memory-history.js';
 
 describeHistoryContract('MemoryHistory', () => new MemoryHistory(), {
@@ -8,6 +9,8 @@ describeHistoryContract('MemoryHistory', () => new MemoryHistory(), {
     return { store: new MemoryHistory({ commitFault: () => (failing ? new Error('disk full') : null) }), fail: (on) => void (failing = on) };
   },
 });
+
+describeHistoryPageContract('MemoryHistory', () => new MemoryHistory());
 
 it('closes even when its last commit fails, and says so', async () => {
   const errors: string[] = [];

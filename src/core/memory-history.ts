@@ -4,7 +4,8 @@
  * including that queued writes become visible to search only at commit(), and that a failed
  * commit refuses its lines but keeps its membership changes.
  */
-import { HistoryUnavailable, type FoundLine, type HistoryStore, type SearchPage, type StoredLine } from './history.js';
+import { HistoryUnavailable, type Conversation, type FoundLine, type HistoryPlace, type HistoryStore, type PageRequest, type SearchPage, type StoredLine } from './history.js';
+import { readConversations, readPage, type PageSource, type Span } from './history-page.js';
 import { OPEN, QueuedHistory, type HistoryWrite, type Pair } from './history-queue.js';
 import type { SearchQuery } from './search-query.js';
 import { words } from './sonnets.js';
@@ -71,15 +72,6 @@ export class MemoryHistory extends QueuedHistory implements HistoryStore {
     return last;
   }
 
-
-
-
-
-
-
-
-
-
   commit(): void {
     if (this.queue.length === 0) return;
     const writes = this.queue.take();
@@ -130,13 +122,59 @@ export class MemoryHistory extends QueuedHistory implements HistoryStore {
     let total = 0;
     for (const m of this.memberships) {
       if (m.user !== userKey || m.to <= m.from) continue;
-      const label = this.labels.get(m.group) ?? `#group-${m.group}`;
+      const label = this.labelOf(m.group);
       const matches = (this.lines.get(m.group) ?? []).filter((e) => e.line.seq > m.from && e.line.seq <= m.to && terms.every((t) => holds(e.text, t) || holds(e.sender, t)));
       total += matches.length;
-      for (const e of newest(matches, limit)) found.push({ ...e.line, label });
+      for (const e of newestOf(matches, limit)) found.push({ ...e.line, label });
     }
     found.sort((a, b) => a.id - b.id);
-    return { lines: newest(found, limit), total };
+    return { lines: newestOf(found, limit), total };
+  }
+
+  page(userKey: string, place: HistoryPlace, request: PageRequest): FoundLine[] {
+    this.readable();
+    return readPage(this.pages, userKey, place, request);
+  }
+
+  conversations(userKey: string, after: number, before: number): Conversation[] {
+    this.readable();
+    return readConversations(this.pages, userKey, after, before);
+  }
+
+  private readable(): void {
+    if (this.commitError !== null) throw new HistoryUnavailable(`the last write failed: ${this.commitError}`);
+  }
+
+  /** The reads the page algorithm needs, over what is committed. */
+  private readonly pages: PageSource = {
+    spans: (userKey, place) => {
+      const spans: Span[] = [];
+      const label = place && 'label' in place ? place.label.toLowerCase() : undefined;
+      for (const m of this.memberships) {
+        if (m.user !== userKey || m.to <= m.from) continue;
+        if (place && 'group' in place && m.group !== place.group) continue;
+        if (label !== undefined && this.labelOf(m.group).toLowerCase() !== label) continue;
+        spans.push({ group: m.group, from: m.from, to: m.to });
+      }
+      return spans;
+    },
+    firstFrom: (group, from, upTo) => {
+      const entries = this.lines.get(group) ?? [];
+      const at = firstAtLeast(entries, from);
+      const line = entries[at]?.line;
+      return line !== undefined && line.seq <= upTo ? { seq: line.seq, ts: line.ts } : undefined;
+    },
+    lastOf: (group) => this.committedSeq(group),
+    linesIn: (group, after, upTo, newest, limit) => {
+      const entries = this.lines.get(group) ?? [];
+      const inside = entries.slice(firstAtLeast(entries, after + 1), firstAtLeast(entries, upTo + 1)).map((e) => e.line);
+      return newest ? newestOf(inside, limit) : inside.slice(0, limit);
+    },
+    labelOf: (group) => this.labelOf(group),
+  };
+
+  private labelOf(group: number): string {
+    return this.labels.get(group) ?? `#group-${group}`;
   }
 
   lineCount(): number {
@@ -169,8 +207,20 @@ function searchWords(text: string): string[] {
 }
 
 /** The last `n` items. */
-function newest<T>(items: T[], n: number): T[] {
+function newestOf<T>(items: T[], n: number): T[] {
   return items.slice(Math.max(0, items.length - n));
+}
+
+/** The index of the first entry (in seq order) with seq >= `seq`. */
+function firstAtLeast(entries: readonly Entry[], seq: number): number {
+  let lo = 0;
+  let hi = entries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (entries[mid]!.line.seq < seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Whether `phrase` occurs as consecutive words of `hay`. */

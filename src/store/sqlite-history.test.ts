@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../test/helpers/wait.js';
 import { Chat, describeHistoryContract, texts } from '../core/history-contract.js';
+import { describeHistoryPageContract } from '../core/history-page-contract.js';
 import { HistoryUnavailable } from '../core/history.js';
 import { parseSearchQuery } from '../core/search-query.js';
 import { SqliteHistory, type HistoryOptions } from './sqlite-history.js';
@@ -40,6 +41,8 @@ describeHistoryContract('SqliteHistory', () => new SqliteHistory(':memory:'), {
   },
   faulty: locked,
 });
+
+describeHistoryPageContract('SqliteHistory', () => new SqliteHistory(':memory:'));
 
 describe('SqliteHistory search', () => {
   it('survives hostile terms', () => {

@@ -7,7 +7,18 @@
  * a crash left unindexed.
  */
 import Database from 'better-sqlite3';
-import { HistoryUnavailable, type FoundLine, type GroupKind, type HistoryStore, type SearchPage, type StoredLine } from '../core/history.js';
+import {
+  HistoryUnavailable,
+  type Conversation,
+  type FoundLine,
+  type GroupKind,
+  type HistoryPlace,
+  type HistoryStore,
+  type PageRequest,
+  type SearchPage,
+  type StoredLine,
+} from '../core/history.js';
+import { readConversations, readPage, type PageSource, type Span } from '../core/history-page.js';
 import { OPEN, QueuedHistory, type HistoryWrite, type Pair } from '../core/history-queue.js';
 import type { SearchQuery } from '../core/search-query.js';
 import { Checkpointer } from './checkpointer.js';
@@ -68,6 +79,7 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
   private readonly anySeen: Database.Statement<[string], { one: number }>;
   private readonly directOf: Database.Statement<[string, string], number>;
   private readonly lastSeqOf: Database.Statement<[number], number>;
+  private readonly pages: PageSource;
 
   /** Opens (creating or upgrading if needed) the database at `file`, or in memory for ':memory:'. */
   constructor(file: string, options: HistoryOptions = {}) {
@@ -141,6 +153,7 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
       this.anySeen = this.db.prepare('SELECT 1 AS one FROM seen WHERE user = ? LIMIT 1');
       this.directOf = this.db.prepare<[string, string], number>('SELECT grp FROM directs WHERE key_a = ? AND key_b = ?').pluck();
       this.lastSeqOf = this.db.prepare<[number], number>('SELECT COALESCE(MAX(seq), 0) FROM line_pos WHERE grp = ?').pluck();
+      this.pages = this.pageReads();
       this.catchUpIndex();
       // Memberships still open belong to sessions of a previous run: they ended when it did.
       this.db
@@ -152,6 +165,60 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
     }
     // Started last: a store that failed to open leaves no worker behind.
     this.checkpointer = onDisk(file) ? new Checkpointer(file, this.onError) : null;
+  }
+
+  /**
+   * The reads of the page algorithm, each served by an index: a user's intervals by seen_by_user,
+   * a group's lines by line_pos (a range of its seqs, LIMITed) and then by id, labels by the
+   * groups key. line_pos is complete once the index is flushed, which every read starts with.
+   */
+  private pageReads(): PageSource {
+    const spanFields = 's.grp AS "group", s.from_seq AS "from", s.to_seq AS "to"';
+    const labelled = `SELECT ${spanFields}, COALESCE(g.label, '#group-' || s.grp) AS label FROM seen AS s LEFT JOIN groups AS g ON g.id = s.grp WHERE s.user = ? AND s.to_seq > s.from_seq`;
+    const allSpans = this.db.prepare<[string], Span & { label: string }>(labelled);
+    const groupSpans = this.db.prepare<[string, number], Span>(`SELECT ${spanFields} FROM seen AS s WHERE s.user = ? AND s.grp = ? AND s.to_seq > s.from_seq`);
+    const inGroup = 'FROM line_pos AS p JOIN lines AS l ON l.id = p.id WHERE p.grp = ?';
+    const firstFrom = this.db.prepare<[number, number, number], { seq: number; ts: number }>(`SELECT p.seq, l.ts ${inGroup} AND p.seq >= ? AND p.seq <= ? ORDER BY p.seq LIMIT 1`);
+    const range = `SELECT l.* ${inGroup} AND p.seq > ? AND p.seq <= ? ORDER BY p.seq`;
+    const oldest = this.db.prepare<[number, number, number, number], LineRow>(`${range} LIMIT ?`);
+    const newest = this.db.prepare<[number, number, number, number], LineRow>(`${range} DESC LIMIT ?`);
+    const labelOf = this.db.prepare<[number], string>('SELECT label FROM groups WHERE id = ?').pluck();
+    return {
+      spans: (userKey, place) => {
+        if (place && 'group' in place) return groupSpans.all(userKey, place.group);
+        const spans = allSpans.all(userKey);
+        if (!place) return spans;
+        const label = place.label.toLowerCase();
+        return spans.filter((s) => s.label.toLowerCase() === label);
+      },
+      firstFrom: (group, from, upTo) => firstFrom.get(group, from, upTo),
+      lastOf: (group) => this.lastSeqOf.get(group) ?? 0,
+      linesIn: (group, after, upTo, newestFirst, limit) => {
+        const rows = (newestFirst ? newest : oldest).all(group, after, upTo, limit).map(toStored);
+        return newestFirst ? rows.reverse() : rows;
+      },
+      labelOf: (group) => labelOf.get(group) ?? `#group-${group}`,
+    };
+  }
+
+  page(userKey: string, place: HistoryPlace, request: PageRequest): FoundLine[] {
+    return this.read(() => readPage(this.pages, userKey, place, request));
+  }
+
+  conversations(userKey: string, after: number, before: number): Conversation[] {
+    return this.read(() => readConversations(this.pages, userKey, after, before));
+  }
+
+  /** A read of committed lines: refused while writes fail (the history is not what was said), a database fault as HistoryUnavailable. */
+  private read<T>(query: () => T): T {
+    if (this.commitError !== null) throw new HistoryUnavailable(`the last write failed: ${this.commitError}`);
+    if (!this.flushIndex()) throw new HistoryUnavailable(`the line index cannot be brought up to date: ${this.indexError}`);
+    try {
+      return query();
+    } catch (err) {
+      if (err instanceof Database.SqliteError) throw new HistoryUnavailable(err.message);
+      throw err;
+    }
   }
 
   /** Indexes lines a previous run committed but did not index before it stopped. */
