@@ -66,7 +66,7 @@ describe('roomsText', () => {
 });
 
 describe('searchText', () => {
-  const match = (group: number, label: string, message: string): HistoryLine => ({ id: 1, group, label, from: 'alice', message, ts: new Date(2026, 10, 25, 14, 30).toISOString() });
+  const match = (group: number, label: string, message: string): HistoryLine => ({ id: 1, group, seq: 1, label, from: 'alice', message, ts: new Date(2026, 10, 25, 14, 30).toISOString() });
   const search = (matches: HistoryLine[], omitted = 0): Extract<ServerEvent, { action: 'search' }> => ({ action: 'search', results: 'x', matches, omitted });
 
   it('is the classic screen when the lines come from one group, and names the group when from several', () => {

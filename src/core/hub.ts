@@ -28,7 +28,7 @@ import type { SonnetBook } from './sonnets.js';
 
 export type { Departure, HubLimits } from './actions/context.js';
 
-export const DEFAULT_LIMITS: HubLimits = { maxLineChars: 8000, searchResults: 100, sonnetHits: 40 };
+export const DEFAULT_LIMITS: HubLimits = { maxLineChars: 8000, searchResults: 100, sonnetHits: 40, historyPage: 100 };
 
 export interface HubDeps {
   history: HistoryStore;
@@ -253,13 +253,17 @@ export class Hub implements HubState {
     this.bus.publish(batch.map((p): Published => ({ group: p.line.group, seq: p.line.seq, senderKey: p.sender.key, event: p.event, at: p.at })));
   }
 
-  /** Delivers published lines to the members of their groups who were in before each was said. */
+  /** Delivers published lines to the members of their groups who were in before each was said (to the sender too, with `echo`). */
   private fanOut(lines: readonly Published[]): void {
     for (const { group: id, seq, senderKey, event, at } of lines) {
       const group = this.groups.get(id);
       if (!group) continue;
       for (const m of group.members) {
-        if (m.afterSeq >= seq || m.member.key === senderKey) continue;
+        if (m.afterSeq >= seq) continue;
+        if (m.member.key === senderKey) {
+          if (m.member.features.has('echo')) this.push(m.member, event);
+          continue;
+        }
         if (m.member.focus !== id) this.groups.missed(group, m);
         this.push(m.member, event);
       }

@@ -7,9 +7,10 @@
 /**
  * Optional behaviours a client asks for at login (unknown ones are ignored). `rooms`: the client
  * shows many groups at once and gets the events of all of them; without it a session sees the
- * classic one-group view (docs/PROTOCOL.md, Many groups).
+ * classic one-group view (docs/PROTOCOL.md, Many groups). `echo`: the session gets its own chat
+ * lines back once they are stored, as the others get them (with their id, seq and time).
  */
-export type Feature = 'events' | 'presence' | 'rooms';
+export type Feature = 'events' | 'presence' | 'rooms' | 'echo';
 
 /** Names the request a reply answers: a client's own tag, sent back on every event that answers it. */
 export type Label = string;
@@ -40,7 +41,12 @@ export type ClientAction =
   /** Becomes a server operator with a configured name and password. */
   | { action: 'oper'; name: string; password: string }
   /** A server operator ends another user's connection. */
-  | { action: 'kill'; target: string; reason?: string };
+  | { action: 'kill'; target: string; reason?: string }
+  | { action: 'history'; target: string; after?: HistoryMark; before?: HistoryMark; newest?: boolean; limit?: number }
+  | { action: 'conversations'; after?: string; before?: string; limit?: number };
+
+/** Where a history page starts or ends (itself left out): a stored line, by its group and seq, or a moment (ISO 8601). */
+export type HistoryMark = { group: number; seq: number } | { ts: string };
 
 /**
  * A group's mode letters, as IRC has them: `i` invite-only (the lock), `k` key, `l` member
@@ -133,10 +139,12 @@ export interface MembershipInfo {
   owner?: string;
 }
 
-/** One stored chat line as search returns it. */
+/** One stored chat line as search and history return it. */
 export interface HistoryLine {
   id: number;
   group: number;
+  /** Its place in its group: with `group`, what names the line to `history`. */
+  seq: number;
   /** The group's label (`#room`, `#group-7`, `alice+bob`). */
   label: string;
   from: string;
@@ -189,6 +197,10 @@ export type ServerEvent =
   | { action: 'poem'; results: string; poem?: PoemData; msg?: string }
   | { action: 'sonnets'; results: string; matches: SonnetHit[]; msg?: string }
   | { action: 'search'; results: string; matches: HistoryLine[]; omitted: number }
+  /** A page of a conversation (`target` as asked), oldest first. */
+  | { action: 'history'; target: string; lines: HistoryLine[] }
+  /** The conversations with lines in a time range: a room's name, or the other person's for a direct one; the newest line's time. */
+  | { action: 'conversations'; conversations: { target: string; ts: string }[] }
   | {
       action: 'connect';
       status: ConnectStatus;

@@ -33,6 +33,10 @@ describe('parseAction', () => {
     ],
     ['{"action": "oper", "name": "root", "password": "pw"}', { action: 'oper', name: 'root', password: 'pw' }],
     ['{"action": "kill", "target": "bob", "reason": "spam"}', { action: 'kill', target: 'bob', reason: 'spam' }],
+    ['{"action": "history", "target": "#tea", "after": {"group": 2, "seq": 5}, "newest": true, "limit": 9}', { action: 'history', target: '#tea', after: { group: 2, seq: 5 }, newest: true, limit: 9 }],
+    ['{"action": "history", "target": "bob", "before": {"ts": "2026-11-25T14:30:00.000Z"}}', { action: 'history', target: 'bob', before: { ts: '2026-11-25T14:30:00.000Z' } }],
+    ['{"action": "conversations", "after": "2026-11-25T14:30:00.000Z", "limit": 5}', { action: 'conversations', after: '2026-11-25T14:30:00.000Z', limit: 5 }],
+    ['{"action":"login","name":"zz","features":["echo"]}', { action: 'login', name: 'zz', features: ['echo'] }],
   ])('accepts %s', (json, action) => {
     expect(parseAction(json)).toEqual({ ok: true, action });
   });
@@ -56,6 +60,10 @@ describe('parseAction', () => {
     ['{"action": "exchange", "message": {"x": 1}}', 'bad-request'],
     ['{"action": "topic", "topic": 5}', 'bad-request'],
     ['{"action": "kick", "target": "bob", "reason": []}', 'bad-request'],
+    ['{"action": "history", "target": "#tea", "after": {"group": 1}}', 'bad-request'],
+    ['{"action": "history", "target": "#tea", "limit": 0}', 'bad-request'],
+    ['{"action": "history", "target": "#tea", "newest": "yes"}', 'bad-request'],
+    ['{"action": "conversations", "before": 5}', 'bad-request'],
     ['{"action": "invite"}', 'bad-request'],
     ['{"action": "connect", "target": "#tea", "key": 5}', 'bad-request'],
     ['{"action": "mode", "changes": [{"mode": "x", "on": true}]}', 'bad-request'],

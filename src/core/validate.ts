@@ -3,7 +3,7 @@
  * ClientAction or an error with a stable code. Inside the hub, actions are trusted.
  */
 import { PASSWORD_MAX } from './password-rule.js';
-import type { ActionName, ClientAction, ErrorCode, Feature, Label, ModeChange, ModeLetter } from './protocol.js';
+import type { ActionName, ClientAction, ErrorCode, Feature, HistoryMark, Label, ModeChange, ModeLetter } from './protocol.js';
 
 export interface ValidationError {
   code: ErrorCode;
@@ -28,7 +28,7 @@ function text(fields: Fields, key: string, numeric = false): string | null {
   return null;
 }
 
-const KNOWN_FEATURES: ReadonlySet<string> = new Set<Feature>(['events', 'presence', 'rooms']);
+const KNOWN_FEATURES: ReadonlySet<string> = new Set<Feature>(['events', 'presence', 'rooms', 'echo']);
 
 /** Adds the optional `group` (a group id) of an action about one group; an error text when it is malformed. */
 function inGroup<A extends ClientAction>(fields: Fields, action: A): A | string {
@@ -88,6 +88,29 @@ function withMessage<K extends 'exchange' | 'flip' | 'ping'>(action: K): Reader<
     const read = { action, message } as Extract<ClientAction, { action: K }>;
     return action === 'ping' ? read : inGroup(fields, read);
   };
+}
+
+const isId = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+
+/** An optional history mark (`{group, seq}` or `{ts}`); null when malformed. */
+function mark(value: unknown): HistoryMark | undefined | null {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null) return null;
+  const { group, seq, ts } = value as Fields;
+  if (typeof ts === 'string' && ts.length <= 40) return { ts };
+  return isId(group) && isId(seq) ? { group, seq } : null;
+}
+
+/** An optional moment (ISO 8601 text); null when malformed. */
+function moment(value: unknown): string | undefined | null {
+  if (value === undefined) return undefined;
+  return typeof value === 'string' && value.length <= 40 ? value : null;
+}
+
+/** An optional page size; null when malformed. */
+function limitOf(value: unknown): number | undefined | null {
+  if (value === undefined) return undefined;
+  return isId(value) && value > 0 ? value : null;
 }
 
 /** One reader per action; a missing action is a compile error. */
@@ -173,6 +196,21 @@ const READERS: { [K in ActionName]: Reader<K> } = {
     const reason = fields['reason'];
     if (reason === undefined) return { action: 'kill', target };
     return typeof reason === 'string' ? { action: 'kill', target, reason } : '"reason" must be a string';
+  },
+  history: (fields) => {
+    const target = text(fields, 'target');
+    if (target === null) return '"target" must be a string';
+    const [after, before, limit, newest] = [mark(fields['after']), mark(fields['before']), limitOf(fields['limit']), fields['newest']];
+    if (after === null || before === null) return '"after" and "before" must be {"group": id, "seq": n} or {"ts": "ISO 8601 time"}';
+    if (limit === null) return '"limit" must be a whole number from 1';
+    if (newest !== undefined && typeof newest !== 'boolean') return '"newest" must be true or false';
+    return { action: 'history', target, ...(after ? { after } : {}), ...(before ? { before } : {}), ...(newest !== undefined ? { newest } : {}), ...(limit ? { limit } : {}) };
+  },
+  conversations: (fields) => {
+    const [after, before, limit] = [moment(fields['after']), moment(fields['before']), limitOf(fields['limit'])];
+    if (after === null || before === null) return '"after" and "before" must be ISO 8601 times';
+    if (limit === null) return '"limit" must be a whole number from 1';
+    return { action: 'conversations', ...(after ? { after } : {}), ...(before ? { before } : {}), ...(limit ? { limit } : {}) };
   },
 };
 

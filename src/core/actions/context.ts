@@ -23,6 +23,8 @@ export interface HubLimits {
   searchResults: number;
   /** Most sonnet lines one sonnet search returns. */
   sonnetHits: number;
+  /** Most lines one history page holds, and most conversations one list names. */
+  historyPage: number;
 }
 
 /** How a member leaves a group: removed by someone (a kick), with a reason, or gone offline. */

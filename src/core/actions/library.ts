@@ -51,7 +51,7 @@ export function search(ctx: OnlineContext, { target }: Extract<ClientAction, { a
     const text = classicHistoryLine(ts, me.rooms ? `${line.label} ${line.sender}` : line.sender, line.text);
     budget -= asciiString(text).length + asciiString(line.text).length + asciiString(line.sender).length + asciiString(line.label).length + 100;
     if (budget < 0) break;
-    kept.push({ text, match: { id: line.id, group: line.group, label: line.label, from: line.sender, message: line.text, ts: ts.toISOString() } });
+    kept.push({ text, match: { id: line.id, group: line.group, seq: line.seq, label: line.label, from: line.sender, message: line.text, ts: ts.toISOString() } });
   }
   kept.reverse();
   const omitted = page.total - kept.length;

@@ -9,6 +9,7 @@ import * as account from './account.js';
 import type { Context, GroupContext, MaybeGroupContext, OnlineContext } from './context.js';
 import * as chat from './chat.js';
 import * as directory from './directory.js';
+import * as history from './history.js';
 import * as library from './library.js';
 import * as membership from './membership.js';
 import * as modes from './modes.js';
@@ -40,6 +41,8 @@ export const HANDLERS: { [K in ActionName]: Handler<K> } = {
   poem: { when: 'online', run: library.poem },
   sonnets: { when: 'online', run: library.sonnets },
   search: { when: 'online', run: library.search },
+  history: { when: 'online', run: history.history },
+  conversations: { when: 'online', run: history.conversations },
   connect: { when: 'online', run: membership.connect },
   focus: { when: 'online', run: membership.focus },
   disconnect: { when: 'maybe-group', run: membership.disconnect },
