@@ -45,6 +45,10 @@ export interface IrcClient {
   sasl: string | null;
   readonly closed: boolean;
   readonly caps: Set<string>;
+  /** The CAP version the client announced in `CAP LS` (302 gets values and `cap-notify`); 0 before. */
+  capVersion: number;
+  /** The tags chat lines carry for this client (LineTag bits in outbound.ts). */
+  readonly lineTags: number;
   readonly userModes: Set<string>;
   readonly out: ReplyBuffer;
   readonly mirror: ChannelMirror;
@@ -64,6 +68,13 @@ export interface IrcClient {
   relogin(name: string): Promise<ServerEvent | undefined>;
   /** Renders an answer as the terminal client would, one notice from `ics` per line. */
   tell(event: ServerEvent, target?: string): void;
+  /** A chat line of the command under way was taken: with `echo-message` its echo is the command's answer. */
+  said(): void;
+  /**
+   * Writes lines serialised already (with CR LF) as one batch of `type` (`BATCH +id type ...params`,
+   * each line tagged with it) for a client with `batch`, as plain lines for the others.
+   */
+  batch(type: string, params: string[], lines: readonly string[]): void;
   /** RPL_LOGGEDIN: the connection now holds the account `name`. */
   loggedIn(name: string): void;
   /** Ends the connection with `ERROR :text`. */

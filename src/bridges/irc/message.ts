@@ -95,3 +95,12 @@ export function serializeMessage(message: IrcMessage): string {
   params.forEach((p, i) => parts.push(i === params.length - 1 ? ':' + p : p));
   return parts.join(' ');
 }
+
+/** A serialised line (with or without its CR LF) with more tags, put before any it has. */
+export function withTags(line: string, tags: Record<string, string>): string {
+  const added = Object.entries(tags)
+    .map(([k, v]) => (v === '' ? k : `${k}=${escapeTag(v)}`))
+    .join(';');
+  if (added === '') return line;
+  return line.startsWith('@') ? `@${added};${line.slice(1)}` : `@${added} ${line}`;
+}

@@ -1,14 +1,38 @@
 import { describe, expect, it } from 'vitest';
 import { ircHarness, turn } from '../../../test/helpers/irc-session.js';
 import type { ServerEvent } from '../../core/protocol.js';
-import { ChannelMirror } from './outbound.js';
+import { ChannelMirror, LineTag, parseMsgid } from './outbound.js';
 import { ReplyBuffer } from './reply-buffer.js';
 
 const owner = { serverName: 'srv', serviceMask: 'ics!ics@srv', target: () => 'zoe', written: () => undefined };
 
-function mirror(serverTime = false) {
+interface Caps {
+  lineTags?: number;
+  echo?: boolean;
+  extendedJoin?: boolean;
+  userhostInNames?: boolean;
+  multiPrefix?: boolean;
+  account?: string;
+  labels?: string[];
+}
+
+function mirror(caps: Caps = {}) {
   const out = new ReplyBuffer(owner);
-  const m = new ChannelMirror({ nick: 'zoe', serverName: 'srv', serviceMask: 'ics!ics@srv', serverTime, multiPrefix: false, now: () => new Date(1_800_000_000_000) }, out);
+  const labels = caps.labels ?? [];
+  const viewer = {
+    nick: 'zoe',
+    serverName: 'srv',
+    serviceMask: 'ics!ics@srv',
+    lineTags: caps.lineTags ?? 0,
+    echo: caps.echo ?? false,
+    extendedJoin: caps.extendedJoin ?? false,
+    userhostInNames: caps.userhostInNames ?? false,
+    multiPrefix: caps.multiPrefix ?? false,
+    account: caps.account ?? null,
+    echoLabel: () => labels.shift(),
+    now: () => new Date(1_800_000_000_000),
+  };
+  const m = new ChannelMirror(viewer, out);
   const take = (): string[] => out.take().split('\r\n').filter((l) => l !== '');
   return { m, take };
 }
@@ -99,12 +123,61 @@ describe('ChannelMirror', () => {
     expect(take()).toEqual([]);
   });
 
-  it('stamps lines with their time for clients that asked for server-time', () => {
-    const { m, take } = mirror(true);
-    m.apply({ action: 'connect', status: 'request', from: 'peter', front: 'tcp', group: 4, members: members(['peter', 'tcp'], ['zoe', 'irc']) });
+  it('stamps lines with their time (server-time) and their id (msgid, with message-tags)', () => {
+    const said = (m: ChannelMirror): void =>
+      void m.apply({ action: 'exchange', from: '[peter]', message: 'tick', name: 'peter', front: 'tcp', id: 1, group: 4, seq: 9, ts: '2026-11-25T14:30:00.000Z' });
+    const expected: [number, string][] = [
+      [LineTag.time, '@time=2026-11-25T14:30:00.000Z :peter!peter@tcp PRIVMSG #group-4 :tick'],
+      [LineTag.msgid, '@msgid=4-9 :peter!peter@tcp PRIVMSG #group-4 :tick'],
+      [LineTag.time | LineTag.msgid, '@time=2026-11-25T14:30:00.000Z;msgid=4-9 :peter!peter@tcp PRIVMSG #group-4 :tick'],
+    ];
+    for (const [lineTags, line] of expected) {
+      const { m, take } = mirror({ lineTags });
+      m.apply({ action: 'connect', status: 'request', from: 'peter', front: 'tcp', group: 4, members: members(['peter', 'tcp'], ['zoe', 'irc']) });
+      take();
+      said(m);
+      expect(take()).toEqual([line]);
+    }
+    expect(parseMsgid('4-9')).toEqual({ group: 4, seq: 9 });
+    expect(parseMsgid('4-x')).toBeNull();
+  });
+
+  it("shows the user's own lines only with echo-message, a direct one to the person written to, the first with its command's label", () => {
+    const own = (group: number, seq: number, direct = false): ServerEvent => ({
+      action: 'exchange',
+      from: '[zoe]',
+      message: 'mine',
+      name: 'zoe',
+      front: 'irc',
+      id: seq,
+      group,
+      seq,
+      ts: '2026-11-25T14:30:00.000Z',
+      ...(direct ? { direct: true as const } : {}),
+    });
+    const join = { action: 'connect', status: 'success', peer: '#a', group: 1, room: '#a', owner: 'zoe', members: members(['zoe', 'irc']) } as const;
+    const silent = mirror();
+    silent.m.apply(join);
+    silent.take();
+    silent.m.apply(own(1, 1));
+    expect(silent.take()).toEqual([]);
+    const { m, take } = mirror({ echo: true, lineTags: LineTag.msgid, labels: ['L1'] });
+    m.apply(join);
     take();
-    m.apply({ action: 'exchange', from: '[peter]', message: 'tick', name: 'peter', front: 'tcp', id: 1, group: 4, seq: 1, ts: '2026-11-25T14:30:00.000Z' });
-    expect(take()).toEqual(['@time=2026-11-25T14:30:00.000Z :peter!peter@tcp PRIVMSG #group-4 :tick']);
+    m.apply(own(1, 1));
+    m.apply(own(1, 2));
+    m.wroteTo(5, 'peter');
+    m.apply(own(5, 1, true));
+    m.apply(own(6, 1, true));
+    expect(take()).toEqual(['@label=L1;msgid=1-1 :zoe!zoe@irc PRIVMSG #a :mine', '@msgid=1-2 :zoe!zoe@irc PRIVMSG #a :mine', '@msgid=5-1 :zoe!zoe@irc PRIVMSG peter :mine']);
+  });
+
+  it('names the account and real name in JOIN with extended-join, and whole masks in NAMES with userhost-in-names', () => {
+    const { m, take } = mirror({ extendedJoin: true, userhostInNames: true, account: 'zoe' });
+    m.apply({ action: 'connect', status: 'success', peer: '#a', group: 1, room: '#a', owner: 'ann', members: members(['ann', 'web'], ['zoe', 'irc']) });
+    expect(take()).toEqual([':zoe!zoe@irc JOIN #a zoe :zoe', ':srv 353 zoe = #a :@ann!ann@web zoe!zoe@irc', ':srv 366 zoe #a :End of /NAMES list']);
+    m.apply({ action: 'connect', status: 'request', from: 'bob', front: 'tcp', group: 1, members: members(['ann', 'web'], ['zoe', 'irc'], ['bob', 'tcp']) });
+    expect(take()).toEqual([':bob!bob@tcp JOIN #a * :bob']);
   });
 
   it('mirrors each group as its own channel: lines, leaves and topics land in the right one', () => {
@@ -137,7 +210,7 @@ describe('ChannelMirror', () => {
   });
 
   it('shows a direct line as a private PRIVMSG from its sender, and never a direct conversation as a channel', () => {
-    const { m, take } = mirror(true);
+    const { m, take } = mirror({ lineTags: LineTag.time });
     m.apply({ action: 'connect', status: 'success', peer: 'bob', group: 9, members: members(['bob', 'tcp'], ['zoe', 'irc']), kind: 'direct' });
     m.apply({ action: 'exchange', from: '[bob]', message: 'psst\nsecond', name: 'bob', front: 'tcp', id: 4, group: 9, seq: 1, ts: '2026-11-25T14:30:00.000Z', direct: true });
     expect(take()).toEqual(['@time=2026-11-25T14:30:00.000Z :bob!bob@tcp PRIVMSG zoe :psst', '@time=2026-11-25T14:30:00.000Z :bob!bob@tcp PRIVMSG zoe :second']);

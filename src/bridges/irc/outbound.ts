@@ -6,11 +6,12 @@
  * lock, a key, roles, bans) as one MODE line each; a line the hub refused as 404 in its channel.
  * A direct conversation is never a channel: its lines arrive as PRIVMSG to the user from the
  * other person, which clients show in a query window. Text from other fronts passes through
- * `safeLines`.
+ * `safeLines`. A client's own lines come back from the hub once stored; it sees them only with
+ * `echo-message`, tagged (`server-time`, `msgid`) as everyone else's.
  */
 import { ALONE_MSG } from '../../core/classic.js';
 import type { MemberInfo, ServerEvent } from '../../core/protocol.js';
-import { serializeMessage } from './message.js';
+import { serializeMessage, withTags } from './message.js';
 import { ERR, RPL } from './numerics.js';
 import type { ReplyBuffer } from './reply-buffer.js';
 import { modeParams, prefixOf, rolesOf, type Roles } from './roles.js';
@@ -41,11 +42,42 @@ export interface Viewer {
   readonly serverName: string;
   /** Who set a topic nobody set (the service, `ics!ics@server`). */
   readonly serviceMask: string;
-  /** The client asked for the `server-time` capability. */
-  readonly serverTime: boolean;
   /** The client asked for `multi-prefix`: NAMES shows every role of a member. */
   readonly multiPrefix: boolean;
+  /** The tags a chat line carries for this client (LineTag bits). */
+  readonly lineTags: number;
+  /** `echo-message`: the client is shown its own lines. */
+  readonly echo: boolean;
+  /** `extended-join`: JOIN names the account and real name. */
+  readonly extendedJoin: boolean;
+  /** `userhost-in-names`: NAMES gives each member's whole mask. */
+  readonly userhostInNames: boolean;
+  /** The account this client is logged in to, if any. */
+  readonly account: string | null;
+  /** The label of the labelled command the next echoed line answers, if any. */
+  echoLabel(): string | undefined;
   now(): Date;
+}
+
+/** Tags of a chat line, as bits: the time it was said (`server-time`), its id (`msgid`, with `message-tags`). */
+export const LineTag = { time: 1, msgid: 2 } as const;
+
+/** A stored line's IRC message id: its group and its seq there, stable across restarts. */
+export const msgidOf = (group: number, seq: number): string => `${group}-${seq}`;
+
+/** The group and seq a message id names, or null when it is none of ours. */
+export function parseMsgid(id: string): { group: number; seq: number } | null {
+  const m = /^(\d{1,15})-(\d{1,15})$/.exec(id);
+  return m ? { group: Number(m[1]), seq: Number(m[2]) } : null;
+}
+
+/** The tags a line with this group, seq and time carries under `mask` (LineTag bits). */
+export function lineTagsOf(line: { group: number; seq: number; ts: string }, mask: number): Record<string, string> | undefined {
+  if (mask === 0) return undefined;
+  const tags: Record<string, string> = {};
+  if (mask & LineTag.time) tags['time'] = line.ts;
+  if (mask & LineTag.msgid) tags['msgid'] = msgidOf(line.group, line.seq);
+  return tags;
 }
 
 /** The front users of this gateway show as (`nick!nick@irc`). */
@@ -60,24 +92,27 @@ export function defaultTopic(view: ChannelView): string {
   return view.isRoom ? '' : `ICS chat group ${view.id}: every line said here reaches everyone in it; /part or bye leaves`;
 }
 
-/** One chat line's IRC text, serialised once and shared by every recipient (with and without server-time). */
-const sharedLines = new WeakMap<ServerEvent, [plain?: string, timed?: string]>();
+/** One chat line's IRC text, serialised once per set of tags and shared by every recipient. */
+const sharedLines = new WeakMap<ServerEvent, (string | undefined)[]>();
 
 type LineEvent = Extract<ServerEvent, { action: 'exchange' }>;
 
-function serialize(event: LineEvent, target: string, timed: boolean): string {
-  const source = maskOf({ name: event.name, front: event.front });
-  return safeLines(event.message)
+/** A line's text as PRIVMSGs from `source` to `target`, split to fit, each with the tags. */
+export function privmsgs(source: string, target: string, text: string, tags: Record<string, string> | undefined): string {
+  return safeLines(text)
     .flatMap((line) => fitLine({ source, verb: 'PRIVMSG', params: [target, line] }))
-    .map((m) => serializeMessage(timed ? { ...m, tags: { time: event.ts } } : m) + '\r\n')
+    .map((m) => serializeMessage(tags ? { ...m, tags } : m) + '\r\n')
     .join('');
 }
 
-function chatLines(event: LineEvent, channel: string, timed: boolean): string {
+function serialize(event: LineEvent, target: string, tags: number): string {
+  return privmsgs(maskOf({ name: event.name, front: event.front }), target, event.message, lineTagsOf(event, tags));
+}
+
+function chatLines(event: LineEvent, channel: string, tags: number): string {
   let cached = sharedLines.get(event);
   if (!cached) sharedLines.set(event, (cached = []));
-  const slot = timed ? 1 : 0;
-  return (cached[slot] ??= serialize(event, channel, timed));
+  return (cached[tags] ??= serialize(event, channel, tags));
 }
 
 type Joined = { group: number; room: string | undefined; members: MemberInfo[]; roles: Roles; secret: boolean; topic: string; locked: boolean };
@@ -85,7 +120,7 @@ type Joined = { group: number; room: string | undefined; members: MemberInfo[]; 
 /** What NAMES needs of a channel. */
 export interface NamesView {
   name: string;
-  members: readonly { name: string }[];
+  members: readonly { name: string; front?: string }[];
   roles: Roles;
   secret: boolean;
 }
@@ -93,6 +128,8 @@ export interface NamesView {
 export class ChannelMirror {
   /** The user's channels by group id, in the order joined. */
   private readonly views = new Map<number, ChannelView>();
+  /** Whom each direct conversation the user wrote in is with (where the user's own lines there go). */
+  private readonly peers = new Map<number, string>();
 
   constructor(
     private readonly me: Viewer,
@@ -209,15 +246,34 @@ export class ChannelMirror {
     this.out.send({ source: maskOf({ name: event.by, front: this.frontOf(view, event.by) }), verb: 'MODE', params: [view.name, ...modeParams(event.changes)] });
   }
 
-  /** A line in a channel, or a private line (to this user, from the other person). */
+  /** The user wrote to `peer` in direct conversation `group`. */
+  wroteTo(group: number, peer: string): void {
+    this.peers.set(group, peer);
+  }
+
+  /** A line in a channel, or a private line (to this user from the other person, or with `echo-message` the user's own). */
   private line(event: LineEvent): boolean {
+    const own = event.name === this.me.nick;
+    if (own && !this.me.echo) return true;
+    let text: string;
     if (event.direct) {
-      this.out.raw(serialize(event, this.myNick, this.me.serverTime));
-      return true;
+      const to = own ? this.peers.get(event.group) : this.myNick;
+      if (to === undefined) return true;
+      text = serialize(event, to, this.me.lineTags);
+    } else {
+      const view = this.views.get(event.group);
+      if (!view) return true;
+      text = chatLines(event, view.name, this.me.lineTags);
     }
-    const view = this.views.get(event.group);
-    if (view) this.out.raw(chatLines(event, view.name, this.me.serverTime));
+    const label = own ? this.me.echoLabel() : undefined;
+    this.out.raw(label === undefined ? text : withTags(text, { label }));
     return true;
+  }
+
+  /** A JOIN of `who` (extended with account and real name for `extended-join`). */
+  private joinLine(who: MemberInfo, channel: string, account: string | null): void {
+    const params = this.me.extendedJoin ? [channel, account ?? '*', who.name] : [channel];
+    this.out.send({ source: maskOf(who), verb: 'JOIN', params });
   }
 
   private enter(g: Joined): void {
@@ -235,7 +291,7 @@ export class ChannelMirror {
       locked: g.locked,
     };
     this.views.set(view.id, view);
-    this.out.send({ source: this.myMask, verb: 'JOIN', params: [view.name] });
+    this.joinLine({ name: this.myNick, front: IRC_HOST }, view.name, this.me.account);
     this.topicReplies(view, true);
     this.namesReplies(view);
   }
@@ -250,7 +306,7 @@ export class ChannelMirror {
     }
     const known = new Set(view.members.map((m) => m.name));
     view.members = event.members;
-    for (const m of event.members) if (!known.has(m.name)) this.out.send({ source: maskOf(m), verb: 'JOIN', params: [view.name] });
+    for (const m of event.members) if (!known.has(m.name)) this.joinLine(m, view.name, null);
   }
 
   private left(event: Extract<ServerEvent, { action: 'leave' }>): void {
@@ -310,9 +366,10 @@ export class ChannelMirror {
     this.out.numeric(RPL.TOPICWHOTIME, view.name, view.topic ? view.topicBy : this.me.serviceMask, String(view.topicAt));
   }
 
-  /** 353 (split to fit) and 366; operators show as `@`, voiced members as `+`, a secret channel with `@`. */
+  /** 353 (split to fit) and 366; operators show as `@`, voiced members as `+`, a secret channel with `@`; whole masks for `userhost-in-names` where the front is known. */
   namesReplies(view: NamesView): void {
-    const names = view.members.map((m) => prefixOf(view.roles, m.name, this.me.multiPrefix) + m.name).join(' ');
+    const shown = (m: { name: string; front?: string }): string => (this.me.userhostInNames && m.front !== undefined ? maskOf({ name: m.name, front: m.front }) : m.name);
+    const names = view.members.map((m) => prefixOf(view.roles, m.name, this.me.multiPrefix) + shown(m)).join(' ');
     if (names !== '') this.out.numeric(RPL.NAMREPLY, view.secret ? '@' : '=', view.name, names);
     this.out.numeric(RPL.ENDOFNAMES, view.name, 'End of /NAMES list');
   }

@@ -2,9 +2,11 @@
  * Where everything for one IRC client is written: command handlers and hub events alike put
  * messages here, never on the socket, so the client sees them in the order they were caused.
  * Every message is made safe (no line breaks inside) and split to fit 512 bytes as it is
- * written; the connection takes the text once per event-loop turn.
+ * written; the connection takes the text once per event-loop turn. While a labelled command
+ * runs, what it writes is held apart (`capture`) so that it can be labelled as its reply; pushes
+ * from the hub meanwhile (`asPush`) go out as they come.
  */
-import { serializeMessage, type IrcMessage } from './message.js';
+import { serializeMessage, withTags, type IrcMessage } from './message.js';
 import { fitLine } from './text.js';
 
 export interface BufferOwner {
@@ -20,20 +22,55 @@ export interface BufferOwner {
 
 export class ReplyBuffer {
   private lines: string[] = [];
+  /** The reply of the labelled command under way, when there is one. */
+  private captured: string[] | null = null;
+  private pushing = false;
 
   constructor(private readonly owner: BufferOwner) {}
+
+  private push(line: string): void {
+    if (this.captured !== null && !this.pushing) this.captured.push(line);
+    else this.lines.push(line);
+    this.owner.written();
+  }
+
+  /** Holds what is written from now on apart, as the reply of a labelled command. */
+  capture(): void {
+    this.captured = [];
+  }
+
+  /** Ends the capture: the lines written since `capture`, one per entry (with CR LF). */
+  captures(): string[] {
+    const lines = (this.captured ?? []).flatMap((text) => text.split(/(?<=\r\n)/));
+    this.captured = null;
+    return lines;
+  }
+
+  /** Writes what `write` writes as pushes, never as the reply of a command under way. */
+  asPush(write: () => void): void {
+    const was = this.pushing;
+    this.pushing = true;
+    try {
+      write();
+    } finally {
+      this.pushing = was;
+    }
+  }
 
   /** Writes a message; no parameter can end the line early (CR, LF and NUL become spaces). */
   send(message: IrcMessage): void {
     const safe = { ...message, params: message.params.map((p) => p.replace(/[\r\n\0]/g, ' ')) };
-    for (const piece of fitLine(safe)) this.lines.push(serializeMessage(piece) + '\r\n');
-    this.owner.written();
+    for (const piece of fitLine(safe)) this.push(serializeMessage(piece) + '\r\n');
   }
 
   /** Lines serialised already (with CR LF), e.g. one chat line shared by many recipients. */
   raw(text: string): void {
-    this.lines.push(text);
-    this.owner.written();
+    this.push(text);
+  }
+
+  /** Writes lines serialised already, each given the tags (a label, a batch). */
+  tagged(lines: readonly string[], tags: Record<string, string>): void {
+    for (const line of lines) this.push(withTags(line, tags));
   }
 
   numeric(code: string, ...params: string[]): void {

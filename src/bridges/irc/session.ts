@@ -4,22 +4,27 @@
  * Commands run through the verb table, one line at a time; a handler asks the hub with a fresh
  * label and gets back exactly the events delivered with that label. Events without a label are
  * pushes: the mirror shows them as channel and query traffic, and `ics` tells in words what the
- * mirror does not show (a restart, an error about an earlier line).
+ * mirror does not show (a restart, an error about an earlier line). A command labelled
+ * (`labeled-response`) has what it writes held apart and answered under its label (labels.ts).
  */
 import { nameKey } from '../../core/names.js';
 import type { ClientAction, Feature, Label, ServerEvent } from '../../core/protocol.js';
 import { renderEvent } from '../../core/render.js';
 import type { AuthResult, Session } from '../../core/session.js';
 import { SERVICE_NICK, type IrcClient, type IrcShared, type ListEvent } from './client.js';
+import { labelReply } from './labels.js';
 import type { IrcMessage } from './message.js';
 import { RPL } from './numerics.js';
-import { ChannelMirror, IRC_HOST, type Viewer } from './outbound.js';
+import { ChannelMirror, IRC_HOST, LineTag, type Viewer } from './outbound.js';
 import { ReplyBuffer, type BufferOwner } from './reply-buffer.js';
 import { chatLine } from './commands/messages.js';
 import { runVerb } from './verbs.js';
 
-/** An IRC client shows many channels at once, and wants to hear who joins and leaves them. */
-const FEATURES: Feature[] = ['events', 'rooms'];
+/**
+ * An IRC client shows many channels at once, and wants to hear who joins and leaves them; its
+ * own lines come back so that `echo-message` can show them (dropped for clients without it).
+ */
+const FEATURES: Feature[] = ['events', 'rooms', 'echo'];
 
 /** What the session needs of its connection. */
 export interface SessionIo {
@@ -39,6 +44,7 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
   sasl: string | null = null;
   closed = false;
   readonly caps = new Set<string>();
+  capVersion = 0;
   readonly userModes = new Set<string>();
   readonly out: ReplyBuffer;
   readonly mirror: ChannelMirror;
@@ -46,6 +52,11 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
   /** The answers of the requests in flight, by the label each was dispatched with. */
   private readonly asking = new Map<Label, ServerEvent[]>();
   private labels = 0;
+  private batches = 0;
+  /** Chat lines taken while the current labelled command ran. */
+  private saidLines = 0;
+  /** Labels of commands whose answer is the echo of their line, still to come, in order. */
+  private readonly echoLabels: string[] = [];
 
   constructor(
     readonly shared: IrcShared,
@@ -66,8 +77,40 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
     return `${SERVICE_NICK}!${SERVICE_NICK}@${this.serverName}`;
   }
 
-  get serverTime(): boolean {
-    return this.caps.has('server-time');
+  get lineTags(): number {
+    return (this.caps.has('server-time') ? LineTag.time : 0) | (this.caps.has('message-tags') ? LineTag.msgid : 0);
+  }
+
+  get echo(): boolean {
+    return this.caps.has('echo-message');
+  }
+
+  get extendedJoin(): boolean {
+    return this.caps.has('extended-join');
+  }
+
+  get userhostInNames(): boolean {
+    return this.caps.has('userhost-in-names');
+  }
+
+  echoLabel(): string | undefined {
+    return this.echoLabels.shift();
+  }
+
+  said(): void {
+    this.saidLines++;
+  }
+
+  private nextBatch(): string {
+    return (++this.batches).toString(36);
+  }
+
+  batch(type: string, params: string[], lines: readonly string[]): void {
+    if (!this.caps.has('batch')) return this.out.tagged(lines, {});
+    const id = this.nextBatch();
+    this.out.send({ source: this.serverName, verb: 'BATCH', params: [`+${id}`, type, ...params] });
+    this.out.tagged(lines, { batch: id });
+    this.out.send({ source: this.serverName, verb: 'BATCH', params: [`-${id}`] });
   }
 
   get multiPrefix(): boolean {
@@ -104,8 +147,22 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
    * rejects) once it has finished.
    */
   handle(message: IrcMessage): void | Promise<void> {
-    if (this.registered && chatLine(this, message)) return;
-    return runVerb(this, message);
+    const label = message.tags?.['label'];
+    if (label === undefined) {
+      if (this.registered && chatLine(this, message)) return;
+      return runVerb(this, message);
+    }
+    if (!this.caps.has('labeled-response') || label === '') return runVerb(this, message);
+    this.out.capture();
+    this.saidLines = 0;
+    return runVerb(this, message).then(() => this.answer(label));
+  }
+
+  /** The reply of a labelled command: what it wrote, or the echo of its line to come, or ACK. */
+  private answer(label: string): void {
+    const lines = this.out.captures();
+    if (lines.length === 0 && this.saidLines > 0 && this.echo) return void this.echoLabels.push(label);
+    labelReply({ out: this.out, serverName: this.serverName, batches: this.caps.has('batch'), nextBatch: () => this.nextBatch() }, label, lines);
   }
 
   send(action: ClientAction): void {
@@ -138,9 +195,13 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
   private deliver(event: ServerEvent, label?: Label): void {
     const answers = label === undefined ? undefined : this.asking.get(label);
     if (answers) return void answers.push(event);
-    if (event.action === 'restart') return this.out.service(event.message);
+    // A failed commit takes every line of its turn: no echo is coming for them.
+    if (event.action === 'error' && event.code === 'not-stored') this.echoLabels.length = 0;
     if (event.action === 'error' && event.code === 'killed') return this.quit(`Closing Link: ${this.nick ?? '*'} (Killed: ${event.msg})`);
-    if (!this.mirror.apply(event)) this.tell(event);
+    this.out.asPush(() => {
+      if (event.action === 'restart') return this.out.service(event.message);
+      if (!this.mirror.apply(event)) this.tell(event);
+    });
   }
 
   /** A change of case only (the same name to the hub) must let go of the old name first. */

@@ -6,6 +6,7 @@
  */
 import type { IrcClient } from './client.js';
 import * as auth from './commands/auth.js';
+import * as capability from './commands/cap.js';
 import * as channels from './commands/channels.js';
 import * as link from './commands/link.js';
 import * as messages from './commands/messages.js';
@@ -25,7 +26,7 @@ export interface VerbSpec {
 }
 
 export const VERBS: Readonly<Record<string, VerbSpec>> = {
-  CAP: { run: link.cap, early: true, minParams: 1 },
+  CAP: { run: capability.cap, early: true, minParams: 1 },
   NICK: { run: link.nick, early: true, minParams: 0 },
   USER: { run: link.user, early: true, minParams: 4 },
   PASS: { run: link.pass, early: true, minParams: 1 },

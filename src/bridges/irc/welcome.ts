@@ -1,5 +1,6 @@
 /** What a client hears once registered: 001-005, the message of the day, and a word from `ics`. */
 import { BANS_MAX } from '../../core/group-rules.js';
+import { DEFAULT_LIMITS } from '../../core/hub.js';
 import { NAME_MAX } from '../../core/names.js';
 import { ERR, RPL } from './numerics.js';
 import type { IrcClient } from './client.js';
@@ -34,10 +35,24 @@ export const ISUPPORT = [
   'AWAYLEN=300',
   `MODES=${MODES_MAX}`,
   `MAXLIST=b:${BANS_MAX}`,
+  `CHATHISTORY=${DEFAULT_LIMITS.historyPage}`,
+  'MSGREFTYPES=msgid,timestamp',
 ];
 
-/** Capabilities offered in CAP LS. */
-export const CAPABILITIES = ['multi-prefix', 'server-time', 'sasl'] as const;
+/** Capabilities offered in CAP LS, each with the value a CAP 302 client is told (`sasl=PLAIN`). */
+export const CAPABILITIES: Readonly<Record<string, string>> = {
+  batch: '',
+  'cap-notify': '',
+  'draft/chathistory': '',
+  'echo-message': '',
+  'extended-join': '',
+  'labeled-response': '',
+  'message-tags': '',
+  'multi-prefix': '',
+  sasl: 'PLAIN',
+  'server-time': '',
+  'userhost-in-names': '',
+};
 
 export function sendMotd(s: IrcClient): void {
   const motd = s.shared.motd;

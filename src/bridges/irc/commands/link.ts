@@ -1,12 +1,10 @@
-/** Connection and registration commands: CAP, NICK, USER, PASS, PING, PONG, QUIT (AUTHENTICATE is in auth.ts). */
+/** Connection and registration commands: NICK, USER, PASS, PING, PONG, QUIT (CAP is in cap.ts, AUTHENTICATE in auth.ts). */
 import { nameKey, nameProblem } from '../../../core/names.js';
 import type { IrcClient } from '../client.js';
 import type { IrcMessage } from '../message.js';
 import { ERR } from '../numerics.js';
-import { CAPABILITIES, sendWelcome } from '../welcome.js';
+import { sendWelcome } from '../welcome.js';
 import * as auth from './auth.js';
-
-const OFFERED: ReadonlySet<string> = new Set(CAPABILITIES);
 
 /** What a client hears when its nick is registered and it did not prove it holds it. */
 const OWNED_HINT = 'connect with its password (PASS or SASL), or choose another nick';
@@ -15,7 +13,7 @@ const OWNED_HINT = 'connect with its password (PASS or SASL), or choose another 
  * Registers once NICK and USER are in, any CAP negotiation has ended and any password is
  * checked. A connection that proved an account logs in under the account's name.
  */
-async function tryRegister(s: IrcClient): Promise<void> {
+export async function tryRegister(s: IrcClient): Promise<void> {
   if (s.registered || s.nick === null || s.username === null || s.capNegotiating) return;
   if (s.password !== null && s.account === null) return auth.passLogin(s, () => tryRegister(s));
   // Proven through SASL, the PASS is not needed: it is not kept either.
@@ -33,37 +31,6 @@ async function tryRegister(s: IrcClient): Promise<void> {
     const why = event.credential === 'password' ? `${event.msg}: ${OWNED_HINT}` : (event.msg ?? 'by another user');
     s.out.numeric(ERR.NICKNAMEINUSE, nick, `Nickname is already in use (${why})`);
   } else s.out.numeric(ERR.ERRONEUSNICKNAME, nick, `Erroneous nickname: ${event.msg}`);
-}
-
-// CAP LS [302] | CAP LIST | CAP REQ :caps | CAP END
-export function cap(s: IrcClient, m: IrcMessage): void | Promise<void> {
-  const sub = m.params[0]!.toUpperCase();
-  const me = s.registered ? s.nick! : '*';
-  const reply = (...params: string[]): void => s.out.send({ source: s.serverName, verb: 'CAP', params: [me, ...params] });
-  switch (sub) {
-    case 'LS':
-      if (!s.registered) s.capNegotiating = true;
-      // CAP 302 clients learn the SASL mechanisms from the value.
-      return reply('LS', CAPABILITIES.map((c) => (c === 'sasl' && m.params[1] === '302' ? 'sasl=PLAIN' : c)).join(' '));
-    case 'LIST':
-      return reply('LIST', [...s.caps].join(' '));
-    case 'REQ': {
-      if (!s.registered) s.capNegotiating = true;
-      const wanted = (m.params[1] ?? '').split(' ').filter((c) => c !== '');
-      const known = wanted.every((c) => OFFERED.has(c.replace(/^-/, '')));
-      if (!known || wanted.length === 0) return reply('NAK', m.params[1] ?? '');
-      for (const c of wanted) {
-        if (c.startsWith('-')) s.caps.delete(c.slice(1));
-        else s.caps.add(c);
-      }
-      return reply('ACK', wanted.join(' '));
-    }
-    case 'END':
-      s.capNegotiating = false;
-      return tryRegister(s);
-    default:
-      s.out.numeric(ERR.INVALIDCAPCMD, sub.slice(0, 32), 'Invalid CAP command');
-  }
 }
 
 // NICK <nick>: before registration, the name to log in with; after, a new name (outside any channel)
