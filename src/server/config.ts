@@ -46,6 +46,8 @@ export interface IrcConfig {
   pingIntervalMs: number;
   /** Flood control per connection: a burst of lines, then a steady rate; a few more wait, the rest are refused. */
   flood: ThrottleOptions;
+  /** Lines of a channel's history shown on JOIN to a registered user whose client has no draft/chathistory; 0: none. */
+  joinReplay: number;
 }
 
 /** The Discord front; present only when DISCORD_TOKEN is set. */
@@ -264,6 +266,7 @@ export function readConfig(env: Env, cwd: string = process.cwd()): Config {
       maxOutboundBytes,
       pingIntervalMs: 120_000,
       flood: limits,
+      joinReplay: integer(env, 'IRC_JOIN_REPLAY', 0, 0, 100),
     }),
     discord: discord(env, limits),
     web: Object.freeze({

@@ -8,6 +8,7 @@ import type { IrcClient } from './client.js';
 import * as auth from './commands/auth.js';
 import * as capability from './commands/cap.js';
 import * as channels from './commands/channels.js';
+import * as history from './commands/history.js';
 import * as link from './commands/link.js';
 import * as messages from './commands/messages.js';
 import * as modes from './commands/modes.js';
@@ -44,6 +45,8 @@ export const VERBS: Readonly<Record<string, VerbSpec>> = {
   MODE: { run: modes.mode, minParams: 1 },
   PRIVMSG: { run: messages.privmsg, minParams: 0 },
   NOTICE: { run: messages.notice, minParams: 0 },
+  TAGMSG: { run: messages.tagmsg, minParams: 1 },
+  CHATHISTORY: { run: history.chathistory, minParams: 1 },
   WHO: { run: queries.who, minParams: 0 },
   WHOIS: { run: queries.whois, minParams: 1 },
   TIME: { run: queries.time, minParams: 0 },

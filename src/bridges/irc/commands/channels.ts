@@ -10,6 +10,7 @@ import { ERR, RPL } from '../numerics.js';
 import { channelName } from '../outbound.js';
 import { rolesOf } from '../roles.js';
 import { plainText } from '../text.js';
+import { joinReplay } from './history.js';
 
 const lower = (name: string): string => name.toLowerCase();
 
@@ -52,6 +53,7 @@ async function joinOne(s: IrcClient, name: string, key: string | undefined): Pro
       s.out.numeric(ERR.NOSUCHCHANNEL, name, `That is your private conversation with ${event.peer ?? 'someone'}: /msg them to write there`);
     } else if (event.status === 'success') {
       s.mirror.apply(event);
+      await joinReplay(s, name);
     } else if (event.status === 'closed') {
       const [code, text] = REFUSED[event.refused ?? 'invite-only'](name, event.msg ?? 'it does not take you');
       s.out.numeric(code, name, text);

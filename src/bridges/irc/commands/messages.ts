@@ -42,7 +42,9 @@ async function toChannel(s: IrcClient, name: string, text: string, quiet: boolea
   }
   if (!quiet) return perform(s, channelInput(text, view.id, channelLookup(s)));
   const line = plainText(text).trim();
-  if (line !== '') await s.ask({ action: 'exchange', message: line, group: view.id });
+  if (line === '') return;
+  const answers = await s.ask({ action: 'exchange', message: line, group: view.id });
+  if (!answers.some((e) => e.action === 'error')) s.said();
 }
 
 async function toUser(s: IrcClient, nick: string, text: string, quiet: boolean): Promise<void> {
@@ -50,9 +52,12 @@ async function toUser(s: IrcClient, nick: string, text: string, quiet: boolean):
   if (input.kind === 'ctcp') return quiet ? undefined : s.out.serverNotice(`CTCP ${input.name.slice(0, 20)} is not supported here`);
   if (input.text === '') return quiet ? undefined : s.out.numeric(ERR.NOTEXTTOSEND, 'No text to send');
   const answers = await s.ask({ action: 'direct', target: nick, message: input.text });
-  if (quiet) return;
   for (const event of answers) {
-    if (event.action !== 'error') continue;
+    if (event.action === 'direct') {
+      s.mirror.wroteTo(event.group, event.target);
+      s.said();
+    }
+    if (event.action !== 'error' || quiet) continue;
     if (event.code === 'no-user') s.out.numeric(ERR.NOSUCHNICK, nick, 'No such nick/channel');
     else s.out.numeric(ERR.CANNOTSENDTOCHAN, nick, event.msg);
   }
@@ -79,3 +84,7 @@ export function privmsg(s: IrcClient, m: IrcMessage): Promise<void> {
 export function notice(s: IrcClient, m: IrcMessage): Promise<void> {
   return send(s, m, true);
 }
+
+// TAGMSG <target>: a message of tags only (typing notices, reactions): taken, and not passed on,
+// since the other fronts have nothing to show for client-only tags
+export function tagmsg(): void {}

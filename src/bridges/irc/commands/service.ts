@@ -53,6 +53,7 @@ function answer(s: IrcClient, action: ClientAction, event: ServerEvent): void {
       if (event.group === null) return;
       return s.out.service(`bye, topic, invite, kick and lock sent to me now act on ${event.title ?? 'that group'}.`);
     case 'direct':
+      s.mirror.wroteTo(event.group, event.target);
       return s.out.service(`Sent to ${event.target} privately; /msg ${event.target} <text> does the same.`);
     case 'register':
       if (event.status === 'ok') s.loggedIn(s.nick!);
@@ -69,6 +70,7 @@ function answer(s: IrcClient, action: ClientAction, event: ServerEvent): void {
 async function run(s: IrcClient, action: ClientAction): Promise<void> {
   if (action.action === 'disconnect' && action.group !== undefined) return leave(s, action.group, action.reason);
   const answers = await s.ask(action);
+  if ((action.action === 'exchange' || action.action === 'flip') && !answers.some((e) => e.action === 'error')) s.said();
   for (const event of answers) answer(s, action, event);
   // `bye` names no group: it left the focus, which the gateway learns from the groups still held.
   if (action.action === 'disconnect') await partLeft(s, action.reason);
