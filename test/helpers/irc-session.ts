@@ -29,18 +29,21 @@ export interface TestSession {
   closedWith: string | null;
 }
 
-/** `operators`: the server operators OPER proves (none by default). */
-export function ircHarness(motd: string[] | null = null, operators: OperatorEntry[] = []) {
+/**
+ * `operators`: the server operators OPER proves (none by default); `now`: the clock (by default
+ * always 2026-11-25 14:30 UTC); `env`: settings as the environment gives them.
+ */
+export function ircHarness(motd: string[] | null = null, operators: OperatorEntry[] = [], { now, env = {} }: { now?: () => Date; env?: Record<string, string> } = {}) {
   const logs: string[] = [];
   const record = (level: string): Logger['info'] => (msg, fields) => logs.push(`${level} ${msg} ${JSON.stringify(fields ?? {})}`);
   const log: Logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
-  const clock = { now: () => new Date(Date.UTC(2026, 10, 25, 14, 30)) };
+  const clock = { now: now ?? (() => new Date(Date.UTC(2026, 10, 25, 14, 30))) };
   // A cheap password cost keeps the tests fast (each hash carries its cost).
   const passwords = new ScryptHasher({ logN: 10, r: 8, p: 1 });
   const hub = new Hub({ history: new SqliteHistory(':memory:'), accounts: new SqliteAccounts(':memory:'), sonnets, clock, log, passwords, operators });
   hub.reserveName(SERVICE_NICK);
   const shared: IrcShared = {
-    config: readConfig({}).irc,
+    config: readConfig(env).irc,
     motd,
     startedAt: clock.now(),
     clock,

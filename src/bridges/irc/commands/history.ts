@@ -8,11 +8,13 @@
 import { nameKey } from '../../../core/names.js';
 import type { ClientAction, HistoryLine, HistoryMark, ServerEvent } from '../../../core/protocol.js';
 import type { IrcClient } from '../client.js';
-import type { IrcMessage } from '../message.js';
+import { serializeMessage, type IrcMessage } from '../message.js';
 import { lineTagsOf, parseMsgid, privmsgs } from '../outbound.js';
 
 /** The host history lines come from: the front a line was said on is not stored. */
 export const HISTORY_HOST = 'history';
+
+const SUBCOMMANDS: ReadonlySet<string> = new Set(['LATEST', 'BEFORE', 'AFTER', 'AROUND', 'BETWEEN', 'TARGETS']);
 
 type Answer<K extends ServerEvent['action']> = Extract<ServerEvent, { action: K }>;
 
@@ -77,13 +79,14 @@ async function targets(s: IrcClient, m: IrcMessage, limit: number): Promise<void
   const answers = await s.ask({ action: 'conversations', after: a.ts, before: b.ts, limit });
   const found = answers.find((e): e is Answer<'conversations'> => e.action === 'conversations');
   if (!found) return answers.forEach((e) => s.tell(e));
-  const lines = [...found.conversations].reverse().map((c) => `:${s.serverName} CHATHISTORY TARGETS ${c.target} ${c.ts}\r\n`);
+  const lines = [...found.conversations].reverse().map((c) => serializeMessage({ source: s.serverName, verb: 'CHATHISTORY', params: ['TARGETS', c.target, c.ts] }) + '\r\n');
   s.batch('draft/chathistory-targets', [], lines);
 }
 
 // CHATHISTORY LATEST|BEFORE|AFTER|AROUND <target> <mark|*> <limit> | BETWEEN <target> <mark> <mark> <limit> | TARGETS <ts> <ts> <limit>
 export async function chathistory(s: IrcClient, m: IrcMessage): Promise<void> {
   const sub = m.params[0]!.toUpperCase();
+  if (!SUBCOMMANDS.has(sub)) return fail(s, 'INVALID_PARAMS', sub.slice(0, 20), 'Unknown subcommand');
   if (m.params.length < (sub === 'BETWEEN' ? 5 : 4)) return fail(s, 'NEED_MORE_PARAMS', sub.slice(0, 20), 'Missing parameters');
   const limit = Number(m.params.at(-1));
   if (!Number.isInteger(limit) || limit < 0) return fail(s, 'INVALID_PARAMS', sub.slice(0, 20), 'the last parameter is the number of messages wanted');
@@ -114,8 +117,6 @@ export async function chathistory(s: IrcClient, m: IrcMessage): Promise<void> {
       const request = ascending(at!, end) ? { ...base, after: at!, before: end } : { ...base, after: end, before: at!, newest: true };
       return pages(s, target, [request]);
     }
-    default:
-      fail(s, 'INVALID_PARAMS', sub.slice(0, 20), 'Unknown subcommand');
   }
 }
 
