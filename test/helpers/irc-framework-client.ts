@@ -8,7 +8,13 @@ import { waitFor } from './wait.js';
 /** One recorded event: its name under `event`, its fields as irc-framework gave them. */
 export type IrcEvent = Record<string, unknown> & { event: string };
 
-const EVENTS = ['registered', 'join', 'part', 'quit', 'kick', 'userlist', 'topic', 'privmsg', 'notice', 'action', 'whois', 'nick in use', 'invite', 'invited', 'mode', 'irc error', 'close', 'loggedin', 'sasl failed', 'banlist', 'channel info'];
+const EVENTS = ['registered', 'join', 'part', 'quit', 'kick', 'userlist', 'topic', 'privmsg', 'notice', 'action', 'whois', 'nick in use', 'invite', 'invited', 'mode', 'irc error', 'close', 'loggedin', 'sasl failed', 'banlist', 'channel info', 'batch end', 'raw'];
+
+/** What a client asks for beyond what irc-framework asks by itself: more capabilities, echo-message. */
+export interface FrameworkOptions {
+  caps?: string[];
+  echo?: boolean;
+}
 
 export class FrameworkClient {
   readonly events: IrcEvent[] = [];
@@ -20,16 +26,18 @@ export class FrameworkClient {
   }
 
   /** Connects and waits for 001; `account` logs in to a registered name through SASL PLAIN. */
-  static async connect(port: number, nick: string, account?: { account: string; password: string }): Promise<FrameworkClient> {
-    const c = FrameworkClient.start(port, nick, account);
+  static async connect(port: number, nick: string, account?: { account: string; password: string }, options: FrameworkOptions = {}): Promise<FrameworkClient> {
+    const c = FrameworkClient.start(port, nick, account, options);
     await c.next('registered');
     return c;
   }
 
   /** Connects without waiting for anything. */
-  static start(port: number, nick: string, account?: { account: string; password: string }): FrameworkClient {
+  static start(port: number, nick: string, account?: { account: string; password: string }, options: FrameworkOptions = {}): FrameworkClient {
     const c = new FrameworkClient();
-    c.client.connect({ host: '127.0.0.1', port, nick, username: nick, gecos: `${nick} via irc-framework`, auto_reconnect: false, ...(account ? { account } : {}) });
+    if (options.caps) c.client.requestCap(options.caps);
+    const echo = options.echo ? { enable_echomessage: true } : {};
+    c.client.connect({ host: '127.0.0.1', port, nick, username: nick, gecos: `${nick} via irc-framework`, auto_reconnect: false, ...(account ? { account } : {}), ...echo });
     return c;
   }
 

@@ -12,6 +12,8 @@ declare module 'irc-framework' {
     ping_interval?: number;
     /** SASL PLAIN credentials. */
     account?: { account: string; password: string };
+    /** Asks for echo-message. */
+    enable_echomessage?: boolean;
   }
 
   export class Client extends EventEmitter {
@@ -24,6 +26,8 @@ declare module 'irc-framework' {
     action(target: string, message: string): void;
     raw(...args: string[]): void;
     quit(message?: string): void;
+    /** Capabilities to ask for beyond irc-framework's own list. */
+    requestCap(caps: string | string[]): void;
     whois(nick: string, cb?: (event: Record<string, unknown>) => void): void;
     readonly user: { nick: string };
     readonly network: { cap: { enabled: string[] }; supports(name: string): unknown };
