@@ -101,7 +101,7 @@ describeWithIrssi('irssi', () => {
     });
     const screen = (): string => tmux('capture-pane', '-p', '-J');
     await waitFor('irssi to register', () => screen().includes('Welcome to the ICS chat IRC gateway, ivy!ivy@irc'), 15_000);
-    expect(screen()).toContain('Capabilities acknowledged: multi-prefix server-time');
+    expect(screen()).toContain('Capabilities acknowledged: multi-prefix extended-join server-time');
     await tcp('peter');
     tmux('send-keys', '/msg ics who', 'Enter');
     // irssi opens a query window for ics; only the active window is on screen.
@@ -185,7 +185,7 @@ describeWithWeechat('weechat', () => {
     peter.send({ action: 'connect', target: 'wendy' });
     expect(await peter.next('connect')).toMatchObject({ status: 'success' });
     const channel = 'irc.ics.#group-1';
-    await waitFor('the JOIN in WeeChat', () => wee.log(channel).includes('wendy (wendy@irc) has joined #group-1'), 15_000);
+    await waitFor('the JOIN in WeeChat', () => wee.log(channel).includes('wendy (wendy) (wendy@irc) has joined #group-1'), 15_000);
     await waitFor('the names in WeeChat', () => wee.log(channel).includes('Channel #group-1: 2 nicks'), 15_000);
     peter.send({ action: 'exchange', message: 'hello weechat' });
     await waitFor("peter's line in WeeChat", () => wee.log(channel).includes('\tpeter\thello weechat'), 15_000);
