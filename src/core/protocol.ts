@@ -233,6 +233,8 @@ export type ServerEvent =
       flip?: true;
       /** A line of a direct conversation (to the one recipient). */
       direct?: true;
+      /** The sender holds the account of their name (a password or a front's identity): its name. */
+      account?: string;
     }
   | { action: 'disconnect'; msg: string; group: number; room?: string; by?: string; reason?: string }
   | {

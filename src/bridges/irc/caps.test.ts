@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ircHarness, turn } from '../../../test/helpers/irc-session.js';
 import { capLines } from './commands/cap.js';
 
-const LS = 'batch cap-notify draft/chathistory echo-message extended-join labeled-response message-tags multi-prefix sasl=PLAIN server-time userhost-in-names';
+const LS = 'account-tag batch cap-notify draft/chathistory echo-message extended-join labeled-response message-tags multi-prefix sasl=PLAIN server-time userhost-in-names';
 
 describe('CAP negotiation', () => {
   it('lists values for CAP 302 only, and turns cap-notify on for it', async () => {
@@ -65,6 +65,15 @@ describe('echo-message, message-tags and labeled-response', () => {
       '@time=2026-11-25T14:30:00.000Z;msgid=1-2 :ann!ann@irc PRIVMSG #tea :hi',
     ]);
     expect(ann.take()).toEqual(['@msgid=1-1 :zoe!zoe@irc PRIVMSG #tea :hello']);
+  });
+
+  it("tags a line with its sender's account for account-tag, once the sender holds one", async () => {
+    const { zoe, ann } = await pair();
+    await ann.send('CAP REQ :-message-tags account-tag');
+    ann.take();
+    await zoe.send('PRIVMSG #tea :guest', 'PRIVMSG ics :register zoes-password', 'PRIVMSG #tea :owner');
+    await turn();
+    expect(ann.take()).toEqual([':zoe!zoe@irc PRIVMSG #tea :guest', '@account=zoe :zoe!zoe@irc PRIVMSG #tea :owner']);
   });
 
   it('echoes a private line to the one it was written to', async () => {

@@ -59,8 +59,11 @@ export interface Viewer {
   now(): Date;
 }
 
-/** Tags of a chat line, as bits: the time it was said (`server-time`), its id (`msgid`, with `message-tags`). */
-export const LineTag = { time: 1, msgid: 2 } as const;
+/**
+ * Tags of a chat line, as bits: the time it was said (`server-time`), its id (`msgid`, with
+ * `message-tags`), the sender's account (`account-tag`, when they hold one).
+ */
+export const LineTag = { time: 1, msgid: 2, account: 4 } as const;
 
 /** A stored line's IRC message id: its group and its seq there, stable across restarts. */
 export const msgidOf = (group: number, seq: number): string => `${group}-${seq}`;
@@ -72,11 +75,12 @@ export function parseMsgid(id: string): { group: number; seq: number } | null {
 }
 
 /** The tags a line with this group, seq and time carries under `mask` (LineTag bits). */
-export function lineTagsOf(line: { group: number; seq: number; ts: string }, mask: number): Record<string, string> | undefined {
+export function lineTagsOf(line: { group: number; seq: number; ts: string; account?: string }, mask: number): Record<string, string> | undefined {
   if (mask === 0) return undefined;
   const tags: Record<string, string> = {};
   if (mask & LineTag.time) tags['time'] = line.ts;
   if (mask & LineTag.msgid) tags['msgid'] = msgidOf(line.group, line.seq);
+  if (mask & LineTag.account && line.account !== undefined) tags['account'] = line.account;
   return tags;
 }
 

@@ -78,7 +78,8 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
   }
 
   get lineTags(): number {
-    return (this.caps.has('server-time') ? LineTag.time : 0) | (this.caps.has('message-tags') ? LineTag.msgid : 0);
+    const caps = this.caps;
+    return (caps.has('server-time') ? LineTag.time : 0) | (caps.has('message-tags') ? LineTag.msgid : 0) | (caps.has('account-tag') ? LineTag.account : 0);
   }
 
   get echo(): boolean {

@@ -41,6 +41,7 @@ export const ISUPPORT = [
 
 /** Capabilities offered in CAP LS, each with the value a CAP 302 client is told (`sasl=PLAIN`). */
 export const CAPABILITIES: Readonly<Record<string, string>> = {
+  'account-tag': '',
   batch: '',
   'cap-notify': '',
   'draft/chathistory': '',

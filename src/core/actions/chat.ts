@@ -35,6 +35,7 @@ function say(ctx: Pick<OnlineContext, 'hub' | 'me' | 'fail' | 'label'>, group: G
   const event: LineEvent = { action: 'exchange', from: `[${me.name}]`, message: text, name: me.name, front: me.front, id: line.id, group: group.id, seq: line.seq, ts: ts.toISOString() };
   if (flip) event.flip = true;
   if (group.kind === 'direct') event.direct = true;
+  if (me.account !== null || me.identity !== null) event.account = me.name;
   hub.queueLine(me, line, event);
   return event;
 }
