@@ -22,6 +22,7 @@ describe('readConfig', () => {
         maxOutboundBytes: 4 << 20,
         pingIntervalMs: 120_000,
         flood: FLOOD,
+        joinReplay: 0,
       },
       discord: null,
       web: { host: '0.0.0.0', port: 8080, maxMessageBytes: 65_536, heartbeatMs: 30_000, maxOutboundBytes: 4 << 20, flood: FLOOD, pageDir: expect.stringMatching(/\/dist\/page\/$/) },
@@ -78,15 +79,16 @@ describe('readConfig: the IRC front', () => {
     expect(config.irc).toMatchObject({ host: '127.0.0.1', port: 6667, serverName: 'ics-chat.local', motdFile: null });
   });
 
-  it('reads IRC_HOST, IRC_PORT, IRC_SERVER_NAME, IRC_MOTD_FILE and the flood limits', () => {
-    const env = { FRONTS: 'irc', IRC_HOST: '::1', IRC_PORT: '7000', IRC_SERVER_NAME: 'chat.example.org', IRC_MOTD_FILE: 'motd.txt', FLOOD_BURST: '100', FLOOD_RATE: '40' };
+  it('reads IRC_HOST, IRC_PORT, IRC_SERVER_NAME, IRC_MOTD_FILE, IRC_JOIN_REPLAY and the flood limits', () => {
+    const env = { FRONTS: 'irc', IRC_HOST: '::1', IRC_PORT: '7000', IRC_SERVER_NAME: 'chat.example.org', IRC_MOTD_FILE: 'motd.txt', IRC_JOIN_REPLAY: '20', FLOOD_BURST: '100', FLOOD_RATE: '40' };
     const config = readConfig(env, '/srv/chat');
     expect(config.fronts).toEqual(['irc']);
-    expect(config.irc).toMatchObject({ host: '::1', port: 7000, serverName: 'chat.example.org', motdFile: '/srv/chat/motd.txt', flood: { burst: 100, perSecond: 40 } });
+    expect(config.irc).toMatchObject({ host: '::1', port: 7000, serverName: 'chat.example.org', motdFile: '/srv/chat/motd.txt', joinReplay: 20, flood: { burst: 100, perSecond: 40 } });
   });
 
   it.each([
     [{ IRC_PORT: '70000' }, /IRC_PORT must be a whole number from 0 to 65535/],
+    [{ IRC_JOIN_REPLAY: '101' }, /IRC_JOIN_REPLAY must be a whole number from 0 to 100/],
     [{ FLOOD_RATE: '0' }, /FLOOD_RATE must be a whole number from 1/],
     [{ MAX_CONNECTIONS_PER_ADDRESS: '0' }, /MAX_CONNECTIONS_PER_ADDRESS must be a whole number from 1/],
     [{ LOGIN_TIMEOUT_MS: '10' }, /LOGIN_TIMEOUT_MS must be a whole number from 100/],
