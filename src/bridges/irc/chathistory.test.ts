@@ -58,6 +58,18 @@ describe('CHATHISTORY', () => {
     ]);
   });
 
+  it('puts the label of a labelled request on its batch, and answers an empty page with an empty batch', async () => {
+    const { zoe } = await tea();
+    await zoe.send('CAP REQ :batch labeled-response');
+    zoe.take();
+    expect(await ask(zoe, '@label=h1 CHATHISTORY LATEST #tea * 1')).toEqual([
+      '@label=h1 :ics-chat.local BATCH +1 chathistory :#tea',
+      '@batch=1 :ann!ann@history PRIVMSG #tea :l5',
+      ':ics-chat.local BATCH :-1',
+    ]);
+    expect(await ask(zoe, '@label=h2 CHATHISTORY AFTER #tea msgid=1-6 5')).toEqual(['@label=h2 :ics-chat.local BATCH +2 chathistory :#tea', ':ics-chat.local BATCH :-2']);
+  });
+
   it('reads before, after, around and between msgids and timestamps, never past what the user saw', async () => {
     const { zoe } = await tea();
     expect(said(await ask(zoe, 'CHATHISTORY LATEST #TEA * 2'))).toEqual(['l4', 'l5']);

@@ -49,6 +49,8 @@ export interface IrcClient {
   capVersion: number;
   /** The tags chat lines carry for this client (LineTag bits in outbound.ts). */
   readonly lineTags: number;
+  /** `caps` changed: what follows from them is worked out again. */
+  capsChanged(): void;
   readonly userModes: Set<string>;
   readonly out: ReplyBuffer;
   readonly mirror: ChannelMirror;

@@ -45,6 +45,8 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
   closed = false;
   readonly caps = new Set<string>();
   capVersion = 0;
+  /** Kept from `caps` by capsChanged(): read for every chat line delivered. */
+  lineTags = 0;
   readonly userModes = new Set<string>();
   readonly out: ReplyBuffer;
   readonly mirror: ChannelMirror;
@@ -77,9 +79,9 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
     return `${SERVICE_NICK}!${SERVICE_NICK}@${this.serverName}`;
   }
 
-  get lineTags(): number {
+  capsChanged(): void {
     const caps = this.caps;
-    return (caps.has('server-time') ? LineTag.time : 0) | (caps.has('message-tags') ? LineTag.msgid : 0) | (caps.has('account-tag') ? LineTag.account : 0);
+    this.lineTags = (caps.has('server-time') ? LineTag.time : 0) | (caps.has('message-tags') ? LineTag.msgid : 0) | (caps.has('account-tag') ? LineTag.account : 0);
   }
 
   get echo(): boolean {

@@ -57,6 +57,7 @@ export function cap(s: IrcClient, m: IrcMessage): void | Promise<void> {
         if (c.startsWith('-')) s.caps.delete(c.slice(1));
         else s.caps.add(c);
       }
+      s.capsChanged();
       return reply('ACK', wanted.join(' '));
     }
     case 'END':
