@@ -25,7 +25,8 @@ export type ClientAction =
   | { action: 'search'; target: string }
   /** `key`: what a room with a key (`+k`) takes to join it. */
   | { action: 'connect'; target: string; key?: string }
-  | { action: 'exchange'; message: string; group?: number }
+  /** `tags`: client-only IRCv3 tags (`+name`) to pass on with the line (from the IRC front; never stored). */
+  | { action: 'exchange'; message: string; group?: number; tags?: Record<string, string> }
   | { action: 'flip'; message: string; group?: number }
   | { action: 'ping'; message: string }
   | { action: 'disconnect'; reason?: string; group?: number }
@@ -235,6 +236,8 @@ export type ServerEvent =
       direct?: true;
       /** The sender holds the account of their name (a password or a front's identity): its name. */
       account?: string;
+      /** Client-only IRCv3 tags the sender attached, passed on as they came (not stored). */
+      tags?: Record<string, string>;
     }
   | { action: 'disconnect'; msg: string; group: number; room?: string; by?: string; reason?: string }
   | {

@@ -158,6 +158,17 @@ describe('line limits', () => {
     expect(await c.expect(/ 417 /)).toBe(':ics-chat.local 417 zoe :Input line was too long (at most 512 bytes with CR LF); it was ignored');
     expect(await c.expect(/PONG/)).toBe(':ics-chat.local PONG ics-chat.local :after');
   });
+
+  it('gives tags 4096 bytes of their own beyond the 512 of the rest (message-tags), and no more', async () => {
+    await start();
+    const c = await irc('zoe');
+    const tags = `@+x/pad=${'t'.repeat(4000)}`;
+    c.send(`${tags} PING :${'p'.repeat(400)}`, `${tags} PING :${'p'.repeat(520)}`, `@+x/pad=${'t'.repeat(4200)} PING :short`, 'PING :after');
+    expect(await c.expect(/PONG/)).toBe(`:ics-chat.local PONG ics-chat.local :${'p'.repeat(400)}`);
+    expect(await c.expect(/ 417 /)).toContain('Input line was too long');
+    expect(await c.expect(/ 417 /)).toContain('Input line was too long');
+    expect(await c.expect(/PONG/)).toBe(':ics-chat.local PONG ics-chat.local :after');
+  });
 });
 
 describe('liveness', () => {

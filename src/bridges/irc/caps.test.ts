@@ -76,6 +76,18 @@ describe('echo-message, message-tags and labeled-response', () => {
     expect(ann.take()).toEqual([':zoe!zoe@irc PRIVMSG #tea :guest', '@account=zoe :zoe!zoe@irc PRIVMSG #tea :owner']);
   });
 
+  it('passes client-only tags on to clients with message-tags, and never tags a client may not set', async () => {
+    const { zoe, ann, irc } = await pair();
+    const bob = await irc('bob');
+    await bob.send('JOIN #tea');
+    bob.take();
+    ann.take();
+    await zoe.send('@+draft/reply=1-1;+example.com/mood=calm\\sday;msgid=forged;time=2000-01-01T00:00:00.000Z;+bad!key=1 PRIVMSG #tea :tagged', '@+typing=active TAGMSG #tea');
+    await turn();
+    expect(ann.take()).toEqual(['@msgid=1-1;+draft/reply=1-1;+example.com/mood=calm\\sday :zoe!zoe@irc PRIVMSG #tea :tagged']);
+    expect(bob.take()).toEqual([':zoe!zoe@irc PRIVMSG #tea :tagged']);
+  });
+
   it('echoes a private line to the one it was written to', async () => {
     const { zoe, ann } = await pair();
     await zoe.send('PRIVMSG ann :psst');

@@ -12,15 +12,25 @@ import type { Socket } from 'node:net';
 import { Throttle } from '../../core/throttle.js';
 import type { Ticket } from '../../net/admission.js';
 import { SocketOut } from '../../net/socket-out.js';
-import { LineReader, type ReadItem } from './line-reader.js';
+import { LineReader, MAX_LINE_BYTES, type ReadItem } from './line-reader.js';
 import { parseMessage } from './message.js';
 import { ERR } from './numerics.js';
 import type { IrcShared } from './client.js';
 import { IrcSession } from './session.js';
 import { plainText } from './text.js';
 
+/** Room for a line's IRCv3 tags (`@...` and its space) on top of the 512 bytes of the rest, as message-tags allows. */
+const MAX_TAG_BYTES = 4096;
+
+/** Whether a line fits: its tags (with `@` and the space after them) in 4096 bytes, the rest in the classic 512. */
+function fits(line: Buffer): boolean {
+  if (line[0] !== 0x40) return line.length <= MAX_LINE_BYTES;
+  const tags = line.indexOf(0x20) + 1 || line.length;
+  return tags <= MAX_TAG_BYTES && line.length - tags <= MAX_LINE_BYTES;
+}
+
 export class IrcConnection {
-  private readonly reader = new LineReader();
+  private readonly reader = new LineReader(MAX_LINE_BYTES + MAX_TAG_BYTES);
   private readonly session: IrcSession;
   private readonly throttle: Throttle<ReadItem>;
   /**
@@ -106,7 +116,9 @@ export class IrcConnection {
   /** Handles one line; a promise while its handler waits for the hub. */
   private process(item: ReadItem): void | Promise<void> {
     const out = this.session.out;
-    if (item.kind === 'too-long') return out.numeric(ERR.INPUTTOOLONG, 'Input line was too long (at most 512 bytes with CR LF); it was ignored');
+    if (item.kind === 'too-long' || !fits(item.bytes)) {
+      return out.numeric(ERR.INPUTTOOLONG, 'Input line was too long (at most 512 bytes with CR LF); it was ignored');
+    }
     // A line is whole, so checking it needs no decoder state: no TextDecoder (some 2.6 KB of ICU
     // state each) per connection.
     if (!isUtf8(item.bytes)) return out.serverNotice('Your line was not valid UTF-8 and was ignored: this server speaks UTF-8 only');

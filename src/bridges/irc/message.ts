@@ -104,3 +104,22 @@ export function withTags(line: string, tags: Record<string, string>): string {
   if (added === '') return line;
   return line.startsWith('@') ? `@${added};${line.slice(1)}` : `@${added} ${line}`;
 }
+
+/** A client-only tag's key: `+`, an optional vendor (`example.com/`), a name. */
+const CLIENT_TAG = /^\+(?:[A-Za-z0-9.-]+\/)?[A-Za-z0-9-]+$/;
+
+/** The most bytes the client-only tags of one message may take (IRCv3 message-tags). */
+const CLIENT_TAG_BYTES = 4094;
+
+/** The message's client-only tags (`+name`), to pass on; undefined when it has none or too many bytes of them. */
+export function clientTags(message: IrcMessage): Record<string, string> | undefined {
+  if (message.tags === undefined) return undefined;
+  let found: Record<string, string> | undefined;
+  let bytes = 0;
+  for (const [key, value] of Object.entries(message.tags)) {
+    if (!CLIENT_TAG.test(key)) continue;
+    bytes += Buffer.byteLength(key) + Buffer.byteLength(escapeTag(value)) + 2;
+    (found ??= {})[key] = value;
+  }
+  return bytes > CLIENT_TAG_BYTES ? undefined : found;
+}

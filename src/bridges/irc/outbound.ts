@@ -61,7 +61,8 @@ export interface Viewer {
 
 /**
  * Tags of a chat line, as bits: the time it was said (`server-time`), its id (`msgid`, with
- * `message-tags`), the sender's account (`account-tag`, when they hold one).
+ * `message-tags`, which also passes on the sender's client-only tags), the sender's account
+ * (`account-tag`, when they hold one).
  */
 export const LineTag = { time: 1, msgid: 2, account: 4 } as const;
 
@@ -75,11 +76,15 @@ export function parseMsgid(id: string): { group: number; seq: number } | null {
 }
 
 /** The tags a line with this group, seq and time carries under `mask` (LineTag bits). */
-export function lineTagsOf(line: { group: number; seq: number; ts: string; account?: string }, mask: number): Record<string, string> | undefined {
+export function lineTagsOf(line: { group: number; seq: number; ts: string; account?: string; tags?: Record<string, string> }, mask: number): Record<string, string> | undefined {
   if (mask === 0) return undefined;
   const tags: Record<string, string> = {};
   if (mask & LineTag.time) tags['time'] = line.ts;
-  if (mask & LineTag.msgid) tags['msgid'] = msgidOf(line.group, line.seq);
+  if (mask & LineTag.msgid) {
+    tags['msgid'] = msgidOf(line.group, line.seq);
+    // Client-only tags go to clients that take message-tags, as they came.
+    if (line.tags) Object.assign(tags, line.tags);
+  }
   if (mask & LineTag.account && line.account !== undefined) tags['account'] = line.account;
   return tags;
 }

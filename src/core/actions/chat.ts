@@ -15,7 +15,7 @@ type LineEvent = Extract<ServerEvent, { action: 'exchange' }>;
  * Stores a chat line (made safe for every front: core/text.ts) and queues it for the rest of the
  * group; the stored line, or null when it was refused (too long: the sender is told).
  */
-function say(ctx: Pick<OnlineContext, 'hub' | 'me' | 'fail' | 'label'>, group: Group<OnlineMember>, said: string, flip: boolean): LineEvent | null {
+function say(ctx: Pick<OnlineContext, 'hub' | 'me' | 'fail' | 'label'>, group: Group<OnlineMember>, said: string, flip: boolean, tags?: Record<string, string>): LineEvent | null {
   const { hub, me } = ctx;
   const muted = silenced(group, hub.groups.membership(group, me)!);
   if (muted) {
@@ -36,14 +36,15 @@ function say(ctx: Pick<OnlineContext, 'hub' | 'me' | 'fail' | 'label'>, group: G
   if (flip) event.flip = true;
   if (group.kind === 'direct') event.direct = true;
   if (me.account !== null || me.identity !== null) event.account = me.name;
+  if (tags !== undefined) event.tags = tags;
   hub.queueLine(me, line, event);
   return event;
 }
 
 // exchange <message>: a chat line to the group (`_flip_ ...` reverses the words)
-export function exchange(ctx: GroupContext, { message }: Extract<ClientAction, { action: 'exchange' }>): void {
+export function exchange(ctx: GroupContext, { message, tags }: Extract<ClientAction, { action: 'exchange' }>): void {
   const { text, flipped } = spokenLine('exchange', message);
-  say(ctx, ctx.group, text, flipped);
+  say(ctx, ctx.group, text, flipped, tags);
 }
 
 // flip <message>: a chat line with its words reversed

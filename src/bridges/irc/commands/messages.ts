@@ -6,9 +6,10 @@
  * answered, not even with an error.
  */
 import type { GroupLookup } from '../../../core/commands.js';
+import type { ClientAction } from '../../../core/protocol.js';
 import { SERVICE_NICK, type IrcClient } from '../client.js';
 import { channelInput, directInput, serviceInput } from '../inbound.js';
-import type { IrcMessage } from '../message.js';
+import { clientTags, type IrcMessage } from '../message.js';
 import { ERR } from '../numerics.js';
 import { plainText } from '../text.js';
 import { findGroup } from './channels.js';
@@ -29,21 +30,31 @@ export function chatLine(s: IrcClient, m: IrcMessage): boolean {
   const input = channelInput(text, view.id, channelLookup(s));
   const action = input.kind === 'send' && input.actions.length === 1 ? input.actions[0]! : undefined;
   if (action?.action !== 'exchange') return false;
-  s.send(action);
+  s.send(tagged(action, m));
   return true;
 }
 
-async function toChannel(s: IrcClient, name: string, text: string, quiet: boolean): Promise<void> {
+/** A chat line with the client-only tags of the message it came in, if any. */
+function tagged(action: ClientAction, m: IrcMessage): ClientAction {
+  if (action.action !== 'exchange') return action;
+  const tags = clientTags(m);
+  return tags === undefined ? action : { ...action, tags };
+}
+
+async function toChannel(s: IrcClient, m: IrcMessage, name: string, text: string, quiet: boolean): Promise<void> {
   const view = s.mirror.find(name);
   if (!view) {
     if (quiet) return;
     if (await findGroup(s, name)) return s.out.numeric(ERR.CANNOTSENDTOCHAN, name, 'Cannot send to channel: you are not in it (/join it first)');
     return s.out.numeric(ERR.NOSUCHCHANNEL, name, 'No such channel');
   }
-  if (!quiet) return perform(s, channelInput(text, view.id, channelLookup(s)));
+  if (!quiet) {
+    const input = channelInput(text, view.id, channelLookup(s));
+    return perform(s, input.kind === 'send' ? { kind: 'send', actions: input.actions.map((a) => tagged(a, m)) } : input);
+  }
   const line = plainText(text).trim();
   if (line === '') return;
-  const answers = await s.ask({ action: 'exchange', message: line, group: view.id });
+  const answers = await s.ask(tagged({ action: 'exchange', message: line, group: view.id }, m));
   if (!answers.some((e) => e.action === 'error')) s.said();
 }
 
@@ -68,7 +79,7 @@ async function send(s: IrcClient, m: IrcMessage, quiet: boolean): Promise<void> 
   if (!targets) return quiet ? undefined : s.out.numeric(ERR.NORECIPIENT, `No recipient given (${m.verb.toUpperCase()})`);
   if (text === undefined || text === '') return quiet ? undefined : s.out.numeric(ERR.NOTEXTTOSEND, 'No text to send');
   for (const target of targets.split(',').filter((t) => t !== '')) {
-    if (target.startsWith('#')) await toChannel(s, target, text, quiet);
+    if (target.startsWith('#')) await toChannel(s, m, target, text, quiet);
     else if (target.toLowerCase() === SERVICE_NICK) {
       if (!quiet) await perform(s, serviceInput(text, channelLookup(s)));
     } else await toUser(s, target, text, quiet);
@@ -85,6 +96,6 @@ export function notice(s: IrcClient, m: IrcMessage): Promise<void> {
   return send(s, m, true);
 }
 
-// TAGMSG <target>: a message of tags only (typing notices, reactions): taken, and not passed on,
-// since the other fronts have nothing to show for client-only tags
+// TAGMSG <target>: a message of tags only (typing notices, reactions): taken, and not passed on
+// (the hub carries chat lines; client-only tags travel with PRIVMSG)
 export function tagmsg(): void {}
