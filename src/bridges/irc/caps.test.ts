@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ircHarness, turn } from '../../../test/helpers/irc-session.js';
-import { capLines } from './commands/cap.js';
+import { lsReplies } from './commands/cap.js';
 
 const LS = 'account-tag batch cap-notify draft/chathistory echo-message extended-join labeled-response message-tags multi-prefix sasl=PLAIN server-time userhost-in-names';
 
@@ -15,10 +15,15 @@ describe('CAP negotiation', () => {
     expect(modern.take()).toEqual([`:ics-chat.local CAP * LS :${LS}`, ':ics-chat.local CAP * LIST :cap-notify']);
   });
 
-  it('spreads a long list over lines that fit, each but the last marked with *', () => {
-    const lines = capLines(302);
-    expect(lines.join(' ')).toBe(LS);
-    for (const line of lines) expect(Buffer.byteLength(line)).toBeLessThanOrEqual(400);
+  it('spreads a long list over lines that fit, each but the last marked with * for CAP 302', () => {
+    expect(lsReplies(302)).toEqual([['LS', LS]]);
+    const short = lsReplies(302, 60);
+    expect(short.length).toBeGreaterThan(2);
+    expect(short.map((p) => p.at(-1)).join(' ')).toBe(LS);
+    for (const p of short) expect(Buffer.byteLength(p.at(-1)!)).toBeLessThanOrEqual(60);
+    expect(short.slice(0, -1).every((p) => p[1] === '*')).toBe(true);
+    expect(short.at(-1)).toHaveLength(2);
+    expect(lsReplies(301, 60).every((p) => p.length === 2)).toBe(true);
   });
 
   it('acknowledges a request whole or refuses it whole, removes with -, and takes requests after registration', async () => {

@@ -13,19 +13,23 @@ import { tryRegister } from './link.js';
 /** Room for the capability list on one CAP line (the rest of 512 bytes holds the source, nick and verb). */
 const LS_BYTES = 400;
 
-/** The LS list in lines that fit, each as `name` or `name=value` (values for CAP 302 only). */
-export function capLines(version: number): string[] {
+/**
+ * The parameters of the CAP LS replies: the list in lines of at most `bytes`, each capability as
+ * `name` or `name=value` (values for CAP 302 only); a CAP 302 client reads `*` as "more to come".
+ */
+export function lsReplies(version: number, bytes = LS_BYTES): string[][] {
   const lines: string[] = [];
   let line = '';
   for (const [name, value] of Object.entries(CAPABILITIES)) {
     const item = version >= 302 && value !== '' ? `${name}=${value}` : name;
-    if (line !== '' && Buffer.byteLength(line) + 1 + Buffer.byteLength(item) > LS_BYTES) {
+    if (line !== '' && Buffer.byteLength(line) + 1 + Buffer.byteLength(item) > bytes) {
       lines.push(line);
       line = '';
     }
     line = line === '' ? item : `${line} ${item}`;
   }
-  return [...lines, line];
+  lines.push(line);
+  return lines.map((l, i) => (i < lines.length - 1 && version >= 302 ? ['LS', '*', l] : ['LS', l]));
 }
 
 // CAP LS [version] | CAP LIST | CAP REQ :[-]cap ... | CAP END
@@ -40,9 +44,7 @@ export function cap(s: IrcClient, m: IrcMessage): void | Promise<void> {
         s.capVersion = Math.max(s.capVersion, version);
         s.caps.add('cap-notify');
       }
-      const lines = capLines(s.capVersion);
-      // Only a CAP 302 client reads `*` as "more to come".
-      lines.forEach((line, i) => (i < lines.length - 1 && version >= 302 ? reply('LS', '*', line) : reply('LS', line)));
+      for (const params of lsReplies(s.capVersion)) reply(...params);
       return;
     }
     case 'LIST':
