@@ -159,6 +159,13 @@ describe('line limits', () => {
     expect(await c.expect(/PONG/)).toBe(':ics-chat.local PONG ics-chat.local :after');
   });
 
+  it('sends the ERROR of a labelled QUIT (a closing connection answers no label)', async () => {
+    await start();
+    const c = await irc('zoe', ['labeled-response']);
+    c.send('@label=q QUIT :bye');
+    expect(await c.expect(/^ERROR /)).toBe('ERROR :Closing Link: zoe (Quit: bye)');
+  });
+
   it('gives tags 4096 bytes of their own beyond the 512 of the rest (message-tags), and no more', async () => {
     await start();
     const c = await irc('zoe');
