@@ -9,8 +9,9 @@
  * shows many groups at once and gets the events of all of them; without it a session sees the
  * classic one-group view (docs/PROTOCOL.md, Many groups). `echo`: the session gets its own chat
  * lines back once they are stored, as the others get them (with their id, seq and time).
+ * `signals`: the session takes `signal` events (tags without a line, such as IRC typing notices).
  */
-export type Feature = 'events' | 'presence' | 'rooms' | 'echo';
+export type Feature = 'events' | 'presence' | 'rooms' | 'echo' | 'signals';
 
 /** Names the request a reply answers: a client's own tag, sent back on every event that answers it. */
 export type Label = string;
@@ -44,7 +45,9 @@ export type ClientAction =
   /** A server operator ends another user's connection. */
   | { action: 'kill'; target: string; reason?: string }
   | { action: 'history'; target: string; after?: HistoryMark; before?: HistoryMark; newest?: boolean; limit?: number }
-  | { action: 'conversations'; after?: string; before?: string; limit?: number };
+  | { action: 'conversations'; after?: string; before?: string; limit?: number }
+  /** Client-only IRCv3 tags without a line (a typing notice): passed on to the group's members that take signals, never stored. */
+  | { action: 'signal'; tags: Record<string, string>; group?: number };
 
 /** Where a history page starts or ends (itself left out): a stored line, by its group and seq, or a moment (ISO 8601). */
 export type HistoryMark = { group: number; seq: number } | { ts: string };
@@ -198,6 +201,8 @@ export type ServerEvent =
   | { action: 'poem'; results: string; poem?: PoemData; msg?: string }
   | { action: 'sonnets'; results: string; matches: SonnetHit[]; msg?: string }
   | { action: 'search'; results: string; matches: HistoryLine[]; omitted: number }
+  /** Tags a member sent to the group without a line (`signal`). */
+  | { action: 'signal'; name: string; front: string; group: number; tags: Record<string, string> }
   /** A page of a conversation (`target` as asked), oldest first. */
   | { action: 'history'; target: string; lines: HistoryLine[] }
   /** The conversations with lines in a time range: a room's name, or the other person's for a direct one; the newest line's time. */

@@ -36,7 +36,8 @@ describe('parseAction', () => {
     ['{"action": "history", "target": "#tea", "after": {"group": 2, "seq": 5}, "newest": true, "limit": 9}', { action: 'history', target: '#tea', after: { group: 2, seq: 5 }, newest: true, limit: 9 }],
     ['{"action": "history", "target": "bob", "before": {"ts": "2026-11-25T14:30:00.000Z"}}', { action: 'history', target: 'bob', before: { ts: '2026-11-25T14:30:00.000Z' } }],
     ['{"action": "conversations", "after": "2026-11-25T14:30:00.000Z", "limit": 5}', { action: 'conversations', after: '2026-11-25T14:30:00.000Z', limit: 5 }],
-    ['{"action":"login","name":"zz","features":["echo"]}', { action: 'login', name: 'zz', features: ['echo'] }],
+    ['{"action":"login","name":"zz","features":["echo","signals"]}', { action: 'login', name: 'zz', features: ['echo', 'signals'] }],
+    ['{"action": "signal", "tags": {"+typing": "active"}, "group": 2}', { action: 'signal', tags: { '+typing': 'active' }, group: 2 }],
   ])('accepts %s', (json, action) => {
     expect(parseAction(json)).toEqual({ ok: true, action });
   });
@@ -64,6 +65,9 @@ describe('parseAction', () => {
     ['{"action": "history", "target": "#tea", "limit": 0}', 'bad-request'],
     ['{"action": "history", "target": "#tea", "newest": "yes"}', 'bad-request'],
     ['{"action": "conversations", "before": 5}', 'bad-request'],
+    ['{"action": "signal", "tags": {"typing": "active"}}', 'bad-request'],
+    ['{"action": "signal", "tags": {}}', 'bad-request'],
+    ['{"action": "signal", "tags": {"+typing": 1}}', 'bad-request'],
     ['{"action": "invite"}', 'bad-request'],
     ['{"action": "connect", "target": "#tea", "key": 5}', 'bad-request'],
     ['{"action": "mode", "changes": [{"mode": "x", "on": true}]}', 'bad-request'],

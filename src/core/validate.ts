@@ -28,7 +28,7 @@ function text(fields: Fields, key: string, numeric = false): string | null {
   return null;
 }
 
-const KNOWN_FEATURES: ReadonlySet<string> = new Set<Feature>(['events', 'presence', 'rooms', 'echo']);
+const KNOWN_FEATURES: ReadonlySet<string> = new Set<Feature>(['events', 'presence', 'rooms', 'echo', 'signals']);
 
 /** Adds the optional `group` (a group id) of an action about one group; an error text when it is malformed. */
 function inGroup<A extends ClientAction>(fields: Fields, action: A): A | string {
@@ -111,6 +111,22 @@ function moment(value: unknown): string | undefined | null {
 function limitOf(value: unknown): number | undefined | null {
   if (value === undefined) return undefined;
   return isId(value) && value > 0 ? value : null;
+}
+
+/** Whether a key is that of a client-only tag (`+name`, `+vendor.example/name`). */
+export const isClientTag = (key: string): boolean => /^\+(?:[A-Za-z0-9.-]+\/)?[A-Za-z0-9-]+$/.test(key);
+
+/** Client-only tags: at most 20, each a `+name` key with a string value of at most 400 characters; null when malformed. */
+function clientTags(value: unknown): Record<string, string> | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const entries = Object.entries(value as Fields);
+  if (entries.length === 0 || entries.length > 20) return null;
+  const tags: Record<string, string> = {};
+  for (const [key, v] of entries) {
+    if (!isClientTag(key) || typeof v !== 'string' || v.length > 400) return null;
+    tags[key] = v;
+  }
+  return tags;
 }
 
 /** One reader per action; a missing action is a compile error. */
@@ -205,6 +221,10 @@ const READERS: { [K in ActionName]: Reader<K> } = {
     if (limit === null) return '"limit" must be a whole number from 1';
     if (newest !== undefined && typeof newest !== 'boolean') return '"newest" must be true or false';
     return { action: 'history', target, ...(after ? { after } : {}), ...(before ? { before } : {}), ...(newest !== undefined ? { newest } : {}), ...(limit ? { limit } : {}) };
+  },
+  signal: (fields) => {
+    const tags = clientTags(fields['tags']);
+    return tags === null ? '"tags" must map 1 to 20 client-only tags ("+name") to strings' : inGroup(fields, { action: 'signal', tags });
   },
   conversations: (fields) => {
     const [after, before, limit] = [moment(fields['after']), moment(fields['before']), limitOf(fields['limit'])];

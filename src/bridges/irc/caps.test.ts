@@ -87,10 +87,23 @@ describe('echo-message, message-tags and labeled-response', () => {
     await bob.send('JOIN #tea');
     bob.take();
     ann.take();
-    await zoe.send('@+draft/reply=1-1;+example.com/mood=calm\\sday;msgid=forged;time=2000-01-01T00:00:00.000Z;+bad!key=1 PRIVMSG #tea :tagged', '@+typing=active TAGMSG #tea');
+    await zoe.send('@+draft/reply=1-1;+example.com/mood=calm\\sday;msgid=forged;time=2000-01-01T00:00:00.000Z;+bad!key=1 PRIVMSG #tea :tagged');
     await turn();
     expect(ann.take()).toEqual(['@msgid=1-1;+draft/reply=1-1;+example.com/mood=calm\\sday :zoe!zoe@irc PRIVMSG #tea :tagged']);
     expect(bob.take()).toEqual([':zoe!zoe@irc PRIVMSG #tea :tagged']);
+  });
+
+  it('passes a TAGMSG to a channel on to its members that take message-tags, the sender too with echo-message', async () => {
+    const { zoe, ann, irc } = await pair();
+    const bob = await irc('bob');
+    await bob.send('JOIN #tea');
+    bob.take();
+    ann.take();
+    zoe.take();
+    await zoe.send('@+typing=active;label=t1 TAGMSG #tea', '@+typing=paused TAGMSG #nowhere', 'TAGMSG #tea', '@+typing=done TAGMSG ann');
+    expect(ann.take()).toEqual(['@+typing=active :zoe!zoe@irc TAGMSG :#tea']);
+    expect(bob.take()).toEqual([]);
+    expect(zoe.take()).toEqual(['@+typing=active :zoe!zoe@irc TAGMSG :#tea', '@label=t1 :ics-chat.local ACK']);
   });
 
   it('echoes a private line to the one it was written to', async () => {

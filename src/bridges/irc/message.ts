@@ -4,6 +4,7 @@
  * writer appends CR LF. Follows the modern IRC client protocol grammar (tags, `:source`,
  * runs of spaces between atoms, a `:trailing` last parameter).
  */
+import { isClientTag } from '../../core/validate.js';
 
 export interface IrcMessage {
   /** IRCv3 message tags; a tag without a value has the value `''`. */
@@ -105,9 +106,6 @@ export function withTags(line: string, tags: Record<string, string>): string {
   return line.startsWith('@') ? `@${added};${line.slice(1)}` : `@${added} ${line}`;
 }
 
-/** A client-only tag's key: `+`, an optional vendor (`example.com/`), a name. */
-const CLIENT_TAG = /^\+(?:[A-Za-z0-9.-]+\/)?[A-Za-z0-9-]+$/;
-
 /** The most bytes the client-only tags of one message may take (IRCv3 message-tags). */
 const CLIENT_TAG_BYTES = 4094;
 
@@ -117,7 +115,7 @@ export function clientTags(message: IrcMessage): Record<string, string> | undefi
   let found: Record<string, string> | undefined;
   let bytes = 0;
   for (const [key, value] of Object.entries(message.tags)) {
-    if (!CLIENT_TAG.test(key)) continue;
+    if (!isClientTag(key)) continue;
     bytes += Buffer.byteLength(key) + Buffer.byteLength(escapeTag(value)) + 2;
     (found ??= {})[key] = value;
   }

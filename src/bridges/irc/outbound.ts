@@ -231,6 +231,14 @@ export class ChannelMirror {
         if (event.status !== 'request') return false;
         this.out.send({ source: maskOf({ name: event.from, front: event.front }), verb: 'INVITE', params: [this.myNick, channelName(event.group, event.room)] });
         return true;
+      case 'signal': {
+        const view = this.views.get(event.group);
+        const own = event.name === this.me.nick;
+        if (view && this.me.lineTags & LineTag.msgid && (!own || this.me.echo)) {
+          this.out.send({ tags: event.tags, source: maskOf({ name: event.name, front: event.front }), verb: 'TAGMSG', params: [view.name] });
+        }
+        return true;
+      }
       case 'focus':
         // Every group is a channel on IRC: the focus only decides what group-less /msg ics commands act on.
         return true;

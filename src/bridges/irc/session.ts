@@ -22,9 +22,10 @@ import { runVerb } from './verbs.js';
 
 /**
  * An IRC client shows many channels at once, and wants to hear who joins and leaves them; its
- * own lines come back so that `echo-message` can show them (dropped for clients without it).
+ * own lines come back so that `echo-message` can show them (dropped for clients without it); it
+ * takes signals (TAGMSG).
  */
-const FEATURES: Feature[] = ['events', 'rooms', 'echo'];
+const FEATURES: Feature[] = ['events', 'rooms', 'echo', 'signals'];
 
 /** What the session needs of its connection. */
 export interface SessionIo {

@@ -47,6 +47,16 @@ export function exchange(ctx: GroupContext, { message, tags }: Extract<ClientAct
   say(ctx, ctx.group, text, flipped, tags);
 }
 
+// signal <tags>: tags without a line (a typing notice) to the group's members that take signals (the sender too, with echo); never stored
+export function signal(ctx: GroupContext, { tags }: Extract<ClientAction, { action: 'signal' }>): void {
+  const { hub, me, group } = ctx;
+  const event: ServerEvent = { action: 'signal', name: me.name, front: me.front, group: group.id, tags };
+  for (const m of group.members) {
+    const to = m.member;
+    if (to.features.has('signals') && (to !== me || to.features.has('echo'))) hub.push(to, event);
+  }
+}
+
 // flip <message>: a chat line with its words reversed
 export function flip(ctx: GroupContext, { message }: Extract<ClientAction, { action: 'flip' }>): void {
   say(ctx, ctx.group, spokenLine('flip', message).text, true);

@@ -54,6 +54,7 @@ export const HANDLERS: { [K in ActionName]: Handler<K> } = {
   kill: { when: 'online', run: operators.kill },
   lock: { when: 'group', run: membership.lock },
   exchange: { when: 'group', run: chat.exchange },
+  signal: { when: 'group', run: chat.signal },
   flip: { when: 'group', run: chat.flip },
   direct: { when: 'online', run: chat.direct },
 };

@@ -96,6 +96,10 @@ export function notice(s: IrcClient, m: IrcMessage): Promise<void> {
   return send(s, m, true);
 }
 
-// TAGMSG <target>: a message of tags only (typing notices, reactions): taken, and not passed on
-// (the hub carries chat lines; client-only tags travel with PRIVMSG)
-export function tagmsg(): void {}
+// TAGMSG <target>: client-only tags without a line (typing notices) to one of my channels, passed on
+// to its members whose clients take message-tags; never stored. To a user or elsewhere: dropped
+export function tagmsg(s: IrcClient, m: IrcMessage): void {
+  const view = s.mirror.find(m.params[0]!);
+  const tags = clientTags(m);
+  if (view && tags) s.send({ action: 'signal', tags, group: view.id });
+}
