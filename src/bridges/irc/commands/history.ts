@@ -12,7 +12,7 @@ import { serializeMessage, type IrcMessage } from '../message.js';
 import { lineTagsOf, parseMsgid, privmsgs } from '../outbound.js';
 
 /** The host history lines come from: the front a line was said on is not stored. */
-export const HISTORY_HOST = 'history';
+const HISTORY_HOST = 'history';
 
 const SUBCOMMANDS: ReadonlySet<string> = new Set(['LATEST', 'BEFORE', 'AFTER', 'AROUND', 'BETWEEN', 'TARGETS']);
 
@@ -52,7 +52,7 @@ async function page(s: IrcClient, action: Extract<ClientAction, { action: 'histo
 }
 
 /** History lines as PRIVMSGs to the channel or, in a direct conversation, between the user and `target`. */
-export function historyLines(s: IrcClient, target: string, lines: readonly HistoryLine[]): string[] {
+function historyLines(s: IrcClient, target: string, lines: readonly HistoryLine[]): string[] {
   const channel = target.startsWith('#') ? (s.mirror.find(target)?.name ?? target) : undefined;
   return lines.map((line) => {
     const mine = nameKey(line.from) === nameKey(s.nick!);
