@@ -132,6 +132,16 @@ describe('echo-message, message-tags and labeled-response', () => {
     expect(zoe.take()).toEqual(['@label=a5;time=2026-11-25T14:30:00.000Z;msgid=1-1 :zoe!zoe@irc PRIVMSG #tea :labelled']);
   });
 
+  it('labels the first line of a reply of several for a client without batch', async () => {
+    const { ann } = await pair();
+    await ann.send('CAP REQ :labeled-response', '@label=n1 NAMES #tea');
+    expect(ann.take()).toEqual([
+      ':ics-chat.local CAP ann ACK :labeled-response',
+      '@label=n1 :ics-chat.local 353 ann = #tea :@zoe ann',
+      ':ics-chat.local 366 ann #tea :End of /NAMES list',
+    ]);
+  });
+
   it('leaves a line pushed by the hub during a labelled command out of its reply', async () => {
     const { zoe, ann } = await pair();
     // Joining commits the lines said so far first: ann's reaches zoe while her JOIN runs.
