@@ -110,3 +110,21 @@ describe('the echo feature', () => {
     expect(mine[0]).toBe(theirs[0]);
   });
 });
+
+describe('a feature negotiated as the session goes', () => {
+  it('echoes the lines said after echo is wanted, and none after it is not', async () => {
+    const { user } = setup();
+    const alice = user('alice');
+    await alice.session.dispatch({ action: 'connect', target: '#tea' });
+    alice.events.length = 0;
+    await alice.say('before', 1);
+    await turn();
+    alice.session.want('echo', true);
+    await alice.say('during', 1);
+    await turn();
+    alice.session.want('echo', false);
+    await alice.say('after', 1);
+    await turn();
+    expect(alice.events.filter((e) => e.action === 'exchange').map((e) => e.message)).toEqual(['during']);
+  });
+});

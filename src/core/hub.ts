@@ -120,6 +120,7 @@ export class Hub implements HubState {
       dispatch: (action, label) => this.dispatch(member, action, label),
       authenticate: (name, password) => authenticate(this, member, name, password),
       reject: (error, label) => this.fail(member, error.code, error.msg, error.for, label),
+      want: (feature, on) => void (on ? member.features.add(feature) : member.features.delete(feature)),
       close: (reason) => {
         if (reason !== undefined && !member.closed) this.observer.dropped(member.front, reason);
         this.closeSession(member);

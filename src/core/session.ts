@@ -47,6 +47,11 @@ export interface Session {
   authenticate(name: string, password: string): Promise<AuthResult>;
   /** Answers input the front could not turn into an action (bad JSON, an unknown action, ...). */
   reject(error: ValidationError, label?: Label): void;
+  /**
+   * Turns a feature the client negotiates as it goes (IRC's CAP) on or off for what is delivered
+   * from now on: `echo` (its own lines come back) and `signals`.
+   */
+  want(feature: 'echo' | 'signals', on: boolean): void;
   /** Ends the session: the user leaves every group and goes offline. `reason` when the front dropped them. */
   close(reason?: DropReason): void;
 }

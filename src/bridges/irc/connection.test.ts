@@ -31,6 +31,7 @@ function slowHub() {
     },
     authenticate: () => Promise.reject(new Error('not in this test')),
     reject: () => undefined,
+    want: () => undefined,
     close: () => undefined,
   });
   return { open, asked, release };

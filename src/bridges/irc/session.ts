@@ -21,11 +21,11 @@ import { chatLine } from './commands/messages.js';
 import { runVerb } from './verbs.js';
 
 /**
- * An IRC client shows many channels at once, and wants to hear who joins and leaves them; its
- * own lines come back so that `echo-message` can show them (dropped for clients without it); it
- * takes signals (TAGMSG).
+ * An IRC client shows many channels at once, and wants to hear who joins and leaves them. Its own
+ * lines come back only with `echo-message`, and signals (TAGMSG) only with `message-tags`: the
+ * hub is told as the client negotiates (capsChanged), so no line is delivered to be dropped.
  */
-const FEATURES: Feature[] = ['events', 'rooms', 'echo', 'signals'];
+const FEATURES: Feature[] = ['events', 'rooms'];
 
 /** What the session needs of its connection. */
 export interface SessionIo {
@@ -83,6 +83,13 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
   capsChanged(): void {
     const caps = this.caps;
     this.lineTags = (caps.has('server-time') ? LineTag.time : 0) | (caps.has('message-tags') ? LineTag.msgid : 0) | (caps.has('account-tag') ? LineTag.account : 0);
+    this.hub.want('echo', this.echo);
+    this.hub.want('signals', caps.has('message-tags'));
+  }
+
+  /** What the hub delivers to this client, as negotiated so far. */
+  private features(): Feature[] {
+    return [...FEATURES, ...(this.echo ? (['echo'] as const) : []), ...(this.caps.has('message-tags') ? (['signals'] as const) : [])];
   }
 
   get echo(): boolean {
@@ -138,7 +145,7 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
   }
 
   private openHub(): Session {
-    return this.shared.open({ front: IRC_HOST, deliver: (event, label) => this.deliver(event, label), features: FEATURES, ...(this.address ? { address: this.address } : {}) });
+    return this.shared.open({ front: IRC_HOST, deliver: (event, label) => this.deliver(event, label), features: this.features(), ...(this.address ? { address: this.address } : {}) });
   }
 
   authenticate(name: string, password: string): Promise<AuthResult> {
