@@ -70,9 +70,6 @@ export function sentPrivately(target: string, message: string): string {
   return `**[you → ${escapeInline(target)}]** ${escapeMarkdown(message)}`;
 }
 
-/** The answer to `w` (focus), which a one-group Discord user cannot use yet. */
-export const ONE_GROUP_ON_DISCORD = 'On Discord you chat in one group at a time: type bye to leave this one, then c or j to go to another.';
-
 /** The answer to `register`, which is never carried out on Discord. */
 export const REGISTER_ON_DISCORD =
   'Your chat name already belongs to your Discord account, so it needs no password: nobody on another front can use it. (Never type a password into Discord.)';
@@ -83,8 +80,8 @@ export function helpText(): string {
     '```',
     MENU.trim(),
     '```',
-    'In a bridged channel, type a command (non-commands are ignored there); group chat happens in the thread I open for your group.',
-    'm <name> <text> writes privately to one person, on any front: the conversation goes on in your DM with me.',
-    'Slash commands: /who /time /connect /poem /search /bye /quit /help',
+    'In a bridged channel, type a command (non-commands are ignored there). You may be in many groups at once: each has its own thread, and what you type in a thread goes to its group, except bye (leaves that group) and /commands (/who, /topic, /bye...; //text says "/text").',
+    'm <name> <text> writes privately to one person, on any front: the conversation goes on in your DM with me, where your plain lines answer the last person you wrote to or who wrote to you first.',
+    'Slash commands: /who /time /connect /join /message /rooms /poem /sonnets /search /bye /quit /help',
   ].join('\n');
 }

@@ -80,6 +80,15 @@ export class DiscordApi {
     await this.rest().delete(Routes.threadMembers(threadId, userId));
   }
 
+  /** Opens an archived thread again under `name` (it fails when the thread is gone). */
+  async reopenThread(threadId: string, name: string): Promise<void> {
+    await this.rest().patch(Routes.channel(threadId), { body: { archived: false, name } });
+  }
+
+  async renameThread(threadId: string, name: string): Promise<void> {
+    await this.rest().patch(Routes.channel(threadId), { body: { name } });
+  }
+
   async archive(threadId: string): Promise<void> {
     await this.rest().patch(Routes.channel(threadId), { body: { archived: true } });
   }

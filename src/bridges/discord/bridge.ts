@@ -1,9 +1,10 @@
 /**
  * The Discord front's input side, apart from the connection: which messages are commands (in
- * a bridged channel or a DM) and which are chat lines (in a group's thread, or a DM-following
- * member's DMs), the chat user behind each Discord user, and where each command's answers go.
- * A user's commands run one at a time, in the order they came. What the users' events become
- * on Discord is the Mirror's (mirror.ts).
+ * a bridged channel, or a DM that follows no conversation) and which are chat lines (in a
+ * group's thread: to that group; in the DM: to the conversation it follows), the chat user
+ * behind each Discord user, and where each command's answers go. A user's commands run one at
+ * a time, in the order they came. What the users' events become on Discord is the Mirror's
+ * (mirror.ts).
  */
 import { MessageType, type ChatInputCommandInteraction, type Message } from 'discord.js';
 import { parseCommand, type Command, type InputMode } from '../../core/commands.js';
@@ -12,7 +13,8 @@ import type { Logger } from '../../core/log.js';
 import type { ClientAction, ServerEvent } from '../../core/protocol.js';
 import { GOODBYE } from '../../core/render.js';
 import type { DiscordConfig } from '../../server/config.js';
-import { helpText, ONE_GROUP_ON_DISCORD, REGISTER_ON_DISCORD, renderAnswer, sentPrivately } from './answers.js';
+import { aim } from './aim.js';
+import { helpText, REGISTER_ON_DISCORD, renderAnswer, sentPrivately } from './answers.js';
 import type { DiscordApi } from './api.js';
 import { escapeInline, escapeMarkdown } from './format.js';
 import { readableText, withExtras, type MentionNames } from './inbound.js';
@@ -22,7 +24,7 @@ import { Mirror } from './mirror.js';
 import { DIRECT_TOLD, InteractionResponder, MessageResponder, type Responder } from './responders.js';
 import type { Room } from './room.js';
 import { slashCommand } from './slash.js';
-import { DiscordUser, type Home, type UserListener } from './user.js';
+import { DiscordUser, type Home, type Talk, type UserListener } from './user.js';
 
 export interface BridgeDeps {
   hub: SessionOpener;
@@ -51,7 +53,7 @@ export class Bridge {
     const mirror = new Mirror({ api: deps.api, outbox: deps.outbox, log: deps.log, dmLane: (id) => this.dmLane(id) });
     this.mirror = mirror;
     this.listener = {
-      pushed: (user, event, transition) => mirror.pushed(user, event, transition),
+      pushed: (user, event) => mirror.pushed(user, event),
       changed: (user, event, transition) => mirror.changed(user, event, transition),
       left: (user, group) => mirror.left(user, group),
       gone: (user, why) => this.gone(user, why),
@@ -71,6 +73,7 @@ export class Bridge {
     return null;
   }
 
+  /** The Discord user's chat user; `handle` (their display name) names them at their first login. */
   private user(id: string, handle: string): DiscordUser {
     let user = this.users.get(id);
     if (!user) {
@@ -91,15 +94,15 @@ export class Bridge {
     if (origin.kind === 'dm') this.deps.api.knowDm(message.author.id, message.channelId);
     const mode = this.modeFor(origin, this.users.get(message.author.id), message.channelId);
     if (mode === null) return;
-    const command = this.read(message, mode, botId);
+    const command = this.read(message, mode, botId, this.users.get(message.author.id));
     if (!this.worthAnswering(command, origin)) return;
-    const user = this.user(message.author.id, message.author.username);
+    const user = this.user(message.author.id, message.member?.displayName ?? message.author.displayName);
     const lane = origin.kind === 'room' ? origin.room.placeOf(user)!.lane : origin.kind === 'dm' ? this.dmLane(user.id) : this.channelLane(message.channelId);
     const responder = new MessageResponder(this.deps.api, lane, this.dmLane(user.id), message.channelId, message.id, user.id, origin.kind === 'dm');
     const run = async (): Promise<void> => {
       // The user's earlier commands may have changed what this message is (a group joined or left meanwhile).
       const now = this.modeFor(origin, user, message.channelId);
-      if (now !== null) await this.execute(user, origin, now === mode ? command : this.read(message, now, botId), responder, now);
+      if (now !== null) await this.execute(user, origin, now === mode ? command : this.read(message, now, botId, user), responder, now);
     };
     this.pace.run(user.id, () => this.serially(user, run), () => {
       const reply = this.pace.refusal(user.id);
@@ -107,15 +110,15 @@ export class Bridge {
     });
   }
 
-  /** The message as typed text (mentions, emoji and attachments made readable), parsed for the mode. */
-  private read(message: Message, mode: InputMode, botId: string): Command {
+  /** The message as typed text (mentions, emoji and attachments made readable), parsed for the mode (`bye #room` by the user's groups). */
+  private read(message: Message, mode: InputMode, botId: string, user: DiscordUser | undefined): Command {
     let content = message.content;
     if (mode === 'command') content = content.replace(new RegExp(`^\\s*<@!?${botId}>\\s*`), '');
     const text = withExtras(readableText(content, this.names(message)), {
       attachments: [...message.attachments.values()].map((a) => ({ name: a.name, url: a.url })),
       stickers: [...message.stickers.values()].map((s) => s.name),
     });
-    return parseCommand(text, mode);
+    return parseCommand(text, mode, user?.state.lookup);
   }
 
   /** Runs a user's command after their earlier ones; a failure is logged, never thrown at discord.js. */
@@ -131,12 +134,21 @@ export class Bridge {
     return this.deps.outbox.lane(`dm:${userId}`, (t) => () => this.deps.api.sendDm(userId, { content: t }).then(() => {}));
   }
 
-  /** Commands in channels and DMs; chat lines in the user's own group place; anything else is ignored. */
+  /**
+   * Commands in channels, and in a DM that follows no conversation; chat lines in the thread of
+   * a group the user is in, and in a DM that follows one; anything else is ignored.
+   */
   private modeFor(origin: Origin, user: DiscordUser | undefined, channelId: string): InputMode | null {
-    const place = user ? this.mirror.placeOf(user) : null;
-    if (origin.kind === 'room') return place?.channelId === channelId ? 'chat' : null;
-    if (origin.kind === 'dm' && place && place.channelId === channelId) return 'chat';
+    if (origin.kind === 'room') return user && origin.room.placeOf(user)?.channelId === channelId ? 'chat' : null;
+    if (origin.kind === 'dm' && user && this.mirror.talking(user)) return 'chat';
     return 'command';
+  }
+
+  /** The conversation a command given there is about: the thread's group, or what the DM follows. */
+  private talkOf(origin: Origin, user: DiscordUser): Talk | null {
+    if (origin.kind === 'room') return origin.room.placeOf(user) ? { kind: 'group', group: origin.room.group } : null;
+    if (origin.kind === 'dm' && this.mirror.talking(user)) return user.talk;
+    return null;
   }
 
   /** A public channel hears only commands; a DM gets told what went wrong. */
@@ -162,13 +174,13 @@ export class Bridge {
   onInteraction(interaction: ChatInputCommandInteraction): void {
     const responder = new InteractionResponder(interaction, (err) => this.deps.log.warn('discord: could not answer a slash command', { command: interaction.commandName, err: String(err) }));
     const origin = this.origin(interaction.channelId, interaction.guildId);
-    const command = slashCommand(interaction);
+    const command = slashCommand(interaction, this.users.get(interaction.user.id)?.state.lookup ?? (() => undefined));
     if (!origin || !command) {
       const where = [...this.channels].map((id) => `<#${id}> and `).join('');
       responder.say(command ? `I only answer in ${where}DMs.` : 'I do not know that command.', true);
       return;
     }
-    const user = this.user(interaction.user.id, interaction.user.username);
+    const user = this.user(interaction.user.id, interaction.inCachedGuild() ? interaction.member.displayName : interaction.user.displayName);
     const run = async (): Promise<void> => {
       await this.execute(user, origin, command, responder, 'command');
       if (!responder.answered) responder.say('Done.', true);
@@ -178,20 +190,22 @@ export class Bridge {
 
   // ---- commands ----
 
-  private async execute(user: DiscordUser, origin: Origin, command: Command, reply: Responder, mode: InputMode): Promise<void> {
+  private async execute(user: DiscordUser, origin: Origin, typed: Command, reply: Responder, mode: InputMode): Promise<void> {
     if (origin.kind === 'channel') user.home = origin.home;
     if (origin.kind === 'dm') user.home = { kind: 'dm' };
-    if (command.kind === 'register' || (command.kind === 'send' && command.actions.some((a) => a.action === 'register'))) {
+    if (typed.kind === 'register' || (typed.kind === 'send' && typed.actions.some((a) => a.action === 'register'))) {
       // Never dispatched: a Discord user's name is bound to their account, and a password typed here is not private.
       return reply.whisper(REGISTER_ON_DISCORD);
     }
-    if (command.kind === 'quit') {
+    if (typed.kind === 'quit') {
       if (!user.online) return reply.say('You are not in the chat.', true);
       user.end('quit');
       return reply.say(GOODBYE);
     }
     const refusal = await user.login();
     if (refusal) return reply.say(renderAnswer(refusal)?.text ?? 'You cannot log in right now.', true);
+    const talk = this.talkOf(origin, user);
+    const command = talk ? aim(typed, talk, user.state.lookup) : typed;
     switch (command.kind) {
       case 'help':
         return reply.say(helpText(), true);
@@ -207,20 +221,21 @@ export class Bridge {
   }
 
   private async send(user: DiscordUser, actions: readonly ClientAction[], reply: Responder, mode: InputMode): Promise<void> {
-    // The one-group view follows the focus by the classic events; a focus moved by hand would send a thread's lines elsewhere.
-    if (actions.some((a) => a.action === 'focus')) return reply.say(ONE_GROUP_ON_DISCORD, true);
-    const group = user.state.group;
+    const action = actions.find((a) => a.action === 'disconnect' || a.action === 'topic' || a.action === 'kick' || a.action === 'lock');
+    const group = action && 'group' in action && action.group !== undefined ? action.group : user.state.group;
     const answers = await user.run(actions);
-    for (const event of answers) this.answer(user, event, actions, reply);
+    for (const event of answers) this.answer(user, event, actions, reply, mode);
     if (answers.length > 0 || mode !== 'command') return;
     // What took effect without an answer: say so where the command was given.
-    const action = actions.find((a) => a.action === 'disconnect' || a.action === 'topic' || a.action === 'kick' || a.action === 'lock');
     if (action?.action === 'disconnect') reply.say(group === null ? 'You are not in a group.' : `You left group ${group}.`, group === null);
     else if (action) reply.say(`Done (group ${group}).`);
   }
 
-  private answer(user: DiscordUser, event: ServerEvent, actions: readonly ClientAction[], reply: Responder): void {
+  private answer(user: DiscordUser, event: ServerEvent, actions: readonly ClientAction[], reply: Responder, mode: InputMode): void {
     if (event.action === 'direct') {
+      this.mirror.directSent(user, event);
+      // A plain line in the DM shows there as typed; `m` given anywhere leaves a copy in the DM, where the answers come.
+      if (mode === 'chat') return;
       const sent = actions.find((a) => a.action === 'direct');
       return reply.whisper(sentPrivately(event.target, sent?.message ?? ''), DIRECT_TOLD);
     }

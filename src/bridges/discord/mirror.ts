@@ -1,9 +1,9 @@
 /**
- * What Discord users' chat events become on Discord. The group a user chats in is mirrored by
- * a Room (a private thread, or their DM with the bot; a direct conversation always the DM);
- * what is for one user alone (a private line while they chat elsewhere, a note about their
- * other groups, an invitation, a refusal that came outside any command) goes to their DM with
- * the bot, never into a thread others read.
+ * What Discord users' chat events become on Discord. Each group with Discord members is
+ * mirrored by a Room (its threads, one per bridged channel its Discord members joined from,
+ * or their DMs); a thread keeps serving its group from one of the group's lives to the next.
+ * Direct conversations, and what is for one user alone (a note, an invitation, a refusal that
+ * came outside any command), go to that user's DM with the bot, never into a thread others read.
  */
 import { RESTART_MSG } from '../../core/classic.js';
 import type { Logger } from '../../core/log.js';
@@ -12,9 +12,9 @@ import { modesChanged, renderEvent } from '../../core/render.js';
 import type { Transition } from '../../core/user-state.js';
 import { renderAnswer } from './answers.js';
 import type { DiscordApi } from './api.js';
-import { escapeInline, escapeMarkdown, privatePrefix } from './format.js';
+import { escapeInline, escapeMarkdown } from './format.js';
 import type { Lane, Outbox } from './outbox.js';
-import { prefixedPieces, type Exchange, type Place } from './places.js';
+import type { Exchange } from './places.js';
 import { Room, type RoomShape } from './room.js';
 import type { DiscordUser, UserListener } from './user.js';
 
@@ -26,10 +26,16 @@ export interface MirrorDeps {
   dmLane(userId: string): Lane;
 }
 
+type ConnectEvent = Extract<ServerEvent, { action: 'connect' }>;
+
+const shapeOf = (event: ConnectEvent): RoomShape => ({ kind: event.kind ?? 'adhoc', ...(event.room ? { room: event.room } : {}) });
+
 export class Mirror implements Omit<UserListener, 'gone'> {
   private readonly rooms = new Map<number, Room>();
-  /** Thread id -> the room it mirrors. */
+  /** Thread id -> the room it mirrors now. */
   private readonly threads = new Map<string, Room>();
+  /** `channel|#label` -> the thread a group had under that channel (kept after the group ends, to open again). */
+  private readonly book = new Map<string, string>();
 
   constructor(private readonly deps: MirrorDeps) {}
 
@@ -43,22 +49,26 @@ export class Mirror implements Omit<UserListener, 'gone'> {
     return this.rooms.get(group);
   }
 
-  /** Where the user follows the group they chat in (its thread or their DM), if anywhere. */
-  placeOf(user: DiscordUser): Place | null {
-    return this.rooms.get(user.state.group ?? -1)?.placeOf(user) ?? null;
-  }
-
   private room(group: number, members: readonly MemberInfo[], shape: RoomShape): Room {
     let room = this.rooms.get(group);
     if (!room) {
-      room = new Room(group, members, {
-        api: this.deps.api,
-        outbox: this.deps.outbox,
-        log: this.deps.log,
-        dmLane: (id) => this.deps.dmLane(id),
-        threadOpened: (id, r) => this.threads.set(id, r),
-        emptied: (r) => this.forget(r),
-      }, shape);
+      room = new Room(
+        group,
+        members,
+        {
+          api: this.deps.api,
+          outbox: this.deps.outbox,
+          log: this.deps.log,
+          dmLane: (id) => this.deps.dmLane(id),
+          earlierThread: (parentId, key) => this.book.get(`${parentId}|${key}`) ?? null,
+          threadOpened: (id, parentId, r) => {
+            this.threads.set(id, r);
+            this.book.set(`${parentId}|${r.label.toLowerCase()}`, id);
+          },
+          emptied: (r) => this.forget(r),
+        },
+        shape,
+      );
       this.rooms.set(group, room);
     }
     return room;
@@ -71,32 +81,47 @@ export class Mirror implements Omit<UserListener, 'gone'> {
 
   changed(user: DiscordUser, event: ServerEvent, transition: Transition): void {
     if (transition.kind === 'connected' && event.action === 'connect' && event.group !== undefined) {
-      const room = this.room(event.group, event.members ?? [], { kind: event.kind ?? 'adhoc', ...(event.room ? { room: event.room } : {}) });
+      const room = this.room(event.group, event.members ?? [], shapeOf(event));
       room.membersNow(event.members ?? []);
       room.add(user, { how: 'connected', peer: transition.peer });
+      if (user.home.kind === 'dm') user.talk = { kind: 'group', group: event.group };
     }
   }
 
-  pushed(user: DiscordUser, event: ServerEvent, transition: Transition): void {
+  /** The user's direct line went out: the conversation is followed in their DM, where their plain lines now answer it. */
+  directSent(user: DiscordUser, event: Extract<ServerEvent, { action: 'direct' }>): void {
+    this.directRoom(user, event.group, event.target, 'discord');
+    user.talk = { kind: 'direct', peer: event.target };
+  }
+
+  private directRoom(user: DiscordUser, group: number, peer: string, front: string): Room {
+    const room = this.room(group, [{ name: user.name ?? '', front: 'discord' }, { name: peer, front }], { kind: 'direct' });
+    room.add(user, { how: 'connected', peer });
+    return room;
+  }
+
+  pushed(user: DiscordUser, event: ServerEvent): void {
     switch (event.action) {
-      case 'exchange': {
-        const room = this.rooms.get(event.group);
-        // A private line while the user chats in another group: it is theirs alone.
-        if (event.direct && !room?.placeOf(user)) return this.privateLine(user, event);
-        return room?.line(event);
-      }
+      case 'exchange':
+        if (event.direct) return this.directLine(user, event);
+        return this.rooms.get(event.group)?.line(event);
       case 'connect': {
         if (event.status !== 'request') break;
-        const room = this.room(event.group, event.members, { kind: event.kind ?? 'adhoc', ...(event.room ? { room: event.room } : {}) });
+        const room = this.room(event.group, event.members, shapeOf(event));
         room.membersNow(event.members);
-        if (transition.kind === 'joined-by') room.add(user, { how: 'joined-by', peer: transition.peer, front: event.front });
+        if (room.placeOf(user)) return;
+        room.add(user, { how: 'joined-by', peer: event.from, front: event.front });
+        if (user.home.kind === 'dm' && !this.talking(user)) user.talk = { kind: 'group', group: event.group };
         return;
       }
       case 'leave':
         return this.rooms.get(event.group)?.membersNow(event.members, renderEvent(event) ?? undefined);
-      case 'disconnect':
-        if (event.by !== undefined) return this.rooms.get(event.group)?.removed(user, event.msg);
-        return this.rooms.get(event.group)?.dissolved(user);
+      case 'disconnect': {
+        const room = this.rooms.get(event.group);
+        if (!room) return;
+        this.untalk(user, room);
+        return event.by !== undefined ? room.removed(user, event.msg) : room.dissolved(user);
+      }
       case 'topic':
         return this.rooms.get(event.group)?.changedForAll(event, renderEvent(event) ?? '');
       case 'lock':
@@ -112,14 +137,50 @@ export class Mirror implements Omit<UserListener, 'gone'> {
       case 'note':
         return this.personal(user, escapeMarkdown(event.message));
       case 'presence':
+      case 'focus':
+        // Every group has its own place on Discord: where the focus is changes nothing there.
         return;
       case 'restart':
         // Each place is told once, however many of its members heard it; nobody hears more after it.
-        return this.rooms.get(user.state.group ?? -1)?.shutdown(event.message);
+        for (const group of user.state.groups.keys()) this.rooms.get(group)?.shutdown(event.message);
+        return;
       default:
         break;
     }
     this.stray(user, event);
+  }
+
+  /** Whether the user's plain lines in the DM go somewhere (a group they are in, or a person). */
+  talking(user: DiscordUser): boolean {
+    const talk = user.talk;
+    return talk !== null && (talk.kind === 'direct' || user.state.groups.has(talk.group));
+  }
+
+  /** The user is no longer in the room: their DM lines stop going there. */
+  private untalk(user: DiscordUser, room: Room): void {
+    const talk = user.talk;
+    if (talk === null) return;
+    if (talk.kind === 'group' ? talk.group === room.group : room.kind === 'direct' && room.has(talk.peer)) user.talk = null;
+  }
+
+  /**
+   * A direct line to the user, in their DM with the bot, marked with its sender and front. The
+   * first from each sender says how to answer: by typing there, when the DM was not taken by
+   * another conversation (it is now this one), else with `m`.
+   */
+  private directLine(user: DiscordUser, event: Exchange): void {
+    this.directRoom(user, event.group, event.name, event.front).line(event);
+    const name = escapeInline(event.name);
+    const taken = this.talking(user) && !(user.talk?.kind === 'direct' && user.talk.peer.toLowerCase() === event.name.toLowerCase());
+    if (!taken) user.talk = { kind: 'direct', peer: event.name };
+    if (user.hinted.has(event.name)) return;
+    user.hinted.add(event.name);
+    this.personal(
+      user,
+      taken
+        ? `(Only you see ${name}'s private lines here. Answer with m ${name} followed by your text.)`
+        : `(Only you see ${name}'s private lines here. Type here to answer ${name}; m <name> <text> writes to someone else, bye ends this conversation.)`,
+    );
   }
 
   /** Posts in the user's DM with the bot. */
@@ -127,26 +188,17 @@ export class Mirror implements Omit<UserListener, 'gone'> {
     void this.deps.dmLane(user.id).push(() => this.deps.api.sendDm(user.id, { content: text }).then(() => {}));
   }
 
-  /** A private line to the user, marked with its sender and front; the first from each sender says how to answer. */
-  private privateLine(user: DiscordUser, event: Exchange): void {
-    for (const content of prefixedPieces(privatePrefix(event.name, event.front), event.message)) this.personal(user, content);
-    if (user.hinted.has(event.name)) return;
-    user.hinted.add(event.name);
-    const name = escapeInline(event.name);
-    this.personal(user, `(Only you see ${name}'s private lines here. Answer with m ${name} followed by your text.)`);
-  }
-
-  /** An answer that came outside any command (a line that could not be stored): to the user's group place, else by DM. */
+  /** An answer that came outside any command (a line that could not be stored): to the user alone. */
   private stray(user: DiscordUser, event: ServerEvent): void {
     const text = renderAnswer(event)?.text;
-    if (!text) return;
-    const place = this.placeOf(user);
-    if (place) place.notice(`<@${user.id}> ${text}`, [user.id]);
-    else this.personal(user, text);
+    if (text) this.personal(user, text);
   }
 
   left(user: DiscordUser, group: number): void {
-    this.rooms.get(group)?.left(user);
+    const room = this.rooms.get(group);
+    if (!room) return;
+    this.untalk(user, room);
+    room.left(user);
   }
 
   /** The user's session is ending: out of every place still holding them. */

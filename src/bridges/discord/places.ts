@@ -1,12 +1,14 @@
 /**
- * The places a room posts in: a private thread shared by the group's Discord members, or one
- * member's DMs. Each posts through its own lane, so what it shows keeps the hub's order; a
- * thread posts relayed lines through its channel's webhook under the sender's name, or with
- * a bold name prefix where no webhook is allowed.
+ * The places a room posts in: a private thread shared by the group's Discord members under one
+ * bridged channel, or one member's DMs. Each posts through its own lane, so what it shows keeps
+ * the hub's order; a thread posts relayed lines through its channel's webhook under the
+ * sender's name, or with a bold name prefix where no webhook is allowed. In a DM, where all of
+ * a user's conversations meet, each line says whose it is: `[bob (tcp) → you]` for a direct
+ * line, `[peter (tcp) in #lobby]` for a group's.
  */
 import type { ServerEvent } from '../../core/protocol.js';
 import type { DiscordApi } from './api.js';
-import { escapeMarkdown, MESSAGE_LIMIT, senderPrefix, splitMessage, visible, webhookName } from './format.js';
+import { escapeInline, escapeMarkdown, MESSAGE_LIMIT, privatePrefix, senderPrefix, splitMessage, visible, webhookName } from './format.js';
 import type { Lane, Outbox } from './outbox.js';
 import type { DiscordUser } from './user.js';
 
@@ -41,6 +43,8 @@ export class DmPlace extends Place {
   constructor(
     private readonly deps: PlaceDeps,
     readonly user: DiscordUser,
+    /** The group's label for a group's lines (`#lobby`), or null for a direct conversation's. */
+    private readonly label: string | null,
   ) {
     super();
     this.lane = deps.dmLane(user.id);
@@ -53,7 +57,8 @@ export class DmPlace extends Place {
   }
 
   line(event: Exchange): void {
-    for (const content of prefixedPieces(senderPrefix(event.name, event.front), event.message)) {
+    const prefix = this.label === null ? privatePrefix(event.name, event.front) : `**[${escapeInline(event.name)} (${event.front}) in ${escapeInline(this.label)}]** `;
+    for (const content of prefixedPieces(prefix, event.message)) {
       void this.lane.push(() => this.deps.api.sendDm(this.user.id, { content }).then(() => {}));
     }
   }
@@ -75,22 +80,53 @@ export class ThreadPlace extends Place {
   private id: string | null = null;
   /** Resolves to the thread id, or null when the thread could not be made. */
   readonly ready: Promise<string | null>;
+  private name: string;
+  /** A rename in flight (renames bypass the lane: Discord allows two per ten minutes, and lines must not wait for them). */
+  private renaming = false;
 
+  /** `reuse`: the group's earlier thread under this channel, opened again (a new one is made if that fails). */
   constructor(
     private readonly deps: PlaceDeps,
     readonly parentId: string,
     name: string,
+    reuse: string | null,
     onFailure: (err: unknown) => void,
   ) {
     super();
+    this.name = name;
     this.lane = deps.outbox.lane(`thread:${parentId}:${++threadPlaces}`, (text) => () => this.send(text));
-    this.ready = deps.outbox.whenOpen().then(() => deps.api.createThread(parentId, name)).then(
+    const open = async (): Promise<string> => {
+      await deps.outbox.whenOpen();
+      if (reuse !== null) {
+        const reopened = await deps.api.reopenThread(reuse, name).then(() => true, () => false);
+        if (reopened) return reuse;
+      }
+      return deps.api.createThread(parentId, name);
+    };
+    this.ready = open().then(
       (id) => (this.id = id),
       (err: unknown) => {
         onFailure(err);
         return null;
       },
     );
+  }
+
+  /** Renames the thread (the members of an ad-hoc group changed); only the latest name is sent. */
+  rename(name: string): void {
+    if (name === this.name) return;
+    this.name = name;
+    if (this.renaming) return;
+    this.renaming = true;
+    void (async () => {
+      const id = await this.ready;
+      let sent: string | null = null;
+      while (id !== null && sent !== this.name) {
+        sent = this.name;
+        await this.deps.api.renameThread(id, sent).catch(() => {});
+      }
+      this.renaming = false;
+    })();
   }
 
   get channelId(): string | null {

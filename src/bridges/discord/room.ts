@@ -1,11 +1,12 @@
 /**
  * A group that has Discord members, as Discord shows it. Its Discord members share one private
- * thread under the bridged channel where the first of them connected (one per guild, should
- * the bot bridge several); a member who uses the bot by DM, or whom no thread can hold, follows
- * the group in their DMs. A direct conversation is never put in a thread, even a private one:
- * each Discord member of it follows it in their DM with the bot. Every member receives the
- * group's events, so the room takes each line and membership change once and posts it once
- * per place, leaving out lines already visible there natively.
+ * thread per bridged channel they joined from (the group's earlier thread there, opened again,
+ * when it had one); a member who uses the bot by DM, or whom no thread can hold, follows the
+ * group in their DMs. An ad-hoc group's threads are named after its members and renamed as they
+ * change; a room's after the room. A direct conversation is never put in a thread, even a
+ * private one: each Discord member of it follows it in their DM with the bot. Every member
+ * receives the group's events, so the room takes each line and membership change once and posts
+ * it once per place, leaving out lines already visible there natively.
  */
 import { ALONE_MSG } from '../../core/classic.js';
 import type { Logger } from '../../core/log.js';
@@ -16,8 +17,10 @@ import type { DiscordUser } from './user.js';
 
 export interface RoomDeps extends PlaceDeps {
   log: Logger;
+  /** The thread this group (by its key) had under a channel before, if any. */
+  earlierThread(parentId: string, key: string): string | null;
   /** A thread now mirrors this room (inbound lines there are chat lines). */
-  threadOpened(threadId: string, room: Room): void;
+  threadOpened(threadId: string, parentId: string, room: Room): void;
   /** The room has no Discord member left. */
   emptied(room: Room): void;
 }
@@ -40,7 +43,7 @@ export function threadName(members: readonly string[]): string {
 export class Room {
   private lastLine = 0;
   private members: string[];
-  /** Threads by guild id. */
+  /** Threads by the id of the bridged channel they are under. */
   private readonly threads = new Map<string, ThreadPlace>();
   private readonly dms = new Map<DiscordUser, DmPlace>();
 
@@ -60,6 +63,12 @@ export class Room {
     this.roomName = shape.room;
   }
 
+  /** Whether `name` is a member (any case). */
+  has(name: string): boolean {
+    const key = name.toLowerCase();
+    return this.members.some((m) => m.toLowerCase() === key);
+  }
+
   /** Where the user follows this group. */
   placeOf(user: DiscordUser): Place | null {
     for (const thread of this.threads.values()) if (thread.users.has(user)) return thread;
@@ -72,42 +81,57 @@ export class Room {
     return place instanceof ThreadPlace ? place.ready : null;
   }
 
+  /** What the user calls the group: `#lobby`, `#group-7`. */
+  get label(): string {
+    return this.roomName ?? `#group-${this.group}`;
+  }
+
+  /** What names the group's threads from one of its lives to the next: a room's name, else its id. */
+  private get key(): string {
+    return this.label.toLowerCase();
+  }
+
   /**
-   * Adds a Discord member: into their guild's thread (made under their channel if there is none
-   * yet), else their DMs; a direct conversation always into their DMs.
+   * Adds a Discord member: into the thread under the channel they gave the command in (made, or
+   * the group's earlier one opened again, if there is none yet), else their DMs; a direct
+   * conversation always into their DMs, without a greeting (the mirror words its first line).
    */
   add(user: DiscordUser, arrival: Arrival): void {
     if (this.placeOf(user)) return;
     if (user.home.kind === 'channel' && this.kind !== 'direct') {
-      const { guildId, channelId } = user.home;
-      const thread = this.threads.get(guildId) ?? this.openThread(guildId, channelId);
+      const { channelId } = user.home;
+      const thread = this.threads.get(channelId) ?? this.openThread(channelId);
       thread.add(user);
       thread.notice(this.greeting(user, arrival, true), [user.id]);
     } else {
-      const dm = new DmPlace(this.deps, user);
+      const dm = new DmPlace(this.deps, user, this.kind === 'direct' ? null : this.label);
       this.dms.set(user, dm);
-      dm.notice(this.greeting(user, arrival, false));
+      if (this.kind !== 'direct') dm.notice(this.greeting(user, arrival, false));
     }
   }
 
-  private openThread(guildId: string, parentId: string): ThreadPlace {
-    const name = this.roomName ?? threadName(this.members);
-    const thread: ThreadPlace = new ThreadPlace(this.deps, parentId, name, (err) => this.threadFailed(guildId, thread, err));
-    this.threads.set(guildId, thread);
+  private threadTitle(): string {
+    return this.roomName ?? threadName(this.members);
+  }
+
+  private openThread(parentId: string): ThreadPlace {
+    const reuse = this.deps.earlierThread(parentId, this.key);
+    const thread: ThreadPlace = new ThreadPlace(this.deps, parentId, this.threadTitle(), reuse, (err) => this.threadFailed(thread, err));
+    this.threads.set(parentId, thread);
     void thread.ready.then((id) => {
-      if (id !== null) this.deps.threadOpened(id, this);
+      if (id !== null) this.deps.threadOpened(id, parentId, this);
     });
     return thread;
   }
 
   /** The thread could not be made: its members follow the group by DM instead. */
-  private threadFailed(guildId: string, thread: ThreadPlace, err: unknown): void {
+  private threadFailed(thread: ThreadPlace, err: unknown): void {
     this.deps.log.error(
       `discord: cannot open a private thread in channel ${thread.parentId} (${String(err)}); give the bot Create Private Threads and Send Messages in Threads there. Group members follow the group by DM meanwhile.`,
     );
-    if (this.threads.get(guildId) === thread) this.threads.delete(guildId);
+    if (this.threads.get(thread.parentId) === thread) this.threads.delete(thread.parentId);
     for (const user of thread.users) {
-      const dm = new DmPlace(this.deps, user);
+      const dm = new DmPlace(this.deps, user, this.label);
       this.dms.set(user, dm);
       dm.notice(`You are in group ${this.group} with ${this.others(user)}. I could not open a thread, so the group's lines come here; type bye to leave.`);
     }
@@ -119,11 +143,6 @@ export class Room {
   }
 
   private greeting(user: DiscordUser, arrival: Arrival, inThread: boolean): string {
-    if (this.kind === 'direct') {
-      const peer = `${escapeInline(arrival.peer)}${arrival.front ? ` (${arrival.front})` : ''}`;
-      const start = arrival.how === 'connected' ? `You are in your private conversation with ${peer}` : `${peer} writes to you privately`;
-      return `${start}. Answer here: your lines go to ${escapeInline(arrival.peer)} only; type bye to end the conversation.`;
-    }
     const who = inThread ? `<@${user.id}> ` : '';
     const start =
       arrival.how === 'connected'
@@ -154,6 +173,7 @@ export class Room {
     const joined = now.filter((n) => !this.members.includes(n));
     const left = this.members.filter((n) => !now.includes(n));
     this.members = now;
+    if (this.roomName === undefined) for (const thread of this.threads.values()) thread.rename(this.threadTitle());
     for (const name of left) this.notice(leaveNote !== undefined && left.length === 1 ? escapeMarkdown(leaveNote) : `(${escapeInline(name)} left)`);
     for (const name of joined) this.notice(`(${escapeInline(name)} joined)`);
   }
@@ -169,7 +189,7 @@ export class Room {
     for (const place of this.places()) place.notice(text);
   }
 
-  /** The thread the user is in, with its guild. */
+  /** The thread the user is in, with its channel. */
   private threadEntry(user: DiscordUser): [string, ThreadPlace] | null {
     for (const entry of this.threads) if (entry[1].users.has(user)) return entry;
     return null;
@@ -208,12 +228,12 @@ export class Room {
     const entry = this.threadEntry(user);
     if (dm) {
       this.dms.delete(user);
-      dm.notice(ALONE_MSG);
+      dm.notice(this.kind === 'direct' ? `(${this.others(user)} left your private conversation)` : `${ALONE_MSG} in ${escapeInline(this.label)}.`);
     } else if (entry) {
-      const [guildId, thread] = entry;
+      const [parentId, thread] = entry;
       thread.users.delete(user);
       thread.close(`${ALONE_MSG}. This thread is closed; type c <name> in a channel to chat again.`);
-      this.threads.delete(guildId);
+      this.threads.delete(parentId);
     }
     this.checkEmpty();
   }
@@ -228,11 +248,11 @@ export class Room {
   }
 
   /** Takes the user out of their thread; the thread is closed, saying how they went, when it is left empty. */
-  private leaveThread(user: DiscordUser, [guildId, thread]: [string, ThreadPlace], how: 'left' | 'was removed'): void {
+  private leaveThread(user: DiscordUser, [parentId, thread]: [string, ThreadPlace], how: 'left' | 'was removed'): void {
     if (thread.users.size > 1) return thread.remove(user);
     thread.users.delete(user);
     thread.close(`(${escapeInline(user.name ?? 'someone')} ${how}; this thread is closed)`);
-    this.threads.delete(guildId);
+    this.threads.delete(parentId);
   }
 
   /** Stops mirroring (the server is stopping, and says `why`): every place is told, every thread closed. */

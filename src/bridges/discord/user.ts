@@ -1,7 +1,9 @@
 /**
  * One Discord user as a chat user: their hub session (opened on their first command, under
- * their stored name), their state, where they last gave a command (a group they start opens
- * its thread there), and the idle timer that logs them out when they are in no group.
+ * their stored name, with the `rooms` feature: they may be in many groups at once), their state,
+ * where they last gave a command (a group they start opens its thread there), the conversation
+ * their plain lines in the DM with the bot go to, and the idle timer that logs them out when they
+ * are in no group.
  * Each action is dispatched with a fresh label, and the events the hub delivers with that
  * label are its answers; unlabelled events are pushes (lines, joins, leaves, notes). The hub
  * may answer later than `dispatch` returns, so a user's commands run one after another
@@ -15,13 +17,19 @@ import { UserState, type Transition } from '../../core/user-state.js';
 /** Where the user last gave a command: a bridged channel (of a guild), or a DM with the bot. */
 export type Home = { kind: 'channel'; channelId: string; guildId: string } | { kind: 'dm' };
 
+/**
+ * Where plain lines typed in the user's DM with the bot go: a group followed there, or the
+ * direct conversation with one person (kept by name: the next line brings an ended one back).
+ */
+export type Talk = { kind: 'group'; group: number } | { kind: 'direct'; peer: string };
+
 /** What the bridge does with a user's events. */
 export interface UserListener {
   /** An event nobody asked for (it came without a label), with what it did to the user's state. */
   pushed(user: DiscordUser, event: ServerEvent, transition: Transition): void;
   /** A command's answer changed the user's state (e.g. `connect` put them in a group). */
   changed(user: DiscordUser, event: ServerEvent, transition: Transition): void;
-  /** The user left their group (bye, quit or idle logout). */
+  /** The user left one of their groups (bye, quit or idle logout). */
   left(user: DiscordUser, group: number): void;
   /** The user's session is ending (they still have their name). */
   gone(user: DiscordUser, why: 'quit' | 'idle' | 'stop'): void;
@@ -29,8 +37,10 @@ export interface UserListener {
 
 export class DiscordUser {
   private session: Session | null = null;
-  state = new UserState();
+  state = new UserState({ rooms: true });
   home: Home = { kind: 'dm' };
+  /** The conversation plain lines in the DM with the bot go to, if any. */
+  talk: Talk | null = null;
   /** Answers being collected, by the label of the request they answer. */
   private readonly answers = new Map<Label, ServerEvent[]>();
   private labels = 0;
@@ -42,7 +52,7 @@ export class DiscordUser {
 
   constructor(
     readonly id: string,
-    /** The Discord username the chat name was derived from. */
+    /** The Discord display name a first login derives the chat name from. */
     public handle: string,
     private readonly hub: SessionOpener,
     private readonly listener: UserListener,
@@ -70,7 +80,7 @@ export class DiscordUser {
     const session = this.hub.open({
       front: 'discord',
       deliver: (event, label) => this.deliver(event, label),
-      features: ['events'],
+      features: ['events', 'rooms'],
       identity: { provider: 'discord', id: this.id },
     });
     this.session = session;
@@ -89,10 +99,10 @@ export class DiscordUser {
     for (const action of actions) {
       const label = String(++this.labels);
       this.answers.set(label, answers);
-      const group = this.state.group;
+      const group = action.action === 'disconnect' ? (action.group ?? this.state.group) : null;
       const transition = this.state.sent(action);
       const done = session.dispatch(action, label);
-      if (transition.kind === 'left' && group !== null) this.listener.left(this, group);
+      if ((transition.kind === 'left' || transition.kind === 'left-group') && group !== null) this.listener.left(this, group);
       await done;
       this.answers.delete(label);
     }
@@ -118,7 +128,7 @@ export class DiscordUser {
   private touch(): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = null;
-    if (!this.online || this.state.state === 'chatting' || this.idleMs === 0) return;
+    if (!this.online || this.state.groups.size > 0 || this.idleMs === 0) return;
     this.idleTimer = setTimeout(() => this.end('idle'), this.idleMs);
     this.idleTimer.unref();
   }
@@ -127,14 +137,15 @@ export class DiscordUser {
   end(why: 'quit' | 'idle' | 'stop'): void {
     const session = this.session;
     if (!session) return;
-    // Closing the session takes the user out of every group, the others told; no focus moves on meanwhile.
-    if (this.state.group !== null) this.listener.left(this, this.state.group);
+    // Closing the session takes the user out of every group, the others told.
+    for (const group of this.state.groups.keys()) this.listener.left(this, group);
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = null;
     this.listener.gone(this, why);
     this.session = null;
     session.close();
-    this.state = new UserState();
+    this.state = new UserState({ rooms: true });
+    this.talk = null;
     this.hinted.clear();
   }
 }

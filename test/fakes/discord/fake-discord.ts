@@ -139,9 +139,9 @@ export class FakeDiscord {
     return channel;
   }
 
-  /** A guild member (created before the bot logs in, they are in GUILD_CREATE too). */
-  user(username: string, globalName: string | null = null): FakeUser {
-    const user: FakeUser = { id: snowflake(), username, global_name: globalName, bot: false };
+  /** A guild member (created before the bot logs in, they are in GUILD_CREATE too), with a server nickname if given. */
+  user(username: string, globalName: string | null = null, nick: string | null = null): FakeUser {
+    const user: FakeUser = { id: snowflake(), username, global_name: globalName, bot: false, nick };
     this.users.set(user.id, user);
     return user;
   }
@@ -294,6 +294,7 @@ export class FakeDiscord {
       const thread = this.channels.get(p[1]!);
       if (!thread) return { status: 404, body: { message: 'Unknown Channel', code: 10003 } };
       if (typeof body['archived'] === 'boolean') thread.archived = body['archived'];
+      if (typeof body['name'] === 'string') thread.name = body['name'];
       const data = channelObject(thread, this.bot.id);
       this.gateway.dispatch('THREAD_UPDATE', data);
       return { status: 200, body: data };

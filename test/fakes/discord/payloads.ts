@@ -17,14 +17,16 @@ export interface FakeUser {
   username: string;
   global_name: string | null;
   bot: boolean;
+  /** The server nickname. */
+  nick?: string | null;
 }
 
 export function userObject(u: FakeUser): Record<string, unknown> {
   return { id: u.id, username: u.username, discriminator: '0', global_name: u.global_name, avatar: null, bot: u.bot };
 }
 
-export function memberObject(roles: string[] = []): Record<string, unknown> {
-  return { roles, joined_at: '2024-01-01T00:00:00.000Z', deaf: false, mute: false, flags: 0, nick: null };
+export function memberObject(user?: FakeUser, roles: string[] = []): Record<string, unknown> {
+  return { roles, joined_at: '2024-01-01T00:00:00.000Z', deaf: false, mute: false, flags: 0, nick: user?.nick ?? null };
 }
 
 export interface FakeChannel {
@@ -88,7 +90,7 @@ export function guildPayload(
     channels: channels.filter((c) => !c.parentId).map((c) => channelObject(c, bot.id)),
     // Active threads the bot can see, as real Discord sends them (discord.js drops messages in uncached channels).
     threads: channels.filter((c) => c.parentId && !c.archived).map((c) => channelObject(c, bot.id)),
-    members: members.map((u) => ({ ...memberObject(), user: userObject(u) })),
+    members: members.map((u) => ({ ...memberObject(u), user: userObject(u) })),
     emojis: [],
     stickers: [],
     presences: [],
@@ -115,7 +117,7 @@ export function messagePayload(m: MessageFields): Record<string, unknown> {
     id: m.id,
     channel_id: m.channelId,
     // Real Discord marks DM events with channel_type 1; discord.js needs it to build the DM channel.
-    ...(m.guildId ? { guild_id: m.guildId, member: memberObject() } : { channel_type: 1 }),
+    ...(m.guildId ? { guild_id: m.guildId, member: memberObject(m.author) } : { channel_type: 1 }),
     author: userObject(m.author),
     content: m.content,
     timestamp: new Date().toISOString(),
@@ -154,7 +156,7 @@ export function interactionPayload(i: InteractionFields): Record<string, unknown
     type: 2,
     data: { id: snowflake(), name: i.name, type: 1, options: i.options, ...(inGuild ? { guild_id: i.channel.guildId } : {}) },
     ...(inGuild
-      ? { guild_id: i.channel.guildId, member: { ...memberObject(), user: userObject(i.user), permissions: '2199023255551' } }
+      ? { guild_id: i.channel.guildId, member: { ...memberObject(i.user), user: userObject(i.user), permissions: '2199023255551' } }
       : { user: userObject(i.user) }),
     channel: channelObject(i.channel, i.appId),
     channel_id: i.channel.id,
