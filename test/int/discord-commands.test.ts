@@ -74,14 +74,15 @@ describe('text commands in a bridged channel', () => {
     expect(t.fake.postedIn(t.fake.other.id)).toEqual([]);
   });
 
-  it('c peter: a public reply pointing to the group thread; bye: leaves the group', async () => {
+  it('c peter: a public reply pointing to the group thread, the same thread when asked again; bye: leaves the group', async () => {
     const peter = await t.tcp('peter');
     const alice = t.fake.user('alice');
     const reply = await t.ask(alice, 'c peter');
     const thread = t.fake.threads()[0]!;
     expect(reply.content).toBe(`You are connected with peter (group 1): chat in <#${thread.id}>.`);
     expect(await peter.next('connect')).toMatchObject({ status: 'request', from: 'alice', front: 'discord' });
-    expect((await t.ask(alice, 'c peter')).content).toContain('you are already in group 1');
+    expect((await t.ask(alice, 'c peter')).content).toBe(`You are connected with peter (group 1): chat in <#${thread.id}>.`);
+    expect(t.fake.threads()).toEqual([thread]);
     expect((await t.ask(alice, 'bye')).content).toBe('You left group 1.');
     expect(await peter.next('disconnect')).toMatchObject({ msg: 'everyone left, you are alone' });
     expect((await t.ask(alice, 'bye')).content).toBe('You are not in a group.');
@@ -101,7 +102,7 @@ describe('text commands in a bridged channel', () => {
     expect(reply.content).toBe('I sent you the results by DM.');
     const dm = t.fake.dmOf(alice);
     const results = await t.fake.message('the results by DM', (m) => m.channelId === dm.id && m.content.includes('searched for'));
-    expect(results.content).toMatch(/^Your history, searched for "love":\n\(\d\d\.\d\d\.\d\d,\d\d:\d\d\) peter : all my love to you$/);
+    expect(results.content).toMatch(/^Your history, searched for "love":\n\(\d\d\.\d\d\.\d\d,\d\d:\d\d\) #group-1 peter : all my love to you$/);
     const publicPosts = t.fake.messages.filter((m) => m.channelId !== dm.id && m.via !== 'user');
     expect(publicPosts.filter((m) => m.content.includes('searched for') || (m.content.includes('all my love') && m.channelId === t.fake.general.id))).toEqual([]);
   });
@@ -153,8 +154,9 @@ describe('slash commands', () => {
       { kind: 'edit', content: `You are connected with peter (group 1): chat in <#${thread.id}>.`, ephemeral: false },
     ]);
     await peter.next('connect');
-    const busy = t.fake.slash(alice, t.fake.general, 'connect', { peer: 'peter' });
-    expect((await t.fake.responses(busy))[0]).toMatchObject({ kind: 'reply', ephemeral: true, content: expect.stringContaining('already in group 1') });
+    const reconnect = t.fake.slash(alice, t.fake.general, 'connect', { peer: 'peter' });
+    expect((await t.fake.responses(reconnect, 2))[1]).toEqual({ kind: 'edit', content: `You are connected with peter (group 1): chat in <#${thread.id}>.`, ephemeral: false });
+    expect(t.fake.threads()).toEqual([thread]);
     const bye = t.fake.slash(alice, t.fake.general, 'bye');
     expect(await t.fake.responses(bye)).toEqual([{ kind: 'reply', content: 'You left group 1.', ephemeral: false }]);
     await peter.next('disconnect');

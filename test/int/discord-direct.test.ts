@@ -32,7 +32,10 @@ describe('a private line to a Discord user', () => {
     expect(await bob.next('direct')).toMatchObject({ status: 'sent', target: 'alice' });
     const dm = t.fake.dmOf(alice);
     await t.fake.message('the private line', (m) => m.channelId === dm.id && m.content === '**[bob (tcp) → you]** psst, a secret');
-    await t.fake.message('how to answer', (m) => m.channelId === dm.id && m.content === "(Only you see bob's private lines here. Answer with m bob followed by your text.)");
+    await t.fake.message(
+      'how to answer',
+      (m) => m.channelId === dm.id && m.content === "(Only you see bob's private lines here. Type here to answer bob; m <name> <text> writes to someone else, bye ends this conversation.)",
+    );
 
     const reply = await t.ask(alice, 'm bob a secret back');
     expect(reply.content).toBe('Sent privately; the conversation goes on in our DM.');
@@ -43,7 +46,7 @@ describe('a private line to a Discord user', () => {
 
     bob.send({ action: 'exchange', from: '[bob]', message: 'second secret' });
     await t.fake.message('bob\'s second line', (m) => m.channelId === dm.id && m.content === '**[bob (tcp) → you]** second secret');
-    expect(t.fake.postedIn(dm.id).filter((m) => m.content.includes('Answer with m bob'))).toHaveLength(1);
+    expect(t.fake.postedIn(dm.id).filter((m) => m.content.includes("bob's private lines"))).toHaveLength(1);
     expect((await t.ask(alice, 'm bob a secret from the DM', dm.id)).content).toBe('**[you → bob]** a secret from the DM');
     expect(await bob.next('exchange')).toMatchObject({ from: '[alice]', message: 'a secret from the DM', direct: true });
     await peter.sync();
@@ -52,28 +55,42 @@ describe('a private line to a Discord user', () => {
     expect(t.fake.postedIn(thread.id).filter((m) => m.content.includes('bob'))).toEqual([]);
   });
 
-  it('at the menu: opens the conversation in their DM with the bot (no thread); their plain lines there go back privately', async () => {
+  it('at the menu: opens the conversation in their DM with the bot (no thread); their plain lines there answer it, and /w switches them to another conversation there', async () => {
     const alice = t.fake.user('alice');
     const dm = t.fake.dmOf(alice);
     await t.ask(alice, 'who', dm.id);
     const bob = await t.tcp('bob');
     bob.send({ action: 'direct', target: 'alice', message: 'hello alice' });
-    const greeting = await t.fake.message('the greeting', (m) => m.channelId === dm.id && m.content.includes('writes to you privately'));
-    expect(greeting.content).toBe('bob (tcp) writes to you privately. Answer here: your lines go to bob only; type bye to end the conversation.');
     const line = await t.fake.message('the line', (m) => m.channelId === dm.id && m.content.endsWith('hello alice'));
-    expect(line.content).toBe('**[bob (tcp)]** hello alice');
-    expect(line.at).toBeGreaterThan(greeting.at);
+    expect(line.content).toBe('**[bob (tcp) → you]** hello alice');
+    const hint = await t.fake.message('how to answer', (m) => m.channelId === dm.id && m.content.startsWith("(Only you see bob's private lines here. Type here"));
+    expect(hint.at).toBeGreaterThan(line.at);
 
     t.fake.dm(alice, 'hello bob');
     expect(await bob.next('connect')).toMatchObject({ status: 'request', from: 'alice', kind: 'direct' });
     expect(await bob.next('exchange')).toMatchObject({ from: '[alice]', message: 'hello bob', direct: true, front: 'discord' });
 
+    // carol forms a group with alice: it comes to the same DM, but alice's plain lines still answer bob.
     const carol = await t.tcp('carol');
     carol.send({ action: 'connect', target: 'alice' });
-    expect(await carol.next('connect')).toMatchObject({ status: 'closed', msg: 'alice is in a private conversation: type m alice <text> to write to them directly' });
+    expect(await carol.next('connect')).toMatchObject({ status: 'success', group: 3 });
+    const greeting = await t.fake.message('the group greeting', (m) => m.channelId === dm.id && m.content.startsWith('carol connected to you'));
+    expect(greeting.content).toBe('carol connected to you (group 3: carol, alice). Its lines come here too; type /w #group-3 to chat in it here.');
+    carol.send({ action: 'exchange', from: '[carol]', message: 'hi alice' });
+    await t.fake.message('carol\'s line', (m) => m.channelId === dm.id && m.content === '**[carol (tcp) in #group-3]** hi alice');
+    t.fake.dm(alice, 'still with you, bob');
+    expect(await bob.next('exchange')).toMatchObject({ message: 'still with you, bob', direct: true });
+    expect((await t.ask(alice, '/w #group-3', dm.id)).content).toBe('Your plain lines here now go to #group-3.');
+    t.fake.dm(alice, 'hi carol');
+    expect(await carol.next('exchange')).toMatchObject({ from: '[alice]', message: 'hi carol', group: 3 });
+    expect((await t.ask(alice, '/w bob', dm.id)).content).toBe('Your plain lines here now go to bob.');
 
     t.fake.dm(alice, 'bye');
     await t.fake.message('the goodbye', (m) => m.channelId === dm.id && m.content === 'You left your private conversation with bob.');
+    expect(await bob.next('exchange')).toMatchObject({ message: 'bye', direct: true });
+    await bob.sync();
+    await carol.sync();
+    expect(carol.pending().filter((f) => f.action === 'exchange')).toEqual([]);
     expect(t.fake.threads()).toEqual([]);
     expect(postedOutsideDmOf(alice)).toEqual([]);
   });

@@ -68,19 +68,21 @@ describe('the thread of a group', () => {
     expect(postsWith(thread.id, 'a1')).toEqual([]);
   });
 
-  it('announces joins and leaves once, and on dissolution says "everyone left, you are alone" and archives', async () => {
+  it('announces joins and leaves once, renames the thread after the members, and on dissolution says "everyone left, you are alone" and archives', async () => {
     await start();
     const { alice, peter, thread } = await aliceMeetsPeter();
     const bob = await t.tcp('bob');
     bob.send({ action: 'connect', target: 'peter' });
     await bob.next('connect');
     await t.fake.message('the join notice', (m) => m.channelId === thread.id && m.content === '(bob joined)');
+    await waitFor('the thread renamed after the three', () => thread.name === 'alice, peter, bob');
     bob.send({ action: 'disconnect' });
     await t.fake.message('the leave notice', (m) => m.channelId === thread.id && m.content === '(bob left)');
+    await waitFor('the thread renamed after the two', () => thread.name === 'alice, peter');
     peter.send({ action: 'disconnect' });
     const alone = await t.fake.message('the dissolution notice', (m) => m.channelId === thread.id && m.content.startsWith('everyone left, you are alone'));
     await waitFor('the thread to be archived', () => thread.archived);
-    expect(alone.at).toBeLessThan(t.fake.events.indexOf(`PATCH /channels/${thread.id}`));
+    expect(alone.at).toBeLessThan(t.fake.events.lastIndexOf(`PATCH /channels/${thread.id}`));
     expect(postsWith(thread.id, '(bob joined)')).toHaveLength(1);
     expect(postsWith(thread.id, '(bob left)')).toHaveLength(1);
     // The thread is no longer a chat: alice is back at the menu.
@@ -147,7 +149,7 @@ describe('named rooms', () => {
     // alice chats in #lobby, so the invitation is a note, told to her alone.
     const dm = t.fake.dmOf(alice);
     const note = await t.fake.message('the invitation by DM', (m) => m.channelId === dm.id && m.content.includes('carol invites you'));
-    expect(note.content).toBe('(carol invites you to #group-2: type bye, then c #group-2)');
+    expect(note.content).toBe('carol invites you to join group 2: type c #group-2');
     expect(postsWith(thread.id, 'invites')).toEqual([]);
     expect(thread.archived).toBe(false);
     t.fake.say(alice, thread.id, 'bye');
@@ -215,7 +217,7 @@ describe('when Discord does not allow everything', () => {
     await waitFor('the error line', () => t.srv.logs.find((l) => l.includes('Create Private Threads')));
     await peter.next('connect');
     peter.send({ action: 'exchange', from: '[peter]', message: 'over here' });
-    await t.fake.message('peter\'s line by DM', (m) => m.channelId === dm.id && m.content === '**[peter (tcp)]** over here');
+    await t.fake.message('peter\'s line by DM', (m) => m.channelId === dm.id && m.content === '**[peter (tcp) in #group-1]** over here');
     t.fake.dm(alice, 'got it');
     expect(await peter.next('exchange')).toMatchObject({ from: '[alice]', message: 'got it', front: 'discord' });
   });
@@ -233,7 +235,7 @@ describe('a user who talks to the bot by DM', () => {
     t.fake.dm(alice, 'hello peter');
     expect(await peter.next('exchange')).toMatchObject({ from: '[alice]', message: 'hello peter' });
     peter.send({ action: 'exchange', from: '[peter]', message: 'hello alice' });
-    await t.fake.message('peter\'s line', (m) => m.channelId === dm.id && m.content === '**[peter (tcp)]** hello alice');
+    await t.fake.message('peter\'s line', (m) => m.channelId === dm.id && m.content === '**[peter (tcp) in #group-1]** hello alice');
     expect((await t.ask(alice, '/who', dm.id)).content).toContain('group 1: alice, peter');
     t.fake.dm(alice, 'bye');
     expect(await peter.next('exchange')).toMatchObject({ message: 'bye' });

@@ -34,6 +34,13 @@ export interface BridgeDeps {
   config: DiscordConfig;
 }
 
+/** How a command was given: where its answers go, how it was read, and whether in the DM with the bot. */
+interface Asked {
+  reply: Responder;
+  mode: InputMode;
+  inDm: boolean;
+}
+
 /** Where a message or interaction came from, as far as the bridge cares. */
 type Origin =
   | { kind: 'channel'; home: Home }
@@ -92,7 +99,7 @@ export class Bridge {
     const origin = this.origin(message.channelId, message.guildId);
     if (!origin) return;
     if (origin.kind === 'dm') this.deps.api.knowDm(message.author.id, message.channelId);
-    const mode = this.modeFor(origin, this.users.get(message.author.id), message.channelId);
+    const mode = this.modeFor(origin, this.users.get(message.author.id), message);
     if (mode === null) return;
     const command = this.read(message, mode, botId, this.users.get(message.author.id));
     if (!this.worthAnswering(command, origin)) return;
@@ -101,7 +108,7 @@ export class Bridge {
     const responder = new MessageResponder(this.deps.api, lane, this.dmLane(user.id), message.channelId, message.id, user.id, origin.kind === 'dm');
     const run = async (): Promise<void> => {
       // The user's earlier commands may have changed what this message is (a group joined or left meanwhile).
-      const now = this.modeFor(origin, user, message.channelId);
+      const now = this.modeFor(origin, user, message);
       if (now !== null) await this.execute(user, origin, now === mode ? command : this.read(message, now, botId, user), responder, now);
     };
     this.pace.run(user.id, () => this.serially(user, run), () => {
@@ -138,16 +145,17 @@ export class Bridge {
    * Commands in channels, and in a DM that follows no conversation; chat lines in the thread of
    * a group the user is in, and in a DM that follows one; anything else is ignored.
    */
-  private modeFor(origin: Origin, user: DiscordUser | undefined, channelId: string): InputMode | null {
-    if (origin.kind === 'room') return user && origin.room.placeOf(user)?.channelId === channelId ? 'chat' : null;
-    if (origin.kind === 'dm' && user && this.mirror.talking(user)) return 'chat';
+  private modeFor(origin: Origin, user: DiscordUser | undefined, message: Message): InputMode | null {
+    if (origin.kind === 'room') return user && origin.room.placeOf(user)?.channelId === message.channelId ? 'chat' : null;
+    // In the DM, where every conversation meets, `m bob hi` writes to bob whatever the DM follows.
+    if (origin.kind === 'dm' && user && user.talking && !/^\s*m\s+\S+\s+\S/i.test(message.content)) return 'chat';
     return 'command';
   }
 
   /** The conversation a command given there is about: the thread's group, or what the DM follows. */
   private talkOf(origin: Origin, user: DiscordUser): Talk | null {
     if (origin.kind === 'room') return origin.room.placeOf(user) ? { kind: 'group', group: origin.room.group } : null;
-    if (origin.kind === 'dm' && this.mirror.talking(user)) return user.talk;
+    if (origin.kind === 'dm' && user.talking) return user.talk;
     return null;
   }
 
@@ -214,24 +222,31 @@ export class Bridge {
       case 'unknown':
         return reply.say(`I do not know ${escapeInline(JSON.stringify(command.text.slice(0, 40)))}; type help for the menu.`, true);
       case 'send':
-        return this.send(user, command.actions, reply, mode);
+        return this.send(user, command.actions, { reply, mode, inDm: origin.kind === 'dm' });
       default:
         return undefined;
     }
   }
 
-  private async send(user: DiscordUser, actions: readonly ClientAction[], reply: Responder, mode: InputMode): Promise<void> {
+  private async send(user: DiscordUser, actions: readonly ClientAction[], asked: Asked): Promise<void> {
+    const { reply, mode } = asked;
     const action = actions.find((a) => a.action === 'disconnect' || a.action === 'topic' || a.action === 'kick' || a.action === 'lock');
     const group = action && 'group' in action && action.group !== undefined ? action.group : user.state.group;
     const answers = await user.run(actions);
-    for (const event of answers) this.answer(user, event, actions, reply, mode);
+    for (const event of answers) this.answer(user, event, actions, asked);
     if (answers.length > 0 || mode !== 'command') return;
     // What took effect without an answer: say so where the command was given.
     if (action?.action === 'disconnect') reply.say(group === null ? 'You are not in a group.' : `You left group ${group}.`, group === null);
     else if (action) reply.say(`Done (group ${group}).`);
   }
 
-  private answer(user: DiscordUser, event: ServerEvent, actions: readonly ClientAction[], reply: Responder, mode: InputMode): void {
+  private answer(user: DiscordUser, event: ServerEvent, actions: readonly ClientAction[], { reply, mode, inDm }: Asked): void {
+    if (event.action === 'focus' && event.group !== null) {
+      const title = escapeInline(event.title ?? '');
+      if (!inDm) return reply.say(`${title} is now your current group: bye here leaves it.`);
+      this.mirror.followInDm(user, event);
+      return reply.say(`Your plain lines here now go to ${title}.`);
+    }
     if (event.action === 'direct') {
       this.mirror.directSent(user, event);
       // A plain line in the DM shows there as typed; `m` given anywhere leaves a copy in the DM, where the answers come.

@@ -83,9 +83,15 @@ export class Mirror implements Omit<UserListener, 'gone'> {
     if (transition.kind === 'connected' && event.action === 'connect' && event.group !== undefined) {
       const room = this.room(event.group, event.members ?? [], shapeOf(event));
       room.membersNow(event.members ?? []);
-      room.add(user, { how: 'connected', peer: transition.peer });
       if (user.home.kind === 'dm') user.talk = { kind: 'group', group: event.group };
+      room.add(user, { how: 'connected', peer: transition.peer });
     }
+  }
+
+  /** The user chose, in their DM, the conversation their plain lines there go to. */
+  followInDm(user: DiscordUser, event: Extract<ServerEvent, { action: 'focus' }>): void {
+    if (event.group === null) return;
+    user.talk = event.kind === 'direct' ? { kind: 'direct', peer: event.title ?? '' } : { kind: 'group', group: event.group };
   }
 
   /** The user's direct line went out: the conversation is followed in their DM, where their plain lines now answer it. */
@@ -110,8 +116,8 @@ export class Mirror implements Omit<UserListener, 'gone'> {
         const room = this.room(event.group, event.members, shapeOf(event));
         room.membersNow(event.members);
         if (room.placeOf(user)) return;
+        if (user.home.kind === 'dm' && !user.talking) user.talk = { kind: 'group', group: event.group };
         room.add(user, { how: 'joined-by', peer: event.from, front: event.front });
-        if (user.home.kind === 'dm' && !this.talking(user)) user.talk = { kind: 'group', group: event.group };
         return;
       }
       case 'leave':
@@ -150,12 +156,6 @@ export class Mirror implements Omit<UserListener, 'gone'> {
     this.stray(user, event);
   }
 
-  /** Whether the user's plain lines in the DM go somewhere (a group they are in, or a person). */
-  talking(user: DiscordUser): boolean {
-    const talk = user.talk;
-    return talk !== null && (talk.kind === 'direct' || user.state.groups.has(talk.group));
-  }
-
   /** The user is no longer in the room: their DM lines stop going there. */
   private untalk(user: DiscordUser, room: Room): void {
     const talk = user.talk;
@@ -171,7 +171,7 @@ export class Mirror implements Omit<UserListener, 'gone'> {
   private directLine(user: DiscordUser, event: Exchange): void {
     this.directRoom(user, event.group, event.name, event.front).line(event);
     const name = escapeInline(event.name);
-    const taken = this.talking(user) && !(user.talk?.kind === 'direct' && user.talk.peer.toLowerCase() === event.name.toLowerCase());
+    const taken = user.talking && !(user.talk?.kind === 'direct' && user.talk.peer.toLowerCase() === event.name.toLowerCase());
     if (!taken) user.talk = { kind: 'direct', peer: event.name };
     if (user.hinted.has(event.name)) return;
     user.hinted.add(event.name);

@@ -133,7 +133,9 @@ export class Room {
     for (const user of thread.users) {
       const dm = new DmPlace(this.deps, user, this.label);
       this.dms.set(user, dm);
-      dm.notice(`You are in group ${this.group} with ${this.others(user)}. I could not open a thread, so the group's lines come here; type bye to leave.`);
+      if (!user.talking) user.talk = { kind: 'group', group: this.group };
+      const how = user.talk?.kind === 'group' && user.talk.group === this.group ? 'type here to chat, bye to leave' : `type /w ${escapeInline(this.label)} to chat in it here`;
+      dm.notice(`You are in group ${this.group} with ${this.others(user)}. I could not open a thread, so the group's lines come here; ${how}.`);
     }
   }
 
@@ -148,9 +150,12 @@ export class Room {
       arrival.how === 'connected'
         ? `${who}you are connected with ${escapeInline(arrival.peer)}`
         : `${who}${escapeInline(arrival.peer)} connected to you`;
-    const where = inThread ? 'Chat here' : 'Chat here by DM';
     const group = this.roomName ? `${escapeInline(this.roomName)}, group ${this.group}` : `group ${this.group}`;
-    return `${start} (${group}: ${this.members.map(escapeInline).join(', ')}). ${where}; type bye to leave the group.`;
+    const said = `${start} (${group}: ${this.members.map(escapeInline).join(', ')}).`;
+    if (inThread) return `${said} Chat here; type bye to leave the group.`;
+    // All of a user's DM conversations share the DM: plain lines go to the one it follows.
+    const followed = user.talk?.kind === 'group' && user.talk.group === this.group;
+    return followed ? `${said} Chat here by DM; type bye to leave the group.` : `${said} Its lines come here too; type /w ${escapeInline(this.label)} to chat in it here.`;
   }
 
   private places(): Place[] {

@@ -67,6 +67,12 @@ export class DiscordUser {
     return this.name !== null;
   }
 
+  /** Whether plain lines in the DM with the bot go somewhere (a group the user is in, or a person). */
+  get talking(): boolean {
+    const talk = this.talk;
+    return talk !== null && (talk.kind === 'direct' || this.state.groups.has(talk.group));
+  }
+
   /** Runs `job` after this user's earlier commands have finished (whether they worked or not). */
   serial(job: () => Promise<void>): Promise<void> {
     const next = this.queue.then(job);
