@@ -33,7 +33,7 @@ describe('login', () => {
     const put = t.fake.requests.find((r) => r.method === 'PUT' && r.path.endsWith('/commands'))!;
     expect(put.path).toBe(`/applications/${t.fake.appId}/guilds/${t.fake.guildId}/commands`);
     const names = (put.body as { name: string }[]).map((c) => c.name).sort();
-    expect(names).toEqual(['bye', 'connect', 'help', 'poem', 'quit', 'search', 'time', 'who']);
+    expect(names).toEqual(['bye', 'connect', 'help', 'join', 'message', 'poem', 'quit', 'rooms', 'search', 'sonnets', 'time', 'who']);
     const poem = (put.body as { name: string; options?: { name: string; type: number; min_value?: number; max_value?: number }[] }[]).find((c) => c.name === 'poem')!;
     expect(poem.options).toMatchObject([{ name: 'number', type: 4, min_value: 1, max_value: 154 }]);
     expect(logged(t.srv, 'discord front connected as icsbot')).toBeDefined();
@@ -44,7 +44,7 @@ describe('login', () => {
     const f = await fake();
     const srv = await server(discordEnv(f, { DISCORD_GUILD_ID: '' }));
     await f.request('the global registration', (r) => r.method === 'PUT' && r.path === `/applications/${f.appId}/commands`);
-    await waitFor('the registration log line', () => logged(srv, 'registered 8 slash commands globally'));
+    await waitFor('the registration log line', () => logged(srv, 'registered 12 slash commands globally'));
   });
 
   it('is off, with one log line saying why, when DISCORD_TOKEN is not set; the rest runs', async () => {
