@@ -16,7 +16,7 @@ import type { DiscordConfig } from '../../server/config.js';
 import { aim } from './aim.js';
 import { helpText, REGISTER_ON_DISCORD, renderAnswer, sentPrivately } from './answers.js';
 import type { DiscordApi } from './api.js';
-import { escapeInline, escapeMarkdown } from './format.js';
+import { escapeInline, escapeMarkdown, splitMessage } from './format.js';
 import { readableText, withExtras, type MentionNames } from './inbound.js';
 import type { Lane, Outbox } from './outbox.js';
 import { Pace, TOO_FAST } from './pace.js';
@@ -102,10 +102,15 @@ export class Bridge {
     const mode = this.modeFor(origin, this.users.get(message.author.id), message);
     if (mode === null) return;
     const command = this.read(message, mode, botId, this.users.get(message.author.id));
-    if (!this.worthAnswering(command, origin)) return;
-    const user = this.user(message.author.id, message.member?.displayName ?? message.author.displayName);
+    const handle = message.member?.displayName ?? message.author.displayName;
+    if (!this.worthAnswering(command, origin)) {
+      // Chatting in a bridged channel makes the user someone others can connect to; nothing is answered.
+      if (origin.kind === 'channel') this.present(message.author.id, handle, origin.home);
+      return;
+    }
+    const user = this.user(message.author.id, handle);
     const lane = origin.kind === 'room' ? origin.room.placeOf(user)!.lane : origin.kind === 'dm' ? this.dmLane(user.id) : this.channelLane(message.channelId);
-    const responder = new MessageResponder(this.deps.api, lane, this.dmLane(user.id), message.channelId, message.id, user.id, origin.kind === 'dm');
+    const responder = new MessageResponder(this.deps.api, lane, (text) => this.toDm(user.id, text), message.channelId, message.id, origin.kind === 'dm');
     const run = async (): Promise<void> => {
       // The user's earlier commands may have changed what this message is (a group joined or left meanwhile).
       const now = this.modeFor(origin, user, message);
@@ -128,6 +133,17 @@ export class Bridge {
     return parseCommand(text, mode, user?.state.lookup);
   }
 
+  /** Logs a Discord user the bot has seen in a bridged channel in, so others can find them (they leave again when idle). */
+  private present(id: string, handle: string, home: Home): void {
+    const user = this.user(id, handle);
+    if (user.online) return;
+    user.home = home;
+    this.serially(user, async () => {
+      const refusal = await user.login();
+      if (refusal) this.deps.log.debug('discord: a user seen in a channel could not log in', { user: id, why: refusal.action === 'login' ? refusal.status : refusal.action });
+    });
+  }
+
   /** Runs a user's command after their earlier ones; a failure is logged, never thrown at discord.js. */
   private serially(user: DiscordUser, job: () => Promise<void>): void {
     user.serial(job).catch((err: unknown) => this.deps.log.error('discord: running a command failed', { user: user.id, err: String(err) }));
@@ -135,6 +151,13 @@ export class Bridge {
 
   private channelLane(channelId: string): Lane {
     return this.deps.outbox.lane(`channel:${channelId}`, (t) => () => this.deps.api.send(channelId, { content: t }).then(() => {}));
+  }
+
+  /** Posts `text` in the user's DM with the bot (split as needed); resolves whether every piece went out. */
+  private async toDm(userId: string, text: string): Promise<boolean> {
+    const lane = this.dmLane(userId);
+    const sent = await Promise.all(splitMessage(text).map((content) => lane.push(() => this.deps.api.sendDm(userId, { content }).then(() => {}))));
+    return sent.every(Boolean);
   }
 
   private dmLane(userId: string): Lane {
@@ -180,7 +203,7 @@ export class Bridge {
   // ---- slash commands ----
 
   onInteraction(interaction: ChatInputCommandInteraction): void {
-    const responder = new InteractionResponder(interaction, (err) => this.deps.log.warn('discord: could not answer a slash command', { command: interaction.commandName, err: String(err) }));
+    const responder = new InteractionResponder(interaction, (text) => this.toDm(interaction.user.id, text), (err) => this.deps.log.warn('discord: could not answer a slash command', { command: interaction.commandName, err: String(err) }));
     const origin = this.origin(interaction.channelId, interaction.guildId);
     const command = slashCommand(interaction, this.users.get(interaction.user.id)?.state.lookup ?? (() => undefined));
     if (!origin || !command) {

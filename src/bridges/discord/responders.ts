@@ -46,10 +46,10 @@ export class MessageResponder implements Responder {
   constructor(
     private readonly api: DiscordApi,
     private readonly lane: Lane,
-    private readonly dmLane: Lane,
+    /** Posts in the user's DM with the bot; resolves whether every piece went out. */
+    private readonly toDm: (text: string) => Promise<boolean>,
     private readonly channelId: string,
     private readonly messageId: string,
-    private readonly userId: string,
     /** The command came by DM, so every answer is private already. */
     private readonly isDm: boolean,
   ) {}
@@ -67,9 +67,7 @@ export class MessageResponder implements Responder {
   whisper(text: string, told: Told = RESULTS_TOLD): void {
     if (this.isDm) return this.say(text);
     this.answered = true;
-    const pieces = splitMessage(text);
-    const sent = pieces.map((content) => this.dmLane.push(() => this.api.sendDm(this.userId, { content }).then(() => {})));
-    void Promise.all(sent).then((oks) => this.say(oks.every(Boolean) ? told.sent : told.failed));
+    void this.toDm(text).then((ok) => this.say(ok ? told.sent : told.failed));
   }
 }
 
@@ -79,6 +77,8 @@ export class InteractionResponder implements Responder {
 
   constructor(
     private readonly interaction: ChatInputCommandInteraction,
+    /** Posts in the user's DM with the bot; resolves whether every piece went out. */
+    private readonly toDm: (text: string) => Promise<boolean>,
     private readonly onError: (err: unknown) => void,
   ) {}
 
@@ -86,8 +86,11 @@ export class InteractionResponder implements Responder {
     this.post(text, quiet);
   }
 
-  whisper(text: string): void {
-    this.post(text, true);
+  /** Only the asker sees it: ephemeral; with `told`, it goes to the DM (to stay there), and the answer says whether it did. */
+  whisper(text: string, told?: Told): void {
+    if (!told) return this.post(text, true);
+    if (this.interaction.guildId === null) return this.post(text, false);
+    this.post(async () => ((await this.toDm(text)) ? told.sent : told.failed), true);
   }
 
   private post(text: Text, ephemeral: boolean): void {
