@@ -1,7 +1,7 @@
 /**
  * How the hub's answers read on Discord: the shared classic renderers where their text fits,
  * Discord-shaped text from the structured data where it reads better (`who`, sonnets), and
- * whether an answer is private (search results: only the asker may see them).
+ * whether an answer is private (searches, and your list of groups: only the asker may see them).
  */
 import type { ServerEvent } from '../../core/protocol.js';
 import { MENU, renderEvent } from '../../core/render.js';
@@ -49,8 +49,10 @@ export function renderAnswer(event: ServerEvent, target?: string): Answer | null
       return refused(plain(event));
     case 'invite':
       return event.status === 'sent' || event.status === 'request' ? ok(plain(event)) : refused(plain(event));
-    case 'time':
     case 'sonnets':
+      // A search like `search`: as long as the word is common, so only the asker sees it.
+      return ok(plain(event, target), true);
+    case 'time':
     case 'pong':
     case 'topic':
       return ok(plain(event, target));

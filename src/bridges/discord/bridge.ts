@@ -255,11 +255,15 @@ export class Bridge {
     const { reply, mode } = asked;
     const action = actions.find((a) => a.action === 'disconnect' || a.action === 'topic' || a.action === 'kick' || a.action === 'lock');
     const group = action && 'group' in action && action.group !== undefined ? action.group : user.state.group;
+    const left = group === null ? undefined : user.state.groups.get(group);
     const answers = await user.run(actions);
     for (const event of answers) this.answer(user, event, actions, asked);
     if (answers.length > 0 || mode !== 'command') return;
     // What took effect without an answer: say so where the command was given.
-    if (action?.action === 'disconnect') reply.say(group === null ? 'You are not in a group.' : `You left group ${group}.`, group === null);
+    if (action?.action === 'disconnect') {
+      if (group === null) reply.say('You are not in a group.', true);
+      else reply.say(left?.kind === 'direct' ? `You left your private conversation with ${escapeInline(left.label)}.` : `You left group ${group}.`);
+    }
     else if (action) reply.say(`Done (group ${group}).`);
   }
 
