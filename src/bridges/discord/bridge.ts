@@ -20,6 +20,7 @@ import { escapeInline, escapeMarkdown, splitMessage } from './format.js';
 import { readableText, withExtras, type MentionNames } from './inbound.js';
 import type { Lane, Outbox } from './outbox.js';
 import { Pace, TOO_FAST } from './pace.js';
+import { quoted, RecentLines, type SeenLine } from './recent.js';
 import { Mirror } from './mirror.js';
 import { DIRECT_TOLD, InteractionResponder, MessageResponder, type Responder } from './responders.js';
 import type { Room } from './room.js';
@@ -53,11 +54,12 @@ export class Bridge {
   private readonly listener: UserListener;
   private readonly channels: ReadonlySet<string>;
   private readonly pace: Pace;
+  private readonly recent = new RecentLines();
 
   constructor(private readonly deps: BridgeDeps) {
     this.channels = new Set(deps.config.channelIds);
     this.pace = new Pace(deps.config.flood);
-    const mirror = new Mirror({ api: deps.api, outbox: deps.outbox, log: deps.log, dmLane: (id) => this.dmLane(id) });
+    const mirror = new Mirror({ api: deps.api, outbox: deps.outbox, recent: this.recent, log: deps.log, dmLane: (id) => this.dmLane(id) });
     this.mirror = mirror;
     this.listener = {
       pushed: (user, event) => mirror.pushed(user, event),
@@ -109,9 +111,13 @@ export class Bridge {
       return;
     }
     const user = this.user(message.author.id, handle);
+    if (mode === 'chat') this.recent.remember(message.id, { name: user.name ?? handle, text: readableText(message.content, this.names(message)) });
     const lane = origin.kind === 'room' ? origin.room.placeOf(user)!.lane : origin.kind === 'dm' ? this.dmLane(user.id) : this.channelLane(message.channelId);
     const responder = new MessageResponder(this.deps.api, lane, (text) => this.toDm(user.id, text), message.channelId, message.id, origin.kind === 'dm');
+    const replied = this.replied(message);
     const run = async (): Promise<void> => {
+      // A reply in the DM to a line of one of the conversations there answers that conversation.
+      if (origin.kind === 'dm' && replied?.talk) user.talk = replied.talk;
       // The user's earlier commands may have changed what this message is (a group joined or left meanwhile).
       const now = this.modeFor(origin, user, message);
       if (now !== null) await this.execute(user, origin, now === mode ? command : this.read(message, now, botId, user), responder, now);
@@ -130,7 +136,18 @@ export class Bridge {
       attachments: [...message.attachments.values()].map((a) => ({ name: a.name, url: a.url })),
       stickers: [...message.stickers.values()].map((s) => s.name),
     });
-    return parseCommand(text, mode, user?.state.lookup);
+    const command = parseCommand(text, mode, user?.state.lookup);
+    const replied = mode === 'chat' ? this.replied(message) : undefined;
+    if (!replied || command.kind !== 'send') return command;
+    // A Discord reply: the line carries a short quote of what it answers.
+    const actions = command.actions.map((a) => (a.action === 'exchange' || a.action === 'flip' ? { ...a, message: quoted(replied, a.message) } : a));
+    return { kind: 'send', actions };
+  }
+
+  /** The line a message replies to, when it is one the bot has seen. */
+  private replied(message: Message): SeenLine | undefined {
+    const id = message.reference?.messageId;
+    return id === undefined ? undefined : this.recent.get(id);
   }
 
   /** Logs a Discord user the bot has seen in a bridged channel in, so others can find them (they leave again when idle). */

@@ -15,12 +15,14 @@ import type { DiscordApi } from './api.js';
 import { escapeInline, escapeMarkdown } from './format.js';
 import type { Lane, Outbox } from './outbox.js';
 import type { Exchange } from './places.js';
+import type { RecentLines } from './recent.js';
 import { Room, type RoomShape } from './room.js';
 import type { DiscordUser, UserListener } from './user.js';
 
 export interface MirrorDeps {
   api: DiscordApi;
   outbox: Outbox;
+  recent: RecentLines;
   log: Logger;
   /** The lane for a user's DMs with the bot (shared with the answers to their commands there). */
   dmLane(userId: string): Lane;
@@ -58,6 +60,7 @@ export class Mirror implements Omit<UserListener, 'gone'> {
         {
           api: this.deps.api,
           outbox: this.deps.outbox,
+          recent: this.deps.recent,
           log: this.deps.log,
           dmLane: (id) => this.deps.dmLane(id),
           earlierThread: (parentId, key) => this.book.get(`${parentId}|${key}`) ?? null,

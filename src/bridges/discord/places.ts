@@ -10,6 +10,7 @@ import type { ServerEvent } from '../../core/protocol.js';
 import type { DiscordApi } from './api.js';
 import { escapeInline, escapeMarkdown, MESSAGE_LIMIT, privatePrefix, senderPrefix, splitMessage, visible, webhookName } from './format.js';
 import type { Lane, Outbox } from './outbox.js';
+import type { RecentLines } from './recent.js';
 import type { DiscordUser } from './user.js';
 
 export type Exchange = Extract<ServerEvent, { action: 'exchange' }>;
@@ -17,6 +18,8 @@ export type Exchange = Extract<ServerEvent, { action: 'exchange' }>;
 export interface PlaceDeps {
   api: DiscordApi;
   outbox: Outbox;
+  /** Lines posted, by message id (a reply to one quotes it). */
+  recent: RecentLines;
   /** The lane for a user's DMs (shared with the answers to their commands, to keep one order). */
   dmLane(userId: string): Lane;
 }
@@ -58,8 +61,10 @@ export class DmPlace extends Place {
 
   line(event: Exchange): void {
     const prefix = this.label === null ? privatePrefix(event.name, event.front) : `**[${escapeInline(event.name)} (${event.front}) in ${escapeInline(this.label)}]** `;
+    // A reply in the DM to any piece of the line answers its conversation.
+    const seen = { name: event.name, text: event.message, talk: this.label === null ? ({ kind: 'direct', peer: event.name } as const) : ({ kind: 'group', group: event.group } as const) };
     for (const content of prefixedPieces(prefix, event.message)) {
-      void this.lane.push(() => this.deps.api.sendDm(this.user.id, { content }).then(() => {}));
+      void this.lane.push(async () => this.deps.recent.remember(await this.deps.api.sendDm(this.user.id, { content }), seen));
     }
   }
 
@@ -146,8 +151,8 @@ export class ThreadPlace extends Place {
         const id = await this.ready;
         if (id === null) return;
         const hook = username ? await this.deps.api.webhook(this.parentId) : null;
-        if (hook && username) await this.deps.api.sendAsWebhook(hook, id, username, piece);
-        else await this.deps.api.send(id, { content: senderPrefix(event.name, event.front) + piece });
+        const posted = hook && username ? await this.deps.api.sendAsWebhook(hook, id, username, piece) : await this.deps.api.send(id, { content: senderPrefix(event.name, event.front) + piece });
+        this.deps.recent.remember(posted, { name: event.name, text: event.message });
       });
     }
   }
