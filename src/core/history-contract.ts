@@ -60,6 +60,35 @@ export function describeHistoryContract(name: string, make: () => HistoryStore, 
       return new Chat(h);
     };
 
+    it('finds an edited line by its new words only and a deleted one by none, indexed or not yet, and never reuses its id or seq', () => {
+      const c = fresh();
+      c.open(1);
+      c.join('alice', 1);
+      const indexed = c.say(1, 'alice', 'tea at noon');
+      const doomed = c.say(1, 'alice', 'tea with lemon');
+      c.h.commit();
+      expect(texts(c.h, 'alice', [['tea']])).toEqual(['tea at noon', 'tea with lemon']);
+      const pending = c.say(1, 'alice', 'tea for two');
+      c.h.commit();
+      c.h.revise(indexed.id, 'coffee at noon');
+      c.h.revise(pending.id, 'coffee for two');
+      c.h.revise(doomed.id, null);
+      const queued = c.say(1, 'alice', 'tea again');
+      c.h.revise(queued.id, 'coffee again');
+      c.h.revise(999, 'nothing');
+      c.h.commit();
+      expect(texts(c.h, 'alice', [['tea']])).toEqual([]);
+      expect(texts(c.h, 'alice', [['coffee']])).toEqual(['coffee at noon', 'coffee for two', 'coffee again']);
+      expect(texts(c.h, 'alice', [['lemon']])).toEqual([]);
+      expect(c.h.line(indexed.id)).toMatchObject({ id: indexed.id, group: 1, seq: 1, sender: 'alice', senderKey: 'alice', text: 'coffee at noon' });
+      expect(c.h.line(doomed.id)).toBeUndefined();
+      expect(c.h.line(999)).toBeUndefined();
+      c.h.revise(queued.id, null);
+      c.h.commit();
+      expect(c.h.lastSeq(1)).toBe(4);
+      expect(c.say(1, 'alice', 'tea once more').id).toBe(queued.id + 1);
+    });
+
     it('gives lines ids in the order they are recorded, and finds them only once committed', () => {
       const c = fresh();
       c.open(1);

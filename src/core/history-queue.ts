@@ -14,7 +14,9 @@ export type HistoryWrite =
   | { kind: 'direct'; pair: Pair; group: number; label: string }
   | { kind: 'join'; id: number; user: string; group: number; after: number }
   | { kind: 'leave'; user: string; group: number; upTo: number }
-  | { kind: 'adopt'; from: string; to: string; since: number };
+  | { kind: 'adopt'; from: string; to: string; since: number }
+  /** Line `id` now reads `text` (an edit), or is deleted (`null`): search finds only what it reads now. */
+  | { kind: 'revise'; id: number; text: string | null };
 
 /** Two history keys in a fixed order, so that either order names the same conversation. */
 export type Pair = readonly [string, string];
@@ -79,6 +81,11 @@ export abstract class QueuedHistory {
   protected lastId = 0;
   /** The last membership id handed out: `mark` and `adopt` count in them. */
   protected lastMembership = 0;
+
+  /** Queues: line `id` now reads `text`, or is deleted (`null`); nothing happens for a line never stored. */
+  revise(id: number, text: string | null): void {
+    this.queue.push({ kind: 'revise', id, text });
+  }
 
   record(line: NewLine): StoredLine {
     const stored = { ...line, id: ++this.lastId };

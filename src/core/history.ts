@@ -77,6 +77,10 @@ export interface HistoryStore {
   lastGroupId(): number;
   /** Queues a line and gives it its id (ids grow in the order lines are recorded). */
   record(line: NewLine): StoredLine;
+  /** A committed line by its id (as it reads now; a deleted one is not found). */
+  line(id: number): StoredLine | undefined;
+  /** Queues: line `id` now reads `text` (an edit), or is deleted (`null`): search finds only what a line reads now, and never a deleted one. */
+  revise(id: number, text: string | null): void;
   /** Queues: a group was created, with its kind and label (shown next to its lines in search results). */
   opened(group: number, kind: GroupKind, label: string): void;
   /** The highest seq recorded for the group, committed or queued; 0 when none (a direct conversation's numbering resumes across restarts). */

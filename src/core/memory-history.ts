@@ -40,6 +40,8 @@ export class MemoryHistory extends QueuedHistory implements HistoryStore {
   private readonly onError: (msg: string) => void;
   /** Committed lines of each group, in seq order. */
   private readonly lines = new Map<number, Entry[]>();
+  /** The same entries by line id. */
+  private readonly byId = new Map<number, Entry>();
   private readonly labels = new Map<number, string>();
   /** Direct conversations by their pair of keys (JSON of the ordered pair). */
   private readonly directs = new Map<string, number>();
@@ -64,6 +66,10 @@ export class MemoryHistory extends QueuedHistory implements HistoryStore {
 
   protected committedUser(userKey: string): boolean {
     return this.memberships.some((m) => m.user === userKey);
+  }
+
+  line(id: number): StoredLine | undefined {
+    return this.byId.get(id)?.line;
   }
 
   lastGroupId(): number {
@@ -92,7 +98,22 @@ export class MemoryHistory extends QueuedHistory implements HistoryStore {
         const group = this.lines.get(w.line.group);
         if (group) group.push(entry);
         else this.lines.set(w.line.group, [entry]);
+        this.byId.set(w.line.id, entry);
         this.committedLines++;
+        break;
+      }
+      case 'revise': {
+        const entry = this.byId.get(w.id);
+        if (!entry) break;
+        if (w.text === null) {
+          // Kept in its group (its seq still counts), but found by nothing.
+          this.byId.delete(w.id);
+          entry.text = [];
+          entry.sender = [];
+          break;
+        }
+        entry.line = { ...entry.line, text: w.text };
+        entry.text = searchWords(w.text);
         break;
       }
       case 'group':

@@ -60,6 +60,11 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
   private readonly db: Database.Database;
   /** Lines committed but not yet in the search index. */
   private unindexed: StoredLine[] = [];
+  /** Pending lines deleted before they were indexed: they get their place (`line_pos`), not an index entry. */
+  private readonly deletedPending = new Set<number>();
+  /** The highest line id in the search index: the index holds every line up to it. */
+  private indexedUpTo = 0;
+  private readonly lineById: Database.Statement<[number], LineRow>;
   private indexTimer: NodeJS.Timeout | null = null;
   private committedLines: number;
   /** The last commit's failure, until a commit succeeds again. */
@@ -96,7 +101,9 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
         this.db.pragma('wal_autocheckpoint = 0');
         this.db.pragma(`journal_size_limit = ${64 << 20}`);
       }
-      this.lastId = this.db.prepare<[], number | null>('SELECT MAX(id) FROM lines').pluck().get() ?? 0;
+      // A deleted line's id is never handed out again, even when it was the last.
+      const lastDeleted = this.db.prepare<[], number>("SELECT value FROM meta WHERE key = 'deleted_upto'").pluck().get() ?? 0;
+      this.lastId = Math.max(this.db.prepare<[], number | null>('SELECT MAX(id) FROM lines').pluck().get() ?? 0, lastDeleted);
       this.lastMembership = this.db.prepare<[], number | null>('SELECT MAX(id) FROM seen').pluck().get() ?? 0;
       this.committedLines = this.db.prepare<[], number>('SELECT COUNT(*) FROM lines').pluck().get() ?? 0;
       const insertLine = this.db.prepare(
@@ -107,6 +114,28 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
       const insertSeen = this.db.prepare<[number, string, number, number, number]>('INSERT INTO seen (id, user, grp, from_seq, to_seq) VALUES (?, ?, ?, ?, ?)');
       const endSeen = this.db.prepare<[number, string, number, number]>('UPDATE seen SET to_seq = ? WHERE user = ? AND grp = ? AND to_seq = ?');
       const adoptSeen = this.db.prepare<[string, string, number]>('UPDATE seen SET user = ? WHERE user = ? AND id > ?');
+      const lineById = this.db.prepare<[number], LineRow>('SELECT * FROM lines WHERE id = ?');
+      this.lineById = lineById;
+      const setText = this.db.prepare<[string, number]>('UPDATE lines SET text = ? WHERE id = ?');
+      const dropLine = this.db.prepare<[number]>('DELETE FROM lines WHERE id = ?');
+      const noteDeleted = this.db.prepare<[number]>(
+        "INSERT INTO meta (key, value) VALUES ('deleted_upto', ?) ON CONFLICT (key) DO UPDATE SET value = MAX(value, excluded.value)",
+      );
+      const unindex = this.db.prepare("INSERT INTO lines_idx (lines_idx, rowid, body, sender) VALUES ('delete', ?, ?, ?)");
+      const reindex = this.db.prepare('INSERT INTO lines_idx (rowid, body, sender) VALUES (?, ?, ?)');
+      // A line already in the index (the contentless index must be told the words it held); a pending one is fixed when it is indexed.
+      const revise = (id: number, text: string | null): void => {
+        const old = lineById.get(id);
+        if (!old) return;
+        if (id <= this.indexedUpTo) {
+          unindex.run(id, scopedText(old.grp, old.text), scopedText(old.grp, old.sender));
+          if (text !== null) reindex.run(id, scopedText(old.grp, text), scopedText(old.grp, old.sender));
+        }
+        if (text === null) {
+          dropLine.run(id);
+          noteDeleted.run(id);
+        } else setText.run(text, id);
+      };
       this.writeAll = this.db.transaction((writes: HistoryWrite[]) => {
         const now = this.clock();
         for (const w of writes) {
@@ -130,6 +159,9 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
             case 'adopt':
               adoptSeen.run(w.to, w.from, w.since);
               break;
+            case 'revise':
+              revise(w.id, w.text);
+              break;
           }
         }
       });
@@ -137,7 +169,7 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
       const setIndexed = this.db.prepare("INSERT INTO meta (key, value) VALUES ('indexed_upto', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
       const placeLine = this.db.prepare<[number, number, number]>('INSERT INTO line_pos (grp, seq, id) VALUES (?, ?, ?)');
       this.indexAll = this.db.transaction((lines: StoredLine[]) => {
-        for (const l of lines) indexLine.run(l.id, scopedText(l.group, l.text), scopedText(l.group, l.sender));
+        for (const l of lines) if (!this.deletedPending.has(l.id)) indexLine.run(l.id, scopedText(l.group, l.text), scopedText(l.group, l.sender));
         // In key order, so that each group's entries land together (one page per group, not per line).
         for (const l of [...lines].sort(byPosition)) placeLine.run(l.group, l.seq, l.id);
         setIndexed.run(lines[lines.length - 1]!.id);
@@ -155,6 +187,7 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
       this.lastSeqOf = this.db.prepare<[number], number>('SELECT COALESCE(MAX(seq), 0) FROM line_pos WHERE grp = ?').pluck();
       this.pages = this.pageReads();
       this.catchUpIndex();
+      this.indexedUpTo = this.lastId;
       // Memberships still open belong to sessions of a previous run: they ended when it did.
       this.db
         .prepare('UPDATE seen SET to_seq = MAX(from_seq, COALESCE((SELECT MAX(seq) FROM line_pos WHERE grp = seen.grp), 0)) WHERE to_seq = ?')
@@ -266,12 +299,28 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
     }
     this.commitError = null;
     for (const w of writes) {
-      if (w.kind !== 'line') continue;
-      this.committedLines++;
-      this.unindexed.push(w.line);
+      if (w.kind === 'line') {
+        this.committedLines++;
+        this.unindexed.push(w.line);
+      } else if (w.kind === 'revise') {
+        this.revisePending(w.id, w.text);
+      }
     }
     if (this.unindexed.length >= INDEX_BATCH) this.flushIndex();
     else if (this.unindexed.length > 0 && !this.indexTimer) this.indexTimer = setTimeout(() => this.flushIndex(), INDEX_DELAY_MS).unref();
+  }
+
+  /** A revision of a line still waiting for the index: it is indexed as it reads now. */
+  private revisePending(id: number, text: string | null): void {
+    const at = this.unindexed.findIndex((l) => l.id === id);
+    if (at < 0) return;
+    if (text === null) this.deletedPending.add(id);
+    else this.unindexed[at] = { ...this.unindexed[at]!, text };
+  }
+
+  line(id: number): StoredLine | undefined {
+    const row = this.lineById.get(id);
+    return row ? toStored(row) : undefined;
   }
 
   /**
@@ -289,7 +338,9 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
       this.indexError = (err as Error).message;
       return false;
     }
+    this.indexedUpTo = this.unindexed[this.unindexed.length - 1]!.id;
     this.unindexed = [];
+    this.deletedPending.clear();
     this.indexError = null;
     return true;
   }
