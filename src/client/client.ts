@@ -32,7 +32,7 @@ interface Asked {
 }
 
 /** The actions about one group (a record, so a new one is a compile error until listed): each names the focus the user sees. */
-const GROUP_ACTIONS: Record<GroupAction['action'], true> = { exchange: true, flip: true, disconnect: true, topic: true, kick: true, invite: true, lock: true, mode: true, signal: true };
+const GROUP_ACTIONS: Record<GroupAction['action'], true> = { exchange: true, flip: true, disconnect: true, topic: true, kick: true, invite: true, lock: true, mode: true, signal: true, edit: true, delete: true };
 const isGroupAction = (action: ClientAction): action is GroupAction => Object.hasOwn(GROUP_ACTIONS, action.action);
 
 /** Many groups, the leaves of its groups' members, and who comes and goes. */

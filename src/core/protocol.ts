@@ -10,8 +10,9 @@
  * classic one-group view (docs/PROTOCOL.md, Many groups). `echo`: the session gets its own chat
  * lines back once they are stored, as the others get them (with their id, seq and time).
  * `signals`: the session takes `signal` events (tags without a line, such as IRC typing notices).
+ * `acks`: a labelled chat line is answered with `said` (its id, to edit or delete it later).
  */
-export type Feature = 'events' | 'presence' | 'rooms' | 'echo' | 'signals';
+export type Feature = 'events' | 'presence' | 'rooms' | 'echo' | 'signals' | 'acks';
 
 /** Names the request a reply answers: a client's own tag, sent back on every event that answers it. */
 export type Label = string;
@@ -36,6 +37,10 @@ export type ClientAction =
   | { action: 'invite'; target: string; group?: number }
   | { action: 'lock'; locked: boolean; group?: number }
   | { action: 'direct'; target: string; message: string }
+  /** The sender corrects one of their lines (`id`, as `said` or an `exchange` gave it). */
+  | { action: 'edit'; id: number; message: string; group?: number }
+  /** The sender takes one of their lines back. */
+  | { action: 'delete'; id: number; group?: number }
   | { action: 'focus'; target: string }
   | { action: 'rooms' }
   /** Shows the group's modes (no `changes`), or changes them in order (an operator's). */
@@ -264,6 +269,13 @@ export type ServerEvent =
    */
   | { action: 'focus'; group: number | null; title?: string; kind?: GroupKind; members?: MemberInfo[]; unread?: number }
   | { action: 'rooms'; groups: MembershipInfo[] }
+  /** The answer to a labelled `exchange` or `flip` of a session with `acks`: the line as stored. */
+  | { action: 'said'; group: number; id: number; seq: number }
+  /**
+   * A line was edited (`text`: what it reads now) or deleted (`deleted`, `text` empty), told to
+   * the members who saw it; `from` and `message` word it the way a chatting classic client prints it.
+   */
+  | { action: 'edit'; from: string; message: string; name: string; front: string; id: number; group: number; text: string; deleted?: true }
   /** The answer to `direct`: where the line went (`group`, called `title` by the sender). */
   | { action: 'direct'; status: 'sent'; target: string; group: number; id: number; seq: number; ts: string; title: string }
   /** `member`: the one invited is in the group already. */

@@ -33,6 +33,8 @@ describe('classic screens', () => {
     [{ action: 'register', status: 'ok', name: 'ann', msg: 'ann is registered' } as ServerEvent, {}, 'ann is registered'],
     [{ action: 'register', status: 'invalid', msg: 'a password has at least 8 characters' } as ServerEvent, {}, 'Not registered: a password has at least 8 characters.'],
     [{ action: 'exchange', from: '[bob]', message: 'hi all', name: 'bob', front: 'tcp', id: 1, group: 1, seq: 1, ts: 'x' } as ServerEvent, {}, '[bob]hi all'],
+    [{ action: 'edit', from: '[bob]', message: '(edit) hi everyone', name: 'bob', front: 'tcp', id: 1, group: 1, text: 'hi everyone' } as ServerEvent, {}, '[bob] (edit) hi everyone'],
+    [{ action: 'edit', from: '[bob]', message: '(deleted a line)', name: 'bob', front: 'tcp', id: 1, group: 1, text: '', deleted: true } as ServerEvent, {}, '[bob] (deleted a line)'],
     [{ action: 'pong', message: 'blah blah' } as ServerEvent, {}, 'pong blah blah'],
     [{ action: 'leave', name: 'c', group: 1, members: [], kickedBy: 'a', reason: 'spam' } as ServerEvent, {}, '(c was removed by a: spam)'],
     [{ action: 'leave', name: 'c', group: 1, members: [] } as ServerEvent, {}, '(c left)'],

@@ -118,6 +118,8 @@ export function renderEvent(event: ServerEvent, asked: Asked = {}): string | nul
       return null;
     case 'exchange':
       return `${event.from}${event.message}`;
+    case 'edit':
+      return `${event.from} ${event.message}`;
     case 'pong':
       return `pong ${event.message}`;
     case 'disconnect':

@@ -28,7 +28,7 @@ function text(fields: Fields, key: string, numeric = false): string | null {
   return null;
 }
 
-const KNOWN_FEATURES: ReadonlySet<string> = new Set<Feature>(['events', 'presence', 'rooms', 'echo', 'signals']);
+const KNOWN_FEATURES: ReadonlySet<string> = new Set<Feature>(['events', 'presence', 'rooms', 'echo', 'signals', 'acks']);
 
 /** Adds the optional `group` (a group id) of an action about one group; an error text when it is malformed. */
 function inGroup<A extends ClientAction>(fields: Fields, action: A): A | string {
@@ -127,6 +127,14 @@ function clientTags(value: unknown): Record<string, string> | null {
     tags[key] = v;
   }
   return tags;
+}
+
+const LINE_ID_BAD = '"id" must be a line id (a whole number from 1)';
+
+/** The `id` of the line an edit or delete is about; null when it is not one. */
+function lineId(fields: Fields): number | null {
+  const id = fields['id'];
+  return typeof id === 'number' && Number.isSafeInteger(id) && id >= 1 ? id : null;
 }
 
 /** One reader per action; a missing action is a compile error. */
@@ -231,6 +239,16 @@ const READERS: { [K in ActionName]: Reader<K> } = {
     if (after === null || before === null) return '"after" and "before" must be ISO 8601 times';
     if (limit === null) return '"limit" must be a whole number from 1';
     return { action: 'conversations', ...(after ? { after } : {}), ...(before ? { before } : {}), ...(limit ? { limit } : {}) };
+  },
+  edit: (fields) => {
+    const id = lineId(fields);
+    const message = text(fields, 'message');
+    if (id === null) return LINE_ID_BAD;
+    return message === null ? '"message" must be a string' : inGroup(fields, { action: 'edit', id, message });
+  },
+  delete: (fields) => {
+    const id = lineId(fields);
+    return id === null ? LINE_ID_BAD : inGroup(fields, { action: 'delete', id });
   },
 };
 

@@ -5,15 +5,15 @@
  * direct line to that person, and `bye` leaves their conversation.
  */
 import type { Command } from '../../core/commands.js';
-import type { ClientAction } from '../../core/protocol.js';
+import type { ClientAction, GroupAction } from '../../core/protocol.js';
 import type { GroupLookup } from '../../core/commands.js';
 import type { Talk } from './user.js';
 
-/** The actions that may name their group. */
-const GROUP_ACTIONS = new Set<ClientAction['action']>(['exchange', 'flip', 'disconnect', 'topic', 'kick', 'invite', 'lock']);
+/** The actions that may name their group (a record, so a new one is a compile error until listed). */
+const GROUP_ACTIONS: Record<GroupAction['action'], true> = { exchange: true, flip: true, disconnect: true, topic: true, kick: true, invite: true, lock: true, mode: true, signal: true, edit: true, delete: true };
 
 function aimOne(action: ClientAction, talk: Talk, lookup: GroupLookup): ClientAction | null {
-  if (!GROUP_ACTIONS.has(action.action) || ('group' in action && action.group !== undefined)) return action;
+  if (!Object.hasOwn(GROUP_ACTIONS, action.action) || ('group' in action && action.group !== undefined)) return action;
   if (talk.kind === 'group') return { ...action, group: talk.group } as ClientAction;
   if (action.action === 'exchange' || action.action === 'flip') return { action: 'direct', target: talk.peer, message: action.message };
   const group = lookup(talk.peer);

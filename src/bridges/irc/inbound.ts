@@ -12,7 +12,7 @@ import { plainText } from './text.js';
 export type Inbound = Command | { kind: 'ctcp'; name: string };
 
 /** The actions about a group: typed in a channel without naming one, they are about that channel's. */
-const ABOUT_A_GROUP: Record<GroupAction['action'], true> = { exchange: true, flip: true, disconnect: true, topic: true, kick: true, invite: true, lock: true, mode: true, signal: true };
+const ABOUT_A_GROUP: Record<GroupAction['action'], true> = { exchange: true, flip: true, disconnect: true, topic: true, kick: true, invite: true, lock: true, mode: true, signal: true, edit: true, delete: true };
 
 const isGroupAction = (action: ClientAction): action is GroupAction => Object.hasOwn(ABOUT_A_GROUP, action.action);
 

@@ -1,4 +1,4 @@
-/** Chat actions: a line to a group (plain or flipped), and a direct line to one person. */
+/** Chat actions: a line to a group (plain or flipped), a direct line to one person, and editing or deleting one's own line. */
 import { spokenLine } from '../classic.js';
 import { silenced } from '../group-rules.js';
 import type { Group } from '../groups.js';
@@ -41,10 +41,15 @@ function say(ctx: Pick<OnlineContext, 'hub' | 'me' | 'fail' | 'label'>, group: G
   return event;
 }
 
+/** A session with `acks` is told its line's id (a labelled request only: the answer names it). */
+function ack(ctx: GroupContext, line: LineEvent | null): void {
+  if (line && ctx.label !== undefined && ctx.me.features.has('acks')) ctx.reply({ action: 'said', group: line.group, id: line.id, seq: line.seq });
+}
+
 // exchange <message>: a chat line to the group (`_flip_ ...` reverses the words)
 export function exchange(ctx: GroupContext, { message, tags }: Extract<ClientAction, { action: 'exchange' }>): void {
   const { text, flipped } = spokenLine('exchange', message);
-  say(ctx, ctx.group, text, flipped, tags);
+  ack(ctx, say(ctx, ctx.group, text, flipped, tags));
 }
 
 // signal <tags>: tags without a line (a typing notice) to the group's members that take signals (the sender too, with echo); never stored
@@ -59,7 +64,37 @@ export function signal(ctx: GroupContext, { tags }: Extract<ClientAction, { acti
 
 // flip <message>: a chat line with its words reversed
 export function flip(ctx: GroupContext, { message }: Extract<ClientAction, { action: 'flip' }>): void {
-  say(ctx, ctx.group, spokenLine('flip', message).text, true);
+  ack(ctx, say(ctx, ctx.group, spokenLine('flip', message).text, true));
+}
+
+/**
+ * Changes one of the sender's lines in the group (`text` null: deletes it), stored before anyone
+ * hears of it, and tells the members who saw the line (not those who joined after it).
+ */
+function revise(ctx: GroupContext, id: number, text: string | null): void {
+  const { hub, me, group } = ctx;
+  // The line may still wait in the queue: committed first, so it is found.
+  hub.flushLines();
+  const line = hub.history.line(id);
+  if (!line || line.group !== group.id || line.senderKey !== me.historyKey) return ctx.fail('not-allowed', `line ${id} is not one of yours in this group`);
+  if (text !== null && text.length > hub.limits.maxLineChars) return ctx.fail('too-large', `a chat line has at most ${hub.limits.maxLineChars} characters; it was not changed`);
+  hub.history.revise(id, text);
+  hub.flushLines();
+  const event: ServerEvent =
+    text === null
+      ? { action: 'edit', from: `[${me.name}]`, message: '(deleted a line)', name: me.name, front: me.front, id, group: group.id, text: '', deleted: true }
+      : { action: 'edit', from: `[${me.name}]`, message: `(edit) ${text}`, name: me.name, front: me.front, id, group: group.id, text };
+  for (const m of group.members) if (m.member !== me && m.afterSeq < line.seq) hub.push(m.member, event);
+}
+
+// edit <id> <message>: the sender corrects one of their lines
+export function edit(ctx: GroupContext, { id, message }: Extract<ClientAction, { action: 'edit' }>): void {
+  revise(ctx, id, chatText(message));
+}
+
+// delete <id>: the sender takes one of their lines back
+export function unsay(ctx: GroupContext, { id }: Extract<ClientAction, { action: 'delete' }>): void {
+  revise(ctx, id, null);
 }
 
 /**

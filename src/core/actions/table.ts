@@ -57,4 +57,6 @@ export const HANDLERS: { [K in ActionName]: Handler<K> } = {
   signal: { when: 'group', run: chat.signal },
   flip: { when: 'group', run: chat.flip },
   direct: { when: 'online', run: chat.direct },
+  edit: { when: 'group', run: chat.edit },
+  delete: { when: 'group', run: chat.unsay },
 };
