@@ -40,6 +40,8 @@ interface Asked {
   reply: Responder;
   mode: InputMode;
   inDm: boolean;
+  /** The Discord message that gave it (none for a slash command). */
+  messageId?: string;
 }
 
 /** Where a message or interaction came from, as far as the bridge cares. */
@@ -111,7 +113,7 @@ export class Bridge {
       return;
     }
     const user = this.user(message.author.id, handle);
-    if (mode === 'chat') this.recent.remember(message.id, { name: user.name ?? handle, text: readableText(message.content, this.names(message)) });
+    if (mode === 'chat') this.recent.remember(message.id, { name: user.name ?? handle, text: this.readable(message), author: user.id });
     const lane = origin.kind === 'room' ? origin.room.placeOf(user)!.lane : origin.kind === 'dm' ? this.dmLane(user.id) : this.channelLane(message.channelId);
     const responder = new MessageResponder(this.deps.api, lane, (text) => this.toDm(user.id, text), message.channelId, message.id, origin.kind === 'dm');
     const replied = this.replied(message);
@@ -120,7 +122,7 @@ export class Bridge {
       if (origin.kind === 'dm' && replied?.talk) user.talk = replied.talk;
       // The user's earlier commands may have changed what this message is (a group joined or left meanwhile).
       const now = this.modeFor(origin, user, message);
-      if (now !== null) await this.execute(user, origin, now === mode ? command : this.read(message, now, botId, user), responder, now);
+      if (now !== null) await this.execute(user, origin, now === mode ? command : this.read(message, now, botId, user), responder, now, message.id);
     };
     this.pace.run(user.id, () => this.serially(user, run), () => {
       const reply = this.pace.refusal(user.id);
@@ -128,14 +130,35 @@ export class Bridge {
     });
   }
 
-  /** The message as typed text (mentions, emoji and attachments made readable), parsed for the mode (`bye #room` by the user's groups). */
-  private read(message: Message, mode: InputMode, botId: string, user: DiscordUser | undefined): Command {
-    let content = message.content;
-    if (mode === 'command') content = content.replace(new RegExp(`^\\s*<@!?${botId}>\\s*`), '');
-    const text = withExtras(readableText(content, this.names(message)), {
+  /**
+   * A Discord user edited or deleted a message that became a chat line (`text` null: deleted):
+   * the line is changed in the chat too. Other updates (an embed added to a link) change nothing.
+   */
+  onRevised(messageId: string, text: string | null): void {
+    const seen = this.recent.get(messageId);
+    const user = seen?.author === undefined ? undefined : this.users.get(seen.author);
+    const line = seen?.line;
+    if (!seen || !line || !user?.online || seen.text === text) return;
+    if (text !== null) seen.text = text;
+    const action: ClientAction = text === null ? { action: 'delete', id: line.id, group: line.group } : { action: 'edit', id: line.id, message: text, group: line.group };
+    this.serially(user, async () => {
+      const [refused] = await user.run([action]);
+      if (refused) this.deps.log.debug('discord: an edit was not carried over', { user: user.id, why: refused.action === 'error' ? refused.msg : refused.action });
+    });
+  }
+
+  /** A message's text as other fronts read it: mentions, emoji, attachments and stickers made readable. */
+  readable(message: Message, content = message.content): string {
+    return withExtras(readableText(content, this.names(message)), {
       attachments: [...message.attachments.values()].map((a) => ({ name: a.name, url: a.url })),
       stickers: [...message.stickers.values()].map((s) => s.name),
     });
+  }
+
+  /** The message as typed text (mentions, emoji and attachments made readable), parsed for the mode (`bye #room` by the user's groups). */
+  private read(message: Message, mode: InputMode, botId: string, user: DiscordUser | undefined): Command {
+    const content = mode === 'command' ? message.content.replace(new RegExp(`^\\s*<@!?${botId}>\\s*`), '') : message.content;
+    const text = this.readable(message, content);
     const command = parseCommand(text, mode, user?.state.lookup);
     const replied = mode === 'chat' ? this.replied(message) : undefined;
     if (!replied || command.kind !== 'send') return command;
@@ -238,7 +261,7 @@ export class Bridge {
 
   // ---- commands ----
 
-  private async execute(user: DiscordUser, origin: Origin, typed: Command, reply: Responder, mode: InputMode): Promise<void> {
+  private async execute(user: DiscordUser, origin: Origin, typed: Command, reply: Responder, mode: InputMode, messageId?: string): Promise<void> {
     if (origin.kind === 'channel') user.home = origin.home;
     if (origin.kind === 'dm') user.home = { kind: 'dm' };
     if (typed.kind === 'register' || (typed.kind === 'send' && typed.actions.some((a) => a.action === 'register'))) {
@@ -262,7 +285,7 @@ export class Bridge {
       case 'unknown':
         return reply.say(`I do not know ${escapeInline(JSON.stringify(command.text.slice(0, 40)))}; type help for the menu.`, true);
       case 'send':
-        return this.send(user, command.actions, { reply, mode, inDm: origin.kind === 'dm' });
+        return this.send(user, command.actions, { reply, mode, inDm: origin.kind === 'dm', ...(messageId ? { messageId } : {}) });
       default:
         return undefined;
     }
@@ -284,7 +307,12 @@ export class Bridge {
     else if (action) reply.say(`Done (group ${group}).`);
   }
 
-  private answer(user: DiscordUser, event: ServerEvent, actions: readonly ClientAction[], { reply, mode, inDm }: Asked): void {
+  private answer(user: DiscordUser, event: ServerEvent, actions: readonly ClientAction[], { reply, mode, inDm, messageId }: Asked): void {
+    if (event.action === 'said') {
+      const seen = messageId === undefined ? undefined : this.recent.get(messageId);
+      if (seen && !seen.line) seen.line = { id: event.id, group: event.group };
+      return;
+    }
     if (event.action === 'focus' && event.group !== null) {
       const title = escapeInline(event.title ?? '');
       if (!inDm) return reply.say(`${title} is now your current group: bye here leaves it.`);
@@ -292,6 +320,8 @@ export class Bridge {
       return reply.say(`Your plain lines here now go to ${title}.`);
     }
     if (event.action === 'direct') {
+      const seen = messageId === undefined ? undefined : this.recent.get(messageId);
+      if (seen && !seen.line) seen.line = { id: event.id, group: event.group };
       this.mirror.directSent(user, event);
       // A plain line in the DM shows there as typed; `m` given anywhere leaves a copy in the DM, where the answers come.
       if (mode === 'chat') return;

@@ -91,7 +91,8 @@ export class DiscordFront implements Front {
     if (this.messageContent) intents.push(GatewayIntentBits.MessageContent);
     const options: ClientOptions = {
       intents,
-      partials: [Partials.Channel],
+      // Message: edits and deletions of messages the bot keeps no copy of still arrive.
+      partials: [Partials.Channel, Partials.Message],
       allowedMentions: { parse: [] },
       makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0 }),
       ...(config.apiBase
@@ -110,13 +111,12 @@ export class DiscordFront implements Front {
       });
     };
     on(Events.ClientReady, (ready) => this.ready(ready, config));
-    on(Events.MessageCreate, (message) => {
-      try {
-        this.bridge.onMessage(message, client.user?.id ?? '');
-      } catch (err) {
-        this.log.error('discord: handling a message failed', { channel: message.channelId, err: String(err) });
-      }
+    on(Events.MessageCreate, (message) => this.guarded('a message', message.channelId, () => this.bridge.onMessage(message, client.user?.id ?? '')));
+    on(Events.MessageUpdate, (_old, updated) => {
+      if (updated.partial || updated.author.bot || updated.webhookId !== null) return;
+      this.guarded('an edit', updated.channelId, () => this.bridge.onRevised(updated.id, this.bridge.readable(updated)));
     });
+    on(Events.MessageDelete, (deleted) => this.guarded('a deletion', deleted.channelId, () => this.bridge.onRevised(deleted.id, null)));
     on(Events.InteractionCreate, (interaction) => {
       if (!interaction.isChatInputCommand()) return;
       try {
@@ -133,6 +133,15 @@ export class DiscordFront implements Front {
     on(Events.ShardDisconnect, (event) => this.failed(client, explainClose(event.code)));
     on(Events.Error, (err) => this.log.error('discord client error', { err: String(err) }));
     return client;
+  }
+
+  /** Runs a handler of Discord input; a failure is logged, never thrown at discord.js. */
+  private guarded(what: string, channel: string, handle: () => void): void {
+    try {
+      handle();
+    } catch (err) {
+      this.log.error(`discord: handling ${what} failed`, { channel, err: String(err) });
+    }
   }
 
   private connect(config: DiscordConfig): void {

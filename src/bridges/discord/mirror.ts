@@ -123,6 +123,11 @@ export class Mirror implements Omit<UserListener, 'gone'> {
         room.add(user, { how: 'joined-by', peer: event.from, front: event.front });
         return;
       }
+      case 'edit':
+        return this.rooms.get(event.group)?.edited(event);
+      case 'said':
+        // The answer to a line: the bridge took it already; never a push.
+        return;
       case 'leave':
         return this.rooms.get(event.group)?.membersNow(event.members, renderEvent(event) ?? undefined);
       case 'disconnect': {

@@ -15,6 +15,9 @@ import type { DiscordUser } from './user.js';
 
 export type Exchange = Extract<ServerEvent, { action: 'exchange' }>;
 
+/** What a place shows of a line: who said what, in which group (a correction is shown the same way). */
+export type Said = Pick<Exchange, 'name' | 'front' | 'message' | 'group'>;
+
 export interface PlaceDeps {
   api: DiscordApi;
   outbox: Outbox;
@@ -35,7 +38,7 @@ export abstract class Place {
     for (const u of this.users) if (u.name === name) return true;
     return false;
   }
-  abstract line(event: Exchange): void;
+  abstract line(event: Said): void;
   abstract notice(text: string, ping?: readonly string[]): void;
 }
 
@@ -59,7 +62,7 @@ export class DmPlace extends Place {
     return this.id;
   }
 
-  line(event: Exchange): void {
+  line(event: Said): void {
     const prefix = this.label === null ? privatePrefix(event.name, event.front) : `**[${escapeInline(event.name)} (${event.front}) in ${escapeInline(this.label)}]** `;
     // A reply in the DM to any piece of the line answers its conversation.
     const seen = { name: event.name, text: event.message, talk: this.label === null ? ({ kind: 'direct', peer: event.name } as const) : ({ kind: 'group', group: event.group } as const) };
@@ -143,7 +146,7 @@ export class ThreadPlace extends Place {
     if (id !== null) await this.deps.api.send(id, { content, ...(ping ? { ping } : {}) });
   }
 
-  line(event: Exchange): void {
+  line(event: Said): void {
     const username = webhookName(event.name, event.front);
     const text = visible(escapeMarkdown(event.message));
     for (const piece of splitMessage(text, username ? MESSAGE_LIMIT : MESSAGE_LIMIT - senderPrefix(event.name, event.front).length)) {

@@ -12,6 +12,9 @@ export interface SeenLine {
   text: string;
   /** Where a reply to it in the DM goes (lines posted in a DM). */
   talk?: Talk;
+  /** A Discord user's message: who wrote it, and the chat line it became (its edit or deletion names it). */
+  author?: string;
+  line?: { id: number; group: number };
 }
 
 /** How many lines are kept. */

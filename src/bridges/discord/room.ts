@@ -169,6 +169,13 @@ export class Room {
     for (const place of this.places()) if (!place.isNative(event.name)) place.line(event);
   }
 
+  /** A member's correction (an edit or a deletion), as each member received it: posted once per place, like a line. */
+  edited(event: Extract<ServerEvent, { action: 'edit' }>): void {
+    if (this.lastShared === event) return;
+    this.lastShared = event;
+    for (const place of this.places()) if (!place.isNative(event.name)) place.line(event);
+  }
+
   /**
    * The group's members as an event lists them: joins and leaves become short notices, once.
    * `leaveNote` words the leave the event reports (e.g. a removal by the room's owner).

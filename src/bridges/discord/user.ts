@@ -86,7 +86,8 @@ export class DiscordUser {
     const session = this.hub.open({
       front: 'discord',
       deliver: (event, label) => this.deliver(event, label),
-      features: ['events', 'rooms'],
+      // acks: each line's id comes back, so an edit or deletion on Discord can name it.
+      features: ['events', 'rooms', 'acks'],
       identity: { provider: 'discord', id: this.id },
     });
     this.session = session;

@@ -165,6 +165,21 @@ export class FakeDiscord {
     return fields.id;
   }
 
+  /** `user` edits their message `id` in a channel, thread or DM to read `content`. */
+  edit(user: FakeUser, channelId: string, id: string, content: string): void {
+    const channel = this.channels.get(channelId) ?? this.dmOf(user);
+    const posted = this.messages.find((m) => m.id === id);
+    if (posted) posted.content = content;
+    this.events.push(`edit ${id}`);
+    this.gateway.dispatch('MESSAGE_UPDATE', { ...messagePayload({ id, channelId: channel.id, guildId: channel.guildId, author: user, content }), edited_timestamp: new Date().toISOString() });
+  }
+
+  /** A message is deleted (by its author or a moderator): Discord tells only its id and channel. */
+  remove(channelId: string, id: string, guildId: string | null = this.guildId): void {
+    this.events.push(`delete ${id}`);
+    this.gateway.dispatch('MESSAGE_DELETE', { id, channel_id: channelId, ...(guildId ? { guild_id: guildId } : {}) });
+  }
+
   /** `user` writes to the bot by DM. */
   dm(user: FakeUser, content: string): string {
     return this.say(user, this.dmOf(user).id, content);
