@@ -62,6 +62,11 @@ export interface DiscordConfig {
   guildId: string | null;
   /** A user in no group is logged out after this long without activity; 0 = never. */
   idleMs: number;
+  /**
+   * Members of a bridged channel's guild are online in the chat while Discord shows them online
+   * (the privileged Presence intent); without it a user comes online at their first message.
+   */
+  presence: boolean;
   /** Test only: the REST base of a fake Discord (`http://127.0.0.1:PORT/api`). */
   apiBase: string | null;
   /** Rate limit per Discord user, as for a connection on the other fronts. */
@@ -178,6 +183,14 @@ function minutes(env: Env, key: string, fallback: number): number {
   return Math.round(n * 60_000);
 }
 
+function onOff(env: Env, key: string, fallback: boolean): boolean {
+  const raw = env[key]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'on', 'true', 'yes'].includes(raw)) return true;
+  if (['0', 'off', 'false', 'no'].includes(raw)) return false;
+  throw new ConfigError(`${key} must be on or off, got ${JSON.stringify(raw)}`);
+}
+
 function apiBase(env: Env): string | null {
   const raw = env['DISCORD_API_BASE']?.trim();
   if (raw === undefined || raw === '') return null;
@@ -218,6 +231,7 @@ function discord(env: Env, limits: ThrottleOptions): DiscordConfig | null {
     channelIds: Object.freeze(snowflakes(env, 'DISCORD_CHANNEL_IDS')),
     guildId: snowflake(env, 'DISCORD_GUILD_ID'),
     idleMs: minutes(env, 'DISCORD_IDLE_MINUTES', 30),
+    presence: onOff(env, 'DISCORD_PRESENCE', false),
     apiBase: apiBase(env),
     flood: limits,
   });

@@ -37,9 +37,10 @@ export function discordFront(srv: TestServer): DiscordFront {
 }
 
 /** Starts both and waits until the bot is logged in and its slash commands are registered. */
-export async function startDiscordTest(options: { fake?: FakeOptions; env?: Record<string, string>; users?: string[] } = {}): Promise<DiscordTest> {
+/** `setup` acts on the fake before the bot logs in (guild members and their status, as GUILD_CREATE tells them). */
+export async function startDiscordTest(options: { fake?: FakeOptions; env?: Record<string, string>; setup?(fake: FakeDiscord): void } = {}): Promise<DiscordTest> {
   const fake = await FakeDiscord.start(options.fake);
-  for (const name of options.users ?? []) fake.user(name);
+  options.setup?.(fake);
   const srv = await startTestServer(discordEnv(fake, options.env));
   const front = discordFront(srv);
   await waitFor('the discord front to connect', () => front.state() === 'connected', 10_000);

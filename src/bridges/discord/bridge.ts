@@ -173,6 +173,13 @@ export class Bridge {
     return id === undefined ? undefined : this.recent.get(id);
   }
 
+  /** Discord shows a member of a bridged channel's guild online (they come online in the chat) or offline (they leave it, unless in a group). */
+  onPresence(id: string, handle: string, online: boolean, home: Home): void {
+    if (online) return this.present(id, handle, home);
+    const user = this.users.get(id);
+    if (user?.online && user.state.groups.size === 0) user.end('offline');
+  }
+
   /** Logs a Discord user the bot has seen in a bridged channel in, so others can find them (they leave again when idle). */
   private present(id: string, handle: string, home: Home): void {
     const user = this.user(id, handle);
@@ -344,7 +351,7 @@ export class Bridge {
     else reply.say(answer.text, answer.failed);
   }
 
-  private gone(user: DiscordUser, why: 'quit' | 'idle' | 'stop'): void {
+  private gone(user: DiscordUser, why: 'quit' | 'idle' | 'offline' | 'stop'): void {
     this.mirror.drop(user);
     if (this.users.get(user.id) === user) this.users.delete(user.id);
     this.deps.log.debug('discord user logged out', { user: user.id, why });

@@ -7,12 +7,13 @@
  * When Discord refuses the Message Content intent, the bot runs without it meanwhile (slash
  * commands, DMs and @mentions still work) and checks again with backoff for the switch.
  */
-import { Client, Events, GatewayIntentBits, Options, Partials, type ClientEvents, type ClientOptions } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Options, Partials, type ClientEvents, type ClientOptions, type Presence } from 'discord.js';
 import type { Front, FrontState, SessionOpener } from '../../core/front.js';
 import type { Logger } from '../../core/log.js';
 import type { DiscordConfig } from '../../server/config.js';
 import { DiscordApi } from './api.js';
 import { Bridge } from './bridge.js';
+import type { Home } from './user.js';
 import { explainClose, explainLoginFailure, type Failure, type FailureKind } from './explain.js';
 import { Outbox } from './outbox.js';
 import { SLASH_COMMANDS } from './slash.js';
@@ -88,7 +89,9 @@ export class DiscordFront implements Front {
 
   private makeClient(config: DiscordConfig): Client {
     const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages];
+    // The privileged intents, asked for together and dropped together while Discord refuses them.
     if (this.messageContent) intents.push(GatewayIntentBits.MessageContent);
+    if (this.messageContent && config.presence) intents.push(GatewayIntentBits.GuildPresences);
     const options: ClientOptions = {
       intents,
       // Message: edits and deletions of messages the bot keeps no copy of still arrive.
@@ -116,6 +119,7 @@ export class DiscordFront implements Front {
       if (updated.partial || updated.author.bot || updated.webhookId !== null) return;
       this.guarded('an edit', updated.channelId, () => this.bridge.onRevised(updated.id, this.bridge.readable(updated)));
     });
+    on(Events.PresenceUpdate, (_old, presence) => this.presence(client, presence));
     on(Events.MessageDelete, (deleted) => this.guarded('a deletion', deleted.channelId, () => this.bridge.onRevised(deleted.id, null)));
     on(Events.InteractionCreate, (interaction) => {
       if (!interaction.isChatInputCommand()) return;
@@ -142,6 +146,24 @@ export class DiscordFront implements Front {
     } catch (err) {
       this.log.error(`discord: handling ${what} failed`, { channel, err: String(err) });
     }
+  }
+
+  /** Discord shows a member online or offline: so are they in the chat, when their guild has a bridged channel. */
+  private presence(client: Client, presence: Presence): void {
+    const user = presence.user;
+    const home = this.homeIn(client, presence.guild?.id ?? null);
+    if (!user || user.bot || !home) return;
+    const handle = presence.member?.displayName ?? user.displayName;
+    this.guarded('a presence', home.channelId, () => this.bridge.onPresence(user.id, handle, presence.status !== 'offline', home));
+  }
+
+  /** The first bridged channel of a guild: where a group started by someone else opens its thread for a member seen there. */
+  private homeIn(client: Client, guildId: string | null): Extract<Home, { kind: 'channel' }> | null {
+    for (const channelId of this.config.channelIds) {
+      const channel = client.channels.cache.get(channelId);
+      if (channel && 'guildId' in channel && channel.guildId === guildId) return { kind: 'channel', channelId, guildId };
+    }
+    return null;
   }
 
   private connect(config: DiscordConfig): void {
@@ -205,6 +227,9 @@ export class DiscordFront implements Front {
       this.lastFailure = null;
     }
     this.up('connected');
+    if (config.presence && this.messageContent) {
+      for (const guild of client.guilds.cache.values()) for (const presence of guild.presences.cache.values()) this.presence(client, presence);
+    }
     const missing = config.channelIds.filter((id) => !client.channels.cache.get(id)?.isTextBased());
     const how = this.messageContent ? '' : ' without the Message Content intent (typed commands in channels and chat in threads wait for it)';
     this.log.info(`discord front connected as ${client.user.tag}${how}`, { channels: config.channelIds.length - missing.length, guild: config.guildId ?? 'global commands' });

@@ -15,7 +15,7 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_A
 
 const TOKEN_FIX = 'Discord refused the bot token (DISCORD_TOKEN): copy a fresh one from the Developer Portal (your application -> Bot -> Reset Token) into .env';
 const INTENTS_FIX =
-  'Discord refused the Message Content intent (close code 4014): switch on "Message Content Intent" in the Developer Portal (your application -> Bot -> Privileged Gateway Intents)';
+  'Discord refused the Message Content intent (close code 4014): switch on "Message Content Intent" (and "Presence Intent" when DISCORD_PRESENCE is on) in the Developer Portal (your application -> Bot -> Privileged Gateway Intents)';
 
 /** The error's code, or one of its causes' (fetch hides the socket error in `cause`). */
 function networkCode(err: unknown): string | null {

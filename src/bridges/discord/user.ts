@@ -32,7 +32,7 @@ export interface UserListener {
   /** The user left one of their groups (bye, quit or idle logout). */
   left(user: DiscordUser, group: number): void;
   /** The user's session is ending (they still have their name). */
-  gone(user: DiscordUser, why: 'quit' | 'idle' | 'stop'): void;
+  gone(user: DiscordUser, why: 'quit' | 'idle' | 'offline' | 'stop'): void;
 }
 
 export class DiscordUser {
@@ -141,7 +141,7 @@ export class DiscordUser {
   }
 
   /** Leaves the chat: out of every group (the others are told), session closed. */
-  end(why: 'quit' | 'idle' | 'stop'): void {
+  end(why: 'quit' | 'idle' | 'offline' | 'stop'): void {
     const session = this.session;
     if (!session) return;
     // Closing the session takes the user out of every group, the others told.

@@ -16,6 +16,7 @@ import {
   guildPayload,
   interactionPayload,
   messagePayload,
+  presenceObject,
   readyPayload,
   snowflake,
   type FakeChannel,
@@ -71,6 +72,7 @@ export interface FakeInteraction {
 }
 
 export const MESSAGE_CONTENT = 1 << 15;
+export const GUILD_PRESENCES = 1 << 8;
 
 export class FakeDiscord {
   readonly token: string;
@@ -113,7 +115,10 @@ export class FakeDiscord {
       log: (e) => this.events.push(e),
       welcome: (sessionId) => [
         { t: 'READY', d: readyPayload(this.bot, this.appId, this.guildId, sessionId, `ws://127.0.0.1:${port}/gateway`) },
-        { t: 'GUILD_CREATE', d: guildPayload(this.guildId, this.bot, [...this.channels.values()], [this.bot, ...this.users.values()], this.roles) },
+        {
+          t: 'GUILD_CREATE',
+          d: guildPayload(this.guildId, this.bot, [...this.channels.values()], [this.bot, ...this.users.values()], this.roles, (this.gateway.intents & GUILD_PRESENCES) !== 0),
+        },
       ],
     });
     server.on('request', (req: IncomingMessage, res: ServerResponse) => this.receive(req, res));
@@ -144,6 +149,12 @@ export class FakeDiscord {
     const user: FakeUser = { id: snowflake(), username, global_name: globalName, bot: false, nick };
     this.users.set(user.id, user);
     return user;
+  }
+
+  /** Discord shows `user` with `status` now: a bot with the Presence intent is told. */
+  setStatus(user: FakeUser, status: NonNullable<FakeUser['status']>): void {
+    user.status = status;
+    if ((this.gateway.intents & GUILD_PRESENCES) !== 0) this.gateway.dispatch('PRESENCE_UPDATE', presenceObject(user, this.guildId));
   }
 
   /** Makes every request and gateway connection fail (as if Discord were unreachable), or undoes that. */

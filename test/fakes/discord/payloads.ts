@@ -19,6 +19,12 @@ export interface FakeUser {
   bot: boolean;
   /** The server nickname. */
   nick?: string | null;
+  /** What Discord shows of them (sent only to a bot with the Presence intent); offline when unset. */
+  status?: 'online' | 'idle' | 'dnd' | 'offline';
+}
+
+export function presenceObject(u: FakeUser, guildId: string): Record<string, unknown> {
+  return { user: { id: u.id }, guild_id: guildId, status: u.status ?? 'offline', activities: [], client_status: u.status && u.status !== 'offline' ? { desktop: u.status } : {} };
 }
 
 export function userObject(u: FakeUser): Record<string, unknown> {
@@ -77,6 +83,8 @@ export function guildPayload(
   channels: FakeChannel[],
   members: FakeUser[],
   roles: { id: string; name: string }[],
+  /** The bot has the Presence intent: online members' presences come along. */
+  presences = false,
 ): Record<string, unknown> {
   return {
     id: guildId,
@@ -93,7 +101,8 @@ export function guildPayload(
     members: members.map((u) => ({ ...memberObject(u), user: userObject(u) })),
     emojis: [],
     stickers: [],
-    presences: [],
+    // Online members only, as Discord sends them.
+    presences: presences ? members.filter((u) => u.status && u.status !== 'offline').map((u) => presenceObject(u, guildId)) : [],
     voice_states: [],
     features: [],
   };
