@@ -111,13 +111,14 @@ describe('Discord settings', () => {
     expect(config.fronts).toEqual(['tcp', 'irc', 'discord', 'web']);
   });
 
-  it('read ids, channels, idle minutes and the test API base', () => {
+  it('read ids, channels, idle minutes, presence and the test API base', () => {
     expect(
       discord({
         DISCORD_APPLICATION_ID: '123456789012345678',
         DISCORD_CHANNEL_IDS: ' 111111111111111111, 222222222222222222,111111111111111111 ',
         DISCORD_GUILD_ID: '333333333333333333',
         DISCORD_IDLE_MINUTES: '1.5',
+        DISCORD_PRESENCE: 'On',
         DISCORD_API_BASE: 'http://127.0.0.1:9999/api/',
       }),
     ).toEqual({
@@ -126,10 +127,12 @@ describe('Discord settings', () => {
       channelIds: ['111111111111111111', '222222222222222222'],
       guildId: '333333333333333333',
       idleMs: 90_000,
+      presence: true,
       apiBase: 'http://127.0.0.1:9999/api',
       flood: FLOOD,
     });
-    expect(discord({})).toEqual({ token: 'secret', applicationId: null, channelIds: [], guildId: null, idleMs: 30 * 60_000, apiBase: null, flood: FLOOD });
+    expect(discord({})).toEqual({ token: 'secret', applicationId: null, channelIds: [], guildId: null, idleMs: 30 * 60_000, presence: false, apiBase: null, flood: FLOOD });
+    expect(discord({ DISCORD_PRESENCE: 'off' })?.presence).toBe(false);
     expect(discord({ DISCORD_IDLE_MINUTES: '0' })?.idleMs).toBe(0);
   });
 
@@ -137,6 +140,7 @@ describe('Discord settings', () => {
     ['DISCORD_CHANNEL_IDS', '#general', 'channel ids'],
     ['DISCORD_GUILD_ID', 'my-guild', 'a Discord id'],
     ['DISCORD_IDLE_MINUTES', '-1', 'minutes'],
+    ['DISCORD_PRESENCE', 'sometimes', 'on or off'],
     ['DISCORD_IDLE_MINUTES', 'soon', 'minutes'],
     ['DISCORD_API_BASE', 'not a url', 'a URL'],
     ['DISCORD_API_BASE', 'ftp://x/api', 'http or https'],
