@@ -1,12 +1,12 @@
 /**
- * The classic one-group view: what a session without the `rooms` feature (the course's client,
- * a one-thread Discord user) is shown of its many groups. The session's focus is its one group;
+ * The classic one-group view: what a session without the `rooms` feature (the course's client)
+ * is shown of its many groups. The session's focus is its one group;
  * its events pass unchanged (a topic or lock change in words for a client without `events`). A
  * direct line arrives as the classic connect request when the session has no focus (the
  * conversation becomes its focus, so a reply goes back privately), else inline as `[bob → you]`.
  * Lines in its other groups are counted and told; so is being removed from one, or its end; an
  * invitation while chatting is told in words (at the menu it passes as it is: the classic
- * protocol had none, and a one-group Discord user sees it there). Leaving the focus moves it to
+ * protocol had none, and our clients show it there). Leaving the focus moves it to
  * the group with the most unread lines, told as a connect request. docs/PROTOCOL.md (Many
  * groups) states these rules.
  */

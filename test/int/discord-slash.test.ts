@@ -63,3 +63,15 @@ it('/sonnets finds the lines holding a word, answered to the asker alone', async
   expect(answer).toMatchObject({ kind: 'reply', ephemeral: true });
   expect(answer!.content).toContain("Sonnet 18 (XVIII.) line 1: Shall I compare thee to a summer's day?");
 });
+
+it('a long answer goes to the asker alone: /who with many online is ephemeral, typed who comes by DM', async () => {
+  for (let i = 0; i < 40; i++) await t.tcp(`longish_chat_name_${String(i).padStart(2, '0')}`);
+  const alice = t.fake.user('alice');
+  const who = t.fake.slash(alice, t.fake.general, 'who');
+  const [answer] = await t.fake.responses(who);
+  expect(answer).toMatchObject({ kind: 'reply', ephemeral: true });
+  expect(answer!.content).toContain('**Online (41):**');
+  expect((await t.ask(alice, 'who')).content).toBe('I sent you the results by DM.');
+  await t.fake.message('the list by DM', (m) => m.channelId === t.fake.dmOf(alice).id && m.content.startsWith('**Online (41):**'));
+  expect(t.fake.postedIn(t.fake.general.id).filter((m) => m.content.includes('Online'))).toEqual([]);
+});

@@ -35,6 +35,9 @@ export interface BridgeDeps {
   config: DiscordConfig;
 }
 
+/** The longest answer posted where others read it (a sonnet fits; a long list of who is online does not). */
+const PUBLIC_MAX = 1000;
+
 /** How a command was given: where its answers go, how it was read, and whether in the DM with the bot. */
 interface Asked {
   reply: Responder;
@@ -347,7 +350,8 @@ export class Bridge {
     const target = asked && 'target' in asked ? asked.target : undefined;
     const answer = renderAnswer(event, target);
     if (!answer) return;
-    if (answer.private) reply.whisper(answer.text);
+    // A public answer stays short: anything longer goes to the asker alone, like a search.
+    if (answer.private || answer.text.length > PUBLIC_MAX) reply.whisper(answer.text);
     else reply.say(answer.text, answer.failed);
   }
 
