@@ -310,19 +310,23 @@ export class Bridge {
     for (const event of answers) this.answer(user, event, actions, asked);
     if (answers.length > 0 || mode !== 'command') return;
     // What took effect without an answer: say so where the command was given.
-    if (action?.action === 'disconnect') {
-      if (group === null) reply.say('You are not in a group.', true);
-      else reply.say(left?.kind === 'direct' ? `You left your private conversation with ${escapeInline(left.label)}.` : `You left group ${group}.`);
+    if (action?.action !== 'disconnect') {
+      if (action) reply.say(`Done (group ${group}).`);
+    } else if (group === null) {
+      reply.say('You are not in a group.', true);
+    } else {
+      reply.say(left?.kind === 'direct' ? `You left your private conversation with ${escapeInline(left.label)}.` : `You left group ${group}.`);
     }
-    else if (action) reply.say(`Done (group ${group}).`);
+  }
+
+  /** The Discord message became chat line `id` (its first, when it became several): its edit or deletion will name it. */
+  private became(messageId: string | undefined, line: { id: number; group: number }): void {
+    const seen = messageId === undefined ? undefined : this.recent.get(messageId);
+    if (seen && !seen.line) seen.line = { id: line.id, group: line.group };
   }
 
   private answer(user: DiscordUser, event: ServerEvent, actions: readonly ClientAction[], { reply, mode, inDm, messageId }: Asked): void {
-    if (event.action === 'said') {
-      const seen = messageId === undefined ? undefined : this.recent.get(messageId);
-      if (seen && !seen.line) seen.line = { id: event.id, group: event.group };
-      return;
-    }
+    if (event.action === 'said') return this.became(messageId, event);
     if (event.action === 'focus' && event.group !== null) {
       const title = escapeInline(event.title ?? '');
       if (!inDm) return reply.say(`${title} is now your current group: bye here leaves it.`);
@@ -330,8 +334,7 @@ export class Bridge {
       return reply.say(`Your plain lines here now go to ${title}.`);
     }
     if (event.action === 'direct') {
-      const seen = messageId === undefined ? undefined : this.recent.get(messageId);
-      if (seen && !seen.line) seen.line = { id: event.id, group: event.group };
+      this.became(messageId, event);
       this.mirror.directSent(user, event);
       // A plain line in the DM shows there as typed; `m` given anywhere leaves a copy in the DM, where the answers come.
       if (mode === 'chat') return;
