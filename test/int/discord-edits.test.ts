@@ -82,3 +82,16 @@ it('a Discord user\'s edit and deletion reach the TCP, IRC and web members once,
   await t.fake.message('tom\'s marker', (m) => m.channelId === lobby.id && m.content === 'marker');
   expect(t.fake.postedIn(lobby.id).filter((m) => m.content.startsWith('(edit)'))).toHaveLength(1);
 });
+
+it('an edited line in the DM corrects the private line it became', async () => {
+  const alice = t.fake.user('alice');
+  await t.ask(alice, 'time');
+  const bob = await t.tcp('bob');
+  const dm = t.fake.dmOf(alice);
+  bob.send({ action: 'direct', target: 'alice', message: 'lunch?' });
+  await t.fake.message('how to answer', (m) => m.channelId === dm.id && m.content.includes("bob's private lines"));
+  const said = t.fake.dm(alice, 'yes at 1');
+  expect(await bob.nextWhere('alice\'s answer', (f) => f.action === 'exchange')).toMatchObject({ message: 'yes at 1', direct: true });
+  t.fake.edit(alice, dm.id, said, 'yes at 12');
+  expect(await bob.next('edit')).toMatchObject({ from: '[alice]', message: '(edit) yes at 12', front: 'discord' });
+});
