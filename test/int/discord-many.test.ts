@@ -186,3 +186,23 @@ describe('a Discord user in many groups', () => {
     expect(await t.fake.responses(rooms)).toEqual([{ kind: 'reply', content: '1. #group-2 (here)', ephemeral: true }]);
   });
 });
+
+describe('after a restart', () => {
+  it('a room comes back to its old thread, opened again', async () => {
+    const peterd = t.fake.user('peterd');
+    const lobby = threadIn(await t.ask(peterd, 'c #Lobby'));
+    expect(lobby.name).toBe('#Lobby');
+    await t.restart();
+    await waitFor('the thread archived by the stop', () => lobby.archived);
+    expect(threadIn(await t.ask(peterd, 'j lobby'))).toBe(lobby);
+    expect(lobby.archived).toBe(false);
+    await t.fake.message('the greeting in the old thread', (m) => m.channelId === lobby.id && m.content.startsWith(`<@${peterd.id}> you are connected with #lobby`));
+    t.fake.say(peterd, lobby.id, 'back again');
+    const tom = await t.tcp('tom');
+    tom.send({ action: 'connect', target: '#lobby' });
+    await tom.next('connect');
+    t.fake.say(peterd, lobby.id, 'hello tom');
+    expect(await tom.next('exchange')).toMatchObject({ name: 'peterd', message: 'hello tom' });
+    expect(t.fake.threads()).toEqual([lobby]);
+  });
+});

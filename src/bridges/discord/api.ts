@@ -23,6 +23,13 @@ interface MessageData {
   id: string;
 }
 
+interface ThreadData {
+  id: string;
+  name: string;
+  parent_id?: string | null;
+  owner_id?: string;
+}
+
 const WEBHOOK_NAME = 'ics-chat';
 
 export class DiscordApi {
@@ -70,6 +77,15 @@ export class DiscordApi {
     const body = { name, type: ChannelType.PrivateThread, invitable: false, auto_archive_duration: ThreadAutoArchiveDuration.OneWeek };
     const thread = (await this.rest().post(Routes.threads(channelId), { body })) as { id: string };
     return thread.id;
+  }
+
+  /** The bot's thread named `name` (any case) under a channel, active or archived, if any. */
+  async findThread(parentId: string, guildId: string, name: string): Promise<string | null> {
+    const wanted = name.toLowerCase();
+    const active = (await this.rest().get(Routes.guildActiveThreads(guildId))) as { threads: ThreadData[] };
+    const archived = (await this.rest().get(Routes.channelJoinedArchivedThreads(parentId))) as { threads: ThreadData[] };
+    const mine = (t: ThreadData): boolean => t.parent_id === parentId && t.owner_id === this.applicationId() && t.name.toLowerCase() === wanted;
+    return (active.threads.find(mine) ?? archived.threads.find(mine))?.id ?? null;
   }
 
   async addToThread(threadId: string, userId: string): Promise<void> {

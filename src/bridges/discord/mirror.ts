@@ -63,7 +63,12 @@ export class Mirror implements Omit<UserListener, 'gone'> {
           recent: this.deps.recent,
           log: this.deps.log,
           dmLane: (id) => this.deps.dmLane(id),
-          earlierThread: (parentId, key) => this.book.get(`${parentId}|${key}`) ?? null,
+          earlierThread: (parentId, guildId, r) => {
+            const known = this.book.get(`${parentId}|${r.label.toLowerCase()}`);
+            if (known !== undefined) return Promise.resolve(known);
+            // After a restart only Discord knows: a room's thread is found by its name (an ad-hoc group's id is new every time).
+            return r.kind === 'room' ? this.deps.api.findThread(parentId, guildId, r.label).catch(() => null) : Promise.resolve(null);
+          },
           threadOpened: (id, parentId, r) => {
             this.threads.set(id, r);
             this.book.set(`${parentId}|${r.label.toLowerCase()}`, id);

@@ -92,12 +92,12 @@ export class ThreadPlace extends Place {
   /** A rename in flight (renames bypass the lane: Discord allows two per ten minutes, and lines must not wait for them). */
   private renaming = false;
 
-  /** `reuse`: the group's earlier thread under this channel, opened again (a new one is made if that fails). */
+  /** `reuse` finds the group's earlier thread under this channel, opened again (a new one is made if there is none, or that fails). */
   constructor(
     private readonly deps: PlaceDeps,
     readonly parentId: string,
     name: string,
-    reuse: string | null,
+    reuse: () => Promise<string | null>,
     onFailure: (err: unknown) => void,
   ) {
     super();
@@ -105,9 +105,10 @@ export class ThreadPlace extends Place {
     this.lane = deps.outbox.lane(`thread:${parentId}:${++threadPlaces}`, (text) => () => this.send(text));
     const open = async (): Promise<string> => {
       await deps.outbox.whenOpen();
-      if (reuse !== null) {
-        const reopened = await deps.api.reopenThread(reuse, name).then(() => true, () => false);
-        if (reopened) return reuse;
+      const earlier = await reuse();
+      if (earlier !== null) {
+        const reopened = await deps.api.reopenThread(earlier, name).then(() => true, () => false);
+        if (reopened) return earlier;
       }
       return deps.api.createThread(parentId, name);
     };

@@ -17,8 +17,8 @@ import type { DiscordUser } from './user.js';
 
 export interface RoomDeps extends PlaceDeps {
   log: Logger;
-  /** The thread this group (by its key) had under a channel before, if any. */
-  earlierThread(parentId: string, key: string): string | null;
+  /** The thread this group had under a channel (of a guild) before, if any. */
+  earlierThread(parentId: string, guildId: string, room: Room): Promise<string | null>;
   /** A thread now mirrors this room (inbound lines there are chat lines). */
   threadOpened(threadId: string, parentId: string, room: Room): void;
   /** The room has no Discord member left. */
@@ -86,11 +86,6 @@ export class Room {
     return this.roomName ?? `#group-${this.group}`;
   }
 
-  /** What names the group's threads from one of its lives to the next: a room's name, else its id. */
-  private get key(): string {
-    return this.label.toLowerCase();
-  }
-
   /**
    * Adds a Discord member: into the thread under the channel they gave the command in (made, or
    * the group's earlier one opened again, if there is none yet), else their DMs; a direct
@@ -99,8 +94,8 @@ export class Room {
   add(user: DiscordUser, arrival: Arrival): void {
     if (this.placeOf(user)) return;
     if (user.home.kind === 'channel' && this.kind !== 'direct') {
-      const { channelId } = user.home;
-      const thread = this.threads.get(channelId) ?? this.openThread(channelId);
+      const { channelId, guildId } = user.home;
+      const thread = this.threads.get(channelId) ?? this.openThread(channelId, guildId);
       thread.add(user);
       thread.notice(this.greeting(user, arrival, true), [user.id]);
     } else {
@@ -114,8 +109,8 @@ export class Room {
     return this.roomName ?? threadName(this.members);
   }
 
-  private openThread(parentId: string): ThreadPlace {
-    const reuse = this.deps.earlierThread(parentId, this.key);
+  private openThread(parentId: string, guildId: string): ThreadPlace {
+    const reuse = (): Promise<string | null> => this.deps.earlierThread(parentId, guildId, this);
     const thread: ThreadPlace = new ThreadPlace(this.deps, parentId, this.threadTitle(), reuse, (err) => this.threadFailed(thread, err));
     this.threads.set(parentId, thread);
     void thread.ready.then((id) => {

@@ -309,6 +309,14 @@ export class FakeDiscord {
       return { status: 200, body: { id: this.dmOf(user).id, type: 1, recipients: [{ id: user.id, username: user.username, discriminator: '0', global_name: null, avatar: null }] } };
     }
     if ((p = m(/^POST \/channels\/(\d+)\/threads$/))) return this.createThread(p[1]!, body);
+    if (m(/^GET \/guilds\/\d+\/threads\/active$/)) {
+      return { status: 200, body: { threads: this.threads().filter((c) => !c.archived).map((c) => channelObject(c, this.bot.id)), members: [] } };
+    }
+    if ((p = m(/^GET \/channels\/(\d+)\/users\/@me\/threads\/archived\/private$/))) {
+      const parentId = p[1]!;
+      const threads = this.threads().filter((c) => c.archived && c.parentId === parentId && c.members.has(this.bot.id));
+      return { status: 200, body: { threads: threads.map((c) => channelObject(c, this.bot.id)), members: [], has_more: false } };
+    }
     if ((p = m(/^(PUT|DELETE) \/channels\/(\d+)\/thread-members\/(\d+)$/))) {
       const thread = this.channels.get(p[2]!);
       if (!thread) return { status: 404, body: { message: 'Unknown Channel', code: 10003 } };
