@@ -1,18 +1,19 @@
 /**
  * A small fake Discord on loopback that the real discord.js logs in to: the REST endpoints
- * the Discord front uses (messages, DMs, private threads, webhooks, slash-command
+ * the Discord front uses (messages, DMs, private threads (./thread-routes.ts), webhooks, slash-command
  * registration, interaction callbacks) and a gateway (./gateway.ts). It records every
  * request and every message, echoes messages back over the gateway as real Discord does,
  * answers the requests a test chooses with Discord's rate limits (./rate-limits.ts), and lets
- * a test act as Discord users: type in a channel, a thread or a DM, run a slash command.
+ * a test act as Discord users: type, edit and delete in a channel, a thread or a DM, run a slash
+ * command, come online and go offline.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { waitFor } from '../../helpers/wait.js';
 import { FakeGateway } from './gateway.js';
 import { RateLimits } from './rate-limits.js';
+import { threadRoute, type ThreadHost } from './thread-routes.js';
 import {
-  channelObject,
   guildPayload,
   interactionPayload,
   messagePayload,
@@ -98,6 +99,7 @@ export class FakeDiscord {
   private readonly dms = new Map<string, FakeChannel>();
   private down = false;
   readonly restApi: string;
+  private readonly threadHost: ThreadHost;
 
   private constructor(
     private readonly server: Server,
@@ -107,6 +109,13 @@ export class FakeDiscord {
     this.roles[0]!.id = this.guildId;
     const port = (server.address() as AddressInfo).port;
     this.restApi = `http://127.0.0.1:${port}/api`;
+    this.threadHost = {
+      channels: this.channels,
+      bot: this.bot,
+      guildId: this.guildId,
+      allowed: options.threads,
+      dispatch: (t, d) => this.gateway.dispatch(t, d),
+    };
     this.general = this.addChannel('general');
     this.other = this.addChannel('random');
     this.gateway = new FakeGateway(server, {
@@ -308,31 +317,8 @@ export class FakeDiscord {
       if (!user) return { status: 404, body: { message: 'Unknown User', code: 10013 } };
       return { status: 200, body: { id: this.dmOf(user).id, type: 1, recipients: [{ id: user.id, username: user.username, discriminator: '0', global_name: null, avatar: null }] } };
     }
-    if ((p = m(/^POST \/channels\/(\d+)\/threads$/))) return this.createThread(p[1]!, body);
-    if (m(/^GET \/guilds\/\d+\/threads\/active$/)) {
-      return { status: 200, body: { threads: this.threads().filter((c) => !c.archived).map((c) => channelObject(c, this.bot.id)), members: [] } };
-    }
-    if ((p = m(/^GET \/channels\/(\d+)\/users\/@me\/threads\/archived\/private$/))) {
-      const parentId = p[1]!;
-      const threads = this.threads().filter((c) => c.archived && c.parentId === parentId && c.members.has(this.bot.id));
-      return { status: 200, body: { threads: threads.map((c) => channelObject(c, this.bot.id)), members: [], has_more: false } };
-    }
-    if ((p = m(/^(PUT|DELETE) \/channels\/(\d+)\/thread-members\/(\d+)$/))) {
-      const thread = this.channels.get(p[2]!);
-      if (!thread) return { status: 404, body: { message: 'Unknown Channel', code: 10003 } };
-      if (p[1] === 'PUT') thread.members.add(p[3]!);
-      else thread.members.delete(p[3]!);
-      return { status: 204 };
-    }
-    if ((p = m(/^PATCH \/channels\/(\d+)$/))) {
-      const thread = this.channels.get(p[1]!);
-      if (!thread) return { status: 404, body: { message: 'Unknown Channel', code: 10003 } };
-      if (typeof body['archived'] === 'boolean') thread.archived = body['archived'];
-      if (typeof body['name'] === 'string') thread.name = body['name'];
-      const data = channelObject(thread, this.bot.id);
-      this.gateway.dispatch('THREAD_UPDATE', data);
-      return { status: 200, body: data };
-    }
+    const thread = threadRoute(this.threadHost, `${r.method} ${r.path}`, body);
+    if (thread) return thread;
     if ((p = m(/^(GET|POST) \/channels\/(\d+)\/webhooks$/))) {
       if (!this.options.webhooks) return { status: 403, body: { message: 'Missing Permissions', code: 50013 } };
       const channelId = p[2]!;
@@ -371,19 +357,6 @@ export class FakeDiscord {
     const payload = messagePayload({ id: posted.id, channelId, guildId: channel.guildId, author: this.bot, content, ...(reference ? { reference } : {}) });
     this.gateway.dispatch('MESSAGE_CREATE', payload);
     return { status: 200, body: payload };
-  }
-
-  private createThread(parentId: string, body: Record<string, unknown>): { status: number; body?: unknown } {
-    const parent = this.channels.get(parentId);
-    if (!parent) return { status: 404, body: { message: 'Unknown Channel', code: 10003 } };
-    if (!this.options.threads) return { status: 403, body: { message: 'Missing Permissions', code: 50013 } };
-    const name = String(body['name'] ?? '');
-    if (name.length < 1 || name.length > 100) return { status: 400, body: { message: 'Invalid Form Body: name', code: 50035 } };
-    const thread: FakeChannel = { id: snowflake(), name, type: Number(body['type'] ?? 11), guildId: this.guildId, parentId, archived: false, members: new Set([this.bot.id]) };
-    this.channels.set(thread.id, thread);
-    const data = channelObject(thread, this.bot.id);
-    this.gateway.dispatch('THREAD_CREATE', { ...data, newly_created: true });
-    return { status: 201, body: data };
   }
 
   private callback(token: string, body: Record<string, unknown>): { status: number; body?: unknown } {
