@@ -83,6 +83,8 @@ export function describeHistoryContract(name: string, make: () => HistoryStore, 
       expect(c.h.line(indexed.id)).toMatchObject({ id: indexed.id, group: 1, seq: 1, sender: 'alice', senderKey: 'alice', text: 'coffee at noon' });
       expect(c.h.line(doomed.id)).toBeUndefined();
       expect(c.h.line(999)).toBeUndefined();
+      // A page reads lines as they read now, and never a deleted one.
+      expect(c.h.page('alice', { group: 1 }, { newest: true, limit: 10 }).map((l) => l.text)).toEqual(['coffee at noon', 'coffee for two', 'coffee again']);
       c.h.revise(queued.id, null);
       c.h.commit();
       expect(c.h.lastSeq(1)).toBe(4);

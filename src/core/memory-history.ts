@@ -33,6 +33,8 @@ interface Entry {
   line: StoredLine;
   text: string[];
   sender: string[];
+  /** Deleted: it keeps its place (its seq), but nothing reads or finds it. */
+  deleted?: true;
 }
 
 export class MemoryHistory extends QueuedHistory implements HistoryStore {
@@ -108,6 +110,7 @@ export class MemoryHistory extends QueuedHistory implements HistoryStore {
         if (w.text === null) {
           // Kept in its group (its seq still counts), but found by nothing.
           this.byId.delete(w.id);
+          entry.deleted = true;
           entry.text = [];
           entry.sender = [];
           break;
@@ -181,14 +184,18 @@ export class MemoryHistory extends QueuedHistory implements HistoryStore {
     },
     firstFrom: (group, from, upTo) => {
       const entries = this.lines.get(group) ?? [];
-      const at = firstAtLeast(entries, from);
+      let at = firstAtLeast(entries, from);
+      while (entries[at]?.deleted) at++;
       const line = entries[at]?.line;
       return line !== undefined && line.seq <= upTo ? { seq: line.seq, ts: line.ts } : undefined;
     },
     lastOf: (group) => this.committedSeq(group),
     linesIn: (group, after, upTo, newest, limit) => {
       const entries = this.lines.get(group) ?? [];
-      const inside = entries.slice(firstAtLeast(entries, after + 1), firstAtLeast(entries, upTo + 1)).map((e) => e.line);
+      const inside = entries
+        .slice(firstAtLeast(entries, after + 1), firstAtLeast(entries, upTo + 1))
+        .filter((e) => !e.deleted)
+        .map((e) => e.line);
       return newest ? newestOf(inside, limit) : inside.slice(0, limit);
     },
     labelOf: (group) => this.labelOf(group),
