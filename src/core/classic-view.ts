@@ -13,7 +13,7 @@
 import type { Group, Groups } from './groups.js';
 import { groupLabel, memberInfos } from './members.js';
 import type { Label, ServerEvent } from './protocol.js';
-import { groupEnded, lockChanged, modesChanged, topicChanged } from './render.js';
+import { groupEnded, lockChanged, modesChanged, renamed, topicChanged } from './render.js';
 import type { Member, OnlineMember } from './session.js';
 
 /** What the view needs of the hub. */
@@ -50,6 +50,7 @@ export class ClassicView {
       const where = event.room ?? `#group-${event.group}`;
       return this.host.deliver(to, note(`(${event.from} invites you to ${where}: type bye, then c ${where})`));
     }
+    if (event.action === 'rename' && !('status' in event) && !to.features.has('events')) return this.renamed(to, event);
     const id = 'group' in event ? event.group : undefined;
     if (id === undefined || id === null) return this.host.deliver(to, event);
     if (id === to.focus) return this.host.deliver(to, this.shown(to, event));
@@ -72,6 +73,15 @@ export class ClassicView {
     if (told.has(id)) return;
     told.add(id);
     this.host.deliver(to, note(`(new lines in ${groupLabel(group, to)}: type bye to leave this group and go there)`));
+  }
+
+  /**
+   * A rename, to a client without `events` (the course's, which would fail on it): told in words
+   * while the one renamed is in its group, else not at all (nothing it shows names them).
+   */
+  private renamed(to: OnlineMember, event: Extract<ServerEvent, { action: 'rename'; front: string }>): void {
+    const focus = to.focus === null ? undefined : this.host.groups.get(to.focus);
+    if (focus?.members.some((m) => m.member.name === event.name)) this.host.deliver(to, note(renamed(event.old, event.name)));
   }
 
   /**

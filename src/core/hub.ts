@@ -25,6 +25,7 @@ import { PresenceTable, type Presence } from './presence.js';
 import type { ClientAction, ErrorCode, Label, ServerEvent } from './protocol.js';
 import { isOnline, Member, type OnlineMember, type Session, type SessionOptions } from './session.js';
 import type { SonnetBook } from './sonnets.js';
+import { lineText } from './text.js';
 
 export type { Departure, HubLimits } from './actions/context.js';
 
@@ -121,9 +122,9 @@ export class Hub implements HubState {
       authenticate: (name, password) => authenticate(this, member, name, password),
       reject: (error, label) => this.fail(member, error.code, error.msg, error.for, label),
       want: (feature, on) => void (on ? member.features.add(feature) : member.features.delete(feature)),
-      close: (reason) => {
+      close: (reason, message) => {
         if (reason !== undefined && !member.closed) this.observer.dropped(member.front, reason);
-        this.closeSession(member);
+        this.closeSession(member, message);
       },
     };
   }
@@ -131,6 +132,10 @@ export class Hub implements HubState {
   /** Keeps a name from every login on every front (a gateway's own service user, such as IRC's `ics`). */
   reserveName(name: string): void {
     this.reserved.add(nameKey(name));
+  }
+
+  isReserved(name: string): boolean {
+    return this.reserved.has(nameKey(name));
   }
 
   /** Online users, for health and metrics. */
@@ -379,11 +384,12 @@ export class Hub implements HubState {
     }
   }
 
-  private closeSession(me: Member, reason?: string): void {
+  private closeSession(me: Member, message?: string): void {
     if (me.closed) return;
     if (isOnline(me)) {
       this.flushLines();
-      for (const group of [...this.groups.of(me)]) this.leaveGroup(me, group, reason === undefined ? { quit: true } : { quit: true, reason });
+      const reason = message === undefined ? '' : lineText(message).trim();
+      for (const group of [...this.groups.of(me)]) this.leaveGroup(me, group, reason === '' ? { quit: true } : { quit: true, reason });
       me.focus = null;
       this.presence.remove(me.name, me);
       this.announce(me, 'offline');

@@ -7,6 +7,8 @@ export interface Presence<U> {
   add(name: string, user: U): boolean;
   remove(name: string, user: U): void;
   get(name: string): U | undefined;
+  /** Moves the user from `old` to `name`, keeping its place in login order; false when `name` is another's. */
+  rename(old: string, name: string, user: U): boolean;
   /** Online users in login order. */
   list(): U[];
   readonly size: number;
@@ -30,6 +32,18 @@ export class PresenceTable<U> implements Presence<U> {
 
   get(name: string): U | undefined {
     return this.users.get(nameKey(name));
+  }
+
+  rename(old: string, name: string, user: U): boolean {
+    const [from, to] = [nameKey(old), nameKey(name)];
+    if (this.users.get(from) !== user) return false;
+    if (from === to) return true;
+    if (this.users.has(to)) return false;
+    // Rebuilt in order: a rename is rare, and who logged in first stays first.
+    const entries = [...this.users].map(([key, u]): [string, U] => (key === from ? [to, u] : [key, u]));
+    this.users.clear();
+    for (const [key, u] of entries) this.users.set(key, u);
+    return true;
   }
 
   /** Online users in login order. */

@@ -52,7 +52,9 @@ export type ClientAction =
   | { action: 'history'; target: string; after?: HistoryMark; before?: HistoryMark; newest?: boolean; limit?: number }
   | { action: 'conversations'; after?: string; before?: string; limit?: number }
   /** Client-only IRCv3 tags without a line (a typing notice): passed on to the group's members that take signals, never stored. */
-  | { action: 'signal'; tags: Record<string, string>; group?: number };
+  | { action: 'signal'; tags: Record<string, string>; group?: number }
+  | { action: 'rename'; name: string }
+  | { action: 'away'; message?: string };
 
 /** Where a history page starts or ends (itself left out): a stored line, by its group and seq, or a moment (ISO 8601). */
 export type HistoryMark = { group: number; seq: number } | { ts: string };
@@ -98,6 +100,10 @@ export interface UserInfo {
   front: string;
   state: 0 | 1;
   group?: number;
+  /** Their away message, while they are away. */
+  away?: string;
+  /** They are logged in to an account (a password or another front's identity). */
+  registered?: true;
 }
 
 /** What kind of group: ad hoc (`c peer`), a named room (`#name`), or a direct conversation of two. */
@@ -277,7 +283,7 @@ export type ServerEvent =
    */
   | { action: 'edit'; from: string; message: string; name: string; front: string; id: number; group: number; text: string; deleted?: true }
   /** The answer to `direct`: where the line went (`group`, called `title` by the sender). */
-  | { action: 'direct'; status: 'sent'; target: string; group: number; id: number; seq: number; ts: string; title: string }
+  | { action: 'direct'; status: 'sent'; target: string; group: number; id: number; seq: number; ts: string; title: string; away?: string }
   /** `member`: the one invited is in the group already. */
   | { action: 'invite'; status: 'sent' | 'no-user' | 'not-chatting' | 'member'; target: string; msg?: string }
   | { action: 'invite'; status: 'request'; from: string; front: string; group: number; room?: string }
@@ -303,6 +309,14 @@ export type ServerEvent =
   | { action: 'oper'; status: 'ok' | 'denied' | 'none'; msg: string }
   | { action: 'presence'; name: string; front: string; status: 'online' | 'offline' }
   | { action: 'pong'; message: string }
+  /** The answer to `rename`: `ok` (then `old` is the name given up), or why not (`credential` as for `login`). */
+  | { action: 'rename'; status: 'ok' | 'duplicate' | 'invalid' | 'refused'; name: string; old?: string; msg?: string; credential?: string }
+  /** Someone who shares a group with you (or whose presence you watch) is now called `name`. */
+  | { action: 'rename'; old: string; name: string; front: string }
+  /** The answer to `away`: now away (with the message as kept) or back. */
+  | { action: 'away'; status: 'away' | 'back'; message?: string }
+  /** Someone who shares a group with you went away (`message`) or came back (none); for clients with `events`. */
+  | { action: 'away'; name: string; front: string; message?: string }
   /**
    * The server is stopping to restart: the last event before it closes the connection. `from`
    * (empty) and `message` make a chatting classic client print it as a line.

@@ -43,6 +43,16 @@ export function topicChanged(by: string, topic: string): string {
   return `(${by} set the topic: ${topic})`;
 }
 
+/** Someone took another name. */
+export function renamed(old: string, name: string): string {
+  return `(${old} is now known as ${name})`;
+}
+
+/** Someone went away or came back. */
+export function awayChanged(name: string, message: string | undefined): string {
+  return message === undefined ? `(${name} is back)` : `(${name} is away: ${message})`;
+}
+
 /** A group made invite-only or opened again. */
 export function lockChanged(by: string, locked: boolean): string {
   return locked ? `(${by} made this group invite-only)` : `(${by} opened this group to everyone)`;
@@ -138,6 +148,12 @@ export function renderEvent(event: ServerEvent, asked: Asked = {}): string | nul
       return [`Modes: ${event.modes}${event.key ? ` (key ${event.key})` : ''}${event.limit ? ` (at most ${event.limit})` : ''}`, ...event.refused.map((r) => `not changed: ${r.msg}`)].join('\n');
     case 'oper':
       return event.msg;
+    case 'rename':
+      if ('front' in event) return renamed(event.old, event.name);
+      return event.status === 'ok' ? `You are now known as ${event.name}` : `Not renamed: ${event.msg ?? event.status}.`;
+    case 'away':
+      if ('name' in event) return awayChanged(event.name, event.message);
+      return event.status === 'away' ? `You are marked as away: ${event.message ?? ''}` : 'You are no longer marked as away';
     case 'restart':
     case 'note':
       return event.message;

@@ -52,8 +52,11 @@ export interface Session {
    * from now on: `echo` (its own lines come back) and `signals`.
    */
   want(feature: 'echo' | 'signals', on: boolean): void;
-  /** Ends the session: the user leaves every group and goes offline. `reason` when the front dropped them. */
-  close(reason?: DropReason): void;
+  /**
+   * Ends the session: the user leaves every group and goes offline. `reason` when the front
+   * dropped them; `message`, what the others are told (an IRC QUIT's reason).
+   */
+  close(reason?: DropReason, message?: string): void;
 }
 
 /** The hub's record of one session. */
@@ -71,6 +74,8 @@ export class Member {
   closed = false;
   /** The configured operator name this session proved (OPER), or null: an operator may kick anywhere and kill. */
   oper: string | null = null;
+  /** The away message while the user is away (kept in presence, so every front can show it). */
+  away: string | null = null;
   /** The group group-less actions are about (the classic client's one group); null when none. */
   focus: number | null = null;
   /** The end of this session's queue of actions: the next one runs after it. */

@@ -250,6 +250,15 @@ const READERS: { [K in ActionName]: Reader<K> } = {
     const id = lineId(fields);
     return id === null ? LINE_ID_BAD : inGroup(fields, { action: 'delete', id });
   },
+  rename: (fields) => {
+    const name = text(fields, 'name');
+    return name === null ? '"name" must be a string' : { action: 'rename', name };
+  },
+  away: (fields) => {
+    const message = fields['message'];
+    if (message === undefined) return { action: 'away' };
+    return typeof message === 'string' ? { action: 'away', message } : '"message" must be a string';
+  },
 };
 
 /** The request's label: a string of at most LABEL_MAX characters or a number (as its text); null when malformed. */

@@ -8,7 +8,7 @@
 import { RESTART_MSG } from '../../core/classic.js';
 import type { Logger } from '../../core/log.js';
 import type { MemberInfo, ServerEvent } from '../../core/protocol.js';
-import { modesChanged, renderEvent } from '../../core/render.js';
+import { modesChanged, renamed, renderEvent } from '../../core/render.js';
 import type { Transition } from '../../core/user-state.js';
 import { renderAnswer } from './answers.js';
 import type { DiscordApi } from './api.js';
@@ -159,6 +159,14 @@ export class Mirror implements Omit<UserListener, 'gone'> {
       case 'focus':
         // Every group has its own place on Discord: where the focus is changes nothing there.
         return;
+      case 'rename':
+        // Told once in the thread of the user's group, however many of its members heard it.
+        if ('front' in event) return this.rooms.get(user.state.group ?? -1)?.changedForAll(event, renamed(event.old, event.name));
+        break;
+      case 'away':
+        // Discord shows its own users' status; being away on another front is told only where asked (who, whois).
+        if ('name' in event) return;
+        break;
       case 'restart':
         // Each place is told once, however many of its members heard it; nobody hears more after it.
         for (const group of user.state.groups.keys()) this.rooms.get(group)?.shutdown(event.message);

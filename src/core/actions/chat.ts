@@ -120,5 +120,5 @@ export function direct(ctx: OnlineContext, { target, message }: Extract<ClientAc
   if (!peer) return ctx.fail('no-user', `${wanted.slice(0, 40)} is not online`);
   const group = conversation(hub, me, peer);
   const line = say(ctx, group, message, false);
-  if (line) ctx.reply({ action: 'direct', status: 'sent', target: peer.name, group: group.id, id: line.id, seq: line.seq, ts: line.ts, title: groupLabel(group, me) });
+  if (line) ctx.reply({ action: 'direct', status: 'sent', target: peer.name, group: group.id, id: line.id, seq: line.seq, ts: line.ts, title: groupLabel(group, me), ...(peer.away === null ? {} : { away: peer.away }) });
 }

@@ -62,6 +62,8 @@ export interface HubState {
   setFocus(me: OnlineMember, group: Group<OnlineMember> | null): void;
   /** Ends the member's session, on whatever front (a server operator's `kill`): they quit with the reason, and are told. */
   kill(victim: OnlineMember, by: string, reason: string): void;
+  /** Whether no one may take `name` (a gateway's service user). */
+  isReserved(name: string): boolean;
   /** Logs the member in under `name`; false when the name is taken. */
   enter(me: Member, name: string, historyKey?: string): me is OnlineMember;
 }

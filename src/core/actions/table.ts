@@ -10,6 +10,7 @@ import type { Context, GroupContext, MaybeGroupContext, OnlineContext } from './
 import * as chat from './chat.js';
 import * as directory from './directory.js';
 import * as history from './history.js';
+import * as identity from './identity.js';
 import * as library from './library.js';
 import * as membership from './membership.js';
 import * as modes from './modes.js';
@@ -59,4 +60,6 @@ export const HANDLERS: { [K in ActionName]: Handler<K> } = {
   direct: { when: 'online', run: chat.direct },
   edit: { when: 'group', run: chat.edit },
   delete: { when: 'group', run: chat.unsay },
+  rename: { when: 'online', run: identity.rename },
+  away: { when: 'online', run: identity.away },
 };

@@ -129,6 +129,14 @@ export function showEvent(host: EventHost, event: ServerEvent, asked: Asked | un
       if (event.status === 'online') host.roster.online(event.name, event.front);
       else host.roster.offline(event.name);
       return;
+    case 'rename':
+      if (!('front' in event)) return log.notice(renderEvent(event) ?? '', event.status === 'ok' ? 'good' : 'error');
+      host.roster.offline(event.old);
+      host.roster.online(event.name, event.front);
+      return log.notice(`${event.old} is now known as ${event.name}.`);
+    case 'away':
+      if (!('name' in event)) return log.notice(renderEvent(event) ?? '');
+      return log.notice(event.message === undefined ? `${event.name} is back.` : `${event.name} is away: ${event.message}`);
     case 'pong':
       return log.notice(`pong ${event.message}`);
     case 'note':
