@@ -10,7 +10,7 @@ import type { OperatorEntry } from '../../src/core/operators.js';
 import { ScryptHasher } from '../../src/core/passwords.js';
 import type { Feature, ServerEvent } from '../../src/core/protocol.js';
 import { parseSonnets, SonnetBook } from '../../src/core/sonnets.js';
-import { SERVICE_NICK, type IrcShared } from '../../src/bridges/irc/client.js';
+import { SERVICE_NICK, sharedState, type IrcShared } from '../../src/bridges/irc/client.js';
 import { IrcSession } from '../../src/bridges/irc/session.js';
 import { parseMessage } from '../../src/bridges/irc/message.js';
 import { readConfig } from '../../src/server/config.js';
@@ -42,15 +42,14 @@ export function ircHarness(motd: string[] | null = null, operators: OperatorEntr
   const passwords = new ScryptHasher({ logN: 10, r: 8, p: 1 });
   const hub = new Hub({ history: new SqliteHistory(':memory:'), accounts: new SqliteAccounts(':memory:'), sonnets, clock, log, passwords, operators });
   hub.reserveName(SERVICE_NICK);
-  const shared: IrcShared = {
+  const shared: IrcShared = sharedState({
     config: readConfig(env).irc,
     motd,
     startedAt: clock.now(),
     clock,
     log,
-    away: new Map(),
     open: (options) => hub.open(options),
-  };
+  });
 
   function session(address: string | null = null): TestSession {
     const t: TestSession = {

@@ -43,13 +43,13 @@ describe('SASL PLAIN', () => {
     // The command waits for the password check (off the event loop), and the lines after it with it.
     await t.send(`AUTHENTICATE ${b64('\0alice\0alices password')}`);
     expect(t.take()).toEqual([
-      ':ics-chat.local 900 * Alice!Alice@irc Alice :You are now logged in as Alice',
+      ':ics-chat.local 900 * Alice!guesty@irc Alice :You are now logged in as Alice',
       ':ics-chat.local 903 * :SASL authentication successful',
     ]);
     await t.send('CAP END');
-    expect(t.take()[0]).toBe(':ics-chat.local 001 Alice :Welcome to the ICS chat IRC gateway, Alice!Alice@irc');
+    expect(t.take()[0]).toBe(':ics-chat.local 001 Alice :Welcome to the ICS chat IRC gateway, Alice!guesty@irc');
     await t.send('NICK other');
-    expect(t.take()).toEqual([':ics-chat.local 902 Alice :You are logged in to the account Alice: your nick is its name']);
+    expect(t.take()).toEqual([':ics-chat.local 902 Alice :You must use a nick assigned to you (you are logged in to the account Alice: your name is its name)']);
     expect(t.s.nick).toBe('Alice');
   });
 

@@ -11,7 +11,7 @@ describe('many channels', () => {
     expect(t.take().find((l) => l.includes(' 005 ') && l.includes('CHANLIMIT'))).toContain(' CHANLIMIT=#: ');
     await t.send('JOIN #tea,#coffee', 'JOIN #TEA', 'JOIN #cake');
     const lines = t.take();
-    expect(lines.filter((l) => l.includes(' JOIN '))).toEqual([':zoe!zoe@irc JOIN :#tea', ':zoe!zoe@irc JOIN :#coffee', ':zoe!zoe@irc JOIN :#cake']);
+    expect(lines.filter((l) => l.includes(' JOIN '))).toEqual([':zoe!~zoe@irc JOIN :#tea', ':zoe!~zoe@irc JOIN :#coffee', ':zoe!~zoe@irc JOIN :#cake']);
     expect(lines.filter((l) => / 4\d\d /.test(l))).toEqual([]);
     expect(t.s.mirror.channels().map((v) => v.name)).toEqual(['#tea', '#coffee', '#cake']);
   });
@@ -29,7 +29,7 @@ describe('many channels', () => {
     await turn();
     expect(a.events.filter((e) => e.action === 'exchange').map((e) => e.action === 'exchange' && e.message)).toEqual(['to a']);
     expect(b.events.filter((e) => e.action === 'exchange').map((e) => e.action === 'exchange' && e.message)).toEqual(['to b']);
-    expect(t.take()).toEqual([':zoe!zoe@irc TOPIC #b :bees']);
+    expect(t.take()).toEqual([':zoe!~zoe@irc TOPIC #b :bees']);
     await a.say('from a');
     await b.say('from b');
     await turn();
@@ -44,7 +44,7 @@ describe('many channels', () => {
     for (const room of ['#a', '#b', '#c', '#d']) await ann.session.dispatch({ action: 'connect', target: room });
     t.take();
     await t.send('PART #b :enough', 'PRIVMSG #c :bye');
-    expect(t.take()).toEqual([':zoe!zoe@irc PART #b :enough', ':zoe!zoe@irc PART :#c']);
+    expect(t.take()).toEqual([':zoe!~zoe@irc PART #b :enough', ':zoe!~zoe@irc PART :#c']);
     expect(ann.events.filter((e) => e.action === 'leave').map((e) => e.action === 'leave' && [e.name, e.group, e.reason])).toEqual([
       ['zoe', 2, 'enough'],
       ['zoe', 3, undefined],
@@ -53,7 +53,7 @@ describe('many channels', () => {
     await turn();
     expect(t.take()).toEqual([':ann!ann@tcp PRIVMSG #d :still here?']);
     await t.send('JOIN 0');
-    expect(t.take()).toEqual([':zoe!zoe@irc PART :#a', ':zoe!zoe@irc PART :#d']);
+    expect(t.take()).toEqual([':zoe!~zoe@irc PART :#a', ':zoe!~zoe@irc PART :#d']);
     expect(t.s.mirror.channels()).toEqual([]);
   });
 
@@ -72,8 +72,8 @@ describe('many channels', () => {
     await t.send('PRIVMSG ics :w #a', 'PRIVMSG ics :bye', 'PRIVMSG ics :bye #c', 'PRIVMSG ics :bye #nope');
     expect(t.take()).toEqual([
       ':ics!ics@ics-chat.local NOTICE zoe :bye, topic, invite, kick and lock sent to me now act on #a.',
-      ':zoe!zoe@irc PART :#a',
-      ':zoe!zoe@irc PART :#c',
+      ':zoe!~zoe@irc PART :#a',
+      ':zoe!~zoe@irc PART :#c',
       ':ics!ics@ics-chat.local NOTICE zoe :you are not in #nope: rooms lists your groups',
     ]);
     expect(t.s.mirror.channels().map((v) => v.name)).toEqual(['#b']);
@@ -90,7 +90,7 @@ describe('many channels', () => {
       ':ics-chat.local 403 zoe #group-9 :there is no group 9',
       ':ics-chat.local 403 zoe #no! :a room name is # and 1-32 letters, digits, _ or -',
       ':ics-chat.local 403 zoe tea :No such channel (channel names start with #)',
-      ':zoe!zoe@irc JOIN :#group-1',
+      ':zoe!~zoe@irc JOIN :#group-1',
     ]);
     expect(lines).toContain(':ics-chat.local 353 zoe = #group-1 :paul peter zoe');
     expect(peter.events.at(-1)).toMatchObject({ action: 'connect', status: 'request', from: 'zoe' });
@@ -124,12 +124,12 @@ describe('many channels', () => {
     bob.take();
     await ann.send('INVITE cy #pub', 'INVITE nobody #tea');
     expect(ann.take()).toEqual([':ics-chat.local 341 ann cy :#pub', ':ics-chat.local 401 ann nobody :No such nick/channel']);
-    expect(cy.take()).toEqual([':ann!ann@irc INVITE cy :#pub']);
+    expect(cy.take()).toEqual([':ann!~ann@irc INVITE cy :#pub']);
     await bob.send('KICK #tea ann');
     expect(bob.take()).toEqual([":ics-chat.local 482 bob #tea :You're not channel operator: only operators of #tea can kick (ann owns it)"]);
     await ann.send('KICK #tea nobody', 'KICK #tea bob :enough');
-    expect(ann.take()).toEqual([":ics-chat.local 441 ann nobody #tea :They aren't on that channel", ':ann!ann@irc KICK #tea bob :enough']);
-    expect(bob.take()).toEqual([':ann!ann@irc KICK #tea bob :enough']);
+    expect(ann.take()).toEqual([":ics-chat.local 441 ann nobody #tea :They aren't on that channel", ':ann!~ann@irc KICK #tea bob :enough']);
+    expect(bob.take()).toEqual([':ann!~ann@irc KICK #tea bob :enough']);
     expect(bob.s.mirror.channels().map((v) => v.name)).toEqual(['#pub']);
   });
 
@@ -143,7 +143,7 @@ describe('many channels', () => {
       ':ics-chat.local 329 zoe #tea :1795617000',
       ':ics-chat.local 368 zoe #tea :End of channel ban list',
       ':ics-chat.local 472 zoe z :is unknown mode char to me',
-      ':zoe!zoe@irc MODE zoe :+i',
+      ':zoe!~zoe@irc MODE zoe :+i',
       ':ics-chat.local 221 zoe :+i',
       ':ics-chat.local 501 zoe :Unknown MODE flag (only +i and -i)',
       ":ics-chat.local 502 zoe :Can't change mode for other users",
@@ -164,8 +164,8 @@ describe('invite-only rooms', () => {
     await bob.send('MODE #den +i');
     expect(bob.take()).toEqual([":ics-chat.local 482 bob #den :You're not channel operator: only operators of #den can change its modes"]);
     await ann.send('MODE #den +i', 'MODE #den');
-    expect(ann.take()).toEqual([':ann!ann@irc MODE #den :+i', ':ics-chat.local 324 ann #den :+in', ':ics-chat.local 329 ann #den :1795617000']);
-    expect(bob.take()).toEqual([':ann!ann@irc MODE #den :+i']);
+    expect(ann.take()).toEqual([':ann!~ann@irc MODE #den :+i', ':ics-chat.local 324 ann #den :+in', ':ics-chat.local 329 ann #den :1795617000']);
+    expect(bob.take()).toEqual([':ann!~ann@irc MODE #den :+i']);
     await cy.send('MODE #den', 'JOIN #den');
     expect(cy.take()).toEqual([':ics-chat.local 324 cy #den :+in', ':ics-chat.local 473 cy #den :Cannot join channel (+i): #den is invite-only: ask a member to invite you']);
     const peter = await other('peter');
@@ -174,9 +174,9 @@ describe('invite-only rooms', () => {
     await ann.send('INVITE cy #den');
     expect(ann.take()).toEqual([':ics-chat.local 341 ann cy :#den']);
     await cy.send('JOIN #den');
-    expect(cy.take().slice(0, 2)).toEqual([':ann!ann@irc INVITE cy :#den', ':cy!cy@irc JOIN :#den']);
+    expect(cy.take().slice(0, 2)).toEqual([':ann!~ann@irc INVITE cy :#den', ':cy!~cy@irc JOIN :#den']);
     await ann.send('MODE #den -i');
-    expect(ann.take()).toEqual([':cy!cy@irc JOIN :#den', ':ann!ann@irc MODE #den :-i']);
+    expect(ann.take()).toEqual([':cy!~cy@irc JOIN :#den', ':ann!~ann@irc MODE #den :-i']);
     expect(verbs(cy.take())).toEqual(['MODE']);
   });
 });

@@ -8,6 +8,7 @@ import type { Logger } from '../../core/log.js';
 import type { ClientAction, ServerEvent } from '../../core/protocol.js';
 import type { AuthResult, Session, SessionOptions } from '../../core/session.js';
 import type { IrcConfig } from '../../server/config.js';
+import { Idents, WhoWas, type Ident } from './ident.js';
 import type { ChannelMirror } from './outbound.js';
 import type { ReplyBuffer } from './reply-buffer.js';
 
@@ -21,9 +22,30 @@ export interface IrcShared {
   readonly startedAt: Date;
   readonly clock: Clock;
   readonly log: Logger;
-  /** Away messages of this front's users, by name key. */
-  readonly away: Map<string, string>;
+  /** What USER said of this front's registered users, by name. */
+  readonly idents: Idents;
+  /** Nicks given up lately (WHOWAS). */
+  readonly whowas: WhoWas;
+  /** Connections that have not registered yet (LUSERS 253). */
+  unregistered(): number;
+  /** The most users seen online at once (LUSERS 265, 266), raised as `now` passes it. */
+  peak(now: number): number;
   open(options: SessionOptions): Session;
+}
+
+/** What the front's shared state is made from. */
+export type SharedBase = Omit<IrcShared, 'idents' | 'whowas' | 'peak' | 'unregistered'> & { unregistered?: () => number };
+
+/** The state all connections of one front share, with empty records of idents and gone nicks. */
+export function sharedState(base: SharedBase): IrcShared {
+  let most = 0;
+  return {
+    unregistered: () => 0,
+    ...base,
+    idents: new Idents(),
+    whowas: new WhoWas(),
+    peak: (now) => (most = Math.max(most, now)),
+  };
 }
 
 export type ListEvent = Extract<ServerEvent, { action: 'list' }>;
@@ -32,8 +54,12 @@ export type ListEvent = Extract<ServerEvent, { action: 'list' }>;
 export interface IrcClient {
   /** The nick asked for before registration; the chat name after. */
   nick: string | null;
-  /** Set by USER; registration waits for it. */
+  /** Set by USER (as given); registration waits for it. */
   username: string | null;
+  /** Set by USER, as given. */
+  realname: string | null;
+  /** Who this user is on IRC, once registered. */
+  readonly ident: Ident | null;
   registered: boolean;
   /** CAP LS or REQ was seen before registration: registration waits for CAP END. */
   capNegotiating: boolean;
@@ -66,8 +92,10 @@ export interface IrcClient {
   send(action: ClientAction): void;
   /** Who is online and which groups exist, right now. */
   lookup(): Promise<ListEvent>;
-  /** Logs in under a new name in a fresh hub session, keeping the old one unless that worked; the login's answer. */
-  relogin(name: string): Promise<ServerEvent | undefined>;
+  /** Registration is complete: the user is on IRC under its nick with what USER gave. */
+  welcomed(): void;
+  /** The hub renamed this user: the client, its channels and the front's records follow. */
+  renamed(name: string): void;
   /** Renders an answer as the terminal client would, one notice from `ics` per line. */
   tell(event: ServerEvent, target?: string): void;
   /** A chat line of the command under way was taken: with `echo-message` its echo is the command's answer. */
@@ -79,6 +107,8 @@ export interface IrcClient {
   batch(type: string, params: string[], lines: readonly string[]): void;
   /** RPL_LOGGEDIN: the connection now holds the account `name`. */
   loggedIn(name: string): void;
-  /** Ends the connection with `ERROR :text`. */
-  quit(text: string): void;
+  /** Ends the connection with `ERROR :text`; `reason`, what the user's channels are told. */
+  quit(text: string, reason?: string): void;
+  /** Anyone's `nick!user@host`. */
+  maskOf(name: string, front: string): string;
 }

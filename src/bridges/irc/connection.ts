@@ -74,6 +74,11 @@ export class IrcConnection {
     });
   }
 
+  /** Whether the client has registered. */
+  get registered(): boolean {
+    return this.session.registered;
+  }
+
   /** The client's nick, `*` before it gave one. */
   get nick(): string {
     return this.session.nick ?? '*';
@@ -121,8 +126,10 @@ export class IrcConnection {
     }
     // A line is whole, so checking it needs no decoder state: no TextDecoder (some 2.6 KB of ICU
     // state each) per connection.
-    if (!isUtf8(item.bytes)) return out.serverNotice('Your line was not valid UTF-8 and was ignored: this server speaks UTF-8 only');
+    const valid = isUtf8(item.bytes);
     const message = parseMessage(item.bytes.toString('utf8').replace(/\0/g, ''));
+    // USER is read lossily (bad bytes become U+FFFD): a Latin-1 realname must not keep a client from registering.
+    if (!valid && message?.verb.toUpperCase() !== 'USER') return out.serverNotice('Your line was not valid UTF-8 and was ignored: this server speaks UTF-8 only');
     if (message) return this.session.handle(message);
   }
 

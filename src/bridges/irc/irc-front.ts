@@ -8,7 +8,8 @@ import type { Admission, Ticket } from '../../net/admission.js';
 import { SocketListener } from '../../net/socket-listener.js';
 import type { IrcConfig } from '../../server/config.js';
 import { IrcConnection } from './connection.js';
-import { SERVICE_NICK, type IrcShared } from './client.js';
+import { SERVICE_NICK, sharedState, type IrcShared } from './client.js';
+import { DEFAULT_MOTD } from './welcome.js';
 
 export class IrcFront implements Front {
   readonly name = 'irc';
@@ -38,26 +39,27 @@ export class IrcFront implements Front {
     return this.listener.port();
   }
 
-  private async readMotd(): Promise<string[] | null> {
-    if (this.config.motdFile === null) return null;
+  /** The MOTD file's lines (none: 422), or the shipped default when IRC_MOTD_FILE names no file. */
+  private async readMotd(): Promise<readonly string[]> {
+    if (this.config.motdFile === null) return DEFAULT_MOTD;
     try {
       const text = await readFile(this.config.motdFile, 'utf8');
-      return text.replace(/\n$/, '').split(/\r?\n/);
+      return text.trim() === '' ? [] : text.replace(/\n$/, '').split(/\r?\n/);
     } catch (err) {
       throw new Error(`irc front cannot read the MOTD file ${this.config.motdFile} (IRC_MOTD_FILE): ${(err as Error).message}`);
     }
   }
 
   async start(): Promise<void> {
-    this.shared = {
+    this.shared = sharedState({
       config: this.config,
       motd: await this.readMotd(),
       startedAt: this.clock.now(),
       clock: this.clock,
       log: this.log,
-      away: new Map(),
+      unregistered: () => [...this.connections].filter((c) => !c.registered).length,
       open: (options) => this.hub.open(options),
-    };
+    });
     this.hub.reserveName(SERVICE_NICK);
     await this.listener.start();
   }

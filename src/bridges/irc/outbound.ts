@@ -2,8 +2,9 @@
  * Hub events as IRC traffic for one client: each group the user is in is mirrored as a channel
  * of its own (`#group-N` for an ad-hoc group, the room's own name for a room). Joining shows
  * JOIN, the topic and NAMES; other members' lines arrive as PRIVMSG to their group's channel
- * from `name!name@front`; comings and goings as JOIN, PART, QUIT and KICK; mode changes (a
- * lock, a key, roles, bans) as one MODE line each; a line the hub refused as 404 in its channel.
+ * from `nick!user@front` (ident.ts); comings and goings as JOIN, PART, QUIT and KICK; mode
+ * changes (a lock, a key, roles, bans) as one MODE line each; a new name as NICK; a line the hub
+ * refused as 404 in its channel.
  * A direct conversation is never a channel: its lines arrive as PRIVMSG to the user from the
  * other person, which clients show in a query window. Text from other fronts passes through
  * `safeLines`. A client's own lines come back from the hub once stored; it sees them only with
@@ -57,6 +58,8 @@ export interface Viewer {
   /** The label of the labelled command the next echoed line answers, if any. */
   echoLabel(): string | undefined;
   now(): Date;
+  /** Anyone's `nick!user@host` (the same for every client of the front). */
+  maskOf(name: string, front: string): string;
 }
 
 /**
@@ -92,8 +95,6 @@ export function lineTagsOf(line: { group: number; seq: number; ts: string; accou
 /** The front users of this gateway show as (`nick!nick@irc`). */
 export const IRC_HOST = 'irc';
 
-export const maskOf = (m: MemberInfo): string => `${m.name}!${m.name}@${m.front}`;
-
 export const channelName = (group: number, room?: string): string => room ?? `#group-${group}`;
 
 /** The topic an ad-hoc group shows while nobody has set one. */
@@ -114,14 +115,14 @@ export function privmsgs(source: string, target: string, text: string, tags: Rec
     .join('');
 }
 
-function serialize(event: LineEvent, target: string, tags: number): string {
-  return privmsgs(maskOf({ name: event.name, front: event.front }), target, event.message, lineTagsOf(event, tags));
+function serialize(event: LineEvent, source: string, target: string, tags: number): string {
+  return privmsgs(source, target, event.message, lineTagsOf(event, tags));
 }
 
-function chatLines(event: LineEvent, channel: string, tags: number): string {
+function chatLines(event: LineEvent, source: string, channel: string, tags: number): string {
   let cached = sharedLines.get(event);
   if (!cached) sharedLines.set(event, (cached = []));
-  return (cached[tags] ??= serialize(event, channel, tags));
+  return (cached[tags] ??= serialize(event, source, channel, tags));
 }
 
 type Joined = { group: number; room: string | undefined; members: MemberInfo[]; roles: Roles; secret: boolean; topic: string; locked: boolean };
@@ -150,7 +151,11 @@ export class ChannelMirror {
   }
 
   private get myMask(): string {
-    return maskOf({ name: this.myNick, front: IRC_HOST });
+    return this.me.maskOf(this.myNick, IRC_HOST);
+  }
+
+  private maskOf(m: MemberInfo): string {
+    return this.me.maskOf(m.name, m.front);
   }
 
   private seconds(): number {
@@ -208,14 +213,14 @@ export class ChannelMirror {
         const view = this.views.get(event.group);
         if (!view || event.by === undefined) return true;
         Object.assign(view, { topic: event.topic, topicBy: event.by, topicAt: this.seconds() });
-        this.out.send({ source: maskOf({ name: event.by, front: this.frontOf(view, event.by) }), verb: 'TOPIC', params: [view.name, event.topic] });
+        this.out.send({ source: this.maskOf({ name: event.by, front: this.frontOf(view, event.by) }), verb: 'TOPIC', params: [view.name, event.topic] });
         return true;
       }
       case 'lock': {
         const view = this.views.get(event.group);
         if (!view || view.locked === event.locked) return true;
         view.locked = event.locked;
-        this.out.send({ source: maskOf({ name: event.by, front: this.frontOf(view, event.by) }), verb: 'MODE', params: [view.name, event.locked ? '+i' : '-i'] });
+        this.out.send({ source: this.maskOf({ name: event.by, front: this.frontOf(view, event.by) }), verb: 'MODE', params: [view.name, event.locked ? '+i' : '-i'] });
         return true;
       }
       case 'mode':
@@ -229,19 +234,27 @@ export class ChannelMirror {
       }
       case 'invite':
         if (event.status !== 'request') return false;
-        this.out.send({ source: maskOf({ name: event.from, front: event.front }), verb: 'INVITE', params: [this.myNick, channelName(event.group, event.room)] });
+        this.out.send({ source: this.maskOf({ name: event.from, front: event.front }), verb: 'INVITE', params: [this.myNick, channelName(event.group, event.room)] });
         return true;
       case 'signal': {
         const view = this.views.get(event.group);
         const own = event.name === this.me.nick;
         if (view && this.me.lineTags & LineTag.msgid && (!own || this.me.echo)) {
-          this.out.send({ tags: event.tags, source: maskOf({ name: event.name, front: event.front }), verb: 'TAGMSG', params: [view.name] });
+          this.out.send({ tags: event.tags, source: this.maskOf({ name: event.name, front: event.front }), verb: 'TAGMSG', params: [view.name] });
         }
         return true;
       }
       case 'focus':
         // Every group is a channel on IRC: the focus only decides what group-less /msg ics commands act on.
         return true;
+      case 'rename':
+        if (!('front' in event)) return false;
+        this.out.send({ source: this.me.maskOf(event.old, event.front), verb: 'NICK', params: [event.name] });
+        this.renamed(event.old, event.name);
+        return true;
+      case 'away':
+        // Shown only when asked (WHO, WHOIS, a private line's 301); `away-notify` renders it here.
+        return 'name' in event;
       default:
         return false;
     }
@@ -260,7 +273,7 @@ export class ChannelMirror {
         else holders.delete(c.arg);
       }
     }
-    this.out.send({ source: maskOf({ name: event.by, front: this.frontOf(view, event.by) }), verb: 'MODE', params: [view.name, ...modeParams(event.changes)] });
+    this.out.send({ source: this.maskOf({ name: event.by, front: this.frontOf(view, event.by) }), verb: 'MODE', params: [view.name, ...modeParams(event.changes)] });
   }
 
   /** The user wrote to `peer` in direct conversation `group`. */
@@ -272,15 +285,16 @@ export class ChannelMirror {
   private line(event: LineEvent): boolean {
     const own = event.name === this.me.nick;
     if (own && !this.me.echo) return true;
+    const source = this.me.maskOf(event.name, event.front);
     let text: string;
     if (event.direct) {
       const to = own ? this.peers.get(event.group) : this.myNick;
       if (to === undefined) return true;
-      text = serialize(event, to, this.me.lineTags);
+      text = serialize(event, source, to, this.me.lineTags);
     } else {
       const view = this.views.get(event.group);
       if (!view) return true;
-      text = chatLines(event, view.name, this.me.lineTags);
+      text = chatLines(event, source, view.name, this.me.lineTags);
     }
     const label = own ? this.me.echoLabel() : undefined;
     this.out.raw(label === undefined ? text : withTags(text, { label }));
@@ -290,7 +304,7 @@ export class ChannelMirror {
   /** A JOIN of `who` (extended with account and real name for `extended-join`). */
   private joinLine(who: MemberInfo, channel: string, account: string | null): void {
     const params = this.me.extendedJoin ? [channel, account ?? '*', who.name] : [channel];
-    this.out.send({ source: maskOf(who), verb: 'JOIN', params });
+    this.out.send({ source: this.maskOf(who), verb: 'JOIN', params });
   }
 
   private enter(g: Joined): void {
@@ -335,14 +349,14 @@ export class ChannelMirror {
     view.roles.ops.delete(event.name);
     view.roles.voiced.delete(event.name);
     if (kicker) {
-      this.out.send({ source: maskOf(kicker), verb: 'KICK', params: [view.name, event.name, event.reason ?? kicker.name] });
+      this.out.send({ source: this.maskOf(kicker), verb: 'KICK', params: [view.name, event.name, event.reason ?? kicker.name] });
     } else if (event.quit) {
       // A QUIT names no channel and clients drop the user from every channel they share: it is
       // sent once, with the leave from the last shared channel.
       const elsewhere = this.channels().some((v) => v.members.some((m) => m.name === event.name));
-      if (!elsewhere) this.out.send({ source: maskOf(who), verb: 'QUIT', params: [event.reason ?? 'left the chat'] });
+      if (!elsewhere) this.out.send({ source: this.maskOf(who), verb: 'QUIT', params: [event.reason ?? 'left the chat'] });
     } else {
-      this.out.send({ source: maskOf(who), verb: 'PART', params: event.reason ? [view.name, event.reason] : [view.name] });
+      this.out.send({ source: this.maskOf(who), verb: 'PART', params: event.reason ? [view.name, event.reason] : [view.name] });
     }
     // The room's new owner is its operator (the hub made them one).
     if (event.owner !== undefined && !view.roles.ops.has(event.owner)) {
@@ -357,11 +371,21 @@ export class ChannelMirror {
     this.views.delete(view.id);
     if (event.by !== undefined) {
       const kicker = { name: event.by, front: this.frontOf(view, event.by) };
-      this.out.send({ source: maskOf(kicker), verb: 'KICK', params: [view.name, this.myNick, event.reason ?? event.by] });
+      this.out.send({ source: this.maskOf(kicker), verb: 'KICK', params: [view.name, this.myNick, event.reason ?? event.by] });
       return;
     }
     this.out.service(ALONE_MSG);
     this.out.send({ source: this.myMask, verb: 'PART', params: [view.name, ALONE_MSG] });
+  }
+
+  /** Someone (this user too) is now called `name`: every channel's members and roles follow. */
+  renamed(old: string, name: string): void {
+    for (const view of this.views.values()) {
+      view.members = view.members.map((m) => (m.name === old ? { ...m, name } : m));
+      for (const holders of [view.roles.ops, view.roles.voiced]) {
+        if (holders.delete(old)) holders.add(name);
+      }
+    }
   }
 
   /** After this user left group `id` themselves (the hub tells the leaver nothing). */
@@ -385,7 +409,7 @@ export class ChannelMirror {
 
   /** 353 (split to fit) and 366; operators show as `@`, voiced members as `+`, a secret channel with `@`; whole masks for `userhost-in-names` where the front is known. */
   namesReplies(view: NamesView): void {
-    const shown = (m: { name: string; front?: string }): string => (this.me.userhostInNames && m.front !== undefined ? maskOf({ name: m.name, front: m.front }) : m.name);
+    const shown = (m: { name: string; front?: string }): string => (this.me.userhostInNames && m.front !== undefined ? this.maskOf({ name: m.name, front: m.front }) : m.name);
     const names = view.members.map((m) => prefixOf(view.roles, m.name, this.me.multiPrefix) + shown(m)).join(' ');
     if (names !== '') this.out.numeric(RPL.NAMREPLY, view.secret ? '@' : '=', view.name, names);
     this.out.numeric(RPL.ENDOFNAMES, view.name, 'End of /NAMES list');

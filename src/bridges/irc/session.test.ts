@@ -15,9 +15,9 @@ describe('registration', () => {
     ]);
     await t.send('CAP END');
     const welcome = t.take();
-    expect(welcome.map((l) => l.split(' ')[1])).toEqual(['001', '002', '003', '004', '005', '005', '422', 'NOTICE']);
+    expect(welcome.map((l) => l.split(' ')[1])).toEqual(['001', '002', '003', '004', '005', '005', '251', '255', '265', '266', '422', 'NOTICE']);
     expect(welcome[4]).toContain('NICKLEN=24');
-    expect(welcome[4]).toContain('UTF8ONLY');
+    expect(welcome[5]).toContain('UTF8ONLY');
   });
 
   it('registers a client that sends no CAP at all, and shows a MOTD when there is one', async () => {
@@ -45,7 +45,7 @@ describe('registration', () => {
       ':ics-chat.local 433 * ICS :Nickname is already in use (ICS is already in use)',
     ]);
     await t.send('NICK Zoë');
-    expect(t.take()[0]).toBe(':ics-chat.local 001 Zoë :Welcome to the ICS chat IRC gateway, Zoë!Zoë@irc');
+    expect(t.take()[0]).toBe(':ics-chat.local 001 Zoë :Welcome to the ICS chat IRC gateway, Zoë!~p@irc');
   });
 
   it('refuses USER with an empty realname, and a second USER', async () => {
@@ -56,18 +56,52 @@ describe('registration', () => {
     expect(t.take().at(-1)).toBe(':ics-chat.local 462 zoe :You may not reregister');
   });
 
-  it('renames a user outside a channel, and refuses inside one or to a taken nick', async () => {
+  it('renames a user in its channels too, on every front; refuses a taken nick; takes a change of case', async () => {
     const { irc, other } = ircHarness();
     const t = await irc('zoe');
-    other('peter');
+    const peter = await other('peter');
+    const ann = await irc('ann');
+    await t.send('JOIN #tea');
+    await ann.send('JOIN #tea');
+    await peter.session.dispatch({ action: 'connect', target: '#tea' });
+    t.take();
+    ann.take();
+    peter.events.length = 0;
     await t.send('NICK peter', 'NICK zoey');
-    expect(t.take()).toEqual([':ics-chat.local 433 zoe peter :Nickname is already in use (peter is already in use)', ':zoe!zoe@irc NICK :zoey']);
-    await t.send('PRIVMSG ics :who');
-    expect(t.take().join('\n')).toContain("'zoey': 0");
-    await t.send('NICK Zoey');
-    expect(t.take()).toEqual([':zoey!zoey@irc NICK :Zoey']);
-    await t.send('JOIN #tea,#cake', 'NICK zoe');
-    expect(t.take().at(-1)).toBe(':ics-chat.local 447 Zoey :Cannot change nickname while in #tea, #cake: your nick is your chat name; leave your channels first');
+    expect(t.take()).toEqual([':ics-chat.local 433 zoe peter :Nickname is already in use (peter is already in use)', ':zoe!~zoe@irc NICK :zoey']);
+    expect(ann.take()).toEqual([':zoe!~zoe@irc NICK :zoey']);
+    expect(peter.events).toEqual([{ action: 'rename', old: 'zoe', name: 'zoey', front: 'irc' }]);
+    await t.send('PRIVMSG ics :who', 'NAMES #tea');
+    expect(t.take().join('\n')).toContain("'zoey': 1");
+    await t.send('NICK Zoey', 'NICK Zoey');
+    expect(t.take()).toEqual([':zoey!~zoe@irc NICK :Zoey']);
+    expect(ann.take()).toEqual([':zoey!~zoe@irc NICK :Zoey']);
+    // The channel follows: its operator and members carry the new nick.
+    await ann.send('NAMES #tea');
+    expect(ann.take()).toEqual([':ics-chat.local 353 ann = #tea :@Zoey ann peter', ':ics-chat.local 366 ann #tea :End of /NAMES list']);
+  });
+
+  it('keeps USER\'s username and realname, and registers with a realname that lost its bytes', async () => {
+    const { session } = ircHarness();
+    const t = session();
+    await t.send('NICK zoe', 'USER z@e!x 0 * :Zo\ufffd Doe');
+    expect(t.take()[0]).toBe(':ics-chat.local 001 zoe :Welcome to the ICS chat IRC gateway, zoe!~zex@irc');
+    await t.send('WHOIS zoe');
+    expect(t.take()[0]).toBe(':ics-chat.local 311 zoe zoe ~zex irc * :Zo\ufffd Doe');
+  });
+
+  it('tells the channels a QUIT\'s reason, and ends the connection with ERROR', async () => {
+    const { irc } = ircHarness();
+    const t = await irc('zoe');
+    const ann = await irc('ann');
+    await t.send('JOIN #tea');
+    await ann.send('JOIN #tea');
+    ann.take();
+    await t.send('QUIT :off to bed');
+    expect(t.closedWith).toBe('Closing Link: zoe (Quit: off to bed)');
+    // The connection closes the session once it has sent the ERROR.
+    t.s.close();
+    expect(ann.take()).toEqual([':zoe!~zoe@irc QUIT :Quit: off to bed', ':ics-chat.local MODE #tea +o :ann']);
   });
 });
 
@@ -93,7 +127,7 @@ describe('the service ics', () => {
     const peter = await other('peter');
     await t.send('PRIVMSG ics :c peter');
     expect(t.take()).toEqual([
-      ':zoe!zoe@irc JOIN :#group-1',
+      ':zoe!~zoe@irc JOIN :#group-1',
       expect.stringMatching(/ 332 zoe #group-1 :/),
       expect.stringMatching(/ 333 zoe #group-1 /),
       ':ics-chat.local 353 zoe = #group-1 :zoe peter',
@@ -107,7 +141,7 @@ describe('the service ics', () => {
     expect(peter.events.at(-1)).toMatchObject({ action: 'exchange', name: 'zoe', message: 'hello peter' });
     expect(t.take()).toEqual([':peter!peter@tcp PRIVMSG #group-1 :hello zoe']);
     await t.send('PRIVMSG ics :bye');
-    expect(t.take()).toEqual([':zoe!zoe@irc PART :#group-1']);
+    expect(t.take()).toEqual([':zoe!~zoe@irc PART :#group-1']);
     expect(peter.events.at(-1)).toMatchObject({ action: 'disconnect', msg: 'everyone left, you are alone' });
   });
 });
@@ -120,8 +154,8 @@ describe('queries', () => {
     await t.send('AWAY :lunch', 'WHO *', 'WHOIS peter', 'WHOIS nobody', 'ISON peter nobody ZOE', 'USERHOST zoe peter', 'AWAY');
     expect(t.take()).toEqual([
       ':ics-chat.local 306 zoe :You have been marked as being away',
-      ':ics-chat.local 352 zoe * zoe irc ics-chat.local zoe G :0 zoe on the irc front',
-      ':ics-chat.local 352 zoe #tea peter tcp ics-chat.local peter H@ :0 peter on the tcp front',
+      ':ics-chat.local 352 zoe * ~zoe irc ics-chat.local zoe G :0 zoe',
+      ':ics-chat.local 352 zoe * peter tcp ics-chat.local peter H :0 peter on the tcp front',
       ':ics-chat.local 315 zoe * :End of WHO list',
       ':ics-chat.local 311 zoe peter peter tcp * :peter on the tcp front',
       ':ics-chat.local 319 zoe peter :@#tea',
@@ -130,7 +164,7 @@ describe('queries', () => {
       ':ics-chat.local 401 zoe nobody :No such nick/channel',
       ':ics-chat.local 318 zoe nobody :End of /WHOIS list',
       ':ics-chat.local 303 zoe :peter zoe',
-      ':ics-chat.local 302 zoe :zoe=-zoe@irc peter=+peter@tcp',
+      ':ics-chat.local 302 zoe :zoe=-~zoe@irc peter=+peter@tcp',
       ':ics-chat.local 305 zoe :You are no longer marked as being away',
     ]);
   });
@@ -142,7 +176,7 @@ describe('queries', () => {
     const t = await irc('zoe');
     await t.send('JOIN #tea', 'TOPIC #tea :oolong', 'LIST', 'TIME');
     expect(t.take().slice(-6)).toEqual([
-      ':zoe!zoe@irc TOPIC #tea :oolong',
+      ':zoe!~zoe@irc TOPIC #tea :oolong',
       ':ics-chat.local 321 zoe Channel :Users  Name',
       ':ics-chat.local 322 zoe #group-1 2 :ad-hoc group of paul, peter',
       ':ics-chat.local 322 zoe #tea 1 :oolong',

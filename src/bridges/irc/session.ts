@@ -7,12 +7,12 @@
  * mirror does not show (a restart, an error about an earlier line). A command labelled
  * (`labeled-response`) has what it writes held apart and answered under its label (labels.ts).
  */
-import { nameKey } from '../../core/names.js';
 import type { ClientAction, Feature, Label, ServerEvent } from '../../core/protocol.js';
 import { renderEvent } from '../../core/render.js';
 import type { AuthResult, Session } from '../../core/session.js';
 import { SERVICE_NICK, type IrcClient, type IrcShared, type ListEvent } from './client.js';
 import { labelReply } from './labels.js';
+import { username, type Ident } from './ident.js';
 import type { IrcMessage } from './message.js';
 import { RPL } from './numerics.js';
 import { ChannelMirror, IRC_HOST, LineTag, type Viewer } from './outbound.js';
@@ -38,6 +38,8 @@ export interface SessionIo {
 export class IrcSession implements IrcClient, BufferOwner, Viewer {
   nick: string | null = null;
   username: string | null = null;
+  realname: string | null = null;
+  ident: Ident | null = null;
   registered = false;
   capNegotiating = false;
   password: string | null = null;
@@ -51,7 +53,7 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
   readonly userModes = new Set<string>();
   readonly out: ReplyBuffer;
   readonly mirror: ChannelMirror;
-  private hub: Session;
+  private readonly hub: Session;
   /** The answers of the requests in flight, by the label each was dispatched with. */
   private readonly asking = new Map<Label, ServerEvent[]>();
   private labels = 0;
@@ -60,6 +62,8 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
   private saidLines = 0;
   /** Labels of commands whose answer is the echo of their line, still to come, in order. */
   private readonly echoLabels: string[] = [];
+  /** What the others are told when this connection ends (a QUIT's reason). */
+  private leaving: string | undefined;
 
   constructor(
     readonly shared: IrcShared,
@@ -129,7 +133,11 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
   }
 
   get mask(): string {
-    return `${this.nick}!${this.nick}@${IRC_HOST}`;
+    return this.maskOf(this.nick ?? '*', IRC_HOST);
+  }
+
+  maskOf(name: string, front: string): string {
+    return this.shared.idents.maskOf(name, front);
   }
 
   target(): string {
@@ -215,36 +223,46 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
     });
   }
 
-  /** A change of case only (the same name to the hub) must let go of the old name first. */
-  async relogin(name: string): Promise<ServerEvent | undefined> {
-    const old = this.hub;
-    const caseOnly = this.nick !== null && nameKey(name) === nameKey(this.nick);
-    if (caseOnly) old.close();
-    this.hub = this.openHub();
-    const reply = (await this.ask({ action: 'login', name, features: FEATURES })).find((e) => e.action === 'login');
-    const ok = reply?.action === 'login' && reply.status === 'ok';
-    if (caseOnly && !ok) throw new Error(`the hub refused ${name} right after its holder let go of it`);
-    if (ok) old.close();
-    else {
-      this.hub.close();
-      this.hub = old;
-    }
-    return reply;
+  welcomed(): void {
+    const now = Math.floor(this.now().getTime() / 1000);
+    this.ident = { user: username(this.username ?? this.nick!, this.account !== null), realname: this.realname ?? '', signon: now, active: now, account: this.account };
+    this.shared.idents.set(this.nick!, this.ident);
+  }
+
+  renamed(name: string): void {
+    const old = this.nick!;
+    this.gone();
+    this.out.send({ source: this.mask, verb: 'NICK', params: [name] });
+    this.mirror.renamed(old, name);
+    this.shared.idents.delete(old);
+    this.nick = name;
+    if (this.ident) this.shared.idents.set(name, this.ident);
+  }
+
+  /** The nick is given up: WHOWAS remembers it. */
+  private gone(): void {
+    if (!this.ident || this.nick === null) return;
+    const { user, realname } = this.ident;
+    this.shared.whowas.add({ nick: this.nick, user, host: IRC_HOST, realname, at: Math.floor(this.now().getTime() / 1000) });
   }
 
   loggedIn(name: string): void {
     this.account = name;
-    this.out.numeric(RPL.LOGGEDIN, `${name}!${name}@${IRC_HOST}`, name, `You are now logged in as ${name}`);
+    this.out.numeric(RPL.LOGGEDIN, `${name}!${username(this.username ?? name, true)}@${IRC_HOST}`, name, `You are now logged in as ${name}`);
   }
 
-  quit(text: string): void {
+  quit(text: string, reason?: string): void {
+    this.leaving = reason;
     this.io.close(text);
   }
 
-  /** The connection is gone: the user leaves their groups and their name is free. */
+  /** The connection is gone: the user leaves their groups (the others told why) and their name is free. */
   close(): void {
     this.closed = true;
-    if (this.nick !== null && this.registered) this.shared.away.delete(nameKey(this.nick));
-    this.hub.close();
+    this.hub.close(undefined, this.leaving);
+    if (this.registered && this.nick !== null) {
+      this.gone();
+      this.shared.idents.delete(this.nick);
+    }
   }
 }

@@ -14,6 +14,9 @@ import * as messages from './commands/messages.js';
 import * as modes from './commands/modes.js';
 import * as operators from './commands/operators.js';
 import * as queries from './commands/queries.js';
+import * as server from './commands/server-info.js';
+import * as who from './commands/who.js';
+import * as whois from './commands/whois.js';
 import type { IrcMessage } from './message.js';
 import { ERR } from './numerics.js';
 
@@ -47,10 +50,15 @@ export const VERBS: Readonly<Record<string, VerbSpec>> = {
   NOTICE: { run: messages.notice, minParams: 0 },
   TAGMSG: { run: messages.tagmsg, minParams: 1 },
   CHATHISTORY: { run: history.chathistory, minParams: 1 },
-  WHO: { run: queries.who, minParams: 0 },
-  WHOIS: { run: queries.whois, minParams: 1 },
-  TIME: { run: queries.time, minParams: 0 },
-  MOTD: { run: queries.motd, minParams: 0 },
+  WHO: { run: who.who, minParams: 0 },
+  WHOIS: { run: whois.whois, minParams: 1 },
+  WHOWAS: { run: whois.whowas, minParams: 1 },
+  LUSERS: { run: server.lusers, minParams: 0 },
+  MOTD: { run: server.motd, minParams: 0 },
+  TIME: { run: server.time, minParams: 0 },
+  VERSION: { run: server.version, minParams: 0 },
+  INFO: { run: server.info, minParams: 0 },
+  ADMIN: { run: server.admin, minParams: 0 },
   AWAY: { run: queries.away, minParams: 0 },
   USERHOST: { run: queries.userhost, minParams: 1 },
   ISON: { run: queries.ison, minParams: 1 },

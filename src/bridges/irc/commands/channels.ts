@@ -11,6 +11,7 @@ import { channelName } from '../outbound.js';
 import { rolesOf } from '../roles.js';
 import { plainText } from '../text.js';
 import { joinReplay } from './history.js';
+import { maskTest } from './people.js';
 
 const lower = (name: string): string => name.toLowerCase();
 
@@ -122,14 +123,35 @@ export async function names(s: IrcClient, m: IrcMessage): Promise<void> {
   }
 }
 
-// LIST [<#chan>{,<#chan>}]: every group, with its size and topic
+/**
+ * LIST's conditions (ELIST=MU): `>n` and `<n` on the member count, all of which must hold; names
+ * and masks (`*`, `?`; `!mask` for the channels it does not match), any of which must match.
+ */
+function listFilter(terms: string[]): (name: string, users: number) => boolean {
+  const counts: ((users: number) => boolean)[] = [];
+  const names: ((name: string) => boolean)[] = [];
+  for (const term of terms) {
+    const count = /^([<>])(\d{1,6})$/.exec(term);
+    if (count) {
+      const n = Number(count[2]);
+      counts.push(count[1] === '>' ? (users) => users > n : (users) => users < n);
+      continue;
+    }
+    const negated = term.startsWith('!');
+    const test = maskTest(negated ? term.slice(1) : term);
+    names.push((name) => test(name) !== negated);
+  }
+  return (name, users) => counts.every((t) => t(users)) && (names.length === 0 || names.some((t) => t(name)));
+}
+
+// LIST [<#chan>|<mask>|>n|<n{,...}]: every group that passes the conditions, with its size and topic
 export async function list(s: IrcClient, m: IrcMessage): Promise<void> {
-  const wanted = new Set(targets(m.params[0]).map(lower));
+  const passes = listFilter(targets(m.params[0]));
   const groups = (await s.lookup()).groups;
   s.out.numeric(RPL.LISTSTART, 'Channel', 'Users  Name');
   for (const g of groups) {
     const name = channelName(g.id, g.room);
-    if (wanted.size > 0 && !wanted.has(lower(name))) continue;
+    if (!passes(name, g.members.length)) continue;
     const about = g.topic ?? (g.room === undefined ? `ad-hoc group of ${g.members.join(', ')}` : '');
     s.out.numeric(RPL.LIST, name, String(g.members.length), about);
   }

@@ -1,8 +1,9 @@
 /** Connection and registration commands: NICK, USER, PASS, PING, PONG, QUIT (CAP is in cap.ts, AUTHENTICATE in auth.ts). */
-import { nameKey, nameProblem } from '../../../core/names.js';
+import { nameProblem } from '../../../core/names.js';
 import type { IrcClient } from '../client.js';
 import type { IrcMessage } from '../message.js';
 import { ERR } from '../numerics.js';
+import { plainText } from '../text.js';
 import { sendWelcome } from '../welcome.js';
 import * as auth from './auth.js';
 
@@ -24,6 +25,7 @@ export async function tryRegister(s: IrcClient): Promise<void> {
   if (event.status === 'ok') {
     if (event.name !== undefined) s.nick = event.name;
     s.registered = true;
+    s.welcomed();
     return sendWelcome(s);
   }
   s.nick = null;
@@ -33,7 +35,7 @@ export async function tryRegister(s: IrcClient): Promise<void> {
   } else s.out.numeric(ERR.ERRONEUSNICKNAME, nick, `Erroneous nickname: ${event.msg}`);
 }
 
-// NICK <nick>: before registration, the name to log in with; after, a new name (outside any channel)
+// NICK <nick>: before registration, the name to log in with; after, a new name on every front
 export async function nick(s: IrcClient, m: IrcMessage): Promise<void> {
   const wanted = (m.params[0] ?? '').normalize('NFC');
   if (wanted === '') return s.out.numeric(ERR.NONICKNAMEGIVEN, 'No nickname given');
@@ -43,30 +45,23 @@ export async function nick(s: IrcClient, m: IrcMessage): Promise<void> {
     s.nick = wanted;
     return tryRegister(s);
   }
-  const old = s.nick!;
-  if (wanted === old) return;
-  if (s.account !== null) return s.out.numeric(ERR.NICKLOCKED, `You are logged in to the account ${s.account}: your nick is its name`);
-  const channels = s.mirror.channels().map((v) => v.name);
-  if (channels.length > 0) {
-    return s.out.numeric(ERR.NONICKCHANGE, `Cannot change nickname while in ${channels.join(', ')}: your nick is your chat name; leave your channels first`);
+  if (wanted === s.nick) return;
+  for (const event of await s.ask({ action: 'rename', name: wanted })) {
+    if (event.action !== 'rename' || !('status' in event)) continue;
+    if (event.status === 'ok') s.renamed(event.name);
+    else if (event.status === 'refused') s.out.numeric(ERR.NICKLOCKED, `You must use a nick assigned to you (${event.msg ?? 'your account names you'})`);
+    else if (event.status === 'invalid') s.out.numeric(ERR.ERRONEUSNICKNAME, wanted, `Erroneous nickname: ${event.msg ?? ''}`);
+    else s.out.numeric(ERR.NICKNAMEINUSE, wanted, `Nickname is already in use (${event.credential === 'password' ? `${event.msg}: ${OWNED_HINT}` : event.msg})`);
   }
-  const reply = await s.relogin(wanted);
-  if (reply?.action !== 'login' || reply.status !== 'ok') {
-    return s.out.numeric(ERR.NICKNAMEINUSE, wanted, `Nickname is already in use${reply?.action === 'login' && reply.msg ? ` (${reply.msg})` : ''}`);
-  }
-  const away = s.shared.away.get(nameKey(old));
-  s.shared.away.delete(nameKey(old));
-  s.out.send({ source: s.mask, verb: 'NICK', params: [wanted] });
-  s.nick = wanted;
-  if (away !== undefined) s.shared.away.set(nameKey(wanted), away);
 }
 
-// USER <username> <mode> <unused> :<realname>
+// USER <username> <mode> <unused> :<realname>: kept as given (the username shown as ~user until an account is proved)
 export function user(s: IrcClient, m: IrcMessage): void | Promise<void> {
   if (s.registered) return s.out.numeric(ERR.ALREADYREGISTERED, 'You may not reregister');
   const [username, , , realname] = m.params as [string, string, string, string];
   if (username === '' || realname === '') return s.out.numeric(ERR.NEEDMOREPARAMS, 'USER', 'Not enough parameters');
   s.username = username;
+  s.realname = realname;
   return tryRegister(s);
 }
 
@@ -84,8 +79,8 @@ export function ping(s: IrcClient, m: IrcMessage): void {
 // PONG: any input proves the client alive (the connection tracks that)
 export function pong(): void {}
 
-// QUIT [:reason]
+// QUIT [:reason]: the user's channels see `Quit: reason`; the client gets ERROR and the connection closes
 export function quit(s: IrcClient, m: IrcMessage): void {
-  const reason = m.params[0] ? `Quit: ${m.params[0]}` : 'Quit';
-  s.quit(`Closing Link: ${s.nick ?? '*'} (${reason})`);
+  const reason = m.params[0] ? `Quit: ${plainText(m.params[0])}` : 'Quit';
+  s.quit(`Closing Link: ${s.nick ?? '*'} (${reason})`, reason);
 }

@@ -10,10 +10,16 @@ import type { ClientAction } from '../../../core/protocol.js';
 import { SERVICE_NICK, type IrcClient } from '../client.js';
 import { channelInput, directInput, serviceInput } from '../inbound.js';
 import { clientTags, type IrcMessage } from '../message.js';
-import { ERR } from '../numerics.js';
+import { ERR, RPL } from '../numerics.js';
 import { plainText } from '../text.js';
+import { MESSAGE_TARGETS } from '../welcome.js';
 import { findGroup } from './channels.js';
 import { perform } from './service.js';
+
+/** The user spoke: idle time (WHOIS 317) counts from now. */
+function active(s: IrcClient): void {
+  if (s.ident) s.ident.active = Math.floor(s.shared.clock.now().getTime() / 1000);
+}
 
 /** The user's groups by the names their channels go by (for `bye #room`). */
 const channelLookup = (s: IrcClient): GroupLookup => (label) => s.mirror.find(label)?.id;
@@ -30,6 +36,7 @@ export function chatLine(s: IrcClient, m: IrcMessage): boolean {
   const input = channelInput(text, view.id, channelLookup(s));
   const action = input.kind === 'send' && input.actions.length === 1 ? input.actions[0]! : undefined;
   if (action?.action !== 'exchange') return false;
+  active(s);
   s.send(tagged(action, m));
   return true;
 }
@@ -67,6 +74,7 @@ async function toUser(s: IrcClient, nick: string, text: string, quiet: boolean):
     if (event.action === 'direct') {
       s.mirror.wroteTo(event.group, event.target);
       s.said();
+      if (event.away !== undefined && !quiet) s.out.numeric(RPL.AWAY, event.target, event.away);
     }
     if (event.action !== 'error' || quiet) continue;
     if (event.code === 'no-user') s.out.numeric(ERR.NOSUCHNICK, nick, 'No such nick/channel');
@@ -78,7 +86,10 @@ async function send(s: IrcClient, m: IrcMessage, quiet: boolean): Promise<void> 
   const [targets, text] = m.params;
   if (!targets) return quiet ? undefined : s.out.numeric(ERR.NORECIPIENT, `No recipient given (${m.verb.toUpperCase()})`);
   if (text === undefined || text === '') return quiet ? undefined : s.out.numeric(ERR.NOTEXTTOSEND, 'No text to send');
-  for (const target of targets.split(',').filter((t) => t !== '')) {
+  const all = targets.split(',').filter((t) => t !== '');
+  if (all.length > MESSAGE_TARGETS) return quiet ? undefined : s.out.numeric(ERR.TOOMANYTARGETS, all[MESSAGE_TARGETS]!, `Too many recipients (at most ${MESSAGE_TARGETS}); the message was not sent`);
+  active(s);
+  for (const target of all) {
     if (target.startsWith('#')) await toChannel(s, m, target, text, quiet);
     else if (target.toLowerCase() === SERVICE_NICK) {
       if (!quiet) await perform(s, serviceInput(text, channelLookup(s)));

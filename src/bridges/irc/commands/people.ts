@@ -1,0 +1,62 @@
+/**
+ * Users as the query commands show them: from the hub's list (every front), with what the IRC
+ * front knows of its own users (USER's username and realname, signon and idle time, the account
+ * proved). Also the masks and channel lists WHO, WHOIS and LIST share.
+ */
+import type { GroupInfo, UserInfo } from '../../../core/protocol.js';
+import type { IrcClient, ListEvent } from '../client.js';
+import { hostOf, type Ident } from '../ident.js';
+import { channelName } from '../outbound.js';
+
+/** One user as IRC queries show them. */
+export interface Person {
+  nick: string;
+  user: string;
+  host: string;
+  realname: string;
+  front: string;
+  away: string | undefined;
+  /** The account they are logged in to, if any. */
+  account: string | undefined;
+  /** Only for this front's users. */
+  ident: Ident | undefined;
+}
+
+/** The realname of a user of another front, who gave none. */
+const otherRealname = (u: UserInfo): string => `${u.name} on the ${u.front} front`;
+
+export function person(s: IrcClient, u: UserInfo): Person {
+  const ident = u.front === 'irc' ? s.shared.idents.get(u.name) : undefined;
+  return {
+    nick: u.name,
+    user: s.shared.idents.userOf(u.name, u.front),
+    host: hostOf(u.front),
+    realname: ident?.realname ?? otherRealname(u),
+    front: u.front,
+    away: u.away,
+    account: ident ? (ident.account ?? undefined) : u.registered ? u.name : undefined,
+    ident,
+  };
+}
+
+export const lower = (name: string): string => name.toLowerCase();
+
+/** An IRC mask (`*` any run, `?` one character) as a case-insensitive test. */
+export function maskTest(mask: string): (text: string) => boolean {
+  const re = new RegExp('^' + mask.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$', 'iu');
+  return (text) => re.test(text);
+}
+
+/** The name a group goes by on IRC. */
+export const nameOf = (g: GroupInfo): string => channelName(g.id, g.room);
+
+/** The group whose channel `name` names. */
+export const groupNamed = (list: ListEvent, name: string): GroupInfo | undefined => list.groups.find((g) => lower(nameOf(g)) === lower(name));
+
+/** A member's channel prefix: `@` for the room's owner. */
+export const prefixIn = (g: GroupInfo, nick: string): string => (g.owner === nick ? '@' : '');
+
+/** Every channel the user is in, each with its prefix. */
+export function channelsOf(list: ListEvent, nick: string): string[] {
+  return list.groups.filter((g) => g.members.includes(nick)).map((g) => prefixIn(g, nick) + nameOf(g));
+}
