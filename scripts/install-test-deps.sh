@@ -8,6 +8,7 @@ set -euo pipefail
 declare -A NEEDED=(
   [chromium]=chromium
   [ii]=ii
+  [ngircd]=ngircd
   [irssi]=irssi
   [tmux]=tmux
   [weechat-headless]="weechat-headless weechat-plugins"

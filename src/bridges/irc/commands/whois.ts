@@ -1,7 +1,7 @@
 /**
  * WHOIS and WHOWAS. WHOIS tells who a user is (311), every channel they are in with its prefix
- * (319), where they are connected (312), that they are away (301), how long idle and since when
- * (317, for this front's users), the account they are logged in to (330), then 318. WHOWAS
+ * (319), where they are connected (312), the account they are logged in to (330), how long idle
+ * and since when (317, for this front's users), that they are away (301), then 318. WHOWAS
  * answers from the front's bounded record of nicks given up lately.
  */
 import { SERVICE_NICK, type IrcClient } from '../client.js';
@@ -24,13 +24,14 @@ export async function whois(s: IrcClient, m: IrcMessage): Promise<void> {
       s.out.numeric(ERR.NOSUCHNICK, nick, 'No such nick/channel');
     } else {
       const p = person(s, user);
+      // In the order ngircd gives them (the protocol fixes none but the first and the last).
       s.out.numeric(RPL.WHOISUSER, p.nick, p.user, p.host, '*', p.realname);
+      s.out.numeric(RPL.WHOISSERVER, p.nick, s.serverName, `connected through the ${p.front} front`);
       const channels = channelsOf(list, p.nick);
       if (channels.length > 0) s.out.numeric(RPL.WHOISCHANNELS, p.nick, channels.join(' '));
-      s.out.numeric(RPL.WHOISSERVER, p.nick, s.serverName, `connected through the ${p.front} front`);
-      if (p.away !== undefined) s.out.numeric(RPL.AWAY, p.nick, p.away);
-      if (p.ident) s.out.numeric(RPL.WHOISIDLE, p.nick, String(now - p.ident.active), String(p.ident.signon), 'seconds idle, signon time');
       if (p.account !== undefined) s.out.numeric(RPL.WHOISACCOUNT, p.nick, p.account, 'is logged in as');
+      if (p.ident) s.out.numeric(RPL.WHOISIDLE, p.nick, String(now - p.ident.active), String(p.ident.signon), 'seconds idle, signon time');
+      if (p.away !== undefined) s.out.numeric(RPL.AWAY, p.nick, p.away);
     }
     s.out.numeric(RPL.ENDOFWHOIS, user?.name ?? nick, 'End of /WHOIS list');
   }
