@@ -101,7 +101,7 @@ describe('registered names on every front', () => {
 
     const pass = track(await RawIrc.open(srv.ircPort));
     pass.send('PASS :bees knees', 'NICK bea', 'USER bea 0 * :Bea');
-    expect(await pass.expect(/ 900 /)).toBe(':ics-chat.local 900 * Bea!Bea@irc Bea :You are now logged in as Bea');
+    expect(await pass.expect(/ 900 /)).toBe(':ics-chat.local 900 * Bea!bea@irc Bea :You are now logged in as Bea');
     expect(await pass.expect(/ 001 /)).toMatch(/^:ics-chat\.local 001 Bea :Welcome/);
     pass.send('QUIT');
     await offline('bea');

@@ -45,9 +45,9 @@ describe('registration over a socket', () => {
     c.send('CAP LS 302', 'JOIN :', 'CAP END', 'NICK zoe', 'USER zoe 0 * :Zoe');
     expect(await c.expect(/ CAP /)).toBe(':ics-chat.local CAP * LS :account-tag batch cap-notify draft/chathistory echo-message extended-join labeled-response message-tags multi-prefix sasl=PLAIN server-time userhost-in-names');
     expect(await c.expect(/ 451 /)).toBe(':ics-chat.local 451 * :You have not registered');
-    expect(await c.expect(/ 001 /)).toBe(':ics-chat.local 001 zoe :Welcome to the ICS chat IRC gateway, zoe!zoe@irc');
+    expect(await c.expect(/ 001 /)).toBe(':ics-chat.local 001 zoe :Welcome to the ICS chat IRC gateway, zoe!~zoe@irc');
     const burst = await c.sync();
-    expect(burst.map((l) => l.split(' ')[1])).toEqual(['002', '003', '004', '005', '005', '422', 'NOTICE']);
+    expect(burst.map((l) => l.split(' ')[1])).toEqual(['002', '003', '004', '005', '005', '251', '255', '265', '266', '375', '372', '372', '372', '372', '376', 'NOTICE']);
   });
 
   it('reassembles commands sent one byte at a time', async () => {
@@ -70,7 +70,7 @@ describe('registration over a socket', () => {
     const one = lines.findIndex((l) => l.endsWith(':one'));
     const two = lines.findIndex((l) => l.endsWith(':two'));
     expect(lines.slice(0, one).filter((l) => l.includes(' NOTICE zoe :')).length).toBe(16);
-    expect(lines.slice(one + 1, two).map((l) => l.split(' ')[1])).toEqual(['311', '312', '318']);
+    expect(lines.slice(one + 1, two).map((l) => l.split(' ')[1])).toEqual(['311', '312', '317', '318']);
     expect(two).toBe(lines.length - 1);
   });
 });
@@ -115,9 +115,9 @@ describe('nicks', () => {
     const ann = await irc('ann');
     ann.send('JOIN #tea');
     gone.send('JOIN #tea');
-    await ann.expect(/^:gone!gone@irc JOIN :#tea$/);
+    await ann.expect(/^:gone!~gone@irc JOIN :#tea$/);
     gone.close();
-    expect(await ann.expect(/ QUIT /)).toBe(':gone!gone@irc QUIT :left the chat');
+    expect(await ann.expect(/ QUIT /)).toBe(':gone!~gone@irc QUIT :left the chat');
     const back = await irc('gone');
     back.send('ISON gone');
     expect(await back.expect(/ 303 /)).toBe(':ics-chat.local 303 gone :gone');
