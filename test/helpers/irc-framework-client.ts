@@ -8,7 +8,7 @@ import { waitFor } from './wait.js';
 /** One recorded event: its name under `event`, its fields as irc-framework gave them. */
 export type IrcEvent = Record<string, unknown> & { event: string };
 
-const EVENTS = ['registered', 'join', 'part', 'quit', 'kick', 'userlist', 'topic', 'privmsg', 'notice', 'action', 'whois', 'nick in use', 'invite', 'invited', 'mode', 'irc error', 'close', 'loggedin', 'sasl failed', 'banlist', 'channel info', 'batch end', 'raw'];
+const EVENTS = ['registered', 'join', 'part', 'quit', 'kick', 'userlist', 'topic', 'privmsg', 'notice', 'action', 'whois', 'nick in use', 'invite', 'invited', 'mode', 'irc error', 'close', 'loggedin', 'sasl failed', 'banlist', 'channel info', 'batch end', 'raw', 'nick', 'away', 'back'];
 
 /** What a client asks for beyond what irc-framework asks by itself: more capabilities, echo-message. */
 export interface FrameworkOptions {
