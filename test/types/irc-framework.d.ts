@@ -28,6 +28,7 @@ declare module 'irc-framework' {
     quit(message?: string): void;
     /** Capabilities to ask for beyond irc-framework's own list. */
     requestCap(caps: string | string[]): void;
+    changeNick(nick: string): void;
     whois(nick: string, cb?: (event: Record<string, unknown>) => void): void;
     readonly user: { nick: string };
     readonly network: { cap: { enabled: string[] }; supports(name: string): unknown };
