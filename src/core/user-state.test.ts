@@ -34,6 +34,18 @@ describe('UserState', () => {
     expect(s.group).toBe(1);
   });
 
+  it('follows a rename: its own name, a member\'s, and the peer it chats with', () => {
+    const s = new UserState();
+    s.sent({ action: 'login', name: 'alice' });
+    s.apply({ action: 'login', status: 'ok' });
+    s.apply({ action: 'connect', status: 'request', from: 'bob', front: 'irc', group: 1, members });
+    expect(s.apply({ action: 'rename', old: 'bob', name: 'rob', front: 'irc' })).toEqual({ kind: 'none' });
+    expect(s.peer).toBe('rob');
+    expect(s.members).toEqual([{ name: 'alice', front: 'tcp' }, { name: 'rob', front: 'irc' }]);
+    s.apply({ action: 'rename', status: 'ok', name: 'ally', old: 'alice' });
+    expect(s.name).toBe('ally');
+  });
+
   it('leaves on bye at once, and on a disconnect push', () => {
     const s = new UserState();
     s.sent({ action: 'login', name: 'alice' });

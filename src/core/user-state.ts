@@ -135,8 +135,23 @@ export class UserState {
       case 'direct':
         if (this.manyGroups && !this.groups.has(event.group)) this.remember({ group: event.group, kind: 'direct', label: event.title, members: [] });
         return NONE;
+      case 'rename':
+        if ('front' in event) this.renamed(event.old, event.name);
+        else if (event.status === 'ok') this.name = event.name;
+        return NONE;
       default:
         return NONE;
+    }
+  }
+
+  /** Someone is now called `name`: the members shown, and a direct conversation's label, follow. */
+  private renamed(old: string, name: string): void {
+    const follow = (members: MemberInfo[]): MemberInfo[] => members.map((m) => (m.name === old ? { ...m, name } : m));
+    this.members = follow(this.members);
+    if (this.peer === old) this.peer = name;
+    for (const view of this.groups.values()) {
+      view.members = follow(view.members);
+      if (view.kind === 'direct' && view.label === old) view.label = name;
     }
   }
 
