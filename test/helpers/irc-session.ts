@@ -33,7 +33,7 @@ export interface TestSession {
  * `operators`: the server operators OPER proves (none by default); `now`: the clock (by default
  * always 2026-11-25 14:30 UTC); `env`: settings as the environment gives them.
  */
-export function ircHarness(motd: readonly string[] | null = null, operators: OperatorEntry[] = [], { now, env = {} }: { now?: () => Date; env?: Record<string, string> } = {}) {
+export function ircHarness(motd: readonly string[] = [], operators: OperatorEntry[] = [], { now, env = {} }: { now?: () => Date; env?: Record<string, string> } = {}) {
   const logs: string[] = [];
   const record = (level: string): Logger['info'] => (msg, fields) => logs.push(`${level} ${msg} ${JSON.stringify(fields ?? {})}`);
   const log: Logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };

@@ -15,7 +15,7 @@ const said = (lines: string[]): string[] => lines.filter((l) => l.includes(' PRI
  * says l4 and l5. zoe may read l1, l2, l4, l5 (msgids 1-2, 1-3, 1-5, 1-6).
  */
 async function tea(env: Record<string, string> = {}) {
-  const h = ircHarness(null, [], { now: ticking(), env });
+  const h = ircHarness([], [], { now: ticking(), env });
   const ann = await h.irc('ann');
   const zoe = await h.irc('zoe');
   const say = async (text: string): Promise<void> => {

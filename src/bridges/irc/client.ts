@@ -18,7 +18,8 @@ export const SERVICE_NICK = 'ics';
 /** What all connections of the front share. */
 export interface IrcShared {
   readonly config: IrcConfig;
-  readonly motd: readonly string[] | null;
+  /** The message of the day, a line per entry; none: 422. */
+  readonly motd: readonly string[];
   readonly startedAt: Date;
   readonly clock: Clock;
   readonly log: Logger;

@@ -50,7 +50,7 @@ afterEach(() => {
 /** A client socket connected to an IrcConnection; `lines` is everything the server sent. */
 async function connection(env: Record<string, string>, hub: ReturnType<typeof slowHub>): Promise<{ client: Socket; lines: string[] }> {
   const config = readConfig({ ...env, LOG_LEVEL: 'error' });
-  const shared: IrcShared = sharedState({ config: config.irc, motd: null, startedAt: new Date(0), clock: { now: () => new Date(0) }, log: quiet, open: hub.open });
+  const shared: IrcShared = sharedState({ config: config.irc, motd: [], startedAt: new Date(0), clock: { now: () => new Date(0) }, log: quiet, open: hub.open });
   const admission = new Admission(config.admission, quiet);
   server = createServer((socket) => {
     sockets.push(socket);

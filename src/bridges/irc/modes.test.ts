@@ -6,7 +6,7 @@ const T = '1795617000';
 
 /** zoe opens #tea (she is its operator), bob joins it; both bursts taken. */
 async function tea(operators: { name: string; password: string }[] = []) {
-  const h = ircHarness(null, operators);
+  const h = ircHarness([], operators);
   const zoe = await h.irc('zoe');
   const bob = await h.irc('bob');
   await zoe.send('JOIN #tea');

@@ -151,7 +151,7 @@ describe('server queries', () => {
     expect(lines.slice(8).map((l) => l.split(' ')[1])).toEqual(['371', '371', '371', '374', '256', '257', '258', '259']);
   });
 
-  it('sends the shipped MOTD when configured with none, and 422 for an empty one', async () => {
+  it('sends the MOTD line by line (here the shipped one), and 422 for an empty one', async () => {
     const shipped = ircHarness(DEFAULT_MOTD);
     const t = await shipped.irc('zoe');
     await t.send('MOTD');

@@ -86,7 +86,7 @@ export function sendIsupport(s: IrcClient): void {
 
 export function sendMotd(s: IrcClient): void {
   const motd = s.shared.motd;
-  if (motd === null || motd.length === 0) return s.out.numeric(ERR.NOMOTD, 'MOTD File is missing');
+  if (motd.length === 0) return s.out.numeric(ERR.NOMOTD, 'MOTD File is missing');
   s.out.numeric(RPL.MOTDSTART, `- ${s.serverName} Message of the day -`);
   for (const line of motd) s.out.numeric(RPL.MOTD, `- ${line}`);
   s.out.numeric(RPL.ENDOFMOTD, 'End of /MOTD command');
