@@ -118,6 +118,8 @@ export interface Step {
 export class DiffSession {
   readonly steps: Step[] = [];
   private readonly clients: DiffClient[] = [];
+  /** Every client the session opened, gone ones included. */
+  private readonly all: DiffClient[] = [];
 
   constructor(readonly target: Target) {}
 
@@ -126,12 +128,13 @@ export class DiffSession {
   }
 
   /** Connects and registers; the step is the whole registration burst (up to the MOTD's end). */
-  async client(label: string, nick: string, user: string, realname: string): Promise<DiffClient> {
+  async client(label: string, nick: string, user: string, realname: string | Buffer): Promise<DiffClient> {
     const c = await DiffClient.open(label, this.target.port);
     c.send(`NICK ${nick}`);
-    c.send(`USER ${user} 0 * :${realname}`);
+    c.send(Buffer.concat([Buffer.from(`USER ${user} 0 * :`), typeof realname === 'string' ? Buffer.from(realname) : realname]));
     const burst = await c.until((l) => / (376|422) /.test(l), `${label}'s welcome`);
     this.clients.push(c);
+    this.all.push(c);
     this.record(`${label} registers`, [[c, [...burst, ...(await c.sync())]], ...(await this.others(c))]);
     return c;
   }
@@ -162,7 +165,7 @@ export class DiffSession {
 
   /** Lines a client got that are not valid UTF-8 or are longer than 512 bytes with CR LF. */
   badLines(): string[] {
-    return this.clients.flatMap((c) => c.raw.filter((l) => !isUtf8(l) || l.length + 2 > 512).map((l) => `${c.label}: ${l.toString('latin1').slice(0, 60)}...`));
+    return this.all.flatMap((c) => c.raw.filter((l) => !isUtf8(l) || l.length + 2 > 512).map((l) => `${c.label}: ${l.toString('latin1').slice(0, 60)}...`));
   }
 }
 
