@@ -114,6 +114,31 @@ describe('rename', () => {
     expect(ann.take().at(-1)).toMatchObject({ action: 'direct', status: 'sent', target: 'bob', title: 'bob' });
   });
 
+  it('takes along only its own memberships: none of an earlier holder of the new name, its open ones to a later registration', async () => {
+    const { user } = setup();
+    const ann = user('ann');
+    const carl = user('carl');
+    await ann.do({ action: 'connect', target: '#tea' });
+    await carl.do({ action: 'connect', target: '#tea' });
+    // Another guest holds "bob" after ann logged in, and sees a line ann never saw.
+    const bob = user('bob');
+    await bob.do({ action: 'connect', target: '#den' });
+    await carl.do({ action: 'connect', target: '#den' });
+    await carl.do({ action: 'exchange', message: 'secret for bob', group: 2 });
+    await turn();
+    bob.session.close();
+    await ann.do({ action: 'rename', name: 'bob' });
+    await ann.do({ action: 'register', password: 'a fine password' });
+    await carl.do({ action: 'exchange', message: 'after registering', group: 1 });
+    await turn();
+    ann.take();
+    await ann.do({ action: 'search', target: 'secret' });
+    await ann.do({ action: 'search', target: 'registering' });
+    const [secret, after] = ann.take();
+    expect(secret).toMatchObject({ action: 'search', matches: [] });
+    expect(after).toMatchObject({ action: 'search', matches: [{ message: 'after registering' }] });
+  });
+
   it('tells a classic client in its group in words, and one whose group it is not nothing', async () => {
     const { user } = setup();
     const ann = user('ann');

@@ -53,6 +53,15 @@ export function rename(ctx: OnlineContext, { name }: Extract<ClientAction, { act
     // A guest's history is its name's: what this session saw moves along with it.
     hub.history.adopt(me.historyKey, me.key, me.since);
     me.historyKey = me.key;
+    // The new name may have been another guest's since this session logged in: from here on only
+    // the memberships after a fresh mark are this session's, so its open ones begin again after it
+    // (a later rename or registration takes them along, and nothing of that other guest's).
+    me.since = hub.history.mark();
+    for (const group of hub.groups.of(me)) {
+      if (group.kind === 'direct') continue;
+      hub.history.left(me.historyKey, group.id, group.seq);
+      hub.history.joined(me.historyKey, group.id, group.seq);
+    }
     for (const group of hub.groups.list()) if (group.invited.has(oldKey)) hub.groups.invite(group, me.key);
   }
   const event: ServerEvent = { action: 'rename', old, name: wanted, front: me.front };
