@@ -5,20 +5,21 @@
  * run as root); it reads its configuration before that, so the folder may stay private.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { programsNeed } from './needs.js';
 import { waitFor } from './wait.js';
 
-export const NGIRCD_NEED = programsNeed(['ngircd'], 'our IRC replies have the shapes a real IRC server (ngircd) gives');
+/** Debian installs it in /usr/sbin, which a user's PATH may lack. */
+const BINARY = existsSync('/usr/sbin/ngircd') ? '/usr/sbin/ngircd' : 'ngircd';
+
+export const NGIRCD_NEED = programsNeed([BINARY], 'our IRC replies have the shapes a real IRC server (ngircd) gives');
 
 export interface Ngircd {
   port: number;
   serverName: string;
-  /** What it wrote (its log), for a failing test to show. */
-  log(): string;
   stop(): Promise<void>;
 }
 
@@ -77,21 +78,23 @@ export async function startNgircd(serverName = 'oracle.test'): Promise<Ngircd> {
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
     writeFileSync(file, config(port, serverName));
-    const child: ChildProcess = spawn('ngircd', ['-n', '-f', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child: ChildProcess = spawn(BINARY, ['-n', '-f', file], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.setEncoding('utf8').on('data', (d: string) => (output += d));
     child.stderr!.setEncoding('utf8').on('data', (d: string) => (output += d));
     let exited = false;
     child.once('exit', () => (exited = true));
     const deadline = Date.now() + 10_000;
     while (!exited && !(await accepts(port))) {
-      if (Date.now() > deadline) throw new Error(`ngircd did not listen on ${port} within 10 s:\n${output}`);
+      if (Date.now() > deadline) {
+        process.kill(child.pid!, 'SIGTERM');
+        throw new Error(`ngircd did not listen on ${port} within 10 s:\n${output}`);
+      }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     if (!exited) {
       return {
         port,
         serverName,
-        log: () => output,
         stop: async () => {
           if (!exited) process.kill(child.pid!, 'SIGTERM');
           await waitFor('ngircd to exit', () => exited, 10_000);
