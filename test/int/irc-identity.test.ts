@@ -89,12 +89,17 @@ describe('identity across fronts', () => {
     expect(await web.next('leave')).toMatchObject({ name: 'bob', reason: 'Quit: see you', quit: true });
   });
 
-  it('registers a client whose USER line is not UTF-8, its realname read lossily', async () => {
+  it('registers a client whose USER line is not UTF-8, its realname read lossily; LUSERS counts who has not registered', async () => {
     const { ircPort } = await start();
+    const waiting = track(await RawIrc.open(ircPort));
+    waiting.send('NICK waiting');
     const c = track(await RawIrc.open(ircPort));
     c.write(Buffer.concat([Buffer.from('NICK lat\r\nUSER caf'), Buffer.from([0xe9]), Buffer.from(' 0 * :Caf'), Buffer.from([0xe9, 0x20, 0x43, 0x72, 0xe8]), Buffer.from('me\r\n')]));
     expect(await c.expect(/ 001 /)).toBe(':ics-chat.local 001 lat :Welcome to the ICS chat IRC gateway, lat!~caf@irc');
     c.send('WHOIS lat');
     expect(await c.expect(/ 311 /)).toBe(':ics-chat.local 311 lat lat ~caf irc * :Caf\ufffd Cr\ufffdme');
+    expect((await c.sync()).filter((l) => / 253 /.test(l))).toEqual([':ics-chat.local 253 lat 1 :unknown connection(s)']);
+    c.send('LUSERS');
+    expect(await c.expect(/ 253 /)).toBe(':ics-chat.local 253 lat 1 :unknown connection(s)');
   });
 });
