@@ -45,13 +45,13 @@ describe('channel modes on IRC', () => {
     await zoe.send('MODE #tea +tkl-z sesame 5', 'MODE #tea');
     expect(zoe.take()).toEqual([
       ':ics-chat.local 472 zoe z :is unknown mode char to me',
-      ':zoe!zoe@irc MODE #tea +tkl sesame :5',
+      ':zoe!~zoe@irc MODE #tea +tkl sesame :5',
       ':ics-chat.local 324 zoe #tea +klnt sesame :5',
       `:ics-chat.local 329 zoe #tea :${T}`,
     ]);
-    expect(bob.take()).toEqual([':zoe!zoe@irc MODE #tea +tkl sesame :5']);
+    expect(bob.take()).toEqual([':zoe!~zoe@irc MODE #tea +tkl sesame :5']);
     await zoe.send('MODE #tea -kl+k * other');
-    expect(bob.take()).toEqual([':zoe!zoe@irc MODE #tea -kl+k * :other']);
+    expect(bob.take()).toEqual([':zoe!~zoe@irc MODE #tea -kl+k * :other']);
   });
 
   it('answers 482 once to a member who is not an operator, and 441 and 696 for bad arguments', async () => {
@@ -70,7 +70,7 @@ describe('channel modes on IRC', () => {
   it('gives and takes +o and +v, shown in NAMES (both with multi-prefix)', async () => {
     const { zoe, bob } = await tea();
     await zoe.send('MODE #tea +v bob', 'NAMES #tea');
-    expect(zoe.take()).toEqual([':zoe!zoe@irc MODE #tea +v :bob', ':ics-chat.local 353 zoe = #tea :@zoe +bob', ':ics-chat.local 366 zoe #tea :End of /NAMES list']);
+    expect(zoe.take()).toEqual([':zoe!~zoe@irc MODE #tea +v :bob', ':ics-chat.local 353 zoe = #tea :@zoe +bob', ':ics-chat.local 366 zoe #tea :End of /NAMES list']);
     await zoe.send('MODE #tea +o bob');
     zoe.take();
     bob.take();
@@ -83,7 +83,7 @@ describe('channel modes on IRC', () => {
     ]);
     await zoe.send('MODE #tea -ov bob bob', 'MODE #tea -o zoe');
     expect(zoe.take()).toEqual([
-      ':zoe!zoe@irc MODE #tea -ov bob :bob',
+      ':zoe!~zoe@irc MODE #tea -ov bob :bob',
       ":ics-chat.local 482 zoe #tea :You're not channel operator: zoe owns #tea and stays its operator",
     ]);
     await bob.send('KICK #tea zoe');
@@ -97,11 +97,11 @@ describe('channel modes on IRC', () => {
     await cy.send('JOIN #tea,#new wrong');
     const lines = cy.take();
     expect(lines[0]).toBe(':ics-chat.local 475 cy #tea :Cannot join channel (+k): /join #tea <key>');
-    expect(lines[1]).toBe(':cy!cy@irc JOIN :#new');
+    expect(lines[1]).toBe(':cy!~cy@irc JOIN :#new');
     await cy.send('JOIN #other,#tea ,sesame');
-    expect(cy.take().filter((l) => l.includes(' JOIN '))).toEqual([':cy!cy@irc JOIN :#other', ':cy!cy@irc JOIN :#tea']);
+    expect(cy.take().filter((l) => l.includes(' JOIN '))).toEqual([':cy!~cy@irc JOIN :#other', ':cy!~cy@irc JOIN :#tea']);
     await zoe.send('MODE #tea +lb 3 dan', 'MODE #tea b');
-    expect(zoe.take().slice(-3)).toEqual([':zoe!zoe@irc MODE #tea +lb 3 :dan!*@*', `:ics-chat.local 367 zoe #tea dan!*@* zoe :${T}`, ':ics-chat.local 368 zoe #tea :End of channel ban list']);
+    expect(zoe.take().slice(-3)).toEqual([':zoe!~zoe@irc MODE #tea +lb 3 :dan!*@*', `:ics-chat.local 367 zoe #tea dan!*@* zoe :${T}`, ':ics-chat.local 368 zoe #tea :End of channel ban list']);
     const dan = await irc('dan');
     const eve = await irc('eve');
     await dan.send('JOIN #tea sesame');
@@ -139,7 +139,7 @@ describe('channel modes on IRC', () => {
     await bob.send('TOPIC #tea :mine now');
     expect(bob.take()).toEqual([':ics-chat.local 482 bob #tea :only operators of #tea can set its topic (+t)']);
     await zoe.send('TOPIC #tea :oolong');
-    expect(bob.take()).toEqual([':zoe!zoe@irc TOPIC #tea :oolong']);
+    expect(bob.take()).toEqual([':zoe!~zoe@irc TOPIC #tea :oolong']);
   });
 
   it('hides a secret channel from those outside it, and marks it @ in NAMES for its members', async () => {
@@ -174,7 +174,7 @@ describe('channel modes on IRC', () => {
     const { zoe, bob, irc } = await tea();
     await irc('cy');
     await zoe.send('INVITE bob #tea', 'MODE #tea +i');
-    expect(zoe.take()).toEqual([':ics-chat.local 443 zoe bob #tea :is already on channel', ':zoe!zoe@irc MODE #tea :+i']);
+    expect(zoe.take()).toEqual([':ics-chat.local 443 zoe bob #tea :is already on channel', ':zoe!~zoe@irc MODE #tea :+i']);
     bob.take();
     await bob.send('INVITE cy #tea');
     expect(bob.take()).toEqual([":ics-chat.local 482 bob #tea :You're not channel operator: only operators of #tea can invite while it is invite-only"]);
@@ -191,7 +191,7 @@ describe('server operators on IRC', () => {
       ':ics-chat.local 491 zoe :No O-lines for your host',
       ':ics-chat.local 464 zoe :Password incorrect',
       ':ics-chat.local 381 zoe :You are now an IRC operator',
-      ':zoe!zoe@irc MODE zoe :+o',
+      ':zoe!~zoe@irc MODE zoe :+o',
       ':ics-chat.local 221 zoe :+o',
     ]);
   });
@@ -209,8 +209,8 @@ describe('server operators on IRC', () => {
     zoe.take();
     await op.send('KICK #tea bob :out', 'KILL nobody', 'KILL peter :flooding');
     expect(op.take()).toEqual([':ics-chat.local 401 op nobody :No such nick/channel']);
-    expect(bob.take()).toEqual([':op!op@irc KICK #tea bob :out']);
-    expect(zoe.take()).toEqual([':op!op@irc KICK #tea bob :out', ':peter!peter@tcp QUIT :Killed (op (flooding))']);
+    expect(bob.take()).toEqual([':op!~op@irc KICK #tea bob :out']);
+    expect(zoe.take()).toEqual([':op!~op@irc KICK #tea bob :out', ':peter!peter@tcp QUIT :Killed (op (flooding))']);
     expect(peter.events.at(-1)).toEqual({ action: 'error', code: 'killed', msg: 'op ended your connection: flooding' });
     await op.send('KILL zoe');
     expect(zoe.closedWith).toBe('Closing Link: zoe (Killed: op ended your connection: no reason given)');

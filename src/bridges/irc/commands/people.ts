@@ -7,6 +7,7 @@ import type { GroupInfo, UserInfo } from '../../../core/protocol.js';
 import type { IrcClient, ListEvent } from '../client.js';
 import { hostOf, type Ident } from '../ident.js';
 import { channelName } from '../outbound.js';
+import { prefixOf, rolesOf } from '../roles.js';
 
 /** One user as IRC queries show them. */
 export interface Person {
@@ -53,8 +54,8 @@ export const nameOf = (g: GroupInfo): string => channelName(g.id, g.room);
 /** The group whose channel `name` names. */
 export const groupNamed = (list: ListEvent, name: string): GroupInfo | undefined => list.groups.find((g) => lower(nameOf(g)) === lower(name));
 
-/** A member's channel prefix: `@` for the room's owner. */
-export const prefixIn = (g: GroupInfo, nick: string): string => (g.owner === nick ? '@' : '');
+/** A member's channel prefix: its highest role's (`@` operator, `+` voiced). */
+export const prefixIn = (g: GroupInfo, nick: string): string => prefixOf(rolesOf(g), nick, false);
 
 /** Every channel the user is in, each with its prefix. */
 export function channelsOf(list: ListEvent, nick: string): string[] {
