@@ -26,6 +26,6 @@ it('ends a Discord user\'s session when an operator kills it; their next command
   peter.send({ action: 'list' });
   expect((await peter.next('list'))['users']).toEqual([
     { name: 'peter', front: 'tcp', state: 0 },
-    { name: 'alice', front: 'discord', state: 0 },
+    { name: 'alice', front: 'discord', state: 0, registered: true },
   ]);
 });

@@ -68,6 +68,8 @@ describe('identity across fronts', () => {
     const alice = track(await FrameworkClient.connect(ircPort, 'alice'));
     const bob = track(await FrameworkClient.connect(ircPort, 'bob'));
     alice.client.join('#tea');
+    // alice opens the room (so is its operator) before bob joins it.
+    await alice.next('join', (e) => e['nick'] === 'alice');
     bob.client.join('#tea');
     await bob.next('join', (e) => e['nick'] === 'bob');
     const web = track(await WsClient.login(webPort, 'wendy'));
