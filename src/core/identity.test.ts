@@ -89,7 +89,7 @@ describe('rename', () => {
     expect(ann.take()).toEqual([
       { action: 'rename', status: 'invalid', name: '9lives', msg: 'a name starts with a letter and holds only letters, digits, _ and -' },
       { action: 'rename', status: 'duplicate', name: 'ICS', msg: 'ICS is already in use' },
-      { action: 'rename', status: 'duplicate', name: 'Owned', msg: 'owned is registered: log in with its password', credential: 'password' },
+      { action: 'rename', status: 'duplicate', name: 'Owned', msg: 'this name is registered', credential: 'password' },
     ]);
   });
 

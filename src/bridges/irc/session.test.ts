@@ -81,6 +81,17 @@ describe('registration', () => {
     expect(ann.take()).toEqual([':ics-chat.local 353 ann = #tea :@Zoey ann peter', ':ics-chat.local 366 ann #tea :End of /NAMES list']);
   });
 
+  it('refuses a NICK to a registered name with 433 saying how to take it', async () => {
+    const { irc, hub } = ircHarness();
+    const owner = hub.open({ front: 'tcp', deliver: () => undefined });
+    await owner.dispatch({ action: 'login', name: 'owned' });
+    await owner.dispatch({ action: 'register', password: 'a fine password' });
+    owner.close();
+    const t = await irc('zoe');
+    await t.send('NICK Owned');
+    expect(t.take()).toEqual([':ics-chat.local 433 zoe Owned :Nickname is already in use (this name is registered: connect with its password (PASS or SASL), or choose another nick)']);
+  });
+
   it('keeps USER\'s username and realname, and registers with a realname that lost its bytes', async () => {
     const { session } = ircHarness();
     const t = session();

@@ -27,8 +27,9 @@ function refusal(hub: HubState, me: OnlineMember, wanted: string): Extract<Serve
   if (nameKey(wanted) === me.key) return null;
   const owner = hub.accounts.accountOf(nameKey(wanted));
   if (owner) {
+    // As a login hears it: the credential says what the name takes.
     const credential = owner.secret === null ? owner.identity.provider : 'password';
-    return { action: 'rename', status: 'duplicate', name: wanted, msg: `${owner.name} is registered: log in with its ${credential === 'password' ? 'password' : `${credential} account`}`, credential };
+    return { action: 'rename', status: 'duplicate', name: wanted, msg: 'this name is registered', credential };
   }
   if (hub.isReserved(wanted) || hub.presence.get(wanted)) return { action: 'rename', status: 'duplicate', name: wanted, msg: `${wanted} is already in use` };
   return null;
