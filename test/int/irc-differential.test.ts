@@ -2,143 +2,38 @@
  * Differential tests: the same client sessions against our IRC gateway and against ngircd, a
  * real IRC server, compared after normalisation (test/helpers/irc-diff.ts: server names, hosts,
  * timestamps and prose are taken out; numerics, parameters and relayed commands stay). Every
- * difference that remains is deliberate and named below with its reason; an allowance that no
- * longer changes anything fails the test, so the list stays true.
+ * difference that remains is deliberate and named with its reason, here or among the common
+ * ones (test/helpers/irc-diff-allowances.ts); an allowance that no longer changes anything fails
+ * the test, so the list stays true. Scenarios of other features go in files of their own, with
+ * the same helpers.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ISUPPORT } from '../../src/bridges/irc/welcome.js';
-import { compare, DiffSession, dropping, mapping, type Allowance, type Target } from '../helpers/irc-diff.js';
+import { BURST, COMMON } from '../helpers/irc-diff-allowances.js';
+import { dropping, mapping } from '../helpers/irc-diff.js';
 import { describeNeeds } from '../helpers/needs.js';
-import { NGIRCD_NEED, startNgircd, type Ngircd } from '../helpers/ngircd.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { NGIRCD_NEED } from '../helpers/ngircd.js';
+import { Oracle } from '../helpers/irc-oracle.js';
 
-type Scenario = (s: DiffSession) => Promise<void>;
-
-/** Differences every scenario may meet. */
-const COMMON: Record<string, Allowance> = {
-  isupport: {
-    name: 'isupport',
-    why: 'each server advertises its own features in 005 (ours are checked token by token below)',
-    side: 'ours',
-    rewrite: mapping((l) => l.replace(/ 005 (\S+) .*/, ' 005 $1 <tokens>')),
-  },
-  isupportThere: {
-    name: 'isupport (ngircd)',
-    why: 'as above, for ngircd',
-    side: 'ngircd',
-    rewrite: mapping((l) => l.replace(/ 005 (\S+) .*/, ' 005 $1 <tokens>')),
-  },
-  myinfo: {
-    name: 'myinfo',
-    why: '004 names each server\'s version and the user and channel modes it has',
-    side: 'ours',
-    rewrite: mapping((l) => l.replace(/ 004 (\S+) <server> .*/, ' 004 $1 <server> <version and modes>')),
-  },
-  myinfoThere: {
-    name: 'myinfo (ngircd)',
-    why: 'as above, for ngircd',
-    side: 'ngircd',
-    rewrite: mapping((l) => l.replace(/ 004 (\S+) <server> .*/, ' 004 $1 <server> <version and modes>')),
-  },
-  greeting: {
-    name: 'service greeting',
-    why: 'after the MOTD our service user ics says hello and how to get help (an extra of ours)',
-    side: 'ours',
-    rewrite: dropping((l) => l.includes(' :ics!ics@') && l.includes(' NOTICE ')),
-  },
-  highest: {
-    name: 'ngircd 250',
-    why: 'ngircd adds 250 (highest connection count) to LUSERS; it is not in the modern protocol',
-    side: 'ngircd',
-    rewrite: dropping((l) => / 250 /.test(l)),
-  },
-  serverChannel: {
-    name: 'ngircd &SERVER',
-    why: 'ngircd has a channel of its own, &SERVER: it counts it in 254 and lists it; we have no such channel',
-    side: 'ngircd',
-    rewrite: (lines) =>
-      lines
-        .filter((l) => !l.includes(' 322 ') || !l.includes(' &SERVER '))
-        .flatMap((l) => {
-          const count = / 254 \S+ (\d+) /.exec(l);
-          if (!count) return [l];
-          const n = Number(count[1]) - 1;
-          return n === 0 ? [] : [l.replace(/ 254 (\S+) \d+ /, ` 254 $1 ${n} `)];
-        }),
-  },
-  namesOrder: {
-    name: 'names order',
-    why: 'ngircd lists a channel\'s members newest first; we list them in the order they joined (both are allowed)',
-    side: 'ngircd',
-    rewrite: mapping((l) => l.replace(/( 353 \S+ = \S+ :)(.*)/, (_, head: string, names: string) => head + names.split(' ').reverse().join(' '))),
-  },
-  whoOrder: {
-    name: 'who order',
-    why: 'the same for WHO on a channel: one 352 per member, ngircd newest first, ours in join order',
-    side: 'ngircd',
-    rewrite: (lines) => {
-      const out: string[] = [];
-      let run: string[] = [];
-      for (const l of [...lines, '']) {
-        if (/ 352 \S+ #/.test(l)) run.push(l);
-        else {
-          out.push(...run.reverse(), ...(l === '' ? [] : [l]));
-          run = [];
-        }
-      }
-      return out;
-    },
-  },
-};
-
-let ngircd: Ngircd;
-let ours: TestServer;
-let motdDir: string;
-
-/** Runs the scenario on both servers; the sessions, for checks beyond the comparison. */
-async function differential(scenario: Scenario, allowances: Allowance[]): Promise<[DiffSession, DiffSession]> {
-  const targets: Target[] = [
-    { side: 'ours', port: ours.ircPort, serverName: 'ics-chat.local', clientHost: 'irc' },
-    { side: 'ngircd', port: ngircd.port, serverName: ngircd.serverName, clientHost: '127.0.0.1' },
-  ];
-  const sessions = targets.map((t) => new DiffSession(t));
-  try {
-    await Promise.all(sessions.map((s) => scenario(s)));
-  } finally {
-    for (const s of sessions) s.closeAll();
-  }
-  const [mine, theirs] = sessions as [DiffSession, DiffSession];
-  expect(mine.badLines(), 'lines we sent that are not UTF-8 or over 512 bytes').toEqual([]);
-  const result = compare(mine.steps, theirs.steps, allowances);
-  expect(result.ours).toEqual(result.ngircd);
-  expect(result.unused, 'allowances that changed nothing').toEqual([]);
-  return [mine, theirs];
-}
+let oracle: Oracle;
 
 describeNeeds(NGIRCD_NEED)('our IRC gateway against ngircd', () => {
   beforeAll(async () => {
-    // The same one-line MOTD on both sides (the shipped default has four).
-    motdDir = mkdtempSync(join(tmpdir(), 'ics-motd-'));
-    writeFileSync(join(motdDir, 'motd.txt'), 'Hello from the oracle\n');
-    [ngircd, ours] = await Promise.all([startNgircd(), startTestServer({ FRONTS: 'irc', IRC_MOTD_FILE: join(motdDir, 'motd.txt') })]);
+    oracle = await Oracle.start();
   });
   afterAll(async () => {
-    await Promise.all([ngircd?.stop(), ours?.destroy()]);
-    rmSync(motdDir, { recursive: true, force: true });
+    await oracle?.stop();
   });
 
   it('registers with the same burst: 001-005, LUSERS, the MOTD; a realname that is not UTF-8 too', async () => {
-    const [, theirs] = await differential(
+    const [, theirs] = await oracle.differential(
       async (s) => {
         const ann = await s.client('ann', 'ann', 'an', 'Ann A');
         // `Café Crème` in Latin-1: both register it; we read it lossily (U+FFFD for each bad byte).
         await s.client('lat', 'lat', 'la', Buffer.from('Caf\xe9 Cr\xe8me', 'latin1'));
         await s.step('whois of a Latin-1 realname', ann, 'WHOIS lat');
       },
-      [COMMON.isupport!, COMMON.isupportThere!, COMMON.myinfo!, COMMON.myinfoThere!, COMMON.greeting!, COMMON.highest!, COMMON.serverChannel!],
+      BURST,
     );
     // A difference the comparison's decoding hides: ngircd relays the realname's bytes as they came,
     // so its 311 is not UTF-8 (though its ISUPPORT says CHARSET=UTF-8); ours is (checked above for
@@ -154,7 +49,7 @@ describeNeeds(NGIRCD_NEED)('our IRC gateway against ngircd', () => {
   });
 
   it('answers WHO, WHOIS, AWAY, USERHOST, ISON, LUSERS and the server queries alike', async () => {
-    await differential(
+    await oracle.differential(
       async (s) => {
         const alice = await s.client('alice', 'alice', 'al', 'Alice A');
         const bob = await s.client('bob', 'bob', 'bo', 'Bob B');
@@ -173,15 +68,9 @@ describeNeeds(NGIRCD_NEED)('our IRC gateway against ngircd', () => {
         await s.step('whowas', alice, 'WHOWAS nobody');
       },
       [
-        COMMON.highest!,
-        COMMON.serverChannel!,
-        COMMON.namesOrder!,
-        COMMON.whoOrder!,
-        COMMON.isupport!,
-        COMMON.isupportThere!,
-        COMMON.myinfo!,
-        COMMON.myinfoThere!,
-        COMMON.greeting!,
+        ...BURST,
+        COMMON.namesOrder,
+        COMMON.whoOrder,
         {
           name: 'version string',
           why: '351 names each server\'s own version',
@@ -199,7 +88,7 @@ describeNeeds(NGIRCD_NEED)('our IRC gateway against ngircd', () => {
   });
 
   it('changes nicks alike: 433, 432, a change of case, a new nick seen by a peer; QUIT tells the reason', async () => {
-    await differential(
+    await oracle.differential(
       async (s) => {
         const cy = await s.client('cy', 'cy', 'cy', 'Cy C');
         const dee = await s.client('dee', 'dee', 'de', 'Dee D');
@@ -214,14 +103,8 @@ describeNeeds(NGIRCD_NEED)('our IRC gateway against ngircd', () => {
         await s.step('whowas of one just gone', cy, 'WHOWAS deedee');
       },
       [
-        COMMON.isupport!,
-        COMMON.isupportThere!,
-        COMMON.myinfo!,
-        COMMON.myinfoThere!,
-        COMMON.greeting!,
-        COMMON.highest!,
-        COMMON.serverChannel!,
-        COMMON.namesOrder!,
+        ...BURST,
+        COMMON.namesOrder,
         {
           name: 'NICK without a nick',
           why: 'ngircd answers 461 (need more parameters); the modern protocol, and we, answer 431 (no nickname given)',
@@ -257,7 +140,7 @@ describeNeeds(NGIRCD_NEED)('our IRC gateway against ngircd', () => {
     const tail = '€é€';
     const text = 'x'.repeat(510 - Buffer.byteLength(head) - Buffer.byteLength(tail)) + tail;
     expect(Buffer.byteLength(head + text) + 2).toBe(512);
-    await differential(
+    await oracle.differential(
       async (s) => {
         const eve = await s.client('eve', 'eve', 'ev', 'Eve E');
         const fay = await s.client('fay', 'fay', 'fa', 'Fay F');
@@ -266,14 +149,8 @@ describeNeeds(NGIRCD_NEED)('our IRC gateway against ngircd', () => {
         await s.step('long line', eve, head + text);
       },
       [
-        COMMON.isupport!,
-        COMMON.isupportThere!,
-        COMMON.myinfo!,
-        COMMON.myinfoThere!,
-        COMMON.greeting!,
-        COMMON.highest!,
-        COMMON.serverChannel!,
-        COMMON.namesOrder!,
+        ...BURST,
+        COMMON.namesOrder,
         {
           name: 'over-long relay',
           why: 'relayed with its sender\'s prefix the line passes 512 bytes: ngircd cuts it and marks it [CUT], losing its end; we split it at a character boundary into two PRIVMSGs, losing nothing',
