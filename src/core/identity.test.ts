@@ -67,6 +67,18 @@ describe('rename', () => {
     expect(bob.take()).toEqual([{ action: 'rename', status: 'duplicate', name: 'annie', msg: 'annie is already in use' }]);
   });
 
+  it('keeps a member\'s roles in a room across a rename', async () => {
+    const { user } = setup();
+    const ann = user('ann');
+    const bob = user('bob');
+    await ann.do({ action: 'connect', target: '#tea' });
+    await bob.do({ action: 'connect', target: '#tea' });
+    await ann.do({ action: 'mode', changes: [{ mode: 'o', on: true, arg: 'bob' }], group: 1 });
+    await bob.do({ action: 'rename', name: 'rob' });
+    await ann.do({ action: 'list' });
+    expect(ann.events.at(-1)).toMatchObject({ action: 'list', groups: [{ id: 1, members: ['ann', 'rob'], owner: 'ann', ops: ['rob'] }] });
+  });
+
   it('lets a guest change only the case of its name, and says nothing when nothing changes', async () => {
     const { user } = setup();
     const ann = user('ann');
