@@ -5,6 +5,7 @@
  * front in both cases. Also the bounded record of recently gone nicks that WHOWAS reads.
  */
 import { nameKey } from '../../core/names.js';
+import { IRC_HOST } from './outbound.js';
 
 /** What USER said of one registered IRC user, and when it came and last spoke. */
 export interface Ident {
@@ -52,7 +53,7 @@ export class Idents {
 
   /** The user part of anyone's mask: an IRC user's ident, or the name itself for other fronts. */
   userOf(name: string, front: string): string {
-    return (front === 'irc' ? this.byKey.get(nameKey(name))?.user : undefined) ?? name;
+    return (front === IRC_HOST ? this.byKey.get(nameKey(name))?.user : undefined) ?? name;
   }
 
   /** Anyone's `nick!user@host`. */

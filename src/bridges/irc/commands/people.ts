@@ -6,7 +6,7 @@
 import type { GroupInfo, UserInfo } from '../../../core/protocol.js';
 import type { IrcClient, ListEvent } from '../client.js';
 import { hostOf, type Ident } from '../ident.js';
-import { channelName } from '../outbound.js';
+import { channelName, IRC_HOST } from '../outbound.js';
 import { prefixOf, rolesOf } from '../roles.js';
 
 /** One user as IRC queries show them. */
@@ -27,7 +27,7 @@ export interface Person {
 const otherRealname = (u: UserInfo): string => `${u.name} on the ${u.front} front`;
 
 export function person(s: IrcClient, u: UserInfo): Person {
-  const ident = u.front === 'irc' ? s.shared.idents.get(u.name) : undefined;
+  const ident = u.front === IRC_HOST ? s.shared.idents.get(u.name) : undefined;
   return {
     nick: u.name,
     user: s.shared.idents.userOf(u.name, u.front),
