@@ -104,6 +104,8 @@ export interface UserInfo {
   away?: string;
   /** They are logged in to an account (a password or another front's identity). */
   registered?: true;
+  /** A server operator. */
+  oper?: true;
 }
 
 /** What kind of group: ad hoc (`c peer`), a named room (`#name`), or a direct conversation of two. */

@@ -94,6 +94,23 @@ describe('WHOIS and WHOWAS', () => {
   });
 });
 
+describe('server operators', () => {
+  it('are marked * in WHO and USERHOST, and 313 in WHOIS', async () => {
+    const { irc } = ircHarness([], [{ name: 'root', password: 'correct horse' }]);
+    const zoe = await irc('zoe');
+    const ann = await irc('ann');
+    await zoe.send('OPER root :correct horse');
+    await ann.send('WHO zoe', 'USERHOST zoe ann', 'WHOIS zoe');
+    const lines = ann.take();
+    expect(lines.slice(0, 3)).toEqual([
+      ':ics-chat.local 352 ann * ~zoe irc ics-chat.local zoe H* :0 zoe',
+      ':ics-chat.local 315 ann zoe :End of WHO list',
+      ':ics-chat.local 302 ann :zoe*=+~zoe@irc ann=+~ann@irc',
+    ]);
+    expect(lines).toContain(':ics-chat.local 313 ann zoe :is an IRC operator');
+  });
+});
+
 describe('AWAY', () => {
   it('is kept by the hub: other fronts see it, and a private line to one away gets 301', async () => {
     const { irc, other } = ircHarness();

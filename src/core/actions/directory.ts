@@ -23,7 +23,7 @@ export function list(ctx: OnlineContext): void {
   const users = hub.presence.list().map((u) => {
     // talking (1) in any group; the group shown is one the asker may see
     const mine = hub.groups.of(u);
-    const about = { ...(u.away === null ? {} : { away: u.away }), ...(u.account || u.identity ? { registered: true as const } : {}) };
+    const about = { ...(u.away === null ? {} : { away: u.away }), ...(u.account || u.identity ? { registered: true as const } : {}), ...(u.oper !== null ? { oper: true as const } : {}) };
     if (mine.length === 0) return { name: u.name, front: u.front, state: 0 as const, ...about };
     const focus = u.focus === null ? undefined : hub.groups.get(u.focus);
     const shown = focus && visible(focus) ? focus : mine.find(visible);

@@ -19,6 +19,8 @@ export interface Person {
   away: string | undefined;
   /** The account they are logged in to, if any. */
   account: string | undefined;
+  /** A server operator (`*` in WHO and USERHOST, 313 in WHOIS). */
+  oper: boolean;
   /** Only for this front's users. */
   ident: Ident | undefined;
 }
@@ -36,6 +38,7 @@ export function person(s: IrcClient, u: UserInfo): Person {
     front: u.front,
     away: u.away,
     account: ident ? (ident.account ?? undefined) : u.registered ? u.name : undefined,
+    oper: u.oper === true,
     ident,
   };
 }

@@ -14,11 +14,11 @@ export async function away(s: IrcClient, m: IrcMessage): Promise<void> {
   }
 }
 
-// USERHOST <nick>{ <nick>}: up to five nick=+user@host entries (- when away)
+// USERHOST <nick>{ <nick>}: up to five nick=+user@host entries (* after an operator's nick, - when away)
 export async function userhost(s: IrcClient, m: IrcMessage): Promise<void> {
   const users = (await s.lookup()).users;
   const found = m.params.slice(0, 5).flatMap((nick) => users.filter((u) => lower(u.name) === lower(nick)));
-  const entries = found.map((u) => person(s, u)).map((p) => `${p.nick}=${p.away === undefined ? '+' : '-'}${p.user}@${p.host}`);
+  const entries = found.map((u) => person(s, u)).map((p) => `${p.nick}${p.oper ? '*' : ''}=${p.away === undefined ? '+' : '-'}${p.user}@${p.host}`);
   s.out.numeric(RPL.USERHOST, entries.join(' '));
 }
 

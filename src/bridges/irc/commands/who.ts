@@ -20,8 +20,8 @@ function whoxOf(arg: string | undefined): { fields: Set<string>; token: string }
   return { fields: new Set(fields), token: token.slice(0, 3) };
 }
 
-/** H (here) or G (gone), then the channel prefix. */
-const flagsOf = (p: Person, channel: GroupInfo | undefined): string => (p.away === undefined ? 'H' : 'G') + (channel ? prefixIn(channel, p.nick) : '');
+/** H (here) or G (gone), `*` for a server operator, then the channel prefix. */
+const flagsOf = (p: Person, channel: GroupInfo | undefined): string => (p.away === undefined ? 'H' : 'G') + (p.oper ? '*' : '') + (channel ? prefixIn(channel, p.nick) : '');
 
 function whox(s: IrcClient, p: Person, channel: GroupInfo | undefined, fields: Set<string>, token: string): void {
   const now = Math.floor(s.shared.clock.now().getTime() / 1000);

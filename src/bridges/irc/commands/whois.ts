@@ -1,8 +1,9 @@
 /**
- * WHOIS and WHOWAS. WHOIS tells who a user is (311), every channel they are in with its prefix
- * (319), where they are connected (312), the account they are logged in to (330), how long idle
- * and since when (317, for this front's users), that they are away (301), then 318. WHOWAS
- * answers from the front's bounded record of nicks given up lately.
+ * WHOIS and WHOWAS. WHOIS tells who a user is (311), where they are connected (312), every
+ * channel they are in with its prefix (319), that they are a server operator (313), the account
+ * they are logged in to (330), how long idle and since when (317, for this front's users), that
+ * they are away (301), then 318. WHOWAS answers from the front's bounded record of nicks given up
+ * lately.
  */
 import { SERVICE_NICK, type IrcClient } from '../client.js';
 import type { IrcMessage } from '../message.js';
@@ -29,6 +30,7 @@ export async function whois(s: IrcClient, m: IrcMessage): Promise<void> {
       s.out.numeric(RPL.WHOISSERVER, p.nick, s.serverName, `connected through the ${p.front} front`);
       const channels = channelsOf(list, p.nick);
       if (channels.length > 0) s.out.numeric(RPL.WHOISCHANNELS, p.nick, channels.join(' '));
+      if (p.oper) s.out.numeric(RPL.WHOISOPERATOR, p.nick, 'is an IRC operator');
       if (p.account !== undefined) s.out.numeric(RPL.WHOISACCOUNT, p.nick, p.account, 'is logged in as');
       if (p.ident) s.out.numeric(RPL.WHOISIDLE, p.nick, String(now - p.ident.active), String(p.ident.signon), 'seconds idle, signon time');
       if (p.away !== undefined) s.out.numeric(RPL.AWAY, p.nick, p.away);
