@@ -21,11 +21,11 @@ it('ends a Discord user\'s session when an operator kills it; their next command
   expect(await peter.next('disconnect')).toMatchObject({ msg: 'everyone left, you are alone' });
   await t.fake.message('the kill, told to alice', (m) => m.content.includes('peter ended your connection: spam'));
   peter.send({ action: 'list' });
-  expect((await peter.next('list'))['users']).toEqual([{ name: 'peter', front: 'tcp', state: 0 }]);
+  expect((await peter.next('list'))['users']).toEqual([{ name: 'peter', front: 'tcp', state: 0, oper: true }]);
   await t.ask(alice, 'who');
   peter.send({ action: 'list' });
   expect((await peter.next('list'))['users']).toEqual([
-    { name: 'peter', front: 'tcp', state: 0 },
+    { name: 'peter', front: 'tcp', state: 0, oper: true },
     { name: 'alice', front: 'discord', state: 0, registered: true },
   ]);
 });
