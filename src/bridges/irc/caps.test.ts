@@ -66,10 +66,10 @@ describe('echo-message, message-tags and labeled-response', () => {
     expect(zoe.take()).toEqual([]);
     await turn();
     expect(zoe.take()).toEqual([
-      '@time=2026-11-25T14:30:00.000Z;msgid=1-1 :zoe!zoe@irc PRIVMSG #tea :hello',
-      '@time=2026-11-25T14:30:00.000Z;msgid=1-2 :ann!ann@irc PRIVMSG #tea :hi',
+      '@time=2026-11-25T14:30:00.000Z;msgid=1-1 :zoe!~zoe@irc PRIVMSG #tea :hello',
+      '@time=2026-11-25T14:30:00.000Z;msgid=1-2 :ann!~ann@irc PRIVMSG #tea :hi',
     ]);
-    expect(ann.take()).toEqual(['@msgid=1-1 :zoe!zoe@irc PRIVMSG #tea :hello']);
+    expect(ann.take()).toEqual(['@msgid=1-1 :zoe!~zoe@irc PRIVMSG #tea :hello']);
   });
 
   it("tags a line with its sender's account for account-tag, once the sender holds one", async () => {
@@ -78,7 +78,7 @@ describe('echo-message, message-tags and labeled-response', () => {
     ann.take();
     await zoe.send('PRIVMSG #tea :guest', 'PRIVMSG ics :register zoes-password', 'PRIVMSG #tea :owner');
     await turn();
-    expect(ann.take()).toEqual([':zoe!zoe@irc PRIVMSG #tea :guest', '@account=zoe :zoe!zoe@irc PRIVMSG #tea :owner']);
+    expect(ann.take()).toEqual([':zoe!~zoe@irc PRIVMSG #tea :guest', '@account=zoe :zoe!~zoe@irc PRIVMSG #tea :owner']);
   });
 
   it('passes client-only tags on to clients with message-tags, and never tags a client may not set', async () => {
@@ -89,8 +89,8 @@ describe('echo-message, message-tags and labeled-response', () => {
     ann.take();
     await zoe.send('@+draft/reply=1-1;+example.com/mood=calm\\sday;msgid=forged;time=2000-01-01T00:00:00.000Z;+bad!key=1 PRIVMSG #tea :tagged');
     await turn();
-    expect(ann.take()).toEqual(['@msgid=1-1;+draft/reply=1-1;+example.com/mood=calm\\sday :zoe!zoe@irc PRIVMSG #tea :tagged']);
-    expect(bob.take()).toEqual([':zoe!zoe@irc PRIVMSG #tea :tagged']);
+    expect(ann.take()).toEqual(['@msgid=1-1;+draft/reply=1-1;+example.com/mood=calm\\sday :zoe!~zoe@irc PRIVMSG #tea :tagged']);
+    expect(bob.take()).toEqual([':zoe!~zoe@irc PRIVMSG #tea :tagged']);
   });
 
   it('passes a TAGMSG to a channel on to its members that take message-tags, the sender too with echo-message', async () => {
@@ -101,17 +101,17 @@ describe('echo-message, message-tags and labeled-response', () => {
     ann.take();
     zoe.take();
     await zoe.send('@+typing=active;label=t1 TAGMSG #tea', '@+typing=paused TAGMSG #nowhere', 'TAGMSG #tea', '@+typing=done TAGMSG ann');
-    expect(ann.take()).toEqual(['@+typing=active :zoe!zoe@irc TAGMSG :#tea']);
+    expect(ann.take()).toEqual(['@+typing=active :zoe!~zoe@irc TAGMSG :#tea']);
     expect(bob.take()).toEqual([]);
-    expect(zoe.take()).toEqual(['@+typing=active :zoe!zoe@irc TAGMSG :#tea', '@label=t1 :ics-chat.local ACK']);
+    expect(zoe.take()).toEqual(['@+typing=active :zoe!~zoe@irc TAGMSG :#tea', '@label=t1 :ics-chat.local ACK']);
   });
 
   it('echoes a private line to the one it was written to', async () => {
     const { zoe, ann } = await pair();
     await zoe.send('PRIVMSG ann :psst');
     await turn();
-    expect(zoe.take()).toEqual(['@time=2026-11-25T14:30:00.000Z;msgid=2-1 :zoe!zoe@irc PRIVMSG ann :psst']);
-    expect(ann.take()).toEqual(['@msgid=2-1 :zoe!zoe@irc PRIVMSG ann :psst']);
+    expect(zoe.take()).toEqual(['@time=2026-11-25T14:30:00.000Z;msgid=2-1 :zoe!~zoe@irc PRIVMSG ann :psst']);
+    expect(ann.take()).toEqual(['@msgid=2-1 :zoe!~zoe@irc PRIVMSG ann :psst']);
   });
 
   it('labels a reply: ACK for none, the line for one, a batch for several, the echo for a labelled line', async () => {
@@ -129,7 +129,7 @@ describe('echo-message, message-tags and labeled-response', () => {
     await zoe.send('@label=a5 PRIVMSG #tea :labelled', '@label=a6;+draft/reply=1-1 PRIVMSG #nowhere :lost');
     expect(zoe.take()).toEqual(['@label=a6 :ics-chat.local 403 zoe #nowhere :No such channel']);
     await turn();
-    expect(zoe.take()).toEqual(['@label=a5;time=2026-11-25T14:30:00.000Z;msgid=1-1 :zoe!zoe@irc PRIVMSG #tea :labelled']);
+    expect(zoe.take()).toEqual(['@label=a5;time=2026-11-25T14:30:00.000Z;msgid=1-1 :zoe!~zoe@irc PRIVMSG #tea :labelled']);
   });
 
   it('labels the first line of a reply of several for a client without batch', async () => {
@@ -148,9 +148,9 @@ describe('echo-message, message-tags and labeled-response', () => {
     await ann.send('PRIVMSG #tea :meanwhile');
     await zoe.send('@label=b1 JOIN #cake');
     expect(zoe.take()).toEqual([
-      '@time=2026-11-25T14:30:00.000Z;msgid=1-1 :ann!ann@irc PRIVMSG #tea :meanwhile',
+      '@time=2026-11-25T14:30:00.000Z;msgid=1-1 :ann!~ann@irc PRIVMSG #tea :meanwhile',
       '@label=b1 :ics-chat.local BATCH +1 :labeled-response',
-      '@batch=1 :zoe!zoe@irc JOIN :#cake',
+      '@batch=1 :zoe!~zoe@irc JOIN :#cake',
       '@batch=1 :ics-chat.local 353 zoe = #cake :@zoe',
       '@batch=1 :ics-chat.local 366 zoe #cake :End of /NAMES list',
       ':ics-chat.local BATCH :-1',

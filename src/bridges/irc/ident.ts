@@ -56,6 +56,11 @@ export class Idents {
     return (front === IRC_HOST ? this.byKey.get(nameKey(name))?.user : undefined) ?? name;
   }
 
+  /** Anyone's realname: an IRC user's as USER gave it; a user of another front, who gave none, is described. */
+  realnameOf(name: string, front: string): string {
+    return (front === IRC_HOST ? this.byKey.get(nameKey(name))?.realname : undefined) ?? `${name} on the ${front} front`;
+  }
+
   /** Anyone's `nick!user@host`. */
   maskOf(name: string, front: string): string {
     return `${name}!${this.userOf(name, front)}@${hostOf(front)}`;

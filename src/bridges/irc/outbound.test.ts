@@ -32,6 +32,7 @@ function mirror(caps: Caps = {}) {
     echoLabel: () => labels.shift(),
     now: () => new Date(1_800_000_000_000),
     maskOf: (n: string, f: string) => `${n}!${n}@${f}`,
+    realnameOf: (n: string) => n,
   };
   const m = new ChannelMirror(viewer, out);
   const take = (): string[] => out.take().split('\r\n').filter((l) => l !== '');

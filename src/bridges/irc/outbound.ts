@@ -60,6 +60,8 @@ export interface Viewer {
   now(): Date;
   /** Anyone's `nick!user@host` (the same for every client of the front). */
   maskOf(name: string, front: string): string;
+  /** Anyone's realname (extended-join). */
+  realnameOf(name: string, front: string): string;
 }
 
 /**
@@ -303,7 +305,7 @@ export class ChannelMirror {
 
   /** A JOIN of `who` (extended with account and real name for `extended-join`). */
   private joinLine(who: MemberInfo, channel: string, account: string | null): void {
-    const params = this.me.extendedJoin ? [channel, account ?? '*', who.name] : [channel];
+    const params = this.me.extendedJoin ? [channel, account ?? '*', this.me.realnameOf(who.name, who.front)] : [channel];
     this.out.send({ source: this.maskOf(who), verb: 'JOIN', params });
   }
 

@@ -94,6 +94,19 @@ describe('WHOIS and WHOWAS', () => {
   });
 });
 
+describe('extended-join', () => {
+  it('shows the realname USER gave, and a user of another front described', async () => {
+    const { session, other } = ircHarness();
+    const zoe = session();
+    await zoe.send('CAP LS 302', 'CAP REQ :extended-join', 'NICK zoe', 'USER zoe 0 * :Zoe Z', 'CAP END', 'JOIN #tea');
+    zoe.take();
+    const ann = session();
+    await ann.send('NICK ann', 'USER an 0 * :Ann Smith', 'JOIN #tea');
+    await (await other('peter')).session.dispatch({ action: 'connect', target: '#tea' });
+    expect(zoe.take()).toEqual([':ann!~an@irc JOIN #tea * :Ann Smith', ':peter!peter@tcp JOIN #tea * :peter on the tcp front']);
+  });
+});
+
 describe('server operators', () => {
   it('are marked * in WHO and USERHOST, and 313 in WHOIS', async () => {
     const { irc } = ircHarness([], [{ name: 'root', password: 'correct horse' }]);

@@ -16,7 +16,7 @@ describe('registration', () => {
     await t.send('CAP END');
     const welcome = t.take();
     expect(welcome.map((l) => l.split(' ')[1])).toEqual(['001', '002', '003', '004', '005', '005', '251', '255', '265', '266', '422', 'NOTICE']);
-    expect(welcome[4]).toContain('NICKLEN=24');
+    expect(welcome[5]).toContain('NICKLEN=24');
     expect(welcome[5]).toContain('UTF8ONLY');
   });
 

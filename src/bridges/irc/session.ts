@@ -140,6 +140,10 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
     return this.shared.idents.maskOf(name, front);
   }
 
+  realnameOf(name: string, front: string): string {
+    return this.shared.idents.realnameOf(name, front);
+  }
+
   target(): string {
     return this.registered ? this.nick! : '*';
   }

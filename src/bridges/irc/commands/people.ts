@@ -25,16 +25,13 @@ export interface Person {
   ident: Ident | undefined;
 }
 
-/** The realname of a user of another front, who gave none. */
-const otherRealname = (u: UserInfo): string => `${u.name} on the ${u.front} front`;
-
 export function person(s: IrcClient, u: UserInfo): Person {
   const ident = u.front === IRC_HOST ? s.shared.idents.get(u.name) : undefined;
   return {
     nick: u.name,
     user: s.shared.idents.userOf(u.name, u.front),
     host: hostOf(u.front),
-    realname: ident?.realname ?? otherRealname(u),
+    realname: s.shared.idents.realnameOf(u.name, u.front),
     front: u.front,
     away: u.away,
     account: ident ? (ident.account ?? undefined) : u.registered ? u.name : undefined,
