@@ -1,10 +1,10 @@
 /**
  * History in SQLite (better-sqlite3, WAL): one row per line, membership intervals in each
  * group's sequence that decide who may read which line, and a contentless FTS5 index of
- * group-scoped tokens keyed by line id, beside each line's place in its group (`line_pos`). Writes queue in memory and are committed in one
- * transaction per call to commit() (group commit); the search index and `line_pos`, derived data,
- * are written in larger batches shortly after (and always before a search), and rebuilt at start for any lines
- * a crash left unindexed.
+ * group-scoped tokens keyed by line id, beside each line's place in its group (`line_pos`).
+ * Writes queue in memory and are committed in one transaction per call to commit() (group
+ * commit); the search index and `line_pos`, derived data, are written in larger batches shortly
+ * after (and always before a read), and rebuilt at start for any lines a crash left unindexed.
  */
 import Database from 'better-sqlite3';
 import {
@@ -18,11 +18,12 @@ import {
   type SearchPage,
   type StoredLine,
 } from '../core/history.js';
-import { readConversations, readPage, type PageSource, type Span } from '../core/history-page.js';
+import { readConversations, readPage, type PageSource } from '../core/history-page.js';
 import { OPEN, QueuedHistory, type HistoryWrite, type Pair } from '../core/history-queue.js';
 import type { SearchQuery } from '../core/search-query.js';
 import { Checkpointer } from './checkpointer.js';
 import { prepareSchema } from './history-schema.js';
+import { pageReads, toStored, type LineRow } from './sqlite-reads.js';
 import { scopedQuery, scopedText } from './scoped-index.js';
 
 export interface HistoryOptions {
@@ -32,15 +33,6 @@ export interface HistoryOptions {
   onError?: (msg: string) => void;
 }
 
-interface LineRow {
-  id: number;
-  grp: number;
-  seq: number;
-  sender: string;
-  sender_key: string;
-  text: string;
-  ts: number;
-}
 
 /** Lines waiting for the index are written once this many have gathered, or after INDEX_DELAY_MS. */
 const INDEX_BATCH = 4096;
@@ -185,7 +177,7 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
       this.anySeen = this.db.prepare('SELECT 1 AS one FROM seen WHERE user = ? LIMIT 1');
       this.directOf = this.db.prepare<[string, string], number>('SELECT grp FROM directs WHERE key_a = ? AND key_b = ?').pluck();
       this.lastSeqOf = this.db.prepare<[number], number>('SELECT COALESCE(MAX(seq), 0) FROM line_pos WHERE grp = ?').pluck();
-      this.pages = this.pageReads();
+      this.pages = pageReads(this.db, (group) => this.lastSeqOf.get(group) ?? 0);
       this.catchUpIndex();
       this.indexedUpTo = this.lastId;
       // Memberships still open belong to sessions of a previous run: they ended when it did.
@@ -198,40 +190,6 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
     }
     // Started last: a store that failed to open leaves no worker behind.
     this.checkpointer = onDisk(file) ? new Checkpointer(file, this.onError) : null;
-  }
-
-  /**
-   * The reads of the page algorithm, each served by an index: a user's intervals by seen_by_user,
-   * a group's lines by line_pos (a range of its seqs, LIMITed) and then by id, labels by the
-   * groups key. line_pos is complete once the index is flushed, which every read starts with.
-   */
-  private pageReads(): PageSource {
-    const spanFields = 's.grp AS "group", s.from_seq AS "from", s.to_seq AS "to"';
-    const labelled = `SELECT ${spanFields}, COALESCE(g.label, '#group-' || s.grp) AS label FROM seen AS s LEFT JOIN groups AS g ON g.id = s.grp WHERE s.user = ? AND s.to_seq > s.from_seq`;
-    const allSpans = this.db.prepare<[string], Span & { label: string }>(labelled);
-    const groupSpans = this.db.prepare<[string, number], Span>(`SELECT ${spanFields} FROM seen AS s WHERE s.user = ? AND s.grp = ? AND s.to_seq > s.from_seq`);
-    const inGroup = 'FROM line_pos AS p JOIN lines AS l ON l.id = p.id WHERE p.grp = ?';
-    const firstFrom = this.db.prepare<[number, number, number], { seq: number; ts: number }>(`SELECT p.seq, l.ts ${inGroup} AND p.seq >= ? AND p.seq <= ? ORDER BY p.seq LIMIT 1`);
-    const range = `SELECT l.* ${inGroup} AND p.seq > ? AND p.seq <= ? ORDER BY p.seq`;
-    const oldest = this.db.prepare<[number, number, number, number], LineRow>(`${range} LIMIT ?`);
-    const newest = this.db.prepare<[number, number, number, number], LineRow>(`${range} DESC LIMIT ?`);
-    const labelOf = this.db.prepare<[number], string>('SELECT label FROM groups WHERE id = ?').pluck();
-    return {
-      spans: (userKey, place) => {
-        if (place && 'group' in place) return groupSpans.all(userKey, place.group);
-        const spans = allSpans.all(userKey);
-        if (!place) return spans;
-        const label = place.label.toLowerCase();
-        return spans.filter((s) => s.label.toLowerCase() === label);
-      },
-      firstFrom: (group, from, upTo) => firstFrom.get(group, from, upTo),
-      lastOf: (group) => this.lastSeqOf.get(group) ?? 0,
-      linesIn: (group, after, upTo, newestFirst, limit) => {
-        const rows = (newestFirst ? newest : oldest).all(group, after, upTo, limit).map(toStored);
-        return newestFirst ? rows.reverse() : rows;
-      },
-      labelOf: (group) => labelOf.get(group) ?? `#group-${group}`,
-    };
   }
 
   page(userKey: string, place: HistoryPlace, request: PageRequest): FoundLine[] {
@@ -413,8 +371,4 @@ function onDisk(file: string): boolean {
 
 function byPosition(a: StoredLine, b: StoredLine): number {
   return a.group - b.group || a.seq - b.seq || a.id - b.id;
-}
-
-function toStored(r: LineRow): StoredLine {
-  return { id: r.id, group: r.grp, seq: r.seq, sender: r.sender, senderKey: r.sender_key, text: r.text, ts: r.ts };
 }
