@@ -265,4 +265,31 @@ describe('the page in many conversations', () => {
       expect(await menu.getAttribute('aria-expanded')).toBe('false');
     }
   }, 60_000);
+
+  it('rewrites in place, marked, a line its sender edits or deletes', async () => {
+    srv = await startTestServer({ FRONTS: 'tcp,web' });
+    const alice = await openAs('alice');
+    await alice.getByLabel('Join or open a room').fill('tea');
+    await alice.getByLabel('Join or open a room').press('Enter');
+    await alice.getByText(/You are in #tea \(group \d+\)\./).waitFor();
+    const bob = await ClassicClient.login(srv.tcpPort, 'bob', ['events', 'rooms', 'acks']);
+    closers.push(() => bob.socket.destroy());
+    bob.send({ action: 'connect', target: '#tea' });
+    const group = (await bob.next('connect'))['group'] as number;
+    const line = async (message: string): Promise<number> => {
+      bob.send({ action: 'exchange', message, group, label: message });
+      return (await bob.next('said'))['id'] as number;
+    };
+    const first = await line('tea at non');
+    const second = await line('oops, wrong room');
+    const texts = alice.locator('#log .msg .text');
+    await expect.poll(() => texts.allTextContents()).toEqual(['tea at non', 'oops, wrong room']);
+
+    bob.send({ action: 'edit', id: first, message: 'tea at noon' });
+    bob.send({ action: 'delete', id: second });
+    await expect.poll(() => texts.allTextContents()).toEqual(['tea at noon', 'This line was deleted.']);
+    expect(await alice.locator('#log .msg .edited').allTextContents()).toEqual(['edited', 'deleted']);
+    expect(await alice.locator('#log .msg.deleted').count()).toBe(1);
+    expect(await accessibilityProblems(alice)).toEqual([]);
+  }, 30_000);
 });

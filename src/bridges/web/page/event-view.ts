@@ -113,10 +113,17 @@ export function showEvent(host: EventHost, event: ServerEvent, asked: Asked | un
         mine: false,
         flipped: event.flip === true,
         mention: mentions(event.message, host.me),
+        id: event.id,
         ...(event.direct ? { privately: 'to you' } : {}),
       });
       if (c) c.last = { name: event.name, text: event.message };
       return conversations.render();
+    }
+    case 'edit': {
+      const c = conversations.byGroup(event.group);
+      const revised = c?.log.revise(event.id, event.deleted ? null : event.text) ?? false;
+      if (!revised) (c?.log ?? log).notice(event.deleted ? `${event.name} deleted a line.` : `${event.name} edited a line: ${event.text}`);
+      return;
     }
     case 'direct': {
       if (asked?.message === undefined) return;

@@ -24,6 +24,8 @@ export interface ChatLine {
   privately?: string;
   /** The line names the reader. */
   mention?: boolean;
+  /** The line's id in the history, by which its sender may edit or delete it. */
+  id?: number;
 }
 
 export function frontBadge(front: string): HTMLElement {
@@ -83,6 +85,8 @@ export class LogView {
   private lastRun: { name: string; at: number } | null = null;
   /** Where the reader left the pane; null: at its newest entry. */
   private scrolled: number | null = null;
+  /** The text of each line shown here that has an id: an edit or delete rewrites it in place. */
+  private readonly texts = new Map<number, HTMLElement>();
 
   constructor(private readonly screen: LogScreen) {}
 
@@ -112,7 +116,25 @@ export class LogView {
       ),
       h('p', { class: 'text', attrs: { dir: 'auto' } }, line.text),
     );
+    if (line.id !== undefined) this.texts.set(line.id, entry);
     this.add(entry, !line.mine, line.mention === true);
+  }
+
+  /**
+   * The sender edited (`text`) or deleted (null) line `id`: it reads so where it stands, marked.
+   * False when the line is not shown here (said before the page came).
+   */
+  revise(id: number, text: string | null): boolean {
+    const entry = this.texts.get(id);
+    const shown = entry?.querySelector('.text');
+    const who = entry?.querySelector('.who');
+    if (!entry || !shown || !who) return false;
+    shown.replaceChildren(text ?? 'This line was deleted.');
+    entry.classList.toggle('deleted', text === null);
+    const mark = entry.querySelector('.edited') ?? who.appendChild(h('span', { class: 'edited' }));
+    mark.textContent = text === null ? 'deleted' : 'edited';
+    if (text === null) this.texts.delete(id);
+    return true;
   }
 
   /** A one-line notice (joins, leaves, replies); `tone` colours it, `action` adds a button. */
