@@ -4,7 +4,8 @@
  * s1,s2,s3,search,startup, --reps N (S2 ramps per server, default 3), --lines N (search history),
  * --report (measure nothing: write BENCHMARKS.md and the chart again from bench/out/results.json),
  * --versus DIR (also measure the ics-chat built in DIR, e.g. a checkout of an earlier commit after
- * `npm ci && npm run build` there: the report then holds this build's ratio to that one, from one run).
+ * `npm ci && npm run build` there: the report then holds this build's ratio to that one, from one run),
+ * --no-peers (leave ngircd and InspIRCd out, for a shorter comparison of two builds).
  * A full-length run of some scenarios (--only) keeps the other scenarios' figures from the last
  * full-length run, so one scenario can be measured again without redoing the rest.
  */
@@ -59,6 +60,7 @@ function targets(): Target[] {
       });
     }
   }
+  if (args.includes('--no-peers')) return list;
   if (existsSync('/usr/sbin/ngircd')) list.push({ run: { label: 'ngircd (IRC)', server: 'ngircd', ours: false, protocol: 'irc' }, start: startNgircd, concurrency: 10 });
   else log('ngircd is not installed (apt-get install ngircd): left out');
   if (existsSync('/usr/sbin/inspircd')) list.push({ run: { label: 'InspIRCd (IRC)', server: 'InspIRCd', ours: false, protocol: 'irc' }, start: startInspircd, concurrency: 10 });
