@@ -289,6 +289,8 @@ export type ServerEvent =
   /** `member`: the one invited is in the group already. */
   | { action: 'invite'; status: 'sent' | 'no-user' | 'not-chatting' | 'member'; target: string; msg?: string }
   | { action: 'invite'; status: 'request'; from: string; front: string; group: number; room?: string }
+  /** `from` invited `target` to a group you are in (to its other members that take `events`). */
+  | { action: 'invite'; status: 'invited'; from: string; front: string; target: string; group: number; room?: string }
   /**
    * The answer to `mode`: the group's modes as they are now (`modes` as IRC letters, `key` to
    * members), its operators, voiced members and bans, and the changes that were refused.

@@ -53,6 +53,11 @@ export function awayChanged(name: string, message: string | undefined): string {
   return message === undefined ? `(${name} is back)` : `(${name} is away: ${message})`;
 }
 
+/** A member invited someone to the group. */
+export function invited(by: string, target: string, where: string): string {
+  return `(${by} invited ${target} to ${where})`;
+}
+
 /** A group made invite-only or opened again. */
 export function lockChanged(by: string, locked: boolean): string {
   return locked ? `(${by} made this group invite-only)` : `(${by} opened this group to everyone)`;
@@ -142,6 +147,7 @@ export function renderEvent(event: ServerEvent, asked: Asked = {}): string | nul
       return lockChanged(event.by, event.locked);
     case 'invite':
       if (event.status === 'request') return `${event.from} invites you to join ${event.room ?? `group ${event.group}`}: type c ${event.room ?? `#group-${event.group}`}`;
+      if (event.status === 'invited') return invited(event.from, event.target, event.room ?? `#group-${event.group}`);
       return event.status === 'sent' ? `Invited ${event.target}` : (event.msg ?? `Cannot invite ${event.target}`);
     case 'mode':
       if (event.status === 'changed') return modesChanged(event.by, event.changes);

@@ -43,7 +43,7 @@ describe('registration over a socket', () => {
     await start();
     const c = await raw();
     c.send('CAP LS 302', 'JOIN :', 'CAP END', 'NICK zoe', 'USER zoe 0 * :Zoe');
-    expect(await c.expect(/ CAP /)).toBe(':ics-chat.local CAP * LS :account-tag batch cap-notify draft/chathistory echo-message extended-join labeled-response message-tags multi-prefix sasl=PLAIN server-time userhost-in-names');
+    expect(await c.expect(/ CAP /)).toBe(':ics-chat.local CAP * LS :account-notify account-tag away-notify batch cap-notify chghost draft/chathistory echo-message extended-join invite-notify labeled-response message-tags multi-prefix sasl=PLAIN server-time setname userhost-in-names');
     expect(await c.expect(/ 451 /)).toBe(':ics-chat.local 451 * :You have not registered');
     expect(await c.expect(/ 001 /)).toBe(':ics-chat.local 001 zoe :Welcome to the ICS chat IRC gateway, zoe!~zoe@irc');
     const burst = await c.sync();

@@ -149,6 +149,8 @@ export class Mirror implements Omit<UserListener, 'gone'> {
         if (event.status === 'changed') return this.rooms.get(event.group)?.changedForAll(event, modesChanged(event.by, event.changes));
         break;
       case 'invite': {
+        // Told once in the group's thread, however many of its members heard it.
+        if (event.status === 'invited') return this.rooms.get(event.group)?.changedForAll(event, renderEvent(event) ?? '');
         const text = renderAnswer(event)?.text;
         if (text) this.personal(user, text);
         return;

@@ -185,8 +185,8 @@ export class Room {
     for (const name of joined) this.notice(`(${escapeInline(name)} joined)`);
   }
 
-  /** A change told to the whole group (a topic, a lock, modes, a member's new name): one notice, however many members were told. */
-  changedForAll(event: Extract<ServerEvent, { action: 'topic' | 'lock' | 'mode' | 'rename' }>, text: string): void {
+  /** A change told to the whole group (a topic, a lock, modes, a member's new name, an invitation): one notice, however many members were told. */
+  changedForAll(event: Extract<ServerEvent, { action: 'topic' | 'lock' | 'mode' | 'rename' | 'invite' }>, text: string): void {
     if (this.lastShared === event) return;
     this.lastShared = event;
     this.notice(escapeMarkdown(text));

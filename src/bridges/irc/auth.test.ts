@@ -27,7 +27,7 @@ function setup() {
   const saslClient = async (nick: string, address?: string): Promise<TestSession> => {
     const t = h.session(address ?? null);
     await t.send('CAP LS 302', 'CAP REQ :sasl', `NICK ${nick}`, `USER ${nick} 0 * :${nick}`);
-    expect(t.take()).toEqual([':ics-chat.local CAP * LS :account-tag batch cap-notify draft/chathistory echo-message extended-join labeled-response message-tags multi-prefix sasl=PLAIN server-time userhost-in-names', ':ics-chat.local CAP * ACK :sasl']);
+    expect(t.take()).toEqual([':ics-chat.local CAP * LS :account-notify account-tag away-notify batch cap-notify chghost draft/chathistory echo-message extended-join invite-notify labeled-response message-tags multi-prefix sasl=PLAIN server-time setname userhost-in-names', ':ics-chat.local CAP * ACK :sasl']);
     return t;
   };
   return { ...h, account, saslClient };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ircHarness, turn } from '../../../test/helpers/irc-session.js';
 import { lsReplies } from './commands/cap.js';
 
-const LS = 'account-tag batch cap-notify draft/chathistory echo-message extended-join labeled-response message-tags multi-prefix sasl=PLAIN server-time userhost-in-names';
+const LS = 'account-notify account-tag away-notify batch cap-notify chghost draft/chathistory echo-message extended-join invite-notify labeled-response message-tags multi-prefix sasl=PLAIN server-time setname userhost-in-names';
 
 describe('CAP negotiation', () => {
   it('lists values for CAP 302 only, and turns cap-notify on for it', async () => {
@@ -78,7 +78,7 @@ describe('echo-message, message-tags and labeled-response', () => {
     ann.take();
     await zoe.send('PRIVMSG #tea :guest', 'PRIVMSG ics :register zoes-password', 'PRIVMSG #tea :owner');
     await turn();
-    expect(ann.take()).toEqual([':zoe!~zoe@irc PRIVMSG #tea :guest', '@account=zoe :zoe!~zoe@irc PRIVMSG #tea :owner']);
+    expect(ann.take()).toEqual([':zoe!~zoe@irc PRIVMSG #tea :guest', '@account=zoe :zoe!zoe@irc PRIVMSG #tea :owner']);
   });
 
   it('passes client-only tags on to clients with message-tags, and never tags a client may not set', async () => {

@@ -27,6 +27,8 @@ export interface IrcShared {
   readonly idents: Idents;
   /** Nicks given up lately (WHOWAS). */
   readonly whowas: WhoWas;
+  /** The front's registered clients (told of each other's SETNAME, ACCOUNT and CHGHOST). */
+  readonly clients: Set<IrcClient>;
   /** Connections that have not registered yet (LUSERS 253). */
   unregistered(): number;
   /** The most users seen online at once (LUSERS 265, 266), raised as `now` passes it. */
@@ -35,7 +37,7 @@ export interface IrcShared {
 }
 
 /** What the front's shared state is made from. */
-export type SharedBase = Omit<IrcShared, 'idents' | 'whowas' | 'peak' | 'unregistered'> & { unregistered?: () => number };
+export type SharedBase = Omit<IrcShared, 'idents' | 'whowas' | 'clients' | 'peak' | 'unregistered'> & { unregistered?: () => number };
 
 /** The state all connections of one front share, with empty records of idents and gone nicks. */
 export function sharedState(base: SharedBase): IrcShared {
@@ -45,6 +47,7 @@ export function sharedState(base: SharedBase): IrcShared {
     ...base,
     idents: new Idents(),
     whowas: new WhoWas(),
+    clients: new Set(),
     peak: (now) => (most = Math.max(most, now)),
   };
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ircHarness, turn } from '../../../test/helpers/irc-session.js';
 import type { ServerEvent } from '../../core/protocol.js';
-import { ChannelMirror, LineTag, parseMsgid } from './outbound.js';
+import { LineTag, parseMsgid } from './line-tags.js';
+import { ChannelMirror } from './outbound.js';
 import { ReplyBuffer } from './reply-buffer.js';
 
 const owner = { serverName: 'srv', serviceMask: 'ics!ics@srv', target: () => 'zoe', written: () => undefined };
@@ -12,6 +13,8 @@ interface Caps {
   extendedJoin?: boolean;
   userhostInNames?: boolean;
   multiPrefix?: boolean;
+  awayNotify?: boolean;
+  inviteNotify?: boolean;
   account?: string;
   labels?: string[];
 }
@@ -28,6 +31,8 @@ function mirror(caps: Caps = {}) {
     extendedJoin: caps.extendedJoin ?? false,
     userhostInNames: caps.userhostInNames ?? false,
     multiPrefix: caps.multiPrefix ?? false,
+    awayNotify: caps.awayNotify ?? false,
+    inviteNotify: caps.inviteNotify ?? false,
     account: caps.account ?? null,
     echoLabel: () => labels.shift(),
     now: () => new Date(1_800_000_000_000),

@@ -4,7 +4,7 @@
  * JOIN, the topic and NAMES; other members' lines arrive as PRIVMSG to their group's channel
  * from `nick!user@front` (ident.ts); comings and goings as JOIN, PART, QUIT and KICK; mode
  * changes (a lock, a key, roles, bans) as one MODE line each; a new name as NICK; a line the hub
- * refused as 404 in its channel.
+ * refused as 404 in its channel; with `away-notify` and `invite-notify`, AWAY and INVITE of others.
  * A direct conversation is never a channel: its lines arrive as PRIVMSG to the user from the
  * other person, which clients show in a query window. Text from other fronts passes through
  * `safeLines`. A client's own lines come back from the hub once stored; it sees them only with
@@ -14,6 +14,7 @@ import { ALONE_MSG } from '../../core/classic.js';
 import type { MemberInfo, ServerEvent } from '../../core/protocol.js';
 import { serializeMessage, withTags } from './message.js';
 import { ERR, RPL } from './numerics.js';
+import { lineTagsOf, LineTag } from './line-tags.js';
 import type { ReplyBuffer } from './reply-buffer.js';
 import { modeParams, prefixOf, rolesOf, type Roles } from './roles.js';
 import { fitLine, safeLines } from './text.js';
@@ -53,6 +54,10 @@ export interface Viewer {
   readonly extendedJoin: boolean;
   /** `userhost-in-names`: NAMES gives each member's whole mask. */
   readonly userhostInNames: boolean;
+  /** `away-notify`: AWAY tells when someone sharing a channel goes away or comes back. */
+  readonly awayNotify: boolean;
+  /** `invite-notify`: INVITE tells when a member invites someone to a channel the user is in. */
+  readonly inviteNotify: boolean;
   /** The account this client is logged in to, if any. */
   readonly account: string | null;
   /** The label of the labelled command the next echoed line answers, if any. */
@@ -62,36 +67,6 @@ export interface Viewer {
   maskOf(name: string, front: string): string;
   /** Anyone's realname (extended-join). */
   realnameOf(name: string, front: string): string;
-}
-
-/**
- * Tags of a chat line, as bits: the time it was said (`server-time`), its id (`msgid`, with
- * `message-tags`, which also passes on the sender's client-only tags), the sender's account
- * (`account-tag`, when they hold one).
- */
-export const LineTag = { time: 1, msgid: 2, account: 4 } as const;
-
-/** A stored line's IRC message id: its group and its seq there, stable across restarts. */
-export const msgidOf = (group: number, seq: number): string => `${group}-${seq}`;
-
-/** The group and seq a message id names, or null when it is none of ours. */
-export function parseMsgid(id: string): { group: number; seq: number } | null {
-  const m = /^(\d{1,15})-(\d{1,15})$/.exec(id);
-  return m ? { group: Number(m[1]), seq: Number(m[2]) } : null;
-}
-
-/** The tags a line with this group, seq and time carries under `mask` (LineTag bits). */
-export function lineTagsOf(line: { group: number; seq: number; ts: string; account?: string; tags?: Record<string, string> }, mask: number): Record<string, string> | undefined {
-  if (mask === 0) return undefined;
-  const tags: Record<string, string> = {};
-  if (mask & LineTag.time) tags['time'] = line.ts;
-  if (mask & LineTag.msgid) {
-    tags['msgid'] = msgidOf(line.group, line.seq);
-    // Client-only tags go to clients that take message-tags, as they came.
-    if (line.tags) Object.assign(tags, line.tags);
-  }
-  if (mask & LineTag.account && line.account !== undefined) tags['account'] = line.account;
-  return tags;
 }
 
 /** The front users of this gateway show as (`nick!nick@irc`). */
@@ -235,6 +210,11 @@ export class ChannelMirror {
         return view !== undefined;
       }
       case 'invite':
+        if (event.status === 'invited') {
+          const view = this.views.get(event.group);
+          if (view && this.me.inviteNotify) this.out.send({ source: this.maskOf({ name: event.from, front: event.front }), verb: 'INVITE', params: [event.target, view.name] });
+          return true;
+        }
         if (event.status !== 'request') return false;
         this.out.send({ source: this.maskOf({ name: event.from, front: event.front }), verb: 'INVITE', params: [this.myNick, channelName(event.group, event.room)] });
         return true;
@@ -255,8 +235,10 @@ export class ChannelMirror {
         this.renamed(event.old, event.name);
         return true;
       case 'away':
-        // Shown only when asked (WHO, WHOIS, a private line's 301); `away-notify` renders it here.
-        return 'name' in event;
+        // Without `away-notify` shown only when asked (WHO, WHOIS, a private line's 301).
+        if (!('name' in event)) return false;
+        if (this.me.awayNotify) this.out.send({ source: this.maskOf(event), verb: 'AWAY', params: event.message === undefined ? [] : [event.message] });
+        return true;
       default:
         return false;
     }

@@ -5,7 +5,7 @@ describe('registration', () => {
   it('holds registration until CAP END and acknowledges known capabilities only', async () => {
     const t = ircHarness().session();
     await t.send('CAP LS 302', 'NICK zoe', 'USER zoe 0 * :Zoe');
-    expect(t.take()).toEqual([':ics-chat.local CAP * LS :account-tag batch cap-notify draft/chathistory echo-message extended-join labeled-response message-tags multi-prefix sasl=PLAIN server-time userhost-in-names']);
+    expect(t.take()).toEqual([':ics-chat.local CAP * LS :account-notify account-tag away-notify batch cap-notify chghost draft/chathistory echo-message extended-join invite-notify labeled-response message-tags multi-prefix sasl=PLAIN server-time setname userhost-in-names']);
     await t.send('CAP REQ :multi-prefix bogus', 'CAP REQ :multi-prefix server-time', 'CAP LIST', 'CAP BOGUS');
     expect(t.take()).toEqual([
       ':ics-chat.local CAP * NAK :multi-prefix bogus',

@@ -13,9 +13,11 @@ import type { AuthResult, Session } from '../../core/session.js';
 import { SERVICE_NICK, type IrcClient, type IrcShared, type ListEvent } from './client.js';
 import { labelReply } from './labels.js';
 import { username, type Ident } from './ident.js';
+import { tellCommon } from './notify.js';
 import type { IrcMessage } from './message.js';
 import { RPL } from './numerics.js';
-import { ChannelMirror, IRC_HOST, LineTag, type Viewer } from './outbound.js';
+import { LineTag } from './line-tags.js';
+import { ChannelMirror, IRC_HOST, type Viewer } from './outbound.js';
 import { ReplyBuffer, type BufferOwner } from './reply-buffer.js';
 import { chatLine } from './commands/messages.js';
 import { runVerb } from './verbs.js';
@@ -106,6 +108,14 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
 
   get userhostInNames(): boolean {
     return this.caps.has('userhost-in-names');
+  }
+
+  get awayNotify(): boolean {
+    return this.caps.has('away-notify');
+  }
+
+  get inviteNotify(): boolean {
+    return this.caps.has('invite-notify');
   }
 
   echoLabel(): string | undefined {
@@ -231,6 +241,7 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
     const now = Math.floor(this.now().getTime() / 1000);
     this.ident = { user: username(this.username ?? this.nick!, this.account !== null), realname: this.realname ?? '', signon: now, active: now, account: this.account };
     this.shared.idents.set(this.nick!, this.ident);
+    this.shared.clients.add(this);
   }
 
   renamed(name: string): void {
@@ -252,7 +263,16 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
 
   loggedIn(name: string): void {
     this.account = name;
-    this.out.numeric(RPL.LOGGEDIN, `${name}!${username(this.username ?? name, true)}@${IRC_HOST}`, name, `You are now logged in as ${name}`);
+    const user = username(this.username ?? name, true);
+    this.out.numeric(RPL.LOGGEDIN, `${name}!${user}@${IRC_HOST}`, name, `You are now logged in as ${name}`);
+    // After registration (an account registered through ics) the others see the account and the `~` go.
+    if (!this.ident) return;
+    const before = this.mask;
+    this.ident.account = name;
+    tellCommon(this, 'account-notify', { source: before, verb: 'ACCOUNT', params: [name] });
+    if (this.ident.user === user) return;
+    this.ident.user = user;
+    tellCommon(this, 'chghost', { source: before, verb: 'CHGHOST', params: [user, IRC_HOST] });
   }
 
   quit(text: string, reason?: string): void {
@@ -263,6 +283,7 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
   /** The connection is gone: the user leaves their groups (the others told why) and their name is free. */
   close(): void {
     this.closed = true;
+    this.shared.clients.delete(this);
     this.hub.close(undefined, this.leaving);
     if (this.registered && this.nick !== null) {
       this.gone();

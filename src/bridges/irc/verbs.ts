@@ -38,6 +38,7 @@ export const VERBS: Readonly<Record<string, VerbSpec>> = {
   PING: { run: link.ping, early: true, minParams: 1 },
   PONG: { run: link.pong, early: true, minParams: 0 },
   QUIT: { run: link.quit, early: true, minParams: 0 },
+  SETNAME: { run: link.setname, minParams: 1 },
   JOIN: { run: channels.join, minParams: 1 },
   PART: { run: channels.part, minParams: 1 },
   TOPIC: { run: channels.topic, minParams: 1 },

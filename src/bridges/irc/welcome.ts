@@ -66,17 +66,22 @@ export const ISUPPORT = [
 
 /** Capabilities offered in CAP LS, each with the value a CAP 302 client is told (`sasl=PLAIN`). */
 export const CAPABILITIES: Readonly<Record<string, string>> = {
+  'account-notify': '',
   'account-tag': '',
+  'away-notify': '',
   batch: '',
   'cap-notify': '',
+  chghost: '',
   'draft/chathistory': '',
   'echo-message': '',
   'extended-join': '',
+  'invite-notify': '',
   'labeled-response': '',
   'message-tags': '',
   'multi-prefix': '',
   sasl: 'PLAIN',
   'server-time': '',
+  setname: '',
   'userhost-in-names': '',
 };
 

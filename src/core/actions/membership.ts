@@ -199,5 +199,7 @@ export function invite(ctx: MaybeGroupContext, { target }: Extract<ClientAction,
   if (group.locked && !hub.groups.membership(group, me)!.op) return ctx.fail('not-allowed', `only operators of ${groupLabel(group)} can invite while it is invite-only`);
   hub.groups.invite(group, peer.key);
   hub.push(peer, { action: 'invite', status: 'request', from: me.name, front: me.front, group: group.id, ...roomOf(group) });
+  const told: ServerEvent = { action: 'invite', status: 'invited', from: me.name, front: me.front, target: peer.name, group: group.id, ...roomOf(group) };
+  for (const m of group.members) if (m.member !== me && m.member.features.has('events')) hub.push(m.member, told);
   ctx.reply({ action: 'invite', status: 'sent', target: peer.name });
 }

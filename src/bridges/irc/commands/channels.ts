@@ -192,6 +192,6 @@ export async function invite(s: IrcClient, m: IrcMessage): Promise<void> {
     else if (event.status === 'sent') s.out.numeric(RPL.INVITING, event.target, view.name);
     else if (event.status === 'member') s.out.numeric(ERR.USERONCHANNEL, event.target, view.name, 'is already on channel');
     else if (event.status === 'no-user') s.out.numeric(ERR.NOSUCHNICK, nick, 'No such nick/channel');
-    else if (event.status !== 'request') s.out.numeric(ERR.NOTONCHANNEL, name, event.msg ?? "You're not on that channel");
+    else if (event.status === 'not-chatting') s.out.numeric(ERR.NOTONCHANNEL, name, event.msg ?? "You're not on that channel");
   }
 }

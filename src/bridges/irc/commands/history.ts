@@ -9,7 +9,8 @@ import { nameKey } from '../../../core/names.js';
 import type { ClientAction, HistoryLine, HistoryMark, ServerEvent } from '../../../core/protocol.js';
 import type { IrcClient } from '../client.js';
 import { serializeMessage, type IrcMessage } from '../message.js';
-import { lineTagsOf, parseMsgid, privmsgs } from '../outbound.js';
+import { lineTagsOf, parseMsgid } from '../line-tags.js';
+import { privmsgs } from '../outbound.js';
 
 /** The host history lines come from: the front a line was said on is not stored. */
 const HISTORY_HOST = 'history';

@@ -1,9 +1,10 @@
-/** Connection and registration commands: NICK, USER, PASS, PING, PONG, QUIT (CAP is in cap.ts, AUTHENTICATE in auth.ts). */
+/** Connection and registration commands: NICK, USER, PASS, PING, PONG, QUIT, SETNAME (CAP is in cap.ts, AUTHENTICATE in auth.ts). */
 import { nameProblem } from '../../../core/names.js';
 import type { IrcClient } from '../client.js';
 import type { IrcMessage } from '../message.js';
 import { ERR } from '../numerics.js';
 import { plainText } from '../text.js';
+import { tellCommon } from '../notify.js';
 import { sendWelcome } from '../welcome.js';
 import * as auth from './auth.js';
 
@@ -83,4 +84,12 @@ export function pong(): void {}
 export function quit(s: IrcClient, m: IrcMessage): void {
   const reason = m.params[0] ? `Quit: ${plainText(m.params[0])}` : 'Quit';
   s.quit(`Closing Link: ${s.nick ?? '*'} (${reason})`, reason);
+}
+
+// SETNAME :<realname>: a new realname, told to the user and to those sharing a channel with it that took `setname`
+export function setname(s: IrcClient, m: IrcMessage): void {
+  const realname = m.params[0]!;
+  if (realname.trim() === '') return s.out.send({ source: s.serverName, verb: 'FAIL', params: ['SETNAME', 'INVALID_REALNAME', 'Realname is not valid'] });
+  s.ident!.realname = realname;
+  tellCommon(s, 'setname', { source: s.mask, verb: 'SETNAME', params: [realname] });
 }

@@ -86,6 +86,8 @@ export function showEvent(host: EventHost, event: ServerEvent, asked: Asked | un
           run: () => host.send({ action: 'connect', target: where }),
         });
       }
+      // Told in the group's own conversation, where its members see who may come in.
+      if (event.status === 'invited') return (conversations.byGroup(event.group)?.log ?? log).notice(renderEvent(event) ?? '');
       return log.notice(event.status === 'sent' ? `Invited ${event.target}.` : (event.msg ?? `Could not invite ${event.target}.`), event.status === 'sent' ? 'good' : 'error');
     case 'leave': {
       const c = conversations.byGroup(event.group);
