@@ -46,6 +46,7 @@ describe('classic screens', () => {
     [{ action: 'leave', name: 'c', group: 1, members: [], kickedBy: 'a', reason: 'spam' } as ServerEvent, {}, '(c was removed by a: spam)'],
     [{ action: 'leave', name: 'c', group: 1, members: [] } as ServerEvent, {}, '(c left)'],
     [{ action: 'lock', group: 1, locked: true, by: 'ann' } as ServerEvent, {}, '(ann made this group invite-only)'],
+    [{ action: 'invite', status: 'invited', from: 'ann', front: 'irc', target: 'cy', group: 1, room: '#tea' } as ServerEvent, {}, '(ann invited cy to #tea)'],
     [{ action: 'connect', status: 'closed', msg: '#tea is invite-only: ask a member to invite you' } as ServerEvent, {}, '#tea is invite-only: ask a member to invite you\nConnection unsuccessful\n'],
     [{ action: 'lock', group: 1, locked: false, by: 'ann' } as ServerEvent, {}, '(ann opened this group to everyone)'],
   ])('%j', (event, asked, text) => {

@@ -219,6 +219,23 @@ describe('the classic one-group view', () => {
     void alice.do({ action: 'invite', target: 'zz' });
     expect(classic.last()).toEqual({ action: 'note', from: '', message: '(alice invites you to #b: type bye, then c #b)' });
   });
+
+  it("tells an invitation to the group's other members that take events, and nothing to a classic member or the inviter", () => {
+    const { user } = setup();
+    const alice = user('alice');
+    const bob = user('bob');
+    const classic = user('zz', []);
+    void alice.do({ action: 'connect', target: '#b' });
+    void bob.do({ action: 'connect', target: '#b' });
+    void classic.do({ action: 'connect', target: '#b' });
+    const cy = user('cy');
+    for (const u of [alice, bob, classic]) u.take();
+    void alice.do({ action: 'invite', target: 'cy' });
+    expect(bob.take()).toEqual([{ action: 'invite', status: 'invited', from: 'alice', front: 'tcp', target: 'cy', group: 1, room: '#b' }]);
+    expect(classic.take()).toEqual([]);
+    expect(alice.take()).toEqual([{ action: 'invite', status: 'sent', target: 'cy' }]);
+    expect(cy.last()).toMatchObject({ action: 'invite', status: 'request', from: 'alice' });
+  });
 });
 
 describe('answers name their requests', () => {
