@@ -81,10 +81,10 @@ export function describeGroupsContract(name: string, build: (lastUsedId: number,
       const table = make(0);
       const room = table.create({ kind: 'room', room: '#r', owner: 'o' });
       table.add(room, 'o');
-      table.setTopic(room, 'tea at five');
+      table.setTopic(room, 'tea at five', 'ann');
       table.setLocked(room, true);
       table.invite(room, 'pat');
-      expect(table.get(room.id)).toMatchObject({ topic: 'tea at five', locked: true });
+      expect(table.get(room.id)).toMatchObject({ topic: 'tea at five', topicBy: 'ann', locked: true });
       expect(table.get(room.id)?.invited.has('pat')).toBe(true);
     });
 

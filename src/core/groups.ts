@@ -59,6 +59,8 @@ export interface Group<M> {
   /** A room's owner (may kick and lock); passes to the longest-standing member when the owner leaves. */
   readonly owner: M | undefined;
   readonly topic: string;
+  /** Who set the topic (empty while nobody has). */
+  readonly topicBy: string;
   /** Invite-only: `connect` no longer joins it (a direct conversation always is). */
   readonly locked: boolean;
   /** Sequence number of the last line said in this group. */
@@ -117,7 +119,7 @@ export interface Groups<M> {
   remove(group: Group<M>, member: M): boolean;
   /** The next line's sequence number in the group. */
   nextSeq(group: Group<M>): number;
-  setTopic(group: Group<M>, topic: string): void;
+  setTopic(group: Group<M>, topic: string, by: string): void;
   setLocked(group: Group<M>, locked: boolean): void;
   /** Lets the user with this name key join while the group is invite-only. */
   invite(group: Group<M>, key: string): void;
@@ -150,6 +152,7 @@ interface GroupRecord<M> {
   room: string | undefined;
   owner: M | undefined;
   topic: string;
+  topicBy: string;
   locked: boolean;
   seq: number;
   pair: readonly [string, string] | undefined;
@@ -213,6 +216,7 @@ export class GroupTable<M> implements Groups<M> {
       room: spec.kind === 'room' ? spec.room : undefined,
       owner: spec.kind === 'room' ? spec.owner : undefined,
       topic: '',
+      topicBy: '',
       locked: spec.kind === 'direct',
       seq: spec.kind === 'direct' ? spec.seq : 0,
       pair: spec.kind === 'direct' ? spec.pair : undefined,
@@ -260,8 +264,8 @@ export class GroupTable<M> implements Groups<M> {
     return ++this.record(group).seq;
   }
 
-  setTopic(group: Group<M>, topic: string): void {
-    this.record(group).topic = topic;
+  setTopic(group: Group<M>, topic: string, by: string): void {
+    Object.assign(this.record(group), { topic, topicBy: by });
   }
 
   setLocked(group: Group<M>, locked: boolean): void {

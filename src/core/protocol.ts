@@ -229,6 +229,8 @@ export type ServerEvent =
       room?: string;
       owner?: string;
       topic?: string;
+      /** With `topic`: who set it. */
+      topicBy?: string;
       members?: MemberInfo[];
       kind?: GroupKind;
       locked?: true;

@@ -102,7 +102,7 @@ function chatLines(event: LineEvent, source: string, channel: string, tags: numb
   return (cached[tags] ??= serialize(event, source, channel, tags));
 }
 
-type Joined = { group: number; room: string | undefined; members: MemberInfo[]; roles: Roles; secret: boolean; topic: string; locked: boolean };
+type Joined = { group: number; room: string | undefined; members: MemberInfo[]; roles: Roles; secret: boolean; topic: string; topicBy?: string; locked: boolean };
 
 /** What NAMES needs of a channel. */
 export interface NamesView {
@@ -174,6 +174,7 @@ export class ChannelMirror {
             roles: rolesOf(event),
             secret: event.modes?.includes('s') === true,
             topic: event.topic ?? '',
+            ...(event.topicBy === undefined ? {} : { topicBy: event.topicBy }),
             locked: event.locked === true,
           });
         } else if (event.status === 'request') this.joined(event);
@@ -301,7 +302,7 @@ export class ChannelMirror {
       roles: g.roles,
       secret: g.secret,
       topic: g.topic,
-      topicBy: this.me.serviceMask,
+      topicBy: g.topicBy ?? this.me.serviceMask,
       topicAt: this.seconds(),
       locked: g.locked,
     };

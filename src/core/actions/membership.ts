@@ -41,7 +41,7 @@ function success(group: Group<OnlineMember>, peer: string, me: OnlineMember): Se
     group: group.id,
     ...roomOf(group),
     ...(group.owner ? { owner: group.owner.name } : {}),
-    ...(group.topic ? { topic: group.topic } : {}),
+    ...(group.topic ? { topic: group.topic, topicBy: group.topicBy } : {}),
     members: memberInfos(group),
     kind: group.kind,
     ...(group.locked ? { locked: true as const } : {}),
@@ -151,7 +151,7 @@ export function topic(ctx: GroupContext, { topic: text }: Extract<ClientAction, 
   const { hub, me, group } = ctx;
   if (text === undefined) return ctx.reply({ action: 'topic', group: group.id, topic: group.topic });
   if (group.modes.topicLocked && !hub.groups.membership(group, me)!.op) return ctx.fail('not-allowed', `only operators of ${groupLabel(group)} can set its topic (+t)`);
-  hub.groups.setTopic(group, lineText(text.slice(0, TOPIC_MAX)));
+  hub.groups.setTopic(group, lineText(text.slice(0, TOPIC_MAX)), me.name);
   const event: ServerEvent = { action: 'topic', group: group.id, topic: group.topic, by: me.name };
   for (const m of group.members) hub.push(m.member, event);
 }
