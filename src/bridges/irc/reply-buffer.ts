@@ -4,7 +4,8 @@
  * Every message is made safe (no line breaks inside) and split to fit 512 bytes as it is
  * written; the connection takes the text once per event-loop turn. While a labelled command
  * runs, what it writes is held apart (`capture`) so that it can be labelled as its reply; pushes
- * from the hub meanwhile (`asPush`) go out as they come.
+ * from the hub meanwhile (`asPush`) go out as they come. The notices answering a command typed
+ * in a channel go to that channel (`answeringIn`), where the user is looking.
  */
 import { serializeMessage, withTags, type IrcMessage } from './message.js';
 import { fitLine } from './text.js';
@@ -25,6 +26,8 @@ export class ReplyBuffer {
   /** The reply of the labelled command under way, when there is one. */
   private captured: string[] | null = null;
   private pushing = false;
+  /** The channel a command under way was typed in: the service's answers to it go there. */
+  private window: string | null = null;
 
   constructor(private readonly owner: BufferOwner) {}
 
@@ -57,6 +60,22 @@ export class ReplyBuffer {
     }
   }
 
+  /** Runs a command typed in channel `window`: the notices answering it (not pushes) are shown there, not in the service's window. */
+  async answeringIn(window: string, run: () => Promise<void>): Promise<void> {
+    const was = this.window;
+    this.window = window;
+    try {
+      await run();
+    } finally {
+      this.window = was;
+    }
+  }
+
+  /** Whom a notice answering the command under way goes to. */
+  private noticeTarget(): string {
+    return this.window !== null && !this.pushing ? this.window : this.owner.target();
+  }
+
   /** Writes a message; no parameter can end the line early (CR, LF and NUL become spaces). */
   send(message: IrcMessage): void {
     const safe = { ...message, params: message.params.map((p) => p.replace(/[\r\n\0]/g, ' ')) };
@@ -79,7 +98,7 @@ export class ReplyBuffer {
 
   /** A notice from the server itself (flood, encoding and similar complaints). */
   serverNotice(text: string): void {
-    this.send({ source: this.owner.serverName, verb: 'NOTICE', params: [this.owner.target(), text] });
+    this.send({ source: this.owner.serverName, verb: 'NOTICE', params: [this.noticeTarget(), text] });
   }
 
   /** Text from the service `ics`, one notice per line; blank lines inside the text are kept as a space. */
@@ -87,7 +106,8 @@ export class ReplyBuffer {
     const lines = text.split(/\r\n|\r|\n/).map((l) => l.replace(/[\x00\x01]/g, ''));
     while (lines.length > 0 && lines[0]!.trim() === '') lines.shift();
     while (lines.length > 0 && lines.at(-1)!.trim() === '') lines.pop();
-    for (const line of lines) this.send({ source: this.owner.serviceMask, verb: 'NOTICE', params: [this.owner.target(), line === '' ? ' ' : line] });
+    const to = this.noticeTarget();
+    for (const line of lines) this.send({ source: this.owner.serviceMask, verb: 'NOTICE', params: [to, line === '' ? ' ' : line] });
   }
 
   /** Everything written since the last call, as one text. */

@@ -57,7 +57,7 @@ async function toChannel(s: IrcClient, m: IrcMessage, name: string, text: string
   }
   if (!quiet) {
     const input = channelInput(text, view.id, channelLookup(s));
-    return perform(s, input.kind === 'send' ? { kind: 'send', actions: input.actions.map((a) => tagged(a, m)) } : input);
+    return s.out.answeringIn(view.name, () => perform(s, input.kind === 'send' ? { kind: 'send', actions: input.actions.map((a) => tagged(a, m)) } : input));
   }
   const line = plainText(text).trim();
   if (line === '') return;

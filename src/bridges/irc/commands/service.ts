@@ -4,18 +4,27 @@
  * screens come from the shared renderer; what only a many-group client has (`rooms`, `w`, `m`)
  * is said here.
  */
-import { MENU } from '../../../core/render.js';
 import type { ClientAction, ServerEvent } from '../../../core/protocol.js';
 import { SERVICE_NICK, type IrcClient } from '../client.js';
 import type { Inbound } from '../inbound.js';
 import { leave } from './channels.js';
 
-const IRC_HELP = [
-  'On IRC: send me these commands as private messages (/msg ics who, /msg ics p 18).',
-  '/msg ics register <password> keeps your nick for you; then connect with the password as PASS or through SASL.',
-  'Join as many channels as you like: /join #name opens or joins a room, /join #group-N joins group N; in a channel, just talk; bye or /part leaves it.',
-  '/msg peter hi writes to peter privately (a query window); /msg ics rooms lists your groups.',
-  'A room\'s operators set its modes: /mode #room +i (invite-only; /invite lets people in), +k key, +l n, +m, +t, +s, +o nick, +v nick, +b mask; /mode #room shows them.',
+/** What `/msg ics help` shows: the chat's commands as an IRC user gives them, and what IRC itself does here. */
+export const IRC_HELP = [
+  'Send me these as private messages (/msg ics who, /msg ics p 18):',
+  '  time: the server\'s calendar time',
+  '  who: who is online, on every front',
+  '  c <name>: chat with <name> (their group opens as a channel, #group-N)',
+  '  c #room or j #room: open or join a room (the same as /join #room)',
+  '  ? <words>: search your chat history',
+  '  p <n>: sonnet n, 1-154; s <word>: the sonnets holding a word',
+  '  register <password>: keep your nick; then connect with the password as PASS or through SASL',
+  '  rooms: your groups; w <n> picks the one bye, topic, invite, kick and lock sent to me act on',
+  '  ping <text>, help, q (quit)',
+  'In a channel: just talk; /me waves; _flip_ <words> says them backwards; bye or /part leaves it.',
+  '/msg peter hi writes to peter privately (a query window); /join #a,#b joins as many channels as you like.',
+  'Channel operators: /topic, /invite nick #room, /kick #room nick [reason], /mode #room +i +k key +l n +m +t +s +o nick +v nick +b mask (/mode #room shows them).',
+  'Everything else is IRC as usual: /whois, /who, /names, /list, /away, /nick, /quit.',
 ].join('\n');
 
 type Answer<K extends ServerEvent['action']> = Extract<ServerEvent, { action: K }>;
@@ -91,7 +100,7 @@ export async function perform(s: IrcClient, input: Inbound): Promise<void> {
       for (const action of input.actions) await run(s, action);
       return;
     case 'help':
-      return s.out.service(`${MENU}\n${IRC_HELP}`);
+      return s.out.service(IRC_HELP);
     case 'usage':
       return s.out.service(input.msg);
     case 'unknown':
