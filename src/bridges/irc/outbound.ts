@@ -74,9 +74,9 @@ export const IRC_HOST = 'irc';
 
 export const channelName = (group: number, room?: string): string => room ?? `#group-${group}`;
 
-/** The topic an ad-hoc group shows while nobody has set one. */
-export function defaultTopic(view: ChannelView): string {
-  return view.isRoom ? '' : `ICS chat group ${view.id}: every line said here reaches everyone in it; /part or bye leaves`;
+/** The topic a group shows while nobody has set one, in the channel and in LIST alike: an ad-hoc group is described, a room has none. */
+export function defaultTopic(group: { id: number; isRoom: boolean }): string {
+  return group.isRoom ? '' : `ICS chat group ${group.id}: every line said here reaches everyone in it; /part or bye leaves`;
 }
 
 /** One chat line's IRC text, serialised once per set of tags and shared by every recipient. */

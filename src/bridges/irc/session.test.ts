@@ -189,7 +189,7 @@ describe('queries', () => {
     expect(t.take().slice(-6)).toEqual([
       ':zoe!~zoe@irc TOPIC #tea :oolong',
       ':ics-chat.local 321 zoe Channel :Users  Name',
-      ':ics-chat.local 322 zoe #group-1 2 :ad-hoc group of paul, peter',
+      ':ics-chat.local 322 zoe #group-1 2 :ICS chat group 1: every line said here reaches everyone in it; /part or bye leaves',
       ':ics-chat.local 322 zoe #tea 1 :oolong',
       ':ics-chat.local 323 zoe :End of /LIST',
       ':ics-chat.local 391 zoe ics-chat.local :25.11.26,14:30 (2026-11-25T14:30:00.000Z)',

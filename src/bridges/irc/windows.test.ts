@@ -61,3 +61,17 @@ describe('/msg ics help', () => {
     for (const irc of ['/join #a,#b', '/msg peter hi', '/mode #room', '/whois', 'register <password>']) expect(text).toContain(irc);
   });
 });
+
+describe('a group described alike', () => {
+  it('gives an ad-hoc group the same words in its topic (332) and in LIST (322)', async () => {
+    const { irc, other } = ircHarness();
+    const zoe = await irc('zoe');
+    await other('peter');
+    await zoe.send('PRIVMSG ics :c peter');
+    const topic = zoe.take().find((l) => l.includes(' 332 '));
+    await zoe.send('LIST');
+    const listed = zoe.take().find((l) => l.includes(' 322 '));
+    expect(topic).toMatch(/ 332 zoe #group-1 :ICS chat group 1: /);
+    expect(listed?.split(' :').slice(1).join(' :')).toBe(topic?.split(' :').slice(1).join(' :'));
+  });
+});

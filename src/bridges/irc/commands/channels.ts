@@ -7,7 +7,7 @@ import type { GroupInfo, JoinRefusal } from '../../../core/protocol.js';
 import type { IrcClient } from '../client.js';
 import type { IrcMessage } from '../message.js';
 import { ERR, RPL } from '../numerics.js';
-import { channelName } from '../outbound.js';
+import { channelName, defaultTopic } from '../outbound.js';
 import { rolesOf } from '../roles.js';
 import { plainText } from '../text.js';
 import { joinReplay } from './history.js';
@@ -152,8 +152,7 @@ export async function list(s: IrcClient, m: IrcMessage): Promise<void> {
   for (const g of groups) {
     const name = channelName(g.id, g.room);
     if (!passes(name, g.members.length)) continue;
-    const about = g.topic ?? (g.room === undefined ? `ad-hoc group of ${g.members.join(', ')}` : '');
-    s.out.numeric(RPL.LIST, name, String(g.members.length), about);
+    s.out.numeric(RPL.LIST, name, String(g.members.length), g.topic ?? defaultTopic({ id: g.id, isRoom: g.room !== undefined }));
   }
   s.out.numeric(RPL.LISTEND, 'End of /LIST');
 }
