@@ -5,23 +5,12 @@
  * installed by scripts/install-test-deps.sh; without them these tests say so (see needs.ts).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import {
-  appendFileSync,
-  closeSync,
-  constants,
-  existsSync,
-  mkdtempSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { ClassicClient } from '../helpers/classic-client.js';
+import { weechat, type Cleanups } from '../helpers/irc-programs.js';
 import { describeNeeds, programsNeed } from '../helpers/needs.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait.js';
@@ -32,7 +21,7 @@ const describeWithWeechat = describeNeeds(programsNeed(['weechat-headless'], "We
 
 let srv: TestServer;
 let dir: string;
-const cleanups: (() => void | Promise<void>)[] = [];
+const cleanups: Cleanups = [];
 
 beforeEach(async () => {
   srv = await startTestServer({ FRONTS: 'tcp,irc' });
@@ -101,7 +90,7 @@ describeWithIrssi('irssi', () => {
     });
     const screen = (): string => tmux('capture-pane', '-p', '-J');
     await waitFor('irssi to register', () => /Welcome to the ICS chat IRC gateway, ivy![^@\s]+@irc/.test(screen()), 15_000);
-    expect(screen()).toContain('Capabilities acknowledged: multi-prefix extended-join server-time');
+    expect(screen()).toContain('Capabilities acknowledged: multi-prefix extended-join setname invite-notify away-notify chghost account-notify server-time');
     await tcp('peter');
     tmux('send-keys', '/msg ics who', 'Enter');
     // irssi opens a query window for ics; only the active window is on screen.
@@ -137,46 +126,9 @@ describeWithIrssi('irssi', () => {
   });
 });
 
-/** A weechat-headless in its own home: commands go in through its FIFO, what it shows is read from its logs. */
-interface Weechat {
-  /** Runs `command` in the buffer named `buffer` (`irc.server.ics`, `irc.ics.#group-1`). */
-  run(buffer: string, command: string): void;
-  /** What WeeChat logged for that buffer so far. */
-  log(buffer: string): string;
-  process: ChildProcess;
-}
-
-async function weechat(commands: string[]): Promise<Weechat> {
-  // The logger writes each line at once (it flushes every 120 s by default); the test's own
-  // lines skip WeeChat's anti-flood delay of 2 s between messages.
-  const setup = ['/set logger.file.flush_delay 0', '/set irc.server_default.anti_flood_prio_high 0'];
-  const child = spawn('weechat-headless', ['--dir', dir, '--run', [...setup, ...commands].join(';')], { stdio: 'ignore' });
-  // WeeChat writes its configuration as it exits: wait for that before its home is removed.
-  cleanups.push(async () => {
-    const gone = (): boolean => child.exitCode !== null || child.signalCode !== null;
-    if (gone()) return;
-    child.kill();
-    await waitFor('WeeChat to exit', gone, 5000).catch(() => child.kill('SIGKILL'));
-  });
-  const fifo = await waitFor('the WeeChat FIFO (its plugin is in weechat-plugins)', () => readdirSync(dir).find((f) => f.startsWith('weechat_fifo_')), 15_000);
-  return {
-    process: child,
-    run: (buffer, command) => {
-      // Non-blocking: a FIFO WeeChat no longer reads fails at once instead of hanging the test.
-      const fd = openSync(join(dir, fifo), constants.O_WRONLY | constants.O_NONBLOCK);
-      try {
-        writeSync(fd, `${buffer} *${command}\n`);
-      } finally {
-        closeSync(fd);
-      }
-    },
-    log: (buffer) => read(join(dir, 'logs', `${buffer.toLowerCase()}.weechatlog`)),
-  };
-}
-
 describeWithWeechat('weechat', () => {
   it("connects with the README's commands, lists users, is connected to by a terminal user and chats both ways", async () => {
-    const wee = await weechat([`/server add ics 127.0.0.1/${srv.ircPort} -notls -nicks=wendy`, '/connect ics']);
+    const wee = await weechat(dir, [`/server add ics 127.0.0.1/${srv.ircPort} -notls -nicks=wendy`, '/connect ics'], cleanups);
     const server = 'irc.server.ics';
     await waitFor('WeeChat to register', () => /Welcome to the ICS chat IRC gateway, wendy![^@\s]+@irc/.test(wee.log(server)), 15_000);
     const peter = await tcp('peter');
@@ -198,13 +150,13 @@ describeWithWeechat('weechat', () => {
 
   it("logs in to a registered nick through SASL PLAIN with the README's /set lines", async () => {
     await registered('wren', 'weechat-garden-9');
-    const wee = await weechat([
+    const wee = await weechat(dir, [
       `/server add ics 127.0.0.1/${srv.ircPort} -notls -nicks=wren`,
       '/set irc.server.ics.sasl_mechanism plain',
       '/set irc.server.ics.sasl_username wren',
       '/set irc.server.ics.sasl_password weechat-garden-9',
       '/connect ics',
-    ]);
+    ], cleanups);
     const server = 'irc.server.ics';
     await waitFor('WeeChat to register', () => wee.log(server).includes('Welcome to the ICS chat IRC gateway, '), 15_000);
     expect(wee.log(server)).toContain('SASL authentication successful');
@@ -214,13 +166,13 @@ describeWithWeechat('weechat', () => {
   it('goes on as a guest after a wrong SASL password when sasl_fail is continue', async () => {
     await registered('wren', 'weechat-garden-9');
     // WeeChat's default, sasl_fail = reconnect, would retry the wrong password until the login limit.
-    const wee = await weechat([
+    const wee = await weechat(dir, [
       `/server add ics 127.0.0.1/${srv.ircPort} -notls -nicks=wren`,
       '/set irc.server.ics.sasl_username wren',
       '/set irc.server.ics.sasl_password not-the-password',
       '/set irc.server.ics.sasl_fail continue',
       '/connect ics',
-    ]);
+    ], cleanups);
     const server = 'irc.server.ics';
     await waitFor('WeeChat to register', () => wee.log(server).includes('Welcome to the ICS chat IRC gateway, '), 15_000);
     expect(wee.log(server)).toContain('SASL authentication failed: wrong password for wren');

@@ -5,12 +5,12 @@
  * What irssi shows is read from its autolog files, one per window. Installed by
  * scripts/install-test-deps.sh; without irssi or tmux it fails under CI and is skipped, loudly, elsewhere.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { ClassicClient } from '../helpers/classic-client.js';
+import { irssi, type Cleanups } from '../helpers/irc-programs.js';
 import { describeNeeds, programsNeed } from '../helpers/needs.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait.js';
@@ -22,7 +22,7 @@ const IRSSI_MS = 15_000;
 
 let srv: TestServer;
 let dir: string;
-let tmuxSocket: string | null = null;
+const cleanups: Cleanups = [];
 const open: ClassicClient[] = [];
 
 beforeEach(async () => {
@@ -31,52 +31,17 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  if (tmuxSocket !== null) {
-    try {
-      execFileSync('tmux', ['-L', tmuxSocket, 'kill-server']);
-    } catch {
-      // already gone
-    }
-    tmuxSocket = null;
-  }
+  for (const clean of cleanups.splice(0).reverse()) await clean();
   for (const c of open.splice(0)) c.socket.destroy();
   await srv.destroy();
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** irssi as `nick`, typing through tmux; `log(window)` is what it logged for a channel or query window. */
-function irssi(nick: string): { type(line: string): void; log(window: string): string; windows(): string[] } {
-  const sock = `ics-chat-test-${process.pid}-${Date.now()}`;
-  tmuxSocket = sock;
-  const logs = join(dir, 'logs');
-  // irssi paces its own commands (about 2 s apart); a test has no flood to fear. Every window is logged to its own file.
-  writeFileSync(
-    join(dir, 'config'),
-    [
-      'settings = {',
-      '  "irc/core" = { cmd_queue_speed = "10msec"; cmds_max_at_once = "100"; };',
-      `  "fe-common/core" = { autolog = "yes"; autolog_path = "${logs}/$0.log"; };`,
-      '};',
-      '',
-    ].join('\n'),
-  );
-  execFileSync('tmux', ['-L', sock, 'new-session', '-d', '-x', '200', '-y', '50', `irssi --home=${dir} -n ${nick} -c 127.0.0.1 -p ${srv.ircPort}`]);
-  const file = (window: string): string => join(logs, `${window}.log`);
-  return {
-    type: (line) => {
-      execFileSync('tmux', ['-L', sock, 'send-keys', '-l', line]);
-      execFileSync('tmux', ['-L', sock, 'send-keys', 'Enter']);
-    },
-    log: (window) => (existsSync(file(window)) ? readFileSync(file(window), 'utf8') : ''),
-    windows: () => (existsSync(logs) ? readdirSync(logs).map((f) => f.replace(/\.log$/, '')).sort() : []),
-  };
-}
-
 describeWithIrssi('irssi in many channels', () => {
   it('joins #a and #b, chats in both, and talks privately with a native-front user in a query window', async () => {
     const bob = await ClassicClient.login(srv.tcpPort, 'bob', ['events', 'rooms']);
     open.push(bob);
-    const alice = irssi('alice');
+    const alice = irssi(dir, srv.ircPort, 'alice', cleanups);
     await waitFor('irssi to register', () => srv.server.hub.onlineCount() === 2, IRSSI_MS);
     alice.type('/join #a,#b');
     await waitFor('irssi to join #a and #b', () => alice.log('#a').includes('has joined #a') && alice.log('#b').includes('has joined #b'), IRSSI_MS);
