@@ -158,6 +158,21 @@ describe('named rooms', () => {
     expect(await carol.next('connect')).toMatchObject({ status: 'request', from: 'alice', front: 'discord' });
   });
 
+  it("tells the thread once when a member invites someone to the group (the IRC gateway's invite-notify)", async () => {
+    await start();
+    const alice = t.fake.user('alice');
+    await t.ask(alice, 'c #lobby');
+    const thread = t.fake.threads()[0]!;
+    const peter = await t.tcp('peter');
+    peter.send({ action: 'connect', target: '#lobby' });
+    await peter.next('connect');
+    await t.tcp('carol');
+    peter.send({ action: 'invite', target: 'carol' });
+    expect(await peter.next('invite')).toMatchObject({ status: 'sent' });
+    await t.fake.message('the invitation notice', (m) => m.channelId === thread.id && m.content === '(peter invited carol to #lobby)');
+    expect(postsWith(thread.id, 'invited')).toHaveLength(1);
+  });
+
   it('tells a Discord member the owner removed by DM and takes them out of the thread', async () => {
     await start();
     const alice = t.fake.user('alice');
