@@ -216,6 +216,9 @@ describe('the chat page', () => {
     await say(alice, '/kick bob off topic');
     await alice.getByText('bob was removed by alice: off topic.').waitFor();
     expect(await bob.next('disconnect')).toMatchObject({ by: 'alice', reason: 'off topic' });
+    // An invitation by another member is told in the group's conversation.
+    ivan.send('INVITE bob #lobby');
+    await alice.locator('#log .notice', { hasText: '(ivan invited bob to #lobby)' }).waitFor();
 
     const carol = await tcp('carol');
     carol.send({ action: 'connect', target: '#tea' });
