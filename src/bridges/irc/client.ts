@@ -102,6 +102,8 @@ export interface IrcClient {
   renamed(name: string): void;
   /** Renders an answer as the terminal client would, one notice from `ics` per line. */
   tell(event: ServerEvent, target?: string): void;
+  /** The same, shown in `channel`: the window of the command that names it. */
+  tellIn(channel: string, event: ServerEvent): void;
   /** A chat line of the command under way was taken: with `echo-message` its echo is the command's answer. */
   said(): void;
   /**

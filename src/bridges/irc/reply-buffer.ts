@@ -101,12 +101,11 @@ export class ReplyBuffer {
     this.send({ source: this.owner.serverName, verb: 'NOTICE', params: [this.noticeTarget(), text] });
   }
 
-  /** Text from the service `ics`, one notice per line; blank lines inside the text are kept as a space. */
-  service(text: string): void {
+  /** Text from the service `ics`, one notice per line, to `to` (the user, or the channel a command was typed in or names); blank lines inside the text are kept as a space. */
+  service(text: string, to = this.noticeTarget()): void {
     const lines = text.split(/\r\n|\r|\n/).map((l) => l.replace(/[\x00\x01]/g, ''));
     while (lines.length > 0 && lines[0]!.trim() === '') lines.shift();
     while (lines.length > 0 && lines.at(-1)!.trim() === '') lines.pop();
-    const to = this.noticeTarget();
     for (const line of lines) this.send({ source: this.owner.serviceMask, verb: 'NOTICE', params: [to, line === '' ? ' ' : line] });
   }
 

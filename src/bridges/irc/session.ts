@@ -225,6 +225,11 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
     if (text !== null) this.out.service(text);
   }
 
+  tellIn(channel: string, event: ServerEvent): void {
+    const text = renderEvent(event);
+    if (text !== null) this.out.service(text, channel);
+  }
+
   private deliver(event: ServerEvent, label?: Label): void {
     const answers = label === undefined ? undefined : this.asking.get(label);
     if (answers) return void answers.push(event);

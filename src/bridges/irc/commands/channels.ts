@@ -33,7 +33,11 @@ export async function leave(s: IrcClient, group: number, reason?: string): Promi
   const answers = await s.ask(reason ? { action: 'disconnect', group, reason } : { action: 'disconnect', group });
   // `not-member`: the group let the user go already (it dissolved meanwhile); the channel goes all the same.
   const failed = answers.filter((e) => e.action !== 'error' || e.code !== 'not-member');
-  for (const event of failed) s.tell(event);
+  const name = s.mirror.get(group)?.name;
+  for (const event of failed) {
+    if (name === undefined) s.tell(event);
+    else s.tellIn(name, event);
+  }
   if (failed.length === 0) s.mirror.selfPart(group, reason);
 }
 
@@ -187,7 +191,7 @@ export async function invite(s: IrcClient, m: IrcMessage): Promise<void> {
   if (!view) return notHere(s, name);
   for (const event of await s.ask({ action: 'invite', target: nick, group: view.id })) {
     if (event.action === 'error' && event.code === 'not-allowed') s.out.numeric(ERR.CHANOPRIVSNEEDED, view.name, `You're not channel operator: ${event.msg}`);
-    else if (event.action !== 'invite') s.tell(event);
+    else if (event.action !== 'invite') s.tellIn(view.name, event);
     else if (event.status === 'sent') s.out.numeric(RPL.INVITING, event.target, view.name);
     else if (event.status === 'member') s.out.numeric(ERR.USERONCHANNEL, event.target, view.name, 'is already on channel');
     else if (event.status === 'no-user') s.out.numeric(ERR.NOSUCHNICK, nick, 'No such nick/channel');

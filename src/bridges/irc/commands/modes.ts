@@ -110,7 +110,7 @@ async function channelMode(s: IrcClient, target: string, rest: readonly string[]
   const changes = request?.changes ?? [];
   const answers = await s.ask(changes.length > 0 ? { action: 'mode', changes, group: view.id } : { action: 'mode', group: view.id });
   const shown = answers.find((e): e is Shown => e.action === 'mode' && e.status === 'shown');
-  for (const event of answers) if (event.action === 'error') s.tell(event);
+  for (const event of answers) if (event.action === 'error') s.tellIn(view.name, event);
   if (!shown) return;
   if (request === null) return showModes(s, view.name, shown);
   refusals(s, view.name, shown.refused);
