@@ -240,7 +240,8 @@ export type ServerEvent =
       /** With `closed`: why the group did not take the user. */
       refused?: JoinRefusal;
     }
-  | { action: 'connect'; status: 'request'; from: string; front: string; group: number; room?: string; members: MemberInfo[]; kind?: GroupKind }
+  /** `away`: the joiner's away message, when they are away (to members that take `events`). */
+  | { action: 'connect'; status: 'request'; from: string; front: string; group: number; room?: string; members: MemberInfo[]; kind?: GroupKind; away?: string }
   | {
       action: 'exchange';
       from: string;

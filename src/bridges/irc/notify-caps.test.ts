@@ -27,6 +27,12 @@ describe('away-notify', () => {
     await web.session.dispatch({ action: 'away', message: 'brb' });
     expect(zoe.take()).toEqual([':wendy!wendy@web AWAY :brb']);
   });
+
+  it('tells AWAY right after the JOIN of someone who is away', async () => {
+    const { zoe, cy } = await tea('away-notify extended-join');
+    await cy.send('AWAY :napping', 'JOIN #tea');
+    expect(zoe.take()).toEqual([':cy!~cy@irc JOIN #tea * :cy', ':cy!~cy@irc AWAY :napping']);
+  });
 });
 
 describe('invite-notify', () => {

@@ -323,6 +323,7 @@ export class ChannelMirror {
     const known = new Set(view.members.map((m) => m.name));
     view.members = event.members;
     for (const m of event.members) if (!known.has(m.name)) this.joinLine(m, view.name, null);
+    if (event.away !== undefined && this.me.awayNotify && !known.has(event.from)) this.out.send({ source: this.me.maskOf(event.from, event.front), verb: 'AWAY', params: [event.away] });
   }
 
   private left(event: Extract<ServerEvent, { action: 'leave' }>): void {

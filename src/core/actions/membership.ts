@@ -27,8 +27,10 @@ function admit(ctx: OnlineContext, group: Group<OnlineMember>, joining: OnlineMe
   hub.setFocus(me, group);
   const members = memberInfos(group);
   const room = roomOf(group);
+  // A joiner who is away says so to the members that take events (IRC's away-notify tells it after the JOIN).
+  const away = me.away === null ? {} : { away: me.away };
   for (const m of group.members) {
-    if (m.member !== me) hub.push(m.member, { action: 'connect', status: 'request', from: me.name, front: me.front, group: group.id, ...room, members, kind: group.kind });
+    if (m.member !== me) hub.push(m.member, { action: 'connect', status: 'request', from: me.name, front: me.front, group: group.id, ...room, members, kind: group.kind, ...(m.member.features.has('events') ? away : {}) });
   }
   ctx.reply(success(group, peer, me));
 }
