@@ -52,7 +52,7 @@ describe('irc-framework', () => {
     zoe.client.say('ics', 's summer');
     expect(await zoe.fromService(/^Sonnet 18 /)).toContain("Shall I compare thee to a summer's day?");
     zoe.client.say('ics', 'help');
-    await zoe.fromService(/Choose one of the following commands/);
+    await zoe.fromService(/^Send me these as private messages/);
   });
 
   it('who lists both fronts', async () => {
