@@ -139,6 +139,14 @@ export class DiffSession {
     return c;
   }
 
+  /** Connects without registering (a CAP negotiation first, say): the steps it takes are recorded like any other. */
+  async unregistered(label: string): Promise<DiffClient> {
+    const c = await DiffClient.open(label, this.target.port);
+    this.clients.push(c);
+    this.all.push(c);
+    return c;
+  }
+
   private async others(except: DiffClient): Promise<[DiffClient, string[]][]> {
     const got: [DiffClient, string[]][] = [];
     for (const c of this.clients) if (c !== except && !c.closed) got.push([c, await c.sync()]);
@@ -149,6 +157,15 @@ export class DiffSession {
   async step(name: string, by: DiffClient, ...lines: (string | Buffer)[]): Promise<void> {
     for (const line of lines) by.send(line);
     this.record(name, [[by, await by.sync()], ...(await this.others(by))]);
+  }
+
+  /**
+   * A step of a client that cannot PING yet (ngircd answers nothing before registration): what
+   * `by` reads up to the first line `last` matches.
+   */
+  async stepUntil(name: string, by: DiffClient, last: RegExp, ...lines: string[]): Promise<void> {
+    for (const line of lines) by.send(line);
+    this.record(name, [[by, await by.until((l) => last.test(l), `${name} on ${by.label}`)], ...(await this.others(by))]);
   }
 
   /** `by` sends a line that ends its connection; the step holds what it read before the close. */

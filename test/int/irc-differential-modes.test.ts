@@ -46,7 +46,8 @@ const MODE_ALLOWANCES: Allowance[] = [
   },
 ];
 
-const CAP_ALLOWANCES: Allowance[] = [
+/** What each server offers in CAP LS. */
+const OFFERED: Allowance[] = [
   {
     name: 'capabilities offered',
     why: 'ngircd offers only multi-prefix; we offer the list the README gives (checked in caps.test.ts)',
@@ -54,6 +55,10 @@ const CAP_ALLOWANCES: Allowance[] = [
     rewrite: mapping((l) => l.replace(/ CAP (\S+) LS :.*/, ' CAP $1 LS :<capabilities>')),
   },
   { name: 'capabilities offered (ngircd)', why: 'as above, for ngircd', side: 'ngircd', rewrite: mapping((l) => l.replace(/ CAP (\S+) LS :.*/, ' CAP $1 LS :<capabilities>')) },
+];
+
+const CAP_ALLOWANCES: Allowance[] = [
+  ...OFFERED,
   {
     name: 'cap-notify for CAP 302',
     why: 'a client that sent CAP LS 302 has cap-notify on without asking, as the IRCv3 specification says; ngircd has no cap-notify',
@@ -109,6 +114,21 @@ describeNeeds(NGIRCD_NEED)('channel modes and CAP against ngircd', () => {
         await s.step('join invited', ann, 'JOIN #modes');
       },
       [...BURST, COMMON.namesOrder, ...MODE_ALLOWANCES],
+    );
+  });
+
+  it('negotiates CAP alike before registration: LS 302, NAK of a whole request with one unknown capability, REQ, then CAP END and the welcome', async () => {
+    await oracle.differential(
+      async (s) => {
+        const dee = await s.unregistered('dee');
+        await s.stepUntil('ls', dee, / CAP \* LS /, 'CAP LS 302');
+        await s.stepUntil('nak of a whole request', dee, / CAP \* NAK /, 'CAP REQ :multi-prefix bogus-cap');
+        await s.stepUntil('req', dee, / CAP \* ACK /, 'CAP REQ :multi-prefix');
+        // Registration waits for CAP END (asserted in session.test.ts): then the whole welcome comes.
+        await s.stepUntil('registration at cap end', dee, / (376|422) /, 'NICK dee', 'USER dee 0 * :Dee D', 'CAP END');
+      },
+      // The step ends with the MOTD: our service's greeting after it is not read.
+      [...BURST.filter((a) => a !== COMMON.greeting), ...OFFERED],
     );
   });
 
