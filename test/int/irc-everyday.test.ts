@@ -1,7 +1,8 @@
 /**
  * An IRC user's everyday habits with real clients, one scenario each for irssi and WeeChat: join
  * two channels, a refused `/topic` under `+t` (the room's operator is bob, a native-front user
- * who then sets it), a query with bob, `/whois`, `/away`, `/nick` and `/names`. What the client
+ * who then sets it), a chat command typed in the channel refused there, a query with bob,
+ * `/whois`, `/away`, `/nick` and `/names`. What the client
  * shows is read from its logs (and irssi's screen), what bob sees from his frames; every wait is
  * bounded. Installed by scripts/install-test-deps.sh; without the programs the tests say so.
  */
@@ -62,6 +63,9 @@ describeNeeds(programsNeed(['irssi', 'tmux'], 'irssi joins two channels, queries
     ivy.type('/window goto #rules');
     ivy.type('/topic #rules mine now');
     await waitFor('the 482 in irssi', () => ivy.seen().includes('only operators of #rules can set its topic (+t)'), CLIENT_MS);
+    // A chat command typed in the channel (sent as text with /msg #rules) is refused in that channel's window.
+    ivy.type('/msg #rules /lock');
+    await waitFor('the refusal in the #rules window', () => /ics.*#rules.*only operators of #rules can lock it/.test(ivy.log('#rules')), CLIENT_MS);
     bob.send({ action: 'topic', topic: 'be kind', group: rules });
     await waitFor("bob's topic in irssi's #rules", () => ivy.log('#rules').includes('bob changed the topic of #rules to: be kind'), CLIENT_MS);
     ivy.type('/msg bob hi bob');
@@ -96,6 +100,9 @@ describeNeeds(programsNeed(['weechat-headless'], 'WeeChat joins two channels, qu
     await waitFor('WeeChat in #rules and #chat', () => /has joined #rules/.test(wee.log(channel)) && /has joined #chat/.test(wee.log('irc.ics.#chat')), CLIENT_MS);
     wee.run(channel, '/topic mine now');
     await waitFor('the 482 in WeeChat', () => wee.seen().includes('only operators of #rules can set its topic (+t)'), CLIENT_MS);
+    // A chat command typed in the channel (sent as text with /say) is refused in that channel's buffer.
+    wee.run(channel, '/say /lock');
+    await waitFor('the refusal in the #rules buffer', () => /ics.*only operators of #rules can lock it/.test(wee.log(channel)), CLIENT_MS);
     bob.send({ action: 'topic', topic: 'be kind', group: rules });
     await waitFor("bob's topic in WeeChat's #rules", () => /bob has changed topic for #rules (from "[^"]*" )?to "be kind"/.test(wee.log(channel)), CLIENT_MS);
     wee.run(server, '/msg bob hi bob');
