@@ -83,8 +83,10 @@ describe('account-notify and chghost', () => {
     expect(own.some((l) => / 900 bob bob!bob@irc bob :/.test(l))).toBe(true);
     expect(zoe.take()).toEqual([':bob!~bob@irc ACCOUNT :bob', ':bob!~bob@irc CHGHOST bob :irc']);
     expect(ann.take()).toEqual([':bob!~bob@irc ACCOUNT :bob']);
-    await ann.send('WHO #tea');
-    expect(ann.take()).toContain(':ics-chat.local 352 ann #tea bob irc ics-chat.local bob H :0 bob');
+    await ann.send('WHO #tea', 'WHOIS bob');
+    const after = ann.take();
+    expect(after).toContain(':ics-chat.local 352 ann #tea bob irc ics-chat.local bob H :0 bob');
+    expect(after).toContain(':ics-chat.local 330 ann bob bob :is logged in as');
   });
 
   it('sends the user its own ACCOUNT and CHGHOST when it took them', async () => {
