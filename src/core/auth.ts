@@ -113,6 +113,7 @@ async function storeAccount(hub: HubState, me: OnlineMember, password: string, r
   hub.scheduleFlush();
   me.historyKey = historyKey;
   me.account = hub.accounts.accountOf(me.key);
+  hub.keeper.keepAll(me, hub.groups.of(me));
   hub.log.info('name registered', { name, front: me.front });
   reply({ action: 'register', status: 'ok', name, msg: `${name} is registered: from now on, logging in as ${name} takes your password` });
 }

@@ -85,6 +85,19 @@ export function readPage(source: PageSource, userKey: string, place: HistoryPlac
   return pages.flat().map((line) => ({ ...line, label: label(line.group) }));
 }
 
+/**
+ * How many lines were said in the place between the bounds while the user could see them
+ * (HistoryStore.said): seqs are counted, so a line deleted since counts too. No line is read.
+ */
+export function countSaid(source: PageSource, userKey: string, place: HistoryPlace, after?: HistoryBound, before?: HistoryBound): number {
+  let count = 0;
+  for (const span of source.spans(userKey, place)) {
+    const range = narrow(source, { ...span, to: Math.min(span.to, source.lastOf(span.group)) }, after, before);
+    if (range !== null) count += range[1] - range[0];
+  }
+  return count;
+}
+
 /** Each group in which the user may read lines said between the moments, with the newest one's time (HistoryStore.conversations). */
 export function readConversations(source: PageSource, userKey: string, after: number, before: number): Conversation[] {
   const newest = new Map<number, number>();

@@ -106,6 +106,8 @@ export interface HistoryStore {
    * ordered by group, then seq. Call after commit(). Throws HistoryUnavailable when the database fails.
    */
   page(userKey: string, place: HistoryPlace, request: PageRequest): FoundLine[];
+  /** How many lines were said in a place between the bounds (left out) while the user could see them, deleted ones included (history-page.ts countSaid). Call after commit(). Throws HistoryUnavailable. */
+  said(userKey: string, place: HistoryPlace, after?: HistoryBound, before?: HistoryBound): number;
   /** The groups with lines the user may see said after `after` and before `before` (ms, both left out), in no particular order. Throws HistoryUnavailable. */
   conversations(userKey: string, after: number, before: number): Conversation[];
   /** The direct conversation of two history keys (in either order), committed or queued; undefined when they never had one. */

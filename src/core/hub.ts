@@ -14,6 +14,8 @@ import { ClassicView } from './classic-view.js';
 import type { Clock } from './clock.js';
 import { GroupTable, type Group, type Groups } from './groups.js';
 import type { HistoryStore, StoredLine } from './history.js';
+import { Keeper } from './keeper.js';
+import { MemoryKeeps, type KeepStore } from './keeps.js';
 import type { Logger } from './log.js';
 import { DEFAULT_LOGIN_LIMITS, LoginLimiter, type LoginLimits } from './login-limiter.js';
 import { groupLabel, memberInfos } from './members.js';
@@ -29,11 +31,13 @@ import { lineText } from './text.js';
 
 export type { Departure, HubLimits } from './actions/context.js';
 
-export const DEFAULT_LIMITS: HubLimits = { maxLineChars: 8000, searchResults: 100, sonnetHits: 40, historyPage: 100 };
+export const DEFAULT_LIMITS: HubLimits = { maxLineChars: 8000, searchResults: 100, sonnetHits: 40, historyPage: 100, missedLines: 50 };
 
 export interface HubDeps {
   history: HistoryStore;
   accounts: AccountStore;
+  /** Registered users' rooms and direct conversations while they are away; in process unless given. */
+  keeps?: KeepStore;
   sonnets: SonnetBook;
   clock: Clock;
   log: Logger;
@@ -84,6 +88,7 @@ export class Hub implements HubState {
   readonly passwords: PasswordHasher;
   readonly logins: LoginLimiter;
   readonly operators: Operators;
+  readonly keeper: Keeper;
   private readonly bus: Bus;
   private readonly view: ClassicView;
   private pending: PendingLine[] = [];
@@ -109,6 +114,8 @@ export class Hub implements HubState {
     this.bus = deps.bus ?? new LocalBus();
     this.bus.subscribe((lines) => this.fanOut(lines));
     this.view = new ClassicView(this);
+    this.keeper = new Keeper(this.history, deps.keeps ?? new MemoryKeeps());
+    this.keeper.reopen();
   }
 
   /** The seam every front uses: one session per native user. */
@@ -281,8 +288,17 @@ export class Hub implements HubState {
   join(me: OnlineMember, group: Group<OnlineMember>): boolean {
     if (!this.groups.add(group, me)) return false;
     this.history.joined(me.historyKey, group.id, group.seq);
+    this.keeper.joined(me, group);
     this.scheduleFlush();
     return true;
+  }
+
+  /** Opens a room under a new id, `owner` its creator; its away members who keep it are in its new life. */
+  openRoom(room: string, owner: OnlineMember): Group<OnlineMember> {
+    const group = this.groups.create({ kind: 'room', room, owner });
+    this.history.opened(group.id, 'room', room);
+    this.keeper.opened(group);
+    return group;
   }
 
   /** Makes the group the member's focus and clears its unread count. */
@@ -301,7 +317,9 @@ export class Hub implements HubState {
    */
   leaveGroup(me: OnlineMember, group: Group<OnlineMember>, how: Departure = {}): void {
     if (!this.groups.remove(group, me)) return;
-    this.history.left(me.historyKey, group.id, group.seq);
+    // A registered member going offline keeps their rooms and conversations (core/keeper.ts).
+    if (!how.quit || !this.keeper.away(me, group)) this.history.left(me.historyKey, group.id, group.seq);
+    if (!how.quit) this.keeper.left(me, group);
     const reason = how.reason ? { reason: how.reason } : {};
     const room = group.room === undefined ? {} : { room: group.room };
     if (how.by !== undefined) {
@@ -315,6 +333,7 @@ export class Hub implements HubState {
       this.push(last, { action: 'disconnect', msg: ALONE_MSG, group: group.id });
       this.groups.remove(group, last);
       this.history.left(last.historyKey, group.id, group.seq);
+      this.keeper.left(last, group);
       this.focusLeft(last, group);
     } else if (rest.length > 0) {
       const event: ServerEvent = {

@@ -4,8 +4,8 @@
  * including that queued writes become visible to search only at commit(), and that a failed
  * commit refuses its lines but keeps its membership changes.
  */
-import { HistoryUnavailable, type Conversation, type FoundLine, type HistoryPlace, type HistoryStore, type PageRequest, type SearchPage, type StoredLine } from './history.js';
-import { readConversations, readPage, type PageSource, type Span } from './history-page.js';
+import { HistoryUnavailable, type Conversation, type FoundLine, type HistoryBound, type HistoryPlace, type HistoryStore, type PageRequest, type SearchPage, type StoredLine } from './history.js';
+import { countSaid, readConversations, readPage, type PageSource, type Span } from './history-page.js';
 import { OPEN, QueuedHistory, type HistoryWrite, type Pair } from './history-queue.js';
 import type { SearchQuery } from './search-query.js';
 import { words } from './sonnets.js';
@@ -163,6 +163,11 @@ export class MemoryHistory extends QueuedHistory implements HistoryStore {
   conversations(userKey: string, after: number, before: number): Conversation[] {
     this.readable();
     return readConversations(this.pages, userKey, after, before);
+  }
+
+  said(userKey: string, place: HistoryPlace, after?: HistoryBound, before?: HistoryBound): number {
+    this.readable();
+    return countSaid(this.pages, userKey, place, after, before);
   }
 
   private readable(): void {

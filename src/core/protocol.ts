@@ -43,6 +43,7 @@ export type ClientAction =
   | { action: 'delete'; id: number; group?: number }
   | { action: 'focus'; target: string }
   | { action: 'rooms' }
+  | { action: 'resume' }
   /** Shows the group's modes (no `changes`), or changes them in order (an operator's). */
   | { action: 'mode'; changes?: ModeChange[]; group?: number }
   /** Becomes a server operator with a configured name and password. */
@@ -220,6 +221,13 @@ export type ServerEvent =
   | { action: 'history'; target: string; lines: HistoryLine[] }
   /** The conversations with lines in a time range: a room's name, or the other person's for a direct one; the newest line's time. */
   | { action: 'conversations'; conversations: { target: string; ts: string }[] }
+  /**
+   * What a returning user missed in one kept conversation: the newest lines said while they were
+   * away (oldest first), how many older ones were left out, and `msg` saying so in words.
+   */
+  | { action: 'missed'; group: number; kind: GroupKind; title: string; lines: HistoryLine[]; older: number; msg: string }
+  /** The answer that ends a `resume`: how many conversations the user is back in. */
+  | { action: 'resume'; groups: number }
   | {
       action: 'connect';
       status: ConnectStatus;

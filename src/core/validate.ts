@@ -203,6 +203,7 @@ const READERS: { [K in ActionName]: Reader<K> } = {
     return message === null ? '"message" must be a string' : { action: 'direct', target, message };
   },
   rooms: () => ({ action: 'rooms' }),
+  resume: () => ({ action: 'resume' }),
   mode: (fields) => {
     if (fields['changes'] === undefined) return inGroup(fields, { action: 'mode' });
     const changes = modeChanges(fields['changes']);

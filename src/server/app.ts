@@ -14,6 +14,7 @@ import { parseSonnets, SonnetBook, SonnetFormatError } from '../core/sonnets.js'
 import { DataDirError, DataDirLock, explainOpenFault } from '../store/data-dir.js';
 import { SqliteAccounts } from '../store/sqlite-accounts.js';
 import { SqliteHistory } from '../store/sqlite-history.js';
+import { SqliteKeeps } from '../store/sqlite-keeps.js';
 import { WebFront } from '../bridges/web/web-front.js';
 import type { StatusSource } from '../bridges/web/http.js';
 import type { Config, FrontName } from './config.js';
@@ -87,15 +88,15 @@ function loadSonnets(file: string): SonnetBook {
   }
 }
 
-/** History and accounts share one database file in DATA_DIR, which this server locks while it runs. */
-function openStores(dataDir: string, log: Logger): { history: SqliteHistory; accounts: SqliteAccounts; lock: DataDirLock } {
+/** History, accounts and kept memberships share one database file in DATA_DIR, which this server locks while it runs. */
+function openStores(dataDir: string, log: Logger): { history: SqliteHistory; accounts: SqliteAccounts; keeps: SqliteKeeps; lock: DataDirLock } {
   const file = join(dataDir, 'history.db');
   let lock: DataDirLock | null = null;
   let history: SqliteHistory | null = null;
   try {
     lock = DataDirLock.claim(dataDir);
     history = new SqliteHistory(file, { onError: (msg) => log.error('history background write failed', { err: msg }) });
-    return { history, accounts: new SqliteAccounts(file), lock };
+    return { history, accounts: new SqliteAccounts(file), keeps: new SqliteKeeps(file), lock };
   } catch (err) {
     void history?.close();
     lock?.release();
@@ -105,7 +106,7 @@ function openStores(dataDir: string, log: Logger): { history: SqliteHistory; acc
 
 export async function startServer(config: Config, log: Logger, clock: Clock = systemClock): Promise<RunningServer> {
   const sonnets = loadSonnets(config.sonnetsFile);
-  const { history, accounts, lock } = openStores(config.dataDir, log);
+  const { history, accounts, keeps, lock } = openStores(config.dataDir, log);
   const fronts = new Map<FrontName, Front>();
   const metrics: Metrics = new Metrics({
     fronts: () => new Map([...fronts].map(([name, front]) => [name, front.state()])),
@@ -116,10 +117,11 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
   const hub: Hub = new Hub({
     history,
     accounts,
+    keeps,
     sonnets,
     clock,
     log,
-    limits: { maxLineChars: config.maxLineChars },
+    limits: { maxLineChars: config.maxLineChars, missedLines: config.missedLines },
     observer: metrics,
     passwords: new ScryptHasher(config.accounts.scrypt),
     loginLimits: config.accounts.loginLimits,
@@ -136,6 +138,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
       hub.flush();
       await history.close();
       accounts.close();
+      keeps.close();
       lock.release();
     })());
   try {

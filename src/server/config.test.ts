@@ -31,6 +31,7 @@ describe('readConfig', () => {
       sonnetsFile: '/srv/ics/data/sonnets.txt',
       logLevel: 'info',
       maxLineChars: 8000,
+      missedLines: 50,
     });
     expect(Object.isFrozen(c)).toBe(true);
     expect(Object.isFrozen(c.tcp)).toBe(true);

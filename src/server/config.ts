@@ -94,6 +94,8 @@ export interface Config {
   sonnetsFile: string;
   logLevel: LogLevel;
   maxLineChars: number;
+  /** Most lines a returning user is shown of each conversation they missed. */
+  missedLines: number;
 }
 
 export class ConfigError extends Error {
@@ -297,6 +299,7 @@ export function readConfig(env: Env, cwd: string = process.cwd()): Config {
     sonnetsFile: resolve(cwd, text(env, 'SONNETS_FILE', 'data/sonnets.txt')),
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
     maxLineChars: integer(env, 'MAX_LINE_CHARS', 8000, 1, 16_000),
+    missedLines: integer(env, 'MISSED_LINES', 50, 0, 100),
   });
 }
 

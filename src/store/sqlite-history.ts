@@ -12,13 +12,14 @@ import {
   type Conversation,
   type FoundLine,
   type GroupKind,
+  type HistoryBound,
   type HistoryPlace,
   type HistoryStore,
   type PageRequest,
   type SearchPage,
   type StoredLine,
 } from '../core/history.js';
-import { readConversations, readPage, type PageSource } from '../core/history-page.js';
+import { countSaid, readConversations, readPage, type PageSource } from '../core/history-page.js';
 import { OPEN, QueuedHistory, type HistoryWrite, type Pair } from '../core/history-queue.js';
 import type { SearchQuery } from '../core/search-query.js';
 import { Checkpointer } from './checkpointer.js';
@@ -198,6 +199,10 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
 
   conversations(userKey: string, after: number, before: number): Conversation[] {
     return this.read(() => readConversations(this.pages, userKey, after, before));
+  }
+
+  said(userKey: string, place: HistoryPlace, after?: HistoryBound, before?: HistoryBound): number {
+    return this.read(() => countSaid(this.pages, userKey, place, after, before));
   }
 
   /** A read of committed lines: refused while writes fail (the history is not what was said), a database fault as HistoryUnavailable. */

@@ -1,4 +1,5 @@
 /** Chat actions: a line to a group (plain or flipped), a direct line to one person, and editing or deleting one's own line. */
+import type { Account } from '../accounts.js';
 import { spokenLine } from '../classic.js';
 import { silenced } from '../group-rules.js';
 import type { Group } from '../groups.js';
@@ -111,14 +112,28 @@ function conversation(hub: HubState, me: OnlineMember, peer: OnlineMember): Grou
   return group;
 }
 
-// direct <name> <message>: a private line to one person online, in the pair's own conversation
+/**
+ * The direct conversation with a registered user who is offline: the sender is a member, and the
+ * other one is too from this line on, kept for when they return (core/keeper.ts).
+ */
+function absentConversation(hub: HubState, me: OnlineMember, peer: Account): Group<OnlineMember> {
+  const pair: [string, string] = [me.name, peer.name];
+  const id = hub.history.directGroup(me.historyKey, peer.historyKey, hub.groups.nextId(), pair.join('+'));
+  const group = hub.groups.get(id) ?? hub.groups.create({ kind: 'direct', id, seq: hub.history.lastSeq(id), pair });
+  hub.join(me, group);
+  hub.keeper.absent(peer.historyKey, group);
+  return group;
+}
+
+// direct <name> <message>: a private line to one person, online or registered, in the pair's own conversation
 export function direct(ctx: OnlineContext, { target, message }: Extract<ClientAction, { action: 'direct' }>): void {
   const { hub, me } = ctx;
   const wanted = target.trim();
   if (nameKey(wanted) === me.key) return ctx.fail('bad-request', 'you cannot send a direct message to yourself');
   const peer = hub.presence.get(wanted);
-  if (!peer) return ctx.fail('no-user', `${wanted.slice(0, 40)} is not online`);
-  const group = conversation(hub, me, peer);
+  const account = peer ? null : hub.accounts.accountOf(nameKey(wanted));
+  if (!peer && !account) return ctx.fail('no-user', `${wanted.slice(0, 40)} is not online`);
+  const group = peer ? conversation(hub, me, peer) : absentConversation(hub, me, account!);
   const line = say(ctx, group, message, false);
-  if (line) ctx.reply({ action: 'direct', status: 'sent', target: peer.name, group: group.id, id: line.id, seq: line.seq, ts: line.ts, title: groupLabel(group, me), ...(peer.away === null ? {} : { away: peer.away }) });
+  if (line) ctx.reply({ action: 'direct', status: 'sent', target: peer?.name ?? account!.name, group: group.id, id: line.id, seq: line.seq, ts: line.ts, title: groupLabel(group, me), ...(peer && peer.away !== null ? { away: peer.away } : {}) });
 }

@@ -6,6 +6,7 @@ import type { AccountStore } from '../accounts.js';
 import type { Clock } from '../clock.js';
 import type { Group, Groups } from '../groups.js';
 import type { HistoryStore, StoredLine } from '../history.js';
+import type { Keeper } from '../keeper.js';
 import type { Logger } from '../log.js';
 import type { LoginLimiter } from '../login-limiter.js';
 import type { HubObserver } from '../observer.js';
@@ -25,6 +26,8 @@ export interface HubLimits {
   sonnetHits: number;
   /** Most lines one history page holds, and most conversations one list names. */
   historyPage: number;
+  /** Most lines a returning user is shown of each conversation they missed (`resume`). */
+  missedLines: number;
 }
 
 /** How a member leaves a group: removed by someone (a kick), with a reason, or gone offline. */
@@ -48,6 +51,10 @@ export interface HubState {
   readonly passwords: PasswordHasher;
   readonly logins: LoginLimiter;
   readonly operators: Operators;
+  /** Registered users' kept rooms and direct conversations (core/keeper.ts). */
+  readonly keeper: Keeper;
+  /** Opens a room under a new id (its away members who keep it are in its new life). */
+  openRoom(room: string, owner: OnlineMember): Group<OnlineMember>;
   /** Something the member did not ask for (through the classic view for sessions without `rooms`). */
   push(to: OnlineMember, event: ServerEvent): void;
   /** An answer to the member's request, with its label. */

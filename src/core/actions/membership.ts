@@ -35,7 +35,7 @@ function admit(ctx: OnlineContext, group: Group<OnlineMember>, joining: OnlineMe
   ctx.reply(success(group, peer, me));
 }
 
-function success(group: Group<OnlineMember>, peer: string, me: OnlineMember): ServerEvent {
+export function success(group: Group<OnlineMember>, peer: string, me: OnlineMember): ServerEvent {
   return {
     action: 'connect',
     status: 'success',
@@ -76,8 +76,7 @@ function joinRoom(ctx: OnlineContext, target: string, key: string | undefined): 
   if (group?.kind === 'direct' && !hub.groups.membership(group, me)) group = undefined;
   if (!group) {
     if (wanted.kind === 'id') return ctx.reply({ action: 'connect', status: 'no-user', msg: `there is no group ${wanted.id}` });
-    group = hub.groups.create({ kind: 'room', room: wanted.room, owner: me });
-    hub.history.opened(group.id, 'room', wanted.room);
+    group = hub.openRoom(wanted.room, me);
   }
   const label = group.room ?? `#group-${group.id}`;
   if (hub.groups.membership(group, me)) {

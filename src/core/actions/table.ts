@@ -15,6 +15,7 @@ import * as library from './library.js';
 import * as membership from './membership.js';
 import * as modes from './modes.js';
 import * as operators from './operators.js';
+import * as resume from './resume.js';
 
 type Act<K extends ActionName> = Extract<ClientAction, { action: K }>;
 type Outcome = void | Promise<void>;
@@ -46,6 +47,7 @@ export const HANDLERS: { [K in ActionName]: Handler<K> } = {
   conversations: { when: 'online', run: history.conversations },
   connect: { when: 'online', run: membership.connect },
   focus: { when: 'online', run: membership.focus },
+  resume: { when: 'online', run: resume.resume },
   disconnect: { when: 'maybe-group', run: membership.disconnect },
   invite: { when: 'maybe-group', run: membership.invite },
   topic: { when: 'group', run: membership.topic },

@@ -1,0 +1,121 @@
+/**
+ * What the hub does with kept memberships (core/keeps.ts): a registered user's rooms and direct
+ * conversations outlive their session. While they are away their membership interval in the
+ * history stays open, so the lines said meanwhile are theirs to read (search, `history`,
+ * CHATHISTORY) exactly as if they had stayed; `resume` brings them back and shows what they
+ * missed. Guests and ad-hoc groups are never kept.
+ */
+import type { Group } from './groups.js';
+import type { HistoryStore } from './history.js';
+import { roomPlace, type Kept, type KeepStore } from './keeps.js';
+import type { OnlineMember } from './session.js';
+
+/** A user whose memberships are kept: one holding an account (a password, or a front's identity). */
+export const registered = (me: OnlineMember): boolean => me.account !== null || me.identity !== null;
+
+type Kind = Kept['kind'];
+
+/** The place a kept group is known by, or null for a group that is never kept (ad-hoc). */
+function placeOf(group: Group<OnlineMember>): { kind: Kind; place: string; label: string } | null {
+  if (group.kind === 'room') return { kind: 'room', place: roomPlace(group.room!), label: group.room! };
+  if (group.kind === 'direct') return { kind: 'direct', place: String(group.id), label: group.pair!.join('+') };
+  return null;
+}
+
+/** Where a returning user stopped reading a group, and the kept record's open group. */
+export interface Return {
+  seenGroup: number;
+  seenSeq: number;
+}
+
+export class Keeper {
+  constructor(
+    private readonly history: HistoryStore,
+    private readonly keeps: KeepStore,
+  ) {}
+
+  /**
+   * At start the history has closed every interval a previous run left open. A kept direct
+   * conversation goes on under its id, so its away members' intervals open again; a kept room
+   * gets a new id when it opens again (`opened`).
+   */
+  reopen(): void {
+    for (const k of this.keeps.directs()) this.history.joined(k.userKey, k.group, this.history.lastSeq(k.group));
+  }
+
+  /** The user's kept memberships, in the order they were first kept. */
+  of(userKey: string): Kept[] {
+    return this.keeps.of(userKey);
+  }
+
+  /** A registered member joined a room or direct conversation: kept from now on. */
+  joined(me: OnlineMember, group: Group<OnlineMember>): void {
+    if (registered(me)) this.mark(me.historyKey, group);
+  }
+
+  /** A member went offline: true when the membership is kept (its interval stays open), having read up to now. */
+  away(me: OnlineMember, group: Group<OnlineMember>): boolean {
+    return registered(me) && this.mark(me.historyKey, group);
+  }
+
+  /** A member left the group for good (`bye`, a kick, the conversation ended): no longer kept. */
+  left(me: OnlineMember, group: Group<OnlineMember>): void {
+    const where = placeOf(group);
+    if (where && registered(me)) this.keeps.drop(me.historyKey, where.kind, where.place);
+  }
+
+  /** Every membership of the session's groups is kept (it has just registered). */
+  keepAll(me: OnlineMember, groups: readonly Group<OnlineMember>[]): void {
+    for (const group of groups) this.mark(me.historyKey, group);
+  }
+
+  /**
+   * A room opened (again) under a new id: each away member who keeps it is a member of its new
+   * life from its first line, their interval in the old life closed where it ended.
+   */
+  opened(group: Group<OnlineMember>): void {
+    const where = placeOf(group);
+    if (!where) return;
+    for (const k of this.keeps.room(where.place)) {
+      if (k.group === group.id) continue;
+      this.history.left(k.userKey, k.group, this.history.lastSeq(k.group));
+      this.history.joined(k.userKey, group.id, 0);
+      this.keeps.put({ ...k, group: group.id });
+    }
+  }
+
+  /**
+   * A direct line to an account that is offline: they are a member of the conversation from
+   * this line on (kept, to be shown when they return), unless they are already.
+   */
+  absent(userKey: string, group: Group<OnlineMember>): void {
+    const where = placeOf(group)!;
+    if (this.find(userKey, where.kind, where.place)) return;
+    this.history.joined(userKey, group.id, group.seq);
+    this.keeps.put({ userKey, ...where, group: group.id, seenGroup: group.id, seenSeq: group.seq });
+  }
+
+  /**
+   * The user is back in a kept group (about to join it again): their away interval closes at the
+   * group's current line; where they had stopped reading, or null when the group is not kept.
+   */
+  back(userKey: string, group: Group<OnlineMember>): Return | null {
+    const where = placeOf(group);
+    const k = where && this.find(userKey, where.kind, where.place);
+    if (!k) return null;
+    this.history.left(userKey, k.group, k.group === group.id ? group.seq : this.history.lastSeq(k.group));
+    return { seenGroup: k.seenGroup, seenSeq: k.seenSeq };
+  }
+
+  /** Records the membership as kept, read up to the group's current line; false for a group never kept. */
+  private mark(userKey: string, group: Group<OnlineMember>): boolean {
+    const where = placeOf(group);
+    if (!where) return false;
+    this.keeps.put({ userKey, ...where, group: group.id, seenGroup: group.id, seenSeq: group.seq });
+    return true;
+  }
+
+  private find(userKey: string, kind: Kind, place: string): Kept | undefined {
+    return this.keeps.of(userKey).find((k) => k.kind === kind && k.place === place);
+  }
+}
