@@ -89,6 +89,21 @@ export function describeHistoryPageContract(name: string, make: () => HistorySto
       expect(seqs(c.h, 'carol', { group: 9 })).toEqual([]);
     });
 
+    it('counts the lines said between two bounds that the user could see, across lives, an open interval up to its last line', () => {
+      const c = tea();
+      expect(c.h.said('bob', { label: '#tea' })).toBe(4);
+      expect(c.h.said('bob', { label: '#tea' }, { group: 1, seq: 3 })).toBe(3);
+      expect(c.h.said('bob', { label: '#tea' }, { group: 1, seq: 3 }, { group: 1, seq: 8 })).toBe(2);
+      expect(c.h.said('alice', { label: '#TEA' }, { ts: T0 + 2 })).toBe(6);
+      c.open(5, 'room', '#tea');
+      c.join('bob', 5);
+      c.say(5, 'alice', 'second life');
+      c.h.commit();
+      expect(c.h.said('bob', { label: '#tea' }, { group: 1, seq: 7 })).toBe(2);
+      expect(c.h.said('carol', { label: '#tea' })).toBe(0);
+      expect(c.h.said('bob', { group: 5 })).toBe(1);
+    });
+
     it('lists the groups with lines the user may see in a time range, with the newest one', () => {
       const c = tea();
       c.open(2, 'adhoc');
