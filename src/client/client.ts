@@ -327,8 +327,10 @@ export class TerminalClient {
     return (event.action === 'search' ? searchText(event) : null) ?? renderEvent(event, asked?.target === undefined ? {} : { target: asked.target });
   }
 
+  /** Logged in (or back after a reconnect): a registered user's rooms and conversations come back, with what they missed. */
   private loggedIn(name: string): void {
     this.identity = { name, password: this.pendingPassword };
+    this.send({ action: 'resume' });
   }
 
   private quit(): void {

@@ -287,6 +287,7 @@ export class Hub implements HubState {
   /** Adds the member to the group (history from now on) unless they are in it; true when added. */
   join(me: OnlineMember, group: Group<OnlineMember>): boolean {
     if (!this.groups.add(group, me)) return false;
+    this.keeper.back(me, group);
     this.history.joined(me.historyKey, group.id, group.seq);
     this.keeper.joined(me, group);
     this.scheduleFlush();

@@ -95,16 +95,22 @@ export class Keeper {
     this.keeps.put({ userKey, ...where, group: group.id, seenGroup: group.id, seenSeq: group.seq });
   }
 
-  /**
-   * The user is back in a kept group (about to join it again): their away interval closes at the
-   * group's current line; where they had stopped reading, or null when the group is not kept.
-   */
-  back(userKey: string, group: Group<OnlineMember>): Return | null {
+  /** Where the user stopped reading a kept group, or null when they do not keep it. */
+  seen(userKey: string, group: Group<OnlineMember>): Return | null {
     const where = placeOf(group);
     const k = where && this.find(userKey, where.kind, where.place);
-    if (!k) return null;
-    this.history.left(userKey, k.group, k.group === group.id ? group.seq : this.history.lastSeq(k.group));
-    return { seenGroup: k.seenGroup, seenSeq: k.seenSeq };
+    return k ? { seenGroup: k.seenGroup, seenSeq: k.seenSeq } : null;
+  }
+
+  /**
+   * A member is about to join a group (`resume`, or anything that joins it: their own connect,
+   * a direct line): the interval they kept open while away closes at the group's current line,
+   * so the one the join opens does not overlap it.
+   */
+  back(me: OnlineMember, group: Group<OnlineMember>): void {
+    const where = placeOf(group);
+    const k = where && registered(me) ? this.find(me.historyKey, where.kind, where.place) : undefined;
+    if (k) this.history.left(me.historyKey, k.group, k.group === group.id ? group.seq : this.history.lastSeq(k.group));
   }
 
   /** Records the membership as kept, read up to the group's current line; false for a group never kept. */

@@ -3,6 +3,7 @@
  * the gateway fronts (IRC notices, Discord replies). Each returns the text a screen shows;
  * requests are passed in where the classic screen repeats what the user typed.
  */
+import { classicHistoryLine } from './classic.js';
 import type { ServerEvent } from './protocol.js';
 import type { Transition } from './user-state.js';
 
@@ -102,6 +103,16 @@ export interface Asked {
   target?: string;
 }
 
+/**
+ * A "while you were away" block: what a returning user missed in one conversation, each line as
+ * search shows it, between a heading that says how many (and how to search the older ones) and
+ * a closing rule.
+ */
+export function missedText(event: Extract<ServerEvent, { action: 'missed' }>): string {
+  const lines = event.lines.map((l) => classicHistoryLine(new Date(l.ts), l.from, l.message));
+  return [`-- while you were away: ${event.msg} --`, ...lines, `-- end of what you missed in ${event.title} --`].join('\n');
+}
+
 /** Screen text for an event, or null when the transition alone says it all (or nothing). */
 export function renderEvent(event: ServerEvent, asked: Asked = {}): string | null {
   switch (event.action) {
@@ -165,6 +176,8 @@ export function renderEvent(event: ServerEvent, asked: Asked = {}): string | nul
       return event.message;
     case 'error':
       return `error: ${event.msg}`;
+    case 'missed':
+      return missedText(event);
     default:
       return null;
   }

@@ -127,4 +127,20 @@ describe('resume', () => {
     await alice.ask({ action: 'resume' });
     expect(bob.events).toContainEqual(expect.objectContaining({ action: 'connect', status: 'request', from: 'alice', group: 1 }));
   });
+
+  it('a kept room joined again by connect before resume: each line found once, nothing left to resume', async () => {
+    const { user } = setup();
+    let alice = user('alice', 'a');
+    const bob = user('bob');
+    await alice.session.dispatch({ action: 'connect', target: '#tea' });
+    await bob.session.dispatch({ action: 'connect', target: '#tea' });
+    alice.session.close();
+    await bob.say('while away', 1);
+    alice = user('alice', 'a');
+    await alice.session.dispatch({ action: 'connect', target: '#tea' });
+    await bob.say('while back', 1);
+    expect(await alice.ask({ action: 'resume' })).toEqual([{ action: 'resume', groups: 0 }]);
+    const found = (await alice.ask({ action: 'search', target: 'while' })).find((e) => e.action === 'search');
+    expect(found).toMatchObject({ matches: [{ message: 'while away' }, { message: 'while back' }] });
+  });
 });

@@ -48,7 +48,7 @@ export function resume(ctx: OnlineContext): void {
   for (const k of hub.keeper.of(me.historyKey)) {
     const group = groupOf(ctx, k.kind, k.label, k.group);
     if (hub.groups.membership(group, me)) continue;
-    const seen = hub.keeper.back(me.historyKey, group);
+    const seen = hub.keeper.seen(me.historyKey, group);
     if (seen === null) continue;
     back.push({ group, seen, upTo: group.seq });
     hub.join(me, group);

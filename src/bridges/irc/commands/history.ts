@@ -3,7 +3,8 @@
  * `history` and `conversations` actions, so a client reads only what search would show it: the
  * lines said while it was in the channel or the conversation. A page is one `chathistory` batch
  * of PRIVMSGs, tagged with their time and msgid for clients that take them. Also the plain replay
- * on JOIN for registered users whose client cannot ask (IRC_JOIN_REPLAY).
+ * on JOIN for registered users whose client cannot ask (IRC_JOIN_REPLAY), and what a returning
+ * registered user missed (`resume`, after the welcome).
  */
 import { nameKey } from '../../../core/names.js';
 import type { ClientAction, HistoryLine, HistoryMark, ServerEvent } from '../../../core/protocol.js';
@@ -126,4 +127,26 @@ export async function joinReplay(s: IrcClient, channel: string): Promise<void> {
   const count = s.shared.config.joinReplay;
   if (count === 0 || s.account === null || s.caps.has('draft/chathistory')) return;
   await pages(s, channel, [{ action: 'history', target: channel, newest: true, limit: count }]);
+}
+
+/** What a returning user missed in one conversation, for a client that cannot ask for it: a notice, then the lines with their times. */
+function missedReplay(s: IrcClient, event: Answer<'missed'>): void {
+  if (s.caps.has('draft/chathistory')) return;
+  const target = event.kind === 'direct' ? event.title : s.mirror.get(event.group)?.name;
+  if (target === undefined) return;
+  s.out.service(`${event.msg}:`);
+  s.batch('chathistory', [target], historyLines(s, target, event.lines));
+}
+
+/**
+ * After the welcome: a registered user is back in the rooms they kept, each a JOIN burst, and
+ * shown what they missed there and in their direct conversations (a client with
+ * draft/chathistory fetches it itself).
+ */
+export async function resume(s: IrcClient): Promise<void> {
+  for (const e of await s.ask({ action: 'resume' })) {
+    if (e.action === 'connect') s.mirror.apply(e);
+    else if (e.action === 'missed') missedReplay(s, e);
+    else if (e.action !== 'resume') s.tell(e);
+  }
 }

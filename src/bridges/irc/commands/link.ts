@@ -7,6 +7,7 @@ import { plainText } from '../text.js';
 import { tellCommon } from '../notify.js';
 import { sendWelcome } from '../welcome.js';
 import * as auth from './auth.js';
+import { resume } from './history.js';
 
 /** What a client hears when its nick is registered and it did not prove it holds it. */
 const OWNED_HINT = 'connect with its password (PASS or SASL), or choose another nick';
@@ -27,7 +28,8 @@ export async function tryRegister(s: IrcClient): Promise<void> {
     if (event.name !== undefined) s.nick = event.name;
     s.registered = true;
     s.welcomed();
-    return sendWelcome(s);
+    sendWelcome(s);
+    return resume(s);
   }
   s.nick = null;
   if (event.status === 'duplicate') {

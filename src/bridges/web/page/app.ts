@@ -136,6 +136,9 @@ export class App implements EventHost {
     if (this.account.note) this.log.notice(`${this.account.note}.`);
     this.account.note = null;
     this.account.reconnecting = false;
+    // A registered user's kept rooms and conversations come back, with what I missed in each.
+    const resume: ClientAction = { action: 'resume' };
+    this.link.send(resume, this.requests.add(resume, false));
     // The groups the server keeps me in (none for a guest's new session).
     const rooms: ClientAction = { action: 'rooms' };
     this.link.send(rooms, this.requests.add(rooms, false));

@@ -155,10 +155,27 @@ export function showEvent(host: EventHost, event: ServerEvent, asked: Asked | un
       return host.restarting();
     case 'error':
       return log.notice(event.msg, 'error');
+    case 'missed':
+      return missed(host, event);
     case 'login':
     case 'register':
+    case 'resume':
       return;
   }
+}
+
+/** What I missed in a conversation while I was away: a block in its pane, between two notices. */
+function missed(host: EventHost, event: Extract<ServerEvent, { action: 'missed' }>): void {
+  const c = host.conversations.byGroup(event.group);
+  if (!c) return;
+  c.log.notice(`While you were away: ${event.msg}.`);
+  for (const l of event.lines) {
+    c.log.line({ name: l.from, front: '', text: l.message, at: new Date(l.ts), mine: l.from === host.me, flipped: false, mention: mentions(l.message, host.me) });
+  }
+  const last = event.lines.at(-1);
+  if (last) c.last = { name: last.from, text: last.message };
+  c.log.notice(`End of what you missed in ${event.title}; new lines follow.`);
+  host.conversations.render();
 }
 
 /** Joining a group, or being joined: the conversation, told in its pane. */
