@@ -31,13 +31,18 @@ import { lineText } from './text.js';
 
 export type { Departure, HubLimits } from './actions/context.js';
 
+/** A room nobody keeps is forgotten a day after it emptied. */
+export const DEFAULT_ROOM_FORGET_MS = 86_400_000;
+
 export const DEFAULT_LIMITS: HubLimits = { maxLineChars: 8000, searchResults: 100, sonnetHits: 40, historyPage: 100, missedLines: 50 };
 
 export interface HubDeps {
   history: HistoryStore;
   accounts: AccountStore;
-  /** Registered users' rooms and direct conversations while they are away; in process unless given. */
+  /** Registered users' rooms and direct conversations while they are away, and resting rooms; in process unless given. */
   keeps?: KeepStore;
+  /** How long a room nobody is in and no registered member keeps is remembered (topic, lock, modes); a day unless given. */
+  roomForgetMs?: number;
   sonnets: SonnetBook;
   clock: Clock;
   log: Logger;
@@ -114,7 +119,7 @@ export class Hub implements HubState {
     this.bus = deps.bus ?? new LocalBus();
     this.bus.subscribe((lines) => this.fanOut(lines));
     this.view = new ClassicView(this);
-    this.keeper = new Keeper(this.history, deps.keeps ?? new MemoryKeeps());
+    this.keeper = new Keeper(this.history, deps.keeps ?? new MemoryKeeps(), () => this.clock.now().getTime(), deps.roomForgetMs ?? DEFAULT_ROOM_FORGET_MS);
     this.keeper.reopen();
   }
 
@@ -294,11 +299,16 @@ export class Hub implements HubState {
     return true;
   }
 
-  /** Opens a room under a new id, `owner` its creator; its away members who keep it are in its new life. */
+  /** Opens a room under a new id, `owner` its creator, with what it rested with; its away members who keep it are in its new life. */
   openRoom(room: string, owner: OnlineMember): Group<OnlineMember> {
     const group = this.groups.create({ kind: 'room', room, owner });
     this.history.opened(group.id, 'room', room);
-    this.keeper.opened(group);
+    const rested = this.keeper.opened(group);
+    if (rested) {
+      this.groups.setTopic(group, rested.topic);
+      this.groups.setLocked(group, rested.locked);
+      this.groups.setModes(group, rested.modes);
+    }
     return group;
   }
 
@@ -321,6 +331,7 @@ export class Hub implements HubState {
     // A registered member going offline keeps their rooms and conversations (core/keeper.ts).
     if (!how.quit || !this.keeper.away(me, group)) this.history.left(me.historyKey, group.id, group.seq);
     if (!how.quit) this.keeper.left(me, group);
+    if (group.members.length === 0) this.keeper.emptied(group);
     const reason = how.reason ? { reason: how.reason } : {};
     const room = group.room === undefined ? {} : { room: group.room };
     if (how.by !== undefined) {

@@ -3,11 +3,13 @@
  * conversations outlive their session. While they are away their membership interval in the
  * history stays open, so the lines said meanwhile are theirs to read (search, `history`,
  * CHATHISTORY) exactly as if they had stayed; `resume` brings them back and shows what they
- * missed. Guests and ad-hoc groups are never kept.
+ * missed. Guests and ad-hoc groups are never kept. A room nobody is in rests with its topic, lock
+ * and modes, which it finds again when it opens, unless it rested longer than the forget time
+ * with no registered member keeping it.
  */
 import type { Group } from './groups.js';
 import type { HistoryStore } from './history.js';
-import { roomPlace, type Kept, type KeepStore } from './keeps.js';
+import { roomPlace, type Kept, type KeepStore, type RestingRoom } from './keeps.js';
 import type { OnlineMember } from './session.js';
 
 /** A user whose memberships are kept: one holding an account (a password, or a front's identity). */
@@ -32,6 +34,10 @@ export class Keeper {
   constructor(
     private readonly history: HistoryStore,
     private readonly keeps: KeepStore,
+    /** Milliseconds since the epoch. */
+    private readonly now: () => number,
+    /** How long a room nobody keeps may rest before it is forgotten, in milliseconds. */
+    private readonly forgetMs: number,
   ) {}
 
   /**
@@ -40,6 +46,7 @@ export class Keeper {
    * gets a new id when it opens again (`opened`).
    */
   reopen(): void {
+    this.keeps.forget(this.now() - this.forgetMs);
     for (const k of this.keeps.directs()) this.history.joined(k.userKey, k.group, this.history.lastSeq(k.group));
   }
 
@@ -69,19 +76,30 @@ export class Keeper {
     for (const group of groups) this.mark(me.historyKey, group);
   }
 
+  /** The last member left a room: it rests with its topic, lock and modes. */
+  emptied(group: Group<OnlineMember>): void {
+    if (group.kind !== 'room') return;
+    this.keeps.rest({ place: roomPlace(group.room!), topic: group.topic, locked: group.locked, modes: group.modes, since: this.now() });
+  }
+
   /**
    * A room opened (again) under a new id: each away member who keeps it is a member of its new
-   * life from its first line, their interval in the old life closed where it ended.
+   * life from its first line, their interval in the old life closed where it ended. Gives what
+   * the room rested with, unless it was forgotten (it rested past the forget time, kept by nobody).
    */
-  opened(group: Group<OnlineMember>): void {
+  opened(group: Group<OnlineMember>): RestingRoom | undefined {
     const where = placeOf(group);
-    if (!where) return;
-    for (const k of this.keeps.room(where.place)) {
+    if (!where) return undefined;
+    const keepers = this.keeps.room(where.place);
+    for (const k of keepers) {
       if (k.group === group.id) continue;
       this.history.left(k.userKey, k.group, this.history.lastSeq(k.group));
       this.history.joined(k.userKey, group.id, 0);
       this.keeps.put({ ...k, group: group.id });
     }
+    const rested = this.keeps.wake(where.place);
+    const forgotten = rested !== undefined && keepers.length === 0 && this.now() - rested.since >= this.forgetMs;
+    return forgotten ? undefined : rested;
   }
 
   /**

@@ -3,7 +3,10 @@
  * runs. Test-only code; it sits next to the interface it pins down.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Kept, KeepStore } from './keeps.js';
+import { NO_MODES } from './groups.js';
+import type { Kept, KeepStore, RestingRoom } from './keeps.js';
+
+const resting = (place: string, since: number): RestingRoom => ({ place, topic: 'tulips', locked: true, modes: { ...NO_MODES, key: 'sesame', limit: 3 }, since });
 
 const tea = (userKey: string, group: number, seen = 0): Kept => ({ userKey, kind: 'room', place: '#tea', label: '#Tea', group, seenGroup: group, seenSeq: seen });
 const direct = (userKey: string, group: number): Kept => ({ userKey, kind: 'direct', place: String(group), label: 'alice+bob', group, seenGroup: group, seenSeq: 4 });
@@ -50,6 +53,27 @@ export function describeKeepsContract(name: string, make: () => KeepStore): void
       row.seenSeq = 99;
       keeps.of('a')[0]!.group = 42;
       expect(keeps.of('a')).toEqual([tea('a', 1)]);
+    });
+
+    it('lets a room rest until it wakes, once', () => {
+      const keeps = fresh();
+      keeps.rest(resting('#tea', 5));
+      keeps.rest(resting('#tea', 7));
+      expect(keeps.wake('#tea')).toEqual(resting('#tea', 7));
+      expect(keeps.wake('#tea')).toBeUndefined();
+      expect(keeps.wake('#cake')).toBeUndefined();
+    });
+
+    it('forgets the rooms that rested since before a moment and that no membership keeps', () => {
+      const keeps = fresh();
+      keeps.rest(resting('#old', 1));
+      keeps.rest(resting('#kept', 1));
+      keeps.rest(resting('#new', 10));
+      keeps.put({ ...tea('a', 1), place: '#kept' });
+      keeps.forget(5);
+      expect(keeps.wake('#old')).toBeUndefined();
+      expect(keeps.wake('#kept')).toEqual(resting('#kept', 1));
+      expect(keeps.wake('#new')).toEqual(resting('#new', 10));
     });
   });
 }

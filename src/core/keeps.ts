@@ -4,8 +4,11 @@
  * conversations outlive their session (a logout, a dropped connection, a restart) until they
  * leave them, and come back when they return (`resume`). A room is kept by its name, since a
  * room's group id changes when it is opened again; a direct conversation by its id, which never
- * changes. Writes are rare (a join, a leave, a logout), never on the path of a chat line.
+ * changes. A room nobody is in rests: its topic, lock and modes are kept until it opens again,
+ * or are forgotten once it has rested a while with no registered member keeping it. Writes are
+ * rare (a join, a leave, a logout, a room emptying), never on the path of a chat line.
  */
+import type { GroupModes } from './groups.js';
 import type { GroupKind } from './protocol.js';
 
 /** One kept membership. */
@@ -24,6 +27,17 @@ export interface Kept {
   seenSeq: number;
 }
 
+/** What a room nobody is in keeps of itself, until it opens again or is forgotten. */
+export interface RestingRoom {
+  /** The room's name in lower case. */
+  place: string;
+  topic: string;
+  locked: boolean;
+  modes: GroupModes;
+  /** When its last member left, in milliseconds since the epoch. */
+  since: number;
+}
+
 export interface KeepStore {
   /** Adds or replaces the user's membership of the place. */
   put(kept: Kept): void;
@@ -35,6 +49,12 @@ export interface KeepStore {
   room(place: string): Kept[];
   /** Every kept direct conversation (their intervals are opened again after a restart). */
   directs(): Kept[];
+  /** A room emptied: its state rests (replacing any rested before). */
+  rest(room: RestingRoom): void;
+  /** A room opens again: the state it rested with, taken out; undefined when none. */
+  wake(place: string): RestingRoom | undefined;
+  /** Forgets the rooms that began resting before `before` (ms) and that no membership keeps. */
+  forget(before: number): void;
   /** Releases the store. */
   close(): void;
 }
@@ -47,6 +67,7 @@ const keyOf = (userKey: string, kind: string, place: string): string => `${kind}
 /** The keeps of one process (tests, and servers without a database). */
 export class MemoryKeeps implements KeepStore {
   private readonly rows = new Map<string, Kept>();
+  private readonly resting = new Map<string, RestingRoom>();
 
   put(kept: Kept): void {
     this.rows.set(keyOf(kept.userKey, kept.kind, kept.place), { ...kept });
@@ -68,8 +89,23 @@ export class MemoryKeeps implements KeepStore {
     return this.select((k) => k.kind === 'direct');
   }
 
+  rest(room: RestingRoom): void {
+    this.resting.set(room.place, { ...room });
+  }
+
+  wake(place: string): RestingRoom | undefined {
+    const room = this.resting.get(place);
+    this.resting.delete(place);
+    return room;
+  }
+
+  forget(before: number): void {
+    for (const [place, room] of this.resting) if (room.since < before && this.room(place).length === 0) this.resting.delete(place);
+  }
+
   close(): void {
     this.rows.clear();
+    this.resting.clear();
   }
 
   private select(pick: (k: Kept) => boolean): Kept[] {

@@ -12,14 +12,15 @@ type Missed = Extract<ServerEvent, { action: 'missed' }>;
 
 function setup(missedLines = 50) {
   const log = () => undefined;
-  let now = Date.UTC(2026, 10, 25, 14, 30);
+  const clock = { now: Date.UTC(2026, 10, 25, 14, 30) };
   const history = new MemoryHistory();
   const hub = new Hub({
     history,
     accounts: new MemoryAccounts(),
     keeps: new MemoryKeeps(),
     sonnets,
-    clock: { now: () => new Date(now++) },
+    clock: { now: () => new Date(clock.now++) },
+    roomForgetMs: 60_000,
     log: { debug: log, info: log, warn: log, error: log },
     limits: { missedLines },
   });
@@ -39,7 +40,7 @@ function setup(missedLines = 50) {
     };
     return { events, session, ask, say };
   };
-  return { hub, history, user };
+  return { hub, history, user, clock };
 }
 
 const missedOf = (events: ServerEvent[]): Missed[] => events.filter((e): e is Missed => e.action === 'missed');
@@ -142,5 +143,29 @@ describe('resume', () => {
     expect(await alice.ask({ action: 'resume' })).toEqual([{ action: 'resume', groups: 0 }]);
     const found = (await alice.ask({ action: 'search', target: 'while' })).find((e) => e.action === 'search');
     expect(found).toMatchObject({ matches: [{ message: 'while away' }, { message: 'while back' }] });
+  });
+
+  it('a room nobody is in finds its topic, lock and modes again, unless it rested past the forget time kept by nobody', async () => {
+    const { user, clock } = setup();
+    const ann = user('ann');
+    const topic = async (room: string): Promise<ServerEvent | undefined> => (await ann.ask({ action: 'connect', target: room })).find((e) => e.action === 'connect');
+    await ann.session.dispatch({ action: 'connect', target: '#tea' });
+    await ann.session.dispatch({ action: 'topic', topic: 'tulips', group: 1 });
+    await ann.session.dispatch({ action: 'mode', group: 1, changes: [{ mode: 'k', on: true, arg: 'sesame' }] });
+    await ann.session.dispatch({ action: 'disconnect', group: 1 });
+    expect(await topic('#tea')).toMatchObject({ status: 'success', topic: 'tulips', modes: '+k' });
+    // Its key holds for those who come after the one who opened it.
+    expect((await user('cy').ask({ action: 'connect', target: '#tea' })).find((e) => e.action === 'connect')).toMatchObject({ status: 'closed', refused: 'key' });
+    await ann.session.dispatch({ action: 'disconnect', group: 2 });
+    clock.now += 60_000;
+    expect(await topic('#tea')).not.toHaveProperty('topic');
+    // Kept by a registered member, it is remembered however long it rests.
+    const alice = user('alice', 'a');
+    await alice.session.dispatch({ action: 'connect', target: '#tea' });
+    await ann.session.dispatch({ action: 'topic', topic: 'roses', group: 3 });
+    alice.session.close();
+    await ann.session.dispatch({ action: 'disconnect', group: 3 });
+    clock.now += 3_600_000;
+    expect(await topic('#tea')).toMatchObject({ topic: 'roses' });
   });
 });

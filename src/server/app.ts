@@ -118,6 +118,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     history,
     accounts,
     keeps,
+    roomForgetMs: config.roomForgetMs,
     sonnets,
     clock,
     log,

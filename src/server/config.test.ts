@@ -32,6 +32,7 @@ describe('readConfig', () => {
       logLevel: 'info',
       maxLineChars: 8000,
       missedLines: 50,
+      roomForgetMs: 86_400_000,
     });
     expect(Object.isFrozen(c)).toBe(true);
     expect(Object.isFrozen(c.tcp)).toBe(true);

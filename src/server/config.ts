@@ -96,6 +96,8 @@ export interface Config {
   maxLineChars: number;
   /** Most lines a returning user is shown of each conversation they missed. */
   missedLines: number;
+  /** How long a room nobody is in, kept by no registered member, keeps its topic and modes (ms). */
+  roomForgetMs: number;
 }
 
 export class ConfigError extends Error {
@@ -300,6 +302,7 @@ export function readConfig(env: Env, cwd: string = process.cwd()): Config {
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
     maxLineChars: integer(env, 'MAX_LINE_CHARS', 8000, 1, 16_000),
     missedLines: integer(env, 'MISSED_LINES', 50, 0, 100),
+    roomForgetMs: integer(env, 'ROOM_FORGET_AFTER', 86_400, 0, 31_536_000) * 1000,
   });
 }
 

@@ -1,10 +1,11 @@
 /**
  * Kept memberships (core/keeps.ts) in SQLite, in the same database file as the history: one row
- * per user and place. Writes are rare (joins, leaves, logouts of registered users), so each is
+ * per user and place, and one per resting room. Writes are rare (joins, leaves, logouts of registered users), so each is
  * its own statement.
  */
 import Database from 'better-sqlite3';
-import type { Kept, KeepStore } from '../core/keeps.js';
+import { NO_MODES, type GroupModes } from '../core/groups.js';
+import type { Kept, KeepStore, RestingRoom } from '../core/keeps.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS kept (
@@ -18,7 +19,22 @@ CREATE TABLE IF NOT EXISTS kept (
   PRIMARY KEY (user, kind, place)
 );
 CREATE INDEX IF NOT EXISTS kept_place ON kept (kind, place);
+CREATE TABLE IF NOT EXISTS resting (
+  place TEXT PRIMARY KEY,
+  topic TEXT NOT NULL,
+  locked INTEGER NOT NULL,
+  modes TEXT NOT NULL,
+  since INTEGER NOT NULL
+);
 `;
+
+interface RestingRow {
+  place: string;
+  topic: string;
+  locked: number;
+  modes: string;
+  since: number;
+}
 
 interface Row {
   user: string;
@@ -40,6 +56,10 @@ export class SqliteKeeps implements KeepStore {
   private readonly byUser: Database.Statement<[string], Row>;
   private readonly byPlace: Database.Statement<[string, string], Row>;
   private readonly byKind: Database.Statement<[string], Row>;
+  private readonly putResting: Database.Statement<[string, string, number, string, number]>;
+  private readonly getResting: Database.Statement<[string], RestingRow>;
+  private readonly dropResting: Database.Statement<[string]>;
+  private readonly forgetResting: Database.Statement<[number]>;
 
   constructor(file: string) {
     this.db = new Database(file);
@@ -54,6 +74,10 @@ export class SqliteKeeps implements KeepStore {
     this.byUser = this.db.prepare(`SELECT ${COLUMNS} FROM kept WHERE user = ? ORDER BY rowid`);
     this.byPlace = this.db.prepare(`SELECT ${COLUMNS} FROM kept WHERE kind = ? AND place = ? ORDER BY rowid`);
     this.byKind = this.db.prepare(`SELECT ${COLUMNS} FROM kept WHERE kind = ? ORDER BY rowid`);
+    this.putResting = this.db.prepare('INSERT OR REPLACE INTO resting (place, topic, locked, modes, since) VALUES (?, ?, ?, ?, ?)');
+    this.getResting = this.db.prepare('SELECT place, topic, locked, modes, since FROM resting WHERE place = ?');
+    this.dropResting = this.db.prepare('DELETE FROM resting WHERE place = ?');
+    this.forgetResting = this.db.prepare("DELETE FROM resting WHERE since < ? AND NOT EXISTS (SELECT 1 FROM kept WHERE kind = 'room' AND kept.place = resting.place)");
   }
 
   put(k: Kept): void {
@@ -74,6 +98,21 @@ export class SqliteKeeps implements KeepStore {
 
   directs(): Kept[] {
     return this.byKind.all('direct').map(kept);
+  }
+
+  rest(room: RestingRoom): void {
+    this.putResting.run(room.place, room.topic, room.locked ? 1 : 0, JSON.stringify(room.modes), room.since);
+  }
+
+  wake(place: string): RestingRoom | undefined {
+    const row = this.getResting.get(place);
+    if (!row) return undefined;
+    this.dropResting.run(place);
+    return { place: row.place, topic: row.topic, locked: row.locked === 1, modes: { ...NO_MODES, ...(JSON.parse(row.modes) as Partial<GroupModes>) }, since: row.since };
+  }
+
+  forget(before: number): void {
+    this.forgetResting.run(before);
   }
 
   close(): void {

@@ -74,6 +74,8 @@ function joinRoom(ctx: OnlineContext, target: string, key: string | undefined): 
   let group = wanted.kind === 'id' ? hub.groups.get(wanted.id) : hub.groups.room(wanted.room);
   // A direct conversation is nobody else's business (never listed): to others its id names no group.
   if (group?.kind === 'direct' && !hub.groups.membership(group, me)) group = undefined;
+  // Whoever opens a room is its owner: the lock, key and limit it rested with are for those who come after.
+  const opening = !group;
   if (!group) {
     if (wanted.kind === 'id') return ctx.reply({ action: 'connect', status: 'no-user', msg: `there is no group ${wanted.id}` });
     group = hub.openRoom(wanted.room, me);
@@ -83,7 +85,7 @@ function joinRoom(ctx: OnlineContext, target: string, key: string | undefined): 
     hub.setFocus(me, group);
     return ctx.reply(success(group, label, me));
   }
-  const refused = joinRefusal(group, me, key);
+  const refused = opening ? null : joinRefusal(group, me, key);
   if (refused) return ctx.reply({ action: 'connect', status: 'closed', msg: refusalText(label, refused), group: group.id, refused });
   admit(ctx, group, [me], label);
 }
