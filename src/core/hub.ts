@@ -14,7 +14,7 @@ import { ClassicView } from './classic-view.js';
 import type { Clock } from './clock.js';
 import { GroupTable, type Group, type Groups } from './groups.js';
 import type { HistoryStore, StoredLine } from './history.js';
-import { Keeper } from './keeper.js';
+import { DEFAULT_ROOM_FORGET_MS, Keeper } from './keeper.js';
 import { MemoryKeeps, type KeepStore } from './keeps.js';
 import type { Logger } from './log.js';
 import { DEFAULT_LOGIN_LIMITS, LoginLimiter, type LoginLimits } from './login-limiter.js';
@@ -30,9 +30,6 @@ import type { SonnetBook } from './sonnets.js';
 import { lineText } from './text.js';
 
 export type { Departure, HubLimits } from './actions/context.js';
-
-/** A room nobody keeps is forgotten a day after it emptied. */
-export const DEFAULT_ROOM_FORGET_MS = 86_400_000;
 
 export const DEFAULT_LIMITS: HubLimits = { maxLineChars: 8000, searchResults: 100, sonnetHits: 40, historyPage: 100, missedLines: 50 };
 
@@ -119,7 +116,7 @@ export class Hub implements HubState {
     this.bus = deps.bus ?? new LocalBus();
     this.bus.subscribe((lines) => this.fanOut(lines));
     this.view = new ClassicView(this);
-    this.keeper = new Keeper(this.history, deps.keeps ?? new MemoryKeeps(), () => this.clock.now().getTime(), deps.roomForgetMs ?? DEFAULT_ROOM_FORGET_MS);
+    this.keeper = new Keeper(this.history, this.groups, deps.keeps ?? new MemoryKeeps(), () => this.clock.now().getTime(), deps.roomForgetMs ?? DEFAULT_ROOM_FORGET_MS);
     this.keeper.reopen();
   }
 
@@ -297,19 +294,6 @@ export class Hub implements HubState {
     this.keeper.joined(me, group);
     this.scheduleFlush();
     return true;
-  }
-
-  /** Opens a room under a new id, `owner` its creator, with what it rested with; its away members who keep it are in its new life. */
-  openRoom(room: string, owner: OnlineMember): Group<OnlineMember> {
-    const group = this.groups.create({ kind: 'room', room, owner });
-    this.history.opened(group.id, 'room', room);
-    const rested = this.keeper.opened(group);
-    if (rested) {
-      this.groups.setTopic(group, rested.topic);
-      this.groups.setLocked(group, rested.locked);
-      this.groups.setModes(group, rested.modes);
-    }
-    return group;
   }
 
   /** Makes the group the member's focus and clears its unread count. */

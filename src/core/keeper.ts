@@ -7,10 +7,13 @@
  * and modes, which it finds again when it opens, unless it rested longer than the forget time
  * with no registered member keeping it.
  */
-import type { Group } from './groups.js';
+import type { Group, Groups } from './groups.js';
 import type { HistoryStore } from './history.js';
-import { roomPlace, type Kept, type KeepStore, type RestingRoom } from './keeps.js';
+import { roomPlace, type Kept, type KeepStore } from './keeps.js';
 import type { OnlineMember } from './session.js';
+
+/** A room nobody keeps is forgotten a day after it emptied, unless the hub is told otherwise. */
+export const DEFAULT_ROOM_FORGET_MS = 86_400_000;
 
 /** A user whose memberships are kept: one holding an account (a password, or a front's identity). */
 export const registered = (me: OnlineMember): boolean => me.account !== null || me.identity !== null;
@@ -33,6 +36,7 @@ export interface Return {
 export class Keeper {
   constructor(
     private readonly history: HistoryStore,
+    private readonly groups: Groups<OnlineMember>,
     private readonly keeps: KeepStore,
     /** Milliseconds since the epoch. */
     private readonly now: () => number,
@@ -43,7 +47,7 @@ export class Keeper {
   /**
    * At start the history has closed every interval a previous run left open. A kept direct
    * conversation goes on under its id, so its away members' intervals open again; a kept room
-   * gets a new id when it opens again (`opened`).
+   * gets a new id when it opens again (`openRoom`).
    */
   reopen(): void {
     this.keeps.forget(this.now() - this.forgetMs);
@@ -83,23 +87,28 @@ export class Keeper {
   }
 
   /**
-   * A room opened (again) under a new id: each away member who keeps it is a member of its new
-   * life from its first line, their interval in the old life closed where it ended. Gives what
-   * the room rested with, unless it was forgotten (it rested past the forget time, kept by nobody).
+   * Opens a room under a new id, `owner` its creator, with the topic, lock and modes it rested
+   * with unless it was forgotten (it rested past the forget time, kept by nobody). Each away
+   * member who keeps it is a member of its new life from its first line, their interval in the
+   * old life closed where it ended.
    */
-  opened(group: Group<OnlineMember>): RestingRoom | undefined {
-    const where = placeOf(group);
-    if (!where) return undefined;
-    const keepers = this.keeps.room(where.place);
+  openRoom(room: string, owner: OnlineMember): Group<OnlineMember> {
+    const group = this.groups.create({ kind: 'room', room, owner });
+    this.history.opened(group.id, 'room', room);
+    const place = roomPlace(room);
+    const keepers = this.keeps.room(place);
     for (const k of keepers) {
-      if (k.group === group.id) continue;
       this.history.left(k.userKey, k.group, this.history.lastSeq(k.group));
       this.history.joined(k.userKey, group.id, 0);
       this.keeps.put({ ...k, group: group.id });
     }
-    const rested = this.keeps.wake(where.place);
-    const forgotten = rested !== undefined && keepers.length === 0 && this.now() - rested.since >= this.forgetMs;
-    return forgotten ? undefined : rested;
+    const rested = this.keeps.wake(place);
+    if (rested && (keepers.length > 0 || this.now() - rested.since < this.forgetMs)) {
+      this.groups.setTopic(group, rested.topic);
+      this.groups.setLocked(group, rested.locked);
+      this.groups.setModes(group, rested.modes);
+    }
+    return group;
   }
 
   /**

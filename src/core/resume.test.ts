@@ -168,4 +168,18 @@ describe('resume', () => {
     clock.now += 3_600_000;
     expect(await topic('#tea')).toMatchObject({ topic: 'roses' });
   });
+
+  it('a member banned while away is not brought back, and no longer keeps the room', async () => {
+    const { user } = setup();
+    let alice = user('alice', 'a');
+    const bob = user('bob');
+    await bob.session.dispatch({ action: 'connect', target: '#tea' });
+    await alice.session.dispatch({ action: 'connect', target: '#tea' });
+    alice.session.close();
+    await bob.session.dispatch({ action: 'mode', group: 1, changes: [{ mode: 'b', on: true, arg: 'alice' }] });
+    await bob.say('after the ban', 1);
+    alice = user('alice', 'a');
+    expect(await alice.ask({ action: 'resume' })).toEqual([{ action: 'resume', groups: 0 }]);
+    expect(await alice.ask({ action: 'resume' })).toEqual([{ action: 'resume', groups: 0 }]);
+  });
 });

@@ -53,8 +53,6 @@ export interface HubState {
   readonly operators: Operators;
   /** Registered users' kept rooms and direct conversations (core/keeper.ts). */
   readonly keeper: Keeper;
-  /** Opens a room under a new id (its away members who keep it are in its new life). */
-  openRoom(room: string, owner: OnlineMember): Group<OnlineMember>;
   /** Something the member did not ask for (through the classic view for sessions without `rooms`). */
   push(to: OnlineMember, event: ServerEvent): void;
   /** An answer to the member's request, with its label. */

@@ -78,7 +78,7 @@ function joinRoom(ctx: OnlineContext, target: string, key: string | undefined): 
   const opening = !group;
   if (!group) {
     if (wanted.kind === 'id') return ctx.reply({ action: 'connect', status: 'no-user', msg: `there is no group ${wanted.id}` });
-    group = hub.openRoom(wanted.room, me);
+    group = hub.keeper.openRoom(wanted.room, me);
   }
   const label = group.room ?? `#group-${group.id}`;
   if (hub.groups.membership(group, me)) {

@@ -5,6 +5,7 @@
  * answers the request, so each front shows it where it fits (IRC after its welcome burst); the
  * classic client never asks, so its screens stay as they were.
  */
+import { isBanned } from '../group-rules.js';
 import type { Group } from '../groups.js';
 import { HistoryUnavailable, type HistoryPlace } from '../history.js';
 import type { Return } from '../keeper.js';
@@ -20,7 +21,7 @@ type Back = { group: Group<OnlineMember>; seen: Return; upTo: number };
 /** The group a kept membership names: the room by its name (opened again if it is gone), the direct conversation by its id. */
 function groupOf(ctx: OnlineContext, kind: 'room' | 'direct', label: string, id: number): Group<OnlineMember> {
   const { hub, me } = ctx;
-  if (kind === 'room') return hub.groups.room(label) ?? hub.openRoom(label, me);
+  if (kind === 'room') return hub.groups.room(label) ?? hub.keeper.openRoom(label, me);
   const [a = '', b = ''] = label.split('+');
   return hub.groups.get(id) ?? hub.groups.create({ kind: 'direct', id, seq: hub.history.lastSeq(id), pair: [a, b] });
 }
@@ -50,6 +51,12 @@ export function resume(ctx: OnlineContext): void {
     if (hub.groups.membership(group, me)) continue;
     const seen = hub.keeper.seen(me.historyKey, group);
     if (seen === null) continue;
+    // Banned while away: no longer a member (the lock, a key and the limit do not keep a member out).
+    if (isBanned(group, me)) {
+      hub.keeper.back(me, group);
+      hub.keeper.left(me, group);
+      continue;
+    }
     back.push({ group, seen, upTo: group.seq });
     hub.join(me, group);
   }
