@@ -289,8 +289,6 @@ export class Hub implements HubState {
   /** Adds the member to the group (history from now on) unless they are in it; true when added. */
   join(me: OnlineMember, group: Group<OnlineMember>): boolean {
     if (!this.groups.add(group, me)) return false;
-    this.keeper.back(me, group);
-    this.history.joined(me.historyKey, group.id, group.seq);
     this.keeper.joined(me, group);
     this.scheduleFlush();
     return true;
@@ -313,9 +311,7 @@ export class Hub implements HubState {
   leaveGroup(me: OnlineMember, group: Group<OnlineMember>, how: Departure = {}): void {
     if (!this.groups.remove(group, me)) return;
     // A registered member going offline keeps their rooms and conversations (core/keeper.ts).
-    if (!how.quit || !this.keeper.away(me, group)) this.history.left(me.historyKey, group.id, group.seq);
-    if (!how.quit) this.keeper.left(me, group);
-    if (group.members.length === 0) this.keeper.emptied(group);
+    this.keeper.left(me, group, how.quit === true);
     const reason = how.reason ? { reason: how.reason } : {};
     const room = group.room === undefined ? {} : { room: group.room };
     if (how.by !== undefined) {
@@ -328,8 +324,7 @@ export class Hub implements HubState {
       // Told while still in the group, so the classic view can name it.
       this.push(last, { action: 'disconnect', msg: ALONE_MSG, group: group.id });
       this.groups.remove(group, last);
-      this.history.left(last.historyKey, group.id, group.seq);
-      this.keeper.left(last, group);
+      this.keeper.left(last, group, false);
       this.focusLeft(last, group);
     } else if (rest.length > 0) {
       const event: ServerEvent = {

@@ -59,20 +59,29 @@ export class Keeper {
     return this.keeps.of(userKey);
   }
 
-  /** A registered member joined a room or direct conversation: kept from now on. */
+  /**
+   * A member joined a group: their membership interval in the history opens (the one they kept
+   * open while away closed first, so the two never overlap), and a registered member's room or
+   * direct conversation is kept from now on.
+   */
   joined(me: OnlineMember, group: Group<OnlineMember>): void {
+    this.back(me, group);
+    this.history.joined(me.historyKey, group.id, group.seq);
     if (registered(me)) this.mark(me.historyKey, group);
   }
 
-  /** A member went offline: true when the membership is kept (its interval stays open), having read up to now. */
-  away(me: OnlineMember, group: Group<OnlineMember>): boolean {
-    return registered(me) && this.mark(me.historyKey, group);
-  }
-
-  /** A member left the group for good (`bye`, a kick, the conversation ended): no longer kept. */
-  left(me: OnlineMember, group: Group<OnlineMember>): void {
-    const where = placeOf(group);
-    if (where && registered(me)) this.keeps.drop(me.historyKey, where.kind, where.place);
+  /**
+   * A member left a group: for good (`bye`, a kick, the conversation ended), their interval
+   * closing and nothing kept; or gone offline, when a registered member keeps a room or direct
+   * conversation with their interval open, having read up to now. A room left empty rests.
+   */
+  left(me: OnlineMember, group: Group<OnlineMember>, offline: boolean): void {
+    if (!offline || !registered(me) || !this.mark(me.historyKey, group)) {
+      this.history.left(me.historyKey, group.id, group.seq);
+      const where = placeOf(group);
+      if (!offline && where && registered(me)) this.keeps.drop(me.historyKey, where.kind, where.place);
+    }
+    if (group.members.length === 0) this.emptied(group);
   }
 
   /** Every membership of the session's groups is kept (it has just registered). */
@@ -81,7 +90,7 @@ export class Keeper {
   }
 
   /** The last member left a room: it rests with its topic, lock and modes. */
-  emptied(group: Group<OnlineMember>): void {
+  private emptied(group: Group<OnlineMember>): void {
     if (group.kind !== 'room') return;
     this.keeps.rest({ place: roomPlace(group.room!), topic: group.topic, locked: group.locked, modes: group.modes, since: this.now() });
   }
@@ -129,12 +138,15 @@ export class Keeper {
     return k ? { seenGroup: k.seenGroup, seenSeq: k.seenSeq } : null;
   }
 
-  /**
-   * A member is about to join a group (`resume`, or anything that joins it: their own connect,
-   * a direct line): the interval they kept open while away closes at the group's current line,
-   * so the one the join opens does not overlap it.
-   */
-  back(me: OnlineMember, group: Group<OnlineMember>): void {
+  /** A kept membership ends while its member is away (banned meanwhile): its interval closes at the group's current line. */
+  ended(me: OnlineMember, group: Group<OnlineMember>): void {
+    const where = placeOf(group);
+    this.back(me, group);
+    if (where && registered(me)) this.keeps.drop(me.historyKey, where.kind, where.place);
+  }
+
+  /** Closes the interval the member kept open while away in a kept group, if any, at the group's current line. */
+  private back(me: OnlineMember, group: Group<OnlineMember>): void {
     const where = placeOf(group);
     const k = where && registered(me) ? this.find(me.historyKey, where.kind, where.place) : undefined;
     if (k) this.history.left(me.historyKey, k.group, k.group === group.id ? group.seq : this.history.lastSeq(k.group));

@@ -53,8 +53,7 @@ export function resume(ctx: OnlineContext): void {
     if (seen === null) continue;
     // Banned while away: no longer a member (the lock, a key and the limit do not keep a member out).
     if (isBanned(group, me)) {
-      hub.keeper.back(me, group);
-      hub.keeper.left(me, group);
+      hub.keeper.ended(me, group);
       continue;
     }
     back.push({ group, seen, upTo: group.seq });

@@ -28,7 +28,7 @@ export async function tryRegister(s: IrcClient): Promise<void> {
     if (event.name !== undefined) s.nick = event.name;
     s.registered = true;
     s.welcomed();
-    sendWelcome(s);
+    await sendWelcome(s);
     return resume(s);
   }
   s.nick = null;
