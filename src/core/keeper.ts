@@ -27,7 +27,7 @@ function placeOf(group: Group<OnlineMember>): { kind: Kind; place: string; label
   return null;
 }
 
-/** Where a returning user stopped reading a group, and the kept record's open group. */
+/** Where a returning user stopped reading a group: the last line they were shown live. */
 export interface Return {
   seenGroup: number;
   seenSeq: number;

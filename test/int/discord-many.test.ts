@@ -194,15 +194,42 @@ describe('after a restart', () => {
     expect(lobby.name).toBe('#Lobby');
     await t.restart();
     await waitFor('the thread archived by the stop', () => lobby.archived);
+    // His first command logs him in, which brings him back into the room he kept, under its own name.
     expect(threadIn(await t.ask(peterd, 'j lobby'))).toBe(lobby);
     expect(lobby.archived).toBe(false);
-    await t.fake.message('the greeting in the old thread', (m) => m.channelId === lobby.id && m.content.startsWith(`<@${peterd.id}> you are connected with #lobby`));
+    await t.fake.message('the greeting in the old thread', (m) => m.channelId === lobby.id && m.content.startsWith(`<@${peterd.id}> you are connected with #Lobby`));
     t.fake.say(peterd, lobby.id, 'back again');
     const tom = await t.tcp('tom');
     tom.send({ action: 'connect', target: '#lobby' });
     await tom.next('connect');
     t.fake.say(peterd, lobby.id, 'hello tom');
     expect(await tom.next('exchange')).toMatchObject({ name: 'peterd', message: 'hello tom' });
+    expect(t.fake.threads()).toEqual([lobby]);
+  });
+});
+
+describe('catch-up on return', () => {
+  it('a Discord user who quit comes back into the room they kept, in its thread, and is told in their DM what they missed; live lines once', async () => {
+    const peterd = t.fake.user('peterd');
+    const tom = await ClassicClient.login(t.srv.tcpPort, 'tom', ['events', 'rooms']);
+    open.push(tom);
+    const lobby = threadIn(await t.ask(peterd, 'c #lobby'));
+    tom.send({ action: 'connect', target: '#lobby' });
+    const group = (await tom.next('connect'))['group'];
+    await t.ask(peterd, 'q');
+    await tom.nextWhere('peterd quitting', (f) => f.action === 'leave' && f['name'] === 'peterd');
+    tom.send({ action: 'exchange', message: 'the news', group });
+    tom.send({ action: 'direct', target: 'peterd', message: 'psst' });
+    await tom.sync();
+    await t.ask(peterd, 'time');
+    const dm = t.fake.dmOf(peterd).id;
+    const room = await t.fake.message('the catch-up of #lobby', (m) => m.channelId === dm && m.content.includes('while you were away: 1 line in #lobby'));
+    expect(room.content).toContain('tom : the news');
+    const direct = await t.fake.message('the catch-up of the DM', (m) => m.channelId === dm && m.content.includes('while you were away: 1 line in tom'));
+    expect(direct.content).toContain('tom : psst');
+    tom.send({ action: 'exchange', message: 'live now', group });
+    await waitFor('the live line in the thread', () => relayed(lobby).includes('tom (tcp): live now'));
+    expect(relayed(lobby).filter((l) => l.includes('the news'))).toEqual([]);
     expect(t.fake.threads()).toEqual([lobby]);
   });
 });

@@ -69,6 +69,7 @@ export class Bridge {
     this.listener = {
       pushed: (user, event) => mirror.pushed(user, event),
       changed: (user, event, transition) => mirror.changed(user, event, transition),
+      missed: (user, event) => mirror.missed(user, event),
       left: (user, group) => mirror.left(user, group),
       gone: (user, why) => this.gone(user, why),
     };

@@ -8,7 +8,7 @@
 import { RESTART_MSG } from '../../core/classic.js';
 import type { Logger } from '../../core/log.js';
 import type { MemberInfo, ServerEvent } from '../../core/protocol.js';
-import { modesChanged, renamed, renderEvent } from '../../core/render.js';
+import { missedText, modesChanged, renamed, renderEvent } from '../../core/render.js';
 import type { Transition } from '../../core/user-state.js';
 import { renderAnswer } from './answers.js';
 import type { DiscordApi } from './api.js';
@@ -204,6 +204,11 @@ export class Mirror implements Omit<UserListener, 'gone'> {
         ? `(Only you see ${name}'s private lines here. Answer with m ${name} followed by your text.)`
         : `(Only you see ${name}'s private lines here. Type here to answer ${name}; m <name> <text> writes to someone else, bye ends this conversation.)`,
     );
+  }
+
+  /** What the user missed in a room or conversation they came back to: a catch-up post for them alone, in their DM. */
+  missed(user: DiscordUser, event: Extract<ServerEvent, { action: 'missed' }>): void {
+    this.personal(user, escapeMarkdown(missedText(event)));
   }
 
   /** Posts in the user's DM with the bot. */

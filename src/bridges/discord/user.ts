@@ -29,6 +29,8 @@ export interface UserListener {
   pushed(user: DiscordUser, event: ServerEvent, transition: Transition): void;
   /** A command's answer changed the user's state (e.g. `connect` put them in a group). */
   changed(user: DiscordUser, event: ServerEvent, transition: Transition): void;
+  /** What the user missed in one of the rooms or direct conversations they came back to. */
+  missed(user: DiscordUser, event: Extract<ServerEvent, { action: 'missed' }>): void;
   /** The user left one of their groups (bye, quit or idle logout). */
   left(user: DiscordUser, group: number): void;
   /** The user's session is ending (they still have their name). */
@@ -92,7 +94,11 @@ export class DiscordUser {
     });
     this.session = session;
     const answers = await this.run([{ action: 'login', name: this.handle }]);
-    if (this.online) return null;
+    if (this.online) {
+      // Back in the rooms and conversations they kept (each in its thread again), told what they missed.
+      for (const e of await this.run([{ action: 'resume' }])) if (e.action === 'missed') this.listener.missed(this, e);
+      return null;
+    }
     if (this.session === session) this.session = null;
     session.close();
     return answers[0] ?? { action: 'error', code: 'internal', msg: 'the login got no answer' };
