@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ServerEvent } from './protocol.js';
+import { classicHistoryLine } from './classic.js';
 import { MENU, renderEvent, renderTransition, welcomeUser } from './render.js';
 
 describe('classic screens', () => {
@@ -69,5 +70,24 @@ describe('classic screens', () => {
     expect(renderTransition({ kind: 'group-ended', label: '#a', kicked: true, direct: false })).toBeNull();
     expect(renderTransition({ kind: 'focused', label: '#a', unread: 2 })).toBe('(now in #a, 2 unread; rooms lists your groups, w <n> switches)');
     expect(renderTransition({ kind: 'focused', label: 'bob', unread: 0 })).toBe('(now in bob; rooms lists your groups, w <n> switches)');
+  });
+});
+
+describe('what a returning user missed', () => {
+  it('is a block: a heading that says how many, the lines as search prints them, a closing rule', () => {
+    const ts = '2026-11-25T14:30:00.000Z';
+    const event: ServerEvent = {
+      action: 'missed',
+      group: 3,
+      kind: 'room',
+      title: '#tea',
+      lines: [{ id: 9, group: 3, seq: 4, label: '#tea', from: 'bob', message: 'tea?', ts }],
+      older: 2,
+      msg: '1 line in #tea while you were away (and 2 older: ? <word> searches them)',
+    };
+    expect(renderEvent(event)).toBe(
+      ['-- 1 line in #tea while you were away (and 2 older: ? <word> searches them) --', classicHistoryLine(new Date(ts), 'bob', 'tea?'), '-- end of what you missed in #tea --'].join('\n'),
+    );
+    expect(renderEvent({ action: 'resume', groups: 2 })).toBeNull();
   });
 });

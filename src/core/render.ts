@@ -110,7 +110,7 @@ export interface Asked {
  */
 export function missedText(event: Extract<ServerEvent, { action: 'missed' }>): string {
   const lines = event.lines.map((l) => classicHistoryLine(new Date(l.ts), l.from, l.message));
-  return [`-- while you were away: ${event.msg} --`, ...lines, `-- end of what you missed in ${event.title} --`].join('\n');
+  return [`-- ${event.msg} --`, ...lines, `-- end of what you missed in ${event.title} --`].join('\n');
 }
 
 /** Screen text for an event, or null when the transition alone says it all (or nothing). */

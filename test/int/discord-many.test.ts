@@ -223,9 +223,9 @@ describe('catch-up on return', () => {
     await tom.sync();
     await t.ask(peterd, 'time');
     const dm = t.fake.dmOf(peterd).id;
-    const room = await t.fake.message('the catch-up of #lobby', (m) => m.channelId === dm && m.content.includes('while you were away: 1 line in #lobby'));
+    const room = await t.fake.message('the catch-up of #lobby', (m) => m.channelId === dm && m.content.includes('1 line in #lobby while you were away'));
     expect(room.content).toContain('tom : the news');
-    const direct = await t.fake.message('the catch-up of the DM', (m) => m.channelId === dm && m.content.includes('while you were away: 1 line in tom'));
+    const direct = await t.fake.message('the catch-up of the DM', (m) => m.channelId === dm && m.content.includes('1 line in tom while you were away'));
     expect(direct.content).toContain('tom : psst');
     tom.send({ action: 'exchange', message: 'live now', group });
     await waitFor('the live line in the thread', () => relayed(lobby).includes('tom (tcp): live now'));

@@ -168,7 +168,7 @@ export function showEvent(host: EventHost, event: ServerEvent, asked: Asked | un
 function missed(host: EventHost, event: Extract<ServerEvent, { action: 'missed' }>): void {
   const c = host.conversations.byGroup(event.group);
   if (!c) return;
-  c.log.notice(`While you were away: ${event.msg}.`);
+  c.log.notice(`${event.msg}:`);
   for (const l of event.lines) {
     c.log.line({ name: l.from, front: '', text: l.message, at: new Date(l.ts), mine: l.from === host.me, flipped: false, mention: mentions(l.message, host.me) });
   }
