@@ -281,3 +281,34 @@ describe('passwords', () => {
     }
   });
 });
+
+describe('catch-up on return', () => {
+  it('shows a registered user, back, what they missed in their room as a block, then live lines', async () => {
+    const ROOMS = ['events', 'rooms'];
+    const first = await ClassicClient.login(srv.tcpPort, 'alice', ROOMS);
+    clients.push(first);
+    first.send({ action: 'register', password: 'tulip garden' });
+    expect(await first.next('register')).toMatchObject({ status: 'ok' });
+    first.send({ action: 'connect', target: '#tea' });
+    const group = (await first.next('connect'))['group'];
+    const bob = await ClassicClient.login(srv.tcpPort, 'bob', ROOMS);
+    clients.push(bob);
+    bob.send({ action: 'connect', target: '#tea' });
+    await bob.next('connect');
+    first.socket.destroy();
+    await bob.nextWhere('alice quitting', (f) => f.action === 'leave' && f['name'] === 'alice');
+    bob.send({ action: 'exchange', message: 'the news', group });
+    await bob.sync();
+
+    const alice = client();
+    alice.type('alice');
+    await alice.expectOut('Password for alice: \n');
+    alice.type('tulip garden');
+    await alice.expectOut('Welcome, alice!\n');
+    await alice.expectOut('-- 1 line in #tea while you were away --\n');
+    await waitFor('the end of the block', () => /\(\d\d\.\d\d\.\d\d,\d\d:\d\d\) bob : the news\n-- end of what you missed in #tea --\n/.test(alice.out));
+    bob.send({ action: 'exchange', message: 'live now', group });
+    await alice.expectOut('[bob]live now\n');
+    expect(alice.out.split('the news')).toHaveLength(2);
+  });
+});
