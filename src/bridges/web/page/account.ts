@@ -43,7 +43,8 @@ export class Account {
   private password: string | null = null;
   /** The password sent with the login or registration awaiting its reply. */
   private pendingPassword: string | null = null;
-  private registered = false;
+  /** Logged in to an account: its rooms and conversations outlive the connection. */
+  registered = false;
   readonly registerDialog: RegisterDialog;
 
   constructor(

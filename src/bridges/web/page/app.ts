@@ -115,7 +115,9 @@ export class App implements EventHost {
     this.account.reconnecting = true;
     this.conversations.clear();
     const why = this.serverRestarting ? 'The server is restarting' : 'Lost the connection to the server';
-    const left = was.length === 0 ? '' : `, so you left ${was.length === 1 ? was[0] : `${was.slice(0, -1).join(', ')} and ${was.at(-1)}`}`;
+    // A registered user keeps their rooms and conversations: they come back with what was missed.
+    const list = was.length === 1 ? was[0] : `${was.slice(0, -1).join(', ')} and ${was.at(-1)}`;
+    const left = was.length === 0 ? '' : this.account.registered ? `: ${list} wait for you` : `, so you left ${list}`;
     this.log.notice(`${why}${left}. Reconnecting…`, 'error');
     this.roster.replace([]);
   }
