@@ -8,7 +8,7 @@
 import { isBanned } from '../group-rules.js';
 import type { Group } from '../groups.js';
 import { HistoryUnavailable, type HistoryPlace } from '../history.js';
-import type { Return } from '../keeper.js';
+import { registered, type Return } from '../keeper.js';
 import { groupLabel, memberInfos, roomOf } from '../members.js';
 import type { ServerEvent } from '../protocol.js';
 import type { OnlineMember } from '../session.js';
@@ -44,9 +44,12 @@ function missed(ctx: OnlineContext, { group, seen, upTo }: Back): ServerEvent | 
 // resume: back in my kept rooms and direct conversations, each answered as a connect success, then what I missed there
 export function resume(ctx: OnlineContext): void {
   const { hub, me } = ctx;
+  // A guest keeps nothing: answered at once, without touching the stores (every IRC login asks).
+  const kept = registered(me) ? hub.keeper.of(me.historyKey) : [];
+  if (kept.length === 0) return ctx.reply({ action: 'resume', groups: 0 });
   hub.flushLines();
   const back: Back[] = [];
-  for (const k of hub.keeper.of(me.historyKey)) {
+  for (const k of kept) {
     const group = groupOf(ctx, k.kind, k.label, k.group);
     if (hub.groups.membership(group, me)) continue;
     const seen = hub.keeper.seen(me.historyKey, group);
