@@ -96,7 +96,7 @@ function openStores(dataDir: string, log: Logger): { history: SqliteHistory; acc
   try {
     lock = DataDirLock.claim(dataDir);
     history = new SqliteHistory(file, { onError: (msg) => log.error('history background write failed', { err: msg }) });
-    return { history, accounts: new SqliteAccounts(file), keeps: new SqliteKeeps(file), lock };
+    return { history, accounts: new SqliteAccounts(file), keeps: new SqliteKeeps(file, (msg) => log.error('kept memberships: a database statement failed', { err: msg })), lock };
   } catch (err) {
     void history?.close();
     lock?.release();

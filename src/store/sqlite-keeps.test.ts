@@ -25,4 +25,15 @@ describe('SqliteKeeps', () => {
     expect(second.of('a')).toEqual([row]);
     second.close();
   });
+
+  it('reports a statement the database refuses, and goes on', () => {
+    const errors: string[] = [];
+    const keeps = new SqliteKeeps(':memory:', (msg) => errors.push(msg));
+    keeps.close();
+    keeps.put({ userKey: 'a', kind: 'room', place: '#tea', label: '#tea', group: 1, seenGroup: 1, seenSeq: 0 });
+    expect(keeps.of('a')).toEqual([]);
+    expect(keeps.wake('#tea')).toBeUndefined();
+    expect(errors).toHaveLength(3);
+    expect(errors[0]).toMatch(/^could not keep a membership: /);
+  });
 });

@@ -1,7 +1,9 @@
 /**
  * Kept memberships (core/keeps.ts) in SQLite, in the same database file as the history: one row
  * per user and place, and one per resting room. Writes are rare (joins, leaves, logouts of registered users), so each is
- * its own statement.
+ * its own statement. A statement the database refuses (a full disk, a lock held too long) is
+ * reported and skipped: a membership left unkept is a smaller fault than a join or a logout
+ * that fails halfway.
  */
 import Database from 'better-sqlite3';
 import { NO_MODES, type GroupModes } from '../core/groups.js';
@@ -61,7 +63,10 @@ export class SqliteKeeps implements KeepStore {
   private readonly dropResting: Database.Statement<[string]>;
   private readonly forgetResting: Database.Statement<[number]>;
 
-  constructor(file: string) {
+  constructor(
+    file: string,
+    private readonly onError: (msg: string) => void = () => {},
+  ) {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 2000');
@@ -81,38 +86,50 @@ export class SqliteKeeps implements KeepStore {
   }
 
   put(k: Kept): void {
-    this.upsert.run(k.userKey, k.kind, k.place, k.label, k.group, k.seenGroup, k.seenSeq);
+    this.safely('keep a membership', undefined, () => void this.upsert.run(k.userKey, k.kind, k.place, k.label, k.group, k.seenGroup, k.seenSeq));
   }
 
   drop(userKey: string, kind: Kept['kind'], place: string): void {
-    this.remove.run(userKey, kind, place);
+    this.safely('drop a membership', undefined, () => void this.remove.run(userKey, kind, place));
   }
 
   of(userKey: string): Kept[] {
-    return this.byUser.all(userKey).map(kept);
+    return this.safely('read memberships', [], () => this.byUser.all(userKey).map(kept));
   }
 
   room(place: string): Kept[] {
-    return this.byPlace.all('room', place).map(kept);
+    return this.safely('read a room', [], () => this.byPlace.all('room', place).map(kept));
   }
 
   directs(): Kept[] {
-    return this.byKind.all('direct').map(kept);
+    return this.safely('read direct conversations', [], () => this.byKind.all('direct').map(kept));
   }
 
   rest(room: RestingRoom): void {
-    this.putResting.run(room.place, room.topic, room.locked ? 1 : 0, JSON.stringify(room.modes), room.since);
+    this.safely('let a room rest', undefined, () => void this.putResting.run(room.place, room.topic, room.locked ? 1 : 0, JSON.stringify(room.modes), room.since));
   }
 
   wake(place: string): RestingRoom | undefined {
-    const row = this.getResting.get(place);
-    if (!row) return undefined;
-    this.dropResting.run(place);
-    return { place: row.place, topic: row.topic, locked: row.locked === 1, modes: { ...NO_MODES, ...(JSON.parse(row.modes) as Partial<GroupModes>) }, since: row.since };
+    return this.safely('wake a room', undefined, () => {
+      const row = this.getResting.get(place);
+      if (!row) return undefined;
+      this.dropResting.run(place);
+      return { place: row.place, topic: row.topic, locked: row.locked === 1, modes: { ...NO_MODES, ...(JSON.parse(row.modes) as Partial<GroupModes>) }, since: row.since };
+    });
   }
 
   forget(before: number): void {
-    this.forgetResting.run(before);
+    this.safely('forget resting rooms', undefined, () => void this.forgetResting.run(before));
+  }
+
+  /** Runs a statement; when the database refuses it, reports that and gives `fallback`. */
+  private safely<T>(what: string, fallback: T, run: () => T): T {
+    try {
+      return run();
+    } catch (err) {
+      this.onError(`could not ${what}: ${(err as Error).message}`);
+      return fallback;
+    }
   }
 
   close(): void {
