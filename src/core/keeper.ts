@@ -92,7 +92,7 @@ export class Keeper {
   /** The last member left a room: it rests with its topic, lock and modes. */
   private emptied(group: Group<OnlineMember>): void {
     if (group.kind !== 'room') return;
-    this.keeps.rest({ place: roomPlace(group.room!), topic: group.topic, locked: group.locked, modes: group.modes, since: this.now() });
+    this.keeps.rest({ place: roomPlace(group.room!), topic: group.topic, topicBy: group.topicBy, locked: group.locked, modes: group.modes, since: this.now() });
   }
 
   /**
@@ -113,7 +113,7 @@ export class Keeper {
     }
     const rested = this.keeps.wake(place);
     if (rested && (keepers.length > 0 || this.now() - rested.since < this.forgetMs)) {
-      this.groups.setTopic(group, rested.topic);
+      this.groups.setTopic(group, rested.topic, rested.topicBy);
       this.groups.setLocked(group, rested.locked);
       this.groups.setModes(group, rested.modes);
     }

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { NO_MODES } from './groups.js';
 import type { Kept, KeepStore, RestingRoom } from './keeps.js';
 
-const resting = (place: string, since: number): RestingRoom => ({ place, topic: 'tulips', locked: true, modes: { ...NO_MODES, key: 'sesame', limit: 3 }, since });
+const resting = (place: string, since: number): RestingRoom => ({ place, topic: 'tulips', topicBy: 'ann', locked: true, modes: { ...NO_MODES, key: 'sesame', limit: 3 }, since });
 
 const tea = (userKey: string, group: number, seen = 0): Kept => ({ userKey, kind: 'room', place: '#tea', label: '#Tea', group, seenGroup: group, seenSeq: seen });
 const direct = (userKey: string, group: number): Kept => ({ userKey, kind: 'direct', place: String(group), label: 'alice+bob', group, seenGroup: group, seenSeq: 4 });

@@ -32,6 +32,8 @@ export interface RestingRoom {
   /** The room's name in lower case. */
   place: string;
   topic: string;
+  /** Who set the topic ('' when nobody has). */
+  topicBy: string;
   locked: boolean;
   modes: GroupModes;
   /** When its last member left, in milliseconds since the epoch. */

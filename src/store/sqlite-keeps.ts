@@ -24,6 +24,7 @@ CREATE INDEX IF NOT EXISTS kept_place ON kept (kind, place);
 CREATE TABLE IF NOT EXISTS resting (
   place TEXT PRIMARY KEY,
   topic TEXT NOT NULL,
+  topic_by TEXT NOT NULL,
   locked INTEGER NOT NULL,
   modes TEXT NOT NULL,
   since INTEGER NOT NULL
@@ -33,6 +34,7 @@ CREATE TABLE IF NOT EXISTS resting (
 interface RestingRow {
   place: string;
   topic: string;
+  topic_by: string;
   locked: number;
   modes: string;
   since: number;
@@ -58,7 +60,7 @@ export class SqliteKeeps implements KeepStore {
   private readonly byUser: Database.Statement<[string], Row>;
   private readonly byPlace: Database.Statement<[string, string], Row>;
   private readonly byKind: Database.Statement<[string], Row>;
-  private readonly putResting: Database.Statement<[string, string, number, string, number]>;
+  private readonly putResting: Database.Statement<[string, string, string, number, string, number]>;
   private readonly getResting: Database.Statement<[string], RestingRow>;
   private readonly dropResting: Database.Statement<[string]>;
   private readonly forgetResting: Database.Statement<[number]>;
@@ -79,8 +81,8 @@ export class SqliteKeeps implements KeepStore {
     this.byUser = this.db.prepare(`SELECT ${COLUMNS} FROM kept WHERE user = ? ORDER BY rowid`);
     this.byPlace = this.db.prepare(`SELECT ${COLUMNS} FROM kept WHERE kind = ? AND place = ? ORDER BY rowid`);
     this.byKind = this.db.prepare(`SELECT ${COLUMNS} FROM kept WHERE kind = ? ORDER BY rowid`);
-    this.putResting = this.db.prepare('INSERT OR REPLACE INTO resting (place, topic, locked, modes, since) VALUES (?, ?, ?, ?, ?)');
-    this.getResting = this.db.prepare('SELECT place, topic, locked, modes, since FROM resting WHERE place = ?');
+    this.putResting = this.db.prepare('INSERT OR REPLACE INTO resting (place, topic, topic_by, locked, modes, since) VALUES (?, ?, ?, ?, ?, ?)');
+    this.getResting = this.db.prepare('SELECT place, topic, topic_by, locked, modes, since FROM resting WHERE place = ?');
     this.dropResting = this.db.prepare('DELETE FROM resting WHERE place = ?');
     this.forgetResting = this.db.prepare("DELETE FROM resting WHERE since < ? AND NOT EXISTS (SELECT 1 FROM kept WHERE kind = 'room' AND kept.place = resting.place)");
   }
@@ -106,7 +108,7 @@ export class SqliteKeeps implements KeepStore {
   }
 
   rest(room: RestingRoom): void {
-    this.safely('let a room rest', undefined, () => void this.putResting.run(room.place, room.topic, room.locked ? 1 : 0, JSON.stringify(room.modes), room.since));
+    this.safely('let a room rest', undefined, () => void this.putResting.run(room.place, room.topic, room.topicBy, room.locked ? 1 : 0, JSON.stringify(room.modes), room.since));
   }
 
   wake(place: string): RestingRoom | undefined {
@@ -114,7 +116,7 @@ export class SqliteKeeps implements KeepStore {
       const row = this.getResting.get(place);
       if (!row) return undefined;
       this.dropResting.run(place);
-      return { place: row.place, topic: row.topic, locked: row.locked === 1, modes: { ...NO_MODES, ...(JSON.parse(row.modes) as Partial<GroupModes>) }, since: row.since };
+      return { place: row.place, topic: row.topic, topicBy: row.topic_by, locked: row.locked === 1, modes: { ...NO_MODES, ...(JSON.parse(row.modes) as Partial<GroupModes>) }, since: row.since };
     });
   }
 
