@@ -196,7 +196,7 @@ it('refuses lines while another process holds the database past the busy timeout
   rmSync(dir, { recursive: true, force: true });
 }, 120_000);
 
-it('tells a Discord user in their thread that their line was not stored', async () => {
+it('tells a Discord user, in their DM with the bot, that their line was not stored', async () => {
   // In-process, with the fake Discord: a commit waiting out the lock holds up this process too.
   discord = await startDiscordTest();
   const t = discord;
@@ -207,8 +207,11 @@ it('tells a Discord user in their thread that their line was not stored', async 
   const thread = await waitFor('the group thread', () => t.fake.threads()[0], 20_000);
   const holder = await lockDatabase(join(t.srv.dataDir, 'history.db'));
   t.fake.say(alice, thread.id, 'while locked');
-  const notice = await t.fake.message('the refusal in the thread', (m) => m.channelId === thread.id && m.content.includes('could not be stored'), 30_000);
-  expect(notice.content).toBe(`<@${alice.id}> error: your line could not be stored, so it was not delivered`);
+  // A refusal about one's own line is for them alone (README: public answers stay short).
+  const dm = t.fake.dmOf(alice).id;
+  const notice = await t.fake.message('the refusal in the DM', (m) => m.channelId === dm && m.content.includes('could not be stored'), 30_000);
+  expect(notice.content).toBe('error: your line could not be stored, so it was not delivered');
+  expect(t.fake.messages.filter((m) => m.channelId === thread.id && m.content.includes('could not be stored'))).toEqual([]);
   await unlock(holder);
   t.fake.say(alice, thread.id, 'after the lock');
   expect((await peter.next('exchange', 20_000))['message']).toBe('after the lock');
