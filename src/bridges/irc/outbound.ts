@@ -96,10 +96,11 @@ function serialize(event: LineEvent, source: string, target: string, tags: numbe
   return privmsgs(source, target, event.message, lineTagsOf(event, tags));
 }
 
-function chatLines(event: LineEvent, source: string, channel: string, tags: number): string {
+/** A channel line as every member with the same tags gets it, made (its source mask too) once per line and tag set. */
+function chatLines(event: LineEvent, source: () => string, channel: string, tags: number): string {
   let cached = sharedLines.get(event);
   if (!cached) sharedLines.set(event, (cached = []));
-  return (cached[tags] ??= serialize(event, source, channel, tags));
+  return (cached[tags] ??= serialize(event, source(), channel, tags));
 }
 
 type Joined = { group: number; room: string | undefined; members: MemberInfo[]; roles: Roles; secret: boolean; topic: string; topicBy?: string; locked: boolean };
@@ -270,12 +271,12 @@ export class ChannelMirror {
   private line(event: LineEvent): boolean {
     const own = event.name === this.me.nick;
     if (own && !this.me.echo) return true;
-    const source = this.me.maskOf(event.name, event.front);
+    const source = (): string => this.me.maskOf(event.name, event.front);
     let text: string;
     if (event.direct) {
       const to = own ? this.peers.get(event.group) : this.myNick;
       if (to === undefined) return true;
-      text = serialize(event, source, to, this.me.lineTags);
+      text = serialize(event, source(), to, this.me.lineTags);
     } else {
       const view = this.views.get(event.group);
       if (!view) return true;
