@@ -14,14 +14,15 @@ import { ClassicView } from './classic-view.js';
 import type { Clock } from './clock.js';
 import { GroupTable, type Group, type Groups } from './groups.js';
 import type { HistoryStore, StoredLine } from './history.js';
+import { DEFAULT_LIMITS, type HubDeps, type HubStats } from './hub-deps.js';
 import { DEFAULT_ROOM_FORGET_MS, Keeper } from './keeper.js';
-import { MemoryKeeps, type KeepStore } from './keeps.js';
+import { MemoryKeeps } from './keeps.js';
 import type { Logger } from './log.js';
-import { DEFAULT_LOGIN_LIMITS, LoginLimiter, type LoginLimits } from './login-limiter.js';
+import { DEFAULT_LOGIN_LIMITS, LoginLimiter } from './login-limiter.js';
 import { groupLabel, memberInfos } from './members.js';
 import { nameKey } from './names.js';
 import { NO_OBSERVER, type HubObserver } from './observer.js';
-import { Operators, type OperatorEntry } from './operators.js';
+import { Operators } from './operators.js';
 import { ScryptHasher, type PasswordHasher } from './passwords.js';
 import { PresenceTable, type Presence } from './presence.js';
 import type { ClientAction, ErrorCode, Label, ServerEvent } from './protocol.js';
@@ -30,42 +31,7 @@ import type { SonnetBook } from './sonnets.js';
 import { lineText } from './text.js';
 
 export type { Departure, HubLimits } from './actions/context.js';
-
-export const DEFAULT_LIMITS: HubLimits = { maxLineChars: 8000, searchResults: 100, sonnetHits: 40, historyPage: 100, missedLines: 50 };
-
-export interface HubDeps {
-  history: HistoryStore;
-  accounts: AccountStore;
-  /** Registered users' rooms and direct conversations while they are away, and resting rooms; in process unless given. */
-  keeps?: KeepStore;
-  /** How long a room nobody is in and no registered member keeps is remembered (topic, lock, modes); a day unless given. */
-  roomForgetMs?: number;
-  sonnets: SonnetBook;
-  clock: Clock;
-  log: Logger;
-  limits?: Partial<HubLimits>;
-  /** Who is online; an in-process table unless given. */
-  presence?: Presence<OnlineMember>;
-  /** Groups and their members; an in-process table (ids after the history's last) unless given. */
-  groups?: Groups<OnlineMember>;
-  /** Carries committed lines to their members; in-process unless given. */
-  bus?: Bus;
-  /** Told about traffic and timings (metrics); nobody by default. */
-  observer?: HubObserver;
-  /** Hashes and checks passwords; scrypt at its default cost unless given. */
-  passwords?: PasswordHasher;
-  /** How many failed password logins a name and an address may make; DEFAULT_LOGIN_LIMITS unless given. */
-  loginLimits?: LoginLimits;
-  /** Server operators (`oper`); none unless given. */
-  operators?: readonly OperatorEntry[];
-}
-
-/** Counts for health and metrics. */
-export interface HubStats {
-  /** Online users per front name. */
-  users: Map<string, number>;
-  groups: number;
-}
+export type { HubDeps, HubStats } from './hub-deps.js';
 
 interface PendingLine {
   line: StoredLine;

@@ -12,12 +12,12 @@
  */
 import { ALONE_MSG } from '../../core/classic.js';
 import type { MemberInfo, ServerEvent } from '../../core/protocol.js';
-import { serializeMessage, withTags } from './message.js';
+import { chatLines, serialize, type LineEvent } from './chat-lines.js';
+import { withTags } from './message.js';
 import { ERR, RPL } from './numerics.js';
-import { lineTagsOf, LineTag } from './line-tags.js';
+import { LineTag } from './line-tags.js';
 import type { ReplyBuffer } from './reply-buffer.js';
 import { modeParams, prefixOf, rolesOf, type Roles } from './roles.js';
-import { fitLine, safeLines } from './text.js';
 
 /** One channel the user is in, as this client knows it. */
 export interface ChannelView {
@@ -77,30 +77,6 @@ export const channelName = (group: number, room?: string): string => room ?? `#g
 /** The topic a group shows while nobody has set one, in the channel and in LIST alike: an ad-hoc group is described, a room has none. */
 export function defaultTopic(group: { id: number; isRoom: boolean }): string {
   return group.isRoom ? '' : `ICS chat group ${group.id}: every line said here reaches everyone in it; /part or bye leaves`;
-}
-
-/** One chat line's IRC text, serialised once per set of tags and shared by every recipient. */
-const sharedLines = new WeakMap<ServerEvent, (string | undefined)[]>();
-
-type LineEvent = Extract<ServerEvent, { action: 'exchange' }>;
-
-/** A line's text as PRIVMSGs from `source` to `target`, split to fit, each with the tags. */
-export function privmsgs(source: string, target: string, text: string, tags: Record<string, string> | undefined): string {
-  return safeLines(text)
-    .flatMap((line) => fitLine({ source, verb: 'PRIVMSG', params: [target, line] }))
-    .map((m) => serializeMessage(tags ? { ...m, tags } : m) + '\r\n')
-    .join('');
-}
-
-function serialize(event: LineEvent, source: string, target: string, tags: number): string {
-  return privmsgs(source, target, event.message, lineTagsOf(event, tags));
-}
-
-/** A channel line as every member with the same tags gets it, made (its source mask too) once per line and tag set. */
-function chatLines(event: LineEvent, source: () => string, channel: string, tags: number): string {
-  let cached = sharedLines.get(event);
-  if (!cached) sharedLines.set(event, (cached = []));
-  return (cached[tags] ??= serialize(event, source(), channel, tags));
 }
 
 type Joined = { group: number; room: string | undefined; members: MemberInfo[]; roles: Roles; secret: boolean; topic: string; topicBy?: string; locked: boolean };

@@ -3,7 +3,7 @@
  * and a word from `ics`; LUSERS, MOTD and VERSION repeat parts of it on demand.
  */
 import { BANS_MAX } from '../../core/group-rules.js';
-import { DEFAULT_LIMITS } from '../../core/hub.js';
+import { DEFAULT_LIMITS } from '../../core/hub-deps.js';
 import { NAME_MAX } from '../../core/names.js';
 import { AWAY_MAX } from '../../core/actions/identity.js';
 import { ERR, RPL } from './numerics.js';

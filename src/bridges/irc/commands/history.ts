@@ -11,7 +11,7 @@ import type { ClientAction, HistoryLine, HistoryMark, ServerEvent } from '../../
 import type { IrcClient } from '../client.js';
 import { serializeMessage, type IrcMessage } from '../message.js';
 import { lineTagsOf, parseMsgid } from '../line-tags.js';
-import { privmsgs } from '../outbound.js';
+import { privmsgs } from '../chat-lines.js';
 
 /** The host history lines come from: the front a line was said on is not stored. */
 const HISTORY_HOST = 'history';

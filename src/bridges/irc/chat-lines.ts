@@ -1,0 +1,33 @@
+/**
+ * A chat line as IRC text: PRIVMSGs from the sender's mask, split to fit 512 bytes, tagged as the
+ * client negotiated. A channel line is serialised once per set of tags and shared by every
+ * member it reaches (the fan-out's hot path).
+ */
+import type { ServerEvent } from '../../core/protocol.js';
+import { lineTagsOf } from './line-tags.js';
+import { serializeMessage } from './message.js';
+import { fitLine, safeLines } from './text.js';
+
+/** One chat line's IRC text, serialised once per set of tags and shared by every recipient. */
+const sharedLines = new WeakMap<ServerEvent, (string | undefined)[]>();
+
+export type LineEvent = Extract<ServerEvent, { action: 'exchange' }>;
+
+/** A line's text as PRIVMSGs from `source` to `target`, split to fit, each with the tags. */
+export function privmsgs(source: string, target: string, text: string, tags: Record<string, string> | undefined): string {
+  return safeLines(text)
+    .flatMap((line) => fitLine({ source, verb: 'PRIVMSG', params: [target, line] }))
+    .map((m) => serializeMessage(tags ? { ...m, tags } : m) + '\r\n')
+    .join('');
+}
+
+export function serialize(event: LineEvent, source: string, target: string, tags: number): string {
+  return privmsgs(source, target, event.message, lineTagsOf(event, tags));
+}
+
+/** A channel line as every member with the same tags gets it, made (its source mask too) once per line and tag set. */
+export function chatLines(event: LineEvent, source: () => string, channel: string, tags: number): string {
+  let cached = sharedLines.get(event);
+  if (!cached) sharedLines.set(event, (cached = []));
+  return (cached[tags] ??= serialize(event, source(), channel, tags));
+}
