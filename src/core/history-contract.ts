@@ -48,17 +48,22 @@ export class Chat {
 
 export const texts = (h: HistoryStore, user: string, query: SearchQuery, limit = 100): string[] => h.search(user, query, limit).lines.map((l) => l.text);
 
+/** Inside a describe: makes a Chat on a new store per call; every store made or put in `open` is closed after its test. */
+export function freshChats(make: () => HistoryStore, open: HistoryStore[] = []): () => Chat {
+  afterEach(async () => {
+    for (const h of open.splice(0)) await h.close();
+  });
+  return () => {
+    const h = make();
+    open.push(h);
+    return new Chat(h);
+  };
+}
+
 export function describeHistoryContract(name: string, make: () => HistoryStore, options: HistoryContractOptions = {}): void {
   describe(`${name} keeps the history contract`, () => {
     const open: HistoryStore[] = [];
-    afterEach(async () => {
-      for (const h of open.splice(0)) await h.close();
-    });
-    const fresh = (): Chat => {
-      const h = make();
-      open.push(h);
-      return new Chat(h);
-    };
+    const fresh = freshChats(make, open);
 
     it('finds an edited line by its new words only and a deleted one by none, indexed or not yet, and never reuses its id or seq', () => {
       const c = fresh();

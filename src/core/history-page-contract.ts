@@ -4,8 +4,8 @@
  * to (as search does), between its bounds, in order, and no more than asked. Test-only code.
  */
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
-import { Chat } from './history-contract.js';
+import { describe, expect, it } from 'vitest';
+import { Chat, freshChats } from './history-contract.js';
 import type { HistoryBound, HistoryStore, PageRequest } from './history.js';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -16,15 +16,7 @@ const seqs = (h: HistoryStore, user: string, place: { label: string } | { group:
 
 export function describeHistoryPageContract(name: string, make: () => HistoryStore): void {
   describe(`${name} reads history page by page`, () => {
-    const open: HistoryStore[] = [];
-    afterEach(async () => {
-      for (const h of open.splice(0)) await h.close();
-    });
-    const fresh = (): Chat => {
-      const h = make();
-      open.push(h);
-      return new Chat(h);
-    };
+    const fresh = freshChats(make);
 
     /** Group 1 (#tea): bob in for lines 3-4 and again from 7; alice from the start. */
     function tea(): Chat {
