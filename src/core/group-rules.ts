@@ -40,12 +40,14 @@ export function joinRefusal(group: Group<unknown>, user: Someone, key: string | 
   return null;
 }
 
+const labelOf = (group: Group<unknown>): string => group.room ?? `#group-${group.id}`;
+
 /** Why the member may not speak in the group, or null when they may (operators always may). */
 export function silenced(group: Group<unknown>, membership: Membership<Someone>): string | null {
-  const label = group.room ?? `#group-${group.id}`;
+  // On every line said: nothing is built unless the line is refused.
   if (membership.op) return null;
-  if (isBanned(group, membership.member)) return `you are banned from ${label}, so you cannot speak there`;
-  if (group.modes.moderated && !membership.voice) return `${label} is moderated: only its operators and voiced members speak`;
+  if (isBanned(group, membership.member)) return `you are banned from ${labelOf(group)}, so you cannot speak there`;
+  if (group.modes.moderated && !membership.voice) return `${labelOf(group)} is moderated: only its operators and voiced members speak`;
   return null;
 }
 
