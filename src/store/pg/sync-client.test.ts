@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { freshDatabase, ownPostgres, POSTGRES_NEED } from '../../../test/helpers/engines.js';
+import { describeNeeds } from '../../../test/helpers/needs.js';
+import type { LocalPostgres } from '../../engines/postgres.js';
+import { migrate } from './migrate.js';
+import { PgError, SyncPg } from './sync-client.js';
+
+describeNeeds(POSTGRES_NEED)('SyncPg: PostgreSQL behind a synchronous call', () => {
+  let engine: LocalPostgres;
+  let url: string;
+  const clients: SyncPg[] = [];
+  const client = (timeoutMs = 3000): SyncPg => {
+    const c = new SyncPg(url, { timeoutMs });
+    clients.push(c);
+    return c;
+  };
+
+  beforeAll(async () => {
+    engine = await ownPostgres();
+    url = (await freshDatabase('sync', engine)).url;
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await engine?.destroy();
+  });
+
+  it('answers a query before the call returns, with typed parameters', () => {
+    const db = client();
+    expect(db.query<{ n: number; s: string }>('SELECT $1::int + 1 AS n, $2::text AS s', [41, 'hé'])).toEqual([{ n: 42, s: 'hé' }]);
+  });
+
+  it('runs a transaction all or nothing, and reports the SQLSTATE of a failure', () => {
+    const db = client();
+    db.query('CREATE TABLE t (id int PRIMARY KEY)');
+    expect(() => db.transaction([{ sql: 'INSERT INTO t VALUES (1)' }, { sql: 'INSERT INTO t VALUES (1)' }])).toThrow(expect.objectContaining({ code: '23505' }));
+    expect(db.query('SELECT * FROM t')).toEqual([]);
+    db.transaction([{ sql: 'INSERT INTO t VALUES (1)' }, { sql: 'INSERT INTO t VALUES (2)' }]);
+    expect(db.query<{ n: string }>('SELECT count(*) AS n FROM t')[0]!.n).toBe('2');
+  });
+
+  it('gives up after its timeout, and the next call gets its own answer, not the late one', () => {
+    const db = client(300);
+    const started = Date.now();
+    expect(() => db.query('SELECT pg_sleep(2)')).toThrow(PgError);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(db.query<{ v: number }>('SELECT 7 AS v')).toEqual([{ v: 7 }]);
+  });
+
+  it('fails at once while PostgreSQL is down and works again once it is back', async () => {
+    const db = client();
+    expect(db.query<{ v: number }>('SELECT 1 AS v')).toEqual([{ v: 1 }]);
+    await engine.stop();
+    expect(() => db.query('SELECT 1')).toThrow(PgError);
+    await engine.start();
+    expect(db.query<{ v: number }>('SELECT 2 AS v')).toEqual([{ v: 2 }]);
+  });
+
+  it('runs each migration step once, whichever client comes first', () => {
+    const [a, b] = [client(), client()];
+    const steps = ['CREATE TABLE m1 (x int)', 'CREATE TABLE m2 (y int)'];
+    expect(migrate(a, 'demo', steps.slice(0, 1))).toBe(1);
+    expect(migrate(b, 'demo', steps)).toBe(1);
+    expect(migrate(a, 'demo', steps)).toBe(0);
+    expect(() => migrate(a, 'demo', steps.slice(0, 1))).toThrow(/newer than this server knows/);
+  });
+});
