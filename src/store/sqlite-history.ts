@@ -36,8 +36,8 @@ export interface HistoryOptions {
 
 
 /** Lines waiting for the index are written once this many have gathered, or after INDEX_DELAY_MS. */
-const INDEX_BATCH = 4096;
-const INDEX_DELAY_MS = 250;
+const INDEX_BATCH = 512;
+const INDEX_DELAY_MS = 50;
 
 /** A membership interval as the line ids it covers: from_id < id <= to_id (ids grow with seq inside a group). */
 interface IdSpan {
