@@ -166,17 +166,19 @@ export class Hub implements HubState {
   private run(me: Member, action: ClientAction, label: Label | undefined): Promise<void> | undefined {
     if (me.closed || this.shutDown) return undefined;
     this.observer.received(me.front, action.action);
-    const failed = (err: unknown): void => {
-      this.log.error('handler failed', { action: action.action, user: me.name ?? '-', err: String(err) });
-      this.fail(me, 'internal', 'the server hit an error handling that request; it was not carried out', action.action, label);
-    };
     try {
       const result = runAction(this, me, action, label);
-      return result?.catch(failed);
+      return result?.catch((err: unknown) => this.handlerFailed(me, action, label, err));
     } catch (err) {
-      failed(err);
+      this.handlerFailed(me, action, label, err);
       return undefined;
     }
+  }
+
+  /** A handler's bug: logged with its context and answered, never thrown at the front. */
+  private handlerFailed(me: Member, action: ClientAction, label: Label | undefined, err: unknown): void {
+    this.log.error('handler failed', { action: action.action, user: me.name ?? '-', err: String(err) });
+    this.fail(me, 'internal', 'the server hit an error handling that request; it was not carried out', action.action, label);
   }
 
   fail(me: Member, code: ErrorCode, msg: string, action?: string, label?: Label): void {

@@ -25,9 +25,14 @@ export function serialize(event: LineEvent, source: string, target: string, tags
   return privmsgs(source, target, event.message, lineTagsOf(event, tags));
 }
 
+/** Whose masks a line's source is made from (the front's shared idents). */
+export interface MaskSource {
+  maskOf(name: string, front: string): string;
+}
+
 /** A channel line as every member with the same tags gets it, made (its source mask too) once per line and tag set. */
-export function chatLines(event: LineEvent, source: () => string, channel: string, tags: number): string {
+export function chatLines(event: LineEvent, masks: MaskSource, channel: string, tags: number): string {
   let cached = sharedLines.get(event);
   if (!cached) sharedLines.set(event, (cached = []));
-  return (cached[tags] ??= serialize(event, source(), channel, tags));
+  return (cached[tags] ??= serialize(event, masks.maskOf(event.name, event.front), channel, tags));
 }

@@ -137,7 +137,7 @@ export class IrcConnection {
     if (this.closed) return;
     const excerpt = item.kind === 'line' ? plainText(item.bytes.toString('utf8')).slice(0, 40) : '(an over-long line)';
     // Not the reply of a labelled command that may be under way.
-    this.session.out.asPush(() => this.session.out.serverNotice(`You are sending too fast: this line was dropped: ${excerpt} ... Wait a moment and send it again.`));
+    this.session.out.asPush((text) => this.session.out.serverNotice(text), `You are sending too fast: this line was dropped: ${excerpt} ... Wait a moment and send it again.`);
   }
 
   /** The liveness check: PING after `interval` of silence, close after as long again. */
@@ -152,7 +152,7 @@ export class IrcConnection {
     if (idle < interval) return this.arm(interval - idle);
     if (!this.pinged) {
       this.pinged = true;
-      this.session.out.asPush(() => this.session.out.send({ verb: 'PING', params: [this.shared.config.serverName] }));
+      this.session.out.asPush((m) => this.session.out.send(m), { verb: 'PING', params: [this.shared.config.serverName] });
       return this.arm(interval);
     }
     this.shared.log.info('dropping a silent irc client', { peer: this.peer, user: this.session.nick ?? '-' });
@@ -175,7 +175,7 @@ export class IrcConnection {
   close(text: string): void {
     if (this.closed) return;
     // Out at once, even in the middle of a labelled command, whose reply will never be sent.
-    this.session.out.asPush(() => this.session.out.send({ verb: 'ERROR', params: [text] }));
+    this.session.out.asPush((m) => this.session.out.send(m), { verb: 'ERROR', params: [text] });
     this.out.end();
     this.finish();
   }

@@ -247,16 +247,15 @@ export class ChannelMirror {
   private line(event: LineEvent): boolean {
     const own = event.name === this.me.nick;
     if (own && !this.me.echo) return true;
-    const source = (): string => this.me.maskOf(event.name, event.front);
     let text: string;
     if (event.direct) {
       const to = own ? this.peers.get(event.group) : this.myNick;
       if (to === undefined) return true;
-      text = serialize(event, source(), to, this.me.lineTags);
+      text = serialize(event, this.me.maskOf(event.name, event.front), to, this.me.lineTags);
     } else {
       const view = this.views.get(event.group);
       if (!view) return true;
-      text = chatLines(event, source, view.name, this.me.lineTags);
+      text = chatLines(event, this.me, view.name, this.me.lineTags);
     }
     const label = own ? this.me.echoLabel() : undefined;
     this.out.raw(label === undefined ? text : withTags(text, { label }));

@@ -49,12 +49,12 @@ export class ReplyBuffer {
     return lines;
   }
 
-  /** Writes what `write` writes as pushes, never as the reply of a command under way. */
-  asPush(write: () => void): void {
+  /** Writes what `write` writes (given `arg`) as pushes, never as the reply of a command under way. */
+  asPush<A>(write: (arg: A) => void, arg: A): void {
     const was = this.pushing;
     this.pushing = true;
     try {
-      write();
+      write(arg);
     } finally {
       this.pushing = was;
     }

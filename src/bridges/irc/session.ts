@@ -236,11 +236,14 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
     // A failed commit takes every line of its turn: no echo is coming for them.
     if (event.action === 'error' && event.code === 'not-stored') this.echoLabels.length = 0;
     if (event.action === 'error' && event.code === 'killed') return this.quit(`Closing Link: ${this.nick ?? '*'} (Killed: ${event.msg})`);
-    this.out.asPush(() => {
-      if (event.action === 'restart') return this.out.service(event.message);
-      if (!this.mirror.apply(event)) this.tell(event);
-    });
+    this.out.asPush(this.pushed, event);
   }
+
+  /** A hub event nobody asked for, written as a push (one function for every event: the fan-out's hot path). */
+  private readonly pushed = (event: ServerEvent): void => {
+    if (event.action === 'restart') return this.out.service(event.message);
+    if (!this.mirror.apply(event)) this.tell(event);
+  };
 
   welcomed(): void {
     const now = Math.floor(this.now().getTime() / 1000);
