@@ -22,6 +22,8 @@ export type ClientAction =
   | { action: 'register'; password: string }
   | { action: 'time' }
   | { action: 'list' }
+  /** How many users are online and how many rooms and ad-hoc groups exist (IRC's LUSERS at every registration: no list built). */
+  | { action: 'counts' }
   | { action: 'poem'; target: string }
   | { action: 'sonnets'; target: string }
   | { action: 'search'; target: string }
@@ -212,6 +214,7 @@ export type ServerEvent =
   | { action: 'register'; status: 'ok' | 'invalid' | 'refused'; msg: string; name?: string }
   | { action: 'time'; results: string; iso: string }
   | { action: 'list'; results: string; users: UserInfo[]; groups: GroupInfo[] }
+  | { action: 'counts'; users: number; groups: number }
   | { action: 'poem'; results: string; poem?: PoemData; msg?: string }
   | { action: 'sonnets'; results: string; matches: SonnetHit[]; msg?: string }
   | { action: 'search'; results: string; matches: HistoryLine[]; omitted: number }

@@ -105,6 +105,18 @@ describe('direct conversations', () => {
     expect(bob.last()).toMatchObject({ matches: [{ message: 'psst', label: 'alice+bob' }] });
   });
 
+  it('counts who is online and the rooms and ad-hoc groups, not direct conversations, without naming any', () => {
+    const { user } = setup();
+    const alice = user('alice');
+    user('bob');
+    const eve = user('eve');
+    void alice.do({ action: 'direct', target: 'bob', message: 'psst' });
+    void eve.do({ action: 'connect', target: '#tea' });
+    void eve.do({ action: 'counts' }, 'n');
+    expect(eve.last()).toEqual({ action: 'counts', users: 3, groups: 1 });
+    expect(eve.labels.at(-1)).toBe('n');
+  });
+
   it('keeps one id per pair of names, in either direction and after they log out and back in', async () => {
     const { user } = setup();
     const alice = user('alice');

@@ -157,6 +157,7 @@ const READERS: { [K in ActionName]: Reader<K> } = {
   },
   time: () => ({ action: 'time' }),
   list: () => ({ action: 'list' }),
+  counts: () => ({ action: 'counts' }),
   poem: withTarget('poem', true),
   sonnets: withTarget('sonnets'),
   search: withTarget('search'),

@@ -42,6 +42,8 @@ export class IrcConnection {
   private readonly maxWaiting: number;
   private handling = false;
   /** A write at the end of this turn, for what handlers wrote between their waits. */
+  /** Registration was reported (to the ticket and the front). */
+  private counted = false;
   private flushing: NodeJS.Immediate | null = null;
   private readonly out: SocketOut;
   private closed = false;
@@ -54,6 +56,8 @@ export class IrcConnection {
     private readonly shared: IrcShared,
     private readonly ticket: Ticket,
     private readonly onClose: (conn: IrcConnection) => void,
+    /** Told once, when the client completes registration. */
+    private readonly onRegistered: (conn: IrcConnection) => void = () => undefined,
   ) {
     this.session = new IrcSession(shared, { written: () => this.written(), close: (text) => this.close(text) }, socket.remoteAddress ?? null);
     this.out = new SocketOut(socket, shared.config.maxOutboundBytes, () => this.session.out.take(), (unread) => {
@@ -161,7 +165,11 @@ export class IrcConnection {
 
   private written(): void {
     // Registration ends with a welcome written here, however late a password check finished it.
-    if (this.session.registered) this.ticket.loggedIn();
+    if (this.session.registered && !this.counted) {
+      this.counted = true;
+      this.ticket.loggedIn();
+      this.onRegistered(this);
+    }
     if (this.closed) return;
     if (!this.handling) return this.out.schedule();
     // A handler resumes in a microtask after each wait: what lines write leaves once, after the turn.

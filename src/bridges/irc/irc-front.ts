@@ -14,6 +14,8 @@ import { DEFAULT_MOTD } from './welcome.js';
 export class IrcFront implements Front {
   readonly name = 'irc';
   private readonly connections = new Set<IrcConnection>();
+  /** Connections that have not completed registration (LUSERS counts them at every registration: kept, not counted). */
+  private readonly registering = new Set<IrcConnection>();
   private readonly listener: SocketListener;
   private shared: IrcShared | null = null;
 
@@ -57,7 +59,7 @@ export class IrcFront implements Front {
       startedAt: this.clock.now(),
       clock: this.clock,
       log: this.log,
-      unregistered: () => [...this.connections].filter((c) => !c.registered).length,
+      unregistered: () => this.registering.size,
       open: (options) => this.hub.open(options),
     });
     this.hub.reserveName(SERVICE_NICK);
@@ -65,8 +67,18 @@ export class IrcFront implements Front {
   }
 
   private accept(socket: Socket, ticket: Ticket): void {
-    const conn = new IrcConnection(socket, this.shared!, ticket, (c) => this.connections.delete(c));
+    const conn = new IrcConnection(
+      socket,
+      this.shared!,
+      ticket,
+      (c) => {
+        this.connections.delete(c);
+        this.registering.delete(c);
+      },
+      (c) => this.registering.delete(c),
+    );
     this.connections.add(conn);
+    this.registering.add(conn);
   }
 
   stopAccepting(): void {

@@ -99,13 +99,14 @@ export function sendMotd(s: IrcClient): void {
 
 /** 251-255, 265, 266: users on every front (one server: all are local), channels, connections registering. */
 export async function sendLusers(s: IrcClient): Promise<void> {
-  const list = await s.lookup();
-  const users = list.users.length;
+  const counts = (await s.ask({ action: 'counts' })).find((e) => e.action === 'counts');
+  if (!counts) throw new Error('the hub did not answer counts');
+  const users = counts.users;
   const peak = String(s.shared.peak(users));
   const unknown = s.shared.unregistered();
   s.out.numeric(RPL.LUSERCLIENT, `There are ${users} users and 0 invisible on 1 servers`);
   if (unknown > 0) s.out.numeric(RPL.LUSERUNKNOWN, String(unknown), 'unknown connection(s)');
-  if (list.groups.length > 0) s.out.numeric(RPL.LUSERCHANNELS, String(list.groups.length), 'channels formed');
+  if (counts.groups > 0) s.out.numeric(RPL.LUSERCHANNELS, String(counts.groups), 'channels formed');
   s.out.numeric(RPL.LUSERME, `I have ${users} clients and 0 servers`);
   s.out.numeric(RPL.LOCALUSERS, String(users), peak, `Current local users: ${users}, Max: ${peak}`);
   s.out.numeric(RPL.GLOBALUSERS, String(users), peak, `Current global users: ${users}, Max: ${peak}`);

@@ -44,6 +44,13 @@ export function list(ctx: OnlineContext): void {
   ctx.reply({ action: 'list', results: classicListText(users, groups), users, groups });
 }
 
+// counts: how many users are online and how many rooms and ad-hoc groups exist (direct conversations are nobody's channels)
+export function counts(ctx: OnlineContext): void {
+  let groups = 0;
+  for (const g of ctx.hub.groups.list()) if (g.kind !== 'direct') groups++;
+  ctx.reply({ action: 'counts', users: ctx.hub.presence.size, groups });
+}
+
 // rooms: the groups I am in, with their unread counts, in the order I joined them
 export function rooms(ctx: OnlineContext): void {
   const { hub, me } = ctx;

@@ -38,6 +38,7 @@ export const HANDLERS: { [K in ActionName]: Handler<K> } = {
   register: { when: 'online', run: account.register },
   time: { when: 'online', run: directory.time },
   list: { when: 'online', run: directory.list },
+  counts: { when: 'online', run: directory.counts },
   ping: { when: 'online', run: directory.ping },
   rooms: { when: 'online', run: directory.rooms },
   poem: { when: 'online', run: library.poem },
