@@ -6,9 +6,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../../src/engines/ports.js';
 import { programsNeed } from './needs.js';
 import { waitFor } from './wait.js';
 
@@ -21,16 +22,6 @@ export interface Ngircd {
   port: number;
   serverName: string;
   stop(): Promise<void>;
-}
-
-/** A port free on loopback right now (ngircd cannot be told to take port 0). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 const accepts = (port: number): Promise<boolean> =>
