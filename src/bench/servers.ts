@@ -5,9 +5,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../engines/ports.js';
 import { NODE_FLAGS } from '../server/node-flags.js';
 import type { Protocol } from './clients.js';
 
@@ -22,18 +22,6 @@ export interface RunningBenchServer {
 
 export const SERVER_CPU = '0';
 export const GENERATOR_CPU = '1';
-
-/** A free loopback port (bound and released; the server binds it right after). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      s.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 function pinned(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess {
   return spawn('taskset', ['-c', SERVER_CPU, command, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
