@@ -1,29 +1,13 @@
 /** Catch-up on return in the chat page, in a real browser (headless Debian chromium): the block in the room's pane. */
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ClassicClient } from '../helpers/classic-client.js';
-import { accessibilityProblems, launchBrowser, screenshot, type TestBrowser } from '../helpers/browser.js';
+import { accessibilityProblems, browserSuite, screenshot } from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
-let browser: TestBrowser;
 let srv: TestServer;
-const pages: Page[] = [];
-const tcpClients: ClassicClient[] = [];
+const suite = browserSuite(() => srv);
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-afterEach(async () => {
-  await Promise.all(pages.splice(0).map((p) => p.close()));
-  for (const c of tcpClients.splice(0)) c.socket.destroy();
-  await srv.destroy();
-  expect(browser.problems.splice(0)).toEqual([]);
-});
 
 /** Logs in as alice, whose name takes a password. */
 async function logIn(page: Page): Promise<void> {
@@ -37,13 +21,13 @@ async function logIn(page: Page): Promise<void> {
 it('shows a registered user who logs in again what they missed in their room, as a block in its pane, once; accessible', async () => {
   srv = await startTestServer({ FRONTS: 'tcp,web', PASSWORD_COST: '12' });
   const reg = await ClassicClient.login(srv.tcpPort, 'alice');
-  tcpClients.push(reg);
+  suite.closing(() => reg.socket.destroy());
   reg.send({ action: 'register', password: 'alices garden' });
   expect(await reg.next('register')).toMatchObject({ status: 'ok' });
   reg.send({ action: 'connect', target: '#tea' });
   const group = (await reg.next('connect'))['group'];
   const bob = await ClassicClient.login(srv.tcpPort, 'bob', ['events', 'rooms']);
-  tcpClients.push(bob);
+  suite.closing(() => bob.socket.destroy());
   bob.send({ action: 'connect', target: '#tea' });
   await bob.next('connect');
   reg.socket.destroy();
@@ -51,8 +35,7 @@ it('shows a registered user who logs in again what they missed in their room, as
   bob.send({ action: 'exchange', message: 'the news', group });
   await bob.sync();
 
-  const page = await browser.page();
-  pages.push(page);
+  const page = await suite.page();
   await page.goto(`http://127.0.0.1:${srv.webPort}/`);
   await logIn(page);
   await page.getByText('1 line in #tea while you were away:').waitFor();

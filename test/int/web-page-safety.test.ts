@@ -5,40 +5,23 @@
  * left at the login form past the login time quietly keeps a connection.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ClassicClient } from '../helpers/classic-client.js';
-import { launchBrowser, screenshot, type TestBrowser } from '../helpers/browser.js';
+import { browserSuite, screenshot } from '../helpers/browser.js';
 import { RawIrc } from '../helpers/irc-raw.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait.js';
 
-let browser: TestBrowser;
 let srv: TestServer;
-const pages: Page[] = [];
-const closers: (() => void)[] = [];
+const suite = browserSuite(() => srv);
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-afterEach(async () => {
-  await Promise.all(pages.splice(0).map((p) => p.close()));
-  for (const close of closers.splice(0)) close();
-  await srv.destroy();
-  expect(browser.problems.splice(0)).toEqual([]);
-});
 
 async function start(env: Record<string, string> = {}): Promise<void> {
   srv = await startTestServer({ FRONTS: 'tcp,irc,web', ...env });
 }
 
 async function open(): Promise<Page> {
-  const page = await browser.page();
-  pages.push(page);
+  const page = await suite.page();
   await page.goto(`http://127.0.0.1:${srv.webPort}/`);
   return page;
 }
@@ -67,7 +50,7 @@ describe('the page and hostile text', () => {
   it('shows every line, topic and reason from the other fronts as text', async () => {
     await start({ FLOOD_BURST: '1000', FLOOD_RATE: '1000' });
     const tina = await ClassicClient.login(srv.tcpPort, 'tina');
-    closers.push(() => tina.socket.destroy());
+    suite.closing(() => tina.socket.destroy());
     tina.send({ action: 'connect', target: '#den' });
     await tina.next('connect');
     const page = await open();
@@ -76,7 +59,7 @@ describe('the page and hostile text', () => {
     await page.locator('#line').press('Enter');
     await expect.poll(() => page.locator('#group-title').textContent()).toContain('#den');
     const ivan = await RawIrc.register(srv.ircPort, 'ivan');
-    closers.push(() => ivan.close());
+    suite.closing(() => ivan.close());
     ivan.send('JOIN #den');
     await ivan.expect(/ 366 /);
 
@@ -112,7 +95,7 @@ describe('the page and the connection caps', () => {
   it('says the server is full and why, and gets in once there is room', async () => {
     await start({ MAX_CONNECTIONS_PER_ADDRESS: '1' });
     const tina = await ClassicClient.login(srv.tcpPort, 'tina');
-    closers.push(() => tina.socket.destroy());
+    suite.closing(() => tina.socket.destroy());
     const page = await open();
     await expect
       .poll(() => page.locator('#conn').textContent())

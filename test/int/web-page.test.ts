@@ -1,43 +1,15 @@
 /** The chat page in a real browser (headless Debian chromium): what a person sees and does. */
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ClassicClient } from '../helpers/classic-client.js';
 import { RawIrc } from '../helpers/irc-raw.js';
-import { accessibilityProblems, launchBrowser, screenshot, type TestBrowser } from '../helpers/browser.js';
+import { accessibilityProblems, browserSuite, screenshot } from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
-let browser: TestBrowser;
 let srv: TestServer;
-const pages: Page[] = [];
-const tcpClients: ClassicClient[] = [];
-const closers: (() => void)[] = [];
+const suite = browserSuite(() => srv);
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-}, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-});
-
-/** Waits for a clean-up step, or fails naming it (a hang here would otherwise be a bare hook time-out). */
-async function within<T>(what: string, step: Promise<T>, ms = 15_000): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms)));
-  try {
-    return await Promise.race([step, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-afterEach(async () => {
-  await within('closing the pages', Promise.all(pages.splice(0).map((p) => p.close())));
-  for (const c of tcpClients.splice(0)) c.socket.destroy();
-  for (const close of closers.splice(0)) close();
-  await within('stopping the server', srv.destroy());
-  expect(browser.problems.splice(0)).toEqual([]);
-});
 
 async function start(env: Record<string, string> = {}): Promise<void> {
   srv = await startTestServer({ FRONTS: 'tcp,web', ...env });
@@ -45,14 +17,13 @@ async function start(env: Record<string, string> = {}): Promise<void> {
 
 async function tcp(name: string): Promise<ClassicClient> {
   const c = await ClassicClient.login(srv.tcpPort, name);
-  tcpClients.push(c);
+  suite.closing(() => c.socket.destroy());
   return c;
 }
 
 /** Opens the page and logs in with the keyboard alone: the name field has focus, Enter submits. */
 async function openAs(name: string): Promise<Page> {
-  const page = await browser.page();
-  pages.push(page);
+  const page = await suite.page();
   await page.goto(`http://127.0.0.1:${srv.webPort}/`);
   await expect.poll(() => page.locator('#conn').textContent()).toBe('Connected');
   await page.keyboard.type(name);
@@ -200,7 +171,7 @@ describe('the chat page', () => {
     expect(await bob.next('connect')).toMatchObject({ status: 'success', room: '#lobby', topic: 'Sonnets only, please' });
     await alice.getByText('bob joined the group.').waitFor();
     const ivan = await RawIrc.register(srv.ircPort, 'ivan');
-    closers.push(() => ivan.socket.destroy());
+    suite.closing(() => ivan.socket.destroy());
     ivan.send('JOIN #lobby');
     await alice.getByText('ivan joined the group.').waitFor();
     ivan.send('PRIVMSG #lobby :Hello from irssi');
@@ -306,8 +277,7 @@ describe('the chat page', () => {
   it('refuses a name in use, keeps the name across a reload, and passes axe-core’s WCAG 2.1 AA checks', async () => {
     await start();
     await tcp('bob');
-    const page = await browser.page();
-    pages.push(page);
+    const page = await suite.page();
     await page.goto(`http://127.0.0.1:${srv.webPort}/`);
     expect(await accessibilityProblems(page)).toEqual([]);
     await page.getByLabel('Your name').fill('BOB');
@@ -349,7 +319,7 @@ describe('the chat page', () => {
     expect(await page.locator('#line').inputValue()).toBe('');
 
     const classic = await ClassicClient.open(srv.tcpPort);
-    tcpClients.push(classic);
+    suite.closing(() => classic.socket.destroy());
     classic.send({ action: 'login', name: 'alice' });
     expect(await classic.nextRaw()).toBe('{"action": "login", "status": "duplicate", "msg": "this name is registered", "credential": "password"}');
 

@@ -7,48 +7,31 @@
  * each other, axe-core's WCAG 2.1 AA checks on every view.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ClassicClient } from '../helpers/classic-client.js';
 import { RawIrc } from '../helpers/irc-raw.js';
-import { accessibilityProblems, launchBrowser, screenshot, type TestBrowser } from '../helpers/browser.js';
+import { accessibilityProblems, browserSuite, screenshot } from '../helpers/browser.js';
 import { layoutProblems, SCREENS } from '../helpers/page-layout.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
-let browser: TestBrowser;
 let srv: TestServer;
-const pages: Page[] = [];
-const closers: (() => void)[] = [];
+const suite = browserSuite(() => srv);
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-afterEach(async () => {
-  await Promise.all(pages.splice(0).map((p) => p.close()));
-  for (const close of closers.splice(0)) close();
-  await srv.destroy();
-  expect(browser.problems.splice(0)).toEqual([]);
-});
 
 async function tcp(name: string): Promise<ClassicClient> {
   const c = await ClassicClient.login(srv.tcpPort, name);
-  closers.push(() => c.socket.destroy());
+  suite.closing(() => c.socket.destroy());
   return c;
 }
 
 async function irc(nick: string): Promise<RawIrc> {
   const c = await RawIrc.register(srv.ircPort, nick);
-  closers.push(() => c.socket.destroy());
+  suite.closing(() => c.socket.destroy());
   return c;
 }
 
 async function open(): Promise<Page> {
-  const page = await browser.page();
-  pages.push(page);
+  const page = await suite.page();
   await page.goto(`http://127.0.0.1:${srv.webPort}/`);
   await expect.poll(() => page.locator('#conn').textContent()).toBe('Connected');
   return page;
@@ -273,7 +256,7 @@ describe('the page in many conversations', () => {
     await alice.getByLabel('Join or open a room').press('Enter');
     await alice.getByText(/You are in #tea \(group \d+\)\./).waitFor();
     const bob = await ClassicClient.login(srv.tcpPort, 'bob', ['events', 'rooms', 'acks']);
-    closers.push(() => bob.socket.destroy());
+    suite.closing(() => bob.socket.destroy());
     bob.send({ action: 'connect', target: '#tea' });
     const group = (await bob.next('connect'))['group'] as number;
     const line = async (message: string): Promise<number> => {
