@@ -3,7 +3,6 @@
  * runs and what integration tests start in-process on port 0.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Front } from '../core/front.js';
 import { Hub } from '../core/hub.js';
@@ -11,21 +10,15 @@ import type { Logger } from '../core/log.js';
 import { ScryptHasher } from '../core/passwords.js';
 import { Admission } from '../net/admission.js';
 import { parseSonnets, SonnetBook, SonnetFormatError } from '../core/sonnets.js';
-import { DataDirError, DataDirLock, explainOpenFault } from '../store/data-dir.js';
-import { SqliteAccounts } from '../store/sqlite-accounts.js';
-import { SqliteHistory } from '../store/sqlite-history.js';
-import { SqliteKeeps } from '../store/sqlite-keeps.js';
 import { WebFront } from '../bridges/web/web-front.js';
 import type { StatusSource } from '../bridges/web/http.js';
 import type { Config, FrontName } from './config.js';
 import { Metrics } from './metrics.js';
 import { ServerStatus } from './status.js';
+import { StartupError } from './startup-error.js';
+import { openStores } from './stores.js';
 import { TcpFront } from './tcp/tcp-front.js';
 import { IrcFront } from '../bridges/irc/irc-front.js';
-
-export class StartupError extends Error {
-  override readonly name = 'StartupError';
-}
 
 interface FrontContext {
   hub: Hub;
@@ -88,25 +81,10 @@ function loadSonnets(file: string): SonnetBook {
   }
 }
 
-/** History, accounts and kept memberships share one database file in DATA_DIR, which this server locks while it runs. */
-function openStores(dataDir: string, log: Logger): { history: SqliteHistory; accounts: SqliteAccounts; keeps: SqliteKeeps; lock: DataDirLock } {
-  const file = join(dataDir, 'history.db');
-  let lock: DataDirLock | null = null;
-  let history: SqliteHistory | null = null;
-  try {
-    lock = DataDirLock.claim(dataDir);
-    history = new SqliteHistory(file, { onError: (msg) => log.error('history background write failed', { err: msg }) });
-    return { history, accounts: new SqliteAccounts(file), keeps: new SqliteKeeps(file, (msg) => log.error('kept memberships: a database statement failed', { err: msg })), lock };
-  } catch (err) {
-    void history?.close();
-    lock?.release();
-    throw new StartupError(err instanceof DataDirError ? err.message : explainOpenFault(err, file));
-  }
-}
-
 export async function startServer(config: Config, log: Logger, clock: Clock = systemClock): Promise<RunningServer> {
   const sonnets = loadSonnets(config.sonnetsFile);
-  const { history, accounts, keeps, lock } = openStores(config.dataDir, log);
+  const stores = openStores(config, log);
+  const { history, accounts, keeps } = stores;
   const fronts = new Map<FrontName, Front>();
   const metrics: Metrics = new Metrics({
     fronts: () => new Map([...fronts].map(([name, front]) => [name, front.state()])),
@@ -137,10 +115,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
       hub.shutdown();
       await Promise.all([...fronts.values()].map((f) => f.stop()));
       hub.flush();
-      await history.close();
-      accounts.close();
-      keeps.close();
-      lock.release();
+      await stores.close();
     })());
   try {
     for (const name of config.fronts) {
@@ -152,6 +127,6 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     await stop();
     throw err;
   }
-  log.info('ready', { fronts: config.fronts.join(','), sonnets: sonnets.count, data: config.dataDir });
+  log.info('ready', { fronts: config.fronts.join(','), sonnets: sonnets.count, data: stores.where });
   return { hub, fronts, status, stop };
 }

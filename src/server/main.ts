@@ -1,7 +1,8 @@
 /** `npm start`: load the config, start the server, stop cleanly on SIGINT/SIGTERM. */
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
-import { startServer, StartupError } from './app.js';
+import { startServer } from './app.js';
+import { StartupError } from './startup-error.js';
 
 async function main(): Promise<void> {
   let config;
