@@ -4,7 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { systemClock, type Clock } from '../core/clock.js';
-import type { Front } from '../core/front.js';
+import type { Front, NameReserver, SessionOpener } from '../core/front.js';
+import type { HubObserver } from '../core/observer.js';
 import { Hub } from '../core/hub.js';
 import type { Logger } from '../core/log.js';
 import { ScryptHasher } from '../core/passwords.js';
@@ -16,12 +17,13 @@ import type { Config, FrontName } from './config.js';
 import { Metrics } from './metrics.js';
 import { ServerStatus } from './status.js';
 import { StartupError } from './startup-error.js';
-import { openStores } from './stores.js';
+import { openStores, type Stores } from './stores.js';
 import { TcpFront } from './tcp/tcp-front.js';
 import { IrcFront } from '../bridges/irc/irc-front.js';
 
-interface FrontContext {
-  hub: Hub;
+export interface FrontContext {
+  /** Where the front's sessions go: the hub, or in a cluster this node's link to it. */
+  hub: SessionOpener & NameReserver;
   config: Config;
   log: Logger;
   clock: Clock;
@@ -32,7 +34,7 @@ interface FrontContext {
 }
 
 /** The front registry: adding a front is one folder and one line here. */
-const FRONT_FACTORIES: Record<FrontName, (ctx: FrontContext) => Front | Promise<Front>> = {
+export const FRONT_FACTORIES: Record<FrontName, (ctx: FrontContext) => Front | Promise<Front>> = {
   tcp: ({ hub, config, log, admission }) => new TcpFront(hub, config.tcp, log, admission),
   irc: ({ hub, config, log, clock, admission }) => new IrcFront(hub, config.irc, log, clock, admission),
   // discord.js takes a good part of a second to load: only when the front will run.
@@ -66,7 +68,7 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-function loadSonnets(file: string): SonnetBook {
+export function loadSonnets(file: string): SonnetBook {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -81,10 +83,28 @@ function loadSonnets(file: string): SonnetBook {
   }
 }
 
+/** The hub over the stores, with the limits, password cost and operators the config gives. */
+export function hubFor(config: Config, stores: Stores, sonnets: SonnetBook, clock: Clock, log: Logger, observer: HubObserver): Hub {
+  return new Hub({
+    history: stores.history,
+    accounts: stores.accounts,
+    keeps: stores.keeps,
+    roomForgetMs: config.roomForgetMs,
+    sonnets,
+    clock,
+    log,
+    limits: { maxLineChars: config.maxLineChars, missedLines: config.missedLines },
+    observer,
+    passwords: new ScryptHasher(config.accounts.scrypt),
+    loginLimits: config.accounts.loginLimits,
+    operators: config.accounts.operators,
+  });
+}
+
 export async function startServer(config: Config, log: Logger, clock: Clock = systemClock): Promise<RunningServer> {
   const sonnets = loadSonnets(config.sonnetsFile);
   const stores = openStores(config, log);
-  const { history, accounts, keeps } = stores;
+  const { history } = stores;
   const fronts = new Map<FrontName, Front>();
   const metrics: Metrics = new Metrics({
     fronts: () => new Map([...fronts].map(([name, front]) => [name, front.state()])),
@@ -92,22 +112,20 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     groups: () => hub.groups.size,
     historyLines: () => history.lineCount(),
   });
-  const hub: Hub = new Hub({
-    history,
-    accounts,
-    keeps,
-    roomForgetMs: config.roomForgetMs,
-    sonnets,
-    clock,
-    log,
-    limits: { maxLineChars: config.maxLineChars, missedLines: config.missedLines },
-    observer: metrics,
-    passwords: new ScryptHasher(config.accounts.scrypt),
-    loginLimits: config.accounts.loginLimits,
-    operators: config.accounts.operators,
-  });
+  const hub: Hub = hubFor(config, stores, sonnets, clock, log, metrics);
   const admission = new Admission(config.admission, log);
-  const status = new ServerStatus({ hub, history, fronts, clock, metrics, admission });
+  const status = new ServerStatus({
+    users: () => hub.stats().users,
+    groups: () => hub.groups.size,
+    database: () => {
+      const problem = history.problem();
+      return problem === null ? { ok: true, lines: history.lineCount() } : { ok: false, problem };
+    },
+    fronts,
+    clock,
+    metrics,
+    admission,
+  });
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
