@@ -26,6 +26,7 @@ interface Hosted {
 }
 
 interface NodeLink {
+  readonly life: number;
   readonly sessions: Map<number, Hosted>;
   lastHeard: number;
   outbox: ToNode[];
@@ -33,7 +34,7 @@ interface NodeLink {
 
 export class HubHost {
   /** This life of the hub: a node that hears another one knows the hub changed. */
-  readonly epoch = randomUUID();
+  private epoch = randomUUID();
   private readonly nodes = new Map<string, NodeLink>();
   private flushing: NodeJS.Immediate | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -49,6 +50,13 @@ export class HubHost {
 
   start(): void {
     this.unsubscribe = this.transport.subscribe(HUB_SUBJECT, (data) => this.receive(data));
+    // Calls may have been lost while the bus was away: every node starts over with a new life of the hub.
+    this.transport.onReconnect(() => {
+      this.log.warn('cluster: the bus came back; the hub starts a new life and nodes start over');
+      for (const [node, link] of this.nodes) this.drop(node, link, 'Server restarted');
+      this.epoch = randomUUID();
+      this.beacon();
+    });
     this.beacon();
     this.timer = setInterval(() => {
       this.beacon();
@@ -83,8 +91,13 @@ export class HubHost {
     // Calls meant for an earlier hub: that node resets once it hears this hub's beacon.
     if (batch.epoch !== this.epoch) return;
     let link = this.nodes.get(batch.node);
+    // The node started over (it lost this hub or the bus for a while): its earlier sessions are gone.
+    if (link && link.life !== batch.life) {
+      this.drop(batch.node, link, 'Node went away');
+      link = undefined;
+    }
     if (!link) {
-      link = { sessions: new Map(), lastHeard: 0, outbox: [] };
+      link = { life: batch.life, sessions: new Map(), lastHeard: 0, outbox: [] };
       this.nodes.set(batch.node, link);
       this.log.info('cluster: a node joined', { node: batch.node });
     }
@@ -148,7 +161,7 @@ export class HubHost {
     this.flushing = null;
     for (const [node, link] of this.nodes) {
       if (link.outbox.length === 0) continue;
-      const batch: Batch<ToNode> = { node: 'hub', epoch: this.epoch, messages: link.outbox };
+      const batch: Batch<ToNode> = { node: 'hub', life: link.life, epoch: this.epoch, messages: link.outbox };
       link.outbox = [];
       this.transport.publish(nodeSubject(node), JSON.stringify(batch));
     }
@@ -159,9 +172,15 @@ export class HubHost {
     const late = this.now() - this.timing.leaseMs;
     for (const [node, link] of this.nodes) {
       if (link.lastHeard >= late) continue;
-      this.nodes.delete(node);
       this.log.warn('cluster: a node fell silent; its users are offline', { node, users: link.sessions.size });
-      for (const { session } of link.sessions.values()) session.close(undefined, 'Node went away');
+      this.drop(node, link, 'Node went away');
     }
+  }
+
+  /** The node's sessions end as dropped connections do: their users quit with `why`. */
+  private drop(node: string, link: NodeLink, why: string): void {
+    this.nodes.delete(node);
+    for (const { session } of link.sessions.values()) session.close(undefined, why);
+    link.sessions.clear();
   }
 }

@@ -33,6 +33,8 @@ export type ToNode =
 /** One batch on a stream: who sent it, in which life of the hub, and the messages in order. */
 export interface Batch<M> {
   node: string;
+  /** Which life of the node: a node whose sessions ended (it lost the hub or the bus) starts a new one. */
+  life: number;
   epoch: string;
   messages: M[];
 }

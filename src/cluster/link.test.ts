@@ -110,4 +110,15 @@ describe('a hub on one node, users on others', () => {
     hubNode(transport);
     await login(a, 'alice');
   });
+
+  it('starts over after a break in the bus: the users it carried are told of a restart, and their names come free', async () => {
+    const transport = new LocalTransport();
+    hubNode(transport);
+    const a = node('a', transport);
+    const alice = await login(a, 'alice');
+    transport.reconnect();
+    expect(await alice.next('restart')).toMatchObject({ action: 'restart' });
+    expect(await alice.next('error')).toMatchObject({ code: 'killed' });
+    await login(a, 'alice');
+  });
 });

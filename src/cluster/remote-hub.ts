@@ -34,6 +34,8 @@ export class RemoteHub implements SessionOpener, NameReserver {
   private readonly reserved: string[] = [];
   private outbox: ToHub[] = [];
   private sids = 0;
+  /** This node's life: it starts a new one each time its sessions end with the hub it talked to. */
+  private life = 1;
   private flushing: NodeJS.Immediate | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly unsubscribers: (() => void)[] = [];
@@ -51,6 +53,12 @@ export class RemoteHub implements SessionOpener, NameReserver {
       this.transport.subscribe(nodeSubject(this.node), (data) => this.receive(data)),
       this.transport.subscribe(BEACON_SUBJECT, (data) => this.beacon(data)),
     );
+    // Calls or answers may have been lost while the bus was away: what this node held is over.
+    this.transport.onReconnect(() => {
+      if (this.epoch === null) return;
+      this.log.warn('cluster: the bus came back; the sessions it carried are over', { node: this.node, users: this.sessions.size });
+      this.hubGone();
+    });
     this.timer = setInterval(() => this.tick(), this.timing.heartbeatMs);
     this.timer.unref();
   }
@@ -124,7 +132,7 @@ export class RemoteHub implements SessionOpener, NameReserver {
     if (this.flushing) clearImmediate(this.flushing);
     this.flushing = null;
     if (this.epoch === null || this.outbox.length === 0) return;
-    const batch: Batch<ToHub> = { node: this.node, epoch: this.epoch, messages: this.outbox };
+    const batch: Batch<ToHub> = { node: this.node, life: this.life, epoch: this.epoch, messages: this.outbox };
     this.outbox = [];
     this.transport.publish(HUB_SUBJECT, JSON.stringify(batch));
   }
@@ -162,6 +170,7 @@ export class RemoteHub implements SessionOpener, NameReserver {
   /** The hub this node talked to is gone: its sessions end as at a restart; the calls still queued for it are dropped. */
   private hubGone(): void {
     this.epoch = null;
+    this.life++;
     this.outbox = [];
     for (const r of [...this.sessions.values()]) {
       const deliver = r.options.deliver;
@@ -192,7 +201,7 @@ export class RemoteHub implements SessionOpener, NameReserver {
     } catch {
       return this.log.warn('cluster link: a batch that is not JSON was ignored', { node: this.node });
     }
-    if (batch.epoch !== this.epoch) return;
+    if (batch.epoch !== this.epoch || batch.life !== this.life) return;
     for (const m of batch.messages) {
       const r = this.sessions.get(m.sid);
       if (!r) continue;

@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { NATS_NEED, ownNats } from '../../test/helpers/engines.js';
+import { describeNeeds } from '../../test/helpers/needs.js';
+import { waitFor } from '../../test/helpers/wait.js';
+import type { LocalNats } from '../engines/nats.js';
+import { NatsTransport } from './nats-transport.js';
+
+const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+describeNeeds(NATS_NEED)('NatsTransport: the links over a real nats-server', () => {
+  let nats: LocalNats;
+  const open: NatsTransport[] = [];
+  const transport = async (name: string): Promise<NatsTransport> => {
+    const t = await NatsTransport.open(nats.url, name, quiet);
+    open.push(t);
+    return t;
+  };
+
+  beforeAll(async () => {
+    nats = await ownNats();
+  });
+  afterAll(async () => {
+    await Promise.all(open.map((t) => t.close().catch(() => undefined)));
+    await nats?.stop();
+  });
+
+  it('carries texts in the order published from one node to another', async () => {
+    const [a, b] = [await transport('a'), await transport('b')];
+    const heard: string[] = [];
+    b.subscribe('ics.test.order', (data) => heard.push(data));
+    await waitFor('the subscription to reach the server', () => {
+      a.publish('ics.test.order', 'probe');
+      return heard.includes('probe');
+    });
+    for (let i = 0; i < 500; i++) a.publish('ics.test.order', `m${i}`);
+    const texts = (): string[] => heard.filter((h) => h !== 'probe');
+    await waitFor('500 texts', () => texts().length === 500);
+    expect(texts()).toEqual(Array.from({ length: 500 }, (_, i) => `m${i}`));
+  });
+
+  it('says when the bus is away and when it is back', async () => {
+    const a = await transport('c');
+    let back = 0;
+    a.onReconnect(() => back++);
+    expect(a.connected).toBe(true);
+    await nats.stop();
+    await waitFor('the client to notice', () => !a.connected, 10_000);
+    await nats.start();
+    await waitFor('the client to reconnect', () => back === 1 && a.connected, 10_000);
+  });
+});
