@@ -10,6 +10,7 @@ import type { NameReserver, SessionOpener } from '../core/front.js';
 import type { Logger } from '../core/log.js';
 import type { Session } from '../core/session.js';
 import { BEACON_SUBJECT, HUB_SUBJECT, nodeSubject, type Batch, type ToHub, type ToNode } from './link-protocol.js';
+import { LinkStream } from './reliable.js';
 import type { Transport } from './transport.js';
 
 export interface LinkTiming {
@@ -26,16 +27,20 @@ interface Hosted {
 }
 
 interface NodeLink {
+  readonly node: string;
   readonly life: number;
   readonly sessions: Map<number, Hosted>;
+  readonly stream: LinkStream<ToNode, ToHub>;
   lastHeard: number;
   outbox: ToNode[];
 }
 
 export class HubHost {
   /** This life of the hub: a node that hears another one knows the hub changed. */
-  private epoch = randomUUID();
+  private readonly epoch = randomUUID();
   private readonly nodes = new Map<string, NodeLink>();
+  /** Lives of nodes this hub dropped (`node/life`): their streams cannot go on, so they are told to start over. */
+  private readonly dropped = new Set<string>();
   private flushing: NodeJS.Immediate | null = null;
   private timer: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
@@ -50,18 +55,8 @@ export class HubHost {
 
   start(): void {
     this.unsubscribe = this.transport.subscribe(HUB_SUBJECT, (data) => this.receive(data));
-    // Calls may have been lost while the bus was away: every node starts over with a new life of the hub.
-    this.transport.onReconnect(() => {
-      this.log.warn('cluster: the bus came back; the hub starts a new life and nodes start over');
-      for (const [node, link] of this.nodes) this.drop(node, link, 'Server restarted');
-      this.epoch = randomUUID();
-      this.beacon();
-    });
     this.beacon();
-    this.timer = setInterval(() => {
-      this.beacon();
-      this.reap();
-    }, this.timing.heartbeatMs);
+    this.timer = setInterval(() => this.beat(), this.timing.heartbeatMs);
     this.timer.unref();
   }
 
@@ -72,13 +67,24 @@ export class HubHost {
     this.flush();
   }
 
-  /** Users online per node, for health. */
+  /** Nodes heard from within the lease. */
   nodeCount(): number {
     return this.nodes.size;
   }
 
   private beacon(): void {
     this.transport.publish(BEACON_SUBJECT, JSON.stringify({ epoch: this.epoch }));
+  }
+
+  private beat(): void {
+    this.beacon();
+    const late = this.now() - this.timing.leaseMs;
+    for (const link of [...this.nodes.values()]) {
+      if (link.lastHeard < late) {
+        this.log.warn('cluster: a node fell silent; its users are offline', { node: link.node, users: link.sessions.size });
+        this.drop(link, 'Node went away');
+      } else link.stream.beat(this.timing.heartbeatMs);
+    }
   }
 
   private receive(data: string): void {
@@ -88,25 +94,43 @@ export class HubHost {
     } catch {
       return this.log.warn('cluster link: a batch that is not JSON was ignored');
     }
-    // Calls meant for an earlier hub: that node resets once it hears this hub's beacon.
+    // Calls meant for an earlier hub: that node starts over once it hears this hub's beacon.
     if (batch.epoch !== this.epoch) return;
     let link = this.nodes.get(batch.node);
-    // The node started over (it lost this hub or the bus for a while): its earlier sessions are gone.
+    // The node started over (it lost this hub for a while): its earlier sessions are gone.
     if (link && link.life !== batch.life) {
-      this.drop(batch.node, link, 'Node went away');
+      this.drop(link, 'Node went away');
       link = undefined;
     }
     if (!link) {
-      link = { life: batch.life, sessions: new Map(), lastHeard: 0, outbox: [] };
-      this.nodes.set(batch.node, link);
-      this.log.info('cluster: a node joined', { node: batch.node });
+      // A life this hub dropped (it took the node for dead): that node must start over.
+      if (this.dropped.has(`${batch.node}/${batch.life}`)) return this.publish(batch.node, { node: 'hub', life: batch.life, epoch: this.epoch, seq: 0, ack: 0, messages: [], reset: true });
+      link = this.link(batch.node, batch.life);
     }
     link.lastHeard = this.now();
-    for (const m of batch.messages) this.handle(link, m);
+    const ready = link.stream.take(batch);
+    if (ready === null) {
+      this.drop(link, 'Node went away');
+      return this.publish(batch.node, { node: 'hub', life: batch.life, epoch: this.epoch, seq: 0, ack: 0, messages: [], reset: true });
+    }
+    for (const m of ready) this.handle(link, m);
+  }
+
+  private link(node: string, life: number): NodeLink {
+    const link: NodeLink = {
+      node,
+      life,
+      sessions: new Map(),
+      stream: new LinkStream<ToNode, ToHub>((wire) => this.publish(node, { node: 'hub', life, epoch: this.epoch, ...wire }), this.now, this.timing.heartbeatMs),
+      lastHeard: this.now(),
+      outbox: [],
+    };
+    this.nodes.set(node, link);
+    this.log.info('cluster: a node joined', { node, life });
+    return link;
   }
 
   private handle(link: NodeLink, m: ToHub): void {
-    if (m.t === 'hello') return;
     if (m.t === 'reserve') return this.hub.reserveName(m.name);
     if (m.t === 'open') {
       const sid = m.sid;
@@ -156,31 +180,31 @@ export class HubHost {
     this.flushing ??= setImmediate(() => this.flush());
   }
 
+  private publish(node: string, batch: Batch<ToNode>): void {
+    this.transport.publish(nodeSubject(node), JSON.stringify(batch));
+  }
+
   private flush(): void {
     if (this.flushing) clearImmediate(this.flushing);
     this.flushing = null;
-    for (const [node, link] of this.nodes) {
+    for (const link of [...this.nodes.values()]) {
       if (link.outbox.length === 0) continue;
-      const batch: Batch<ToNode> = { node: 'hub', life: link.life, epoch: this.epoch, messages: link.outbox };
+      const messages = link.outbox;
       link.outbox = [];
-      this.transport.publish(nodeSubject(node), JSON.stringify(batch));
-    }
-  }
-
-  /** Nodes silent past the lease are dead: their users quit, as a dropped connection does. */
-  private reap(): void {
-    const late = this.now() - this.timing.leaseMs;
-    for (const [node, link] of this.nodes) {
-      if (link.lastHeard >= late) continue;
-      this.log.warn('cluster: a node fell silent; its users are offline', { node, users: link.sessions.size });
-      this.drop(node, link, 'Node went away');
+      if (!link.stream.push(messages)) {
+        this.log.warn('cluster: a node left too much unacknowledged; it starts over', { node: link.node });
+        this.drop(link, 'Node went away');
+        this.publish(link.node, { node: 'hub', life: link.life, epoch: this.epoch, seq: 0, ack: 0, messages: [], reset: true });
+      }
     }
   }
 
   /** The node's sessions end as dropped connections do: their users quit with `why`. */
-  private drop(node: string, link: NodeLink, why: string): void {
-    this.nodes.delete(node);
+  private drop(link: NodeLink, why: string): void {
+    if (this.nodes.get(link.node) === link) this.nodes.delete(link.node);
+    this.dropped.add(`${link.node}/${link.life}`);
     for (const { session } of link.sessions.values()) session.close(undefined, why);
     link.sessions.clear();
+    link.outbox = [];
   }
 }

@@ -1,19 +1,20 @@
 /**
  * What a node's fronts and the hub node say to each other over the bus. A node sends its
- * sessions' calls to the hub (one ordered stream per node); the hub answers on the node's own
- * stream (events, settled dispatches, password checks). Both streams are batched per
- * event-loop turn. `epoch` names one life of the hub. A node that hears a new epoch knows the
- * hub changed, and the sessions it held are gone.
+ * sessions' calls to the hub (one stream per node), and the hub answers on the node's own stream
+ * (events, settled dispatches, password checks). Both streams are batched per event-loop turn,
+ * numbered, and delivered exactly once and in order however the bus drops, repeats or reorders
+ * (reliable.ts). `epoch` names one life of the hub, `life` one life of a node: a side that
+ * hears the other start a new life knows the sessions of the last one are gone.
  */
 import type { Identity } from '../core/accounts.js';
 import type { DropReason } from '../core/observer.js';
 import type { ClientAction, Feature, Label, ServerEvent } from '../core/protocol.js';
 import type { AuthResult } from '../core/session.js';
 import type { ValidationError } from '../core/validate.js';
+import type { Wire } from './reliable.js';
 
 /** From a node to the hub. `sid` numbers the node's sessions; `n` the session's requests. */
 export type ToHub =
-  | { t: 'hello' }
   | { t: 'reserve'; name: string }
   | { t: 'open'; sid: number; front: string; features: Feature[]; identity?: Identity; address?: string }
   | { t: 'dispatch'; sid: number; n: number; action: ClientAction; label?: Label }
@@ -30,13 +31,14 @@ export type ToNode =
   | { t: 'done'; sid: number; n: number; name: string | null }
   | { t: 'auth'; sid: number; n: number; result: AuthResult };
 
-/** One batch on a stream: who sent it, in which life of the hub, and the messages in order. */
-export interface Batch<M> {
+/** One batch on a stream: which node's stream, in which lives of the node and the hub. */
+export interface Batch<M> extends Wire<M> {
   node: string;
-  /** Which life of the node: a node whose sessions ended (it lost the hub or the bus) starts a new one. */
+  /** Which life of the node: a node whose sessions ended (it lost the hub) starts a new one. */
   life: number;
   epoch: string;
-  messages: M[];
+  /** From the hub: it cannot go on with this life of the node (start a new one). */
+  reset?: true;
 }
 
 /** The subject a node's batches go to the hub on, and the one the hub answers a node on. */

@@ -40,12 +40,10 @@ describeNeeds(NATS_NEED)('NatsTransport: the links over a real nats-server', () 
 
   it('says when the bus is away and when it is back', async () => {
     const a = await transport('c');
-    let back = 0;
-    a.onReconnect(() => back++);
     expect(a.connected).toBe(true);
     await nats.stop();
     await waitFor('the client to notice', () => !a.connected, 10_000);
     await nats.start();
-    await waitFor('the client to reconnect', () => back === 1 && a.connected, 10_000);
+    await waitFor('the client to reconnect', () => a.connected, 10_000);
   });
 });

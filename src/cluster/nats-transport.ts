@@ -1,7 +1,7 @@
 /**
  * The cluster's links over NATS core pub/sub (no JetStream): one connection per node, which
- * reconnects for ever. While it is down, what is published waits in the client's buffer and goes
- * out once it is back; a longer outage is covered by the link's lease (link-protocol.ts).
+ * reconnects for ever. What the bus loses meanwhile, the links send again (reliable.ts); an
+ * outage longer than the lease ends the sessions it cut off (link-protocol.ts).
  */
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '../core/log.js';
@@ -9,7 +9,6 @@ import type { Transport } from './transport.js';
 
 export class NatsTransport implements Transport {
   private up = true;
-  private readonly reconnected: (() => void)[] = [];
 
   private constructor(
     private readonly nc: NatsConnection,
@@ -23,7 +22,7 @@ export class NatsTransport implements Transport {
         } else if (status.type === 'reconnect') {
           this.up = true;
           log.info('cluster: the bus (NATS) is back');
-          for (const then of this.reconnected) then();
+
         }
       }
     })();
@@ -38,10 +37,6 @@ export class NatsTransport implements Transport {
   /** Whether the bus is reachable now (health says degraded while not). */
   get connected(): boolean {
     return this.up;
-  }
-
-  onReconnect(then: () => void): void {
-    this.reconnected.push(then);
   }
 
   publish(subject: string, data: string): void {

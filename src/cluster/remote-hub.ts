@@ -12,6 +12,7 @@ import type { Logger } from '../core/log.js';
 import type { AuthResult, Session, SessionOptions } from '../core/session.js';
 import type { LinkTiming } from './hub-host.js';
 import { BEACON_SUBJECT, HUB_SUBJECT, nodeSubject, type Batch, type ToHub, type ToNode } from './link-protocol.js';
+import { LinkStream } from './reliable.js';
 import type { Transport } from './transport.js';
 
 interface Remote {
@@ -33,6 +34,8 @@ export class RemoteHub implements SessionOpener, NameReserver {
   private readonly sessions = new Map<number, Remote>();
   private readonly reserved: string[] = [];
   private outbox: ToHub[] = [];
+  /** The stream to the hub this node talks to, in this life; null while no hub is heard. */
+  private stream: LinkStream<ToHub, ToNode> | null = null;
   private sids = 0;
   /** This node's life: it starts a new one each time its sessions end with the hub it talked to. */
   private life = 1;
@@ -53,12 +56,6 @@ export class RemoteHub implements SessionOpener, NameReserver {
       this.transport.subscribe(nodeSubject(this.node), (data) => this.receive(data)),
       this.transport.subscribe(BEACON_SUBJECT, (data) => this.beacon(data)),
     );
-    // Calls or answers may have been lost while the bus was away: what this node held is over.
-    this.transport.onReconnect(() => {
-      if (this.epoch === null) return;
-      this.log.warn('cluster: the bus came back; the sessions it carried are over', { node: this.node, users: this.sessions.size });
-      this.hubGone();
-    });
     this.timer = setInterval(() => this.tick(), this.timing.heartbeatMs);
     this.timer.unref();
   }
@@ -125,16 +122,32 @@ export class RemoteHub implements SessionOpener, NameReserver {
 
   private queue(message: ToHub): void {
     this.outbox.push(message);
-    if (this.epoch !== null) this.flushing ??= setImmediate(() => this.flush());
+    if (this.stream !== null) this.flushing ??= setImmediate(() => this.flush());
   }
 
   private flush(): void {
     if (this.flushing) clearImmediate(this.flushing);
     this.flushing = null;
-    if (this.epoch === null || this.outbox.length === 0) return;
-    const batch: Batch<ToHub> = { node: this.node, life: this.life, epoch: this.epoch, messages: this.outbox };
+    if (this.stream === null || this.outbox.length === 0) return;
+    const messages = this.outbox;
     this.outbox = [];
-    this.transport.publish(HUB_SUBJECT, JSON.stringify(batch));
+    if (!this.stream.push(messages)) {
+      this.log.warn('cluster: the hub left too much unacknowledged; this node starts over', { node: this.node });
+      this.hubGone();
+    }
+  }
+
+  /** A stream to the hub of `epoch` for this life of the node. */
+  private streamTo(epoch: string): LinkStream<ToHub, ToNode> {
+    const life = this.life;
+    return new LinkStream<ToHub, ToNode>(
+      (wire) => {
+        const batch: Batch<ToHub> = { node: this.node, life, epoch, ...wire };
+        this.transport.publish(HUB_SUBJECT, JSON.stringify(batch));
+      },
+      this.now,
+      this.timing.heartbeatMs,
+    );
   }
 
   private tick(): void {
@@ -143,7 +156,8 @@ export class RemoteHub implements SessionOpener, NameReserver {
       this.hubGone();
       return;
     }
-    if (this.epoch !== null) this.queue({ t: 'hello' });
+    // Says it is there, what it has had, and sends again what the hub has not acknowledged.
+    this.stream?.beat(this.timing.heartbeatMs);
   }
 
   private beacon(data: string): void {
@@ -161,15 +175,18 @@ export class RemoteHub implements SessionOpener, NameReserver {
       this.hubGone();
     }
     this.epoch = epoch;
+    this.stream = this.streamTo(epoch);
     // The new hub hears this node's reservations before anything else, then what waited for a hub.
-    const waiting = this.outbox.filter((m) => m.t !== 'reserve' && m.t !== 'hello');
-    this.outbox = [...this.reserved.map((name): ToHub => ({ t: 'reserve', name })), { t: 'hello' }, ...waiting];
+    const waiting = this.outbox.filter((m) => m.t !== 'reserve');
+    this.outbox = [...this.reserved.map((name): ToHub => ({ t: 'reserve', name })), ...waiting];
     this.flush();
+    this.stream.beat(this.timing.heartbeatMs);
   }
 
   /** The hub this node talked to is gone: its sessions end as at a restart; the calls still queued for it are dropped. */
   private hubGone(): void {
     this.epoch = null;
+    this.stream = null;
     this.life++;
     this.outbox = [];
     for (const r of [...this.sessions.values()]) {
@@ -201,8 +218,15 @@ export class RemoteHub implements SessionOpener, NameReserver {
     } catch {
       return this.log.warn('cluster link: a batch that is not JSON was ignored', { node: this.node });
     }
-    if (batch.epoch !== this.epoch || batch.life !== this.life) return;
-    for (const m of batch.messages) {
+    if (batch.epoch !== this.epoch || batch.life !== this.life || this.stream === null) return;
+    if (batch.reset) {
+      this.log.warn('cluster: the hub lost its place in this node\'s stream; this node starts over', { node: this.node });
+      // Heard again at the next beacon, as a new life.
+      return this.hubGone();
+    }
+    const ready = this.stream.take(batch);
+    if (ready === null) return this.hubGone();
+    for (const m of ready) {
       const r = this.sessions.get(m.sid);
       if (!r) continue;
       if (m.t === 'ev') {

@@ -7,8 +7,6 @@ export interface Transport {
   publish(subject: string, data: string): void;
   /** Hears every text published on the subject from now on; returns how to stop. */
   subscribe(subject: string, hear: (data: string) => void): () => void;
-  /** Calls `then` each time the connection comes back after a break (texts may have been lost meanwhile). */
-  onReconnect(then: () => void): void;
 }
 
 /** Every subscriber of a subject hears each text, later in the same process (as over a wire). */
@@ -19,17 +17,6 @@ export class LocalTransport implements Transport {
     const hearers = this.subjects.get(subject);
     if (!hearers) return;
     for (const hear of [...hearers]) queueMicrotask(() => hear(data));
-  }
-
-  private readonly reconnected: (() => void)[] = [];
-
-  onReconnect(then: () => void): void {
-    this.reconnected.push(then);
-  }
-
-  /** As if the connection broke and came back (tests of what the links do then). */
-  reconnect(): void {
-    for (const then of this.reconnected) then();
   }
 
   subscribe(subject: string, hear: (data: string) => void): () => void {

@@ -1,0 +1,53 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Incoming, Outgoing } from './reliable.js';
+
+describe('a numbered stream over a lossy bus', () => {
+  it('hands on every batch once and in order whatever is dropped, repeated or reordered', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom('drop', 'dup', 'swap', 'pass', 'pass'), fc.nat(3)), { minLength: 1, maxLength: 120 }), (fates) => {
+        const out = new Outgoing<number>(1000);
+        const inc = new Incoming<number>();
+        const got: number[] = [];
+        let wire: { seq: number; batch: number }[] = [];
+        let now = 0;
+        const deliver = (): void => {
+          for (const { seq, batch } of wire.splice(0)) {
+            const { ready, missing } = inc.take(seq, batch);
+            got.push(...ready);
+            out.acked(inc.ack);
+            if (missing !== null) wire.push(...(out.again(missing, -1, now) ?? []));
+          }
+        };
+        fates.forEach(([fate, k], i) => {
+          now++;
+          const seq = out.number(i, now)!;
+          if (fate === 'drop') return;
+          wire.push({ seq, batch: i });
+          if (fate === 'dup') wire.push({ seq, batch: i });
+          if (fate === 'swap' && wire.length > 1) wire = [...wire.slice(0, -2), wire.at(-1)!, wire.at(-2)!];
+          if (k === 0) deliver();
+        });
+        // Heartbeats: what stays unacknowledged is sent again until everything is through.
+        for (let beat = 0; beat < fates.length + 2 && out.waiting > 0; beat++) {
+          now += 10;
+          wire.push(...(out.again(null, now, now) ?? []));
+          deliver();
+        }
+        expect(got).toEqual(fates.map((_, i) => i));
+        expect(out.waiting).toBe(0);
+      }),
+    );
+  });
+
+  it('says to start over when the cap is reached or the receiver asks for what it acknowledged', () => {
+    const out = new Outgoing<string>(2);
+    expect(out.number('a', 0)).toBe(1);
+    expect(out.number('b', 0)).toBe(2);
+    expect(out.number('c', 0)).toBeNull();
+    out.acked(2);
+    expect(out.again(1, 0, 0)).toBeNull();
+    expect(out.number('c', 0)).toBe(3);
+    expect(out.again(3, 0, 0)).toEqual([{ seq: 3, batch: 'c' }]);
+  });
+});

@@ -1,0 +1,167 @@
+/**
+ * Exactly once and in order over a bus that may drop, repeat or reorder: each stream numbers its
+ * batches, and the receiver hands them on in number order. It drops a number it has had, holds
+ * one that came early, and asks for the missing ones (`nack`). The sender keeps every batch
+ * until the receiver's `ack` covers it. It sends again what the receiver asked for, and what
+ * stays unacknowledged past a heartbeat, which covers the last batch of a burst being lost. A
+ * sender that would have to keep more than its cap says so. Then the stream starts over.
+ */
+
+/** The sender's half: numbers batches and keeps them until acknowledged. */
+export class Outgoing<T> {
+  private next = 1;
+  /** Everything up to here was acknowledged (and is no longer kept). */
+  private ackedUpTo = 0;
+  private readonly kept = new Map<number, { batch: T; at: number }>();
+
+  constructor(
+    /** Most batches kept unacknowledged; past it the stream must start over. */
+    private readonly cap: number,
+  ) {}
+
+  /** Numbers a batch and keeps it; null when the cap is reached (start the stream over). */
+  number(batch: T, now: number): number | null {
+    if (this.kept.size >= this.cap) return null;
+    const seq = this.next++;
+    this.kept.set(seq, { batch, at: now });
+    return seq;
+  }
+
+  /** The receiver has everything up to `seq`. */
+  acked(seq: number): void {
+    if (seq > this.ackedUpTo) this.ackedUpTo = seq;
+    for (const n of this.kept.keys()) {
+      if (n > seq) break;
+      this.kept.delete(n);
+    }
+  }
+
+  /**
+   * What to send again: from `from` on (a nack), or what waited unacknowledged since before
+   * `staleBefore`; null when the receiver asks for what it had acknowledged (it lost its place:
+   * start the stream over).
+   */
+  again(from: number | null, staleBefore: number, now: number): { seq: number; batch: T }[] | null {
+    if (from !== null && from <= this.ackedUpTo) return null;
+    const out: { seq: number; batch: T }[] = [];
+    for (const [seq, kept] of this.kept) {
+      if ((from !== null && seq >= from) || kept.at < staleBefore) {
+        kept.at = now;
+        out.push({ seq, batch: kept.batch });
+      }
+    }
+    return out;
+  }
+
+  get waiting(): number {
+    return this.kept.size;
+  }
+}
+
+/** The receiver's half: hands batches on in number order, each once. */
+export class Incoming<T> {
+  private delivered = 0;
+  private readonly early = new Map<number, T>();
+
+  /**
+   * Takes batch `seq`; returns the batches now ready, in order, and the first number still
+   * missing when a gap is known (to ask for), else null.
+   */
+  take(seq: number, batch: T): { ready: T[]; missing: number | null } {
+    if (seq <= this.delivered || this.early.has(seq)) return { ready: [], missing: this.gap() };
+    this.early.set(seq, batch);
+    const ready: T[] = [];
+    for (let n = this.delivered + 1; this.early.has(n); n++) {
+      ready.push(this.early.get(n)!);
+      this.early.delete(n);
+      this.delivered = n;
+    }
+    return { ready, missing: this.gap() };
+  }
+
+  /** The last number handed on: what to acknowledge. */
+  get ack(): number {
+    return this.delivered;
+  }
+
+  /** The first missing number while later ones wait, else null. */
+  gap(): number | null {
+    return this.early.size > 0 ? this.delivered + 1 : null;
+  }
+
+  /** Batches held because an earlier one is missing. */
+  get held(): number {
+    return this.early.size;
+  }
+}
+
+/** A batch as it crosses the bus: its number (0: only acknowledges or asks), what the sender has had, what it misses. */
+export interface Wire<M> {
+  seq: number;
+  ack: number;
+  nack?: number;
+  messages: M[];
+}
+
+/** Kept unacknowledged at the most, per stream, before it starts over. */
+export const STREAM_CAP = 50_000;
+
+/**
+ * Both halves of one side of a link: what it sends (numbered, kept, sent again) and what it
+ * hears (in order, once). `send` puts a batch on the bus.
+ */
+export class LinkStream<Out, In> {
+  private readonly out: Outgoing<Out[]>;
+  private readonly heard = new Incoming<In[]>();
+  private nackedAt = -Infinity;
+
+  constructor(
+    private readonly send: (wire: Wire<Out>) => void,
+    private readonly now: () => number,
+    /** The shortest time between two asks for the same gap. */
+    private readonly nackGapMs: number,
+    cap = STREAM_CAP,
+  ) {
+    this.out = new Outgoing(cap);
+  }
+
+  /** Sends the messages as the next batch; false when the cap is reached (start over). */
+  push(messages: Out[]): boolean {
+    const seq = this.out.number(messages, this.now());
+    if (seq === null) return false;
+    this.send({ seq, ack: this.heard.ack, messages });
+    return true;
+  }
+
+  /** The messages a batch makes ready, in order; null when the other side lost its place (start over). */
+  take(wire: Wire<In>): In[] | null {
+    this.out.acked(wire.ack);
+    if (wire.nack !== undefined && !this.resend(wire.nack, -Infinity)) return null;
+    if (wire.seq === 0) return [];
+    const { ready, missing } = this.heard.take(wire.seq, wire.messages);
+    if (missing !== null && this.now() - this.nackedAt >= this.nackGapMs) {
+      this.nackedAt = this.now();
+      this.send({ seq: 0, ack: this.heard.ack, nack: missing, messages: [] });
+    }
+    return ready.flat();
+  }
+
+  /** A heartbeat: says what it has had (and misses), and sends again what waited past `staleMs`. */
+  beat(staleMs: number): void {
+    this.resend(null, this.now() - staleMs);
+    const gap = this.heard.gap();
+    this.send(gap === null ? { seq: 0, ack: this.heard.ack, messages: [] } : { seq: 0, ack: this.heard.ack, nack: gap, messages: [] });
+  }
+
+  /** Batches held back by a gap, and batches sent but not acknowledged (metrics). */
+  get backlog(): { held: number; unacked: number } {
+    return { held: this.heard.held, unacked: this.out.waiting };
+  }
+
+  private resend(from: number | null, staleBefore: number): boolean {
+    const again = this.out.again(from, staleBefore, this.now());
+    if (again === null) return false;
+    for (const { seq, batch } of again) this.send({ seq, ack: this.heard.ack, messages: batch });
+    return true;
+  }
+}
