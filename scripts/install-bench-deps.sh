@@ -1,7 +1,9 @@
 #!/bin/sh
 # Installs what `npm run bench` needs beyond Node: the peer IRC servers it measures against
 # (ngircd, InspIRCd), taskset (util-linux) to pin processes to cores, and rsvg-convert for the
-# chart. Idempotent: installs only what is missing; says what to do when it cannot.
+# chart. Idempotent: installs only what is missing; says what to do when it cannot. The bench
+# (src/bench/main.ts) runs it once it has read its options, so --help or a mistyped option
+# installs nothing (an npm pre-script would run whatever the arguments).
 set -eu
 missing=""
 [ -x /usr/sbin/ngircd ] || missing="$missing ngircd"

@@ -1,22 +1,32 @@
 /**
  * The load generator process (run pinned to its own core): opens N clients, logs them in, forms
  * groups of G, then offers R chat lines/s in total for T seconds and measures, at the receivers,
- * delivered lines/s, the delivery ratio and end-to-end latency. Bounded in count and time;
- * loopback only. Input: one JSON GenConfig as argv[2]. Output: one JSON GenResult line.
+ * delivered lines/s, the delivery ratio and end-to-end latency, and its own CPU and event-loop
+ * lag, so a step it could not keep up with is told from one the server could not. Bounded in
+ * count and time; loopback only. Input: one JSON GenConfig as argv[2]. Output: one JSON GenResult
+ * line on stdout; progress (GenProgress lines) and a summary per step on stderr.
  */
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { benchLine, makeClient, type BenchClient } from './clients.js';
+import { nextRate } from './ramp.js';
 import { quantile, sampleProc } from './stats.js';
-import { withinKnee, type GenConfig, type GenResult, type StepResult } from './types.js';
+import { generatorBound, PROGRESS_MARK, type GenConfig, type GenProgress, type GenResult, type StepResult } from './types.js';
 
 const MAX_SAMPLES = 4_000_000;
 const TICK_MS = 2;
 const DRAIN_MS = 3000;
 /** The hard bound of one step, whatever it was asked. */
 const MAX_STEP_SECONDS = 120;
+/** The lag monitor's sampling period, ms: fine enough for a 20 ms bound, cheap enough not to load the generator. */
+const LAG_RESOLUTION_MS = 5;
+
+const tell = (progress: GenProgress): void => void process.stderr.write(`${PROGRESS_MARK}${JSON.stringify(progress)}\n`);
 
 async function inBatches<T>(items: readonly T[], size: number, run: (item: T) => Promise<void>): Promise<void> {
-  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(run));
+  for (let i = 0; i < items.length; i += size) {
+    await Promise.all(items.slice(i, i + size).map(run));
+    tell({ kind: 'login', done: Math.min(items.length, i + size), total: items.length });
+  }
 }
 
 /** Delivery measurements shared by all clients of the run; reset for each step. */
@@ -39,8 +49,10 @@ class Receivers {
   }
 }
 
-async function step(config: GenConfig, clients: BenchClient[], rx: Receivers, rate: number): Promise<StepResult> {
+async function step(config: GenConfig, clients: BenchClient[], rx: Receivers, rate: number, bisecting: boolean): Promise<StepResult> {
   const seconds = Math.min(config.seconds, MAX_STEP_SECONDS);
+  const lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
+  lag.enable();
   const cpu0 = process.cpuUsage();
   const start = performance.now();
   rx.reset(start + config.warmup * 1000);
@@ -49,9 +61,15 @@ async function step(config: GenConfig, clients: BenchClient[], rx: Receivers, ra
   let measuredSent = 0;
   let next = 0;
   let serverSampled = false;
+  let told = -1;
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
       const now = performance.now();
+      const second = Math.floor((now - start) / 1000);
+      if (second > told) {
+        told = second;
+        tell({ kind: 'step', rate, bisecting, elapsed: second, seconds: config.warmup + seconds });
+      }
       if (!serverSampled && now >= rx.measureFrom) {
         server0 = sampleProc(config.serverPid);
         serverSampled = true;
@@ -90,6 +108,7 @@ async function step(config: GenConfig, clients: BenchClient[], rx: Receivers, ra
     }, 20);
   });
   const cpu = process.cpuUsage(cpu0);
+  lag.disable();
   const sorted = rx.latencies.subarray(0, rx.samples).sort();
   const measuredMs = sendEnd - rx.measureFrom;
   const result: StepResult = {
@@ -106,6 +125,9 @@ async function step(config: GenConfig, clients: BenchClient[], rx: Receivers, ra
     serverCpuPct: server0 && server1 ? ((server1.cpuMs - server0.cpuMs) / measuredMs) * 100 : Number.NaN,
     serverRssBytes: server1?.rssBytes ?? 0,
     generatorCpuPct: ((cpu.user + cpu.system) / 1000 / (performance.now() - start)) * 100,
+    // The histogram is in nanoseconds and counts the monitor's own period in every sample.
+    generatorLagP99Ms: Math.max(0, lag.percentile(99) / 1e6 - LAG_RESOLUTION_MS),
+    generatorLagMaxMs: Math.max(0, lag.max / 1e6 - LAG_RESOLUTION_MS),
   };
   // Lines still in flight from this step must not count in the next one.
   rx.reset(Number.POSITIVE_INFINITY);
@@ -137,14 +159,19 @@ async function main(config: GenConfig): Promise<void> {
   for (let g = 0; g < groups; g++) {
     const members = clients.slice(g * config.groupSize, (g + 1) * config.groupSize);
     for (const [i, c] of members.entries()) await c.join(`#bench-${config.prefix}${g}`, i === 0 ? null : members[0]!.name);
+    tell({ kind: 'join', done: g + 1, total: groups });
   }
 
   const steps: StepResult[] = [];
-  for (const rate of config.rates) {
-    const result = await step(config, clients, rx, rate);
+  for (let rate = nextRate(config, steps); rate !== null; rate = nextRate(config, steps)) {
+    // The ramp's own rates come in order; any other rate is a bisection's midpoint.
+    const result = await step(config, clients, rx, rate, rate !== config.rates[steps.length]);
     steps.push(result);
-    process.stderr.write(`step ${rate}/s: p99 ${result.p99.toFixed(1)} ms, ratio ${result.ratio.toFixed(4)}, server CPU ${result.serverCpuPct.toFixed(0)}%\n`);
-    if (config.stopAtKnee && !withinKnee(result)) break;
+    const bound = generatorBound(result) ? ' (generator-bound)' : '';
+    process.stderr.write(
+      `step ${rate}/s: p99 ${result.p99.toFixed(1)} ms, ratio ${result.ratio.toFixed(4)}, server CPU ${result.serverCpuPct.toFixed(0)}%, ` +
+        `generator CPU ${result.generatorCpuPct.toFixed(0)}%, lag p99 ${result.generatorLagP99Ms.toFixed(1)} ms${bound}\n`,
+    );
   }
   const result: GenResult = { ...head, steps };
   process.stdout.write(JSON.stringify(result) + '\n');

@@ -1,38 +1,31 @@
 /**
  * `npm run bench`: measures ics-chat and, in the same run, Debian's ngircd and InspIRCd, and
- * writes BENCHMARKS.md with a latency chart. Options: --quick (short steps), --only
- * s1,s2,s3,search,startup, --reps N (S2 ramps per server, default 3), --lines N (search history),
- * --report (measure nothing: write BENCHMARKS.md and the chart again from bench/out/results.json),
- * --versus DIR (also measure the ics-chat built in DIR, e.g. a checkout of an earlier commit after
- * `npm ci && npm run build` there: the report then holds this build's ratio to that one, from one run),
- * --no-peers (leave ngircd and InspIRCd out, for a shorter comparison of two builds).
- * A full-length run of some scenarios (--only) keeps the other scenarios' figures from the last
- * full-length run, so one scenario can be measured again without redoing the rest.
+ * writes BENCHMARKS.md with a latency chart. The options and how long a run takes are in
+ * options.ts (`npm run bench -- --help`). The command line is read before anything else: help
+ * and a mistyped option change nothing; only then are the peers installed (they are not
+ * installed by an npm pre-script, which would run whatever the arguments). A full-length run of
+ * some scenarios (--only) keeps the other scenarios' figures from the last full-length run, so
+ * one scenario can be measured again without redoing the rest.
  */
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { FRONT_NAMES } from '../server/config.js';
+import { writeChart } from './chart.js';
 import type { Protocol } from './clients.js';
-import { handWritten, renderMarkdown, writeChart, type Results, type TargetRun } from './report.js';
-import { holdIdle, runGenerator } from './run.js';
+import { atEnd, machineAtStart } from './machine.js';
+import { measures, parseOptions, USAGE, type BenchOptions } from './options.js';
+import { Progress } from './progress.js';
+import { handWritten, renderMarkdown, type Results, type TargetRun } from './report.js';
+import { holdIdle, runGenerator, type GeneratorListener } from './run.js';
 import { ensureSearchData, measureSearch } from './search-bench.js';
 import { startInspircd, startNgircd, startOurs, type RunningBenchServer } from './servers.js';
 import { sampleProc } from './stats.js';
 import type { GenConfig } from './types.js';
 
 const root = new URL('../../', import.meta.url).pathname;
-const args = process.argv.slice(2);
-const flag = (name: string): string | undefined => {
-  const at = args.indexOf(name);
-  return at >= 0 ? args[at + 1] : undefined;
-};
-const quick = args.includes('--quick');
-const only = new Set((flag('--only') ?? 's1,s2,s3,search,startup').split(','));
-const reps = Number(flag('--reps') ?? (quick ? 1 : 3));
-const searchLines = Number(flag('--lines') ?? 1_000_000);
-const versus = flag('--versus');
-const log = (line: string): void => void process.stdout.write(`${line}\n`);
+const resultsFile = join(root, 'bench/out/results.json');
 
 const PROTOCOL_LABEL: Record<Protocol, string> = { native: 'native', irc: 'IRC', ws: 'WebSocket' };
 const ourFronts = (['tcp', 'irc', 'web'] as const).filter((f) => (FRONT_NAMES as readonly string[]).includes(f));
@@ -44,13 +37,14 @@ interface Target {
   concurrency: number;
 }
 
-function targets(): Target[] {
+function targets(options: BenchOptions, log: (line: string) => void): Target[] {
   const list: Target[] = ourProtocols.map((protocol) => ({
     run: { label: `ics-chat (${PROTOCOL_LABEL[protocol]})`, server: 'ics-chat', ours: true, protocol },
     start: () => startOurs(root, mkdtempSync(join(tmpdir(), 'bench-ours-')), ourFronts),
     concurrency: 50,
   }));
-  if (versus !== undefined) {
+  const { versus } = options;
+  if (versus !== null) {
     if (!existsSync(join(versus, 'dist/server/main.js'))) throw new Error(`--versus ${versus}: no dist/server/main.js there (run npm ci && npm run build in it)`);
     for (const protocol of ourProtocols) {
       list.push({
@@ -60,7 +54,7 @@ function targets(): Target[] {
       });
     }
   }
-  if (args.includes('--no-peers')) return list;
+  if (!options.peers) return list;
   if (existsSync('/usr/sbin/ngircd')) list.push({ run: { label: 'ngircd (IRC)', server: 'ngircd', ours: false, protocol: 'irc' }, start: startNgircd, concurrency: 10 });
   else log('ngircd is not installed (apt-get install ngircd): left out');
   if (existsSync('/usr/sbin/inspircd')) list.push({ run: { label: 'InspIRCd (IRC)', server: 'InspIRCd', ours: false, protocol: 'irc' }, start: startInspircd, concurrency: 10 });
@@ -69,14 +63,14 @@ function targets(): Target[] {
 }
 
 let runCounter = 0;
-function genConfig(t: Target, server: RunningBenchServer, over: Partial<GenConfig>): GenConfig {
+function genConfig(options: BenchOptions, t: Target, server: RunningBenchServer, over: Partial<GenConfig>): GenConfig {
   return {
     target: { protocol: t.run.protocol as Protocol, host: '127.0.0.1', port: server.ports[t.run.protocol as Protocol]! },
     clients: 100,
     groupSize: 2,
     rates: [2000],
-    seconds: quick ? 3 : 10,
-    warmup: quick ? 1 : 2,
+    seconds: options.quick ? 3 : 10,
+    warmup: options.quick ? 1 : 2,
     lineBytes: 64,
     prefix: `b${runCounter++}_`,
     serverPid: server.pid,
@@ -94,10 +88,14 @@ async function withServer<T>(t: Target, work: (server: RunningBenchServer) => Pr
   }
 }
 
-const resultsFile = join(root, 'bench/out/results.json');
+/** Installs the peers, taskset and rsvg-convert where it can (see the script); fails the run if the script fails. */
+function installDeps(): void {
+  const r = spawnSync('sh', [join(root, 'scripts/install-bench-deps.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) throw new Error(`scripts/install-bench-deps.sh failed (${r.error?.message ?? `exit ${r.status ?? r.signal}`})`);
+}
 
 /** Writes BENCHMARKS.md and the chart, keeping the hand-written part of the old BENCHMARKS.md. */
-function writeReport(results: Results): void {
+function writeReport(results: Results, log: (line: string) => void): void {
   mkdirSync(join(root, 'docs'), { recursive: true });
   const chart = writeChart(results, join(root, 'docs/bench-latency.svg'), join(root, 'docs/bench-latency.png'));
   const file = join(root, 'BENCHMARKS.md');
@@ -108,92 +106,107 @@ function writeReport(results: Results): void {
 
 function loadResults(): Results {
   const saved = JSON.parse(readFileSync(resultsFile, 'utf8')) as Results & { started: string };
-  return { ...saved, started: new Date(saved.started), notes: [] };
+  return { ...saved, machine: saved.machine ?? null, started: new Date(saved.started), notes: [] };
 }
 
 /** `fresh`, with the scenarios it did not measure taken from the last full-length run, if any. */
-function keepUnmeasured(fresh: Results): Results {
-  if (fresh.quick || flag('--only') === undefined || !existsSync(resultsFile)) return fresh;
+function keepUnmeasured(options: BenchOptions, fresh: Results): Results {
+  if (fresh.quick || options.only === null || !existsSync(resultsFile)) return fresh;
   const saved = loadResults();
   if (saved.quick) return fresh;
+  const has = (s: Parameters<typeof measures>[1]): boolean => measures(options, s);
   return {
     ...fresh,
     command: `${saved.command}, then ${fresh.command}`,
     started: saved.started,
     seconds: saved.seconds + fresh.seconds,
-    s1: only.has('s1') ? fresh.s1 : saved.s1,
-    s2: only.has('s2') ? fresh.s2 : saved.s2,
-    s3: only.has('s3') ? fresh.s3 : saved.s3,
-    search: only.has('search') ? fresh.search : saved.search,
-    startup: only.has('startup') ? fresh.startup : saved.startup,
+    // The figures span both runs: the load when the first began and when the last ended.
+    machine: fresh.machine && saved.machine ? { ...fresh.machine, loadStart: saved.machine.loadStart } : fresh.machine,
+    s1: has('s1') ? fresh.s1 : saved.s1,
+    s2: has('s2') ? fresh.s2 : saved.s2,
+    s3: has('s3') ? fresh.s3 : saved.s3,
+    search: has('search') ? fresh.search : saved.search,
+    startup: has('startup') ? fresh.startup : saved.startup,
   };
 }
 
-async function main(): Promise<void> {
-  if (args.includes('--report')) {
-    writeReport(loadResults());
-    return;
-  }
+async function measure(options: BenchOptions, argv: readonly string[], progress: Progress): Promise<Results> {
+  const log = (line: string): void => progress.result(line);
+  const listener: GeneratorListener = { line: (text) => progress.note(text), progress: (p) => progress.generator(p) };
   const started = new Date();
-  const results: Results = { command: `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`, quick, started, seconds: 0, s1: [], s2: [], s3: [], search: null, startup: null, notes: [] };
-  const list = targets();
+  const machine = machineAtStart();
+  const results: Results = { command: `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`, quick: options.quick, started, seconds: 0, machine, s1: [], s2: [], s3: [], search: null, startup: null, notes: [] };
+  const list = targets(options, log);
 
-  if (only.has('s1')) {
+  if (measures(options, 's1')) {
     log('S1: 100 clients in 50 pairs, 2,000 lines/s');
+    progress.scenario('S1', list.length);
     for (const t of list) {
-      const r = await withServer(t, (s) => runGenerator(root, genConfig(t, s, {}), log));
+      progress.unit(t.run.label);
+      const r = await withServer(t, (s) => runGenerator(root, genConfig(options, t, s, {}), listener));
       results.s1.push({ target: t.run, step: r.steps[0]!, connectsPerSec: r.connectsPerSec });
       log(`  ${t.run.label}: p99 ${r.steps[0]!.p99.toFixed(1)} ms`);
     }
+    progress.end();
   }
 
-  if (only.has('s2')) {
+  if (measures(options, 's2')) {
+    const { reps } = options;
     log(`S2: 1,000 clients in groups of 10, ramp (${reps} run${reps > 1 ? 's' : ''} per server, servers interleaved)`);
+    progress.scenario('S2', list.length * reps);
     const rates = Array.from({ length: 15 }, (_, i) => 2000 * (i + 1));
     const runs = new Map<Target, Results['s2'][number]>();
     for (let rep = 0; rep < reps; rep++) {
       for (const t of rep % 2 === 0 ? list : [...list].reverse()) {
-        log(`  ${t.run.label}, run ${rep + 1}`);
-        const r = await withServer(t, (s) => runGenerator(root, genConfig(t, s, { clients: 1000, groupSize: 10, rates, stopAtKnee: true }), log));
+        progress.unit(`${t.run.label}, run ${rep + 1}`);
+        const config = { clients: 1000, groupSize: 10, rates, stopAtKnee: true, bisections: options.bisections };
+        const r = await withServer(t, (s) => runGenerator(root, genConfig(options, t, s, config), listener));
         const entry = runs.get(t) ?? { target: t.run, reps: [] };
         entry.reps.push(r.steps);
         runs.set(t, entry);
       }
     }
+    progress.end();
     results.s2 = list.map((t) => runs.get(t)!).filter(Boolean);
   }
 
-  if (only.has('s3')) {
+  if (measures(options, 's3')) {
     const clients = 5000;
     log(`S3: ${clients} idle logged-in clients`);
+    progress.scenario('S3', list.length);
     for (const t of list) {
+      progress.unit(t.run.label);
       await withServer(t, async (s) => {
         const before = sampleProc(s.pid)!.rssBytes;
-        const hold = await holdIdle(root, genConfig(t, s, { clients, concurrency: t.concurrency }));
+        const hold = await holdIdle(root, genConfig(options, t, s, { clients, concurrency: t.concurrency }), listener);
         const after = sampleProc(s.pid)!.rssBytes;
         await hold.release();
         results.s3.push({ target: t.run, clients, rssPerConnBytes: (after - before) / clients, connectsPerSec: hold.result.connectsPerSec });
         log(`  ${t.run.label}: ${((after - before) / clients / 1024).toFixed(1)} KB per connection`);
       });
     }
+    progress.end();
   }
 
-  if (only.has('search') || only.has('startup')) {
+  if (measures(options, 'search') || measures(options, 'startup')) {
     const cache = join(root, 'bench/out');
     mkdirSync(cache, { recursive: true });
-    log(`Search/start-up: building (or reusing) a history of ${searchLines.toLocaleString('en-US')} lines in ${relative(root, cache)}`);
-    const data = await ensureSearchData(cache, join(root, 'data/sonnets.txt'), searchLines);
+    log(`Search/start-up: building (or reusing) a history of ${options.searchLines.toLocaleString('en-US')} lines in ${relative(root, cache)}`);
+    progress.scenario('Search/start-up', 2);
+    progress.unit('the history');
+    const data = await ensureSearchData(cache, join(root, 'data/sonnets.txt'), options.searchLines);
+    progress.unit('start-up and queries');
     const dir = mkdtempSync(join(tmpdir(), 'bench-search-'));
     cpSync(data.dir, dir, { recursive: true });
     const server = await startOurs(root, dir, ['tcp']);
     try {
-      if (only.has('startup')) {
+      if (measures(options, 'startup')) {
         const t0 = performance.now();
         await measureSearch(server.ports.native!, data, 1, 1).catch(() => undefined);
         results.startup = { lines: data.lines, msToReady: server.startMs, msToLogin: server.startMs + (performance.now() - t0) };
         log(`  start-up: ${server.startMs.toFixed(0)} ms to ready`);
       }
-      if (only.has('search')) {
+      if (measures(options, 'search')) {
         const shapes = ['rare word', 'common word', 'two words'];
         const stats = await measureSearch(server.ports.native!, data);
         results.search = { lines: data.lines, users: data.users, queries: stats.map((q, i) => ({ ...q, shape: shapes[i]! })) };
@@ -202,17 +215,42 @@ async function main(): Promise<void> {
     } finally {
       await server.stop();
       rmSync(dir, { recursive: true, force: true });
+      progress.end();
     }
   }
 
   results.seconds = (Date.now() - started.getTime()) / 1000;
-  const report = keepUnmeasured(results);
-  mkdirSync(join(root, 'bench/out'), { recursive: true });
-  writeFileSync(resultsFile, JSON.stringify(report, null, 2));
-  writeReport(report);
+  results.machine = atEnd(machine);
+  return results;
 }
 
-main().catch((err: unknown) => {
+async function main(argv: readonly string[], progress: Progress): Promise<void> {
+  const parsed = parseOptions(argv);
+  if (!parsed.ok) {
+    process.stderr.write(`bench: ${parsed.error}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  const { options } = parsed;
+  if (options.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const log = (line: string): void => progress.result(line);
+  installDeps();
+  if (options.report) {
+    writeReport(loadResults(), log);
+    return;
+  }
+  const report = keepUnmeasured(options, await measure(options, argv, progress));
+  mkdirSync(join(root, 'bench/out'), { recursive: true });
+  writeFileSync(resultsFile, JSON.stringify(report, null, 2));
+  writeReport(report, log);
+}
+
+const progress = new Progress(process.stderr, process.stdout);
+main(process.argv.slice(2), progress).catch((err: unknown) => {
+  progress.end();
   process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
   process.exit(1);
 });

@@ -1,26 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { HAND_WRITTEN_MARK, handWritten, knee, renderMarkdown, type Results, type TargetRun } from './report.js';
+import type { MachineInfo } from './machine.js';
+import { HAND_WRITTEN_MARK, handWritten, renderMarkdown, type Results, type TargetRun } from './report.js';
 import type { StepResult } from './types.js';
 
-function step(offered: number, p99: number, ratio = 1): StepResult {
+function step(offered: number, p99: number, ratio = 1, over: Partial<StepResult> = {}): StepResult {
   const delivered = offered * 9 * 10 * ratio;
-  return { offered, sent: offered * 10, expected: offered * 90, delivered, ratio, deliveredPerSec: delivered / 10, p50: p99 / 4, p99, p999: p99 * 2, max: p99 * 3, serverCpuPct: 50, serverRssBytes: 1 << 27, generatorCpuPct: 30 };
+  return {
+    offered, sent: offered * 10, expected: offered * 90, delivered, ratio, deliveredPerSec: delivered / 10, p50: p99 / 4, p99, p999: p99 * 2, max: p99 * 3,
+    serverCpuPct: 50, serverRssBytes: 1 << 27, generatorCpuPct: 30, generatorLagP99Ms: 1.5, generatorLagMaxMs: 4, ...over,
+  };
 }
 
 const ours: TargetRun = { label: 'ics-chat (native)', server: 'ics-chat', ours: true, protocol: 'native' };
 const peer: TargetRun = { label: 'peer (IRC)', server: 'peer', ours: false, protocol: 'irc' };
 
 function results(over: Partial<Results>): Results {
-  return { command: 'npm run bench', quick: false, started: new Date(Date.UTC(2026, 11, 1)), seconds: 60, s1: [], s2: [], s3: [], search: null, startup: null, notes: [], ...over };
+  return { command: 'npm run bench', quick: false, started: new Date(Date.UTC(2026, 11, 1)), seconds: 60, machine: null, s1: [], s2: [], s3: [], search: null, startup: null, notes: [], ...over };
 }
 
-describe('knee', () => {
-  it('is the last rate before the first step that misses, however later steps fare', () => {
-    expect(knee([step(2000, 5), step(4000, 20), step(6000, 150), step(8000, 30)])).toBe(4000);
-    expect(knee([step(2000, 5), step(4000, 20, 0.99)])).toBe(2000);
-    expect(knee([step(2000, 101)])).toBe(0);
-  });
-});
+/** The Markdown from `from` on, up to the next section. */
+function section(md: string, from: string): string {
+  const at = md.indexOf(from);
+  expect(at, `a section ${from}`).toBeGreaterThanOrEqual(0);
+  const next = md.indexOf('\n## ', at + 1);
+  return md.slice(at, next < 0 ? undefined : next);
+}
 
 describe('renderMarkdown', () => {
   it('marks a knee the ramp never reached as a lower bound, and the ratio against it as an upper bound', () => {
@@ -36,6 +40,66 @@ describe('renderMarkdown', () => {
     expect(md).toContain('| ics-chat (native) | 2,000 lines/s | 2,000 |');
     expect(md).toContain('| peer (IRC) | ≥ 4,000 lines/s | ≥ 4,000 |');
     expect(md).toContain('| ics-chat (native) | ≤ 0.50 |');
+  });
+
+  it('marks a step that saturated the generator, and never takes it for the knee', () => {
+    const md = renderMarkdown(
+      results({
+        s1: [{ target: ours, step: step(2000, 3, 1, { generatorCpuPct: 95 }), connectsPerSec: 1000 }],
+        s2: [{ target: ours, reps: [[step(2000, 5), step(4000, 20, 1, { generatorLagP99Ms: 35, generatorLagMaxMs: 80 }), step(6000, 30)]] }],
+      }),
+      'chart.png',
+    );
+    expect(md).toContain('| ics-chat (native) | 4,000 | 36,000 | 100.00 % | 5.0 | 20.0 | 40.0 | 50 % | 30 %, 35.0 / 80.0 ms **generator-bound** |');
+    expect(md).toContain('| ics-chat (native) | 2,000 | 18,000 | 100.00 % | 1.3 | 5.0 | 10.0 | 50 % | 30 %, 1.5 / 4.0 ms |');
+    expect(md).toContain('| ics-chat (native) | ≥ 2,000 lines/s | ≥ 2,000 |');
+    expect(md).toContain('| S1 p99, ics-chat (native) | ≤ 10 ms | 3.0 ms | generator-bound |');
+    expect(md).toMatch(/Generator-bound: the load generator used ≥ 90 % of its core or its event loop ran more than 20 ms late/);
+  });
+
+  it('lists the steps of a bisected ramp by offered rate', () => {
+    const md = renderMarkdown(results({ s2: [{ target: ours, reps: [[step(2000, 5), step(4000, 150), step(3000, 50)]] }] }), 'chart.png');
+    const rows = md.split('\n').filter((l) => l.startsWith('| ics-chat (native) | ') && / lines\/s /.test(l) === false);
+    expect(rows.map((r) => r.split(' | ')[1])).toEqual(['2,000', '3,000', '4,000']);
+    expect(md).toContain('| ics-chat (native) | 3,000 lines/s | 3,000 |');
+  });
+
+  it('leads each scenario with the ratios to the peers measured in the same run', () => {
+    const md = renderMarkdown(
+      results({
+        s1: [
+          { target: ours, step: step(2000, 4, 1, { serverCpuPct: 30 }), connectsPerSec: 1000 },
+          { target: peer, step: step(2000, 2, 1, { serverCpuPct: 10 }), connectsPerSec: 1000 },
+        ],
+        s2: [
+          { target: ours, reps: [[step(2000, 5, 1, { serverCpuPct: 20 }), step(4000, 20, 1, { serverCpuPct: 40 }), step(6000, 150)]] },
+          { target: peer, reps: [[step(2000, 5, 1, { serverCpuPct: 5 }), step(4000, 20, 1, { serverCpuPct: 10 }), step(6000, 20), step(8000, 200)]] },
+        ],
+        s3: [
+          { target: ours, clients: 5000, rssPerConnBytes: 6 * 1024, connectsPerSec: 4000 },
+          { target: peer, clients: 5000, rssPerConnBytes: 3 * 1024, connectsPerSec: 4000 },
+        ],
+      }),
+      'chart.png',
+    );
+    const s1 = section(md, '## S1');
+    expect(s1).toContain('| ics-chat (native) | 2.00 |');
+    expect(s1).toContain('| ics-chat (native) | 3.00 |');
+    expect(s1.indexOf('ours / theirs')).toBeLessThan(s1.indexOf('delivered lines/s'));
+    const s2 = section(md, '## S2');
+    expect(s2).toContain('| ics-chat (native) | 0.67 |');
+    expect(s2).toContain('| ics-chat (native) | 4.00 (at 4,000/s) |');
+    expect(s2.indexOf('ours / theirs')).toBeLessThan(s2.indexOf('!['));
+    const s3 = section(md, '## S3');
+    expect(s3).toContain('| ics-chat (native) | 2.00 |');
+    expect(s3.indexOf('ours / theirs')).toBeLessThan(s3.indexOf('server RSS per connection'));
+  });
+
+  it('states the machine of the run: CPU, nproc, and the load at the start and the end', () => {
+    const machine: MachineInfo = { cpuModel: 'AMD EPYC', cpus: 4, nproc: 2, memGiB: 24, kernel: '6.1', node: 'v20.20.2', loadStart: [1.13, 1.37, 1.4], loadEnd: [2.5, 1.8, 1.5] };
+    const md = renderMarkdown(results({ machine }), 'chart.png');
+    expect(md).toContain('Machine: AMD EPYC, 4 CPUs (nproc 2), 24 GiB RAM, Linux 6.1, Node.js v20.20.2; load average (1 / 5 / 15 min) 1.13 / 1.37 / 1.40 at the start and 2.50 / 1.80 / 1.50 at the end.');
+    expect(renderMarkdown(results({}), 'chart.png')).toContain('Machine: not recorded with these results.');
   });
 
   it('says which targets were met and which were not', () => {

@@ -1,22 +1,46 @@
 /** Runs the load generator as its own process, pinned to the generator's core. */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { GENERATOR_CPU } from './servers.js';
-import type { GenConfig, GenResult } from './types.js';
+import { PROGRESS_MARK, type GenConfig, type GenProgress, type GenResult } from './types.js';
 
-export function runGenerator(root: string, config: GenConfig, log: (line: string) => void): Promise<GenResult> {
+/** Hears what the generator says on stderr: its progress, and every other line as text. */
+export interface GeneratorListener {
+  line(text: string): void;
+  progress?(p: GenProgress): void;
+}
+
+/** Splits the generator's stderr into whole lines (a chunk may end mid-line); returns all of it, for errors. */
+function listen(child: ChildProcess, listener: GeneratorListener): () => string {
+  let all = '';
+  let partial = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    const text = d.toString();
+    all = (all + text).slice(-4000);
+    const lines = (partial + text).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (line.startsWith(PROGRESS_MARK)) listener.progress?.(JSON.parse(line.slice(PROGRESS_MARK.length)) as GenProgress);
+      else if (line.trim()) listener.line(line.trim());
+    }
+  });
+  return () => all;
+}
+
+function generator(root: string, config: GenConfig, stdin: 'ignore' | 'pipe'): ChildProcess {
+  return spawn('taskset', ['-c', GENERATOR_CPU, process.execPath, join(root, 'dist/bench/generator.js'), JSON.stringify(config)], { stdio: [stdin, 'pipe', 'pipe'] });
+}
+
+/** Runs the generator's steps against a running server and resolves with what it measured. */
+export function runGenerator(root: string, config: GenConfig, listener: GeneratorListener): Promise<GenResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('taskset', ['-c', GENERATOR_CPU, process.execPath, join(root, 'dist/bench/generator.js'), JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = generator(root, config, 'ignore');
     let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => {
-      err += d.toString();
-      for (const line of d.toString().split('\n')) if (line.trim()) log(`    ${line.trim()}`);
-    });
+    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    const err = listen(child, listener);
     child.on('exit', (code) => {
       if (code === 0) resolve(JSON.parse(out) as GenResult);
-      else reject(new Error(`generator exited with ${code}: ${err.slice(-1000)}`));
+      else reject(new Error(`generator exited with ${code}: ${err().slice(-1000)}`));
     });
   });
 }
@@ -28,26 +52,25 @@ export interface IdleHold {
 }
 
 /** Logs `clients` idle users in and holds them until released. */
-export function holdIdle(root: string, config: GenConfig): Promise<IdleHold> {
+export function holdIdle(root: string, config: GenConfig, listener: GeneratorListener): Promise<IdleHold> {
   return new Promise((resolve, reject) => {
-    const child = spawn('taskset', ['-c', GENERATOR_CPU, process.execPath, join(root, 'dist/bench/generator.js'), JSON.stringify({ ...config, idle: true })], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = generator(root, { ...config, idle: true }, 'pipe');
     let out = '';
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.stdout.on('data', (d: Buffer) => {
+    const err = listen(child, listener);
+    child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
       if (!out.includes('\n')) return;
       const exited = new Promise<void>((done) => child.once('exit', () => done()));
       resolve({
         result: JSON.parse(out) as IdleHold['result'],
         release: async () => {
-          child.stdin.end();
+          child.stdin?.end();
           await exited;
         },
       });
     });
     child.on('exit', (code) => {
-      if (!out.includes('\n')) reject(new Error(`idle generator exited with ${code}: ${err.slice(-1000)}`));
+      if (!out.includes('\n')) reject(new Error(`idle generator exited with ${code}: ${err().slice(-1000)}`));
     });
   });
 }

@@ -7,8 +7,13 @@ export interface GenConfig {
   groupSize: number;
   /** Offered chat lines per second, all senders together, one measured step per rate. */
   rates: number[];
-  /** Stop the ramp after a step misses the knee criteria (p99 <= kneeP99Ms, ratio >= kneeRatio). */
+  /**
+   * Ramp to the knee: stop after a step misses the knee criteria (p99 <= KNEE_P99_MS, ratio >=
+   * KNEE_RATIO) or saturates the generator, then bisect (see ramp.ts); otherwise measure every rate.
+   */
   stopAtKnee?: boolean;
+  /** With stopAtKnee: midpoints measured between the last step that met the criteria and the first that missed. */
+  bisections?: number;
   seconds: number;
   /** Lines sent in the first `warmup` seconds of each step are not measured. */
   warmup: number;
@@ -36,7 +41,11 @@ export interface StepResult {
   max: number;
   serverCpuPct: number;
   serverRssBytes: number;
+  /** The generator's CPU time over the step's wall time: 100 is its whole core. */
   generatorCpuPct: number;
+  /** How late the generator's event loop ran (p99 and worst), in ms: late sends and reads skew every latency it measures. */
+  generatorLagP99Ms: number;
+  generatorLagMaxMs: number;
 }
 
 export interface GenResult {
@@ -49,8 +58,26 @@ export interface GenResult {
 export const KNEE_P99_MS = 100;
 export const KNEE_RATIO = 0.999;
 
+/** From this share of its core on, the generator, not the server, may be what limits a step. */
+export const GENERATOR_CPU_BOUND_PCT = 90;
+/** Generator event-loop lag (p99) beyond which its own delays are a fifth of the knee's latency budget. */
+export const GENERATOR_LAG_BOUND_MS = KNEE_P99_MS / 5;
+
+/** Whether a step's load generator was saturated: such a step says nothing about the server's knee. */
+export function generatorBound(step: StepResult): boolean {
+  return step.generatorCpuPct >= GENERATOR_CPU_BOUND_PCT || step.generatorLagP99Ms > GENERATOR_LAG_BOUND_MS;
+}
+
 /** Whether a step is within the knee criteria. */
 export function withinKnee(step: StepResult): boolean {
   return step.p99 <= KNEE_P99_MS && step.ratio >= KNEE_RATIO;
 }
 
+
+/** What the generator tells its runner while it works: one line on stderr, PROGRESS_MARK then JSON. */
+export type GenProgress =
+  | { kind: 'login'; done: number; total: number }
+  | { kind: 'join'; done: number; total: number }
+  | { kind: 'step'; rate: number; bisecting: boolean; elapsed: number; seconds: number };
+
+export const PROGRESS_MARK = '@progress ';

@@ -19,10 +19,11 @@ it('runs one short S1 step against the real server and delivers every line', asy
   server = await startOurs(ROOT, dir, ['tcp']);
   expect(serverFlags(server.pid), 'the Node flags of the server it measures are those of npm start').toEqual(startScriptFlags());
   const lines: string[] = [];
+  const told = new Set<string>();
   const result = await runGenerator(
     ROOT,
     { target: { protocol: 'native', host: '127.0.0.1', port: server.ports.native! }, clients: 100, groupSize: 2, rates: [500], seconds: 3, warmup: 1, lineBytes: 64, prefix: 'smoke', serverPid: server.pid },
-    (line) => lines.push(line),
+    { line: (text) => lines.push(text), progress: (p) => told.add(p.kind) },
   );
   expect(result.clients).toBe(100);
   expect(result.steps).toHaveLength(1);
@@ -32,4 +33,8 @@ it('runs one short S1 step against the real server and delivers every line', asy
   expect(step.p50).toBeGreaterThan(0);
   expect(step.serverCpuPct).toBeGreaterThan(0);
   expect(lines.join('\n')).toContain('step 500/s');
+  expect([...told].sort(), 'the generator reports its progress').toEqual(['join', 'login', 'step']);
+  expect(step.generatorCpuPct).toBeGreaterThan(0);
+  expect(step.generatorLagMaxMs).toBeGreaterThanOrEqual(step.generatorLagP99Ms);
+  expect(step.generatorLagP99Ms).toBeGreaterThanOrEqual(0);
 }, 60_000);

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { measures, parseOptions, SCENARIOS, USAGE, type BenchOptions } from './options.js';
+
+function ok(argv: string[]): BenchOptions {
+  const parsed = parseOptions(argv);
+  if (!parsed.ok) throw new Error(`refused ${argv.join(' ')}: ${parsed.error}`);
+  return parsed.options;
+}
+
+function refused(argv: string[]): string {
+  const parsed = parseOptions(argv);
+  if (parsed.ok) throw new Error(`accepted ${argv.join(' ')}`);
+  return parsed.error;
+}
+
+describe('parseOptions', () => {
+  it('defaults to the full run of every scenario against the peers', () => {
+    const o = ok([]);
+    expect(o).toMatchObject({ help: false, quick: false, only: null, reps: 3, bisections: 1, searchLines: 1_000_000, report: false, versus: null, peers: true });
+    for (const s of SCENARIOS) expect(measures(o, s)).toBe(true);
+  });
+
+  it('reads every option', () => {
+    const o = ok(['--quick', '--only', 's1,search', '--reps', '2', '--bisect', '2', '--lines', '5000', '--versus', '/tmp/before', '--no-peers', '--report']);
+    expect(o).toMatchObject({ quick: true, reps: 2, bisections: 2, searchLines: 5000, report: true, versus: '/tmp/before', peers: false });
+    expect(SCENARIOS.filter((s) => measures(o, s))).toEqual(['s1', 'search']);
+  });
+
+  it('takes one S2 run per server in quick mode unless told otherwise, and --bisect 0 for the plain ramp', () => {
+    expect(ok(['--quick']).reps).toBe(1);
+    expect(ok(['--quick', '--reps', '3']).reps).toBe(3);
+    expect(ok(['--bisect', '0']).bisections).toBe(0);
+  });
+
+  it.each(['-h', '--help', '--quick --help'])('asks for help with %s', (line) => {
+    expect(ok(line.split(' ')).help).toBe(true);
+  });
+
+  it.each([
+    [['--hlep'], "unknown option '--hlep'"],
+    [['quick'], "unknown option 'quick'"],
+    [['--only', 's4'], 'unknown scenario s4'],
+    [['--only'], '--only takes a list'],
+    [['--only', '--quick'], '--only takes a list'],
+    [['--reps', '0'], '--reps takes a whole number of at least 1'],
+    [['--reps', 'x'], "not 'x'"],
+    [['--lines', '1e6'], '--lines takes a whole number'],
+    [['--bisect', '-1'], '--bisect takes a whole number of at least 0, not nothing'],
+    [['--versus'], '--versus takes the directory'],
+  ])('refuses %j', (argv, error) => {
+    expect(refused(argv)).toContain(error);
+  });
+});
+
+describe('USAGE', () => {
+  it('names every option the parser accepts, and how long a run takes', () => {
+    for (const option of ['-h, --help', '--quick', '--only', '--reps', '--bisect', '--lines', '--report', '--versus', '--no-peers']) expect(USAGE).toContain(option);
+    expect(USAGE).toMatch(/about an hour/);
+  });
+});

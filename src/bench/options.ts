@@ -1,0 +1,132 @@
+/**
+ * The benchmark's command line: every option, its default and the usage text. Parsing is pure
+ * and strict, so a mistyped option is refused before anything is installed, started or written
+ * (a typo would otherwise cost an hour-long run and overwrite BENCHMARKS.md).
+ */
+
+/** The scenarios, in the order a run measures them. */
+export const SCENARIOS = ['s1', 's2', 's3', 'search', 'startup'] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+
+export interface BenchOptions {
+  help: boolean;
+  quick: boolean;
+  /** Set only when --only was given: a run of some scenarios keeps the others' figures. */
+  only: ReadonlySet<Scenario> | null;
+  reps: number;
+  bisections: number;
+  searchLines: number;
+  report: boolean;
+  versus: string | null;
+  peers: boolean;
+}
+
+export type Parsed = { ok: true; options: BenchOptions } | { ok: false; error: string };
+
+export const USAGE = `Usage: npm run bench -- [options]   (or: node dist/bench/main.js [options])
+
+Measures ics-chat on each of its fronts and, in the same run, Debian's ngircd and InspIRCd,
+each server pinned to CPU 0 and the load generator to CPU 1, on loopback. Then writes
+BENCHMARKS.md and docs/bench-latency.png (or .svg), and saves the figures in bench/out/results.json.
+Before measuring it installs what is missing (ngircd, inspircd, taskset, rsvg-convert) when
+run as root on Debian/Ubuntu (scripts/install-bench-deps.sh), else says what to install.
+
+Scenarios: s1 (100 clients in pairs, 2,000 lines/s), s2 (1,000 clients in groups of 10, the
+offered rate ramped by 2,000 lines/s until a step misses p99 <= 100 ms or 99.9 % delivered, then
+bisected), s3 (5,000 idle clients: memory per connection), search (queries over a stored
+history), startup (time to ready with that history).
+
+Options:
+  -h, --help       print this text and exit, changing nothing
+  --quick          short steps (3 s instead of 10) and one S2 run per server: indicative only
+  --only LIST      measure only these scenarios, comma-separated, from: ${SCENARIOS.join(',')}
+                   (default: all); a full-length run keeps the other scenarios' figures from
+                   the last full-length run
+  --reps N         S2 ramps per server, servers interleaved (default 3; 1 with --quick)
+  --bisect N       S2: after the first step that misses, measure the midpoint between the last
+                   step that met the criteria and it N times, so the knee is known to within
+                   2,000 / 2^N lines/s (default 1: within 1,000)
+  --lines N        lines in the search history (default 1000000; built once, kept in bench/out)
+  --report         measure nothing: write BENCHMARKS.md and the chart again from
+                   bench/out/results.json
+  --versus DIR     also measure the ics-chat built in DIR (a checkout of an earlier commit after
+                   npm ci && npm run build there), for this build's ratio to it in one run
+  --no-peers       leave ngircd and InspIRCd out (a shorter comparison of two builds)
+
+How long: about an hour on a 2-core machine for everything; --quick about 5 to 10 minutes;
+--quick --only s1 under a minute. Building the search history the first time adds minutes.
+Progress goes to stderr (a bar per scenario on a terminal), results to stdout.
+`;
+
+/** A whole number of at least `min` from an option's value, or what is wrong with it. */
+function count(name: string, text: string | undefined, min: number): number | string {
+  return text !== undefined && /^\d+$/.test(text) && Number(text) >= min ? Number(text) : `${name} takes a whole number of at least ${min}, not ${text === undefined ? 'nothing' : `'${text}'`}`;
+}
+
+/** Reads the command line (without node and the script); an unknown option or a bad value is an error. */
+export function parseOptions(argv: readonly string[]): Parsed {
+  let help = false;
+  let quick = false;
+  let report = false;
+  let peers = true;
+  let only: Set<Scenario> | null = null;
+  let reps: number | null = null;
+  let bisections = 1;
+  let searchLines = 1_000_000;
+  let versus: string | null = null;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const value = (): string | undefined => {
+      const v = argv[++i];
+      return v === undefined || v.startsWith('-') ? undefined : v;
+    };
+    switch (arg) {
+      case '-h':
+      case '--help':
+        help = true;
+        break;
+      case '--quick':
+        quick = true;
+        break;
+      case '--report':
+        report = true;
+        break;
+      case '--no-peers':
+        peers = false;
+        break;
+      case '--only': {
+        const list = value();
+        if (list === undefined) return { ok: false, error: `--only takes a list of scenarios: ${SCENARIOS.join(',')}` };
+        const names = list.split(',');
+        const unknown = names.filter((n) => !(SCENARIOS as readonly string[]).includes(n));
+        if (unknown.length) return { ok: false, error: `--only: unknown scenario ${unknown.join(', ')} (known: ${SCENARIOS.join(', ')})` };
+        only = new Set(names as Scenario[]);
+        break;
+      }
+      case '--versus': {
+        const dir = value();
+        if (dir === undefined) return { ok: false, error: '--versus takes the directory of an ics-chat checkout' };
+        versus = dir;
+        break;
+      }
+      case '--reps':
+      case '--bisect':
+      case '--lines': {
+        const n = count(arg, value(), arg === '--bisect' ? 0 : 1);
+        if (typeof n === 'string') return { ok: false, error: n };
+        if (arg === '--reps') reps = n;
+        else if (arg === '--bisect') bisections = n;
+        else searchLines = n;
+        break;
+      }
+      default:
+        return { ok: false, error: `unknown option '${arg}'` };
+    }
+  }
+  return { ok: true, options: { help, quick, only, reps: reps ?? (quick ? 1 : 3), bisections, searchLines, report, versus, peers } };
+}
+
+/** Whether this run measures the scenario. */
+export function measures(options: BenchOptions, scenario: Scenario): boolean {
+  return options.only === null || options.only.has(scenario);
+}
