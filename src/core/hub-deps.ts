@@ -7,7 +7,7 @@ import type { Groups } from './groups.js';
 import type { HistoryStore } from './history.js';
 import type { KeepStore } from './keeps.js';
 import type { Logger } from './log.js';
-import type { LoginLimits } from './login-limiter.js';
+import type { LoginBucketsFactory, LoginLimits } from './login-limiter.js';
 import type { HubObserver } from './observer.js';
 import type { OperatorEntry } from './operators.js';
 import type { PasswordHasher } from './passwords.js';
@@ -40,6 +40,8 @@ export interface HubDeps {
   passwords?: PasswordHasher;
   /** How many failed password logins a name and an address may make; DEFAULT_LOGIN_LIMITS unless given. */
   loginLimits?: LoginLimits;
+  /** Where failed logins are counted; in process unless given (a cluster counts them in PostgreSQL). */
+  loginBuckets?: LoginBucketsFactory;
   /** Server operators (`oper`); none unless given. */
   operators?: readonly OperatorEntry[];
 }

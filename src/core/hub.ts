@@ -75,7 +75,7 @@ export class Hub implements HubState {
     this.limits = { ...DEFAULT_LIMITS, ...deps.limits };
     this.observer = deps.observer ?? NO_OBSERVER;
     this.passwords = deps.passwords ?? new ScryptHasher();
-    this.logins = new LoginLimiter(deps.loginLimits ?? DEFAULT_LOGIN_LIMITS, () => this.clock.now().getTime());
+    this.logins = new LoginLimiter(deps.loginLimits ?? DEFAULT_LOGIN_LIMITS, () => this.clock.now().getTime(), deps.loginBuckets);
     this.operators = new Operators(deps.operators ?? []);
     this.presence = deps.presence ?? new PresenceTable<OnlineMember>();
     this.groups = deps.groups ?? new GroupTable<OnlineMember>(this.history.lastGroupId(), () => this.clock.now().getTime());

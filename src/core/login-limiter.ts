@@ -3,7 +3,8 @@
  * attempt takes a token from both before the password is checked (so attempts in flight
  * count too); a successful one gives them back, so only failures use the budget up and a
  * right password is never slowed. An attempt with an empty bucket is refused unchecked, with
- * the time when the next one may be made.
+ * the time when the next one may be made. The buckets are a seam: in process here, shared by a
+ * cluster's nodes in PostgreSQL (store/pg/pg-login-buckets.ts), so failures count wherever made.
  */
 
 export interface BucketRule {
@@ -24,6 +25,22 @@ export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
   perAddress: { burst: 20, refillMs: 15_000 },
 };
 
+/** The failure budget of one kind of key (names, or addresses). */
+export interface LoginBuckets {
+  /** Milliseconds until `key` may try again (0 when it may now). */
+  waitFor(key: string): number;
+  /** One attempt uses a token of `key`'s bucket. */
+  take(key: string): void;
+  /** A successful attempt gives its token back. */
+  give(key: string): void;
+}
+
+/** Makes the buckets of one kind of key under its rule, reading time from `now` (ms). */
+export type LoginBucketsFactory = (kind: 'name' | 'address', rule: BucketRule, now: () => number) => LoginBuckets;
+
+/** Buckets in this process: the default, for one server. */
+const inProcessBuckets: LoginBucketsFactory = (_kind, rule, now) => new FailureBuckets(rule, now);
+
 interface Bucket {
   tokens: number;
   /** When `tokens` was last brought up to date. */
@@ -37,7 +54,7 @@ const MAX_KEYS = 100_000;
  * Token buckets by key; a key with a full bucket takes no memory. Under a flood of distinct
  * keys (addresses of a botnet) the oldest buckets are forgotten first, so memory stays bounded.
  */
-export class FailureBuckets {
+export class FailureBuckets implements LoginBuckets {
   private readonly buckets = new Map<string, Bucket>();
 
   constructor(
@@ -118,12 +135,12 @@ export function addressKey(address: string): string {
 export type Attempt = { ok: true; done(success: boolean): void } | { ok: false; retryAfterMs: number };
 
 export class LoginLimiter {
-  private readonly names: FailureBuckets;
-  private readonly addresses: FailureBuckets;
+  private readonly names: LoginBuckets;
+  private readonly addresses: LoginBuckets;
 
-  constructor(limits: LoginLimits, now: () => number) {
-    this.names = new FailureBuckets(limits.perName, now);
-    this.addresses = new FailureBuckets(limits.perAddress, now);
+  constructor(limits: LoginLimits, now: () => number, buckets: LoginBucketsFactory = inProcessBuckets) {
+    this.names = buckets('name', limits.perName, now);
+    this.addresses = buckets('address', limits.perAddress, now);
   }
 
   /** Starts an attempt on the account `nameKey` from `address` (none for fronts without one). */
