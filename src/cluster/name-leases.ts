@@ -16,6 +16,13 @@ import type { SyncPg } from '../store/pg/sync-client.js';
 /** A lease lasts 10 s unless renewed (renew it every third of that: a missed heartbeat is survived). */
 export const DEFAULT_LEASE_TTL_MS = 10_000;
 
+/**
+ * A renewal changes only `expires_at`, which no index holds, and the table leaves half of each
+ * page free: so PostgreSQL rewrites a renewed row in its own page without touching an index (a
+ * HOT update). With an index on the expiry, every heartbeat added an index entry per lease,
+ * and renewing 2,000 leases cost 30-40 ms instead of a few. The sweep and `holders()` read the
+ * whole table instead, which holds the names online now.
+ */
 const STEPS = [
   `CREATE TABLE name_leases (
     name_key text PRIMARY KEY,
@@ -25,9 +32,8 @@ const STEPS = [
     front text NOT NULL,
     since timestamptz NOT NULL,
     expires_at timestamptz NOT NULL
-  )`,
+  ) WITH (fillfactor = 50)`,
   'CREATE INDEX name_leases_node ON name_leases (node_id)',
-  'CREATE INDEX name_leases_expiry ON name_leases (expires_at)',
 ];
 
 /** Who holds a lease: a session on a node, logged in through a front. */
@@ -42,10 +48,11 @@ export interface LeaseHolder {
 export interface Lease extends LeaseHolder {
   /** The name as its holder wrote it. */
   name: string;
-  /** When the name was claimed: `holders()` lists in this order, as presence lists in login order. */
-  since: Date;
+  /** When the name was claimed (ms since the epoch): `holders()` lists in this order, as presence lists in login order. */
+  since: number;
 }
 
+/** How leases are held. */
 export interface NameLeaseOptions {
   /** How long a lease lasts after a claim or renewal; DEFAULT_LEASE_TTL_MS unless given. */
   ttlMs?: number;
@@ -56,9 +63,11 @@ interface Row {
   node_id: string;
   session_id: string;
   front: string;
-  since: Date;
+  since: number;
 }
 
+/** `since` comes as milliseconds: turning each row's timestamp into a Date doubled the time `holders()` took. */
+const COLUMNS = 'name, node_id, session_id, front, (extract(epoch FROM since) * 1000)::float8 AS since';
 const lease = (r: Row): Lease => ({ name: r.name, nodeId: r.node_id, sessionId: r.session_id, front: r.front, since: r.since });
 
 /** A lease is taken over only once it has run out, or by its own holder (a claim retried after a timeout). */
@@ -149,13 +158,13 @@ export class NameLeases {
 
   /** The lease in force on `name`, or null when the name is free. */
   holder(name: string): Lease | null {
-    const row = this.db.query<Row>('SELECT name, node_id, session_id, front, since FROM name_leases WHERE name_key = $1 AND expires_at > now()', [nameKey(name)])[0];
+    const row = this.db.query<Row>(`SELECT ${COLUMNS} FROM name_leases WHERE name_key = $1 AND expires_at > now()`, [nameKey(name)])[0];
     return row === undefined ? null : lease(row);
   }
 
   /** Every lease in force, on every node, in the order the names were claimed: who is online. */
   holders(): Lease[] {
-    return this.db.query<Row>('SELECT name, node_id, session_id, front, since FROM name_leases WHERE expires_at > now() ORDER BY since, name_key').map(lease);
+    return this.db.query<Row>(`SELECT ${COLUMNS} FROM name_leases WHERE expires_at > now() ORDER BY name_leases.since, name_key`).map(lease);
   }
 
   close(): void {
