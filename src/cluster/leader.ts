@@ -11,12 +11,15 @@
  * long as its timers run (a stall longer than `silentMs` breaks that, as it breaks any lease).
  *
  * `onLead` and `onLose` alternate, one at a time, starting with `onLead`: a lead that is lost
- * while `onLead` still runs is given up once it has finished.
+ * while `onLead` still runs is given up once it has finished. A node that lost the lead sits out
+ * three polls before it tries again, so a standby takes over rather than the node whose session
+ * (or singleton) just failed.
  */
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from '../core/log.js';
 
+/** How a node takes part in electing the leader of one thing. */
 export interface LeaderOptions {
   /** PostgreSQL's URL. */
   url: string;
@@ -52,6 +55,8 @@ export class Leader {
   private turns: Promise<void> = Promise.resolve();
   private isLeading = false;
   private stopped = true;
+  /** Until when (Date.now()) a node that lost the lead leaves the lock to the others. */
+  private restUntil = 0;
 
   constructor(private readonly options: LeaderOptions) {
     this.key = leaderKey(options.what);
@@ -96,6 +101,7 @@ export class Leader {
 
   /** A standby tries for the lock; a leader checks that its session still answers. Never rejects. */
   private async tick(): Promise<void> {
+    if (!this.isLeading && Date.now() < this.restUntil) return;
     let client: pg.Client | null = null;
     try {
       client = await this.connection();
@@ -157,6 +163,7 @@ export class Leader {
     this.client = null;
     if (this.isLeading) {
       this.options.log.warn('lost the lead', { what: this.options.what, node: this.options.nodeId, err: (err as Error).message });
+      this.restUntil = Date.now() + 3 * this.pollMs;
       this.demote();
     }
     void this.drop(client);
