@@ -46,6 +46,13 @@ describeNeeds(POSTGRES_NEED)('SyncPg: PostgreSQL behind a synchronous call', () 
     expect(db.query<{ v: number }>('SELECT 7 AS v')).toEqual([{ v: 7 }]);
   });
 
+  it('runs a call made after a timed-out transaction outside that transaction, on a connection of its own', () => {
+    client().query('CREATE TABLE late (id int)');
+    const db = client(300);
+    expect(() => db.transaction([{ sql: 'INSERT INTO late VALUES (1)' }, { sql: 'SELECT pg_sleep(2)' }])).toThrow(PgError);
+    expect(db.query<{ n: number }>('SELECT count(*)::int AS n FROM late')).toEqual([{ n: 0 }]);
+  });
+
   it('fails at once while PostgreSQL is down and works again once it is back', async () => {
     const db = client();
     expect(db.query<{ v: number }>('SELECT 1 AS v')).toEqual([{ v: 1 }]);

@@ -1,8 +1,9 @@
 /**
- * The worker side of SyncPg (sync-client.ts): one `pg` connection, one request at a time. Each
- * answer is posted on the port and then signalled through the shared flag, which is what the
- * waiting main thread sleeps on. A failed connection is dropped and made again on the next request,
- * so the store recovers by itself once PostgreSQL is back.
+ * The worker side of SyncPg (sync-client.ts): one `pg` connection, and a second only while a
+ * request whose caller gave up on it still runs. Each answer is posted on the port and then
+ * signalled through the shared flag, which is what the waiting main thread sleeps on. A failed
+ * connection is dropped and made again on the next request, so the store recovers by itself once
+ * PostgreSQL is back.
  */
 import pg from 'pg';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
@@ -10,24 +11,52 @@ import type { SyncAnswer, SyncRequest, SyncWorkerData } from './sync-protocol.js
 
 const { url, flag, port, statementTimeoutMs } = workerData as SyncWorkerData & { port: MessagePort };
 const signal = new Int32Array(flag);
-let client: pg.Client | null = null;
+/** The connection no request is using. */
+let idle: pg.Client | null = null;
+/** Every connection open, for `close`. */
+const open = new Set<pg.Client>();
 
-async function connection(): Promise<pg.Client> {
-  if (client) return client;
+/**
+ * A connection of the request's own: the idle one, or a new one when a request is still running
+ * (its caller timed out and sent this one). A late request's transaction thus never takes in a
+ * newer request's statements; the spare connection is closed once the late request ends.
+ */
+async function checkOut(): Promise<pg.Client> {
+  const ready = idle;
+  idle = null;
+  if (ready) return ready;
   const fresh = new pg.Client({ connectionString: url, connectionTimeoutMillis: statementTimeoutMs, statement_timeout: statementTimeoutMs, query_timeout: statementTimeoutMs + 1000 });
   fresh.on('error', () => {
-    if (client === fresh) client = null;
+    if (idle === fresh) idle = null;
   });
-  await fresh.connect();
-  client = fresh;
+  open.add(fresh);
+  try {
+    await fresh.connect();
+  } catch (err) {
+    drop(fresh);
+    throw err;
+  }
   return fresh;
 }
 
+function drop(db: pg.Client): void {
+  open.delete(db);
+  void db.end().catch(() => undefined);
+}
+
+/** Gives the connection back for the next request, or closes it when it is broken or another is idle already. */
+function checkIn(db: pg.Client, broken: boolean): void {
+  if (broken || idle !== null) drop(db);
+  else idle = db;
+}
+
 async function run(request: SyncRequest): Promise<SyncAnswer> {
+  let db: pg.Client | null = null;
   try {
-    const db = await connection();
+    db = await checkOut();
     if (request.kind === 'query') {
       const result = await db.query({ text: request.sql, values: request.params as unknown[] });
+      checkIn(db, false);
       return { id: request.id, ok: true, rows: [result.rows] };
     }
     const rows: unknown[][] = [];
@@ -39,22 +68,19 @@ async function run(request: SyncRequest): Promise<SyncAnswer> {
       await db.query('ROLLBACK').catch(() => undefined);
       throw err;
     }
+    checkIn(db, false);
     return { id: request.id, ok: true, rows };
   } catch (err) {
     const e = err as { message?: string; code?: string };
     // A broken connection is made again next time; a query's own error leaves it usable.
-    if (e.code === undefined || e.code.startsWith('08') || e.code === '57P01') {
-      const broken = client;
-      client = null;
-      await broken?.end().catch(() => undefined);
-    }
+    if (db) checkIn(db, e.code === undefined || e.code.startsWith('08') || e.code === '57P01');
     return { id: request.id, ok: false, error: e.message ?? String(err), ...(e.code === undefined ? {} : { code: e.code }) };
   }
 }
 
 port.on('message', (request: SyncRequest | 'close') => {
   if (request === 'close') {
-    void client?.end().catch(() => undefined);
+    for (const db of open) drop(db);
     port.close();
     return;
   }
