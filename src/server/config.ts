@@ -311,3 +311,10 @@ export function loadConfig(): Config {
   dotenv.config({ quiet: true });
   return readConfig(process.env);
 }
+
+/** Loads `.env` (if present) and gives DATABASE_URL, cluster mode's PostgreSQL, or null when unset: for tools that need only it (migrate-history). */
+export function loadDatabaseUrl(): string | null {
+  dotenv.config({ quiet: true });
+  const url = process.env['DATABASE_URL']?.trim() ?? '';
+  return url === '' ? null : url;
+}
