@@ -7,7 +7,7 @@
 import type { SearchPage, StoredLine } from '../../core/history.js';
 import type { PageSource, Span } from '../../core/history-page.js';
 import type { SearchQuery } from '../../core/search-query.js';
-import { groupsQuery } from './pg-search.js';
+import { GROUP_MARK, scopedQuery } from './pg-search.js';
 import type { SyncPg } from './sync-client.js';
 
 /** A bigint: a string in a column, a number inside JSON. */
@@ -71,33 +71,32 @@ export function pageReads(db: SyncPg): PageSource {
 }
 
 /**
- * The user's newest matches, oldest first, and how many there are in all: the user's membership
- * intervals are read first, so the query asks only for the lexemes of their groups, and each
- * match is kept when an interval of its group covers its seq. Newest is by id, as in the other
- * stores: the order lines were recorded in, within one process; across processes, by blocks.
+ * The user's newest matches, oldest first, and how many there are in all, in one round trip: the
+ * query is made for each group the user was in, its lexemes scoped to that group, so the GIN index
+ * hands back only matches in those groups (written as a filter before the intervals, so the
+ * planner reads the index rather than every line of the groups); a match is kept when an interval
+ * of its group covers its seq. Newest is
+ * by id, as in the other stores: the order lines were recorded in, within one process; across
+ * processes, by blocks.
  */
 export function searchLines(db: SyncPg, userKey: string, query: SearchQuery, limit: number): SearchPage {
-  const spans = db.query<{ grp: string; from_seq: string; to_seq: string }>(
-    'SELECT grp, from_seq, to_seq FROM history_memberships WHERE user_key = $1 AND to_seq > from_seq',
-    [userKey],
-  );
-  const groups = [...new Set(spans.map((s) => Number(s.grp)))];
-  const tsquery = groupsQuery(query, groups);
-  if (tsquery === '') return { lines: [], total: 0 };
+  const scoped = scopedQuery(query);
+  if (scoped === '') return { lines: [], total: 0 };
   const [row] = db.query<{ total: number; lines: FoundRow[] }>(
-    `WITH s AS (SELECT * FROM unnest($2::bigint[], $3::bigint[], $4::bigint[]) AS s (grp, lo, hi)),
+    `WITH s AS (SELECT grp, from_seq, to_seq FROM history_memberships WHERE user_key = $1 AND to_seq > from_seq),
+     q AS (SELECT string_agg('(' || replace($2, '${GROUP_MARK}', grp::text) || ')', ' | ')::tsquery AS q FROM (SELECT DISTINCT grp FROM s) AS g),
      m AS MATERIALIZED (
-       SELECT l.id FROM history_lines AS l JOIN s ON l.grp = s.grp AND l.seq > s.lo AND l.seq <= s.hi
-       WHERE l.words @@ $1::tsquery
+       SELECT l.id FROM history_lines AS l
+       WHERE l.words @@ (SELECT q FROM q) AND EXISTS (SELECT 1 FROM s WHERE s.grp = l.grp AND l.seq > s.from_seq AND l.seq <= s.to_seq)
      ),
-     top AS (SELECT id FROM m ORDER BY id DESC LIMIT $5)
+     top AS (SELECT id FROM m ORDER BY id DESC LIMIT $3)
      SELECT (SELECT count(*) FROM m)::int AS total,
        COALESCE((
          SELECT json_agg(json_build_object('id', l.id, 'grp', l.grp, 'seq', l.seq, 'sender', l.sender, 'sender_key', l.sender_key,
            'text', l.text, 'ts', l.ts, 'label', ${labelOf('l.grp')}) ORDER BY l.id)
          FROM top JOIN history_lines AS l ON l.id = top.id
        ), '[]'::json) AS lines`,
-    [tsquery, spans.map((s) => s.grp), spans.map((s) => s.from_seq), spans.map((s) => s.to_seq), limit],
+    [userKey, scoped, limit],
   );
   return { total: row!.total, lines: row!.lines.map((r) => ({ ...toStored(r), label: r.label })) };
 }

@@ -48,13 +48,15 @@ describeNeeds(POSTGRES_NEED)('PgHistory', () => {
       const first = fresh();
       return { store: first, reopen: async () => (await first.close(), store(shared)) };
     },
-    // Another connection holds the lines table against writers, so commits wait out their timeout and fail; reads go on.
+    // Another connection holds the lines table against writers, so commits wait out PostgreSQL's lock timeout and fail; reads go on.
     faulty: () => {
       const url = schemas.fresh();
       const locker = new SyncPg(url);
       others.push(locker);
+      const impatient = new URL(url);
+      impatient.searchParams.set('options', `${impatient.searchParams.get('options')} -c lock_timeout=300`);
       return {
-        store: store(url, { timeoutMs: 400 }),
+        store: store(impatient.toString()),
         fail: (on) => {
           if (on) {
             locker.query('BEGIN');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSearchQuery } from '../../core/search-query.js';
-import { groupsQuery, lineVector, searchWords } from './pg-search.js';
+import { lineVector, scopedQuery, searchWords } from './pg-search.js';
 
 describe('the PostgreSQL search literals', () => {
   it.each([
@@ -19,23 +19,19 @@ describe('the PostgreSQL search literals', () => {
   it('quotes what the tsvector and tsquery syntax would read otherwise', () => {
     // Words hold letters and digits only; a backslash or quote could only come from a change to words().
     expect(lineVector(1, '', "it's")).toBe("'g1xit':2 'g1xs':3");
-    expect(groupsQuery(parseSearchQuery(`"a' b" & ! | <-> :*`), [3])).toBe("('g3xa' <-> 'g3xb')");
+    expect(scopedQuery(parseSearchQuery(`"a' b" & ! | <-> :*`))).toBe("'g@xa' <-> 'g@xb'");
   });
 
-  it('asks for every term in any of the groups, a phrase as words in a row', () => {
-    expect(groupsQuery(parseSearchQuery('"summer\'s day" Love'), [1, 7])).toBe(
-      "('g1xsummer' <-> 'g1xs' <-> 'g1xday' & 'g1xlove') | ('g7xsummer' <-> 'g7xs' <-> 'g7xday' & 'g7xlove')",
-    );
-    expect(groupsQuery(parseSearchQuery('love'), [])).toBe('');
-    expect(groupsQuery([], [1])).toBe('');
+  it('asks for every term within a group the database puts in, a phrase as words in a row', () => {
+    expect(scopedQuery(parseSearchQuery('"summer\'s day" Love'))).toBe("'g@xsummer' <-> 'g@xs' <-> 'g@xday' & 'g@xlove'");
+    expect(scopedQuery([])).toBe('');
   });
 
   it('cuts a very long word alike in the line and in the query, within what PostgreSQL takes', () => {
     const long = 'é'.repeat(3000);
     const vector = lineVector(5, 'a', long);
-    const query = groupsQuery([[long]], [5]);
-    const lexeme = /'(g5x[^']+)'/.exec(query)![1]!;
-    expect(Buffer.byteLength(lexeme)).toBeLessThanOrEqual(2000);
-    expect(vector).toContain(`'${lexeme}':3`);
+    const word = /'g@x([^']+)'/.exec(scopedQuery([[long]]))![1]!;
+    expect(Buffer.byteLength(word)).toBe(2000);
+    expect(vector).toBe(`'g5xa':1 'g5x${word}':3`);
   });
 });

@@ -14,8 +14,10 @@
 import type { SearchQuery } from '../../core/search-query.js';
 import { words } from '../../core/sonnets.js';
 
-/** PostgreSQL's longest lexeme is 2046 bytes; longer words are cut alike in lines and queries. */
-const MAX_LEXEME_BYTES = 2000;
+/** PostgreSQL's longest lexeme is 2046 bytes; longer words are cut alike in lines and queries, leaving room for the group. */
+const MAX_WORD_BYTES = 2000;
+/** Stands for the group in a query's lexemes (never in a word: words are letters and digits). */
+export const GROUP_MARK = '@';
 /** PostgreSQL's largest word position; later words share it (phrases that far in a line may miss). */
 const MAX_POSITION = 16383;
 
@@ -24,12 +26,11 @@ export function searchWords(text: string): string[] {
   return words(text).map((w) => w.normalize('NFD').replace(/\p{M}/gu, '').normalize('NFC'));
 }
 
-/** A word within its group, quoted for tsvector and tsquery input. */
-function lexeme(group: number, word: string): string {
-  let scoped = `g${group}x${word}`;
-  const bytes = Buffer.from(scoped, 'utf8');
-  if (bytes.length > MAX_LEXEME_BYTES) scoped = bytes.subarray(0, MAX_LEXEME_BYTES).toString('utf8').replace(/\uFFFD+$/u, '');
-  return `'${scoped.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
+/** A word within its group (or GROUP_MARK), quoted for tsvector and tsquery input. */
+function lexeme(group: number | typeof GROUP_MARK, word: string): string {
+  const bytes = Buffer.from(word, 'utf8');
+  const cut = bytes.length > MAX_WORD_BYTES ? bytes.subarray(0, MAX_WORD_BYTES).toString('utf8').replace(/\uFFFD+$/u, '') : word;
+  return `'g${group}x${cut.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
 }
 
 /** The `tsvector` literal of a line: its sender's words, a gap, then its text's words. */
@@ -51,9 +52,11 @@ export function lineVector(group: number, sender: string, text: string): string 
   return [...positions].map(([key, at]) => `${key}:${at.join(',')}`).join(' ');
 }
 
-/** The `tsquery` literal of a search within some groups: in any of them, every term, each a phrase. */
-export function groupsQuery(query: SearchQuery, groups: readonly number[]): string {
+/**
+ * The `tsquery` literal of a search within one group, GROUP_MARK standing for the group: every
+ * term, each a phrase. The database puts in each of the user's groups (pg-history-reads.ts).
+ */
+export function scopedQuery(query: SearchQuery): string {
   const terms = query.map((term) => term.flatMap(searchWords)).filter((term) => term.length > 0);
-  if (terms.length === 0 || groups.length === 0) return '';
-  return groups.map((g) => `(${terms.map((term) => term.map((w) => lexeme(g, w)).join(' <-> ')).join(' & ')})`).join(' | ');
+  return terms.map((term) => term.map((w) => lexeme(GROUP_MARK, w)).join(' <-> ')).join(' & ');
 }
