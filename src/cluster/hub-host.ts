@@ -67,6 +67,11 @@ export class HubHost {
     this.flush();
   }
 
+  /** This life of the hub, as its beacon says. */
+  get currentEpoch(): string {
+    return this.epoch;
+  }
+
   /** Nodes heard from within the lease. */
   nodeCount(): number {
     return this.nodes.size;

@@ -71,6 +71,11 @@ export class RemoteHub implements SessionOpener, NameReserver {
     return this.epoch !== null;
   }
 
+  /** The life of the hub this node talks to; null while none is heard. */
+  get hubEpoch(): string | null {
+    return this.epoch;
+  }
+
   /** This node's users per front, for health and metrics. */
   usersByFront(): Map<string, number> {
     const users = new Map<string, number>();

@@ -97,6 +97,7 @@ export function hubFor(config: Config, stores: Stores, sonnets: SonnetBook, cloc
     observer,
     passwords: new ScryptHasher(config.accounts.scrypt),
     loginLimits: config.accounts.loginLimits,
+    ...(stores.loginBuckets ? { loginBuckets: stores.loginBuckets } : {}),
     operators: config.accounts.operators,
   });
 }

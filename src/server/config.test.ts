@@ -28,6 +28,8 @@ describe('readConfig', () => {
       web: { host: '0.0.0.0', port: 8080, maxMessageBytes: 65_536, heartbeatMs: 30_000, maxOutboundBytes: 4 << 20, flood: FLOOD, pageDir: expect.stringMatching(/\/dist\/page\/$/) },
       admission: { maxConnections: 4096, maxPerAddress: 256, maxPending: 256, loginTimeoutMs: 120_000 },
       dataDir: '/srv/ics/data',
+      databaseUrl: null,
+      cluster: null,
       sonnetsFile: '/srv/ics/data/sonnets.txt',
       logLevel: 'info',
       maxLineChars: 8000,
@@ -206,5 +208,40 @@ describe('readConfig: accounts', () => {
     ['LOGIN_FAILURE_WINDOW', 'forever'],
   ])('refuses %s=%s', (key, value) => {
     expect(() => readConfig({ [key]: value })).toThrow(ConfigError);
+  });
+});
+
+describe('readConfig: the database', () => {
+  it('keeps everything in DATA_DIR unless DATABASE_URL names a PostgreSQL database', () => {
+    expect(readConfig({}).databaseUrl).toBeNull();
+    expect(readConfig({ DATABASE_URL: ' postgres://ics:secret@127.0.0.1:5432/chat ' }).databaseUrl).toBe('postgres://ics:secret@127.0.0.1:5432/chat');
+    expect(readConfig({ DATABASE_URL: 'postgresql://db.example/chat' }).databaseUrl).toBe('postgresql://db.example/chat');
+  });
+
+  it('refuses a URL that is not PostgreSQL or names no database, without echoing it', () => {
+    for (const bad of ['mysql://u:hunter2@h/db', 'postgres://u:hunter2@h', 'not a url hunter2']) {
+      expect(() => readConfig({ DATABASE_URL: bad })).toThrow(ConfigError);
+      try {
+        readConfig({ DATABASE_URL: bad });
+      } catch (err) {
+        expect((err as Error).message).not.toContain('hunter2');
+      }
+    }
+  });
+});
+
+describe('readConfig: cluster mode', () => {
+  const db = { DATABASE_URL: 'postgres://ics@127.0.0.1:5432/chat' };
+  it('is on with NATS_URL, with a heartbeat of 1 s and a lease of 10 s unless given', () => {
+    expect(readConfig(db).cluster).toBeNull();
+    expect(readConfig({ ...db, NATS_URL: 'nats://127.0.0.1:4222' }).cluster).toEqual({ natsUrl: 'nats://127.0.0.1:4222', nodeId: null, heartbeatMs: 1000, leaseMs: 10_000 });
+    expect(readConfig({ ...db, NATS_URL: 'nats://10.0.0.5:4222', NODE_ID: 'n-1', CLUSTER_HEARTBEAT_MS: '100', CLUSTER_LEASE_MS: '3000' }).cluster).toEqual({ natsUrl: 'nats://10.0.0.5:4222', nodeId: 'n-1', heartbeatMs: 100, leaseMs: 3000 });
+  });
+
+  it('refuses NATS_URL without DATABASE_URL, a bad URL or node name, and a lease shorter than three heartbeats', () => {
+    expect(() => readConfig({ NATS_URL: 'nats://127.0.0.1:4222' })).toThrow(/needs DATABASE_URL/);
+    expect(() => readConfig({ ...db, NATS_URL: 'http://127.0.0.1:4222' })).toThrow(ConfigError);
+    expect(() => readConfig({ ...db, NATS_URL: 'nats://127.0.0.1:4222', NODE_ID: 'a.b' })).toThrow(/NODE_ID/);
+    expect(() => readConfig({ ...db, NATS_URL: 'nats://127.0.0.1:4222', CLUSTER_HEARTBEAT_MS: '1000', CLUSTER_LEASE_MS: '2000' })).toThrow(/three heartbeats/);
   });
 });

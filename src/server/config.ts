@@ -81,6 +81,18 @@ export interface AccountsConfig {
   operators: readonly OperatorEntry[];
 }
 
+/** Cluster mode: several nodes serving one user base, on PostgreSQL (DATABASE_URL) and NATS. */
+export interface ClusterConfig {
+  /** `nats://host:port`. */
+  natsUrl: string;
+  /** This node's name on the bus (letters, digits, `_` and `-`). */
+  nodeId: string | null;
+  /** How often nodes and the hub say they are there. */
+  heartbeatMs: number;
+  /** How long a silent node or hub is waited for before it is taken for dead. */
+  leaseMs: number;
+}
+
 export interface Config {
   fronts: readonly FrontName[];
   accounts: AccountsConfig;
@@ -91,6 +103,10 @@ export interface Config {
   /** Caps on connections, shared by the native, IRC and web fronts. */
   admission: AdmissionLimits;
   dataDir: string;
+  /** Where history, accounts and kept memberships live when not in DATA_DIR: a PostgreSQL URL (may hold a password: never logged). */
+  databaseUrl: string | null;
+  /** Present when NATS_URL is set (which needs DATABASE_URL). */
+  cluster: ClusterConfig | null;
   sonnetsFile: string;
   logLevel: LogLevel;
   maxLineChars: number;
@@ -255,12 +271,42 @@ function accounts(env: Env): AccountsConfig {
   });
 }
 
+/** DATABASE_URL: a PostgreSQL URL, or none (the embedded SQLite database in DATA_DIR). */
+function databaseUrl(env: Env): string | null {
+  const raw = env['DATABASE_URL']?.trim();
+  if (raw === undefined || raw === '') return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('DATABASE_URL must be a PostgreSQL URL, postgres://user:password@host:port/database');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw new ConfigError(`DATABASE_URL must be a PostgreSQL URL (postgres://...), not ${url.protocol}//...`);
+  if (url.pathname.length <= 1) throw new ConfigError('DATABASE_URL must name a database (postgres://user@host:port/database)');
+  return raw;
+}
+
+/** NATS_URL turns cluster mode on: the bus, this node's name and the heartbeat and lease. */
+function cluster(env: Env, database: string | null): ClusterConfig | null {
+  const raw = env['NATS_URL']?.trim();
+  if (raw === undefined || raw === '') return null;
+  if (database === null) throw new ConfigError('NATS_URL (cluster mode) needs DATABASE_URL: the nodes share one PostgreSQL database');
+  if (!/^nats:\/\/[^\s/]+$/.test(raw)) throw new ConfigError('NATS_URL must be nats://host:port');
+  const nodeId = env['NODE_ID']?.trim() || null;
+  if (nodeId !== null && !/^[A-Za-z0-9_-]{1,64}$/.test(nodeId)) throw new ConfigError('NODE_ID must be 1-64 letters, digits, _ or -');
+  const heartbeatMs = integer(env, 'CLUSTER_HEARTBEAT_MS', 1000, 20, 60_000);
+  const leaseMs = integer(env, 'CLUSTER_LEASE_MS', 10_000, 100, 600_000);
+  if (leaseMs < 3 * heartbeatMs) throw new ConfigError('CLUSTER_LEASE_MS must be at least three heartbeats (CLUSTER_HEARTBEAT_MS)');
+  return Object.freeze({ natsUrl: raw, nodeId, heartbeatMs, leaseMs });
+}
+
 /** The web page as `npm run build` bundles it (dist/page), found from this module in src/ or dist/. */
 const PAGE_DIR = fileURLToPath(new URL('../../dist/page/', import.meta.url));
 
 /** Builds the config from an environment (tests pass their own). Paths resolve against `cwd`. */
 export function readConfig(env: Env, cwd: string = process.cwd()): Config {
   const dataDir = resolve(cwd, text(env, 'DATA_DIR', 'data'));
+  const database = databaseUrl(env);
   const chatHost = text(env, 'CHAT_HOST', '0.0.0.0');
   const maxOutboundBytes = integer(env, 'MAX_OUTBOUND_BYTES', 4 << 20, 4096, 1 << 30);
   const motd = text(env, 'IRC_MOTD_FILE', '');
@@ -298,6 +344,8 @@ export function readConfig(env: Env, cwd: string = process.cwd()): Config {
     }),
     admission: admission(env),
     dataDir,
+    databaseUrl: database,
+    cluster: cluster(env, database),
     sonnetsFile: resolve(cwd, text(env, 'SONNETS_FILE', 'data/sonnets.txt')),
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
     maxLineChars: integer(env, 'MAX_LINE_CHARS', 8000, 1, 16_000),

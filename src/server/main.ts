@@ -1,7 +1,9 @@
-/** `npm start`: load the config, start the server, stop cleanly on SIGINT/SIGTERM. */
+/** `npm start`: load the config, start the server (or a cluster node, with NATS_URL), stop cleanly on SIGINT/SIGTERM. */
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { startServer } from './app.js';
+import { startClusterNode } from './cluster-app.js';
+import { systemClock } from '../core/clock.js';
 import { StartupError } from './startup-error.js';
 
 async function main(): Promise<void> {
@@ -18,7 +20,7 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   let server;
   try {
-    server = await startServer(config, log);
+    server = config.cluster !== null && config.databaseUrl !== null ? await startClusterNode(config, config.cluster, config.databaseUrl, log, systemClock) : await startServer(config, log);
   } catch (err) {
     log.error(err instanceof StartupError ? err.message : `cannot start: ${String(err)}`);
     process.exit(1);

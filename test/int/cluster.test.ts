@@ -1,0 +1,173 @@
+/**
+ * Three server processes as one server, on a private PostgreSQL and nats-server: users of the
+ * native, IRC and web fronts spread over the nodes share a room and direct conversations, each
+ * line exactly once and in one order; names are unique across nodes; `who` lists everyone; a
+ * node killed with SIGKILL takes its users offline within the lease, and the hub moves when
+ * its node dies, losing no line.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import type { LocalNats } from '../../src/engines/nats.js';
+import type { LocalPostgres } from '../../src/engines/postgres.js';
+import { ClassicClient } from '../helpers/classic-client.js';
+import { freshDatabase, NATS_NEED, ownNats, ownPostgres, POSTGRES_NEED } from '../helpers/engines.js';
+import { RawIrc } from '../helpers/irc-raw.js';
+import { describeNeeds, type Need } from '../helpers/needs.js';
+import { spawnServer, UNLIMITED, type ServerProc } from '../helpers/server-proc.js';
+import { waitFor } from '../helpers/wait.js';
+import { WsClient } from '../helpers/ws-client.js';
+
+const ENGINES: Need = { proves: 'three nodes behave as one server', missing: POSTGRES_NEED.missing ?? NATS_NEED.missing };
+const LEASE_MS = 1500;
+
+describeNeeds(ENGINES)('cluster mode: three nodes', () => {
+  let pg: LocalPostgres;
+  let nats: LocalNats;
+  let url: string;
+  const nodes: ServerProc[] = [];
+  const closers: (() => void)[] = [];
+
+  const startNode = async (id: string): Promise<ServerProc> => {
+    const node = await spawnServer({
+      ...UNLIMITED,
+      FRONTS: 'tcp,irc,web',
+      DATABASE_URL: url,
+      NATS_URL: nats.url,
+      NODE_ID: id,
+      CLUSTER_HEARTBEAT_MS: '100',
+      CLUSTER_LEASE_MS: String(LEASE_MS),
+      DATA_DIR: mkdtempSync(join(tmpdir(), `ics-${id}-`)),
+    });
+    nodes.push(node);
+    return node;
+  };
+  const hubNode = (): Promise<ServerProc> => waitFor('a node to run the hub', () => nodes.find((n) => n.proc.exitCode === null && n.proc.out.includes('this node runs the hub')), 10_000);
+
+  beforeAll(async () => {
+    [pg, nats] = await Promise.all([ownPostgres(), ownNats()]);
+    url = (await freshDatabase('cluster', pg)).url;
+    for (const id of ['n1', 'n2', 'n3']) await startNode(id);
+  }, 60_000);
+
+  afterEach(() => {
+    for (const close of closers.splice(0)) close();
+  });
+
+  afterAll(async () => {
+    for (const n of nodes) n.proc.kill();
+    await Promise.all(nodes.map((n) => n.proc.exited().catch(() => undefined)));
+    await nats?.stop();
+    await pg?.destroy();
+  });
+
+  const classic = async (node: ServerProc, name: string, features?: string[]): Promise<ClassicClient> => {
+    const c = await ClassicClient.login(node.ports['tcp']!, name, features);
+    closers.push(() => c.socket.destroy());
+    return c;
+  };
+  const irc = async (node: ServerProc, nick: string): Promise<RawIrc> => {
+    const c = await RawIrc.register(node.ports['irc']!, nick);
+    closers.push(() => c.close());
+    return c;
+  };
+  const web = async (node: ServerProc, name: string): Promise<WsClient> => {
+    const c = await WsClient.login(node.ports['web']!, name);
+    closers.push(() => c.ws.close());
+    return c;
+  };
+
+  it('puts users of every front on every node in one room and a direct conversation, each line once and in order', async () => {
+    const [n1, n2, n3] = nodes as [ServerProc, ServerProc, ServerProc];
+    const alice = await classic(n1, 'alice', ['events', 'rooms']);
+    const bob = await irc(n2, 'bob');
+    const carol = await web(n3, 'carol');
+    alice.send({ action: 'connect', target: '#x' });
+    await alice.next('connect');
+    bob.send('JOIN #x');
+    await bob.expect(/ 366 bob #x /);
+    carol.send({ action: 'connect', target: '#x' });
+    await carol.next('connect');
+    // Listens on another node and says nothing: it hears all three, so it shows the one order.
+    const lee = await web(n2, 'lee');
+    lee.send({ action: 'connect', target: '#x' });
+    await lee.next('connect');
+
+    const N = 60;
+    for (let i = 0; i < N; i++) {
+      alice.send({ action: 'exchange', message: `a${i}` });
+      bob.send(`PRIVMSG #x :b${i}`);
+      carol.send({ action: 'exchange', message: `c${i}` });
+    }
+    const lines = (from: string): string[] => Array.from({ length: N }, (_, i) => `${from}${i}`);
+    const heardByAlice: string[] = [];
+    const heardByCarol: string[] = [];
+    for (let i = 0; i < 2 * N; i++) heardByAlice.push(String((await alice.next('exchange', 10_000))['message']));
+    for (let i = 0; i < 2 * N; i++) heardByCarol.push(String((await carol.next('exchange', 10_000))['message']));
+    const heardByBob: string[] = [];
+    for (let i = 0; i < 2 * N; i++) heardByBob.push((await bob.expect(/ PRIVMSG #x :/, 10_000)).split(' :').slice(1).join(' :'));
+    // Each sender's lines in the order sent, none twice, none missing, and every member hears them in one order.
+    expect(heardByAlice.filter((l) => l.startsWith('b'))).toEqual(lines('b'));
+    expect(heardByAlice.filter((l) => l.startsWith('c'))).toEqual(lines('c'));
+    expect(heardByCarol.filter((l) => l.startsWith('a'))).toEqual(lines('a'));
+    expect(heardByBob.filter((l) => l.startsWith('a'))).toEqual(lines('a'));
+    const all: string[] = [];
+    for (let i = 0; i < 3 * N; i++) all.push(String((await lee.next('exchange', 10_000))['message']));
+    expect(heardByAlice).toEqual(all.filter((l) => !l.startsWith('a')));
+    expect(heardByBob).toEqual(all.filter((l) => !l.startsWith('b')));
+    expect(heardByCarol).toEqual(all.filter((l) => !l.startsWith('c')));
+
+    bob.send('PRIVMSG carol :psst');
+    expect(await carol.nextWhere('the private line', (e) => e.action === 'exchange' && e['direct'] === true)).toMatchObject({ message: 'psst', name: 'bob' });
+    carol.send({ action: 'direct', target: 'bob', message: 'hello back' });
+    await bob.expect(/^:carol!\S+ PRIVMSG bob :hello back$/);
+  });
+
+  it('keeps each name once across the nodes, and lists everyone online on every node', async () => {
+    const [n1, n2, n3] = nodes as [ServerProc, ServerProc, ServerProc];
+    await classic(n1, 'dave');
+    const twin = await ClassicClient.open(n2.ports['tcp']!);
+    closers.push(() => twin.socket.destroy());
+    twin.send({ action: 'login', name: 'DAVE' });
+    expect(await twin.next('login')).toMatchObject({ status: 'duplicate' });
+    await irc(n3, 'erin');
+    const who = await web(n2, 'fay');
+    who.send({ action: 'list' });
+    const list = await who.next('list');
+    expect((list['users'] as { name: string }[]).map((u) => u.name).sort()).toEqual(['dave', 'erin', 'fay']);
+  });
+
+  it('takes the users of a node killed with SIGKILL offline within the lease; their names come free', async () => {
+    const spare = await startNode('n4');
+    const hub = await hubNode();
+    const other = nodes.find((n) => n !== spare && n !== hub && n.proc.exitCode === null)!;
+    const gina = await classic(spare, 'gina');
+    const hal = await classic(other, 'hal');
+    hal.send({ action: 'connect', target: 'gina' });
+    await hal.next('connect');
+    await gina.next('connect');
+    spare.proc.kill();
+    const started = Date.now();
+    expect(await hal.next('disconnect', LEASE_MS * 4)).toMatchObject({ msg: 'everyone left, you are alone' });
+    expect(Date.now() - started).toBeLessThan(LEASE_MS * 4);
+    await classic(other, 'gina');
+  });
+
+  it('moves the hub when its node is killed: the others take it within the lease, and every line stored before is found', async () => {
+    const hub = await hubNode();
+    const other = nodes.find((n) => n !== hub && n.proc.exitCode === null)!;
+    const ivy = await classic(other, 'ivy');
+    const jo = await classic(other, 'jo');
+    ivy.send({ action: 'connect', target: 'jo' });
+    await ivy.next('connect');
+    ivy.send({ action: 'exchange', message: 'kept across the move' });
+    await jo.next('exchange');
+    hub.proc.kill();
+    expect(await ivy.next('restart', LEASE_MS * 4)).toMatchObject({ action: 'restart' });
+    await waitFor('another node to run the hub', () => nodes.some((n) => n !== hub && n.proc.exitCode === null && n.proc.out.includes('this node runs the hub')), LEASE_MS * 6);
+    const back = await classic(other, 'ivy');
+    back.send({ action: 'search', target: 'kept' });
+    expect(String((await back.next('search', 10_000))['results'])).toContain('kept across the move');
+  });
+});
