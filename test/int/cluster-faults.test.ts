@@ -1,0 +1,138 @@
+/**
+ * Cluster mode under its engines' faults, each test on private PostgreSQL and nats-server
+ * instances it may stop: the bus going away for less than the lease (lines wait and then
+ * arrive once, in order; /healthz says degraded meanwhile), and PostgreSQL restarting (lines
+ * refused as not stored meanwhile, nothing unstored delivered, everything back by itself).
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import type { LocalNats } from '../../src/engines/nats.js';
+import type { LocalPostgres } from '../../src/engines/postgres.js';
+import { ClassicClient } from '../helpers/classic-client.js';
+import { freshDatabase, NATS_NEED, ownNats, ownPostgres, POSTGRES_NEED } from '../helpers/engines.js';
+import { describeNeeds, type Need } from '../helpers/needs.js';
+import { spawnServer, UNLIMITED, type ServerProc } from '../helpers/server-proc.js';
+import { waitFor } from '../helpers/wait.js';
+
+const ENGINES: Need = { proves: 'cluster mode survives its engines going away', missing: POSTGRES_NEED.missing ?? NATS_NEED.missing };
+const LEASE_MS = 4000;
+
+interface Cluster {
+  pg: LocalPostgres;
+  nats: LocalNats;
+  hub: ServerProc;
+  other: ServerProc;
+}
+
+describeNeeds(ENGINES)('cluster mode: faults of the engines', () => {
+  const stops: (() => Promise<void>)[] = [];
+  const closers: (() => void)[] = [];
+
+  afterEach(async () => {
+    for (const close of closers.splice(0)) close();
+    for (const stop of stops.splice(0).reverse()) await stop();
+  });
+
+  /** Two nodes on private engines; which one runs the hub is found from their logs. */
+  async function twoNodes(): Promise<Cluster> {
+    const [pg, nats] = await Promise.all([ownPostgres(), ownNats()]);
+    stops.push(() => pg.destroy(), () => nats.stop());
+    const url = (await freshDatabase('faults', pg)).url;
+    const nodes: ServerProc[] = [];
+    for (const id of ['f1', 'f2']) {
+      const node = await spawnServer({
+        ...UNLIMITED,
+        FRONTS: 'tcp,web',
+        DATABASE_URL: url,
+        NATS_URL: nats.url,
+        NODE_ID: id,
+        CLUSTER_HEARTBEAT_MS: '100',
+        CLUSTER_LEASE_MS: String(LEASE_MS),
+        DATA_DIR: mkdtempSync(join(tmpdir(), `ics-${id}-`)),
+      });
+      nodes.push(node);
+      stops.push(async () => {
+        node.proc.kill();
+        await node.proc.exited().catch(() => undefined);
+      });
+    }
+    const hub = await waitFor('a node to run the hub', () => nodes.find((n) => n.proc.out.includes('this node runs the hub')), 10_000);
+    return { pg, nats, hub, other: nodes.find((n) => n !== hub)! };
+  }
+
+  const classic = async (node: ServerProc, name: string): Promise<ClassicClient> => {
+    const c = await ClassicClient.login(node.ports['tcp']!, name);
+    closers.push(() => c.socket.destroy());
+    return c;
+  };
+
+  /** Waits for an asynchronous check, bounded. */
+  async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  const health = async (node: ServerProc): Promise<{ status: number; body: { status: string; cluster?: { bus: boolean; hubHeard: boolean } } }> => {
+    const res = await fetch(`http://127.0.0.1:${node.ports['web']}/healthz`);
+    return { status: res.status, body: (await res.json()) as { status: string; cluster?: { bus: boolean; hubHeard: boolean } } };
+  };
+
+  /** Alice on the node without the hub and bob on the hub's node, in one group. */
+  async function pair(c: Cluster): Promise<[ClassicClient, ClassicClient]> {
+    const alice = await classic(c.other, 'alice');
+    const bob = await classic(c.hub, 'bob');
+    alice.send({ action: 'connect', target: 'bob' });
+    await alice.next('connect');
+    await bob.next('connect');
+    return [alice, bob];
+  }
+
+  it('keeps the sessions through a bus outage shorter than the lease: lines said meanwhile arrive once, in order', async () => {
+    const c = await twoNodes();
+    const [alice, bob] = await pair(c);
+    expect((await health(c.other)).body).toMatchObject({ status: 'ok', cluster: { bus: true, hubHeard: true } });
+    await c.nats.stop();
+    await until('the node to report the bus away', async () => (await health(c.other)).status === 503, 5000);
+    expect((await health(c.other)).body.cluster).toMatchObject({ bus: false });
+    for (let i = 0; i < 20; i++) alice.send({ action: 'exchange', message: `during ${i}` });
+    await c.nats.start();
+    const heard: string[] = [];
+    for (let i = 0; i < 20; i++) heard.push(String((await bob.next('exchange', LEASE_MS))['message']));
+    expect(heard).toEqual(Array.from({ length: 20 }, (_, i) => `during ${i}`));
+    await until('the node to report healthy again', async () => (await health(c.other)).status === 200, 5000);
+    bob.send({ action: 'exchange', message: 'after' });
+    expect(await alice.next('exchange')).toMatchObject({ message: 'after' });
+    await bob.sync();
+    expect(bob.pending()).toEqual([]);
+  });
+
+  it('refuses lines as not stored while PostgreSQL is away, delivers none of them, and goes on once it is back', async () => {
+    const c = await twoNodes();
+    const [alice, bob] = await pair(c);
+    await c.pg.stop();
+    alice.send({ action: 'exchange', message: 'not kept' });
+    expect(await alice.next('error', 10_000)).toMatchObject({ code: 'not-stored' });
+    await c.pg.start();
+    // The hub goes on with the same sessions: a line a second is tried until one is stored and delivered.
+    let sent = 1;
+    let delivered = null;
+    while (delivered === null && sent < 60) {
+      alice.send({ action: 'exchange', message: `retry ${sent++}` });
+      delivered = await bob.next('exchange', 300).catch(() => null);
+    }
+    expect(delivered).not.toBeNull();
+    await alice.sync();
+    await bob.sync();
+    // Every line was either refused to its sender or delivered, never both, never neither.
+    const refused = 1 + alice.pending().filter((e) => e.action === 'error' && e['code'] === 'not-stored').length;
+    const heard = 1 + bob.pending().filter((e) => e.action === 'exchange').length;
+    expect(refused + heard).toBe(sent);
+    expect(bob.pending().some((e) => e['message'] === 'not kept')).toBe(false);
+    expect(c.other.proc.out.includes('this node runs the hub')).toBe(false);
+  });
+});
