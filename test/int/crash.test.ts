@@ -1,30 +1,10 @@
-/**
- * Nothing lost on a crash: groups of native TCP, IRC and WebSocket users chat under load, the
- * server process is killed with SIGKILL in the middle of it, and a new process on the same data
- * directory must hold every line that any client received, in the history of every member
- * entitled to it, and in nobody else's. Each line carries a unique token, so one search per
- * line and member, through the restarted server as that user, is exact (one match, never
- * near the cap of 100); rate limits are lifted so the searches can be pipelined.
- */
+/** Nothing lost on a crash of the one process: test/helpers/crash-load.ts says what is checked. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { ircChatter, tcpChatter, wsChatter, type Chatter } from '../helpers/chatters.js';
-import { ClassicClient, type Frame } from '../helpers/classic-client.js';
+import { crashCheck } from '../helpers/crash-load.js';
 import { spawnServer, UNLIMITED, type ServerProc } from '../helpers/server-proc.js';
-import { waitFor } from '../helpers/wait.js';
-
-const GROUPS = 4;
-/** Lines each user may send at most; the kill comes long before. */
-const MAX_PER_USER = 2000;
-/** The kill comes once this many lines have been received (or after KILL_AFTER_MS). */
-const KILL_AT_RECEIVED = 2000;
-const KILL_AFTER_MS = 15_000;
-/** Every tick each user sends a line: 12 users, 1,200 lines a second if the machine keeps up. */
-const TICK_MS = 10;
-/** Lines each user sends at once just before the kill, so that some are surely in flight. */
-const LAST_BURST = 5;
 
 const dir = mkdtempSync(join(tmpdir(), 'ics-crash-'));
 const servers: ServerProc[] = [];
@@ -33,102 +13,20 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Member {
-  chatter: Chatter;
-  group: number;
-}
-
-const tokenOf = (g: number, user: string, n: number): string => `tok${g}${user}n${n}`;
-const textOf = (g: number, user: string, n: number): string => `crashload grp${g} ${tokenOf(g, user, n)}`;
-const TOKEN = /crashload grp(\d+) tok\d+[a-z]+\d*n\d+/;
-
-/** Sends every search at once, then reads the replies in order. */
-async function searchAll(c: ClassicClient, targets: string[]): Promise<Frame[]> {
-  const replies: Frame[] = [];
-  for (let at = 0; at < targets.length; at += 500) {
-    const batch = targets.slice(at, at + 500);
-    for (const target of batch) c.send({ action: 'search', target });
-    for (let i = 0; i < batch.length; i++) replies.push(await c.next('search', 30_000));
-  }
-  return replies;
-}
-
 it('keeps every line any client received, for everyone entitled to it and nobody else, across a kill -9', async () => {
   const env = { ...UNLIMITED, FRONTS: 'tcp,irc,web', DATA_DIR: dir };
   const first = await spawnServer(env);
   servers.push(first);
-  const { tcp, irc, web } = first.ports as { tcp: number; irc: number; web: number };
-
-  const chatters: Member[] = [];
-  for (let g = 0; g < GROUPS; g++) {
-    for (const chatter of [await tcpChatter(tcp, `ct${g}`), await wsChatter(web, `cw${g}`), await ircChatter(irc, `ci${g}`)]) {
-      await chatter.join(`#crash${g}`);
-      chatters.push({ chatter, group: g });
-    }
-  }
-  // Online the whole time, in no group: entitled to nothing.
-  const outsider = await ClassicClient.login(tcp, 'cout');
-
-  const sent = new Map<string, { group: number; sender: string }>();
-  let n = 0;
-  const receivedCount = (): number => new Set(chatters.flatMap((m) => m.chatter.received())).size;
-  const tick = (): void => {
-    if (n >= MAX_PER_USER) return;
-    for (const { chatter, group } of chatters) {
-      const text = textOf(group, chatter.name, n);
-      sent.set(text, { group, sender: chatter.name });
-      chatter.say(text);
-    }
-    n++;
-  };
-  const ticker = setInterval(tick, TICK_MS);
-  const started = Date.now();
-  try {
-    await waitFor('lines to flow', () => receivedCount() >= KILL_AT_RECEIVED || Date.now() - started > KILL_AFTER_MS, KILL_AFTER_MS + 5000);
-    for (let i = 0; i < LAST_BURST; i++) tick();
-    first.proc.child.kill('SIGKILL');
-  } finally {
-    clearInterval(ticker);
-  }
-  expect(await first.proc.exited()).toBe(128);
-  expect(n).toBeLessThan(MAX_PER_USER); // the kill came while the users were still sending
-  await waitFor('every client to see the connection drop', () => chatters.every((m) => m.chatter.closed()) && outsider.closed, 20_000);
-
-  // What each client received, and which lines reached anyone.
-  const reached = new Map<string, { group: number; sender: string }>();
-  for (const { chatter, group } of chatters) {
-    for (const text of chatter.received()) {
-      expect(text).toMatch(TOKEN);
-      const line = sent.get(text);
-      expect(line, `a line nobody sent: ${text}`).toBeDefined();
-      expect(line!.group).toBe(group);
-      expect(line!.sender).not.toBe(chatter.name);
-      reached.set(text, line!);
-    }
-  }
-  expect(reached.size).toBeGreaterThanOrEqual(100);
-
-  const second = await spawnServer(env);
-  servers.push(second);
-  const port = second.ports['tcp']!;
-  const lines = [...reached];
-  for (const member of chatters) {
-    const me = await ClassicClient.login(port, member.chatter.name);
-    // Every line of my group that anyone received is in my history, exactly once, as it was sent.
-    const mine = lines.filter(([, l]) => l.group === member.group);
-    const replies = await searchAll(me, mine.map(([text]) => text.split(' ')[2]!));
-    replies.forEach((reply, i) => {
-      const [text, line] = mine[i]!;
-      expect(reply['matches'], `${member.chatter.name} searching ${text}`).toMatchObject([{ message: text, from: line.sender }]);
-      expect(reply['omitted']).toBe(0);
-    });
-    // And no line of another group is.
-    const others = await searchAll(me, Array.from({ length: GROUPS }, (_, g) => `grp${g}`).filter((w) => w !== `grp${member.group}`));
-    for (const reply of others) expect(reply['matches']).toEqual([]);
-    me.close();
-  }
-  const out = await ClassicClient.login(port, 'cout');
-  const [nothing] = await searchAll(out, ['crashload']);
-  expect(nothing!['matches']).toEqual([]);
-  expect(nothing!['omitted']).toBe(0);
+  await crashCheck({
+    ports: () => first.ports as { tcp: number; irc: number; web: number },
+    kill: async () => {
+      first.proc.child.kill('SIGKILL');
+      expect(await first.proc.exited()).toBe(128);
+    },
+    after: async () => {
+      const second = await spawnServer(env);
+      servers.push(second);
+      return second.ports['tcp']!;
+    },
+  });
 }, 180_000);
