@@ -10,7 +10,7 @@ import type { NameReserver, SessionOpener } from '../core/front.js';
 import type { Logger } from '../core/log.js';
 import type { Session } from '../core/session.js';
 import { BEACON_SUBJECT, HUB_SUBJECT, nodeSubject, type Batch, type ToHub, type ToNode } from './link-protocol.js';
-import { LinkStream } from './reliable.js';
+import { LinkStream, type LinkObserver } from './reliable.js';
 import type { Transport } from './transport.js';
 
 export interface LinkTiming {
@@ -50,6 +50,7 @@ export class HubHost {
     private readonly transport: Transport,
     private readonly timing: LinkTiming,
     private readonly log: Logger,
+    private readonly observer?: LinkObserver,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -126,7 +127,7 @@ export class HubHost {
       node,
       life,
       sessions: new Map(),
-      stream: new LinkStream<ToNode, ToHub>((wire) => this.publish(node, { node: 'hub', life, epoch: this.epoch, ...wire }), this.now, this.timing.heartbeatMs),
+      stream: new LinkStream<ToNode, ToHub>((wire) => this.publish(node, { node: 'hub', life, epoch: this.epoch, ...wire }), this.now, this.timing.heartbeatMs, this.observer),
       lastHeard: this.now(),
       outbox: [],
     };

@@ -27,13 +27,16 @@ export class Outgoing<T> {
     return seq;
   }
 
-  /** The receiver has everything up to `seq`. */
-  acked(seq: number): void {
+  /** The receiver has everything up to `seq`; returns when each batch it newly covers was (last) sent. */
+  acked(seq: number): number[] {
     if (seq > this.ackedUpTo) this.ackedUpTo = seq;
-    for (const n of this.kept.keys()) {
+    const sentAt: number[] = [];
+    for (const [n, kept] of this.kept) {
       if (n > seq) break;
+      sentAt.push(kept.at);
       this.kept.delete(n);
     }
+    return sentAt;
   }
 
   /**
@@ -103,6 +106,15 @@ export interface Wire<M> {
   messages: M[];
 }
 
+/** Told how the links do (metrics): what was sent again, gaps asked for, and the round trip from a batch to its acknowledgement. */
+export interface LinkObserver {
+  resent(batches: number): void;
+  askedForGap(): void;
+  acknowledged(seconds: number): void;
+}
+
+const UNOBSERVED: LinkObserver = { resent: () => undefined, askedForGap: () => undefined, acknowledged: () => undefined };
+
 /** Kept unacknowledged at the most, per stream, before it starts over. */
 export const STREAM_CAP = 50_000;
 
@@ -120,6 +132,7 @@ export class LinkStream<Out, In> {
     private readonly now: () => number,
     /** The shortest time between two asks for the same gap. */
     private readonly nackGapMs: number,
+    private readonly observer: LinkObserver = UNOBSERVED,
     cap = STREAM_CAP,
   ) {
     this.out = new Outgoing(cap);
@@ -135,12 +148,14 @@ export class LinkStream<Out, In> {
 
   /** The messages a batch makes ready, in order; null when the other side lost its place (start over). */
   take(wire: Wire<In>): In[] | null {
-    this.out.acked(wire.ack);
+    const now = this.now();
+    for (const at of this.out.acked(wire.ack)) this.observer.acknowledged((now - at) / 1000);
     if (wire.nack !== undefined && !this.resend(wire.nack, -Infinity)) return null;
     if (wire.seq === 0) return [];
     const { ready, missing } = this.heard.take(wire.seq, wire.messages);
-    if (missing !== null && this.now() - this.nackedAt >= this.nackGapMs) {
-      this.nackedAt = this.now();
+    if (missing !== null && now - this.nackedAt >= this.nackGapMs) {
+      this.nackedAt = now;
+      this.observer.askedForGap();
       this.send({ seq: 0, ack: this.heard.ack, nack: missing, messages: [] });
     }
     return ready.flat();
@@ -161,6 +176,7 @@ export class LinkStream<Out, In> {
   private resend(from: number | null, staleBefore: number): boolean {
     const again = this.out.again(from, staleBefore, this.now());
     if (again === null) return false;
+    if (again.length > 0) this.observer.resent(again.length);
     for (const { seq, batch } of again) this.send({ seq, ack: this.heard.ack, messages: batch });
     return true;
   }

@@ -12,7 +12,7 @@ import type { Logger } from '../core/log.js';
 import type { AuthResult, Session, SessionOptions } from '../core/session.js';
 import type { LinkTiming } from './hub-host.js';
 import { BEACON_SUBJECT, HUB_SUBJECT, nodeSubject, type Batch, type ToHub, type ToNode } from './link-protocol.js';
-import { LinkStream } from './reliable.js';
+import { LinkStream, type LinkObserver } from './reliable.js';
 import type { Transport } from './transport.js';
 
 interface Remote {
@@ -48,6 +48,7 @@ export class RemoteHub implements SessionOpener, NameReserver {
     private readonly transport: Transport,
     private readonly timing: LinkTiming,
     private readonly log: Logger,
+    private readonly observer?: LinkObserver,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -152,6 +153,7 @@ export class RemoteHub implements SessionOpener, NameReserver {
       },
       this.now,
       this.timing.heartbeatMs,
+      this.observer,
     );
   }
 

@@ -46,8 +46,6 @@ export async function startClusterNode(config: Config, cluster: ClusterConfig, d
   const sonnets = loadSonnets(config.sonnetsFile);
   const timing = { heartbeatMs: cluster.heartbeatMs, leaseMs: cluster.leaseMs };
   const transport = await NatsTransport.open(cluster.natsUrl, node, log);
-  const remote = new RemoteHub(node, transport, timing, log);
-  remote.start();
   const fronts = new Map<FrontName, Front>();
   let hosting: Hosting | null = null;
   const metrics: Metrics = new Metrics({
@@ -56,6 +54,9 @@ export async function startClusterNode(config: Config, cluster: ClusterConfig, d
     groups: () => hosting?.hub.groups.size ?? 0,
     historyLines: () => hosting?.stores.history.lineCount() ?? 0,
   });
+  const links = metrics.cluster({ hub: () => hosting !== null, hubHeard: () => remote.connected, bus: () => transport.connected });
+  const remote = new RemoteHub(node, transport, timing, log, links);
+  remote.start();
   const admission = new Admission(config.admission, log);
   const status = new ServerStatus({
     users: () => remote.usersByFront(),
@@ -76,7 +77,7 @@ export async function startClusterNode(config: Config, cluster: ClusterConfig, d
   const lead = async (): Promise<void> => {
     const stores = pgStores(databaseUrl, log);
     const hub = hubFor(config, stores, sonnets, clock, log, metrics);
-    const host = new HubHost(hub, transport, timing, log);
+    const host = new HubHost(hub, transport, timing, log, links);
     host.start();
     hosting = { hub, host, stores, discord: null };
     log.info('cluster: this node runs the hub', { node });

@@ -7,6 +7,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { FrontState } from '../core/front.js';
 import type { AuthOutcome, DropReason, HubObserver } from '../core/observer.js';
 import type { ActionName, ServerEvent } from '../core/protocol.js';
+import type { LinkObserver } from '../cluster/reliable.js';
 
 /** What the gauges read at scrape time. */
 export interface GaugeSource {
@@ -15,6 +16,16 @@ export interface GaugeSource {
   users(): ReadonlyMap<string, number>;
   groups(): number;
   historyLines(): number;
+}
+
+/** A cluster node's view of the cluster, read at scrape time. */
+export interface ClusterGaugeSource {
+  /** This node runs the hub. */
+  hub(): boolean;
+  /** The hub's beacon is heard. */
+  hubHeard(): boolean;
+  /** The bus (NATS) is reachable. */
+  bus(): boolean;
 }
 
 /** Counts by two keys (front, then action or kind), cheap to bump. */
@@ -111,6 +122,31 @@ export class Metrics implements HubObserver {
       registers,
     });
     this.search = new Histogram({ name: 'ics_chat_search_seconds', help: 'History search time', buckets: LATENCY_BUCKETS, registers });
+  }
+
+  /** In cluster mode: gauges for the node's view of the cluster, and the observer its links report to. */
+  cluster(source: ClusterGaugeSource): LinkObserver {
+    const registers = [this.registry];
+    const flag = (name: string, help: string, read: () => boolean): void =>
+      void new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(read() ? 1 : 0);
+        },
+      });
+    flag('ics_chat_cluster_hub', 'Whether this node runs the hub', () => source.hub());
+    flag('ics_chat_cluster_hub_heard', "Whether the hub's beacon is heard", () => source.hubHeard());
+    flag('ics_chat_cluster_bus_up', 'Whether the bus (NATS) is reachable', () => source.bus());
+    const resent = new Counter({ name: 'ics_chat_cluster_resent_total', help: 'Link batches sent again (asked for, or unacknowledged past a heartbeat)', registers });
+    const gaps = new Counter({ name: 'ics_chat_cluster_gap_asks_total', help: 'Gaps in a link stream asked to be filled', registers });
+    const roundTrip = new Histogram({ name: 'ics_chat_cluster_link_seconds', help: 'From a link batch sent to its acknowledgement (the bus round trip)', buckets: LATENCY_BUCKETS, registers });
+    return {
+      resent: (batches) => resent.inc(batches),
+      askedForGap: () => gaps.inc(),
+      acknowledged: (seconds) => roundTrip.observe(seconds),
+    };
   }
 
   received(front: string, action: ActionName): void {

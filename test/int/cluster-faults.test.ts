@@ -105,6 +105,11 @@ describeNeeds(ENGINES)('cluster mode: faults of the engines', () => {
     for (let i = 0; i < 20; i++) heard.push(String((await bob.next('exchange', LEASE_MS))['message']));
     expect(heard).toEqual(Array.from({ length: 20 }, (_, i) => `during ${i}`));
     await until('the node to report healthy again', async () => (await health(c.other)).status === 200, 5000);
+    const metrics = await (await fetch(`http://127.0.0.1:${c.other.ports['web']}/metrics`)).text();
+    expect(metrics).toMatch(/^ics_chat_cluster_hub 0$/m);
+    expect(metrics).toMatch(/^ics_chat_cluster_bus_up 1$/m);
+    expect(Number(/^ics_chat_cluster_link_seconds_count (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+    expect(metrics).toMatch(/^ics_chat_cluster_resent_total \d+$/m);
     bob.send({ action: 'exchange', message: 'after' });
     expect(await alice.next('exchange')).toMatchObject({ message: 'after' });
     await bob.sync();
