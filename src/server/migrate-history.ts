@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { historyCopy } from '../store/pg/copy-history.js';
+import { accountsCopy, keepsCopy } from '../store/pg/copy-accounts.js';
 import { copyParts, type CopiedCount, type CopyPart, type CopyProgress } from '../store/pg/sqlite-copy.js';
 import { SyncPg } from '../store/pg/sync-client.js';
 import { loadDatabaseUrl } from './config.js';
@@ -15,7 +16,7 @@ import { loadDatabaseUrl } from './config.js';
 const USAGE = 'usage: npm run migrate-history -- --from data/history.db [--to postgres://user@host:port/database]';
 
 /** What is copied, in order. */
-const PARTS: readonly (() => CopyPart)[] = [historyCopy];
+const PARTS: readonly (() => CopyPart)[] = [historyCopy, accountsCopy, keepsCopy];
 
 /** The width of the bar, in characters. */
 const BAR = 30;

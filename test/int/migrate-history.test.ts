@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SqliteHistory } from '../../src/store/sqlite-history.js';
+import { NO_MODES } from '../../src/core/groups.js';
+import { PgAccounts } from '../../src/store/pg/pg-accounts.js';
 import { PgHistory } from '../../src/store/pg/pg-history.js';
+import { PgKeeps } from '../../src/store/pg/pg-keeps.js';
+import { SyncPg } from '../../src/store/pg/sync-client.js';
+import { SqliteAccounts } from '../../src/store/sqlite-accounts.js';
+import { SqliteKeeps } from '../../src/store/sqlite-keeps.js';
 import { POSTGRES_NEED } from '../helpers/engines.js';
 import { describeNeeds } from '../helpers/needs.js';
 import { schemaDatabase, type Schemas } from '../helpers/pg-schemas.js';
@@ -36,12 +42,20 @@ describeNeeds(POSTGRES_NEED)('npm run migrate-history', () => {
     h.joined('alice', 1, 0);
     for (let seq = 1; seq <= 2500; seq++) h.record({ group: 1, sender: 'alice', senderKey: 'alice', text: `cup ${seq}`, ts: seq, seq });
     await h.close();
+    const accounts = new SqliteAccounts(file);
+    accounts.register('Alice', 'scrypt$hash-of-a-password', 'alice');
+    accounts.bind({ provider: 'discord', id: '100' }, 'peter');
+    accounts.close();
+    const keeps = new SqliteKeeps(file);
+    keeps.put({ userKey: 'alice', kind: 'room', place: '#tea', label: '#tea', group: 1, seenGroup: 1, seenSeq: 2500 });
+    keeps.rest({ place: '#tea', topic: 'green', topicBy: 'alice', locked: true, modes: NO_MODES, since: 5 });
+    keeps.close();
     const url = schemas.fresh();
 
     const first = await run(['--from', file], { DATABASE_URL: url });
     expect(first.code, first.err).toBe(0);
     expect(first.err).toMatch(/lines +\[#{30}\] 100% {2}2500\/2500/);
-    expect(first.out).toBe(`copied from ${file}: groups 1, direct conversations 0, memberships 1, lines 2500\n`);
+    expect(first.out).toBe(`copied from ${file}: groups 1, direct conversations 0, memberships 1, lines 2500, accounts 2, kept memberships 1, resting rooms 1\n`);
 
     const second = await run(['--from', file, '--to', url]);
     expect(second.code, second.err).toBe(0);
@@ -50,6 +64,13 @@ describeNeeds(POSTGRES_NEED)('npm run migrate-history', () => {
     const copied = new PgHistory(url, { node: 'check' });
     expect(copied.search('alice', [['cup'], ['2500']], 5).lines.map((l) => l.text)).toEqual(['cup 2500']);
     await copied.close();
+    const db = new SyncPg(url);
+    expect(new PgAccounts(db).accountOf('alice')).toMatchObject({ name: 'Alice', historyKey: 'alice', secret: 'scrypt$hash-of-a-password' });
+    expect(new PgAccounts(db).nameOf({ provider: 'discord', id: '100' })).toBe('peter');
+    const kept = new PgKeeps(db);
+    expect(kept.of('alice')).toEqual([{ userKey: 'alice', kind: 'room', place: '#tea', label: '#tea', group: 1, seenGroup: 1, seenSeq: 2500 }]);
+    expect(kept.wake('#tea')).toMatchObject({ topic: 'green', topicBy: 'alice', locked: true, since: 5 });
+    await db.close();
   });
 
   it('says how to call it when the source or the target is missing', async () => {
