@@ -99,6 +99,19 @@ describe('a hub on one node, users on others', () => {
     await login(a, 'bob');
   });
 
+  it('takes a node restarted under the same name for a new life: the old one\'s users quit, the new one is served', async () => {
+    const transport = new LocalTransport();
+    hubNode(transport);
+    const before = node('a', transport);
+    await login(before, 'alice');
+    before.stop();
+    const after = new RemoteHub('a', transport, timing, quiet, undefined, () => Date.now() + 1);
+    after.start();
+    stops.push(() => after.stop());
+    await login(after, 'bob');
+    await login(after, 'alice');
+  });
+
   it('ends the sessions of a hub that is gone as at a restart, and serves the next hub', async () => {
     const transport = new LocalTransport();
     const first = hubNode(transport);

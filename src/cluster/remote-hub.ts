@@ -37,8 +37,12 @@ export class RemoteHub implements SessionOpener, NameReserver {
   /** The stream to the hub this node talks to, in this life; null while no hub is heard. */
   private stream: LinkStream<ToHub, ToNode> | null = null;
   private sids = 0;
-  /** This node's life: it starts a new one each time its sessions end with the hub it talked to. */
-  private life = 1;
+  /**
+   * This node's life: it starts a new one each time its sessions end with the hub it talked to.
+   * It starts from the clock, so a node restarted under the same NODE_ID is a new life to the hub,
+   * not the old one's stream going on.
+   */
+  private life: number;
   private flushing: NodeJS.Immediate | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly unsubscribers: (() => void)[] = [];
@@ -50,7 +54,9 @@ export class RemoteHub implements SessionOpener, NameReserver {
     private readonly log: Logger,
     private readonly observer?: LinkObserver,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.life = now();
+  }
 
   start(): void {
     this.unsubscribers.push(
