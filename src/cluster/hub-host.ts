@@ -10,7 +10,7 @@ import type { NameReserver, SessionOpener } from '../core/front.js';
 import type { Logger } from '../core/log.js';
 import type { Session } from '../core/session.js';
 import { BEACON_SUBJECT, HUB_SUBJECT, nodeSubject, type Batch, type ToHub, type ToNode } from './link-protocol.js';
-import { LinkStream, type LinkObserver } from './reliable.js';
+import { batchText, LinkStream, type LinkObserver } from './reliable.js';
 import type { Transport } from './transport.js';
 
 export interface LinkTiming {
@@ -33,6 +33,15 @@ interface NodeLink {
   readonly stream: LinkStream<ToNode, ToHub>;
   lastHeard: number;
   outbox: ToNode[];
+}
+
+/** An event too long to carry between nodes (a `list` of tens of thousands of users) becomes an error saying so, to the same request. */
+function tooLong(message: ToNode): ToNode {
+  if (message.t !== 'ev') return message;
+  const error: ToNode = { t: 'ev', sid: message.sid, event: { action: 'error', code: 'too-large', msg: `the answer (${message.event.action}) is too long to carry between the cluster's nodes` } };
+  if (message.label !== undefined) error.label = message.label;
+  if (message.name !== undefined) error.name = message.name;
+  return error;
 }
 
 export class HubHost {
@@ -127,7 +136,13 @@ export class HubHost {
       node,
       life,
       sessions: new Map(),
-      stream: new LinkStream<ToNode, ToHub>((wire) => this.publish(node, { node: 'hub', life, epoch: this.epoch, ...wire }), this.now, this.timing.heartbeatMs, this.observer),
+      stream: new LinkStream<ToNode, ToHub>(
+        (head, messages) => this.transport.publish(nodeSubject(node), batchText({ node: 'hub', life, epoch: this.epoch }, head, messages)),
+        this.now,
+        this.timing.heartbeatMs,
+        this.observer,
+        tooLong,
+      ),
       lastHeard: this.now(),
       outbox: [],
     };

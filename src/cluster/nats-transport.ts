@@ -12,7 +12,7 @@ export class NatsTransport implements Transport {
 
   private constructor(
     private readonly nc: NatsConnection,
-    log: Logger,
+    private readonly log: Logger,
   ) {
     void (async () => {
       for await (const status of nc.status()) {
@@ -39,8 +39,13 @@ export class NatsTransport implements Transport {
     return this.up;
   }
 
+  /** Never throws: a text the client refuses (it is closing) is lost, as the bus may lose any; the links send it again. */
   publish(subject: string, data: string): void {
-    this.nc.publish(subject, data);
+    try {
+      this.nc.publish(subject, data);
+    } catch (err) {
+      this.log.warn('cluster: the bus refused a message', { subject, err: String(err) });
+    }
   }
 
   subscribe(subject: string, hear: (data: string) => void): () => void {

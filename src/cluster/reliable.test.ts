@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Incoming, Outgoing } from './reliable.js';
+import { BATCH_CHARS, Incoming, LinkStream, Outgoing, type WireHead } from './reliable.js';
 
 describe('a numbered stream over a lossy bus', () => {
   it('hands on every batch once and in order whatever is dropped, repeated or reordered', () => {
@@ -49,5 +49,17 @@ describe('a numbered stream over a lossy bus', () => {
     expect(out.again(1, 0, 0)).toBeNull();
     expect(out.number('c', 0)).toBe(3);
     expect(out.again(3, 0, 0)).toEqual([{ seq: 3, batch: 'c' }]);
+  });
+
+  it('splits a long turn into batches that fit one bus message, and shrinks a message no batch can hold', () => {
+    const sent: { head: WireHead; text: string }[] = [];
+    const stream = new LinkStream<string, string>((head, text) => sent.push({ head, text }), () => 0, 10, undefined, () => 'too long');
+    const line = 'x'.repeat(100_000);
+    expect(stream.push([line, line, line, 'y'.repeat(BATCH_CHARS + 1), 'z'])).toBe(true);
+    expect(sent.every(({ text }) => text.length <= BATCH_CHARS + 2)).toBe(true);
+    expect(sent.map(({ head }) => head.seq)).toEqual([1, 2]);
+    const receiver = new LinkStream<string, string>(() => undefined, () => 0, 10);
+    const got = sent.flatMap(({ head, text }) => receiver.take({ ...head, messages: JSON.parse(text) as string[] }) ?? []);
+    expect(got).toEqual([line, line, line, 'too long', 'z']);
   });
 });

@@ -119,31 +119,63 @@ const UNOBSERVED: LinkObserver = { resent: () => undefined, askedForGap: () => u
 export const STREAM_CAP = 50_000;
 
 /**
+ * The most characters of messages one batch carries: at most three bytes each in UTF-8, so a
+ * batch stays under NATS's default 1 MB message limit. A longer turn is sent as several batches.
+ */
+export const BATCH_CHARS = 256 * 1024;
+
+/** What goes before a batch's messages: its number, what the sender has had, what it misses. */
+export interface WireHead {
+  seq: number;
+  ack: number;
+  nack?: number;
+}
+
+/**
  * Both halves of one side of a link: what it sends (numbered, kept, sent again) and what it
- * hears (in order, once). `send` puts a batch on the bus.
+ * hears (in order, once). `send` puts a batch on the bus: the head and the messages, already
+ * serialised as a JSON array (each message is serialised once, as it is batched).
  */
 export class LinkStream<Out, In> {
-  private readonly out: Outgoing<Out[]>;
+  private readonly out: Outgoing<string>;
   private readonly heard = new Incoming<In[]>();
   private nackedAt = -Infinity;
 
   constructor(
-    private readonly send: (wire: Wire<Out>) => void,
+    private readonly send: (head: WireHead, messages: string) => void,
     private readonly now: () => number,
     /** The shortest time between two asks for the same gap. */
     private readonly nackGapMs: number,
     private readonly observer: LinkObserver = UNOBSERVED,
+    /** What a message too long for any batch becomes instead (an error saying so); it must fit. */
+    private readonly shrink: (message: Out) => Out = (message) => message,
     cap = STREAM_CAP,
   ) {
     this.out = new Outgoing(cap);
   }
 
-  /** Sends the messages as the next batch; false when the cap is reached (start over). */
-  push(messages: Out[]): boolean {
-    const seq = this.out.number(messages, this.now());
-    if (seq === null) return false;
-    this.send({ seq, ack: this.heard.ack, messages });
-    return true;
+  /** Sends the messages as the next batches, in order, none longer than BATCH_CHARS; false when the cap is reached (start over). */
+  push(messages: readonly Out[]): boolean {
+    let body = '';
+    let count = 0;
+    const batch = (): boolean => {
+      if (count === 0) return true;
+      const text = `[${body}]`;
+      const seq = this.out.number(text, this.now());
+      if (seq === null) return false;
+      this.send({ seq, ack: this.heard.ack }, text);
+      body = '';
+      count = 0;
+      return true;
+    };
+    for (const message of messages) {
+      let json = JSON.stringify(message);
+      if (json.length > BATCH_CHARS) json = JSON.stringify(this.shrink(message));
+      if (count > 0 && body.length + json.length + 1 > BATCH_CHARS && !batch()) return false;
+      body = count === 0 ? json : `${body},${json}`;
+      count++;
+    }
+    return batch();
   }
 
   /** The messages a batch makes ready, in order; null when the other side lost its place (start over). */
@@ -156,7 +188,7 @@ export class LinkStream<Out, In> {
     if (missing !== null && now - this.nackedAt >= this.nackGapMs) {
       this.nackedAt = now;
       this.observer.askedForGap();
-      this.send({ seq: 0, ack: this.heard.ack, nack: missing, messages: [] });
+      this.send({ seq: 0, ack: this.heard.ack, nack: missing }, '[]');
     }
     return ready.flat();
   }
@@ -165,19 +197,20 @@ export class LinkStream<Out, In> {
   beat(staleMs: number): void {
     this.resend(null, this.now() - staleMs);
     const gap = this.heard.gap();
-    this.send(gap === null ? { seq: 0, ack: this.heard.ack, messages: [] } : { seq: 0, ack: this.heard.ack, nack: gap, messages: [] });
-  }
-
-  /** Batches held back by a gap, and batches sent but not acknowledged (metrics). */
-  get backlog(): { held: number; unacked: number } {
-    return { held: this.heard.held, unacked: this.out.waiting };
+    this.send(gap === null ? { seq: 0, ack: this.heard.ack } : { seq: 0, ack: this.heard.ack, nack: gap }, '[]');
   }
 
   private resend(from: number | null, staleBefore: number): boolean {
     const again = this.out.again(from, staleBefore, this.now());
     if (again === null) return false;
     if (again.length > 0) this.observer.resent(again.length);
-    for (const { seq, batch } of again) this.send({ seq, ack: this.heard.ack, messages: batch });
+    for (const { seq, batch } of again) this.send({ seq, ack: this.heard.ack }, batch);
     return true;
   }
+}
+
+/** A batch's text on the bus: the envelope's fields, the head, then the messages as they were serialised. */
+export function batchText(envelope: Record<string, string | number | boolean>, head: WireHead, messages: string): string {
+  const fields = JSON.stringify({ ...envelope, ...head });
+  return `${fields.slice(0, -1)},"messages":${messages}}`;
 }

@@ -12,7 +12,7 @@ import type { Logger } from '../core/log.js';
 import type { AuthResult, Session, SessionOptions } from '../core/session.js';
 import type { LinkTiming } from './hub-host.js';
 import { BEACON_SUBJECT, HUB_SUBJECT, nodeSubject, type Batch, type ToHub, type ToNode } from './link-protocol.js';
-import { LinkStream, type LinkObserver } from './reliable.js';
+import { batchText, LinkStream, type LinkObserver } from './reliable.js';
 import type { Transport } from './transport.js';
 
 interface Remote {
@@ -153,10 +153,7 @@ export class RemoteHub implements SessionOpener, NameReserver {
   private streamTo(epoch: string): LinkStream<ToHub, ToNode> {
     const life = this.life;
     return new LinkStream<ToHub, ToNode>(
-      (wire) => {
-        const batch: Batch<ToHub> = { node: this.node, life, epoch, ...wire };
-        this.transport.publish(HUB_SUBJECT, JSON.stringify(batch));
-      },
+      (head, messages) => this.transport.publish(HUB_SUBJECT, batchText({ node: this.node, life, epoch }, head, messages)),
       this.now,
       this.timing.heartbeatMs,
       this.observer,
