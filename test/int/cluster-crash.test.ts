@@ -4,17 +4,13 @@
  * is killed with SIGKILL, and through the node that takes the hub over every line any client
  * received is in the history of every member entitled to it, and in nobody else's.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, expect } from 'vitest';
+import { clusterNeed, runsHub, startCluster } from '../helpers/cluster.js';
 import { crashCheck } from '../helpers/crash-load.js';
-import { freshDatabase, NATS_NEED, ownNats, ownPostgres, POSTGRES_NEED } from '../helpers/engines.js';
-import { itNeeds, type Need } from '../helpers/needs.js';
-import { spawnServer, UNLIMITED, type ServerProc } from '../helpers/server-proc.js';
+import { itNeeds } from '../helpers/needs.js';
 import { waitFor } from '../helpers/wait.js';
 
-const ENGINES: Need = { proves: 'a kill -9 of the hub node loses no line anyone received', missing: POSTGRES_NEED.missing ?? NATS_NEED.missing };
+const ENGINES = clusterNeed('a kill -9 of the hub node loses no line anyone received');
 const stops: (() => Promise<void>)[] = [];
 
 afterEach(async () => {
@@ -24,29 +20,10 @@ afterEach(async () => {
 itNeeds(ENGINES)(
   'keeps every line any client received, for everyone entitled to it and nobody else, across a kill -9 of the hub node',
   async () => {
-    const [pg, nats] = await Promise.all([ownPostgres(), ownNats()]);
-    stops.push(() => pg.destroy(), () => nats.stop());
-    const url = (await freshDatabase('crash', pg)).url;
-    const nodes: ServerProc[] = [];
-    for (const id of ['k1', 'k2', 'k3']) {
-      const node = await spawnServer({
-        ...UNLIMITED,
-        FRONTS: 'tcp,irc,web',
-        DATABASE_URL: url,
-        NATS_URL: nats.url,
-        NODE_ID: id,
-        CLUSTER_HEARTBEAT_MS: '100',
-        CLUSTER_LEASE_MS: '1500',
-        DATA_DIR: mkdtempSync(join(tmpdir(), `ics-${id}-`)),
-      });
-      nodes.push(node);
-      stops.push(async () => {
-        node.proc.kill();
-        await node.proc.exited().catch(() => undefined);
-      });
-    }
-    const runsHub = (n: ServerProc): boolean => n.proc.exitCode === null && n.proc.out.includes('this node runs the hub');
-    const hub = await waitFor('a node to run the hub', () => nodes.find(runsHub), 10_000);
+    const cluster = await startCluster(['k1', 'k2', 'k3'], { leaseMs: 1500 });
+    stops.push(() => cluster.stop());
+    const nodes = cluster.nodes;
+    const hub = await cluster.hub();
     const port = (k: number, front: 'tcp' | 'irc' | 'web'): number => nodes[k % nodes.length]!.ports[front]!;
     await crashCheck({
       // Each group's three members on three different nodes.

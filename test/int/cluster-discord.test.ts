@@ -3,19 +3,15 @@
  * fake Discord and only one logs the bot in. When that node is killed, the other takes the hub
  * and the bot over within the lease, and a line from the terminal reaches Discord once.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, expect } from 'vitest';
 import { FakeDiscord } from '../fakes/discord/fake-discord.js';
 import { ClassicClient } from '../helpers/classic-client.js';
+import { clusterNeed, runsHub, startCluster } from '../helpers/cluster.js';
 import { discordEnv } from '../helpers/discord.js';
-import { freshDatabase, NATS_NEED, ownNats, ownPostgres, POSTGRES_NEED } from '../helpers/engines.js';
-import { itNeeds, type Need } from '../helpers/needs.js';
-import { spawnServer, UNLIMITED, type ServerProc } from '../helpers/server-proc.js';
+import { itNeeds } from '../helpers/needs.js';
 import { waitFor } from '../helpers/wait.js';
 
-const ENGINES: Need = { proves: 'the Discord front runs on one node and moves when it dies', missing: POSTGRES_NEED.missing ?? NATS_NEED.missing };
+const ENGINES = clusterNeed('the Discord front runs on one node and moves when it dies');
 const LEASE_MS = 1500;
 const stops: (() => Promise<void>)[] = [];
 
@@ -26,31 +22,13 @@ afterEach(async () => {
 itNeeds(ENGINES)(
   'logs the bot in on the hub node only, and on another node once that one dies, relaying each line once',
   async () => {
-    const [pg, nats, fake] = await Promise.all([ownPostgres(), ownNats(), FakeDiscord.start()]);
-    stops.push(() => pg.destroy(), () => nats.stop(), () => fake.close());
-    const url = (await freshDatabase('discord', pg)).url;
-    const nodes: ServerProc[] = [];
-    for (const id of ['d1', 'd2']) {
-      const node = await spawnServer({
-        ...UNLIMITED,
-        ...discordEnv(fake),
-        DATABASE_URL: url,
-        NATS_URL: nats.url,
-        NODE_ID: id,
-        CLUSTER_HEARTBEAT_MS: '100',
-        CLUSTER_LEASE_MS: String(LEASE_MS),
-        DATA_DIR: mkdtempSync(join(tmpdir(), `ics-${id}-`)),
-      });
-      nodes.push(node);
-      stops.push(async () => {
-        node.proc.kill();
-        await node.proc.exited().catch(() => undefined);
-      });
-    }
+    const fake = await FakeDiscord.start();
+    stops.push(() => fake.close());
+    const cluster = await startCluster(['d1', 'd2'], { leaseMs: LEASE_MS, env: discordEnv(fake) });
+    stops.push(() => cluster.stop());
     const identifies = (): number => fake.events.filter((e) => e === 'identify').length;
-    const runsHub = (n: ServerProc): boolean => n.proc.exitCode === null && n.proc.out.includes('this node runs the hub');
-    const hub = await waitFor('a node to run the hub', () => nodes.find(runsHub), 10_000);
-    const other = nodes.find((n) => n !== hub)!;
+    const hub = await cluster.hub();
+    const other = cluster.nodes.find((n) => n !== hub)!;
     await waitFor('the bot to log in', () => identifies() === 1, 10_000);
 
     // peter on the node without the bot, ann on Discord: one conversation through the hub.

@@ -4,19 +4,15 @@
  * arrive once, in order; /healthz says degraded meanwhile), and PostgreSQL restarting (lines
  * refused as not stored meanwhile, nothing unstored delivered, everything back by itself).
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import type { LocalNats } from '../../src/engines/nats.js';
 import type { LocalPostgres } from '../../src/engines/postgres.js';
 import { ClassicClient } from '../helpers/classic-client.js';
-import { freshDatabase, NATS_NEED, ownNats, ownPostgres, POSTGRES_NEED } from '../helpers/engines.js';
-import { describeNeeds, type Need } from '../helpers/needs.js';
-import { spawnServer, UNLIMITED, type ServerProc } from '../helpers/server-proc.js';
-import { waitFor } from '../helpers/wait.js';
+import { clusterNeed, startCluster } from '../helpers/cluster.js';
+import { describeNeeds } from '../helpers/needs.js';
+import type { ServerProc } from '../helpers/server-proc.js';
 
-const ENGINES: Need = { proves: 'cluster mode survives its engines going away', missing: POSTGRES_NEED.missing ?? NATS_NEED.missing };
+const ENGINES = clusterNeed('cluster mode survives its engines going away');
 const LEASE_MS = 4000;
 
 interface Cluster {
@@ -37,29 +33,10 @@ describeNeeds(ENGINES)('cluster mode: faults of the engines', () => {
 
   /** Two nodes on private engines; which one runs the hub is found from their logs. */
   async function twoNodes(): Promise<Cluster> {
-    const [pg, nats] = await Promise.all([ownPostgres(), ownNats()]);
-    stops.push(() => pg.destroy(), () => nats.stop());
-    const url = (await freshDatabase('faults', pg)).url;
-    const nodes: ServerProc[] = [];
-    for (const id of ['f1', 'f2']) {
-      const node = await spawnServer({
-        ...UNLIMITED,
-        FRONTS: 'tcp,web',
-        DATABASE_URL: url,
-        NATS_URL: nats.url,
-        NODE_ID: id,
-        CLUSTER_HEARTBEAT_MS: '100',
-        CLUSTER_LEASE_MS: String(LEASE_MS),
-        DATA_DIR: mkdtempSync(join(tmpdir(), `ics-${id}-`)),
-      });
-      nodes.push(node);
-      stops.push(async () => {
-        node.proc.kill();
-        await node.proc.exited().catch(() => undefined);
-      });
-    }
-    const hub = await waitFor('a node to run the hub', () => nodes.find((n) => n.proc.out.includes('this node runs the hub')), 10_000);
-    return { pg, nats, hub, other: nodes.find((n) => n !== hub)! };
+    const cluster = await startCluster(['f1', 'f2'], { leaseMs: LEASE_MS, env: { FRONTS: 'tcp,web' } });
+    stops.push(() => cluster.stop());
+    const hub = await cluster.hub();
+    return { pg: cluster.pg, nats: cluster.nats, hub, other: cluster.nodes.find((n) => n !== hub)! };
   }
 
   const classic = async (node: ServerProc, name: string): Promise<ClassicClient> => {

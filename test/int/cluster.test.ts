@@ -5,50 +5,26 @@
  * node killed with SIGKILL takes its users offline within the lease, and the hub moves when
  * its node dies, losing no line.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import type { LocalNats } from '../../src/engines/nats.js';
-import type { LocalPostgres } from '../../src/engines/postgres.js';
 import { ClassicClient } from '../helpers/classic-client.js';
-import { freshDatabase, NATS_NEED, ownNats, ownPostgres, POSTGRES_NEED } from '../helpers/engines.js';
+import { clusterNeed, runsHub, startCluster, type TestCluster } from '../helpers/cluster.js';
 import { RawIrc } from '../helpers/irc-raw.js';
-import { describeNeeds, type Need } from '../helpers/needs.js';
-import { spawnServer, UNLIMITED, type ServerProc } from '../helpers/server-proc.js';
+import { describeNeeds } from '../helpers/needs.js';
+import type { ServerProc } from '../helpers/server-proc.js';
 import { waitFor } from '../helpers/wait.js';
 import { WsClient } from '../helpers/ws-client.js';
 
-const ENGINES: Need = { proves: 'three nodes behave as one server', missing: POSTGRES_NEED.missing ?? NATS_NEED.missing };
+const ENGINES = clusterNeed('three nodes behave as one server');
 const LEASE_MS = 1500;
 
 describeNeeds(ENGINES)('cluster mode: three nodes', () => {
-  let pg: LocalPostgres;
-  let nats: LocalNats;
-  let url: string;
-  const nodes: ServerProc[] = [];
+  let cluster: TestCluster;
+  let nodes: ServerProc[];
   const closers: (() => void)[] = [];
 
-  const startNode = async (id: string): Promise<ServerProc> => {
-    const node = await spawnServer({
-      ...UNLIMITED,
-      FRONTS: 'tcp,irc,web',
-      DATABASE_URL: url,
-      NATS_URL: nats.url,
-      NODE_ID: id,
-      CLUSTER_HEARTBEAT_MS: '100',
-      CLUSTER_LEASE_MS: String(LEASE_MS),
-      DATA_DIR: mkdtempSync(join(tmpdir(), `ics-${id}-`)),
-    });
-    nodes.push(node);
-    return node;
-  };
-  const hubNode = (): Promise<ServerProc> => waitFor('a node to run the hub', () => nodes.find((n) => n.proc.exitCode === null && n.proc.out.includes('this node runs the hub')), 10_000);
-
   beforeAll(async () => {
-    [pg, nats] = await Promise.all([ownPostgres(), ownNats()]);
-    url = (await freshDatabase('cluster', pg)).url;
-    for (const id of ['n1', 'n2', 'n3']) await startNode(id);
+    cluster = await startCluster(['n1', 'n2', 'n3'], { leaseMs: LEASE_MS });
+    nodes = cluster.nodes;
   }, 60_000);
 
   afterEach(() => {
@@ -56,10 +32,7 @@ describeNeeds(ENGINES)('cluster mode: three nodes', () => {
   });
 
   afterAll(async () => {
-    for (const n of nodes) n.proc.kill();
-    await Promise.all(nodes.map((n) => n.proc.exited().catch(() => undefined)));
-    await nats?.stop();
-    await pg?.destroy();
+    await cluster?.stop();
   });
 
   const classic = async (node: ServerProc, name: string, features?: string[]): Promise<ClassicClient> => {
@@ -139,8 +112,8 @@ describeNeeds(ENGINES)('cluster mode: three nodes', () => {
   });
 
   it('takes the users of a node killed with SIGKILL offline within the lease; their names come free', async () => {
-    const spare = await startNode('n4');
-    const hub = await hubNode();
+    const spare = await cluster.node('n4');
+    const hub = await cluster.hub();
     const other = nodes.find((n) => n !== spare && n !== hub && n.proc.exitCode === null)!;
     const gina = await classic(spare, 'gina');
     const hal = await classic(other, 'hal');
@@ -155,7 +128,7 @@ describeNeeds(ENGINES)('cluster mode: three nodes', () => {
   });
 
   it('moves the hub when its node is killed: the others take it within the lease, and every line stored before is found', async () => {
-    const hub = await hubNode();
+    const hub = await cluster.hub();
     const other = nodes.find((n) => n !== hub && n.proc.exitCode === null)!;
     const ivy = await classic(other, 'ivy');
     const jo = await classic(other, 'jo');
@@ -165,7 +138,7 @@ describeNeeds(ENGINES)('cluster mode: three nodes', () => {
     await jo.next('exchange');
     hub.proc.kill();
     expect(await ivy.next('restart', LEASE_MS * 4)).toMatchObject({ action: 'restart' });
-    await waitFor('another node to run the hub', () => nodes.some((n) => n !== hub && n.proc.exitCode === null && n.proc.out.includes('this node runs the hub')), LEASE_MS * 6);
+    await waitFor('another node to run the hub', () => nodes.some((n) => n !== hub && runsHub(n)), LEASE_MS * 6);
     const back = await classic(other, 'ivy');
     back.send({ action: 'search', target: 'kept' });
     expect(String((await back.next('search', 10_000))['results'])).toContain('kept across the move');

@@ -1,0 +1,71 @@
+/**
+ * A cluster for tests: private PostgreSQL and nats-server instances (src/engines) and server
+ * processes as its nodes, on loopback port 0, with a short heartbeat and lease. Every process is
+ * stopped by `stop`, the nodes first.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LocalNats } from '../../src/engines/nats.js';
+import type { LocalPostgres } from '../../src/engines/postgres.js';
+import { freshDatabase, NATS_NEED, ownNats, ownPostgres, POSTGRES_NEED } from './engines.js';
+import type { Need } from './needs.js';
+import { spawnServer, UNLIMITED, type ServerProc } from './server-proc.js';
+import { waitFor } from './wait.js';
+
+/** What cluster tests need: both engines. */
+export const clusterNeed = (proves: string): Need => ({ proves, missing: POSTGRES_NEED.missing ?? NATS_NEED.missing });
+
+export interface TestCluster {
+  pg: LocalPostgres;
+  nats: LocalNats;
+  /** The database the nodes share. */
+  url: string;
+  nodes: ServerProc[];
+  /** Starts one more node named `id`. */
+  node(id: string): Promise<ServerProc>;
+  /** The node that runs the hub now (waits for one). */
+  hub(timeoutMs?: number): Promise<ServerProc>;
+  /** Stops the nodes (SIGKILL), then the engines. */
+  stop(): Promise<void>;
+}
+
+/** Whether a node runs the hub now (it said so, and is alive). */
+export const runsHub = (n: ServerProc): boolean => n.proc.exitCode === null && n.proc.out.includes('this node runs the hub');
+
+/** Starts the engines and nodes `ids`, each with `env` besides the cluster's settings. */
+export async function startCluster(ids: readonly string[], options: { leaseMs: number; env?: Record<string, string> }): Promise<TestCluster> {
+  const [pg, nats] = await Promise.all([ownPostgres(), ownNats()]);
+  const url = (await freshDatabase('cluster', pg)).url;
+  const nodes: ServerProc[] = [];
+  const node = async (id: string): Promise<ServerProc> => {
+    const started = await spawnServer({
+      ...UNLIMITED,
+      FRONTS: 'tcp,irc,web',
+      ...options.env,
+      DATABASE_URL: url,
+      NATS_URL: nats.url,
+      NODE_ID: id,
+      CLUSTER_HEARTBEAT_MS: '100',
+      CLUSTER_LEASE_MS: String(options.leaseMs),
+      DATA_DIR: mkdtempSync(join(tmpdir(), `ics-${id}-`)),
+    });
+    nodes.push(started);
+    return started;
+  };
+  for (const id of ids) await node(id);
+  return {
+    pg,
+    nats,
+    url,
+    nodes,
+    node,
+    hub: (timeoutMs = 10_000) => waitFor('a node to run the hub', () => nodes.find(runsHub), timeoutMs),
+    async stop() {
+      for (const n of nodes) n.proc.kill();
+      await Promise.all(nodes.map((n) => n.proc.exited().catch(() => undefined)));
+      await nats.stop();
+      await pg.destroy();
+    },
+  };
+}
