@@ -3,7 +3,8 @@
  * that they agree on what a queued write already answers (a direct conversation's group, a
  * group's last seq, whether a user has history) and on what a failed commit keeps.
  */
-import type { GroupKind, NewLine, StoredLine } from './history.js';
+import { countSaid, readConversations, readPage, type PageSource } from './history-page.js';
+import type { Conversation, FoundLine, GroupKind, HistoryBound, HistoryPlace, NewLine, PageRequest, StoredLine } from './history.js';
 
 /** `to` of a membership that has not ended. */
 export const OPEN = Number.MAX_SAFE_INTEGER;
@@ -77,6 +78,22 @@ export class WriteQueue {
  */
 export abstract class QueuedHistory {
   protected readonly queue = new WriteQueue();
+  /** What pages, counts and conversations are read from (history-page.ts: one algorithm for every store). */
+  protected abstract readonly pages: PageSource;
+  /** Runs a read of what is committed, or refuses it (HistoryUnavailable) while the store cannot serve one. */
+  protected abstract read<T>(query: () => T): T;
+
+  page(userKey: string, place: HistoryPlace, request: PageRequest): FoundLine[] {
+    return this.read(() => readPage(this.pages, userKey, place, request));
+  }
+
+  conversations(userKey: string, after: number, before: number): Conversation[] {
+    return this.read(() => readConversations(this.pages, userKey, after, before));
+  }
+
+  said(userKey: string, place: HistoryPlace, after?: HistoryBound, before?: HistoryBound): number {
+    return this.read(() => countSaid(this.pages, userKey, place, after, before));
+  }
   /** The last line id handed out (a store that opens earlier data starts after its last). */
   protected lastId = 0;
   /** The last membership id handed out: `mark` and `adopt` count in them. */

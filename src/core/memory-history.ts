@@ -4,8 +4,8 @@
  * including that queued writes become visible to search only at commit(), and that a failed
  * commit refuses its lines but keeps its membership changes.
  */
-import { HistoryUnavailable, type Conversation, type FoundLine, type HistoryBound, type HistoryPlace, type HistoryStore, type PageRequest, type SearchPage, type StoredLine } from './history.js';
-import { countSaid, readConversations, readPage, type PageSource, type Span } from './history-page.js';
+import { HistoryUnavailable, type FoundLine, type HistoryStore, type SearchPage, type StoredLine } from './history.js';
+import type { PageSource, Span } from './history-page.js';
 import { OPEN, QueuedHistory, type HistoryWrite, type Pair } from './history-queue.js';
 import type { SearchQuery } from './search-query.js';
 import { words } from './sonnets.js';
@@ -155,19 +155,9 @@ export class MemoryHistory extends QueuedHistory implements HistoryStore {
     return { lines: newestOf(found, limit), total };
   }
 
-  page(userKey: string, place: HistoryPlace, request: PageRequest): FoundLine[] {
+  protected read<T>(query: () => T): T {
     this.readable();
-    return readPage(this.pages, userKey, place, request);
-  }
-
-  conversations(userKey: string, after: number, before: number): Conversation[] {
-    this.readable();
-    return readConversations(this.pages, userKey, after, before);
-  }
-
-  said(userKey: string, place: HistoryPlace, after?: HistoryBound, before?: HistoryBound): number {
-    this.readable();
-    return countSaid(this.pages, userKey, place, after, before);
+    return query();
   }
 
   private readable(): void {
@@ -175,7 +165,7 @@ export class MemoryHistory extends QueuedHistory implements HistoryStore {
   }
 
   /** The reads the page algorithm needs, over what is committed. */
-  private readonly pages: PageSource = {
+  protected readonly pages: PageSource = {
     spans: (userKey, place) => {
       const spans: Span[] = [];
       const label = place && 'label' in place ? place.label.toLowerCase() : undefined;

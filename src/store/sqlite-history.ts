@@ -7,19 +7,8 @@
  * after (and always before a read), and rebuilt at start for any lines a crash left unindexed.
  */
 import Database from 'better-sqlite3';
-import {
-  HistoryUnavailable,
-  type Conversation,
-  type FoundLine,
-  type GroupKind,
-  type HistoryBound,
-  type HistoryPlace,
-  type HistoryStore,
-  type PageRequest,
-  type SearchPage,
-  type StoredLine,
-} from '../core/history.js';
-import { countSaid, readConversations, readPage, type PageSource } from '../core/history-page.js';
+import { HistoryUnavailable, type FoundLine, type GroupKind, type HistoryStore, type SearchPage, type StoredLine } from '../core/history.js';
+import type { PageSource } from '../core/history-page.js';
 import { OPEN, QueuedHistory, type HistoryWrite, type Pair } from '../core/history-queue.js';
 import type { SearchQuery } from '../core/search-query.js';
 import { Checkpointer } from './checkpointer.js';
@@ -77,7 +66,7 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
   private readonly anySeen: Database.Statement<[string], { one: number }>;
   private readonly directOf: Database.Statement<[string, string], number>;
   private readonly lastSeqOf: Database.Statement<[number], number>;
-  private readonly pages: PageSource;
+  protected readonly pages: PageSource;
 
   /** Opens (creating or upgrading if needed) the database at `file`, or in memory for ':memory:'. */
   constructor(file: string, options: HistoryOptions = {}) {
@@ -193,20 +182,8 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
     this.checkpointer = onDisk(file) ? new Checkpointer(file, this.onError) : null;
   }
 
-  page(userKey: string, place: HistoryPlace, request: PageRequest): FoundLine[] {
-    return this.read(() => readPage(this.pages, userKey, place, request));
-  }
-
-  conversations(userKey: string, after: number, before: number): Conversation[] {
-    return this.read(() => readConversations(this.pages, userKey, after, before));
-  }
-
-  said(userKey: string, place: HistoryPlace, after?: HistoryBound, before?: HistoryBound): number {
-    return this.read(() => countSaid(this.pages, userKey, place, after, before));
-  }
-
   /** A read of committed lines: refused while writes fail (the history is not what was said), a database fault as HistoryUnavailable. */
-  private read<T>(query: () => T): T {
+  protected read<T>(query: () => T): T {
     if (this.commitError !== null) throw new HistoryUnavailable(`the last write failed: ${this.commitError}`);
     if (!this.flushIndex()) throw new HistoryUnavailable(`the line index cannot be brought up to date: ${this.indexError}`);
     try {

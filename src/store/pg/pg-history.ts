@@ -10,19 +10,8 @@
  * again ends those its earlier runs left open, as the SQLite store does at start: their sessions
  * ended with the process.
  */
-import {
-  HistoryUnavailable,
-  type Conversation,
-  type FoundLine,
-  type HistoryBound,
-  type HistoryPlace,
-  type HistoryStore,
-  type NewLine,
-  type PageRequest,
-  type SearchPage,
-  type StoredLine,
-} from '../../core/history.js';
-import { countSaid, readConversations, readPage, type PageSource } from '../../core/history-page.js';
+import { HistoryUnavailable, type HistoryStore, type NewLine, type SearchPage, type StoredLine } from '../../core/history.js';
+import type { PageSource } from '../../core/history-page.js';
 import { QueuedHistory, type Pair } from '../../core/history-queue.js';
 import type { SearchQuery } from '../../core/search-query.js';
 import { IdBlocks } from './id-blocks.js';
@@ -57,7 +46,7 @@ export class PgHistory extends QueuedHistory implements HistoryStore {
   private readonly run: number;
   private readonly lineIds: IdBlocks;
   private readonly membershipIds: IdBlocks;
-  private readonly pages: PageSource;
+  protected readonly pages: PageSource;
   private readonly clock: () => number;
   private readonly onError: (msg: string) => void;
   /** Lines in the database at start, plus those this store committed since. */
@@ -141,20 +130,8 @@ export class PgHistory extends QueuedHistory implements HistoryStore {
     return this.read(() => searchLines(this.db, userKey, query, limit));
   }
 
-  page(userKey: string, place: HistoryPlace, request: PageRequest): FoundLine[] {
-    return this.read(() => readPage(this.pages, userKey, place, request));
-  }
-
-  conversations(userKey: string, after: number, before: number): Conversation[] {
-    return this.read(() => readConversations(this.pages, userKey, after, before));
-  }
-
-  said(userKey: string, place: HistoryPlace, after?: HistoryBound, before?: HistoryBound): number {
-    return this.read(() => countSaid(this.pages, userKey, place, after, before));
-  }
-
   /** A read of what is committed: refused while writes fail (the history is not what was said), a database fault as HistoryUnavailable. */
-  private read<T>(query: () => T): T {
+  protected read<T>(query: () => T): T {
     if (this.commitError !== null) throw new HistoryUnavailable(`the last write failed: ${this.commitError}`);
     return this.ask(query);
   }
