@@ -189,6 +189,20 @@ export function describeHistoryContract(name: string, make: () => HistoryStore, 
       expect(texts(c.h, 'a', [['caf']])).toEqual([]);
     });
 
+    it("matches words only within the groups the user was in, whatever the index's keys look like", () => {
+      const c = fresh();
+      c.open(12);
+      c.open(13);
+      c.join('a', 12);
+      c.join('b', 13);
+      c.say(12, 'a', 'no numbers here, 12');
+      c.say(13, 'b', 'numbers elsewhere');
+      c.h.commit();
+      expect(c.h.search('a', [['12']], 10).total).toBe(1);
+      expect(c.h.search('a', [['g12xnumbers']], 10).total).toBe(0);
+      expect(texts(c.h, 'a', [['numbers']])).toEqual(['no numbers here, 12']);
+    });
+
     it("labels each found line with its group's label", () => {
       const c = fresh();
       c.open(1, 'room', '#poetry');

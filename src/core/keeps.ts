@@ -61,6 +61,20 @@ export interface KeepStore {
   close(): void;
 }
 
+/**
+ * Runs one statement of a database-backed keep store. Kept memberships are a convenience, never
+ * worth failing a join or a logout for: a refused or failed statement is reported to `onError`
+ * and answered with `fallback`.
+ */
+export function keptSafely<T>(onError: (msg: string) => void, what: string, fallback: T, run: () => T): T {
+  try {
+    return run();
+  } catch (err) {
+    onError(`could not ${what}: ${(err as Error).message}`);
+    return fallback;
+  }
+}
+
 /** What names a kept room: its name in lower case. */
 export const roomPlace = (room: string): string => room.toLowerCase();
 

@@ -57,19 +57,6 @@ describe('SqliteHistory search', () => {
     expect(texts(c.h, 'a', parseSearchQuery('near( "or *'))).toEqual(['a "quoted" NEAR(word) OR *']);
   });
 
-  it("matches words only within the groups the user was in, whatever the index's tokens look like", () => {
-    const c = new Chat(new SqliteHistory(':memory:'));
-    c.open(12);
-    c.open(13);
-    c.join('a', 12);
-    c.join('b', 13);
-    c.say(12, 'a', 'no numbers here, 12');
-    c.say(13, 'b', 'numbers elsewhere');
-    c.h.commit();
-    expect(c.h.search('a', [['12']], 10).total).toBe(1);
-    expect(c.h.search('a', [['g12xnumbers']], 10).total).toBe(0);
-    expect(texts(c.h, 'a', [['numbers']])).toEqual(['no numbers here, 12']);
-  });
 });
 
 describe('SqliteHistory on disk', () => {

@@ -7,7 +7,7 @@
  */
 import Database from 'better-sqlite3';
 import { NO_MODES, type GroupModes } from '../core/groups.js';
-import type { Kept, KeepStore, RestingRoom } from '../core/keeps.js';
+import { keptSafely, type Kept, type KeepStore, type RestingRoom } from '../core/keeps.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS kept (
@@ -124,14 +124,8 @@ export class SqliteKeeps implements KeepStore {
     this.safely('forget resting rooms', undefined, () => void this.forgetResting.run(before));
   }
 
-  /** Runs a statement; when the database refuses it, reports that and gives `fallback`. */
   private safely<T>(what: string, fallback: T, run: () => T): T {
-    try {
-      return run();
-    } catch (err) {
-      this.onError(`could not ${what}: ${(err as Error).message}`);
-      return fallback;
-    }
+    return keptSafely(this.onError, what, fallback, run);
   }
 
   close(): void {

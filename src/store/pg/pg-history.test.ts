@@ -151,21 +151,6 @@ describeNeeds(POSTGRES_NEED)('PgHistory', () => {
       expect(texts(c.h, 'a', parseSearchQuery(`"quoted' <->" !WORD`))).toEqual(["a 'quoted' <-> !word & | :* \\ OR"]);
       await c.h.close();
     });
-
-    it("matches words only within the groups the user was in, whatever the index's lexemes look like", async () => {
-      const c = new Chat(store(schemas.fresh()));
-      c.open(12);
-      c.open(13);
-      c.join('a', 12);
-      c.join('b', 13);
-      c.say(12, 'a', 'no numbers here, 12');
-      c.say(13, 'b', 'numbers elsewhere');
-      c.h.commit();
-      expect(c.h.search('a', [['12']], 10).total).toBe(1);
-      expect(c.h.search('a', [['g12xnumbers']], 10).total).toBe(0);
-      expect(texts(c.h, 'a', [['numbers']])).toEqual(['no numbers here, 12']);
-      await c.h.close();
-    });
   });
 });
 

@@ -7,7 +7,7 @@
  * that fails halfway. A store owns the connection it is handed.
  */
 import { NO_MODES, type GroupModes } from '../../core/groups.js';
-import type { Kept, KeepStore, RestingRoom } from '../../core/keeps.js';
+import { keptSafely, type Kept, type KeepStore, type RestingRoom } from '../../core/keeps.js';
 import { migrate } from './migrate.js';
 import type { SyncPg } from './sync-client.js';
 
@@ -125,13 +125,7 @@ export class PgKeeps implements KeepStore {
     return this.safely(what, [], () => this.db.query<Row>(`SELECT ${COLUMNS} FROM kept WHERE ${where} ORDER BY id`, params).map(kept));
   }
 
-  /** Runs a statement; when PostgreSQL refuses it or is away, reports that and gives `fallback`. */
   private safely<T>(what: string, fallback: T, run: () => T): T {
-    try {
-      return run();
-    } catch (err) {
-      this.onError(`could not ${what}: ${(err as Error).message}`);
-      return fallback;
-    }
+    return keptSafely(this.onError, what, fallback, run);
   }
 }
