@@ -149,6 +149,8 @@ interface GroupRecord<M> {
   id: number;
   kind: GroupKind;
   members: MembershipRecord<M>[];
+  /** The same memberships by member: every line asks for its sender's (a room may hold thousands). */
+  index: Map<M, MembershipRecord<M>>;
   room: string | undefined;
   owner: M | undefined;
   topic: string;
@@ -191,7 +193,9 @@ export class GroupTable<M> implements Groups<M> {
   }
 
   membership(group: Group<M>, member: M): Membership<M> | undefined {
-    return group.members.find((m) => m.member === member);
+    const record = this.groups.get(group.id);
+    // A group no longer in the table (it emptied) has no members.
+    return record === group ? record.index.get(member) : undefined;
   }
 
   list(): Group<M>[] {
@@ -213,6 +217,7 @@ export class GroupTable<M> implements Groups<M> {
       id,
       kind: spec.kind,
       members: [],
+      index: new Map(),
       room: spec.kind === 'room' ? spec.room : undefined,
       owner: spec.kind === 'room' ? spec.owner : undefined,
       topic: '',
@@ -232,8 +237,10 @@ export class GroupTable<M> implements Groups<M> {
 
   add(group: Group<M>, member: M): boolean {
     const record = this.record(group);
-    if (record.members.some((m) => m.member === member)) return false;
-    record.members.push({ member, afterSeq: record.seq, unread: 0, op: record.owner === member, voice: false });
+    if (record.index.has(member)) return false;
+    const membership: MembershipRecord<M> = { member, afterSeq: record.seq, unread: 0, op: record.owner === member, voice: false };
+    record.members.push(membership);
+    record.index.set(member, membership);
     const mine = this.byMember.get(member);
     if (mine) mine.push(record);
     else this.byMember.set(member, [record]);
@@ -242,9 +249,10 @@ export class GroupTable<M> implements Groups<M> {
 
   remove(group: Group<M>, member: M): boolean {
     const record = this.record(group);
-    const at = record.members.findIndex((m) => m.member === member);
-    if (at < 0) return false;
-    record.members.splice(at, 1);
+    const membership = record.index.get(member);
+    if (!membership) return false;
+    record.members.splice(record.members.indexOf(membership), 1);
+    record.index.delete(member);
     const mine = this.byMember.get(member)!;
     mine.splice(mine.indexOf(record), 1);
     if (mine.length === 0) this.byMember.delete(member);
@@ -282,7 +290,7 @@ export class GroupTable<M> implements Groups<M> {
   }
 
   setRole(group: Group<M>, member: M, role: Role, on: boolean): boolean {
-    const membership = this.record(group).members.find((m) => m.member === member);
+    const membership = this.record(group).index.get(member);
     if (!membership) return false;
     membership[role] = on;
     return true;
@@ -310,7 +318,7 @@ export class GroupTable<M> implements Groups<M> {
   }
 
   caughtUp(group: Group<M>, member: M): void {
-    const membership = this.record(group).members.find((m) => m.member === member);
+    const membership = this.record(group).index.get(member);
     if (membership) membership.unread = 0;
   }
 
