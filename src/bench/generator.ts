@@ -9,7 +9,7 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { benchLine, makeClient, type BenchClient } from './clients.js';
 import { nextRate } from './ramp.js';
-import { quantile, sampleProc } from './stats.js';
+import { quantile, sampleProc, treeCpuMs } from './stats.js';
 import { generatorBound, PROGRESS_MARK, type GenConfig, type GenProgress, type GenResult, type StepResult } from './types.js';
 
 const MAX_SAMPLES = 4_000_000;
@@ -49,6 +49,16 @@ class Receivers {
   }
 }
 
+/** CPU time so far of each named server process with its descendants (NaN for one that is gone). */
+function serverCpu(pids: Record<string, number>): Map<string, number> {
+  return new Map(Object.entries(pids).map(([name, pid]) => [name, treeCpuMs(pid) ?? Number.NaN]));
+}
+
+/** Resident memory of the named processes, added up. */
+function serverRss(pids: Record<string, number>): number {
+  return Object.values(pids).reduce((sum, pid) => sum + (sampleProc(pid)?.rssBytes ?? 0), 0);
+}
+
 async function step(config: GenConfig, clients: BenchClient[], rx: Receivers, rate: number, bisecting: boolean): Promise<StepResult> {
   const seconds = Math.min(config.seconds, MAX_STEP_SECONDS);
   const lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
@@ -56,7 +66,7 @@ async function step(config: GenConfig, clients: BenchClient[], rx: Receivers, ra
   const cpu0 = process.cpuUsage();
   const start = performance.now();
   rx.reset(start + config.warmup * 1000);
-  let server0 = sampleProc(config.serverPid);
+  let server0 = serverCpu(config.serverPids);
   let sent = 0;
   let measuredSent = 0;
   let next = 0;
@@ -71,7 +81,7 @@ async function step(config: GenConfig, clients: BenchClient[], rx: Receivers, ra
         tell({ kind: 'step', rate, bisecting, elapsed: second, seconds: config.warmup + seconds });
       }
       if (!serverSampled && now >= rx.measureFrom) {
-        server0 = sampleProc(config.serverPid);
+        server0 = serverCpu(config.serverPids);
         serverSampled = true;
       }
       const elapsed = (now - start) / 1000;
@@ -96,7 +106,8 @@ async function step(config: GenConfig, clients: BenchClient[], rx: Receivers, ra
     }, TICK_MS);
   });
   const sendEnd = performance.now();
-  const server1 = sampleProc(config.serverPid);
+  const server1 = serverCpu(config.serverPids);
+  const rssBytes = serverRss(config.serverPids);
   const expected = measuredSent * (config.groupSize - 1);
   const drainDeadline = performance.now() + DRAIN_MS;
   await new Promise<void>((resolve) => {
@@ -111,6 +122,7 @@ async function step(config: GenConfig, clients: BenchClient[], rx: Receivers, ra
   lag.disable();
   const sorted = rx.latencies.subarray(0, rx.samples).sort();
   const measuredMs = sendEnd - rx.measureFrom;
+  const byProcess = Object.fromEntries([...server1].map(([name, ms]) => [name, ((ms - server0.get(name)!) / measuredMs) * 100]));
   const result: StepResult = {
     offered: rate,
     sent: measuredSent,
@@ -122,8 +134,9 @@ async function step(config: GenConfig, clients: BenchClient[], rx: Receivers, ra
     p99: quantile(sorted, 0.99),
     p999: quantile(sorted, 0.999),
     max: sorted.length ? sorted[sorted.length - 1]! : Number.NaN,
-    serverCpuPct: server0 && server1 ? ((server1.cpuMs - server0.cpuMs) / measuredMs) * 100 : Number.NaN,
-    serverRssBytes: server1?.rssBytes ?? 0,
+    serverCpuPct: Object.values(byProcess).reduce((sum, pct) => sum + pct, 0),
+    serverCpuByProcess: byProcess,
+    serverRssBytes: rssBytes,
     generatorCpuPct: ((cpu.user + cpu.system) / 1000 / (performance.now() - start)) * 100,
     // The histogram is in nanoseconds and counts the monitor's own period in every sample.
     generatorLagP99Ms: Math.max(0, lag.percentile(99) / 1e6 - LAG_RESOLUTION_MS),
@@ -140,7 +153,8 @@ async function main(config: GenConfig): Promise<void> {
   const clients: BenchClient[] = [];
   for (let i = 0; i < config.clients; i++) {
     const g = Math.floor(i / config.groupSize);
-    clients.push(makeClient(`${config.prefix}${g}x${i % config.groupSize}`, config.target, rx.onLine));
+    const member = i % config.groupSize;
+    clients.push(makeClient(`${config.prefix}${g}x${member}`, config.targets[(g + member) % config.targets.length]!, rx.onLine));
   }
   const setupStart = performance.now();
   await inBatches(clients, config.concurrency ?? 50, (c) => c.login());
@@ -148,8 +162,7 @@ async function main(config: GenConfig): Promise<void> {
   const head = { clients: clients.length, setupMs, connectsPerSec: (clients.length * 1000) / setupMs };
 
   if (config.idle) {
-    const sample = sampleProc(config.serverPid);
-    process.stdout.write(JSON.stringify({ ...head, serverRssBytes: sample?.rssBytes ?? 0 }) + '\n');
+    process.stdout.write(JSON.stringify({ ...head, serverRssBytes: serverRss(config.serverPids) }) + '\n');
     await new Promise<void>((resolve) => process.stdin.on('close', resolve).resume());
     for (const c of clients) c.close();
     return;

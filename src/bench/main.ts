@@ -5,7 +5,8 @@
  * and a mistyped option change nothing; only then are the peers installed (they are not
  * installed by an npm pre-script, which would run whatever the arguments). A full-length run of
  * some scenarios (--only) keeps the other scenarios' figures from the last full-length run, so
- * one scenario can be measured again without redoing the rest.
+ * one scenario can be measured again without redoing the rest. `--cluster` measures cluster mode
+ * instead (cluster-bench.ts) and replaces only that section of the results, which the other runs keep.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { join, relative } from 'node:path';
 import { FRONT_NAMES } from '../server/config.js';
 import { writeChart } from './chart.js';
 import type { Protocol } from './clients.js';
+import { measureCluster } from './cluster-bench.js';
 import { atEnd, machineAtStart } from './machine.js';
 import { measures, parseOptions, USAGE, type BenchOptions } from './options.js';
 import { Progress } from './progress.js';
@@ -65,7 +67,7 @@ function targets(options: BenchOptions, log: (line: string) => void): Target[] {
 let runCounter = 0;
 function genConfig(options: BenchOptions, t: Target, server: RunningBenchServer, over: Partial<GenConfig>): GenConfig {
   return {
-    target: { protocol: t.run.protocol as Protocol, host: '127.0.0.1', port: server.ports[t.run.protocol as Protocol]! },
+    targets: [{ protocol: t.run.protocol as Protocol, host: '127.0.0.1', port: server.ports[t.run.protocol as Protocol]! }],
     clients: 100,
     groupSize: 2,
     rates: [2000],
@@ -73,7 +75,7 @@ function genConfig(options: BenchOptions, t: Target, server: RunningBenchServer,
     warmup: options.quick ? 1 : 2,
     lineBytes: 64,
     prefix: `b${runCounter++}_`,
-    serverPid: server.pid,
+    serverPids: { [server.name]: server.pid },
     concurrency: t.concurrency,
     ...over,
   };
@@ -107,6 +109,16 @@ function writeReport(results: Results, log: (line: string) => void): void {
 function loadResults(): Results {
   const saved = JSON.parse(readFileSync(resultsFile, 'utf8')) as Results & { started: string };
   return { ...saved, machine: saved.machine ?? null, started: new Date(saved.started), notes: [] };
+}
+
+/** Results of no scenario, for a first run that measures only the cluster. */
+function emptyResults(command: string, quick: boolean): Results {
+  return { command, quick, started: new Date(), seconds: 0, machine: null, s1: [], s2: [], s3: [], search: null, startup: null, notes: [] };
+}
+
+/** `fresh` with the cluster section of the last run that measured one, if any. */
+function withCluster(fresh: Results, saved: Results | null): Results {
+  return saved?.cluster ? { ...fresh, cluster: saved.cluster } : fresh;
 }
 
 /** `fresh`, with the scenarios it did not measure taken from the last full-length run, if any. */
@@ -242,7 +254,12 @@ async function main(argv: readonly string[], progress: Progress): Promise<void> 
     writeReport(loadResults(), log);
     return;
   }
-  const report = keepUnmeasured(options, await measure(options, argv, progress));
+  const saved = existsSync(resultsFile) ? loadResults() : null;
+  const command = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
+  // A cluster run replaces only the cluster section; any other run keeps the last one.
+  const report: Results = options.cluster
+    ? { ...(saved ?? emptyResults(command, options.quick)), cluster: await measureCluster(root, options, command, progress) }
+    : withCluster(keepUnmeasured(options, await measure(options, argv, progress)), saved);
   mkdirSync(join(root, 'bench/out'), { recursive: true });
   writeFileSync(resultsFile, JSON.stringify(report, null, 2));
   writeReport(report, log);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { measures, parseOptions, SCENARIOS, USAGE, type BenchOptions } from './options.js';
+import { CLUSTER_SCENARIOS, measures, parseOptions, QUICK_CLUSTER_LINES, SCENARIOS, USAGE, type BenchOptions } from './options.js';
 
 function ok(argv: string[]): BenchOptions {
   const parsed = parseOptions(argv);
@@ -16,7 +16,7 @@ function refused(argv: string[]): string {
 describe('parseOptions', () => {
   it('defaults to the full run of every scenario against the peers', () => {
     const o = ok([]);
-    expect(o).toMatchObject({ help: false, quick: false, only: null, reps: 3, bisections: 1, searchLines: 1_000_000, report: false, versus: null, peers: true });
+    expect(o).toMatchObject({ help: false, quick: false, only: null, reps: 3, bisections: 1, searchLines: 1_000_000, report: false, versus: null, peers: true, cluster: false });
     for (const s of SCENARIOS) expect(measures(o, s)).toBe(true);
   });
 
@@ -30,6 +30,15 @@ describe('parseOptions', () => {
     expect(ok(['--quick']).reps).toBe(1);
     expect(ok(['--quick', '--reps', '3']).reps).toBe(3);
     expect(ok(['--bisect', '0']).bisections).toBe(0);
+  });
+
+  it('reads --cluster: a million lines of search history, or fewer in quick mode unless --lines says', () => {
+    expect(ok(['--cluster'])).toMatchObject({ cluster: true, searchLines: 1_000_000 });
+    expect(ok(['--cluster', '--quick']).searchLines).toBe(QUICK_CLUSTER_LINES);
+    expect(ok(['--cluster', '--quick', '--lines', '1000000']).searchLines).toBe(1_000_000);
+    expect(ok(['--quick']).searchLines).toBe(1_000_000);
+    const some = ok(['--cluster', '--only', 's1,search']);
+    expect(CLUSTER_SCENARIOS.filter((s) => measures(some, s))).toEqual(['s1', 'search']);
   });
 
   it.each(['-h', '--help', '--quick --help'])('asks for help with %s', (line) => {
@@ -47,6 +56,8 @@ describe('parseOptions', () => {
     [['--lines', '1e6'], '--lines takes a whole number'],
     [['--bisect', '-1'], '--bisect takes a whole number of at least 0, not nothing'],
     [['--versus'], '--versus takes the directory'],
+    [['--cluster', '--versus', '/tmp/before'], '--cluster measures this build alone'],
+    [['--cluster', '--only', 's1,startup'], '--cluster measures s1, s2, s3, search, not startup'],
   ])('refuses %j', (argv, error) => {
     expect(refused(argv)).toContain(error);
   });
@@ -54,7 +65,7 @@ describe('parseOptions', () => {
 
 describe('USAGE', () => {
   it('names every option the parser accepts, and how long a run takes', () => {
-    for (const option of ['-h, --help', '--quick', '--only', '--reps', '--bisect', '--lines', '--report', '--versus', '--no-peers']) expect(USAGE).toContain(option);
+    for (const option of ['-h, --help', '--quick', '--only', '--reps', '--bisect', '--lines', '--report', '--versus', '--no-peers', '--cluster']) expect(USAGE).toContain(option);
     expect(USAGE).toMatch(/about an hour/);
   });
 });

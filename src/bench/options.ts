@@ -8,6 +8,12 @@
 export const SCENARIOS = ['s1', 's2', 's3', 'search', 'startup'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
+/** The scenarios a --cluster run has. */
+export const CLUSTER_SCENARIOS: readonly Scenario[] = ['s1', 's2', 's3', 'search'];
+
+/** The search history of a quick cluster run unless --lines says otherwise: copying a million lines into PostgreSQL takes minutes. */
+export const QUICK_CLUSTER_LINES = 100_000;
+
 export interface BenchOptions {
   help: boolean;
   quick: boolean;
@@ -19,6 +25,8 @@ export interface BenchOptions {
   report: boolean;
   versus: string | null;
   peers: boolean;
+  /** Measure cluster mode (three nodes on PostgreSQL and NATS) beside the single process, instead of the fronts and peers. */
+  cluster: boolean;
 }
 
 export type Parsed = { ok: true; options: BenchOptions } | { ok: false; error: string };
@@ -52,9 +60,17 @@ Options:
   --versus DIR     also measure the ics-chat built in DIR (a checkout of an earlier commit after
                    npm ci && npm run build there), for this build's ratio to it in one run
   --no-peers       leave ngircd and InspIRCd out (a shorter comparison of two builds)
+  --cluster        measure cluster mode instead: a private PostgreSQL (fsync on) and nats-server,
+                   three nodes on loopback, beside one process on SQLite and one on PostgreSQL
+                   in the same run, over the native protocol; scenarios ${CLUSTER_SCENARIOS.join(', ')} (S1 with
+                   each pair on two nodes, S2 with each group over the three, S3's idle
+                   clients over the three, search in PostgreSQL at --lines lines,
+                   ${QUICK_CLUSTER_LINES.toLocaleString('en-US')} with --quick); CPU adds up every node, PostgreSQL process
+                   and nats-server. Writes the cluster section of
+                   BENCHMARKS.md and keeps the rest; other runs keep the cluster section
 
 How long: about an hour on a 2-core machine for everything; --quick about 5 to 10 minutes;
---quick --only s1 under a minute. Building the search history the first time adds minutes.
+--quick --only s1 under a minute; --cluster about 15 minutes, --cluster --quick about 5. Building the search history the first time adds minutes.
 Progress goes to stderr (a bar per scenario on a terminal), results to stdout.
 `;
 
@@ -74,6 +90,8 @@ export function parseOptions(argv: readonly string[]): Parsed {
   let bisections = 1;
   let searchLines = 1_000_000;
   let versus: string | null = null;
+  let cluster = false;
+  let linesGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = (): string | undefined => {
@@ -93,6 +111,9 @@ export function parseOptions(argv: readonly string[]): Parsed {
         break;
       case '--no-peers':
         peers = false;
+        break;
+      case '--cluster':
+        cluster = true;
         break;
       case '--only': {
         const list = value();
@@ -116,14 +137,21 @@ export function parseOptions(argv: readonly string[]): Parsed {
         if (typeof n === 'string') return { ok: false, error: n };
         if (arg === '--reps') reps = n;
         else if (arg === '--bisect') bisections = n;
-        else searchLines = n;
+        else {
+          searchLines = n;
+          linesGiven = true;
+        }
         break;
       }
       default:
         return { ok: false, error: `unknown option '${arg}'` };
     }
   }
-  return { ok: true, options: { help, quick, only, reps: reps ?? (quick ? 1 : 3), bisections, searchLines, report, versus, peers } };
+  if (cluster && versus !== null) return { ok: false, error: '--cluster measures this build alone: it takes no --versus' };
+  const outside = cluster && only !== null ? [...only].filter((s) => !CLUSTER_SCENARIOS.includes(s)) : [];
+  if (outside.length) return { ok: false, error: `--cluster measures ${CLUSTER_SCENARIOS.join(', ')}, not ${outside.join(', ')}` };
+  if (cluster && quick && !linesGiven) searchLines = QUICK_CLUSTER_LINES;
+  return { ok: true, options: { help, quick, only, reps: reps ?? (quick ? 1 : 3), bisections, searchLines, report, versus, peers, cluster } };
 }
 
 /** Whether this run measures the scenario. */

@@ -18,7 +18,7 @@ import { PgHistory } from '../store/pg/pg-history.js';
 import { copyParts } from '../store/pg/sqlite-copy.js';
 import { SyncPg } from '../store/pg/sync-client.js';
 import { SqliteHistory } from '../store/sqlite-history.js';
-import { ensureSearchData } from './search-bench.js';
+import { ensureSearchData, saidPhrase } from './search-bench.js';
 import { quantile } from './stats.js';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -100,13 +100,12 @@ async function main(): Promise<void> {
     target.query('VACUUM ANALYZE');
     await target.close();
 
+    // A phrase that was said: the first two words of a line the first user may read.
+    const phrase = await saidPhrase(data);
     const stores: [string, HistoryStore][] = [
       ['SQLite', new SqliteHistory(join(data.dir, 'history.db'))],
       ['PostgreSQL', new PgHistory(url, { node: 'bench' })],
     ];
-    // A phrase that was said: the first two words of a line the first user may read.
-    const said = stores[0]![1].search('u0', [[data.common]], 1).lines[0]?.text.split(' ') ?? [];
-    const phrase = `"${said.slice(0, 2).join(' ')}"`;
     log(`search at ${lines} lines, ${data.users} users (ms):`);
     for (const [what, text] of [['rare word', data.rare], ['common word', data.common], ['phrase', phrase], ['two words', data.pair]] as const) {
       for (const [name, h] of stores) {

@@ -6,7 +6,9 @@
 import { describeMachine, type MachineInfo } from './machine.js';
 import { kneesOf, type Knees } from './knee.js';
 import type { QueryStats } from './search-bench.js';
-import { GENERATOR_CPU_BOUND_PCT, GENERATOR_LAG_BOUND_MS, generatorBound, KNEE_P99_MS, KNEE_RATIO, withinKnee, type StepResult } from './types.js';
+import { clusterSection, type ClusterResults } from './cluster-report.js';
+import { cpuPerLineUs, f0, f1, GENERATOR_HEAD, GENERATOR_NOTE, generatorText, kneeText, pct, ratio, table } from './markdown.js';
+import { generatorBound, KNEE_P99_MS, KNEE_RATIO, withinKnee, type StepResult } from './types.js';
 
 export interface TargetRun {
   /** e.g. `ics-chat (native)`, `ngircd (IRC)`. */
@@ -28,26 +30,10 @@ export interface Results {
   s3: { target: TargetRun; clients: number; rssPerConnBytes: number; connectsPerSec: number }[];
   search: { lines: number; users: number; queries: (QueryStats & { shape: string })[] } | null;
   startup: { lines: number; msToReady: number; msToLogin: number } | null;
+  /** The last `--cluster` run, kept across the other runs (absent until one ran). */
+  cluster?: ClusterResults;
   notes: string[];
 }
-
-const f1 = (n: number): string => (Number.isFinite(n) ? n.toFixed(1) : '–');
-const f0 = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–');
-const pct = (n: number): string => (Number.isFinite(n) ? `${(n * 100).toFixed(2)} %` : '–');
-const ratio = (ours: number, theirs: number): string => (Number.isFinite(ours / theirs) && theirs > 0 ? (ours / theirs).toFixed(2) : '–');
-
-const kneeText = (n: number, open: boolean): string => `${open ? '≥ ' : ''}${f0(n)}`;
-
-/** Server CPU time per delivered line, in µs. */
-const cpuPerLineUs = (s: StepResult): number => (s.serverCpuPct / 100 / s.deliveredPerSec) * 1e6;
-
-/** The generator's own cost in a step, flagged when it was saturated. */
-function generatorText(s: StepResult): string {
-  return `${f0(s.generatorCpuPct)} %, ${f1(s.generatorLagP99Ms)} / ${f1(s.generatorLagMaxMs)} ms${generatorBound(s) ? ' **generator-bound**' : ''}`;
-}
-
-const GENERATOR_HEAD = 'generator CPU, lag p99 / max';
-const GENERATOR_NOTE = `Generator-bound: the load generator used ≥ ${GENERATOR_CPU_BOUND_PCT} % of its core or its event loop ran more than ${GENERATOR_LAG_BOUND_MS} ms late at p99, so the step measured the generator as much as the server; it ends a ramp and is never counted as a server's knee.`;
 
 /** ours / theirs, with the direction a lower-bound knee leaves open; '–' when both are lower bounds. */
 function kneeRatioText(ours: Knees, theirs: Knees): string {
@@ -65,10 +51,6 @@ function cpuRatioText(ours: readonly StepResult[], theirs: readonly StepResult[]
     if (t && (best === null || o.offered > best[0].offered)) best = [o, t];
   }
   return best ? `${ratio(cpuPerLineUs(best[0]), cpuPerLineUs(best[1]))} (at ${f0(best[0].offered)}/s)` : '–';
-}
-
-function table(head: string[], rows: string[][]): string {
-  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
 
 /** A table of ours (rows) against theirs (columns), or nothing when one side is missing. */
@@ -208,6 +190,7 @@ export function renderMarkdown(results: Results, chartFile: string, kept = ''): 
     out.push('## Start-up', '');
     out.push(`With ${f0(results.startup.lines)} lines of history: ${f0(results.startup.msToReady)} ms from process start to "ready", ${f0(results.startup.msToLogin)} ms to the first accepted login.`, '');
   }
+  if (results.cluster) out.push(...clusterSection(results.cluster));
   if (results.notes.length) out.push('## Notes', '', ...results.notes.map((n) => `- ${n}`), '');
   if (kept) out.push(kept.trimEnd(), '');
   return out.join('\n');

@@ -130,10 +130,21 @@ export interface QueryStats {
   p99: number;
 }
 
-/** Times `? query` for each query, from `usersToAsk` different users, `perUser` times each. */
-export async function measureSearch(port: number, data: SearchData, usersToAsk = 20, perUser = 10): Promise<QueryStats[]> {
+/** A phrase that was said and the first user may read: the first two words of a line with the common word, quoted. */
+export async function saidPhrase(data: SearchData): Promise<string> {
+  const history = new SqliteHistory(join(data.dir, 'history.db'));
+  try {
+    const words = history.search('u0', [[data.common]], 1).lines[0]?.text.split(' ') ?? [data.common];
+    return `"${words.slice(0, 2).join(' ')}"`;
+  } finally {
+    await history.close();
+  }
+}
+
+/** Times `? query` for each query (the rare word, the common word and two words unless given), from `usersToAsk` different users, `perUser` times each. */
+export async function measureSearch(port: number, data: SearchData, usersToAsk = 20, perUser = 10, queries: readonly string[] = [data.rare, data.common, data.pair]): Promise<QueryStats[]> {
   const out: QueryStats[] = [];
-  for (const query of [data.rare, data.common, data.pair]) {
+  for (const query of queries) {
     const times: number[] = [];
     for (let u = 0; u < usersToAsk; u++) {
       const client = await timedClient(port, `u${(u * 37) % data.users}`);

@@ -73,13 +73,15 @@ export interface OursOptions {
   unlimited?: boolean;
   /** Every chunk the server writes to stdout or stderr, for the caller to read its log. */
   onOutput?: (text: string) => void;
+  /** More settings (cluster mode: DATABASE_URL, NATS_URL, NODE_ID). */
+  env?: Readonly<Record<string, string>>;
 }
 
 /** Our server with the given fronts, every port chosen by the system, history in `dataDir`. */
 export async function startOurs(root: string, dataDir: string, fronts: readonly string[], options: OursOptions = {}): Promise<RunningBenchServer> {
   const { pin = true, unlimited = true } = options;
   const flood = unlimited ? { FLOOD_BURST: '1000000', FLOOD_RATE: '1000000', MAX_CONNECTIONS: '1000000', MAX_CONNECTIONS_PER_ADDRESS: '1000000', MAX_PENDING_LOGINS: '1000000' } : {};
-  const env = { ...process.env, ...flood, FRONTS: fronts.join(','), CHAT_HOST: '127.0.0.1', CHAT_PORT: '0', IRC_HOST: '127.0.0.1', IRC_PORT: '0', WEB_HOST: '127.0.0.1', WEB_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info' };
+  const env = { ...process.env, ...flood, FRONTS: fronts.join(','), CHAT_HOST: '127.0.0.1', CHAT_PORT: '0', IRC_HOST: '127.0.0.1', IRC_PORT: '0', WEB_HOST: '127.0.0.1', WEB_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...options.env };
   const started = performance.now();
   const main = join(root, 'dist/server/main.js');
   const argv = [...NODE_FLAGS, main];

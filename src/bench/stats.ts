@@ -1,5 +1,5 @@
 /** Measurement helpers for the benchmarks: percentiles and a process's CPU and memory from /proc. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** The p-quantile (0..1) of ascending samples, or NaN when there are none. */
 export function quantile(sorted: ArrayLike<number>, p: number): number {
@@ -16,16 +16,61 @@ export interface ProcSample {
   rssBytes: number;
 }
 
-/** Reads a process's CPU time and resident memory; null when it is gone. */
-export function sampleProc(pid: number): ProcSample | null {
+/** The fields of /proc/PID/stat after the command name, or null when the process is gone. */
+function statFields(pid: number): string[] | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-    return { cpuMs: (ticks * 1000) / CLOCK_TICKS, rssBytes: rssKb * 1024 };
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return null;
   }
+}
+
+/** Reads a process's CPU time and resident memory; null when it is gone. */
+export function sampleProc(pid: number): ProcSample | null {
+  const fields = statFields(pid);
+  if (fields === null) return null;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    return { cpuMs: ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS, rssBytes: rssKb * 1024 };
+  } catch {
+    return null;
+  }
+}
+
+/** A process and its descendants (root first), or [] when it is gone. */
+export function processTree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  let alive = false;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    const fields = statFields(pid);
+    if (fields === null) continue;
+    if (pid === root) alive = true;
+    const parent = Number(fields[1]);
+    children.set(parent, [...(children.get(parent) ?? []), pid]);
+  }
+  if (!alive) return [];
+  const tree = [root];
+  for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i]!) ?? []));
+  return tree;
+}
+
+/**
+ * CPU time, in milliseconds, of a process and all its descendants, alive or ended: each live
+ * process's own time plus what its children that ended and were reaped used (cutime, cstime),
+ * so a PostgreSQL backend that came and went between two samples still counts. Null when the
+ * process itself is gone.
+ */
+export function treeCpuMs(root: number): number | null {
+  const tree = processTree(root);
+  if (tree.length === 0) return null;
+  let ticks = 0;
+  for (const pid of tree) {
+    const f = statFields(pid);
+    if (f) ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+  }
+  return (ticks * 1000) / CLOCK_TICKS;
 }

@@ -2,7 +2,11 @@
 import type { Target } from './clients.js';
 
 export interface GenConfig {
-  target: Target;
+  /**
+   * Where clients connect: member m of group g goes to `targets[(g + m) % targets.length]`, so with
+   * several nodes the members of every group (and both clients of every pair) are on different ones.
+   */
+  targets: Target[];
   clients: number;
   groupSize: number;
   /** Offered chat lines per second, all senders together, one measured step per rate. */
@@ -20,8 +24,11 @@ export interface GenConfig {
   lineBytes: number;
   /** A prefix that keeps names unique across runs against one server. */
   prefix: string;
-  /** The server's pid, to read its CPU time and memory from /proc. */
-  serverPid: number;
+  /**
+   * The server's processes by name (one for a single server; each node, PostgreSQL's postmaster and
+   * nats-server for a cluster): their CPU time, descendants included, and memory are read from /proc.
+   */
+  serverPids: Record<string, number>;
   /** Log in and hold the connections until stdin closes, without chatting (idle-memory scenario). */
   idle?: boolean;
   /** How many logins run at once while setting up. */
@@ -39,7 +46,11 @@ export interface StepResult {
   p99: number;
   p999: number;
   max: number;
+  /** CPU time of every server process (and its descendants) together over the measured time: 100 is one core. */
   serverCpuPct: number;
+  /** The same, per process as named in GenConfig.serverPids (absent in results saved before it was measured). */
+  serverCpuByProcess?: Record<string, number>;
+  /** Resident memory of the named processes themselves, added up. */
   serverRssBytes: number;
   /** The generator's CPU time over the step's wall time: 100 is its whole core. */
   generatorCpuPct: number;

@@ -5,21 +5,22 @@
  * rate, searches and sonnets. Accounts for every line, watches the server's memory, and
  * writes bench/out/soak.json; exits 1 if a line was lost, duplicated, reordered or misdelivered,
  * or anything unexpected happened. Options: --seconds N (instead of minutes), --rate N (lines
- * per second, all groups together), --groups N (group slots), --seed N, --out FILE.
+ * per second, all groups together), --groups N (group slots), --seed N, --out FILE, --cluster
+ * (the same load over three nodes on a private PostgreSQL and nats-server, each new client on
+ * the next node, every node's memory watched; see servers.ts).
  * Bounded in count and time; loopback only.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { startOurs } from '../bench/servers.js';
-import { LineSplitter, type Endpoint } from '../bench/wire.js';
+import { LineSplitter } from '../bench/wire.js';
 import { FRONTS, groupSlot, lurk, SETTLE_MS, sleep, type Activity, type ChurnContext } from './churn.js';
 import { makeJsonClient, type SoakClient, type SoakFront, type SoakHooks } from './clients.js';
 import { IrcClient } from './irc-client.js';
 import { Ledger } from './ledger.js';
-import { readHealth, sampleServer, summarizeMemory, type Sample } from './monitor.js';
+import { readTogether, sampleServer, summarizeMemory, type Sample } from './monitor.js';
 import { Problems } from './problems.js';
 import { renderTable, type SoakReport } from './report.js';
+import { soakCluster, soakSingle, type SoakServers } from './servers.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const args = process.argv.slice(2);
@@ -68,22 +69,23 @@ async function main(): Promise<number> {
     if (/ (WARN|ERROR) /.test(line)) problems.add('server-log', 'server', line.slice(0, 240));
   });
 
-  const dir = mkdtempSync(join(tmpdir(), 'soak-'));
-  log(`soak: ${seconds} s, ${groups} group slots and ${LURKERS} lurkers on tcp, irc and web, ${rate} lines/s, seed ${seed} (Discord needs a token and Discord itself: not soaked)`);
-  const server = await startOurs(root, dir, FRONTS, { pin: false, unlimited: false, onOutput: (text) => serverLog.push(text) });
-  // Interrupted, the soak takes its server down with it.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      void server.stop().finally(() => {
-        rmSync(dir, { recursive: true, force: true });
-        process.exit(130);
-      });
-    });
-  }
+  const cluster = args.includes('--cluster');
+  log(`soak: ${seconds} s, ${groups} group slots and ${LURKERS} lurkers on tcp, irc and web${cluster ? ' over three nodes (PostgreSQL, NATS)' : ''}, ${rate} lines/s, seed ${seed} (Discord needs a token and Discord itself: not soaked)`);
+  const onLog = (text: string): void => serverLog.push(text);
+  const servers: SoakServers = cluster ? await soakCluster(root, FRONTS, onLog) : await soakSingle(root, FRONTS, onLog);
+  // Interrupted, the soak takes its servers down with it.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void servers.stop().finally(() => process.exit(130)));
   const samples: Sample[] = [];
+  const webPorts = servers.nodes.map((n) => n.webPort);
+  const together = (): ReturnType<typeof readTogether> => readTogether(webPorts, servers.keeper.webPort);
+  const sampleAll = async (): Promise<Sample[]> => {
+    const t = Math.round(elapsed() * 10) / 10;
+    const taken = await Promise.all(servers.nodes.map((n) => sampleServer(n.name, n.pid, n.webPort, t)));
+    for (const [i, s] of taken.entries()) if (!s) problems.add('error', servers.nodes[i]!.name, 'the server did not answer /healthz');
+    return taken.filter((s): s is Sample => s !== null);
+  };
   try {
-    const endpoint = (front: SoakFront): Endpoint => ({ host: '127.0.0.1', port: server.ports[front === 'tcp' ? 'native' : front === 'irc' ? 'irc' : 'ws']! });
-    const webPort = endpoint('web').port;
+    const { endpoint } = servers;
     const hooks: SoakHooks = { line: ledger.received, problem: problems.add };
     let users = 0;
     const connect = async (front: SoakFront, name: string): Promise<SoakClient> => {
@@ -102,12 +104,15 @@ async function main(): Promise<number> {
     const sampler = (async () => {
       let lastProgress = 0;
       while (sampling) {
-        const s = await sampleServer(server.pid, webPort, Math.round(elapsed() * 10) / 10);
-        if (s) samples.push(s);
-        else problems.add('error', 'server', 'the server did not answer /healthz');
-        if (s && s.t - lastProgress >= progressEvery) {
-          lastProgress = s.t;
-          log(`  ${s.t.toFixed(0).padStart(5)} s  RSS ${(s.rssBytes / (1 << 20)).toFixed(1)} MB, ${s.users} users, ${s.groups} groups, ${ledger.sent} lines sent, ${ledger.missing()} in flight, ${problems.total} problems`);
+        const taken = await sampleAll();
+        samples.push(...taken);
+        const t = taken[0]?.t ?? 0;
+        if (taken.length && t - lastProgress >= progressEvery) {
+          lastProgress = t;
+          const rss = taken.map((s) => `${(s.rssBytes / (1 << 20)).toFixed(1)} MB`).join(' + ');
+          const users = taken.reduce((n, s) => n + s.users, 0);
+          const groupsNow = taken.find((s) => s.node === servers.keeper.name)?.groups ?? 0;
+          log(`  ${t.toFixed(0).padStart(5)} s  RSS ${rss}, ${users} users, ${groupsNow} groups, ${ledger.sent} lines sent, ${ledger.missing()} in flight, ${problems.total} problems`);
         }
         await sleep(sampleMs);
       }
@@ -129,23 +134,23 @@ async function main(): Promise<number> {
     for (const l of lurkers) l.logout();
     activity.logouts += lurkers.length;
 
-    // Everyone has gone: the server must hold no user, group or connection any more.
+    // Everyone has gone: the servers must hold no user, group or connection any more.
     const deadline = performance.now() + SETTLE_MS;
-    let after = await readHealth(webPort);
-    while ((after.users > 0 || after.groups > 0 || after.connections.open > 0) && performance.now() < deadline) {
+    let after = await together();
+    while ((after.users > 0 || after.groups > 0 || after.connections > 0) && performance.now() < deadline) {
       await sleep(200);
-      after = await readHealth(webPort);
+      after = await together();
     }
-    if (after.users > 0 || after.groups > 0 || after.connections.open > 0) {
-      problems.add('leak', 'server', `${after.users} users, ${after.groups} groups and ${after.connections.open} connections left after everyone went`);
+    if (after.users > 0 || after.groups > 0 || after.connections > 0) {
+      problems.add('leak', 'server', `${after.users} users, ${after.groups} groups and ${after.connections} connections left after everyone went`);
     }
-    const stored = after.database.lines ?? 0;
+    const stored = after.lines;
     if (stored !== ledger.sent) problems.add('history', 'server', `the history holds ${stored} lines; ${ledger.sent} were sent`);
     sampling = false;
     await sampler;
-    const last = await sampleServer(server.pid, webPort, Math.round(elapsed() * 10) / 10);
-    if (last) samples.push(last);
+    samples.push(...(await sampleAll()));
 
+    const steadyFrom = Math.max(10, seconds / 5);
     const totals = ledger.totals();
     const lost = ledger.lostByFront();
     const byFront = Object.fromEntries(FRONTS.map((f) => [f, { ...ledger.byFront[f], lost: lost[f] }])) as SoakReport['lines']['byFront'];
@@ -154,13 +159,14 @@ async function main(): Promise<number> {
       command: `npm run soak${args.length ? ` -- ${args.join(' ')}` : ''}`,
       started: startedAt.toISOString(),
       seconds: { asked: seconds, ran: Math.round(elapsed() * 10) / 10 },
-      settings: { fronts: [...FRONTS], groups, lurkers: LURKERS, rate, seed },
+      settings: { fronts: [...FRONTS], nodes: servers.nodes.length, groups, lurkers: LURKERS, rate, seed },
       lines: { ...totals, sent: ledger.sent, stored, byFront },
       activity,
       problems: { total: problems.total, byKind: Object.fromEntries(problems.byKind), first: problems.first },
       // The first fifth of the run (at least 10 s) is warm-up: the steady part is the rest.
-      memory: summarizeMemory(samples, Math.max(10, seconds / 5)),
-      after: { users: after.users, groups: after.groups, connections: after.connections.open },
+      memory: summarizeMemory(samples.filter((s) => s.node === servers.keeper.name), steadyFrom),
+      memoryByNode: Object.fromEntries(servers.nodes.map((n) => [n.name, summarizeMemory(samples.filter((s) => s.node === n.name), steadyFrom)])),
+      after: { users: after.users, groups: after.groups, connections: after.connections },
       samples,
       ok: clean && problems.total === 0 && ledger.sent > 0,
     };
@@ -171,8 +177,7 @@ async function main(): Promise<number> {
     log(`wrote ${out}`);
     return report.ok ? 0 : 1;
   } finally {
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await servers.stop();
   }
 }
 

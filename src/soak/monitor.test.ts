@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { summarizeMemory, type Sample } from './monitor.js';
 
 const MB = 1 << 20;
-const at = (t: number, mb: number): Sample => ({ t, rssBytes: mb * MB, users: 0, groups: 0, connections: 0, lines: 0 });
+const at = (t: number, mb: number): Sample => ({ node: 'server', t, rssBytes: mb * MB, users: 0, groups: 0, connections: 0, lines: 0 });
 
 describe('summarizeMemory', () => {
   it.each([

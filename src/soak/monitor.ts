@@ -1,10 +1,13 @@
 /**
  * The server as the soak watches it: resident memory from /proc and, from /healthz, who is
- * online, the groups, the open connections and the lines in the history, every few seconds.
+ * online, the groups, the open connections and the lines in the history, every few seconds; in
+ * a cluster, each node (only the hub's node knows the groups and the history).
  */
 import { sampleProc } from '../bench/stats.js';
 
 export interface Sample {
+  /** The node sampled (`server` for the single process). */
+  node: string;
   /** Seconds since the soak started. */
   t: number;
   rssBytes: number;
@@ -26,11 +29,12 @@ export interface MemorySummary {
   steadyTo: number;
 }
 
-interface Health {
+/** What the soak reads of /healthz; a cluster node that does not run the hub tells no groups or database. */
+export interface Health {
   users: number;
-  groups: number;
+  groups?: number;
   connections: { open: number };
-  database: { ok: boolean; lines?: number };
+  database?: { ok: boolean; lines?: number };
 }
 
 /** Reads /healthz (its body is the report whether the server is healthy or degraded). */
@@ -39,13 +43,25 @@ export async function readHealth(port: number): Promise<Health> {
   return (await res.json()) as Health;
 }
 
-/** One sample of the server, or null when it is gone or does not answer. */
-export async function sampleServer(pid: number, webPort: number, t: number): Promise<Sample | null> {
+/** The servers together as /healthz tells them: users and connections on every node, groups and stored lines where the hub is. */
+export async function readTogether(webPorts: readonly number[], keeperPort: number): Promise<{ users: number; groups: number; connections: number; lines: number }> {
+  const all = await Promise.all(webPorts.map((port) => readHealth(port)));
+  const keeper = all[webPorts.indexOf(keeperPort)]!;
+  return {
+    users: all.reduce((n, h) => n + h.users, 0),
+    connections: all.reduce((n, h) => n + h.connections.open, 0),
+    groups: keeper.groups ?? 0,
+    lines: keeper.database?.lines ?? 0,
+  };
+}
+
+/** One sample of a server process, or null when it is gone or does not answer. */
+export async function sampleServer(node: string, pid: number, webPort: number, t: number): Promise<Sample | null> {
   const proc = sampleProc(pid);
   if (!proc) return null;
   const health = await readHealth(webPort).catch(() => null);
   if (!health) return null;
-  return { t, rssBytes: proc.rssBytes, users: health.users, groups: health.groups, connections: health.connections.open, lines: health.database.lines ?? 0 };
+  return { node, t, rssBytes: proc.rssBytes, users: health.users, groups: health.groups ?? 0, connections: health.connections.open, lines: health.database?.lines ?? 0 };
 }
 
 /** Start, peak and end RSS, and the trend over the samples from `steadyFrom` seconds on. */

@@ -10,11 +10,15 @@ export interface SoakReport {
   started: string;
   /** Asked for, and as run (load, then the wait for the last lines and the logouts). */
   seconds: { asked: number; ran: number };
-  settings: { fronts: SoakFront[]; groups: number; lurkers: number; rate: number; seed: number };
+  /** `nodes`: 1 for the single server, 3 with --cluster. */
+  settings: { fronts: SoakFront[]; nodes: number; groups: number; lurkers: number; rate: number; seed: number };
   lines: Tally & { sent: number; lost: number; stored: number; byFront: Record<SoakFront, Tally & { lost: number }> };
   activity: Activity;
   problems: { total: number; byKind: Partial<Record<ProblemKind, number>>; first: Problem[] };
+  /** The single server's memory, or the hub's node's. */
   memory: MemorySummary;
+  /** Every node's (the single server is `server`). */
+  memoryByNode: Record<string, MemorySummary>;
   /** What /healthz said once everyone had logged out. */
   after: { users: number; groups: number; connections: number };
   samples: Sample[];
@@ -30,7 +34,7 @@ export function renderTable(r: SoakReport): string {
   const a = r.activity;
   const kinds = Object.entries(r.problems.byKind).map(([k, n]) => `${k} ${n}`).join(', ');
   return [
-    `soak: ${r.seconds.ran.toFixed(0)} s on ${r.settings.fronts.join(', ')}; ${r.settings.groups} group slots, ${r.settings.lurkers} lurkers, ${r.settings.rate} lines/s, seed ${r.settings.seed}`,
+    `soak: ${r.seconds.ran.toFixed(0)} s on ${r.settings.fronts.join(', ')}${r.settings.nodes > 1 ? ` over ${r.settings.nodes} nodes` : ''}; ${r.settings.groups} group slots, ${r.settings.lurkers} lurkers, ${r.settings.rate} lines/s, seed ${r.settings.seed}`,
     '',
     row(['receivers', ...columns]),
     ...r.settings.fronts.map((f) => row([f, ...cells(r.lines.byFront[f])])),
@@ -38,7 +42,9 @@ export function renderTable(r: SoakReport): string {
     '',
     `lines sent ${r.lines.sent}, stored ${r.lines.stored}`,
     `logins ${a.logins}, logouts ${a.logouts}; groups ${a.adHocGroups} ad hoc and ${a.rooms} rooms; joins ${a.joins}, byes ${a.byes}, quits ${a.quits}; searches ${a.searches}, sonnets ${a.poems}`,
-    `server RSS: start ${mb(r.memory.startBytes)}, peak ${mb(r.memory.peakBytes)}, end ${mb(r.memory.endBytes)}; steady part (${r.memory.steadyFrom.toFixed(0)}-${r.memory.steadyTo.toFixed(0)} s) ${mb(r.memory.steadyGrowthBytes)} (${mb(r.memory.steadyGrowthBytesPerMinute)}/min)`,
+    ...Object.entries(r.memoryByNode).map(
+      ([node, m]) => `${node} RSS: start ${mb(m.startBytes)}, peak ${mb(m.peakBytes)}, end ${mb(m.endBytes)}; steady part (${m.steadyFrom.toFixed(0)}-${m.steadyTo.toFixed(0)} s) ${mb(m.steadyGrowthBytes)} (${mb(m.steadyGrowthBytesPerMinute)}/min)`,
+    ),
     `after everyone left: ${r.after.users} users, ${r.after.groups} groups, ${r.after.connections} connections`,
     `problems: ${r.problems.total}${kinds ? ` (${kinds})` : ''}`,
     ...r.problems.first.slice(0, 10).map((p) => `  ${p.at.toFixed(1)} s ${p.kind} ${p.who}: ${p.detail}`),

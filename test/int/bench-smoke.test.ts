@@ -22,7 +22,7 @@ it('runs one short S1 step against the real server and delivers every line', asy
   const told = new Set<string>();
   const result = await runGenerator(
     ROOT,
-    { target: { protocol: 'native', host: '127.0.0.1', port: server.ports.native! }, clients: 100, groupSize: 2, rates: [500], seconds: 3, warmup: 1, lineBytes: 64, prefix: 'smoke', serverPid: server.pid },
+    { targets: [{ protocol: 'native', host: '127.0.0.1', port: server.ports.native! }], clients: 100, groupSize: 2, rates: [500], seconds: 3, warmup: 1, lineBytes: 64, prefix: 'smoke', serverPids: { server: server.pid } },
     { line: (text) => lines.push(text), progress: (p) => told.add(p.kind) },
   );
   expect(result.clients).toBe(100);
