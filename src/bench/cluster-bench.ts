@@ -17,7 +17,7 @@ import { copyParts } from '../store/pg/sqlite-copy.js';
 import { SyncPg } from '../store/pg/sync-client.js';
 import type { Target } from './clients.js';
 import { startCluster, startEngines, startOnPostgres, type BenchEngines } from './cluster-servers.js';
-import { CLUSTER_NODES, SETUPS, type ClusterResults, type Setup } from './cluster-report.js';
+import { CLUSTER_NODES, SETUPS, type ClusterResults, type NamedQuery, type Setup } from './cluster-report.js';
 import { atEnd, machineAtStart } from './machine.js';
 import { measures, type BenchOptions } from './options.js';
 import type { Progress } from './progress.js';
@@ -188,15 +188,15 @@ async function measureSearches(root: string, options: BenchOptions, engines: Ben
   const data = await ensureSearchData(cache, join(root, 'data/sonnets.txt'), options.searchLines);
   const shapes = ['rare word', 'common word', 'phrase', 'two words'];
   const queries = [data.rare, data.common, await saidPhrase(data), data.pair];
-  const named = (stats: Awaited<ReturnType<typeof measureSearch>>): { query: string; n: number; p50: number; p99: number; shape: string }[] => stats.map((q, i) => ({ ...q, shape: shapes[i]! }));
+  const searchAt = async (port: number): Promise<NamedQuery[]> => (await measureSearch(port, data, 20, 10, queries)).map((q, i) => ({ ...q, shape: shapes[i]! }));
 
   progress.unit('single process, SQLite');
   const dir = mkdtempSync(join(tmpdir(), 'bench-search-'));
   cpSync(data.dir, dir, { recursive: true });
   const single = await startOurs(root, dir, FRONTS);
-  let onSqlite;
+  let onSqlite: NamedQuery[];
   try {
-    onSqlite = named(await measureSearch(single.ports.native!, data, 20, 10, queries));
+    onSqlite = await searchAt(single.ports.native!);
   } finally {
     await single.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -217,11 +217,10 @@ async function measureSearches(root: string, options: BenchOptions, engines: Ben
   const copySeconds = (performance.now() - copyStarted) / 1000;
   log(`  copied into PostgreSQL in ${copySeconds.toFixed(0)} s`);
   const cluster = await startCluster(root, engines, url, FRONTS, CLUSTER_NODES);
-  let onCluster;
+  let onCluster: NamedQuery[];
   try {
     // A node that does not run the hub: each query crosses the bus both ways, as most users' would.
-    const asked = cluster.nodes.find((n) => n.id !== cluster.hub)!;
-    onCluster = named(await measureSearch(asked.ports.native!, data, 20, 10, queries));
+    onCluster = await searchAt(cluster.nodes.find((n) => n.id !== cluster.hub)!.ports.native!);
   } finally {
     await cluster.stop();
   }

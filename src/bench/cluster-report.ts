@@ -27,7 +27,8 @@ const LABEL: Record<Setup, string> = {
 /** The target for search in PostgreSQL at a million lines. */
 export const CLUSTER_SEARCH_P99_MS = 20;
 
-type NamedQuery = QueryStats & { shape: string };
+/** A query's timings with what kind of query it is (`rare word`, `phrase`...). */
+export type NamedQuery = QueryStats & { shape: string };
 
 export interface ClusterResults {
   command: string;
