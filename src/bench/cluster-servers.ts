@@ -15,6 +15,7 @@ import { startPostgres, type LocalPostgres } from '../engines/postgres.js';
 import { startOurs, SERVER_CPU, type OursOptions, type RunningBenchServer } from './servers.js';
 import { processTree } from './stats.js';
 
+/** The private PostgreSQL and nats-server of one run. */
 export interface BenchEngines {
   readonly pg: LocalPostgres;
   readonly nats: LocalNats;
@@ -48,10 +49,12 @@ export async function startEngines(pin: boolean): Promise<BenchEngines> {
   };
 }
 
+/** One node of a running cluster, with its id (`n1`...). */
 export interface ClusterNode extends RunningBenchServer {
   readonly id: string;
 }
 
+/** Nodes started by startCluster, and how to stop them all. */
 export interface RunningCluster {
   readonly nodes: readonly ClusterNode[];
   /** The id of the node that runs the hub. */
@@ -61,6 +64,7 @@ export interface RunningCluster {
   stop(): Promise<void>;
 }
 
+/** startOurs' options for every node, but the output is told with the node's id. */
 export interface ClusterOptions extends Omit<OursOptions, 'env' | 'onOutput'> {
   /** Every chunk a node writes, with the node's id. */
   onOutput?: (node: string, text: string) => void;

@@ -10,7 +10,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { benchLine, makeClient, type BenchClient } from './clients.js';
 import { nextRate } from './ramp.js';
 import { quantile, sampleProc, treeCpuMs } from './stats.js';
-import { generatorBound, PROGRESS_MARK, type GenConfig, type GenProgress, type GenResult, type StepResult } from './types.js';
+import { generatorBound, PROGRESS_MARK, targetOf, type GenConfig, type GenProgress, type GenResult, type StepResult } from './types.js';
 
 const MAX_SAMPLES = 4_000_000;
 const TICK_MS = 2;
@@ -154,7 +154,7 @@ async function main(config: GenConfig): Promise<void> {
   for (let i = 0; i < config.clients; i++) {
     const g = Math.floor(i / config.groupSize);
     const member = i % config.groupSize;
-    clients.push(makeClient(`${config.prefix}${g}x${member}`, config.targets[(g + member) % config.targets.length]!, rx.onLine));
+    clients.push(makeClient(`${config.prefix}${g}x${member}`, targetOf(config.targets, g, member), rx.onLine));
   }
   const setupStart = performance.now();
   await inBatches(clients, config.concurrency ?? 50, (c) => c.login());

@@ -21,7 +21,9 @@ export function generatorText(s: StepResult): string {
   return `${f0(s.generatorCpuPct)} %, ${f1(s.generatorLagP99Ms)} / ${f1(s.generatorLagMaxMs)} ms${generatorBound(s) ? ' **generator-bound**' : ''}`;
 }
 
+/** The column that shows the generator's own cost. */
 export const GENERATOR_HEAD = 'generator CPU, lag p99 / max';
+/** What generator-bound means, said once under the tables that use it. */
 export const GENERATOR_NOTE = `Generator-bound: the load generator used ≥ ${GENERATOR_CPU_BOUND_PCT} % of its core or its event loop ran more than ${GENERATOR_LAG_BOUND_MS} ms late at p99, so the step measured the generator as much as the server; it ends a ramp and is never counted as a server's knee.`;
 
 /** A Markdown table. */

@@ -21,6 +21,7 @@ interface Counters {
   walSyncs: number;
 }
 
+/** Reads PostgreSQL's counters around each measured step it hears of, over one connection of its own. */
 export class PgActivity {
   readonly steps: PgStep[] = [];
   private readonly client: pg.Client;

@@ -2,10 +2,7 @@
 import type { Target } from './clients.js';
 
 export interface GenConfig {
-  /**
-   * Where clients connect: member m of group g goes to `targets[(g + m) % targets.length]`, so with
-   * several nodes the members of every group (and both clients of every pair) are on different ones.
-   */
+  /** Where clients connect: one server, or each node of a cluster (see targetOf). */
   targets: Target[];
   clients: number;
   groupSize: number;
@@ -64,6 +61,11 @@ export interface GenResult {
   setupMs: number;
   connectsPerSec: number;
   steps: StepResult[];
+}
+
+/** Where member `member` of group `group` connects: the targets in turn, shifted by one per group, so a group's members (and a pair's two) are on different targets while there are enough. */
+export function targetOf(targets: readonly Target[], group: number, member: number): Target {
+  return targets[(group + member) % targets.length]!;
 }
 
 export const KNEE_P99_MS = 100;

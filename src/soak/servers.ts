@@ -21,6 +21,7 @@ export interface SoakNode {
   readonly webPort: number;
 }
 
+/** The servers under soak: what to watch, where clients connect, how to stop it all. */
 export interface SoakServers {
   readonly nodes: readonly SoakNode[];
   /** The node whose /healthz has the groups and the stored lines. */
