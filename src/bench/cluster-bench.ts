@@ -6,13 +6,14 @@
  * each group's members over the nodes, and the CPU figures add up every server-side process:
  * the nodes, PostgreSQL's (postmaster and every backend) and nats-server. Then search at the
  * given history size, in PostgreSQL through a node that does not run the hub, beside the single
- * process on SQLite.
+ * process on SQLite and beside the PostgreSQL store searched in process (no hop).
  */
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import Database from 'better-sqlite3';
 import { historyCopy } from '../store/pg/copy-history.js';
+import { PgHistory } from '../store/pg/pg-history.js';
 import { copyParts } from '../store/pg/sqlite-copy.js';
 import { SyncPg } from '../store/pg/sync-client.js';
 import type { Target } from './clients.js';
@@ -22,7 +23,7 @@ import { atEnd, machineAtStart } from './machine.js';
 import { measures, type BenchOptions } from './options.js';
 import type { Progress } from './progress.js';
 import { holdIdle, runGenerator, type GeneratorListener } from './run.js';
-import { ensureSearchData, measureSearch, saidPhrase } from './search-bench.js';
+import { ensureSearchData, measureSearch, saidPhrase, storeSearchTimes } from './search-bench.js';
 import { startOurs } from './servers.js';
 import { sampleProc } from './stats.js';
 import { PgActivity, type PgStep } from './pg-activity.js';
@@ -74,6 +75,25 @@ async function startSetup(setup: Setup, root: string, engines: BenchEngines): Pr
 function s2Rates(setup: Setup): number[] {
   if (setup === 'single') return [500, 1000, ...Array.from({ length: 15 }, (_, i) => 2000 * (i + 1))];
   return Array.from({ length: 30 }, (_, i) => 500 * (i + 1));
+}
+
+/**
+ * `fresh`, with the scenarios a full-length --only run did not measure taken from the last
+ * full-length cluster run, as the main bench keeps its own (main.ts).
+ */
+export function keepUnmeasuredCluster(options: BenchOptions, fresh: ClusterResults, saved: ClusterResults | undefined): ClusterResults {
+  if (fresh.quick || options.only === null || saved === undefined || saved.quick) return fresh;
+  return {
+    ...fresh,
+    command: `${saved.command}, then ${fresh.command}`,
+    started: saved.started,
+    seconds: saved.seconds + fresh.seconds,
+    machine: { ...fresh.machine, loadStart: saved.machine.loadStart },
+    s1: measures(options, 's1') ? fresh.s1 : saved.s1,
+    s2: measures(options, 's2') ? fresh.s2 : saved.s2,
+    s3: measures(options, 's3') ? fresh.s3 : saved.s3,
+    search: measures(options, 'search') ? fresh.search : saved.search,
+  };
 }
 
 let runs = 0;
@@ -216,6 +236,17 @@ async function measureSearches(root: string, options: BenchOptions, engines: Ben
   }
   const copySeconds = (performance.now() - copyStarted) / 1000;
   log(`  copied into PostgreSQL in ${copySeconds.toFixed(0)} s`);
+  // The store alone, in this process: what PostgreSQL's search costs before any hop.
+  const store = new PgHistory(url, { node: 'bench' });
+  let inStore: NamedQuery[];
+  try {
+    inStore = queries.map((query, i) => {
+      const { p50, p99 } = storeSearchTimes(store, query, data.users);
+      return { query, shape: shapes[i]!, n: 200, p50, p99 };
+    });
+  } finally {
+    await store.close();
+  }
   const cluster = await startCluster(root, engines, url, FRONTS, CLUSTER_NODES);
   let onCluster: NamedQuery[];
   try {
@@ -225,6 +256,6 @@ async function measureSearches(root: string, options: BenchOptions, engines: Ben
     await cluster.stop();
   }
   progress.end();
-  for (const [i, q] of onCluster.entries()) log(`  ? ${q.query} (${q.shape}): cluster p99 ${q.p99.toFixed(1)} ms, single ${onSqlite[i]!.p99.toFixed(1)} ms`);
-  return { lines: data.lines, users: data.users, copySeconds, single: onSqlite, cluster: onCluster };
+  for (const [i, q] of onCluster.entries()) log(`  ? ${q.query} (${q.shape}): p99 cluster ${q.p99.toFixed(1)} ms, PostgreSQL in process ${inStore[i]!.p99.toFixed(1)} ms, single ${onSqlite[i]!.p99.toFixed(1)} ms`);
+  return { lines: data.lines, users: data.users, copySeconds, single: onSqlite, store: inStore, cluster: onCluster };
 }

@@ -69,10 +69,15 @@ describe('clusterSection', () => {
 
   it('holds search in PostgreSQL to its 20 ms target, beside SQLite', () => {
     const q = (query: string, shape: string, p99: number): { query: string; shape: string; n: number; p50: number; p99: number } => ({ query, shape, n: 200, p50: p99 / 2, p99 });
-    const search = { lines: 1_000_000, users: 1000, copySeconds: 90, single: [q('drunk', 'rare word', 3), q('from', 'common word', 6)], cluster: [q('drunk', 'rare word', 12), q('from', 'common word', 25)] };
+    const search = {
+      lines: 1_000_000, users: 1000, copySeconds: 90,
+      single: [q('drunk', 'rare word', 3), q('from', 'common word', 6)],
+      store: [q('drunk', 'rare word', 8), q('from', 'common word', 19)],
+      cluster: [q('drunk', 'rare word', 12), q('from', 'common word', 25)],
+    };
     const md = clusterSection(run({ s1: [], search })).join('\n');
-    expect(md).toContain('| `? drunk` | rare word | 1.5 / 3.0 | 6.0 / 12.0 | met |');
-    expect(md).toContain('| `? from` | common word | 3.0 / 6.0 | 12.5 / 25.0 | **not met** |');
+    expect(md).toContain('| `? drunk` | rare word | 1.5 / 3.0 | 4.0 / 8.0 | 6.0 / 12.0 | met, met |');
+    expect(md).toContain('| `? from` | common word | 3.0 / 6.0 | 9.5 / 19.0 | 12.5 / 25.0 | met, **not met** |');
     expect(md).toContain('| search p99, slowest shape, ms (1,000,000 lines) | 6.0 | – | 25.0 | 4.17 |');
   });
 });

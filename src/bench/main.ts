@@ -15,7 +15,7 @@ import { join, relative } from 'node:path';
 import { FRONT_NAMES } from '../server/config.js';
 import { writeChart } from './chart.js';
 import type { Protocol } from './clients.js';
-import { measureCluster } from './cluster-bench.js';
+import { keepUnmeasuredCluster, measureCluster } from './cluster-bench.js';
 import { atEnd, machineAtStart } from './machine.js';
 import { measures, parseOptions, USAGE, type BenchOptions } from './options.js';
 import { Progress } from './progress.js';
@@ -258,7 +258,7 @@ async function main(argv: readonly string[], progress: Progress): Promise<void> 
   const command = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
   // A cluster run replaces only the cluster section; any other run keeps the last one.
   const report: Results = options.cluster
-    ? { ...(saved ?? emptyResults(command, options.quick)), cluster: await measureCluster(root, options, command, progress) }
+    ? { ...(saved ?? emptyResults(command, options.quick)), cluster: keepUnmeasuredCluster(options, await measureCluster(root, options, command, progress), saved?.cluster) }
     : withCluster(keepUnmeasured(options, await measure(options, argv, progress)), saved);
   mkdirSync(join(root, 'bench/out'), { recursive: true });
   writeFileSync(resultsFile, JSON.stringify(report, null, 2));

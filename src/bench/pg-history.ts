@@ -11,15 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { HistoryStore } from '../core/history.js';
-import { parseSearchQuery } from '../core/search-query.js';
 import { startPostgres, type LocalPostgres } from '../engines/postgres.js';
 import { historyCopy } from '../store/pg/copy-history.js';
 import { PgHistory } from '../store/pg/pg-history.js';
 import { copyParts } from '../store/pg/sqlite-copy.js';
 import { SyncPg } from '../store/pg/sync-client.js';
 import { SqliteHistory } from '../store/sqlite-history.js';
-import { ensureSearchData, saidPhrase } from './search-bench.js';
-import { quantile } from './stats.js';
+import { ensureSearchData, saidPhrase, storeSearchTimes } from './search-bench.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const args = process.argv.slice(2);
@@ -46,23 +44,6 @@ function commitRate(h: HistoryStore, total: number): number {
   }
   h.commit();
   return total / ((performance.now() - started) / 1000);
-}
-
-/** p50 and p99 of `search` in milliseconds, from 20 users asking 10 times each. */
-function searchTimes(h: HistoryStore, text: string, users: number): { p50: number; p99: number; total: number } {
-  const query = parseSearchQuery(text);
-  const times: number[] = [];
-  let total = 0;
-  for (let u = 0; u < 20; u++) {
-    const user = `u${(u * 37) % users}`;
-    for (let i = 0; i < 10; i++) {
-      const t0 = performance.now();
-      total = h.search(user, query, 10).total;
-      times.push(performance.now() - t0);
-    }
-  }
-  times.sort((a, b) => a - b);
-  return { p50: quantile(times, 0.5), p99: quantile(times, 0.99), total };
 }
 
 async function main(): Promise<void> {
@@ -109,7 +90,7 @@ async function main(): Promise<void> {
     log(`search at ${lines} lines, ${data.users} users (ms):`);
     for (const [what, text] of [['rare word', data.rare], ['common word', data.common], ['phrase', phrase], ['two words', data.pair]] as const) {
       for (const [name, h] of stores) {
-        const t = searchTimes(h, text, data.users);
+        const t = storeSearchTimes(h, text, data.users);
         log(`  ${what.padEnd(12)} ${name.padEnd(11)} p50 ${t.p50.toFixed(2).padStart(6)}  p99 ${t.p99.toFixed(2).padStart(6)}  (${text}: ${t.total} found by the last user)`);
       }
     }
