@@ -21,12 +21,12 @@ import { startCluster, startEngines, startOnPostgres, type BenchEngines } from '
 import { CLUSTER_NODES, SETUPS, type ClusterResults, type NamedQuery, type Setup } from './cluster-report.js';
 import { atEnd, machineAtStart } from './machine.js';
 import { measures, type BenchOptions } from './options.js';
+import { PgActivity, type PgStep } from './pg-activity.js';
 import type { Progress } from './progress.js';
 import { holdIdle, runGenerator, type GeneratorListener } from './run.js';
 import { ensureSearchData, measureSearch, saidPhrase, storeSearchTimes } from './search-bench.js';
 import { startOurs } from './servers.js';
 import { sampleProc } from './stats.js';
-import { PgActivity, type PgStep } from './pg-activity.js';
 import type { GenConfig, GenResult } from './types.js';
 
 interface Running {
