@@ -70,7 +70,7 @@ Options:
                    BENCHMARKS.md and keeps the rest; other runs keep the cluster section
 
 How long: about an hour on a 2-core machine for everything; --quick about 5 to 10 minutes;
---quick --only s1 under a minute; --cluster about 20 minutes, 11 with --reps 1 and 3 with
+--quick --only s1 under a minute; --cluster about 16 minutes, 8 with --reps 1 and 3 with
 --quick. Building the search history the first time adds minutes.
 Progress goes to stderr (a bar per scenario on a terminal), results to stdout.
 `;
