@@ -27,7 +27,7 @@ import { holdIdle, runGenerator, type GeneratorListener } from './run.js';
 import { ensureSearchData, measureSearch, saidPhrase, storeSearchTimes } from './search-bench.js';
 import { startOurs } from './servers.js';
 import { sampleProc } from './stats.js';
-import type { GenConfig, GenResult } from './types.js';
+import { baseLoad, type GenConfig, type GenResult } from './types.js';
 
 interface Running {
   /** Where clients connect: one endpoint, or one per node. */
@@ -108,12 +108,7 @@ export async function measureCluster(root: string, options: BenchOptions, comman
   const engines = await startEngines(true);
   const config = (r: Running, over: Partial<GenConfig>): GenConfig => ({
     targets: r.targets,
-    clients: 100,
-    groupSize: 2,
-    rates: [2000],
-    seconds: options.quick ? 3 : 10,
-    warmup: options.quick ? 1 : 2,
-    lineBytes: 64,
+    ...baseLoad(options.quick),
     prefix: `c${runs++}_`,
     serverPids: r.processes,
     concurrency: 50,

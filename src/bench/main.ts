@@ -24,7 +24,7 @@ import { holdIdle, runGenerator, type GeneratorListener } from './run.js';
 import { ensureSearchData, measureSearch } from './search-bench.js';
 import { startInspircd, startNgircd, startOurs, type RunningBenchServer } from './servers.js';
 import { sampleProc } from './stats.js';
-import type { GenConfig } from './types.js';
+import { baseLoad, type GenConfig } from './types.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const resultsFile = join(root, 'bench/out/results.json');
@@ -68,12 +68,7 @@ let runCounter = 0;
 function genConfig(options: BenchOptions, t: Target, server: RunningBenchServer, over: Partial<GenConfig>): GenConfig {
   return {
     targets: [{ protocol: t.run.protocol as Protocol, host: '127.0.0.1', port: server.ports[t.run.protocol as Protocol]! }],
-    clients: 100,
-    groupSize: 2,
-    rates: [2000],
-    seconds: options.quick ? 3 : 10,
-    warmup: options.quick ? 1 : 2,
-    lineBytes: 64,
+    ...baseLoad(options.quick),
     prefix: `b${runCounter++}_`,
     serverPids: { [server.name]: server.pid },
     concurrency: t.concurrency,

@@ -94,3 +94,8 @@ export type GenProgress =
   | { kind: 'step'; rate: number; bisecting: boolean; elapsed: number; seconds: number };
 
 export const PROGRESS_MARK = '@progress ';
+
+/** S1's load, which every other scenario starts from and changes: 100 clients in pairs, 2,000 lines/s of 64 bytes. */
+export function baseLoad(quick: boolean): Pick<GenConfig, 'clients' | 'groupSize' | 'rates' | 'seconds' | 'warmup' | 'lineBytes'> {
+  return { clients: 100, groupSize: 2, rates: [2000], seconds: quick ? 3 : 10, warmup: quick ? 1 : 2, lineBytes: 64 };
+}
