@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { freshDatabase, ownPostgres, POSTGRES_NEED } from '../../test/helpers/engines.js';
 import { describeNeeds } from '../../test/helpers/needs.js';
 import { Proc } from '../../test/helpers/process.js';
-import { waitFor } from '../../test/helpers/wait.js';
+import { waitFor, waitForAsync } from '../../test/helpers/wait.js';
 import type { Logger } from '../core/log.js';
 import type { LocalPostgres } from '../engines/postgres.js';
 import { Leader, leaderKey } from './leader.js';
@@ -15,15 +15,6 @@ const SILENT_MS = 2000;
 /** How soon another node must lead once the lock is free: a few polls, with room for a busy machine. */
 const TAKEOVER_MS = 3000;
 const quiet: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
-
-/** Polls an asynchronous check until it holds, for at most `timeoutMs`. */
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 /** Who leads, as the callbacks tell it, and the most that ever led at once. */
 class Watch {
@@ -88,7 +79,7 @@ describeNeeds(POSTGRES_NEED)('Leader: exactly one node runs the singleton', () =
   /** Waits until the node's session has tried for the lock `times` more times (each try changes its state). */
   const tries = async (node: string, times: number): Promise<void> => {
     const seen = new Set<string>();
-    await until(`${node} to try ${times} times`, async () => {
+    await waitForAsync(`${node} to try ${times} times`, async () => {
       const row = await ask<{ at: Date | null }>('SELECT state_change AS at FROM pg_stat_activity WHERE application_name = $1', [`ics-chat leader discord ${node}`]);
       if (row[0]?.at) seen.add(row[0].at.toISOString());
       return seen.size > times;

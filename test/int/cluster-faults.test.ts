@@ -11,6 +11,7 @@ import { ClassicClient } from '../helpers/classic-client.js';
 import { clusterNeed, startCluster } from '../helpers/cluster.js';
 import { describeNeeds } from '../helpers/needs.js';
 import type { ServerProc } from '../helpers/server-proc.js';
+import { waitForAsync } from '../helpers/wait.js';
 
 const ENGINES = clusterNeed('cluster mode survives its engines going away');
 const LEASE_MS = 4000;
@@ -45,15 +46,6 @@ describeNeeds(ENGINES)('cluster mode: faults of the engines', () => {
     return c;
   };
 
-  /** Waits for an asynchronous check, bounded. */
-  async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-
   const health = async (node: ServerProc): Promise<{ status: number; body: { status: string; cluster?: { bus: boolean; hubHeard: boolean } } }> => {
     const res = await fetch(`http://127.0.0.1:${node.ports['web']}/healthz`);
     return { status: res.status, body: (await res.json()) as { status: string; cluster?: { bus: boolean; hubHeard: boolean } } };
@@ -74,14 +66,14 @@ describeNeeds(ENGINES)('cluster mode: faults of the engines', () => {
     const [alice, bob] = await pair(c);
     expect((await health(c.other)).body).toMatchObject({ status: 'ok', cluster: { bus: true, hubHeard: true } });
     await c.nats.stop();
-    await until('the node to report the bus away', async () => (await health(c.other)).status === 503, 5000);
+    await waitForAsync('the node to report the bus away', async () => (await health(c.other)).status === 503, 5000);
     expect((await health(c.other)).body.cluster).toMatchObject({ bus: false });
     for (let i = 0; i < 20; i++) alice.send({ action: 'exchange', message: `during ${i}` });
     await c.nats.start();
     const heard: string[] = [];
     for (let i = 0; i < 20; i++) heard.push(String((await bob.next('exchange', LEASE_MS))['message']));
     expect(heard).toEqual(Array.from({ length: 20 }, (_, i) => `during ${i}`));
-    await until('the node to report healthy again', async () => (await health(c.other)).status === 200, 5000);
+    await waitForAsync('the node to report healthy again', async () => (await health(c.other)).status === 200, 5000);
     const metrics = await (await fetch(`http://127.0.0.1:${c.other.ports['web']}/metrics`)).text();
     expect(metrics).toMatch(/^ics_chat_cluster_hub 0$/m);
     expect(metrics).toMatch(/^ics_chat_cluster_bus_up 1$/m);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freshDatabase, ownPostgres, POSTGRES_NEED } from '../../../test/helpers/engines.js';
 import { describeNeeds } from '../../../test/helpers/needs.js';
+import { waitFor } from '../../../test/helpers/wait.js';
 import type { LocalPostgres } from '../../engines/postgres.js';
 import { migrate } from './migrate.js';
 import { PgError, SyncPg } from './sync-client.js';
@@ -39,17 +40,27 @@ describeNeeds(POSTGRES_NEED)('SyncPg: PostgreSQL behind a synchronous call', () 
   });
 
   it('gives up after its timeout, and the next call gets its own answer, not the late one', () => {
+    // Another session holds the lock, so the call waits on it until the timeout ends the wait.
+    const holder = client();
+    holder.query('SELECT pg_advisory_lock(4242)');
     const db = client(300);
     const started = Date.now();
-    expect(() => db.query('SELECT pg_sleep(2)')).toThrow(PgError);
+    expect(() => db.query('SELECT pg_advisory_lock(4242)')).toThrow(PgError);
     expect(Date.now() - started).toBeLessThan(1500);
     expect(db.query<{ v: number }>('SELECT 7 AS v')).toEqual([{ v: 7 }]);
+    holder.query('SELECT pg_advisory_unlock(4242)');
   });
 
-  it('runs a call made after a timed-out transaction outside that transaction, on a connection of its own', () => {
+  it('runs a call made after a timed-out transaction outside that transaction, on a connection of its own', async () => {
     client().query('CREATE TABLE late (id int)');
+    const holder = client();
+    holder.query('SELECT pg_advisory_lock(4243)');
     const db = client(300);
-    expect(() => db.transaction([{ sql: 'INSERT INTO late VALUES (1)' }, { sql: 'SELECT pg_sleep(2)' }])).toThrow(PgError);
+    expect(() => db.transaction([{ sql: 'INSERT INTO late VALUES (1)' }, { sql: 'SELECT pg_advisory_lock(4243)' }])).toThrow(PgError);
+    // The lock is let go only once PostgreSQL's statement timeout has ended the wait (and the transaction with it).
+    const waiting = (): number => holder.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%4243%' AND pid <> pg_backend_pid()")[0]!.n;
+    await waitFor('the timed-out transaction to end', () => waiting() === 0);
+    holder.query('SELECT pg_advisory_unlock(4243)');
     expect(db.query<{ n: number }>('SELECT count(*)::int AS n FROM late')).toEqual([{ n: 0 }]);
   });
 
