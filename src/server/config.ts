@@ -360,9 +360,8 @@ export function loadConfig(): Config {
   return readConfig(process.env);
 }
 
-/** Loads `.env` (if present) and gives DATABASE_URL, cluster mode's PostgreSQL, or null when unset: for tools that need only it (migrate-history). */
+/** Loads `.env` (if present) and gives DATABASE_URL, checked as the server checks it, or null when unset: for tools that need only it (migrate-history). */
 export function loadDatabaseUrl(): string | null {
   dotenv.config({ quiet: true });
-  const url = process.env['DATABASE_URL']?.trim() ?? '';
-  return url === '' ? null : url;
+  return databaseUrl(process.env);
 }

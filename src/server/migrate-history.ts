@@ -11,7 +11,7 @@ import { historyCopy } from '../store/pg/copy-history.js';
 import { accountsCopy, keepsCopy } from '../store/pg/copy-accounts.js';
 import { copyParts, type CopiedCount, type CopyPart, type CopyProgress } from '../store/pg/sqlite-copy.js';
 import { SyncPg } from '../store/pg/sync-client.js';
-import { loadDatabaseUrl } from './config.js';
+import { ConfigError, loadDatabaseUrl } from './config.js';
 
 const USAGE = 'usage: npm run migrate-history -- --from data/history.db [--to postgres://user@host:port/database]';
 
@@ -52,7 +52,14 @@ function summary(counts: readonly CopiedCount[], from: string): string {
 function main(): number {
   const args = process.argv.slice(2);
   const from = option(args, '--from');
-  const to = option(args, '--to') ?? loadDatabaseUrl();
+  let to: string | null;
+  try {
+    to = option(args, '--to') ?? loadDatabaseUrl();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    return 2;
+  }
   if (from === undefined || to === null) {
     process.stderr.write(`${USAGE}\n${to === null ? 'no --to given and DATABASE_URL is not set\n' : ''}`);
     return 2;

@@ -77,6 +77,10 @@ describeNeeds(POSTGRES_NEED)('npm run migrate-history', () => {
     const none = await run([]);
     expect(none.code).toBe(2);
     expect(none.err).toMatch(/^usage: npm run migrate-history -- --from data\/history.db/);
+    const badTarget = await run(['--from', 'history.db'], { DATABASE_URL: 'mysql://u:hunter2@h/db' });
+    expect(badTarget.code).toBe(2);
+    expect(badTarget.err).toMatch(/DATABASE_URL must be a PostgreSQL URL/);
+    expect(badTarget.err).not.toContain('hunter2');
     const noTarget = await run(['--from', 'history.db']);
     expect(noTarget.code).toBe(2);
     expect(noTarget.err).toMatch(/DATABASE_URL is not set/);
