@@ -3,12 +3,14 @@
  * the node's calls on it in the order they came, and sends back what the hub delivers on the
  * node's stream, batched per event-loop turn. A node that falls silent for longer than the lease
  * is taken for dead. Its users then leave their groups as vanished users do, and their names
- * come free.
+ * come free. With every batch, a node is told what changed of its sessions and of their groups, so
+ * that it can hand them to the next hub if this one dies; a hub that has just started takes
+ * sessions handed back for one lease (core/takeover.ts).
  */
 import { randomUUID } from 'node:crypto';
-import type { NameReserver, SessionOpener } from '../core/front.js';
 import type { Logger } from '../core/log.js';
-import type { Session } from '../core/session.js';
+import type { SessionOptions } from '../core/session.js';
+import { groupState, type HostedHub, type HostedSession } from '../core/takeover.js';
 import { BEACON_SUBJECT, HUB_SUBJECT, nodeSubject, type Batch, type ToHub, type ToNode } from './link-protocol.js';
 import { batchText, LinkStream, type LinkObserver } from './reliable.js';
 import type { Transport } from './transport.js';
@@ -21,9 +23,11 @@ export interface LinkTiming {
 }
 
 interface Hosted {
-  readonly session: Session;
+  readonly session: HostedSession;
   /** The name the node was last told this session has. */
   told: string | null;
+  /** The session's state as the node was last told it (JSON). */
+  kept: string | null;
 }
 
 interface NodeLink {
@@ -33,6 +37,10 @@ interface NodeLink {
   readonly stream: LinkStream<ToNode, ToHub>;
   lastHeard: number;
   outbox: ToNode[];
+  /** Sessions that were sent something since the last flush: what the node keeps of them may have changed. */
+  readonly touched: Set<number>;
+  /** The revision of each group the node was last told of. */
+  readonly groups: Map<number, number>;
 }
 
 /** An event too long to carry between nodes (a `list` of tens of thousands of users) becomes an error saying so, to the same request. */
@@ -50,18 +58,22 @@ export class HubHost {
   private readonly nodes = new Map<string, NodeLink>();
   /** Lives of nodes this hub dropped (`node/life`): their streams cannot go on, so they are told to start over. */
   private readonly dropped = new Set<string>();
+  /** When this hub started: sessions are handed back to it for one lease after. */
+  private readonly started: number;
   private flushing: NodeJS.Immediate | null = null;
   private timer: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
 
   constructor(
-    private readonly hub: SessionOpener & NameReserver,
+    private readonly hub: HostedHub,
     private readonly transport: Transport,
     private readonly timing: LinkTiming,
     private readonly log: Logger,
     private readonly observer?: LinkObserver,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.started = now();
+  }
 
   start(): void {
     this.unsubscribe = this.transport.subscribe(HUB_SUBJECT, (data) => this.receive(data));
@@ -94,11 +106,13 @@ export class HubHost {
   private beat(): void {
     this.beacon();
     const late = this.now() - this.timing.leaseMs;
+    if (this.started < late) this.hub.takeover.settle();
     for (const link of [...this.nodes.values()]) {
       if (link.lastHeard < late) {
         this.log.warn('cluster: a node fell silent; its users are offline', { node: link.node, users: link.sessions.size });
         this.drop(link, 'Node went away');
       } else link.stream.beat(this.timing.heartbeatMs);
+      for (const id of link.groups.keys()) if (!this.hub.groups.get(id)) link.groups.delete(id);
     }
   }
 
@@ -145,6 +159,8 @@ export class HubHost {
       ),
       lastHeard: this.now(),
       outbox: [],
+      touched: new Set(),
+      groups: new Map(),
     };
     this.nodes.set(node, link);
     this.log.info('cluster: a node joined', { node, life });
@@ -153,24 +169,32 @@ export class HubHost {
 
   private handle(link: NodeLink, m: ToHub): void {
     if (m.t === 'reserve') return this.hub.reserveName(m.name);
-    if (m.t === 'open') {
-      const sid = m.sid;
-      const hosted: Hosted = {
-        told: null,
-        session: this.hub.open({
-          front: m.front,
-          features: m.features,
-          ...(m.identity ? { identity: m.identity } : {}),
-          ...(m.address ? { address: m.address } : {}),
-          deliver: (event, label) => {
-            const message: ToNode = label === undefined ? { t: 'ev', sid, event } : { t: 'ev', sid, event, label };
-            const name = hosted.session.name;
-            if (name !== hosted.told) message.name = hosted.told = name;
-            this.send(link, message);
-          },
-        }),
+    if (m.t === 'describe') return this.hub.takeover.describe(m.groups);
+    if (m.t === 'open' || m.t === 'restore') {
+      const options: SessionOptions = {
+        front: m.front,
+        features: m.features,
+        ...(m.identity ? { identity: m.identity } : {}),
+        ...(m.address ? { address: m.address } : {}),
+        deliver: (event, label) => {
+          const message: ToNode = label === undefined ? { t: 'ev', sid: m.sid, event } : { t: 'ev', sid: m.sid, event, label };
+          const name = hosted.session.name;
+          if (name !== hosted.told) message.name = hosted.told = name;
+          this.send(link, message);
+        },
       };
-      link.sessions.set(sid, hosted);
+      const session = m.t === 'open' ? this.hub.open(options) : this.hub.restore(options, m.state);
+      if (session === null) {
+        this.log.warn('cluster: a session handed back could not be run on', { node: link.node, user: m.t === 'restore' ? m.state.name : '-' });
+        return this.send(link, { t: 'lost', sid: m.sid });
+      }
+      const hosted: Hosted = { session, told: session.name, kept: null };
+      link.sessions.set(m.sid, hosted);
+      // A handed-back session's state is told again: its groups' revisions are this hub's.
+      if (m.t === 'restore') {
+        link.touched.add(m.sid);
+        this.flushing ??= setImmediate(() => this.flush());
+      }
       return;
     }
     const hosted = link.sessions.get(m.sid);
@@ -198,6 +222,7 @@ export class HubHost {
 
   private send(link: NodeLink, message: ToNode): void {
     link.outbox.push(message);
+    if (message.t !== 'group') link.touched.add(message.sid);
     this.flushing ??= setImmediate(() => this.flush());
   }
 
@@ -209,6 +234,7 @@ export class HubHost {
     if (this.flushing) clearImmediate(this.flushing);
     this.flushing = null;
     for (const link of [...this.nodes.values()]) {
+      this.keep(link);
       if (link.outbox.length === 0) continue;
       const messages = link.outbox;
       link.outbox = [];
@@ -218,6 +244,26 @@ export class HubHost {
         this.publish(link.node, { node: 'hub', life: link.life, epoch: this.epoch, seq: 0, ack: 0, messages: [], reset: true });
       }
     }
+  }
+
+  /** Tells the node what changed of the sessions it was sent something, and of their groups. */
+  private keep(link: NodeLink): void {
+    for (const sid of link.touched) {
+      const hosted = link.sessions.get(sid);
+      const state = hosted?.session.state();
+      if (!hosted || !state) continue;
+      for (const { id } of state.groups) {
+        const group = this.hub.groups.get(id);
+        if (!group || link.groups.get(id) === group.revision) continue;
+        link.groups.set(id, group.revision);
+        link.outbox.push({ t: 'group', group: groupState(group) });
+      }
+      const kept = JSON.stringify(state);
+      if (kept === hosted.kept) continue;
+      hosted.kept = kept;
+      link.outbox.push({ t: 'state', sid, state });
+    }
+    link.touched.clear();
   }
 
   /** The node's sessions end as dropped connections do: their users quit with `why`. */

@@ -10,6 +10,7 @@ import type { Identity } from '../core/accounts.js';
 import type { DropReason } from '../core/observer.js';
 import type { ClientAction, Feature, Label, ServerEvent } from '../core/protocol.js';
 import type { AuthResult } from '../core/session.js';
+import type { GroupState, SessionState } from '../core/takeover.js';
 import type { ValidationError } from '../core/validate.js';
 import type { Wire } from './reliable.js';
 
@@ -21,7 +22,11 @@ export type ToHub =
   | { t: 'auth'; sid: number; n: number; name: string; password: string }
   | { t: 'reject'; sid: number; error: ValidationError; label?: Label }
   | { t: 'want'; sid: number; feature: 'echo' | 'signals'; on: boolean }
-  | { t: 'close'; sid: number; reason?: DropReason; message?: string };
+  | { t: 'close'; sid: number; reason?: DropReason; message?: string }
+  /** Before handing its sessions to a new hub: the groups they are in, as the last hub described them. */
+  | { t: 'describe'; groups: GroupState[] }
+  /** A session of the last hub, handed to a new one to run on as `state` says (core/takeover.ts). */
+  | { t: 'restore'; sid: number; front: string; features: Feature[]; identity?: Identity; address?: string; state: SessionState };
 
 /** From the hub to one node. */
 export type ToNode =
@@ -29,7 +34,13 @@ export type ToNode =
   | { t: 'ev'; sid: number; event: ServerEvent; label?: Label; name?: string | null }
   /** Request `n` of the session has settled; `name` is the session's name after it. */
   | { t: 'done'; sid: number; n: number; name: string | null }
-  | { t: 'auth'; sid: number; n: number; result: AuthResult };
+  | { t: 'auth'; sid: number; n: number; result: AuthResult }
+  /** What the node keeps of the session for a take-over, when it changed. */
+  | { t: 'state'; sid: number; state: SessionState }
+  /** What the node keeps of a group its sessions are in, when it changed. */
+  | { t: 'group'; group: GroupState }
+  /** The hub could not run the handed-back session on (the hand-over was over, or its name was taken). */
+  | { t: 'lost'; sid: number };
 
 /** One batch on a stream: which node's stream, in which lives of the node and the hub. */
 export interface Batch<M> extends Wire<M> {

@@ -3,13 +3,17 @@
  * does (`open`, `reserveName`). Each call goes to the hub node on this node's ordered stream, and
  * the hub's answers come back on it. Dispatches settle when the hub says they have. The node
  * learns where the hub is from its beacon. When the beacon stops for longer than the lease, or
- * a new hub's beacon is heard, the sessions of the old hub are over. Their users are told the
- * server restarted and their fronts close them, as at a restart; they connect again to any node.
+ * a new hub's beacon is heard, the hub is lost: the calls it never answered are answered with an
+ * error, and the sessions wait for the next hub, which the node hands them to as the last hub
+ * described them (handover.ts). A session the next hub cannot take, or every session when no
+ * hub is heard for another lease, ends as at a restart: its user is told the server restarted.
  */
 import { RESTART_MSG } from '../core/classic.js';
 import type { NameReserver, SessionOpener } from '../core/front.js';
 import type { Logger } from '../core/log.js';
+import type { Feature, Label, ServerEvent } from '../core/protocol.js';
 import type { AuthResult, Session, SessionOptions } from '../core/session.js';
+import { Handover } from './handover.js';
 import type { LinkTiming } from './hub-host.js';
 import { BEACON_SUBJECT, HUB_SUBJECT, nodeSubject, type Batch, type ToHub, type ToNode } from './link-protocol.js';
 import { batchText, LinkStream, type LinkObserver } from './reliable.js';
@@ -18,14 +22,25 @@ import type { Transport } from './transport.js';
 interface Remote {
   readonly sid: number;
   readonly options: SessionOptions;
+  /** The features on now (the front's, and those it turned on or off since). */
+  readonly features: Set<Feature>;
   name: string | null;
   closed: boolean;
   requests: number;
-  readonly settled: Map<number, () => void>;
+  /** Dispatches the hub has not settled: what each asked, to answer it if the hub is lost. */
+  readonly settled: Map<number, { action: string; label: Label | undefined; settle: () => void }>;
   readonly checked: Map<number, (result: AuthResult) => void>;
 }
 
 const HUB_CHANGED: AuthResult = { ok: false, status: 'busy', msg: 'the chat server restarted; try again' };
+
+/** The answer to a request the hub was lost before answering: it may or may not have been carried out. */
+const unanswered = (action: string): ServerEvent => ({
+  action: 'error',
+  code: 'unavailable',
+  msg: `the chat server moved to another machine before it answered your ${action}: it may not have been carried out`,
+  for: action,
+});
 
 export class RemoteHub implements SessionOpener, NameReserver {
   /** The hub's life this node talks to; null until a beacon is heard (calls wait meanwhile). */
@@ -33,6 +48,10 @@ export class RemoteHub implements SessionOpener, NameReserver {
   private lastBeacon = 0;
   private readonly sessions = new Map<number, Remote>();
   private readonly reserved: string[] = [];
+  /** What this node keeps of its sessions, to hand them to the next hub. */
+  private readonly handover = new Handover();
+  /** When the hub was lost while sessions wait for the next one; null while a hub is heard (or none was ever). */
+  private lostAt: number | null = null;
   private outbox: ToHub[] = [];
   /** The stream to the hub this node talks to, in this life; null while no hub is heard. */
   private stream: LinkStream<ToHub, ToNode> | null = null;
@@ -96,7 +115,7 @@ export class RemoteHub implements SessionOpener, NameReserver {
   }
 
   open(options: SessionOptions): Session {
-    const r: Remote = { sid: ++this.sids, options, name: null, closed: false, requests: 0, settled: new Map(), checked: new Map() };
+    const r: Remote = { sid: ++this.sids, options, features: new Set(options.features ?? []), name: null, closed: false, requests: 0, settled: new Map(), checked: new Map() };
     this.sessions.set(r.sid, r);
     this.queue({
       t: 'open',
@@ -114,7 +133,7 @@ export class RemoteHub implements SessionOpener, NameReserver {
         if (r.closed) return Promise.resolve();
         const n = ++r.requests;
         this.queue(label === undefined ? { t: 'dispatch', sid: r.sid, n, action } : { t: 'dispatch', sid: r.sid, n, action, label });
-        return new Promise<void>((resolve) => r.settled.set(n, resolve));
+        return new Promise<void>((settle) => r.settled.set(n, { action: action.action, label, settle }));
       },
       authenticate: (name, password) => {
         if (r.closed) return Promise.resolve(HUB_CHANGED);
@@ -123,7 +142,11 @@ export class RemoteHub implements SessionOpener, NameReserver {
         return new Promise<AuthResult>((resolve) => r.checked.set(n, resolve));
       },
       reject: (error, label) => this.queue(label === undefined ? { t: 'reject', sid: r.sid, error } : { t: 'reject', sid: r.sid, error, label }),
-      want: (feature, on) => this.queue({ t: 'want', sid: r.sid, feature, on }),
+      want: (feature, on) => {
+        if (on) r.features.add(feature);
+        else r.features.delete(feature);
+        this.queue({ t: 'want', sid: r.sid, feature, on });
+      },
       close: (reason, message) => {
         if (r.closed) return;
         this.end(r);
@@ -145,7 +168,7 @@ export class RemoteHub implements SessionOpener, NameReserver {
     this.outbox = [];
     if (!this.stream.push(messages)) {
       this.log.warn('cluster: the hub left too much unacknowledged; this node starts over', { node: this.node });
-      this.hubGone();
+      this.hubLost();
     }
   }
 
@@ -162,8 +185,14 @@ export class RemoteHub implements SessionOpener, NameReserver {
 
   private tick(): void {
     if (this.epoch !== null && this.now() - this.lastBeacon > this.timing.leaseMs) {
-      this.log.warn('cluster: the hub fell silent; its sessions are over', { node: this.node, users: this.sessions.size });
-      this.hubGone();
+      this.log.warn('cluster: the hub fell silent; its sessions wait for the next hub', { node: this.node, users: this.sessions.size });
+      return this.hubLost();
+    }
+    if (this.lostAt !== null && this.now() - this.lostAt > this.timing.leaseMs) {
+      this.log.warn('cluster: no hub took over within the lease; the sessions are over', { node: this.node, users: this.sessions.size });
+      this.lostAt = null;
+      this.outbox = [];
+      for (const r of [...this.sessions.values()]) this.restart(r);
       return;
     }
     // Says it is there, what it has had, and sends again what the hub has not acknowledged.
@@ -181,33 +210,81 @@ export class RemoteHub implements SessionOpener, NameReserver {
     this.lastBeacon = this.now();
     if (epoch === this.epoch) return;
     if (this.epoch !== null) {
-      this.log.warn('cluster: another hub took over; the sessions of the last one are over', { node: this.node, users: this.sessions.size });
-      this.hubGone();
+      this.log.warn('cluster: another hub took over; the sessions go on with it', { node: this.node, users: this.sessions.size });
+      this.hubLost();
     }
+    this.attach(epoch);
+  }
+
+  /**
+   * Talks to the hub of `epoch`: it hears this node's reservations first, then the sessions it is
+   * handed (as the last hub described them; a session not logged in is opened again), then the
+   * calls that waited for a hub.
+   */
+  private attach(epoch: string): void {
     this.epoch = epoch;
+    this.lostAt = null;
     this.stream = this.streamTo(epoch);
-    // The new hub hears this node's reservations before anything else, then what waited for a hub.
-    const waiting = this.outbox.filter((m) => m.t !== 'reserve');
-    this.outbox = [...this.reserved.map((name): ToHub => ({ t: 'reserve', name })), ...waiting];
+    const waiting = this.outbox.filter((m) => m.t !== 'reserve' && m.t !== 'open');
+    const handed: ToHub[] = [];
+    for (const r of this.sessions.values()) {
+      const state = this.handover.stateOf(r.sid);
+      const opening = {
+        sid: r.sid,
+        front: r.options.front,
+        features: [...r.features],
+        ...(r.options.identity ? { identity: r.options.identity } : {}),
+        ...(r.options.address ? { address: r.options.address } : {}),
+      };
+      handed.push(state ? { t: 'restore', ...opening, state } : { t: 'open', ...opening });
+    }
+    const groups = this.handover.described();
+    this.outbox = [
+      ...this.reserved.map((name): ToHub => ({ t: 'reserve', name })),
+      ...(groups.length > 0 ? [{ t: 'describe', groups } as const] : []),
+      ...handed,
+      ...waiting,
+    ];
     this.flush();
     this.stream.beat(this.timing.heartbeatMs);
   }
 
-  /** The hub this node talked to is gone: its sessions end as at a restart; the calls still queued for it are dropped. */
-  private hubGone(): void {
+  /**
+   * The hub this node talked to is lost: the calls it never answered are answered (a dispatch
+   * with an error saying it may not have been carried out, a password check with busy), and the
+   * sessions wait for the next hub. Calls not yet sent wait with them.
+   */
+  private hubLost(): void {
     this.epoch = null;
     this.stream = null;
     this.life++;
-    this.outbox = [];
-    for (const r of [...this.sessions.values()]) {
-      const deliver = r.options.deliver;
-      this.end(r);
-      try {
-        deliver({ action: 'restart', from: '', message: RESTART_MSG });
-        deliver({ action: 'error', code: 'killed', msg: 'the chat server restarted: connect again' });
-      } catch (err) {
-        this.log.error('front failed to deliver an event', { front: r.options.front, err: String(err) });
+    this.lostAt = this.now();
+    const unsent = new Set(this.outbox.flatMap((m) => (m.t === 'dispatch' ? [`${m.sid}/${m.n}`] : [])));
+    for (const r of this.sessions.values()) {
+      for (const [n, call] of r.settled) {
+        if (unsent.has(`${r.sid}/${n}`)) continue;
+        r.settled.delete(n);
+        this.deliver(r, unanswered(call.action), call.label);
+        call.settle();
       }
+      for (const check of r.checked.values()) check(HUB_CHANGED);
+      r.checked.clear();
+    }
+  }
+
+  /** The session cannot go on: its user is told the server restarted, and its front closes it. */
+  private restart(r: Remote): void {
+    this.end(r);
+    this.deliver(r, { action: 'restart', from: '', message: RESTART_MSG });
+    this.deliver(r, { action: 'error', code: 'killed', msg: 'the chat server restarted: connect again' });
+  }
+
+  private deliver(r: Remote, event: ServerEvent, label?: Label): void {
+    try {
+      if (label === undefined) r.options.deliver(event);
+      else r.options.deliver(event, label);
+    } catch (err) {
+      this.log.error('front failed to deliver an event', { front: r.options.front, err: String(err) });
     }
   }
 
@@ -215,7 +292,8 @@ export class RemoteHub implements SessionOpener, NameReserver {
   private end(r: Remote): void {
     r.closed = true;
     this.sessions.delete(r.sid);
-    for (const settle of r.settled.values()) settle();
+    this.handover.session(r.sid, null);
+    for (const call of r.settled.values()) call.settle();
     for (const check of r.checked.values()) check(HUB_CHANGED);
     r.settled.clear();
     r.checked.clear();
@@ -232,28 +310,38 @@ export class RemoteHub implements SessionOpener, NameReserver {
     if (batch.reset) {
       this.log.warn('cluster: the hub lost its place in this node\'s stream; this node starts over', { node: this.node });
       // Heard again at the next beacon, as a new life.
-      return this.hubGone();
+      return this.hubLost();
     }
     const ready = this.stream.take(batch);
-    if (ready === null) return this.hubGone();
+    if (ready === null) return this.hubLost();
     for (const m of ready) {
+      if (m.t === 'group') {
+        this.handover.group(m.group);
+        continue;
+      }
       const r = this.sessions.get(m.sid);
       if (!r) continue;
-      if (m.t === 'ev') {
-        if (m.name !== undefined) r.name = m.name;
-        try {
-          if (m.label === undefined) r.options.deliver(m.event);
-          else r.options.deliver(m.event, m.label);
-        } catch (err) {
-          this.log.error('front failed to deliver an event', { front: r.options.front, err: String(err) });
-        }
-      } else if (m.t === 'done') {
-        r.name = m.name;
-        r.settled.get(m.n)?.();
-        r.settled.delete(m.n);
-      } else {
-        r.checked.get(m.n)?.(m.result);
-        r.checked.delete(m.n);
+      switch (m.t) {
+        case 'ev':
+          if (m.name !== undefined) r.name = m.name;
+          if (m.label === undefined) this.deliver(r, m.event);
+          else this.deliver(r, m.event, m.label);
+          break;
+        case 'done':
+          r.name = m.name;
+          r.settled.get(m.n)?.settle();
+          r.settled.delete(m.n);
+          break;
+        case 'auth':
+          r.checked.get(m.n)?.(m.result);
+          r.checked.delete(m.n);
+          break;
+        case 'state':
+          this.handover.session(r.sid, m.state);
+          break;
+        case 'lost':
+          this.log.warn('cluster: the new hub could not take a session on; it ends', { node: this.node, user: r.name ?? '-' });
+          this.restart(r);
       }
     }
   }

@@ -74,6 +74,8 @@ export interface Group<M> {
   readonly bans: readonly Ban[];
   /** When the group was created, in milliseconds since the epoch. */
   readonly created: number;
+  /** Grows with every change to what the group is (members, roles, owner, topic, lock, modes, bans, invitations), not with its lines. */
+  readonly revision: number;
 }
 
 /** `#group-12` names group 12 itself rather than a room. */
@@ -90,10 +92,14 @@ export function roomTarget(target: string): RoomTarget {
   return { kind: 'room', room: target };
 }
 
-/** What a new group is: its kind, a room's name and owner, a direct conversation's stored id and last sequence number. */
+/**
+ * What a new group is: its kind, a room's name and owner, a direct conversation's stored id and
+ * last sequence number. A room or ad-hoc group that goes on from another hub (a take-over) keeps
+ * its `id` and its numbering (`seq`).
+ */
 export type NewGroup<M> =
-  | { kind: 'adhoc' }
-  | { kind: 'room'; room: string; owner: M }
+  | { kind: 'adhoc'; id?: number; seq?: number }
+  | { kind: 'room'; room: string; owner: M; id?: number; seq?: number }
   | { kind: 'direct'; id: number; seq: number; pair: readonly [string, string] };
 
 /**
@@ -125,6 +131,8 @@ export interface Groups<M> {
   invite(group: Group<M>, key: string): void;
   /** Changes some of the group's modes, leaving the others. */
   setModes(group: Group<M>, change: Partial<GroupModes>): void;
+  /** Makes a member the room's owner (an operator), as the group was on another hub; false when they are not in it. */
+  setOwner(group: Group<M>, member: M): boolean;
   /** Gives or takes a member's role; false when they are not in the group. */
   setRole(group: Group<M>, member: M, role: Role, on: boolean): boolean;
   /** Adds a ban; false when a ban with that mask (in any case) is there already. */
@@ -162,6 +170,7 @@ interface GroupRecord<M> {
   modes: GroupModes;
   bans: Ban[];
   created: number;
+  revision: number;
 }
 
 const sameMask = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
@@ -211,7 +220,7 @@ export class GroupTable<M> implements Groups<M> {
   }
 
   create(spec: NewGroup<M>): Group<M> {
-    const id = spec.kind === 'direct' ? spec.id : this.nextId();
+    const id = spec.kind === 'direct' ? spec.id : (spec.id ?? this.nextId());
     if (id > this.lastId) this.lastId = id;
     const group: GroupRecord<M> = {
       id,
@@ -223,12 +232,13 @@ export class GroupTable<M> implements Groups<M> {
       topic: '',
       topicBy: '',
       locked: spec.kind === 'direct',
-      seq: spec.kind === 'direct' ? spec.seq : 0,
+      seq: spec.seq ?? 0,
       pair: spec.kind === 'direct' ? spec.pair : undefined,
       invited: new Set(),
       modes: NO_MODES,
       bans: [],
       created: this.now(),
+      revision: 0,
     };
     this.groups.set(id, group);
     if (group.room !== undefined) this.byRoom.set(group.room.toLowerCase(), group);
@@ -239,6 +249,7 @@ export class GroupTable<M> implements Groups<M> {
     const record = this.record(group);
     if (record.index.has(member)) return false;
     const membership: MembershipRecord<M> = { member, afterSeq: record.seq, unread: 0, op: record.owner === member, voice: false };
+    record.revision++;
     record.members.push(membership);
     record.index.set(member, membership);
     const mine = this.byMember.get(member);
@@ -251,6 +262,7 @@ export class GroupTable<M> implements Groups<M> {
     const record = this.record(group);
     const membership = record.index.get(member);
     if (!membership) return false;
+    record.revision++;
     record.members.splice(record.members.indexOf(membership), 1);
     record.index.delete(member);
     const mine = this.byMember.get(member)!;
@@ -273,25 +285,37 @@ export class GroupTable<M> implements Groups<M> {
   }
 
   setTopic(group: Group<M>, topic: string, by: string): void {
-    Object.assign(this.record(group), { topic, topicBy: by });
+    Object.assign(this.changed(group), { topic, topicBy: by });
   }
 
   setLocked(group: Group<M>, locked: boolean): void {
-    this.record(group).locked = locked;
+    this.changed(group).locked = locked;
   }
 
   invite(group: Group<M>, key: string): void {
-    this.record(group).invited.add(key);
+    this.changed(group).invited.add(key);
   }
 
   setModes(group: Group<M>, change: Partial<GroupModes>): void {
-    const record = this.record(group);
+    const record = this.changed(group);
     record.modes = Object.freeze({ ...record.modes, ...change });
   }
 
-  setRole(group: Group<M>, member: M, role: Role, on: boolean): boolean {
-    const membership = this.record(group).index.get(member);
+  setOwner(group: Group<M>, member: M): boolean {
+    const record = this.record(group);
+    const membership = record.index.get(member);
     if (!membership) return false;
+    record.revision++;
+    record.owner = member;
+    membership.op = true;
+    return true;
+  }
+
+  setRole(group: Group<M>, member: M, role: Role, on: boolean): boolean {
+    const record = this.record(group);
+    const membership = record.index.get(member);
+    if (!membership) return false;
+    record.revision++;
     membership[role] = on;
     return true;
   }
@@ -299,6 +323,7 @@ export class GroupTable<M> implements Groups<M> {
   ban(group: Group<M>, ban: Ban): boolean {
     const record = this.record(group);
     if (record.bans.some((b) => sameMask(b.mask, ban.mask))) return false;
+    record.revision++;
     record.bans.push(ban);
     return true;
   }
@@ -307,6 +332,7 @@ export class GroupTable<M> implements Groups<M> {
     const record = this.record(group);
     const at = record.bans.findIndex((b) => sameMask(b.mask, mask));
     if (at < 0) return false;
+    record.revision++;
     record.bans.splice(at, 1);
     return true;
   }
@@ -320,6 +346,13 @@ export class GroupTable<M> implements Groups<M> {
   caughtUp(group: Group<M>, member: M): void {
     const membership = this.record(group).index.get(member);
     if (membership) membership.unread = 0;
+  }
+
+  /** The group's record, about to change. */
+  private changed(group: Group<M>): GroupRecord<M> {
+    const record = this.record(group);
+    record.revision++;
+    return record;
   }
 
   private record(group: Group<M>): GroupRecord<M> {

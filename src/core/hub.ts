@@ -5,7 +5,7 @@
  * history and fan-out are interfaces handed in, so another process's engines can stand in.
  */
 import type { AccountStore } from './accounts.js';
-import type { Departure, HubLimits, HubState } from './actions/context.js';
+import type { Departure, HubLimits } from './actions/context.js';
 import { runAction } from './actions/run.js';
 import { authenticate } from './auth.js';
 import { LocalBus, type Bus, type Published } from './bus.js';
@@ -19,15 +19,16 @@ import { DEFAULT_ROOM_FORGET_MS, Keeper } from './keeper.js';
 import { MemoryKeeps } from './keeps.js';
 import type { Logger } from './log.js';
 import { DEFAULT_LOGIN_LIMITS, LoginLimiter } from './login-limiter.js';
-import { groupLabel, memberInfos } from './members.js';
+import { groupLabel, memberInfos, roomOf } from './members.js';
 import { nameKey } from './names.js';
 import { NO_OBSERVER, type HubObserver } from './observer.js';
 import { Operators } from './operators.js';
 import { ScryptHasher, type PasswordHasher } from './passwords.js';
 import { PresenceTable, type Presence } from './presence.js';
 import type { ClientAction, ErrorCode, Label, ServerEvent } from './protocol.js';
-import { isOnline, Member, type OnlineMember, type Session, type SessionOptions } from './session.js';
+import { isOnline, Member, type OnlineMember, type SessionOptions } from './session.js';
 import type { SonnetBook } from './sonnets.js';
+import { sessionState, Takeover, type HostedHub, type HostedSession, type SessionState, type TakeoverHost } from './takeover.js';
 import { lineText } from './text.js';
 
 export type { Departure, HubLimits } from './actions/context.js';
@@ -43,7 +44,7 @@ interface PendingLine {
 
 const DONE: Promise<void> = Promise.resolve();
 
-export class Hub implements HubState {
+export class Hub implements TakeoverHost, HostedHub {
   readonly presence: Presence<OnlineMember>;
   readonly groups: Groups<OnlineMember>;
   readonly history: HistoryStore;
@@ -65,6 +66,8 @@ export class Hub implements HubState {
   private flushScheduled = false;
   /** Set by `shutdown`: no action is taken and no event delivered any more. */
   private shutDown = false;
+  /** Sessions handed back from a hub that died (cluster mode), until the hand-over is over. */
+  readonly takeover = new Takeover(this);
 
   constructor(deps: HubDeps) {
     this.history = deps.history;
@@ -87,12 +90,21 @@ export class Hub implements HubState {
   }
 
   /** The seam every front uses: one session per native user. */
-  open(options: SessionOptions): Session {
-    const member = new Member(options.front, options.deliver, options.features ?? [], options.identity ?? null, options.address ?? null);
+  open(options: SessionOptions): HostedSession {
+    return this.sessionOf(new Member(options.front, options.deliver, options.features ?? [], options.identity ?? null, options.address ?? null));
+  }
+
+  restore(options: SessionOptions, state: SessionState): HostedSession | null {
+    const member = this.takeover.restore(options, state);
+    return member && this.sessionOf(member);
+  }
+
+  private sessionOf(member: Member): HostedSession {
     return {
       get name() {
         return member.name;
       },
+      state: () => sessionState(this, member),
       dispatch: (action, label) => this.dispatch(member, action, label),
       authenticate: (name, password) => authenticate(this, member, name, password),
       reject: (error, label) => this.fail(member, error.code, error.msg, error.for, label),
@@ -280,12 +292,18 @@ export class Hub implements HubState {
     if (!this.groups.remove(group, me)) return;
     // A registered member going offline keeps their rooms and conversations (core/keeper.ts).
     this.keeper.left(me, group, how.quit === true);
-    const reason = how.reason ? { reason: how.reason } : {};
-    const room = group.room === undefined ? {} : { room: group.room };
     if (how.by !== undefined) {
       const msg = `${how.by} removed you from ${groupLabel(group)}${how.reason ? `: ${how.reason}` : ''}`;
-      this.push(me, { action: 'disconnect', msg, group: group.id, ...room, by: how.by, ...reason });
+      this.push(me, { action: 'disconnect', msg, group: group.id, ...roomOf(group), by: how.by, ...(how.reason ? { reason: how.reason } : {}) });
     }
+    this.departed(group, me.name, how);
+    if (!how.quit) this.focusLeft(me, group);
+    this.scheduleFlush();
+  }
+
+  /** Tells the group's members that `name` left it; an ad-hoc group or a direct conversation left with one member ends. */
+  departed(group: Group<OnlineMember>, name: string, how: Departure): void {
+    const reason = how.reason ? { reason: how.reason } : {};
     const rest = group.members;
     if (group.kind !== 'room' && rest.length === 1) {
       const last = rest[0]!.member;
@@ -297,7 +315,7 @@ export class Hub implements HubState {
     } else if (rest.length > 0) {
       const event: ServerEvent = {
         action: 'leave',
-        name: me.name,
+        name,
         group: group.id,
         members: memberInfos(group),
         ...reason,
@@ -307,8 +325,6 @@ export class Hub implements HubState {
       };
       for (const m of rest) if (m.member.features.has('events')) this.push(m.member, event);
     }
-    if (!how.quit) this.focusLeft(me, group);
-    this.scheduleFlush();
   }
 
   /** After a member left its focus: the focus moves to another of its groups, and the member is told. */
@@ -332,7 +348,7 @@ export class Hub implements HubState {
   }
 
   /** Logs the member in under `name` (already checked), its history under `historyKey`; false when the name is taken. */
-  enter(me: Member, name: string, historyKey: string = nameKey(name)): me is OnlineMember {
+  enter(me: Member, name: string, historyKey: string = nameKey(name), announce = true): me is OnlineMember {
     if (this.reserved.has(nameKey(name))) return false;
     const online = Object.assign(me, { name });
     if (!this.presence.add(name, online)) {
@@ -342,7 +358,7 @@ export class Hub implements HubState {
     me.key = nameKey(name);
     me.historyKey = historyKey;
     me.since = this.history.mark();
-    this.announce(online, 'online');
+    if (announce) this.announce(online, 'online');
     return true;
   }
 

@@ -131,6 +131,16 @@ export class Keeper {
     this.keeps.put({ userKey, ...where, group: group.id, seenGroup: group.id, seenSeq: group.seq });
   }
 
+  /**
+   * A room goes on under its id from a hub that died (core/takeover.ts): the intervals its away
+   * keepers had open there, which ended with that hub's run, open again, as `reopen` does for
+   * direct conversations.
+   */
+  revived(group: Group<OnlineMember>): void {
+    if (group.kind !== 'room') return;
+    for (const k of this.keeps.room(roomPlace(group.room!))) if (k.group === group.id) this.history.joined(k.userKey, group.id, group.seq);
+  }
+
   /** Where the user stopped reading a kept group, or null when they do not keep it. */
   seen(userKey: string, group: Group<OnlineMember>): Return | null {
     const where = placeOf(group);

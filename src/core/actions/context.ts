@@ -69,8 +69,8 @@ export interface HubState {
   kill(victim: OnlineMember, by: string, reason: string): void;
   /** Whether no one may take `name` (a gateway's service user). */
   isReserved(name: string): boolean;
-  /** Logs the member in under `name`; false when the name is taken. */
-  enter(me: Member, name: string, historyKey?: string): me is OnlineMember;
+  /** Logs the member in under `name` (users watching presence are told unless `announce` is false); false when the name is taken. */
+  enter(me: Member, name: string, historyKey?: string, announce?: boolean): me is OnlineMember;
 }
 
 /** What a handler gets: the hub, the session, and how to answer the request. */

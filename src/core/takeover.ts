@@ -1,0 +1,204 @@
+/**
+ * A hub taking over from one that died (cluster mode): the nodes hand it back their live sessions
+ * as the last hub described them, and it runs them on as if nothing had happened. Nobody is shown
+ * a join, a leave or a login for a session carried over; group ids and sequence numbers go on from
+ * the history, so nothing said before is numbered again. Members nobody hands back (they were on
+ * the node that died) are told, once the hand-over window closes (`settle`), to have quit, as a
+ * vanished user does.
+ */
+import type { Departure, HubState } from './actions/context.js';
+import type { NameReserver } from './front.js';
+import type { Ban, Group, GroupModes, Groups } from './groups.js';
+import type { GroupKind, MemberInfo, ServerEvent } from './protocol.js';
+import { memberInfos } from './members.js';
+import { nameKey } from './names.js';
+import { Member, type OnlineMember, type Session, type SessionOptions } from './session.js';
+
+/** What a node keeps of one of its logged-in sessions, so that another hub can run it on. */
+export interface SessionState {
+  name: string;
+  historyKey: string;
+  /** The name key of the password account the session proved it holds, if any. */
+  account: string | null;
+  oper: string | null;
+  away: string | null;
+  focus: number | null;
+  /** The groups it is in, in the order it joined them, with its roles there. */
+  groups: { id: number; op: boolean; voice: boolean }[];
+}
+
+/** What a node keeps of a group its sessions are in: what it is, and who was in it. */
+export interface GroupState {
+  id: number;
+  kind: GroupKind;
+  room?: string;
+  pair?: [string, string];
+  owner: string | null;
+  topic: string;
+  topicBy: string;
+  locked: boolean;
+  modes: GroupModes;
+  bans: Ban[];
+  invited: string[];
+  members: MemberInfo[];
+  /** The group's revision on the hub that described it: of two descriptions, the later one counts. */
+  revision: number;
+}
+
+/** How a member nobody handed back leaves: as a user whose node vanished. */
+export const VANISHED: Departure = { quit: true, reason: 'Node went away' };
+
+/** The session as a node must keep it; null before it logs in. */
+export function sessionState(hub: Pick<HubState, 'groups'>, me: Member): SessionState | null {
+  if (me.name === null || me.closed) return null;
+  const online = me as OnlineMember;
+  const groups = hub.groups.of(online).map((g) => {
+    const m = hub.groups.membership(g, online)!;
+    return { id: g.id, op: m.op, voice: m.voice };
+  });
+  const account = me.account === null ? null : me.key;
+  return { name: me.name, historyKey: me.historyKey, account, oper: me.oper, away: me.away, focus: me.focus, groups };
+}
+
+/** The group as a node must keep it. */
+export function groupState(group: Group<OnlineMember>): GroupState {
+  return {
+    id: group.id,
+    kind: group.kind,
+    ...(group.room === undefined ? {} : { room: group.room }),
+    ...(group.pair === undefined ? {} : { pair: [group.pair[0], group.pair[1]] }),
+    owner: group.owner?.name ?? null,
+    topic: group.topic,
+    topicBy: group.topicBy,
+    locked: group.locked,
+    modes: group.modes,
+    bans: [...group.bans],
+    invited: [...group.invited],
+    members: memberInfos(group),
+    revision: group.revision,
+  };
+}
+
+/** What the take-over needs of the hub besides what handlers see. */
+export interface TakeoverHost extends HubState {
+  /** Tells the group's members that `name`, no longer in it, left it (ending a conversation left with one member). */
+  departed(group: Group<OnlineMember>, name: string, how: Departure): void;
+}
+
+/** One hub's take-over: the groups the nodes described and the sessions they handed back, until `settle`. */
+export class Takeover {
+  /** The latest description of each group heard. */
+  private readonly described = new Map<number, GroupState>();
+  /** Groups this hub runs on from the last one (some of their members were handed back). */
+  private readonly revived = new Set<number>();
+  private settled = false;
+
+  constructor(private readonly hub: TakeoverHost) {}
+
+  /** Whether sessions may still be handed back. */
+  get open(): boolean {
+    return !this.settled;
+  }
+
+  /** A node's description of groups its sessions are in. */
+  describe(groups: readonly GroupState[]): void {
+    for (const g of groups) {
+      const known = this.described.get(g.id);
+      if (!known || known.revision < g.revision) this.described.set(g.id, g);
+    }
+  }
+
+  /**
+   * Runs a session on as `state` says, in its groups, without telling anyone; null when it
+   * cannot be (the hand-over is over, or the name was taken meanwhile).
+   */
+  restore(options: SessionOptions, state: SessionState): OnlineMember | null {
+    const { hub } = this;
+    if (this.settled) return null;
+    const me = new Member(options.front, options.deliver, options.features ?? [], options.identity ?? null, options.address ?? null);
+    if (state.account !== null) me.account = hub.accounts.accountOf(state.account);
+    if (!hub.enter(me, state.name, state.historyKey, false)) return null;
+    me.oper = state.oper;
+    me.away = state.away;
+    for (const { id, op, voice } of state.groups) {
+      const group = hub.groups.get(id) ?? this.revive(id, me);
+      if (!group) continue;
+      hub.join(me, group);
+      if (this.described.get(id)?.owner === me.name) hub.groups.setOwner(group, me);
+      else hub.groups.setRole(group, me, 'op', op);
+      hub.groups.setRole(group, me, 'voice', voice);
+    }
+    const focus = state.focus === null ? undefined : hub.groups.get(state.focus);
+    if (focus && hub.groups.membership(focus, me)) hub.setFocus(me, focus);
+    return me;
+  }
+
+  /**
+   * The hand-over is over: members of the revived groups nobody handed back quit as vanished
+   * users do (those watching presence hear them go offline), and a room whose owner was not
+   * handed back keeps the one it was revived with.
+   */
+  settle(): void {
+    if (this.settled) return;
+    this.settled = true;
+    const { hub } = this;
+    const vanished = new Map<string, MemberInfo>();
+    for (const id of this.revived) {
+      const state = this.described.get(id)!;
+      for (const info of state.members) {
+        const group = hub.groups.get(id);
+        if (!group) break;
+        if (group.members.some((m) => m.member.key === nameKey(info.name))) continue;
+        hub.departed(group, info.name, VANISHED);
+        if (!hub.presence.get(info.name)) vanished.set(nameKey(info.name), info);
+      }
+      const group = hub.groups.get(id);
+      if (group?.owner && group.owner.name !== state.owner) hub.groups.setOwner(group, group.owner);
+    }
+    for (const { name, front } of vanished.values()) {
+      const event: ServerEvent = { action: 'presence', name, front, status: 'offline' };
+      for (const other of hub.presence.list()) if (other.features.has('presence')) hub.push(other, event);
+    }
+    this.described.clear();
+    this.revived.clear();
+  }
+
+  /** Opens a group the last hub ran, as described, under its id and numbering; undefined when it was never described. */
+  private revive(id: number, first: OnlineMember): Group<OnlineMember> | undefined {
+    const { hub } = this;
+    const state = this.described.get(id);
+    if (!state) return undefined;
+    const seq = hub.history.lastSeq(id);
+    const group =
+      state.kind === 'room'
+        ? hub.groups.create({ kind: 'room', room: state.room!, owner: first, id, seq })
+        : state.kind === 'direct'
+          ? hub.groups.create({ kind: 'direct', id, seq, pair: state.pair! })
+          : hub.groups.create({ kind: 'adhoc', id, seq });
+    hub.groups.setTopic(group, state.topic, state.topicBy);
+    hub.groups.setLocked(group, state.locked);
+    hub.groups.setModes(group, state.modes);
+    for (const ban of state.bans) hub.groups.ban(group, ban);
+    for (const key of state.invited) hub.groups.invite(group, key);
+    hub.keeper.revived(group);
+    this.revived.add(id);
+    return group;
+  }
+}
+
+/** A session the hub runs for another node, which keeps what it would need to hand it to another hub. */
+export interface HostedSession extends Session {
+  /** What the node keeps of it; null before it logs in. */
+  state(): SessionState | null;
+}
+
+/** What the hub's side of a cluster link uses of the hub. */
+export interface HostedHub extends NameReserver {
+  open(options: SessionOptions): HostedSession;
+  /** Runs a session handed back by its node on this hub (a take-over); null when it cannot be. */
+  restore(options: SessionOptions, state: SessionState): HostedSession | null;
+  /** Groups as they are now (their revisions, and what a node keeps of them). */
+  readonly groups: Pick<Groups<OnlineMember>, 'get'>;
+  /** The groups nodes describe as they hand their sessions back, until the hand-over is over. */
+  readonly takeover: Pick<Takeover, 'describe' | 'settle'>;
+}
