@@ -19,8 +19,10 @@ afterEach(() => {
   for (const stop of stops.splice(0)) stop();
 });
 
-function hubNode(transport: Transport): { hub: Hub; host: HubHost } {
-  const hub = new Hub({ history: new MemoryHistory(), accounts: new MemoryAccounts(), sonnets: new SonnetBook(parseSonnets('I.\n\nFrom fairest creatures we desire increase,\n')), clock: { now: () => new Date() }, log: quiet });
+const hubOn = (history: MemoryHistory): Hub =>
+  new Hub({ history, accounts: new MemoryAccounts(), sonnets: new SonnetBook(parseSonnets('I.\n\nFrom fairest creatures we desire increase,\n')), clock: { now: () => new Date() }, log: quiet });
+
+function hubNode(transport: Transport, hub = hubOn(new MemoryHistory())): { hub: Hub; host: HubHost } {
   const host = new HubHost(hub, transport, timing, quiet);
   host.start();
   stops.push(() => host.stop());
@@ -112,7 +114,7 @@ describe('a hub on one node, users on others', () => {
     await login(after, 'alice');
   });
 
-  it('ends the sessions of a hub that is gone as at a restart, and serves the next hub', async () => {
+  it('ends the sessions of a hub that is gone as at a restart when no hub takes over within the lease, and serves the next hub', async () => {
     const transport = new LocalTransport();
     const first = hubNode(transport);
     const a = node('a', transport);
@@ -151,4 +153,60 @@ describe('a hub on one node, users on others', () => {
     const lost = sides.reduce((n, s) => n + s.counts.dropped + s.counts.duplicated + s.counts.reordered, 0);
     expect(lost).toBeGreaterThan(20);
   }, 30_000);
+
+  it('hands the sessions to the hub that takes over: names, groups and order kept, unanswered calls answered, the dead node\'s users quit', async () => {
+    const transport = new LocalTransport();
+    const history = new MemoryHistory();
+    const first = hubNode(transport, hubOn(history));
+    const [a, b, d] = [node('a', transport), node('b', transport), node('d', transport)];
+    const alice = await login(a, 'alice', ['events', 'rooms']);
+    const bob = await login(b, 'bob');
+    const dave = await login(d, 'dave', ['events']);
+    await bob.session.dispatch({ action: 'connect', target: 'alice' });
+    const pair = (await alice.next('connect')) as { group: number };
+    await alice.session.dispatch({ action: 'connect', target: '#r' });
+    await dave.session.dispatch({ action: 'connect', target: '#r' });
+    const room = (await alice.next('connect')) as { group: number };
+    await alice.session.dispatch({ action: 'exchange', message: 'before', group: pair.group });
+    expect(await bob.next('exchange')).toMatchObject({ message: 'before' });
+
+    // The hub's node dies with dave's: bob's line goes to a hub that never answers.
+    first.host.stop();
+    d.stop();
+    const unanswered = bob.session.dispatch({ action: 'exchange', message: 'into the void' });
+    await waitFor('the hub to be lost', () => !a.connected && !b.connected);
+    await unanswered;
+    expect(await bob.next('error')).toMatchObject({ code: 'unavailable', for: 'exchange' });
+    const second = hubNode(transport, hubOn(history));
+    await waitFor('the next hub to be heard', () => a.connected && b.connected);
+
+    for (let i = 0; i < 5; i++) void bob.session.dispatch({ action: 'exchange', message: `after ${i}` });
+    await alice.session.dispatch({ action: 'exchange', message: 'and back', group: pair.group });
+    await waitFor('five lines at alice', () => alice.events.filter((e) => e.action === 'exchange' && e.message.startsWith('after')).length === 5);
+    expect(alice.events.filter((e) => e.action === 'exchange').map((e) => (e as { message: string }).message)).toEqual(['after 0', 'after 1', 'after 2', 'after 3', 'after 4']);
+    expect(await bob.next('exchange')).toMatchObject({ message: 'and back', group: pair.group });
+    expect(await alice.next('leave')).toMatchObject({ name: 'dave', group: room.group, quit: true });
+    for (const u of [alice, bob]) expect(u.events.some((e) => e.action === 'restart')).toBe(false);
+    expect([alice.session.name, bob.session.name]).toEqual(['alice', 'bob']);
+    expect(second.hub.groups.get(pair.group)?.members.map((m) => m.member.name)).toEqual(['alice', 'bob']);
+    await login(a, 'dave');
+  });
+
+  it('ends only the session the next hub cannot take on (its name was taken meanwhile)', async () => {
+    const transport = new LocalTransport();
+    const history = new MemoryHistory();
+    const first = hubNode(transport, hubOn(history));
+    const a = node('a', transport);
+    const alice = await login(a, 'alice');
+    const bob = await login(a, 'bob');
+    first.host.stop();
+    await waitFor('the hub to be lost', () => !a.connected);
+    const hub = hubOn(history);
+    await hub.open({ front: 'web', deliver: () => undefined }).dispatch({ action: 'login', name: 'alice' });
+    hubNode(transport, hub);
+    expect(await alice.next('restart')).toMatchObject({ action: 'restart' });
+    await bob.session.dispatch({ action: 'list' });
+    expect(await bob.next('list')).toMatchObject({ users: [{ name: 'alice' }, { name: 'bob' }] });
+    expect(bob.events.some((e) => e.action === 'restart')).toBe(false);
+  });
 });

@@ -3,9 +3,8 @@ import { Hub } from './hub.js';
 import { MemoryAccounts } from './memory-accounts.js';
 import { MemoryHistory } from './memory-history.js';
 import type { ClientAction, Feature, ServerEvent } from './protocol.js';
-import type { Session } from './session.js';
 import { parseSonnets, SonnetBook } from './sonnets.js';
-import { groupState, type GroupState } from './takeover.js';
+import { groupState, type GroupState, type HostedSession } from './takeover.js';
 
 const sonnets = new SonnetBook(parseSonnets('I.\n\nFrom fairest creatures we desire increase,\n'));
 const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -14,12 +13,12 @@ const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
 const hubOn = (history: MemoryHistory, accounts = new MemoryAccounts()): Hub => new Hub({ history, accounts, sonnets, clock: { now: () => new Date(2026, 11, 7) }, log: quiet });
 
 interface User {
-  session: Session;
+  session: HostedSession;
   events: ServerEvent[];
   do(action: ClientAction): Promise<void>;
 }
 
-function user(session: Session, events: ServerEvent[]): User {
+function user(session: HostedSession, events: ServerEvent[]): User {
   return { session, events, do: (action) => session.dispatch(action) };
 }
 
@@ -47,7 +46,7 @@ async function firstHub(history: MemoryHistory) {
 }
 
 /** Hands the sessions to a new hub on the same history, as their nodes would. */
-function handOver(from: Hub, to: Hub, users: Record<string, { session: Session; features: Feature[] }>): Record<string, User | null> {
+function handOver(from: Hub, to: Hub, users: Record<string, { session: HostedSession; features: Feature[] }>): Record<string, User | null> {
   const described: GroupState[] = from.groups.list().map(groupState);
   to.takeover.describe(described);
   const out: Record<string, User | null> = {};

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { NO_MODES } from '../core/groups.js';
+import type { GroupState, SessionState } from '../core/takeover.js';
+import { Handover } from './handover.js';
+
+const group = (id: number, revision = 1): GroupState => ({
+  id,
+  kind: 'room',
+  room: `#g${id}`,
+  owner: null,
+  topic: '',
+  topicBy: '',
+  locked: false,
+  modes: NO_MODES,
+  bans: [],
+  invited: [],
+  members: [],
+  revision,
+});
+const session = (name: string, ...groups: number[]): SessionState => ({
+  name,
+  historyKey: name,
+  account: null,
+  oper: null,
+  away: null,
+  focus: groups.at(-1) ?? null,
+  groups: groups.map((id) => ({ id, op: false, voice: false })),
+});
+const ids = (h: Handover): number[] => h.described().map((g) => g.id).sort();
+
+describe('Handover', () => {
+  it('keeps a group while one of the node\'s sessions is in it, as last described', () => {
+    const h = new Handover();
+    h.group(group(1));
+    h.group(group(2));
+    h.session(1, session('ann', 1, 2));
+    h.session(2, session('bob', 2));
+    h.group(group(2, 5));
+    expect(ids(h)).toEqual([1, 2]);
+    expect(h.described().find((g) => g.id === 2)?.revision).toBe(5);
+    h.session(1, session('ann', 2));
+    expect(ids(h)).toEqual([2]);
+    h.session(2, null);
+    expect(ids(h)).toEqual([2]);
+    h.session(1, null);
+    expect(ids(h)).toEqual([]);
+    expect(h.stateOf(1)).toBeUndefined();
+  });
+
+  it('keeps a group the session stays in across a new state of it', () => {
+    const h = new Handover();
+    h.group(group(3));
+    h.session(1, session('ann', 3));
+    h.session(1, { ...session('ann', 3), away: 'lunch' });
+    expect(ids(h)).toEqual([3]);
+    expect(h.stateOf(1)?.away).toBe('lunch');
+  });
+
+  it('keeps nothing of a group described before any session of the node is in it', () => {
+    const h = new Handover();
+    h.group(group(4));
+    expect(ids(h)).toEqual([]);
+    h.session(1, session('ann', 4));
+    expect(ids(h)).toEqual([4]);
+  });
+});
