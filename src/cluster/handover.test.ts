@@ -23,6 +23,7 @@ const session = (name: string, ...groups: number[]): SessionState => ({
   account: null,
   oper: null,
   away: null,
+  features: [],
   focus: groups.at(-1) ?? null,
   groups: groups.map((id) => ({ id, op: false, voice: false })),
 });

@@ -173,7 +173,7 @@ export class HubHost {
     if (m.t === 'open' || m.t === 'restore') {
       const options: SessionOptions = {
         front: m.front,
-        features: m.features,
+        features: m.t === 'open' ? m.features : m.state.features,
         ...(m.identity ? { identity: m.identity } : {}),
         ...(m.address ? { address: m.address } : {}),
         deliver: (event, label) => {
@@ -191,10 +191,7 @@ export class HubHost {
       const hosted: Hosted = { session, told: session.name, kept: null };
       link.sessions.set(m.sid, hosted);
       // A handed-back session's state is told again: its groups' revisions are this hub's.
-      if (m.t === 'restore') {
-        link.touched.add(m.sid);
-        this.flushing ??= setImmediate(() => this.flush());
-      }
+      if (m.t === 'restore') this.touch(link, m.sid);
       return;
     }
     const hosted = link.sessions.get(m.sid);
@@ -213,11 +210,18 @@ export class HubHost {
       case 'reject':
         return session.reject(m.error, m.label);
       case 'want':
-        return session.want(m.feature, m.on);
+        session.want(m.feature, m.on);
+        return this.touch(link, m.sid);
       case 'close':
         link.sessions.delete(m.sid);
         return session.close(m.reason, m.message);
     }
+  }
+
+  /** What the node keeps of the session may have changed without a word to it. */
+  private touch(link: NodeLink, sid: number): void {
+    link.touched.add(sid);
+    this.flushing ??= setImmediate(() => this.flush());
   }
 
   private send(link: NodeLink, message: ToNode): void {

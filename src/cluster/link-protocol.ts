@@ -26,7 +26,7 @@ export type ToHub =
   /** Before handing its sessions to a new hub: the groups they are in, as the last hub described them. */
   | { t: 'describe'; groups: GroupState[] }
   /** A session of the last hub, handed to a new one to run on as `state` says (core/takeover.ts). */
-  | { t: 'restore'; sid: number; front: string; features: Feature[]; identity?: Identity; address?: string; state: SessionState };
+  | { t: 'restore'; sid: number; front: string; identity?: Identity; address?: string; state: SessionState };
 
 /** From the hub to one node. */
 export type ToNode =

@@ -22,7 +22,7 @@ import type { Transport } from './transport.js';
 interface Remote {
   readonly sid: number;
   readonly options: SessionOptions;
-  /** The features on now (the front's, and those it turned on or off since). */
+  /** The features the front turned on, as it turned them on or off (those of a logged-in session are in its state). */
   readonly features: Set<Feature>;
   name: string | null;
   closed: boolean;
@@ -232,11 +232,10 @@ export class RemoteHub implements SessionOpener, NameReserver {
       const opening = {
         sid: r.sid,
         front: r.options.front,
-        features: [...r.features],
         ...(r.options.identity ? { identity: r.options.identity } : {}),
         ...(r.options.address ? { address: r.options.address } : {}),
       };
-      handed.push(state ? { t: 'restore', ...opening, state } : { t: 'open', ...opening });
+      handed.push(state ? { t: 'restore', ...opening, state } : { t: 'open', ...opening, features: [...r.features] });
     }
     const groups = this.handover.described();
     this.outbox = [

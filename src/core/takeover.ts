@@ -9,7 +9,7 @@
 import type { Departure, HubState } from './actions/context.js';
 import type { NameReserver } from './front.js';
 import type { Ban, Group, GroupModes, Groups } from './groups.js';
-import type { GroupKind, MemberInfo, ServerEvent } from './protocol.js';
+import type { Feature, GroupKind, MemberInfo, ServerEvent } from './protocol.js';
 import { memberInfos } from './members.js';
 import { nameKey } from './names.js';
 import { Member, type OnlineMember, type Session, type SessionOptions } from './session.js';
@@ -22,6 +22,8 @@ export interface SessionState {
   account: string | null;
   oper: string | null;
   away: string | null;
+  /** The features on now (those the front gave, and those the login or the client turned on since). */
+  features: Feature[];
   focus: number | null;
   /** The groups it is in, in the order it joined them, with its roles there. */
   groups: { id: number; op: boolean; voice: boolean }[];
@@ -57,7 +59,7 @@ export function sessionState(hub: Pick<HubState, 'groups'>, me: Member): Session
     return { id: g.id, op: m.op, voice: m.voice };
   });
   const account = me.account === null ? null : me.key;
-  return { name: me.name, historyKey: me.historyKey, account, oper: me.oper, away: me.away, focus: me.focus, groups };
+  return { name: me.name, historyKey: me.historyKey, account, oper: me.oper, away: me.away, features: [...me.features], focus: me.focus, groups };
 }
 
 /** The group as a node must keep it. */
@@ -109,13 +111,14 @@ export class Takeover {
   }
 
   /**
-   * Runs a session on as `state` says, in its groups, without telling anyone; null when it
-   * cannot be (the hand-over is over, or the name was taken meanwhile).
+   * Runs a session on as `state` says (its features too, rather than the front's), in its groups,
+   * without telling anyone; null when it cannot be (the hand-over is over, or the name was taken
+   * meanwhile).
    */
   restore(options: SessionOptions, state: SessionState): OnlineMember | null {
     const { hub } = this;
     if (this.settled) return null;
-    const me = new Member(options.front, options.deliver, options.features ?? [], options.identity ?? null, options.address ?? null);
+    const me = new Member(options.front, options.deliver, state.features, options.identity ?? null, options.address ?? null);
     if (state.account !== null) me.account = hub.accounts.accountOf(state.account);
     if (!hub.enter(me, state.name, state.historyKey, false)) return null;
     me.oper = state.oper;

@@ -19,6 +19,8 @@ export interface Chatter {
   /** Resolves once everything the server sent before now has arrived. */
   sync(): Promise<void>;
   closed(): boolean;
+  /** Closes the connection. */
+  close(): void;
 }
 
 const JOIN_MS = 20_000;
@@ -36,6 +38,7 @@ interface JsonClient {
   next(action?: string, timeoutMs?: number): Promise<Frame>;
   sync(): Promise<void>;
   readonly closed: boolean;
+  close(): void;
 }
 
 function jsonChatter<C extends JsonClient>(client: C, name: string, frames: () => Frame[]): Chatter & { client: C } {
@@ -51,6 +54,7 @@ function jsonChatter<C extends JsonClient>(client: C, name: string, frames: () =
     ...fromFrames(frames),
     sync: () => client.sync(),
     closed: () => client.closed,
+    close: () => client.close(),
   };
 }
 
@@ -84,5 +88,6 @@ export async function ircChatter(port: number, name: string): Promise<Chatter & 
     refusals: () => all().flatMap((l) => /^:ics!\S+ NOTICE \S+ :(.*could not be stored.*)$/.exec(l)?.[1] ?? []),
     sync: async () => void seen.push(...(await c.sync())),
     closed: () => c.closed,
+    close: () => c.close(),
   };
 }

@@ -2,14 +2,15 @@
  * The kill -9 check, for one process and for a cluster: groups of native TCP, IRC and WebSocket
  * users chat under load, a server process is killed with SIGKILL in the middle of it, and a
  * server afterwards must hold every line that any client received, in the history of every
- * member entitled to it, and in nobody else's. Each line carries a unique token, so one search
+ * member entitled to it, and in nobody else's. Clients of other processes (the surviving nodes of a
+ * cluster) stay connected through it. Each line carries a unique token, so one search
  * per line and member, through the server as that user, is exact (one match, never near the
  * cap of 100); rate limits are lifted so the searches can be pipelined.
  */
 import { expect } from 'vitest';
 import { ircChatter, tcpChatter, wsChatter, type Chatter } from './chatters.js';
 import { ClassicClient, type Frame } from './classic-client.js';
-import { waitFor } from './wait.js';
+import { waitFor, waitForAsync } from './wait.js';
 
 const GROUPS = 4;
 /** Lines each user may send at most; the kill comes long before. */
@@ -30,11 +31,27 @@ export interface CrashScene {
   kill(): Promise<void>;
   /** After the kill: the native port of a server that has the history (a restarted one, or a surviving node once it runs the hub). */
   after(): Promise<number>;
+  /** Whether the clients of a port stay connected through the kill (a surviving node's); none unless given. */
+  survives?(port: number): boolean;
 }
 
 interface Member {
   chatter: Chatter;
   group: number;
+  port: number;
+}
+
+/** Logs in as `name` once the name is free (a client that stayed connected was closed just before). */
+async function loginWhenFree(port: number, name: string): Promise<ClassicClient> {
+  let client: ClassicClient | null = null;
+  await waitForAsync(`${name} to be free to log in`, async () => {
+    const c = await ClassicClient.open(port);
+    c.send({ action: 'login', name });
+    if ((await c.next('login'))['status'] === 'ok') client = c;
+    else c.socket.destroy();
+    return client !== null;
+  }, 10_000);
+  return client!;
 }
 
 const tokenOf = (g: number, user: string, n: number): string => `tok${g}${user}n${n}`;
@@ -57,9 +74,9 @@ export async function crashCheck(scene: CrashScene): Promise<void> {
   const chatters: Member[] = [];
   for (let g = 0; g < GROUPS; g++) {
     const { tcp, irc, web } = scene.ports(g);
-    for (const chatter of [await tcpChatter(tcp, `ct${g}`), await wsChatter(web, `cw${g}`), await ircChatter(irc, `ci${g}`)]) {
+    for (const [chatter, port] of [[await tcpChatter(tcp, `ct${g}`), tcp], [await wsChatter(web, `cw${g}`), web], [await ircChatter(irc, `ci${g}`), irc]] as const) {
       await chatter.join(`#crash${g}`);
-      chatters.push({ chatter, group: g });
+      chatters.push({ chatter, group: g, port });
     }
   }
   // Online the whole time, in no group: entitled to nothing.
@@ -87,7 +104,8 @@ export async function crashCheck(scene: CrashScene): Promise<void> {
   }
   await scene.kill();
   expect(n).toBeLessThan(MAX_PER_USER); // the kill came while the users were still sending
-  await waitFor('every client to see the connection drop', () => chatters.every((m) => m.chatter.closed()) && outsider.closed, 20_000);
+  const survives = (port: number): boolean => scene.survives?.(port) ?? false;
+  await waitFor('every client of the killed process to see the connection drop', () => chatters.every((m) => survives(m.port) || m.chatter.closed()) && (survives(scene.ports(0).tcp) || outsider.closed), 20_000);
 
   // What each client received, and which lines reached anyone.
   const reached = new Map<string, { group: number; sender: string }>();
@@ -104,9 +122,12 @@ export async function crashCheck(scene: CrashScene): Promise<void> {
   expect(reached.size).toBeGreaterThanOrEqual(100);
 
   const port = await scene.after();
+  for (const m of chatters) if (survives(m.port)) expect(m.chatter.closed(), `${m.chatter.name} stays connected`).toBe(false);
+  for (const m of chatters) m.chatter.close();
+  outsider.socket.destroy();
   const lines = [...reached];
   for (const member of chatters) {
-    const me = await ClassicClient.login(port, member.chatter.name);
+    const me = await loginWhenFree(port, member.chatter.name);
     // Every line of my group that anyone received is in my history, exactly once, as it was sent.
     const mine = lines.filter(([, l]) => l.group === member.group);
     const replies = await searchAll(me, mine.map(([text]) => text.split(' ')[2]!));
@@ -120,7 +141,7 @@ export async function crashCheck(scene: CrashScene): Promise<void> {
     for (const reply of others) expect(reply['matches']).toEqual([]);
     me.close();
   }
-  const out = await ClassicClient.login(port, 'cout');
+  const out = await loginWhenFree(port, 'cout');
   const [nothing] = await searchAll(out, ['crashload']);
   expect(nothing!['matches']).toEqual([]);
   expect(nothing!['omitted']).toBe(0);

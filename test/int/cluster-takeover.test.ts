@@ -1,0 +1,152 @@
+/**
+ * A hub take-over drops nobody but the dead node's users: three nodes, users of the native (the
+ * course's client), IRC and web fronts on the two that survive and on the hub's node, in a room,
+ * an ad-hoc group and a direct conversation. The hub's node is killed with SIGKILL. Within the
+ * lease bound the users of the surviving nodes are still connected under their names, never told
+ * of a restart; the dead node's users leave as vanished users do (their names come free); and
+ * the survivors chat on in the same groups, each line arriving once and in order. A classic
+ * client sees nothing it would not see for a vanished user.
+ */
+import { afterEach, expect } from 'vitest';
+import { ClassicClient, type Frame } from '../helpers/classic-client.js';
+import { clusterNeed, runsHub, startCluster } from '../helpers/cluster.js';
+import { RawIrc } from '../helpers/irc-raw.js';
+import { itNeeds } from '../helpers/needs.js';
+import type { ServerProc } from '../helpers/server-proc.js';
+import { waitFor } from '../helpers/wait.js';
+import { WsClient } from '../helpers/ws-client.js';
+
+const ENGINES = clusterNeed('a hub take-over keeps the users of the surviving nodes');
+const LEASE_MS = 1500;
+/** From the kill: a lease to notice, one to elect and start the next hub, one to hand over, and slack. */
+const BOUND_MS = LEASE_MS * 4;
+const N = 20;
+const closers: (() => void)[] = [];
+const stops: (() => Promise<void>)[] = [];
+
+afterEach(async () => {
+  for (const close of closers.splice(0)) close();
+  for (const stop of stops.splice(0).reverse()) await stop();
+});
+
+const classic = async (node: ServerProc, name: string): Promise<ClassicClient> => {
+  const c = await ClassicClient.login(node.ports['tcp']!, name);
+  closers.push(() => c.socket.destroy());
+  return c;
+};
+const irc = async (node: ServerProc, nick: string): Promise<RawIrc> => {
+  const c = await RawIrc.register(node.ports['irc']!, nick);
+  closers.push(() => c.close());
+  return c;
+};
+const web = async (node: ServerProc, name: string): Promise<WsClient> => {
+  const c = await WsClient.login(node.ports['web']!, name);
+  closers.push(() => c.ws.close());
+  return c;
+};
+
+/** What a classic client was shown since frame `from` (the replies to the tests' own syncs left out). */
+const shown = (c: ClassicClient, from: number): Frame[] => c.frames.slice(from).filter((f) => f.action !== 'time');
+/** The chat lines among frames, as their text. */
+const said = (frames: Frame[]): string[] => frames.filter((f) => f.action === 'exchange').map((f) => String(f['message']));
+const lines = (from: string): string[] => Array.from({ length: N }, (_, i) => `${from} ${i}`);
+
+itNeeds(ENGINES)(
+  'keeps the users of the surviving nodes through a kill -9 of the hub node: connected, named, in their groups, each line once and in order',
+  async () => {
+    const cluster = await startCluster(['t1', 't2', 't3'], { leaseMs: LEASE_MS });
+    stops.push(() => cluster.stop());
+    const hub = await cluster.hub();
+    const [s1, s2] = cluster.nodes.filter((n) => n !== hub) as [ServerProc, ServerProc];
+
+    // A room: bob (IRC) and carol (web) on the surviving nodes, hugo (web) on the hub's.
+    const bob = await irc(s1, 'bob');
+    const carol = await web(s2, 'carol');
+    const hugo = await web(hub, 'hugo');
+    bob.send('JOIN #lobby');
+    await bob.expect(/ 366 bob #lobby /);
+    for (const u of [carol, hugo]) {
+      u.send({ action: 'connect', target: '#lobby' });
+      expect(await u.next('connect')).toMatchObject({ status: 'success' });
+    }
+    // An ad-hoc group of the course's clients: alice and dave, and hank on the hub's node.
+    const alice = await classic(s1, 'alice');
+    const dave = await classic(s2, 'dave');
+    const hank = await classic(hub, 'hank');
+    alice.send({ action: 'connect', target: 'dave' });
+    await alice.next('connect');
+    await dave.next('connect');
+    hank.send({ action: 'connect', target: 'alice' });
+    await hank.next('connect');
+    await alice.next('connect');
+    await dave.next('connect');
+    // A pair whose other half dies: erin (classic) with hal on the hub's node.
+    const erin = await classic(s2, 'erin');
+    const hal = await classic(hub, 'hal');
+    erin.send({ action: 'connect', target: 'hal' });
+    await erin.next('connect');
+    await hal.next('connect');
+    // A direct conversation across the surviving nodes.
+    bob.send('PRIVMSG carol :psst');
+    expect(await carol.nextWhere('the direct line', (e) => e.action === 'exchange' && e['direct'] === true)).toMatchObject({ message: 'psst' });
+    alice.send({ action: 'exchange', message: 'before' });
+    expect(await dave.next('exchange')).toMatchObject({ message: 'before' });
+    expect(await hank.next('exchange')).toMatchObject({ message: 'before' });
+    for (const c of [alice, dave, erin]) await c.sync();
+    await carol.sync();
+    await bob.sync();
+    const seen = { alice: alice.frames.length, dave: dave.frames.length, erin: erin.frames.length };
+
+    const killed = Date.now();
+    hub.proc.child.kill('SIGKILL');
+    expect(await hub.proc.exited()).toBe(128);
+    await waitFor('another node to run the hub', () => cluster.nodes.find((n) => n !== hub && runsHub(n)), BOUND_MS);
+
+    // The dead node's users leave as vanished users do, within the bound.
+    await bob.expect(/^:hugo!\S+ QUIT :Node went away$/, BOUND_MS);
+    expect(await carol.nextWhere('hugo to leave', (e) => e.action === 'leave' && e['name'] === 'hugo', BOUND_MS)).toMatchObject({ quit: true, reason: 'Node went away' });
+    await carol.nextWhere('hugo to go offline', (e) => e.action === 'presence' && e['name'] === 'hugo' && e['status'] === 'offline');
+    expect(await erin.next('disconnect', BOUND_MS)).toMatchObject({ msg: 'everyone left, you are alone' });
+    expect(Date.now() - killed).toBeLessThan(BOUND_MS);
+
+    // The survivors chat on in the same groups: each line once, in the order sent.
+    for (const line of lines('alice')) alice.send({ action: 'exchange', message: line });
+    for (const line of lines('dave')) dave.send({ action: 'exchange', message: line });
+    for (const line of lines('bob')) bob.send(`PRIVMSG #lobby :${line}`);
+    for (const line of lines('carol')) carol.send({ action: 'exchange', message: line });
+    bob.send('PRIVMSG carol :still here');
+    carol.send({ action: 'direct', target: 'bob', message: 'me too' });
+    await waitFor('every line at dave', () => said(dave.frames.slice(seen.dave)).length >= N, 10_000);
+    await waitFor('every line at alice', () => said(alice.frames.slice(seen.alice)).length >= N, 10_000);
+    await bob.expect(/^:carol!\S+ PRIVMSG bob :me too$/, 10_000);
+    const fromCarol: string[] = [];
+    for (let i = 0; i < N; i++) fromCarol.push((await bob.expect(/^:carol!\S+ PRIVMSG #lobby :/, 10_000)).split(' :').slice(1).join(' :'));
+    expect(fromCarol).toEqual(lines('carol'));
+    const atCarol = (): Frame[] => carol.pending().filter((e) => e.action === 'exchange');
+    await waitFor('every line at carol', () => atCarol().length >= N + 1, 10_000);
+    expect(atCarol().filter((e) => !e['direct']).map((e) => e['message'])).toEqual(lines('bob'));
+    expect(atCarol().filter((e) => e['direct']).map((e) => e['message'])).toEqual(['still here']);
+    for (const c of [alice, dave, erin]) await c.sync();
+    await carol.sync();
+    expect(said(dave.frames.slice(seen.dave))).toEqual(lines('alice'));
+    expect(said(alice.frames.slice(seen.alice))).toEqual(lines('dave'));
+
+    // Connected all along under their names, never told of a restart; a classic client saw only its chat (and erin her peer vanish).
+    for (const c of [alice, dave, erin]) {
+      expect(c.closed).toBe(false);
+      expect(c.frames.some((f) => f.action === 'restart')).toBe(false);
+    }
+    expect(bob.closed || carol.closed).toBe(false);
+    expect(carol.pending().some((e) => e.action === 'restart')).toBe(false);
+    expect(shown(alice, seen.alice).every((f) => f.action === 'exchange')).toBe(true);
+    expect(shown(dave, seen.dave).every((f) => f.action === 'exchange')).toBe(true);
+    expect(shown(erin, seen.erin)).toEqual([{ action: 'disconnect', msg: 'everyone left, you are alone', group: expect.any(Number) }]);
+    const twin = await ClassicClient.open(s2.ports['tcp']!);
+    closers.push(() => twin.socket.destroy());
+    twin.send({ action: 'login', name: 'alice' });
+    expect(await twin.next('login')).toMatchObject({ status: 'duplicate' });
+    // The dead node's names are free.
+    for (const name of ['hank', 'hugo', 'hal']) await classic(s1, name);
+  },
+  90_000,
+);
