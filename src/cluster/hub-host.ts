@@ -61,6 +61,7 @@ export class HubHost {
   /** When this hub started: sessions are handed back to it for one lease after. */
   private readonly started: number;
   private flushing: NodeJS.Immediate | null = null;
+  private stopped = false;
   private timer: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
 
@@ -82,11 +83,15 @@ export class HubHost {
     this.timer.unref();
   }
 
-  /** Stops listening; the hub's sessions are closed by the hub's own shutdown. */
+  /**
+   * Sends what is pending and falls silent: nothing the hub delivers from now on reaches a node
+   * (its shutdown's restart notices), so the nodes hand their sessions to the next hub.
+   */
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.unsubscribe?.();
     this.flush();
+    this.stopped = true;
   }
 
   /** This life of the hub, as its beacon says. */
@@ -225,6 +230,7 @@ export class HubHost {
   }
 
   private send(link: NodeLink, message: ToNode): void {
+    if (this.stopped) return;
     link.outbox.push(message);
     if (message.t !== 'group') link.touched.add(message.sid);
     this.flushing ??= setImmediate(() => this.flush());

@@ -4,9 +4,9 @@
  * runs the hub itself (the holder of the `hub` leader lock in PostgreSQL), with the PostgreSQL
  * stores and the Discord front. Nodes compete for the lock only while no hub is heard, so a hub
  * whose lock connection broke (PostgreSQL restarting) keeps running and takes the lock back; a
- * hub that hears another hub's beacon steps down. When the hub's node dies, another node takes
- * the lock within the lease and runs the hub from the database; the sessions of the old hub end
- * as at a restart (docs/CLUSTER.md).
+ * hub that hears another hub's beacon steps down. When the hub's node dies or stops, another
+ * node takes the lock within the lease and runs the hub from the database, and every node hands
+ * it its sessions (docs/CLUSTER.md).
  */
 import type { Clock } from '../core/clock.js';
 import type { Front } from '../core/front.js';
@@ -30,7 +30,7 @@ export interface RunningNode {
   readonly status: ServerStatus;
   /** Whether this node runs the hub now. */
   leading(): boolean;
-  /** Stops the fronts, gives up the hub (its users are told of the restart), and leaves the bus. */
+  /** Stops the fronts, gives up the hub (the other nodes hand their users to the next one), and leaves the bus. */
   stop(): Promise<void>;
 }
 
@@ -88,7 +88,7 @@ export async function startClusterNode(config: Config, cluster: ClusterConfig, d
       await discord.start();
     }
   };
-  /** Stops running the hub: its users on every node are told the server restarts. */
+  /** Stops running the hub: the link falls silent first, so the other nodes keep their users and hand them to the next hub. */
   const stepDown = async (): Promise<void> => {
     const was = hosting;
     hosting = null;
@@ -97,9 +97,10 @@ export async function startClusterNode(config: Config, cluster: ClusterConfig, d
       fronts.delete('discord');
       await was.discord.stop();
     }
-    was.hub.shutdown();
-    was.host.stop();
+    // Lines said so far are stored and delivered before the link falls silent.
     was.hub.flush();
+    was.host.stop();
+    was.hub.shutdown();
     await was.stores.close();
     log.warn('cluster: this node no longer runs the hub', { node });
   };

@@ -150,3 +150,39 @@ itNeeds(ENGINES)(
   },
   90_000,
 );
+
+itNeeds(ENGINES)(
+  'keeps the users of the other node when the hub node is stopped (SIGTERM) rather than killed',
+  async () => {
+    const cluster = await startCluster(['g1', 'g2'], { leaseMs: LEASE_MS, env: { FRONTS: 'tcp' } });
+    stops.push(() => cluster.stop());
+    const hub = await cluster.hub();
+    const other = cluster.nodes.find((n) => n !== hub)!;
+    const alice = await classic(other, 'alice');
+    const carol = await classic(other, 'carol');
+    const bob = await classic(hub, 'bob');
+    alice.send({ action: 'connect', target: 'carol' });
+    await alice.next('connect');
+    await carol.next('connect');
+    bob.send({ action: 'connect', target: 'alice' });
+    await bob.next('connect');
+    await alice.next('connect');
+    await carol.next('connect');
+    await alice.sync();
+    const seen = alice.frames.length;
+
+    hub.proc.child.kill('SIGTERM');
+    expect(await hub.proc.exited()).toBe(0);
+    await waitFor('the other node to run the hub', () => runsHub(other), BOUND_MS);
+    await bob.waitClosed();
+    for (const line of lines('alice')) alice.send({ action: 'exchange', message: line });
+    await waitFor('every line at carol', () => said(carol.frames).length >= N, BOUND_MS);
+    expect(said(carol.frames)).toEqual(lines('alice'));
+    carol.send({ action: 'exchange', message: 'back' });
+    expect(await alice.next('exchange', BOUND_MS)).toMatchObject({ message: 'back' });
+    await alice.sync();
+    expect(alice.closed).toBe(false);
+    expect(shown(alice, seen)).toEqual([expect.objectContaining({ action: 'exchange', message: 'back' })]);
+  },
+  60_000,
+);
