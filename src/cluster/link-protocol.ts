@@ -4,7 +4,9 @@
  * (events, settled dispatches, password checks). Both streams are batched per event-loop turn,
  * numbered, and delivered exactly once and in order however the bus drops, repeats or reorders
  * (reliable.ts). `epoch` names one life of the hub, `life` one life of a node: a side that
- * hears the other start a new life knows the sessions of the last one are gone.
+ * hears the other start a new life knows the streams of the last one are gone. The hub tells
+ * each node what it needs to hand its sessions to a new hub (`state`, `group`), and a node that
+ * hears a new hub hands them over (`describe`, `restore`) before anything else.
  */
 import type { Identity } from '../core/accounts.js';
 import type { DropReason } from '../core/observer.js';

@@ -48,7 +48,7 @@ export interface GroupState {
 }
 
 /** How a member nobody handed back leaves: as a user whose node vanished. */
-export const VANISHED: Departure = { quit: true, reason: 'Node went away' };
+const VANISHED: Departure = { quit: true, reason: 'Node went away' };
 
 /** The session as a node must keep it; null before it logs in. */
 export function sessionState(hub: Pick<HubState, 'groups'>, me: Member): SessionState | null {

@@ -89,6 +89,9 @@ itNeeds(ENGINES)(
     // A direct conversation across the surviving nodes.
     bob.send('PRIVMSG carol :psst');
     expect(await carol.nextWhere('the direct line', (e) => e.action === 'exchange' && e['direct'] === true)).toMatchObject({ message: 'psst' });
+    // Dave holds an account: the next hub must know it.
+    dave.send({ action: 'register', password: 'correct horse battery' });
+    expect(await dave.next('register', 10_000)).toMatchObject({ status: 'ok' });
     alice.send({ action: 'exchange', message: 'before' });
     expect(await dave.next('exchange')).toMatchObject({ message: 'before' });
     expect(await hank.next('exchange')).toMatchObject({ message: 'before' });
@@ -147,6 +150,16 @@ itNeeds(ENGINES)(
     expect(await twin.next('login')).toMatchObject({ status: 'duplicate' });
     // The dead node's names are free.
     for (const name of ['hank', 'hugo', 'hal']) await classic(s1, name);
+
+    // Dave is still logged in to his account, and his history runs on across the take-over: every line once.
+    dave.send({ action: 'register', password: 'correct horse battery' });
+    expect(await dave.next('register')).toMatchObject({ status: 'refused', msg: expect.stringContaining('you are logged in to it') });
+    dave.send({ action: 'search', target: 'before' });
+    expect((await dave.next('search'))['matches']).toMatchObject([{ message: 'before', from: 'alice' }]);
+    dave.send({ action: 'search', target: 'alice' });
+    const found = (await dave.next('search'))['matches'] as { message: string; seq: number }[];
+    expect(found.map((m) => m.message)).toEqual(['before', ...lines('alice')]);
+    expect(new Set(found.map((m) => m.seq)).size).toBe(N + 1);
   },
   90_000,
 );
