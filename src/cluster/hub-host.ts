@@ -229,10 +229,12 @@ export class HubHost {
     this.flushing ??= setImmediate(() => this.flush());
   }
 
-  private send(link: NodeLink, message: ToNode): void {
+  private send(link: NodeLink, message: Exclude<ToNode, { t: 'group' }>): void {
     if (this.stopped) return;
     link.outbox.push(message);
-    if (message.t !== 'group') link.touched.add(message.sid);
+    // A line in a group changes nothing a node keeps (a direct one may begin a conversation), and lines are the hot path.
+    const line = message.t === 'ev' && message.event.action === 'exchange' && !message.event.direct;
+    if (!line) link.touched.add(message.sid);
     this.flushing ??= setImmediate(() => this.flush());
   }
 
