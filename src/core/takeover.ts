@@ -97,11 +97,6 @@ export class Takeover {
 
   constructor(private readonly hub: TakeoverHost) {}
 
-  /** Whether sessions may still be handed back. */
-  get open(): boolean {
-    return !this.settled;
-  }
-
   /** A node's description of groups its sessions are in. */
   describe(groups: readonly GroupState[]): void {
     for (const g of groups) {
