@@ -147,5 +147,54 @@ export function describeGroupsContract(name: string, build: (lastUsedId: number,
       expect(table.unban(room, 'bob!*@*')).toBe(false);
       expect(table.get(room.id)?.bans.map((b) => b.mask)).toEqual(['*!*@discord']);
     });
+
+    it('counts a revision for every change to what a group is, and none for its lines', () => {
+      const table = make(0);
+      const room = table.create({ kind: 'room', room: '#r', owner: 'o' });
+      const steps: [string, () => unknown][] = [
+        ['add', () => table.add(room, 'o')],
+        ['add', () => table.add(room, 'p')],
+        ['topic', () => table.setTopic(room, 'tea', 'o')],
+        ['lock', () => table.setLocked(room, true)],
+        ['invite', () => table.invite(room, 'q')],
+        ['modes', () => table.setModes(room, { moderated: true })],
+        ['role', () => table.setRole(room, 'p', 'voice', true)],
+        ['owner', () => table.setOwner(room, 'p')],
+        ['ban', () => table.ban(room, { mask: 'x!*@*', by: 'o', at: 1 })],
+        ['unban', () => table.unban(room, 'x!*@*')],
+        ['remove', () => table.remove(room, 'o')],
+      ];
+      for (const [what, step] of steps) {
+        const before = room.revision;
+        step();
+        expect(room.revision, what).toBeGreaterThan(before);
+      }
+      const quiet = room.revision;
+      table.nextSeq(room);
+      table.missed(room, room.members[0]!);
+      table.caughtUp(room, 'p');
+      expect(room.revision).toBe(quiet);
+    });
+
+    it('makes a member the owner, an operator; nobody outside the group', () => {
+      const table = make(0);
+      const room = table.create({ kind: 'room', room: '#r', owner: 'o' });
+      table.add(room, 'o');
+      table.add(room, 'p');
+      expect(table.setOwner(room, 'q')).toBe(false);
+      expect(table.setOwner(room, 'p')).toBe(true);
+      expect(room.owner).toBe('p');
+      expect(table.membership(room, 'p')?.op).toBe(true);
+    });
+
+    it('opens a room or an ad-hoc group under a given id and numbering (a take-over), and later ids above it', () => {
+      const table = make(5);
+      const room = table.create({ kind: 'room', room: '#r', owner: 'o', id: 40, seq: 17 });
+      const adhoc = table.create({ kind: 'adhoc', id: 41, seq: 3 });
+      expect([room.id, room.seq, adhoc.id, adhoc.seq]).toEqual([40, 17, 41, 3]);
+      expect(table.nextSeq(room)).toBe(18);
+      expect(table.room('#R')).toBe(room);
+      expect(table.create({ kind: 'adhoc' }).id).toBe(42);
+    });
   });
 }
