@@ -209,4 +209,24 @@ describe('a hub on one node, users on others', () => {
     expect(await bob.next('list')).toMatchObject({ users: [{ name: 'alice' }, { name: 'bob' }] });
     expect(bob.events.some((e) => e.action === 'restart')).toBe(false);
   });
+
+  it('keeps the calls made while no hub is heard for the next one: a session opened meanwhile logs in, a line said meanwhile is delivered once', async () => {
+    const transport = new LocalTransport();
+    const history = new MemoryHistory();
+    const first = hubNode(transport, hubOn(history));
+    const a = node('a', transport);
+    const alice = await login(a, 'alice');
+    const bob = await login(a, 'bob');
+    await alice.session.dispatch({ action: 'connect', target: 'bob' });
+    await bob.next('connect');
+    first.host.stop();
+    await waitFor('the hub to be lost', () => !a.connected);
+    const said = alice.session.dispatch({ action: 'exchange', message: 'while nobody listened' });
+    const carol = login(a, 'carol');
+    hubNode(transport, hubOn(history));
+    await said;
+    expect(await bob.next('exchange')).toMatchObject({ message: 'while nobody listened' });
+    expect((await carol).session.name).toBe('carol');
+    expect(alice.events.some((e) => e.action === 'error')).toBe(false);
+  });
 });
