@@ -16,6 +16,7 @@ import { HubHost } from '../cluster/hub-host.js';
 import { Leader } from '../cluster/leader.js';
 import { NatsTransport } from '../cluster/nats-transport.js';
 import { defaultNodeId } from '../cluster/node-id.js';
+import { FallbackTransport, PgTransport } from '../cluster/pg-transport.js';
 import { RemoteHub } from '../cluster/remote-hub.js';
 import { Admission } from '../net/admission.js';
 import { FRONT_FACTORIES, hubFor, loadSonnets } from './app.js';
@@ -45,7 +46,10 @@ export async function startClusterNode(config: Config, cluster: ClusterConfig, d
   const node = cluster.nodeId ?? defaultNodeId();
   const sonnets = loadSonnets(config.sonnetsFile);
   const timing = { heartbeatMs: cluster.heartbeatMs, leaseMs: cluster.leaseMs };
-  const transport = await NatsTransport.open(cluster.natsUrl, node, log);
+  const bus = await NatsTransport.open(cluster.natsUrl, node, log);
+  // While the bus is away the links go through the database, so lines are still answered and delivered.
+  const fallback = new PgTransport(databaseUrl, log);
+  const transport = new FallbackTransport(bus, fallback);
   const fronts = new Map<FrontName, Front>();
   let hosting: Hosting | null = null;
   const metrics: Metrics = new Metrics({
@@ -54,7 +58,7 @@ export async function startClusterNode(config: Config, cluster: ClusterConfig, d
     groups: () => hosting?.hub.groups.size ?? 0,
     historyLines: () => hosting?.stores.history.lineCount() ?? 0,
   });
-  const links = metrics.cluster({ hub: () => hosting !== null, hubHeard: () => remote.connected, bus: () => transport.connected });
+  const links = metrics.cluster({ hub: () => hosting !== null, hubHeard: () => remote.connected, bus: () => bus.connected });
   const remote = new RemoteHub(node, transport, timing, log, links);
   remote.start();
   const admission = new Admission(config.admission, log);
@@ -66,7 +70,7 @@ export async function startClusterNode(config: Config, cluster: ClusterConfig, d
       const problem = hosting.stores.history.problem();
       return problem === null ? { ok: true, lines: hosting.stores.history.lineCount() } : { ok: false, problem };
     },
-    cluster: () => ({ node, hub: hosting !== null, hubHeard: remote.connected, bus: transport.connected }),
+    cluster: () => ({ node, hub: hosting !== null, hubHeard: remote.connected, bus: bus.connected }),
     fronts,
     clock,
     metrics,
@@ -141,7 +145,7 @@ export async function startClusterNode(config: Config, cluster: ClusterConfig, d
       await leader.stop();
       await stepDown();
       remote.stop();
-      await transport.close();
+      await Promise.all([bus.close(), fallback.close()]);
     })());
   try {
     await watch();
