@@ -18,8 +18,12 @@ import { WsClient } from '../helpers/ws-client.js';
 
 const ENGINES = clusterNeed('a hub take-over keeps the users of the surviving nodes');
 const LEASE_MS = 1500;
-/** From the kill: a lease to notice, one to elect and start the next hub, one to hand over, and slack. */
-const BOUND_MS = LEASE_MS * 4;
+/**
+ * From the kill: a lease to notice, one to elect and start the next hub, one to hand over, and
+ * slack. On a quiet machine it takes about 3.5 s; on one loaded several times over its cores
+ * (tests beside other work) each step waits its turn, so the bound leaves room for that.
+ */
+const BOUND_MS = LEASE_MS * 10;
 const N = 20;
 const closers: (() => void)[] = [];
 const stops: (() => Promise<void>)[] = [];
