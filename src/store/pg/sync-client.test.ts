@@ -64,6 +64,15 @@ describeNeeds(POSTGRES_NEED)('SyncPg: PostgreSQL behind a synchronous call', () 
     expect(db.query<{ n: number }>('SELECT count(*)::int AS n FROM late')).toEqual([{ n: 0 }]);
   });
 
+  it('commits nothing of a transaction that would end after its caller stopped waiting', () => {
+    client().query('CREATE TABLE slow (id int)');
+    const db = client(300);
+    // Each statement is within its own timeout, but together they run past the caller's deadline.
+    const slow = [{ sql: "SET LOCAL statement_timeout = '5s'" }, { sql: 'INSERT INTO slow VALUES (1)' }, { sql: 'SELECT pg_sleep(0.5)' }];
+    expect(() => db.transaction(slow)).toThrow(/stopped waiting/);
+    expect(db.query<{ n: number }>('SELECT count(*)::int AS n FROM slow')).toEqual([{ n: 0 }]);
+  });
+
   it('fails at once while PostgreSQL is down and works again once it is back', async () => {
     const db = client();
     expect(db.query<{ v: number }>('SELECT 1 AS v')).toEqual([{ v: 1 }]);

@@ -3,7 +3,8 @@
  * process), so a PostgreSQL store asks a worker thread that holds one `pg` connection and sleeps
  * on a shared flag until the answer is posted: the event loop waits one round trip, as it waits
  * for an SQLite page, and a turn's lines go in one transaction. Every wait is bounded: past
- * `timeoutMs` the call throws, and a late answer is thrown away when it comes.
+ * `timeoutMs` the worker starts and commits nothing more of the call, the caller throws once any
+ * COMMIT sent in time has had a moment to come back, and a late answer is thrown away.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +33,9 @@ function workerFile(): string {
   throw new Error(`the PostgreSQL worker is not built (${built}); run npm run build`);
 }
 
+/** How long past a call's deadline its caller still waits for a COMMIT the worker sent in time. */
+const COMMIT_GRACE_MS = 1000;
+
 export interface SyncPgOptions {
   /** The longest one call waits, and PostgreSQL's statement timeout; 5 s unless given. */
   timeoutMs?: number;
@@ -58,12 +62,12 @@ export class SyncPg {
 
   /** Rows of one statement. */
   query<R = Record<string, unknown>>(sql: string, params: readonly PgValue[] = []): R[] {
-    return this.call({ kind: 'query', sql, params, id: this.nextId++ })[0] as R[];
+    return this.call({ kind: 'query', sql, params, id: this.nextId++, deadline: Date.now() + this.timeoutMs })[0] as R[];
   }
 
   /** Runs the statements in one transaction (all or nothing); the rows of each. */
   transaction(steps: readonly Statement[]): unknown[][] {
-    return this.call({ kind: 'transaction', steps, id: this.nextId++ });
+    return this.call({ kind: 'transaction', steps, id: this.nextId++, deadline: Date.now() + this.timeoutMs });
   }
 
   async close(): Promise<void> {
@@ -77,7 +81,9 @@ export class SyncPg {
     if (this.closed) throw new PgError('the PostgreSQL connection is closed', undefined);
     Atomics.store(this.flag, 0, 0);
     this.port.postMessage(request);
-    const deadline = Date.now() + this.timeoutMs;
+    // The worker starts and commits nothing past the request's deadline; a COMMIT sent just
+    // before it is waited for a little longer, so that what the caller is told is what happened.
+    const deadline = request.deadline + COMMIT_GRACE_MS;
     for (;;) {
       const answer = this.take(request.id);
       if (answer) {

@@ -8,7 +8,11 @@ export interface Statement {
   params?: readonly PgValue[];
 }
 
-export type SyncRequest = ({ kind: 'query' } & Statement & { id: number }) | { kind: 'transaction'; steps: readonly Statement[]; id: number };
+/**
+ * A call, with the time (Date.now()) after which its caller no longer waits: the worker starts
+ * nothing and commits nothing past it, so a call the caller gave up on never takes effect later.
+ */
+export type SyncRequest = (({ kind: 'query' } & Statement) | { kind: 'transaction'; steps: readonly Statement[] }) & { id: number; deadline: number };
 
 /** One list of rows per statement (a query has one). */
 export type SyncAnswer = { id: number; ok: true; rows: unknown[][] } | { id: number; ok: false; error: string; code?: string };

@@ -50,10 +50,19 @@ function checkIn(db: pg.Client, broken: boolean): void {
   else idle = db;
 }
 
+/** Thrown for a call whose caller stopped waiting before it could take effect. */
+class GaveUp extends Error {}
+
+function inTime(request: SyncRequest): void {
+  if (Date.now() >= request.deadline) throw new GaveUp('the caller stopped waiting before PostgreSQL could run this');
+}
+
 async function run(request: SyncRequest): Promise<SyncAnswer> {
   let db: pg.Client | null = null;
   try {
+    inTime(request);
     db = await checkOut();
+    inTime(request);
     if (request.kind === 'query') {
       const result = await db.query({ text: request.sql, values: request.params as unknown[] });
       checkIn(db, false);
@@ -63,6 +72,7 @@ async function run(request: SyncRequest): Promise<SyncAnswer> {
     await db.query('BEGIN');
     try {
       for (const step of request.steps) rows.push((await db.query({ text: step.sql, values: step.params as unknown[] })).rows);
+      inTime(request);
       await db.query('COMMIT');
     } catch (err) {
       await db.query('ROLLBACK').catch(() => undefined);
@@ -72,8 +82,8 @@ async function run(request: SyncRequest): Promise<SyncAnswer> {
     return { id: request.id, ok: true, rows };
   } catch (err) {
     const e = err as { message?: string; code?: string };
-    // A broken connection is made again next time; a query's own error leaves it usable.
-    if (db) checkIn(db, e.code === undefined || e.code.startsWith('08') || e.code === '57P01');
+    // A broken connection is made again next time; a query's own error (or a call given up on) leaves it usable.
+    if (db) checkIn(db, !(err instanceof GaveUp) && (e.code === undefined || e.code.startsWith('08') || e.code === '57P01'));
     return { id: request.id, ok: false, error: e.message ?? String(err), ...(e.code === undefined ? {} : { code: e.code }) };
   }
 }
