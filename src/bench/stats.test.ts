@@ -2,9 +2,10 @@ import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { processTree, treeCpuMs } from './stats.js';
 
-/** A shell whose child burns about `ms` of CPU and ends; the shell waits for it (reaping it), then for stdin to close. */
+/** A shell whose child burns `ms` of its own CPU time and ends; the shell waits for it (reaping it), then for stdin to close. */
 function parentOfBusyChild(ms: number): { pid: number; childDone: Promise<void>; end(): Promise<void> } {
-  const burn = `const t = Date.now(); while (Date.now() - t < ${ms});`;
+  // Burns its own CPU time (not wall time), so a machine busy with other work cannot shorten it.
+  const burn = `const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; }; const t = cpu(); while (cpu() - t < ${ms});`;
   const sh = spawn('sh', ['-c', `"${process.execPath}" -e '${burn}'; echo done; read x`], { stdio: ['pipe', 'pipe', 'inherit'] });
   const childDone = new Promise<void>((resolve) => sh.stdout.on('data', (d: Buffer) => d.toString().includes('done') && resolve()));
   const exited = new Promise<void>((resolve) => sh.once('exit', () => resolve()));
