@@ -69,7 +69,7 @@ it('upgrades a format-1 database in place: the same people see the same lines, c
   formatOne(file);
   const h = new SqliteHistory(file);
   const raw = new Database(file, { readonly: true });
-  expect(raw.pragma('user_version', { simple: true })).toBe(3);
+  expect(raw.pragma('user_version', { simple: true })).toBe(4);
   expect(raw.prepare('SELECT id, user, grp, from_seq, to_seq FROM seen ORDER BY id').all()).toEqual([
     { id: 1, user: 'ann', grp: 1, from_seq: 0, to_seq: 3 },
     { id: 2, user: 'bob', grp: 1, from_seq: 0, to_seq: 1 },
@@ -93,7 +93,7 @@ it('upgrades a format-1 database in place: the same people see the same lines, c
   expect(texts(h, 'cid', [['in']])).toEqual(['one in 2', 'two in 2']);
   expect(texts(h, 'dee', [['in']])).toEqual(['one in 2', 'two in 2']);
   expect([h.lastGroupId(), h.lastSeq(1), h.lastSeq(2), h.mark(), h.lineCount()]).toEqual([2, 3, 2, 6, 5]);
-  // And it carries on in format 3.
+  // And it carries on in format 4.
   expect(h.directGroup('ann', 'cid', 3, 'ann+cid')).toBe(3);
   h.joined('ann', 3, 0);
   expect(h.record({ group: 3, sender: 'cid', senderKey: 'cid', text: 'one in 3', ts: 0, seq: 1 }).id).toBe(6);
@@ -108,7 +108,7 @@ it('refuses a database of a format it does not know', async () => {
   const raw = new Database(file);
   raw.pragma('user_version = 99');
   raw.close();
-  expect(() => new SqliteHistory(file)).toThrow('holds history in format 99; this version of ics-chat reads format 3 and upgrades formats 1 and 2');
+  expect(() => new SqliteHistory(file)).toThrow('holds history in format 99; this version of ics-chat reads format 4 and upgrades formats 1 to 3');
 });
 
 /** Format 2's schema: memberships in seqs, and an index on `lines` to find a group's lines. */
@@ -147,14 +147,16 @@ it('upgrades a format-2 database in place: its lines are found by place, the uni
 
   const h = new SqliteHistory(file);
   const raw = new Database(file, { readonly: true });
-  expect(raw.pragma('user_version', { simple: true })).toBe(3);
-  expect(raw.prepare("SELECT name FROM sqlite_schema WHERE name = 'lines_by_seq'").all()).toEqual([]);
-  expect(raw.prepare('SELECT grp, seq, id FROM line_pos').all()).toEqual([
+  expect(raw.pragma('user_version', { simple: true })).toBe(4);
+  expect(raw.prepare("SELECT name FROM sqlite_schema WHERE name IN ('lines_by_seq', 'line_pos', 'lines_idx')").all()).toEqual([]);
+  const index = new Database(`${file}-index`, { readonly: true });
+  expect(index.prepare('SELECT grp, seq, id FROM line_pos').all()).toEqual([
     { grp: 1, seq: 1, id: 1 },
     { grp: 1, seq: 2, id: 3 },
     { grp: 2, seq: 1, id: 2 },
     { grp: 2, seq: 2, id: 4 },
   ]);
+  index.close();
   expect(raw.prepare('SELECT user, from_seq, to_seq FROM seen ORDER BY id').all()).toEqual([
     { user: 'ann', from_seq: 0, to_seq: 2 },
     { user: 'bob', from_seq: 1, to_seq: 2 },
@@ -163,5 +165,62 @@ it('upgrades a format-2 database in place: its lines are found by place, the uni
   expect(texts(h, 'ann', [['in']])).toEqual(['one in a', 'two in a']);
   expect(texts(h, 'bob', [['in']])).toEqual(['two in b']);
   expect([h.lastSeq(1), h.lastSeq(2)]).toEqual([2, 2]);
+  await h.close();
+});
+
+/** Format 3's schema: the search index and `line_pos` in the history file itself. */
+const FORMAT_3 = `
+CREATE TABLE lines (id INTEGER PRIMARY KEY, grp INTEGER NOT NULL, seq INTEGER NOT NULL, sender TEXT NOT NULL, sender_key TEXT NOT NULL, text TEXT NOT NULL, ts INTEGER NOT NULL);
+CREATE TABLE line_pos (grp INTEGER NOT NULL, seq INTEGER NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (grp, seq, id)) WITHOUT ROWID;
+CREATE VIRTUAL TABLE lines_idx USING fts5(body, sender, content = '', columnsize = 0, tokenize = 'unicode61 remove_diacritics 2');
+CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE groups (id INTEGER PRIMARY KEY, created INTEGER NOT NULL, kind TEXT NOT NULL, label TEXT NOT NULL);
+CREATE TABLE seen (id INTEGER PRIMARY KEY, user TEXT NOT NULL, grp INTEGER NOT NULL, from_seq INTEGER NOT NULL, to_seq INTEGER NOT NULL);
+CREATE INDEX seen_by_user ON seen (user, grp);
+CREATE TABLE directs (key_a TEXT NOT NULL, key_b TEXT NOT NULL, grp INTEGER NOT NULL, PRIMARY KEY (key_a, key_b)) WITHOUT ROWID;
+PRAGMA user_version = 3;
+`;
+
+it('upgrades a format-3 database in place: the index moves to its own file, deleted lines keep their places, edits read as they do now', async () => {
+  const file = dbFile();
+  const db = new Database(file);
+  db.exec(FORMAT_3);
+  db.exec("INSERT INTO groups VALUES (1, 100, 'room', '#a'), (2, 200, 'room', '#b')");
+  // Line 2 was deleted, and so was line 5, the last of #a; line 3 was edited; lines 6 and 7 were never indexed.
+  const lines: [number, number, number, string][] = [
+    [1, 1, 1, 'one in a'],
+    [3, 2, 1, 'edited in b'],
+    [4, 1, 3, 'three in a'],
+    [6, 2, 2, 'two in b'],
+    [7, 2, 3, 'three in b'],
+  ];
+  for (const [id, grp, seq, text] of lines) {
+    db.prepare('INSERT INTO lines VALUES (?, ?, ?, ?, ?, ?, ?)').run(id, grp, seq, 'ann', 'ann', text, 1000 + id);
+    if (id < 6) db.prepare('INSERT INTO lines_idx (rowid, body, sender) VALUES (?, ?, ?)').run(id, scopedText(grp, text), scopedText(grp, 'ann'));
+  }
+  for (const [grp, seq, id] of [[1, 1, 1], [1, 2, 2], [2, 1, 3], [1, 3, 4], [1, 4, 5]]) db.prepare('INSERT INTO line_pos VALUES (?, ?, ?)').run(grp, seq, id);
+  db.exec("INSERT INTO meta VALUES ('indexed_upto', 5), ('deleted_upto', 5)");
+  db.prepare('INSERT INTO seen VALUES (?, ?, ?, ?, ?)').run(1, 'ann', 1, 0, OPEN_1);
+  db.prepare('INSERT INTO seen VALUES (?, ?, ?, ?, ?)').run(2, 'ann', 2, 0, OPEN_1);
+  db.close();
+
+  const h = new SqliteHistory(file);
+  const raw = new Database(file, { readonly: true });
+  expect(raw.pragma('user_version', { simple: true })).toBe(4);
+  expect(raw.prepare("SELECT name FROM sqlite_schema WHERE name IN ('line_pos', 'lines_idx')").all()).toEqual([]);
+  expect(raw.prepare('SELECT id, grp, seq FROM gone ORDER BY id').all()).toEqual([
+    { id: 2, grp: 1, seq: 2 },
+    { id: 5, grp: 1, seq: 4 },
+  ]);
+  expect(raw.prepare('SELECT to_seq FROM seen ORDER BY id').pluck().all()).toEqual([4, 3]);
+  raw.close();
+  expect(texts(h, 'ann', [['in']])).toEqual(['one in a', 'edited in b', 'three in a', 'two in b', 'three in b']);
+  expect(texts(h, 'ann', [['edited']])).toEqual(['edited in b']);
+  expect([h.lastSeq(1), h.lastSeq(2), h.said('ann', { group: 1 })]).toEqual([4, 3, 4]);
+  expect(h.page('ann', { group: 1 }, { newest: true, limit: 10 }).map((l) => l.text)).toEqual(['one in a', 'three in a']);
+  h.joined('ann', 1, 4);
+  expect(h.record({ group: 1, sender: 'ann', senderKey: 'ann', text: 'five in a', ts: 0, seq: 5 }).id).toBe(6 + 2);
+  h.commit();
+  expect(texts(h, 'ann', [['five']])).toEqual(['five in a']);
   await h.close();
 });

@@ -24,13 +24,17 @@ function dbFile(): string {
   return join(dir, 'history.db');
 }
 
-/** A store on disk, and a second connection that can take its write lock (commits then wait out the busy timeout and fail). */
-function locked(options: HistoryOptions = {}): { store: SqliteHistory; fail: (on: boolean) => void } {
-  const file = dbFile();
-  const store = new SqliteHistory(file, options);
+/** A second connection that can take the write lock of `file` (its writers then wait out their busy timeout and fail). */
+function holder(file: string): (on: boolean) => void {
   const other = new Database(file);
   holders.push(other);
-  return { store, fail: (on) => other.exec(on ? 'BEGIN IMMEDIATE' : 'COMMIT') };
+  return (on) => other.exec(on ? 'BEGIN IMMEDIATE' : 'COMMIT');
+}
+
+/** A store on disk whose commits fail while `fail(true)` holds. */
+function locked(options: HistoryOptions = {}): { store: SqliteHistory; fail: (on: boolean) => void } {
+  const file = dbFile();
+  return { store: new SqliteHistory(file, options), fail: holder(file) };
 }
 
 describeHistoryContract('SqliteHistory', () => new SqliteHistory(':memory:'), {
@@ -84,6 +88,8 @@ describe('SqliteHistory on disk', () => {
   it("counts in a group's last seq the lines committed but not yet placed, and places them by group", async () => {
     const file = dbFile();
     const c = new Chat(new SqliteHistory(file));
+    const holdIndex = holder(`${file}-index`);
+    holdIndex(true);
     c.open(1);
     c.open(2);
     c.join('a', 1);
@@ -92,11 +98,12 @@ describe('SqliteHistory on disk', () => {
     c.say(1, 'a', 'first in 1');
     c.say(2, 'a', 'second in 2');
     c.h.commit();
-    const raw = new Database(file, { readonly: true });
+    const raw = new Database(`${file}-index`, { readonly: true });
     holders.push(raw);
     const placed = raw.prepare('SELECT grp, seq, id FROM line_pos');
     expect(placed.all()).toEqual([]);
     expect([c.h.lastSeq(1), c.h.lastSeq(2)]).toEqual([1, 2]);
+    holdIndex(false);
     expect(texts(c.h, 'a', [['in']])).toEqual(['first in 2', 'first in 1', 'second in 2']);
     expect(placed.all()).toEqual([
       { grp: 1, seq: 1, id: 2 },
@@ -140,16 +147,18 @@ describe('SqliteHistory when its database fails', () => {
     await store.close();
   });
 
-  it('answers a search it cannot bring the index up to date for with HistoryUnavailable, and serves again after', async () => {
+  it('keeps committing lines while the index cannot be written, answers a search meanwhile with HistoryUnavailable, and serves again after', async () => {
     const errors: string[] = [];
-    const { store, fail } = locked({ onError: (msg) => errors.push(msg) });
-    const c = new Chat(store);
+    const file = dbFile();
+    const c = new Chat(new SqliteHistory(file, { onError: (msg) => errors.push(msg) }));
+    const fail = holder(`${file}-index`);
     c.open(1);
     c.join('a', 1);
+    fail(true);
     c.say(1, 'a', 'word one');
     c.h.commit();
-    fail(true);
     expect(() => c.h.search('a', [['word']], 10)).toThrow(HistoryUnavailable);
+    expect(() => c.h.page('a', { group: 1 }, { newest: true, limit: 10 })).toThrow(HistoryUnavailable);
     expect(c.h.problem()).toMatch(/^the last search index write failed: database is locked/);
     expect(errors).toEqual(['search index: database is locked']);
     fail(false);

@@ -3,8 +3,10 @@
  * group's sequence that decide who may read which line, and a contentless FTS5 index of
  * group-scoped tokens keyed by line id, beside each line's place in its group (`line_pos`).
  * Writes queue in memory and are committed in one transaction per call to commit() (group
- * commit); the search index and `line_pos`, derived data, are written in larger batches shortly
- * after (and always before a read), and rebuilt at start for any lines a crash left unindexed.
+ * commit). The search index and `line_pos`, derived data, live in a file of their own beside
+ * the history (`<file>-index`), written from the committed lines by a worker thread in larger
+ * batches (index-host.ts); a read waits, bounded, until they cover every committed line, and the
+ * start completes them for any lines a crash left unindexed.
  */
 import Database from 'better-sqlite3';
 import { HistoryUnavailable, type FoundLine, type GroupKind, type HistoryStore, type SearchPage, type StoredLine } from '../core/history.js';
@@ -12,9 +14,11 @@ import type { PageSource } from '../core/history-page.js';
 import { OPEN, QueuedHistory, type HistoryWrite, type Pair } from '../core/history-queue.js';
 import type { SearchQuery } from '../core/search-query.js';
 import { Checkpointer } from './checkpointer.js';
-import { prepareSchema } from './history-schema.js';
+import { prepareIndex, prepareSchema } from './history-schema.js';
+import { InlineIndex, WorkerIndex, type IndexHost } from './index-host.js';
+import { attachIndex, LineIndexer } from './line-indexer.js';
 import { pageReads, toStored, type LineRow } from './sqlite-reads.js';
-import { scopedQuery, scopedText } from './scoped-index.js';
+import { scopedQuery } from './scoped-index.js';
 
 export interface HistoryOptions {
   /** Milliseconds since the epoch, for group creation times. */
@@ -24,10 +28,6 @@ export interface HistoryOptions {
 }
 
 
-/** Lines waiting for the index are written once this many have gathered, or after INDEX_DELAY_MS. */
-const INDEX_BATCH = 512;
-const INDEX_DELAY_MS = 50;
-
 /** A membership interval as the line ids it covers: from_id < id <= to_id (ids grow with seq inside a group). */
 interface IdSpan {
   grp: number;
@@ -36,29 +36,26 @@ interface IdSpan {
 }
 
 /** The id of the group's last indexed line with seq <= the given one; 0 when none. */
-const idAtSeq = (seq: string): string => `COALESCE((SELECT id FROM line_pos WHERE grp = s.grp AND seq <= ${seq} ORDER BY seq DESC, id DESC LIMIT 1), 0)`;
+const idAtSeq = (seq: string): string => `COALESCE((SELECT id FROM idx.line_pos WHERE grp = s.grp AND seq <= ${seq} ORDER BY seq DESC, id DESC LIMIT 1), 0)`;
 
 export class SqliteHistory extends QueuedHistory implements HistoryStore {
   private readonly db: Database.Database;
-  /** Lines committed but not yet in the search index. */
-  private unindexed: StoredLine[] = [];
-  /** Pending lines deleted before they were indexed: they get their place (`line_pos`), not an index entry. */
-  private readonly deletedPending = new Set<number>();
-  /** The highest line id in the search index: the index holds every line up to it. */
-  private indexedUpTo = 0;
   private readonly lineById: Database.Statement<[number], LineRow>;
-  private indexTimer: NodeJS.Timeout | null = null;
   private committedLines: number;
+  /** The highest line id committed, and revision logged. */
+  private committedUpTo: number;
+  private lastRevision: number;
+  /** Each group's last seq among the lines committed by this run (the index may not place them yet). */
+  private readonly seqs = new Map<number, number>();
   /** The last commit's failure, until a commit succeeds again. */
   private commitError: string | null = null;
-  /** The last index write's failure, until one succeeds again (its lines wait in `unindexed`). */
-  private indexError: string | null = null;
   private closing: Promise<void> | null = null;
   private readonly clock: () => number;
   private readonly onError: (msg: string) => void;
+  private readonly index: IndexHost;
   private readonly checkpointer: Checkpointer | null;
-  private readonly writeAll: (writes: HistoryWrite[]) => void;
-  private readonly indexAll: (lines: StoredLine[]) => void;
+  /** Commits the writes in one transaction; the last revision it logged, or 0. */
+  private readonly writeAll: (writes: HistoryWrite[]) => number;
   private readonly spansOf: Database.Statement<[string], IdSpan>;
   private readonly newestIn: Database.Statement<[string, number, number, number], number>;
   private readonly countIn: Database.Statement<[string, number, number], number>;
@@ -88,6 +85,9 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
       this.lastId = Math.max(this.db.prepare<[], number | null>('SELECT MAX(id) FROM lines').pluck().get() ?? 0, lastDeleted);
       this.lastMembership = this.db.prepare<[], number | null>('SELECT MAX(id) FROM seen').pluck().get() ?? 0;
       this.committedLines = this.db.prepare<[], number>('SELECT COUNT(*) FROM lines').pluck().get() ?? 0;
+      const indexFile = onDisk(file) ? `${file}-index` : ':memory:';
+      attachIndex(this.db, indexFile);
+      prepareIndex(this.db, this.lastId);
       const insertLine = this.db.prepare(
         'INSERT INTO lines (id, grp, seq, sender, sender_key, text, ts) VALUES (@id, @group, @seq, @sender, @senderKey, @text, @ts)',
       );
@@ -103,23 +103,24 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
       const noteDeleted = this.db.prepare<[number]>(
         "INSERT INTO meta (key, value) VALUES ('deleted_upto', ?) ON CONFLICT (key) DO UPDATE SET value = MAX(value, excluded.value)",
       );
-      const unindex = this.db.prepare("INSERT INTO lines_idx (lines_idx, rowid, body, sender) VALUES ('delete', ?, ?, ?)");
-      const reindex = this.db.prepare('INSERT INTO lines_idx (rowid, body, sender) VALUES (?, ?, ?)');
-      // A line already in the index (the contentless index must be told the words it held); a pending one is fixed when it is indexed.
-      const revise = (id: number, text: string | null): void => {
+      const keepPlace = this.db.prepare<[number, number, number]>('INSERT INTO gone (id, grp, seq) VALUES (?, ?, ?)');
+      const logRevision = this.db.prepare<[number, number, string, string, string | null]>('INSERT INTO revised (id, grp, sender, old_text, new_text) VALUES (?, ?, ?, ?, ?)');
+      const pruneRevisions = this.db.prepare<[number]>('DELETE FROM revised WHERE rev <= ?');
+      // Logged with the words the line held, for the index (line-indexer.ts); a deleted line keeps its place.
+      const revise = (id: number, text: string | null): number => {
         const old = lineById.get(id);
-        if (!old) return;
-        if (id <= this.indexedUpTo) {
-          unindex.run(id, scopedText(old.grp, old.text), scopedText(old.grp, old.sender));
-          if (text !== null) reindex.run(id, scopedText(old.grp, text), scopedText(old.grp, old.sender));
-        }
+        if (!old) return 0;
+        const rev = Number(logRevision.run(id, old.grp, old.sender, old.text, text).lastInsertRowid);
         if (text === null) {
           dropLine.run(id);
+          keepPlace.run(id, old.grp, old.seq);
           noteDeleted.run(id);
         } else setText.run(text, id);
+        return rev;
       };
       this.writeAll = this.db.transaction((writes: HistoryWrite[]) => {
         const now = this.clock();
+        let rev = 0;
         for (const w of writes) {
           switch (w.kind) {
             case 'line':
@@ -142,22 +143,15 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
               adoptSeen.run(w.to, w.from, w.since);
               break;
             case 'revise':
-              revise(w.id, w.text);
+              rev = revise(w.id, w.text) || rev;
               break;
           }
         }
-      });
-      const indexLine = this.db.prepare('INSERT INTO lines_idx (rowid, body, sender) VALUES (?, ?, ?)');
-      const setIndexed = this.db.prepare("INSERT INTO meta (key, value) VALUES ('indexed_upto', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
-      const placeLine = this.db.prepare<[number, number, number]>('INSERT INTO line_pos (grp, seq, id) VALUES (?, ?, ?)');
-      this.indexAll = this.db.transaction((lines: StoredLine[]) => {
-        for (const l of lines) if (!this.deletedPending.has(l.id)) indexLine.run(l.id, scopedText(l.group, l.text), scopedText(l.group, l.sender));
-        // In key order, so that each group's entries land together (one page per group, not per line).
-        for (const l of [...lines].sort(byPosition)) placeLine.run(l.group, l.seq, l.id);
-        setIndexed.run(lines[lines.length - 1]!.id);
+        if (rev > 0) pruneRevisions.run(this.index.revisedUpTo());
+        return rev;
       });
       this.spansOf = this.db.prepare(`SELECT s.grp, ${idAtSeq('s.from_seq')} AS from_id, ${idAtSeq('s.to_seq')} AS to_id FROM seen AS s WHERE s.user = ? AND s.to_seq > s.from_seq`);
-      const within = 'FROM lines_idx WHERE lines_idx MATCH ? AND rowid > ? AND rowid <= ?';
+      const within = 'FROM idx.lines_idx WHERE lines_idx MATCH ? AND rowid > ? AND rowid <= ?';
       this.newestIn = this.db.prepare<[string, number, number, number], number>(`SELECT rowid ${within} ORDER BY rowid DESC LIMIT ?`).pluck();
       this.countIn = this.db.prepare<[string, number, number], number>(`SELECT COUNT(*) ${within}`).pluck();
       // A group never opened still shows its lines, under the label it would have had.
@@ -166,26 +160,31 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
       );
       this.anySeen = this.db.prepare('SELECT 1 AS one FROM seen WHERE user = ? LIMIT 1');
       this.directOf = this.db.prepare<[string, string], number>('SELECT grp FROM directs WHERE key_a = ? AND key_b = ?').pluck();
-      this.lastSeqOf = this.db.prepare<[number], number>('SELECT COALESCE(MAX(seq), 0) FROM line_pos WHERE grp = ?').pluck();
-      this.pages = pageReads(this.db, (group) => this.lastSeqOf.get(group) ?? 0);
-      this.catchUpIndex();
-      this.indexedUpTo = this.lastId;
+      this.lastSeqOf = this.db.prepare<[number], number>('SELECT COALESCE(MAX(seq), 0) FROM idx.line_pos WHERE grp = ?').pluck();
+      this.pages = pageReads(this.db, (group) => this.committedSeq(group));
+      // The lines a previous run committed but did not index, indexed before anything is read.
+      const indexer = new LineIndexer(this.db);
+      const done = indexer.catchUp(this.lastId);
+      this.committedUpTo = this.lastId;
+      this.lastRevision = done.revs;
       // Memberships still open belong to sessions of a previous run: they ended when it did.
       this.db
-        .prepare('UPDATE seen SET to_seq = MAX(from_seq, COALESCE((SELECT MAX(seq) FROM line_pos WHERE grp = seen.grp), 0)) WHERE to_seq = ?')
+        .prepare('UPDATE seen SET to_seq = MAX(from_seq, COALESCE((SELECT MAX(seq) FROM idx.line_pos WHERE grp = seen.grp), 0)) WHERE to_seq = ?')
         .run(OPEN);
+      // Started last: a store that failed to open leaves no worker behind.
+      this.index = onDisk(file) ? new WorkerIndex(file, indexFile, done, this.onError) : new InlineIndex(indexer, done, this.onError);
     } catch (err) {
       this.db.close();
       throw err;
     }
-    // Started last: a store that failed to open leaves no worker behind.
     this.checkpointer = onDisk(file) ? new Checkpointer(file, this.onError) : null;
   }
 
   /** A read of committed lines: refused while writes fail (the history is not what was said), a database fault as HistoryUnavailable. */
   protected read<T>(query: () => T): T {
     if (this.commitError !== null) throw new HistoryUnavailable(`the last write failed: ${this.commitError}`);
-    if (!this.flushIndex()) throw new HistoryUnavailable(`the line index cannot be brought up to date: ${this.indexError}`);
+    const behind = this.index.behind();
+    if (behind !== null) throw new HistoryUnavailable(`the line index cannot be brought up to date: ${behind}`);
     try {
       return query();
     } catch (err) {
@@ -194,25 +193,8 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
     }
   }
 
-  /** Indexes lines a previous run committed but did not index before it stopped. */
-  private catchUpIndex(): void {
-    const upTo = this.db.prepare<[], { value: number }>("SELECT value FROM meta WHERE key = 'indexed_upto'").get()?.value ?? 0;
-    const missing = this.db.prepare<[number], LineRow>('SELECT * FROM lines WHERE id > ? ORDER BY id');
-    let batch: StoredLine[] = [];
-    for (const row of missing.iterate(upTo)) {
-      batch.push(toStored(row));
-      if (batch.length === 10_000) {
-        this.indexAll(batch);
-        batch = [];
-      }
-    }
-    if (batch.length > 0) this.indexAll(batch);
-  }
-
   protected committedSeq(group: number): number {
-    let seq = this.lastSeqOf.get(group) ?? 0;
-    for (const l of this.unindexed) if (l.group === group && l.seq > seq) seq = l.seq;
-    return seq;
+    return this.seqs.get(group) ?? this.lastSeqOf.get(group) ?? 0;
   }
 
   protected committedDirect(pair: Pair): number | undefined {
@@ -230,8 +212,9 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
   commit(): void {
     if (this.queue.length === 0) return;
     const writes = this.queue.take();
+    let rev: number;
     try {
-      this.writeAll(writes);
+      rev = this.writeAll(writes);
     } catch (err) {
       this.commitError = (err as Error).message;
       this.queue.restore(writes);
@@ -241,48 +224,17 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
     for (const w of writes) {
       if (w.kind === 'line') {
         this.committedLines++;
-        this.unindexed.push(w.line);
-      } else if (w.kind === 'revise') {
-        this.revisePending(w.id, w.text);
+        this.committedUpTo = w.line.id;
+        this.seqs.set(w.line.group, w.line.seq);
       }
     }
-    if (this.unindexed.length >= INDEX_BATCH) this.flushIndex();
-    else if (this.unindexed.length > 0 && !this.indexTimer) this.indexTimer = setTimeout(() => this.flushIndex(), INDEX_DELAY_MS).unref();
-  }
-
-  /** A revision of a line still waiting for the index: it is indexed as it reads now. */
-  private revisePending(id: number, text: string | null): void {
-    const at = this.unindexed.findIndex((l) => l.id === id);
-    if (at < 0) return;
-    if (text === null) this.deletedPending.add(id);
-    else this.unindexed[at] = { ...this.unindexed[at]!, text };
+    if (rev > 0) this.lastRevision = rev;
+    this.index.committed(this.committedUpTo, this.lastRevision);
   }
 
   line(id: number): StoredLine | undefined {
     const row = this.lineById.get(id);
     return row ? toStored(row) : undefined;
-  }
-
-  /**
-   * Writes the pending index entries in one transaction. When that fails (a full disk) they stay
-   * pending for the next try; false then, and a search must not pretend to cover them.
-   */
-  private flushIndex(): boolean {
-    if (this.indexTimer) clearTimeout(this.indexTimer);
-    this.indexTimer = null;
-    if (this.unindexed.length === 0) return true;
-    try {
-      this.indexAll(this.unindexed);
-    } catch (err) {
-      if (this.indexError === null) this.onError(`search index: ${(err as Error).message}`);
-      this.indexError = (err as Error).message;
-      return false;
-    }
-    this.indexedUpTo = this.unindexed[this.unindexed.length - 1]!.id;
-    this.unindexed = [];
-    this.deletedPending.clear();
-    this.indexError = null;
-    return true;
   }
 
   lineCount(): number {
@@ -292,7 +244,8 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
   problem(): string | null {
     if (!this.db.open) return 'the database is closed';
     if (this.commitError !== null) return `the last write failed: ${this.commitError}`;
-    if (this.indexError !== null) return `the last search index write failed: ${this.indexError}`;
+    const indexError = this.index.problem();
+    if (indexError !== null) return `the last search index write failed: ${indexError}`;
     try {
       this.db.prepare('SELECT 1 FROM groups LIMIT 1').get();
       return null;
@@ -306,7 +259,8 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
     // While lines cannot be stored the history is not what its users said: say so rather than
     // answer from what happens to be there (README: a search answers `unavailable`).
     if (this.commitError !== null) throw new HistoryUnavailable(`the last write failed: ${this.commitError}`);
-    if (!this.flushIndex()) throw new HistoryUnavailable(`the search index cannot be brought up to date: ${this.indexError}`);
+    const behind = this.index.behind();
+    if (behind !== null) throw new HistoryUnavailable(`the search index cannot be brought up to date: ${behind}`);
     try {
       return this.searchIndexed(userKey, query, limit);
     } catch (err) {
@@ -340,7 +294,7 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
       } catch (err) {
         this.onError(`last commit: ${(err as Error).message}`);
       }
-      this.flushIndex();
+      await this.index.close();
       await this.checkpointer?.stop();
       this.db.close();
     })());
@@ -349,8 +303,4 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
 
 function onDisk(file: string): boolean {
   return file !== ':memory:' && file !== '';
-}
-
-function byPosition(a: StoredLine, b: StoredLine): number {
-  return a.group - b.group || a.seq - b.seq || a.id - b.id;
 }

@@ -2,7 +2,8 @@
  * Reading lines back out of the history database: a row as the core's StoredLine, and the reads
  * of the page algorithm (core/history-page.ts), each served by an index: a user's intervals by
  * seen_by_user, a group's lines by line_pos (a range of its seqs, LIMITed) and then by id, labels
- * by the groups key. line_pos is complete once the index is flushed, which every read starts with.
+ * by the groups key. line_pos is in the index file (attached as `idx`), complete once the index
+ * has caught up with the commits, which every read waits for.
  */
 import type Database from 'better-sqlite3';
 import type { StoredLine } from '../core/history.js';
@@ -28,7 +29,7 @@ export function pageReads(db: Database.Database, lastOf: (group: number) => numb
   const labelled = `SELECT ${spanFields}, COALESCE(g.label, '#group-' || s.grp) AS label FROM seen AS s LEFT JOIN groups AS g ON g.id = s.grp WHERE s.user = ? AND s.to_seq > s.from_seq`;
   const allSpans = db.prepare<[string], Span & { label: string }>(labelled);
   const groupSpans = db.prepare<[string, number], Span>(`SELECT ${spanFields} FROM seen AS s WHERE s.user = ? AND s.grp = ? AND s.to_seq > s.from_seq`);
-  const inGroup = 'FROM line_pos AS p JOIN lines AS l ON l.id = p.id WHERE p.grp = ?';
+  const inGroup = 'FROM idx.line_pos AS p JOIN lines AS l ON l.id = p.id WHERE p.grp = ?';
   const firstFrom = db.prepare<[number, number, number], { seq: number; ts: number }>(`SELECT p.seq, l.ts ${inGroup} AND p.seq >= ? AND p.seq <= ? ORDER BY p.seq LIMIT 1`);
   const range = `SELECT l.* ${inGroup} AND p.seq > ? AND p.seq <= ? ORDER BY p.seq`;
   const oldest = db.prepare<[number, number, number, number], LineRow>(`${range} LIMIT ?`);

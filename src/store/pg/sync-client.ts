@@ -6,9 +6,8 @@
  * `timeoutMs` the worker starts and commits nothing more of the call, the caller throws once any
  * COMMIT sent in time has had a moment to come back, and a late answer is thrown away.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { builtWorker } from '../worker-file.js';
 import type { PgValue, Statement, SyncAnswer, SyncRequest, SyncWorkerData } from './sync-protocol.js';
 
 export type { PgValue, Statement } from './sync-protocol.js';
@@ -22,15 +21,6 @@ export class PgError extends Error {
   ) {
     super(message);
   }
-}
-
-/** The compiled worker: beside this module once built; from the sources (tests), its twin in dist/. */
-function workerFile(): string {
-  const here = fileURLToPath(new URL('./sync-worker.js', import.meta.url));
-  if (existsSync(here)) return here;
-  const built = here.replace(/([\\/])src([\\/])store([\\/])/, '$1dist$2store$3');
-  if (existsSync(built)) return built;
-  throw new Error(`the PostgreSQL worker is not built (${built}); run npm run build`);
 }
 
 /** How long past a call's deadline its caller still waits for a COMMIT the worker sent in time. */
@@ -54,7 +44,7 @@ export class SyncPg {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     const data: SyncWorkerData & { port: MessagePort } = { url, flag: this.flag.buffer as SharedArrayBuffer, statementTimeoutMs: this.timeoutMs, port: port2 };
-    this.worker = new Worker(workerFile(), { workerData: data, transferList: [port2] });
+    this.worker = new Worker(builtWorker(new URL('./sync-worker.js', import.meta.url)), { workerData: data, transferList: [port2] });
     // The worker never keeps the process alive by itself; its errors surface as failed calls.
     this.worker.unref();
     this.worker.on('error', () => undefined);
