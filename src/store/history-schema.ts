@@ -143,11 +143,13 @@ CREATE TABLE IF NOT EXISTS idx.marks (key TEXT PRIMARY KEY, value INTEGER NOT NU
  * copy), is emptied: the start-up catch-up fills it again from `lines`.
  */
 export function prepareIndex(db: Database.Database, lastId: number): void {
+  const version = db.pragma('idx.user_version', { simple: true }) as number;
+  const tables = db.prepare<[], string>("SELECT name FROM idx.sqlite_schema WHERE type = 'table' AND name IN ('line_pos', 'lines_idx', 'marks')").pluck().all();
+  const ahead = tables.includes('marks') && (db.prepare<[], number>("SELECT COALESCE(MAX(value), 0) FROM idx.marks WHERE key = 'lines'").pluck().get() ?? 0) > lastId;
+  // A usable file is only read: a start that has nothing to index writes nothing to it.
+  if (version === INDEX_VERSION && !ahead) return;
   db.transaction(() => {
-    const version = db.pragma('idx.user_version', { simple: true }) as number;
-    const tables = db.prepare<[], string>("SELECT name FROM idx.sqlite_schema WHERE type = 'table' AND name IN ('line_pos', 'lines_idx', 'marks')").pluck().all();
-    const ahead = tables.includes('marks') && (db.prepare<[], number>("SELECT COALESCE(MAX(value), 0) FROM idx.marks WHERE key = 'lines'").pluck().get() ?? 0) > lastId;
-    if (version !== INDEX_VERSION || ahead) for (const t of tables) db.exec(`DROP TABLE idx.${t}`);
+    for (const t of tables) db.exec(`DROP TABLE idx.${t}`);
     db.exec(INDEX_SCHEMA);
     db.pragma(`idx.user_version = ${INDEX_VERSION}`);
   })();

@@ -1,6 +1,6 @@
 /**
  * The history's part of `migrate-history`: groups and their labels, direct conversations,
- * memberships and lines go from the SQLite file (format 3, store/history-schema.ts) into the
+ * memberships and lines go from the SQLite file (format 4, store/history-schema.ts) into the
  * PostgreSQL history with the ids they had, so search, pages and direct conversations answer as
  * before. The id sequences are moved past the copied ids before any row is copied, so a server
  * started on the database afterwards never hands one out again.
@@ -48,7 +48,7 @@ export function historyCopy(): CopyPart {
       const maxOf = (sql: string): number => (source.prepare(sql).pluck().get() as number | null) ?? 0;
       const lastLine = Math.max(
         maxOf('SELECT MAX(id) FROM lines'),
-        maxOf('SELECT MAX(id) FROM line_pos'),
+        maxOf('SELECT MAX(id) FROM gone'),
         maxOf("SELECT MAX(value) FROM meta WHERE key = 'deleted_upto'"),
       );
       reserve(target, 'line', 'history_line_ids', lastLine);
@@ -103,7 +103,7 @@ export function historyCopy(): CopyPart {
       },
       {
         name: 'lines',
-        count: (source) => (source.prepare(`SELECT (SELECT COUNT(*) FROM lines) + (${DELETED_COUNT})`).pluck().get() as number),
+        count: (source) => source.prepare('SELECT (SELECT COUNT(*) FROM lines) + (SELECT COUNT(*) FROM gone)').pluck().get() as number,
         copy: (source, target, read) => {
           const take = (rows: SourceLine[]): number => {
             read(rows.length);
@@ -111,17 +111,13 @@ export function historyCopy(): CopyPart {
           };
           const kept = source.prepare<[], SourceLine>('SELECT id, grp, seq, sender, sender_key, text, ts FROM lines ORDER BY id');
           // A deleted line's time is never read (pages skip it); only its seq counts.
-          const deleted = source.prepare<[], SourceLine>(`SELECT p.id, p.grp, p.seq, '' AS sender, '' AS sender_key, NULL AS text, 0 AS ts ${DELETED_FROM} ORDER BY p.id`);
+          const deleted = source.prepare<[], SourceLine>("SELECT id, grp, seq, '' AS sender, '' AS sender_key, NULL AS text, 0 AS ts FROM gone ORDER BY id");
           return inBatches(kept.iterate(), BATCH, take) + inBatches(deleted.iterate(), BATCH, take);
         },
       },
     ],
   };
 }
-
-/** Places of deleted lines: line_pos keeps them, `lines` does not. */
-const DELETED_FROM = 'FROM line_pos AS p WHERE NOT EXISTS (SELECT 1 FROM lines AS l WHERE l.id = p.id)';
-const DELETED_COUNT = `SELECT COUNT(*) ${DELETED_FROM}`;
 
 function insertLines(target: SyncPg, rows: readonly SourceLine[]): number {
   return insertedCount(
@@ -144,7 +140,7 @@ function insertLines(target: SyncPg, rows: readonly SourceLine[]): number {
 
 /** Each group's last seq in the file, deleted lines included. */
 function lastSeqs(source: Database.Database): Map<number, number> {
-  const rows = source.prepare<[], { grp: number; seq: number }>('SELECT grp, MAX(seq) AS seq FROM (SELECT grp, seq FROM line_pos UNION ALL SELECT grp, seq FROM lines) GROUP BY grp').all();
+  const rows = source.prepare<[], { grp: number; seq: number }>('SELECT grp, MAX(seq) AS seq FROM (SELECT grp, seq FROM gone UNION ALL SELECT grp, seq FROM lines) GROUP BY grp').all();
   return new Map(rows.map((r) => [r.grp, r.seq]));
 }
 
