@@ -26,8 +26,8 @@ export interface IndexHost {
 
 /** The longest a read waits for the worker: past the worker's busy timeout (1 s), so a lock is reported as such. */
 const WAIT_MS = 2000;
-/** The worker's round: lines committed meanwhile are indexed in one go (some 1,000 at 10,000 lines/s). */
-const ROUND_MS = 100;
+/** The worker's round: lines committed meanwhile are indexed in one go (some 500 at 10,000 lines/s). */
+const ROUND_MS = 50;
 
 /** A failure reported once, when it starts. */
 class Fault {

@@ -3,9 +3,10 @@
  * line's group-scoped words in the search index and its place in `line_pos`, and the revisions
  * logged since (an edit's old words out and its new words in, a deletion's out). One code path
  * for the index worker (index-worker.ts, its own connection) and for an in-memory store (its one
- * connection). A step is one transaction that reads one snapshot of the history file and writes
- * only the index file, so line commits never wait for it; how far it got is stored with what it
- * wrote, so after a kill -9 the next start carries on from there.
+ * connection). A step reads a batch from one snapshot of the history file, then writes it into the
+ * index file only, so line commits never wait for it; the read is short, as a checkpoint that
+ * rewinds the history's log waits for readers and holds the commits meanwhile. How far a step got
+ * is stored with what it wrote, so after a kill -9 the next start carries on from there.
  *
  * A revision of a line the index already holds is applied in log order (the log keeps the words
  * each replaced, which a contentless index must be told); one of a line not indexed yet is only
@@ -31,6 +32,16 @@ interface Indexed extends Place {
   text: string;
 }
 
+/** What one step reads: everything logged since the index's marks, and the lines after them up to `to`. */
+interface Batch {
+  from: number;
+  logged: number;
+  to: number;
+  revisions: Revision[];
+  fresh: Indexed[];
+  places: Place[];
+}
+
 interface Revision {
   rev: number;
   id: number;
@@ -51,7 +62,8 @@ export function attachIndex(db: Database.Database, indexFile: string): void {
 }
 
 export class LineIndexer {
-  private readonly step: (upTo: number) => Marks;
+  private readonly read: (upTo: number) => Batch;
+  private readonly write: (batch: Batch) => Marks;
 
   constructor(db: Database.Database) {
     const mark = db.prepare<[string], number>('SELECT value FROM idx.marks WHERE key = ?').pluck();
@@ -62,33 +74,40 @@ export class LineIndexer {
     const add = db.prepare<[number, string, string]>('INSERT INTO idx.lines_idx (rowid, body, sender) VALUES (?, ?, ?)');
     const remove = db.prepare<[number, string, string]>("INSERT INTO idx.lines_idx (lines_idx, rowid, body, sender) VALUES ('delete', ?, ?, ?)");
     const place = db.prepare<[number, number, number]>('INSERT INTO idx.line_pos (grp, seq, id) VALUES (?, ?, ?)');
-    // Deferred (better-sqlite3's default): it locks for writing only the file it writes, the index.
-    this.step = db.transaction((upTo: number): Marks => {
+    this.read = db.transaction((upTo: number): Batch => {
       const from = mark.get('lines') ?? 0;
       const logged = mark.get('revs') ?? 0;
-      let revs = logged;
-      for (const r of revisions.all(revs)) {
-        if (r.id <= from) {
+      const to = Math.max(from, Math.min(upTo, from + STEP));
+      const fresh = lines.all(from, to);
+      return { from, logged, to, revisions: revisions.all(logged), fresh, places: [...fresh, ...gone.all(from, to)] };
+    });
+    // Deferred (better-sqlite3's default): it locks for writing only the file it writes, the index.
+    this.write = db.transaction((b: Batch): Marks => {
+      // Another connection indexed meanwhile (two stores on one file, in tests): its marks stand.
+      const now = { lines: mark.get('lines') ?? 0, revs: mark.get('revs') ?? 0 };
+      if (now.lines !== b.from || now.revs !== b.logged) return now;
+      let revs = b.logged;
+      for (const r of b.revisions) {
+        if (r.id <= b.from) {
           remove.run(r.id, scopedText(r.grp, r.old_text), scopedText(r.grp, r.sender));
           if (r.new_text !== null) add.run(r.id, scopedText(r.grp, r.new_text), scopedText(r.grp, r.sender));
         }
         revs = r.rev;
       }
-      const to = Math.max(from, Math.min(upTo, from + STEP));
-      const fresh = lines.all(from, to);
-      for (const l of fresh) add.run(l.id, scopedText(l.grp, l.text), scopedText(l.grp, l.sender));
+      for (const l of b.fresh) add.run(l.id, scopedText(l.grp, l.text), scopedText(l.grp, l.sender));
       // In key order, so that each group's entries land together (one page per group, not per line).
-      for (const p of [...fresh, ...gone.all(from, to)].sort(byPosition)) place.run(p.grp, p.seq, p.id);
-      if (to > from) setMark.run('lines', to);
-      if (revs > logged) setMark.run('revs', revs);
-      return { lines: to, revs };
+      for (const p of b.places.sort(byPosition)) place.run(p.grp, p.seq, p.id);
+      if (b.to > b.from) setMark.run('lines', b.to);
+      if (revs > b.logged) setMark.run('revs', revs);
+      return { lines: b.to, revs };
     });
   }
 
   /** Indexes every line up to `upTo` (all committed) and every revision logged so far; throws when the index file cannot be written. */
   catchUp(upTo: number): Marks {
     for (;;) {
-      const done = this.step(upTo);
+      const batch = this.read(upTo);
+      const done = batch.to === batch.from && batch.revisions.length === 0 ? { lines: batch.to, revs: batch.logged } : this.write(batch);
       if (done.lines >= upTo) return done;
     }
   }
