@@ -52,7 +52,7 @@ function zipfSampler(n: number, s: number, random: () => number): () => number {
 }
 
 /** Bumped whenever the seeding or the store's format changes, so a stale data set is rebuilt. */
-const DATA_VERSION = 3;
+const DATA_VERSION = 4;
 
 /** Builds (once; reused while its version matches) the search history under `root`. */
 export async function ensureSearchData(root: string, sonnetsFile: string, lines = 1_000_000, users = 1000): Promise<SearchData> {
