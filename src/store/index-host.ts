@@ -78,9 +78,8 @@ export class InlineIndex implements IndexHost {
     return this.fault.message;
   }
 
-  async close(): Promise<void> {
-    this.behind();
-  }
+  /** Nothing to finish: the index goes with the database. */
+  async close(): Promise<void> {}
 }
 
 /** The index of a database file, written by a worker thread with its own connection. */

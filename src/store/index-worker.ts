@@ -17,7 +17,8 @@ db.pragma('busy_timeout = 1000');
 attachIndex(db, indexFile);
 db.pragma(`idx.journal_size_limit = ${64 << 20}`);
 const indexer = new LineIndexer(db);
-let failing = false;
+/** The last failure reported, while attempts keep failing: a failure is posted once, however often it recurs. */
+let failing: string | null = null;
 
 function behind(): boolean {
   return Atomics.load(cells, Cell.committed) > Atomics.load(cells, Cell.lines) || Atomics.load(cells, Cell.revised) > Atomics.load(cells, Cell.revs);
@@ -28,14 +29,15 @@ function attempt(): void {
     const done = indexer.catchUp(Number(Atomics.load(cells, Cell.committed)));
     Atomics.store(cells, Cell.lines, BigInt(done.lines));
     Atomics.store(cells, Cell.revs, BigInt(done.revs));
-    if (failing) port.postMessage({ error: null } satisfies IndexReport);
-    failing = false;
+    if (failing !== null) port.postMessage({ error: null } satisfies IndexReport);
+    failing = null;
   } catch (err) {
-    failing = true;
-    port.postMessage({ error: (err as Error).message } satisfies IndexReport);
+    const message = (err as Error).message;
+    if (message !== failing) port.postMessage({ error: message } satisfies IndexReport);
+    failing = message;
   }
   // Posted before the cells say so, so that a main thread woken by them finds the report.
-  Atomics.store(cells, Cell.failing, failing ? 1n : 0n);
+  Atomics.store(cells, Cell.failing, failing === null ? 0n : 1n);
   Atomics.add(cells, Cell.attempts, 1n);
   Atomics.notify(cells, Cell.attempts);
 }
