@@ -85,6 +85,32 @@ describe('SqliteHistory on disk', () => {
     await c.h.close().catch(() => undefined);
   });
 
+  it('builds the index file again when it is missing, or when it holds lines the history lost', async () => {
+    const file = dbFile();
+    const c = new Chat(new SqliteHistory(file));
+    c.open(1);
+    c.join('a', 1);
+    c.say(1, 'a', 'tea one');
+    c.say(1, 'a', 'tea two');
+    c.h.commit();
+    await c.h.close();
+    rmSync(`${file}-index`);
+    const rebuilt = new SqliteHistory(file);
+    expect(texts(rebuilt, 'a', [['tea']])).toEqual(['tea one', 'tea two']);
+    await rebuilt.close();
+    // A power cut took the history's last transaction, not the index's: line 2 is gone, and its id comes again.
+    const raw = new Database(file);
+    raw.exec('DELETE FROM lines WHERE id = 2');
+    raw.close();
+    const again = new Chat(new SqliteHistory(file));
+    again.join('a', 1);
+    expect(again.say(1, 'a', 'coffee two').id).toBe(2);
+    again.h.commit();
+    expect(texts(again.h, 'a', [['tea']])).toEqual(['tea one']);
+    expect(texts(again.h, 'a', [['coffee']])).toEqual(['coffee two']);
+    await again.h.close();
+  });
+
   it("counts in a group's last seq the lines committed but not yet placed, and places them by group", async () => {
     const file = dbFile();
     const c = new Chat(new SqliteHistory(file));
