@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, expect, it } from 'vitest';
+import { afterAll, afterEach, expect, it } from 'vitest';
 import { words } from '../../src/core/sonnets.js';
 import { SqliteHistory } from '../../src/store/sqlite-history.js';
 import { Proc } from '../helpers/process.js';
@@ -22,7 +22,7 @@ const procs: Proc[] = [];
 afterEach(() => {
   for (const p of procs.splice(0)) p.kill();
 });
-process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const VOCABULARY = ['tea', 'coffee', 'lemon', 'noon', 'cold', 'warm', 'cup', 'pot'];
 
