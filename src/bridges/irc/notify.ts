@@ -15,6 +15,6 @@ export function tellCommon(s: IrcClient, cap: string, message: IrcMessage): void
     if (!c.caps.has(cap)) continue;
     // The user's own copy answers the command under way (a label included); the others' are pushes.
     if (c === s) s.out.send(message);
-    else if (c.mirror.channels().some((v) => v.members.some((m) => m.name === nick && m.front === IRC_HOST))) c.out.asPush((m) => c.out.send(m), message);
+    else if (nick !== null && c.mirror.channels().some((v) => v.byName.get(nick)?.front === IRC_HOST)) c.out.asPush((m) => c.out.send(m), message);
   }
 }

@@ -24,7 +24,10 @@ export interface ChannelView {
   id: number;
   name: string;
   isRoom: boolean;
-  members: MemberInfo[];
+  /** The members as the hub last listed them (its array, shared by every member's client). */
+  members: readonly MemberInfo[];
+  /** The same members by name, kept in step one join or leave at a time, so neither costs a pass over a big room. */
+  byName: Map<string, MemberInfo>;
   /** Operators (the owner among them) and voiced members. */
   roles: Roles;
   /** Secret (`+s`): NAMES shows it with `@`. */
@@ -79,6 +82,8 @@ export function defaultTopic(group: { id: number; isRoom: boolean }): string {
   return group.isRoom ? '' : `ICS chat group ${group.id}: every line said here reaches everyone in it; /part or bye leaves`;
 }
 
+const byName = (members: readonly MemberInfo[]): Map<string, MemberInfo> => new Map(members.map((m) => [m.name, m]));
+
 type Joined = { group: number; room: string | undefined; members: MemberInfo[]; roles: Roles; secret: boolean; topic: string; topicBy?: string; locked: boolean };
 
 /** What NAMES needs of a channel. */
@@ -117,7 +122,7 @@ export class ChannelMirror {
   }
 
   private frontOf(view: ChannelView, name: string): string {
-    return view.members.find((m) => m.name === name)?.front ?? IRC_HOST;
+    return view.byName.get(name)?.front ?? IRC_HOST;
   }
 
   /** The channels the user is in, in the order joined. */
@@ -262,6 +267,22 @@ export class ChannelMirror {
     return true;
   }
 
+  /**
+   * Who in the hub's new list of a channel this client did not know, now known. Usually that is
+   * the one who joined, found without a pass over the list; a list that differs otherwise (a
+   * change this client missed) is compared whole.
+   */
+  private newMembers(view: ChannelView, members: readonly MemberInfo[], from: string, front: string): MemberInfo[] {
+    if (members.length === view.byName.size + 1 && !view.byName.has(from)) {
+      const joiner = { name: from, front };
+      view.byName.set(from, joiner);
+      return [joiner];
+    }
+    const joiners = members.filter((m) => !view.byName.has(m.name));
+    view.byName = byName(members);
+    return joiners;
+  }
+
   /** A JOIN of `who` (extended with account and real name for `extended-join`). */
   private joinLine(who: MemberInfo, channel: string, account: string | null): void {
     const params = this.me.extendedJoin ? [channel, account ?? '*', this.me.realnameOf(who.name, who.front)] : [channel];
@@ -275,6 +296,7 @@ export class ChannelMirror {
       name: channelName(g.group, g.room),
       isRoom: g.room !== undefined,
       members: g.members,
+      byName: byName(g.members),
       roles: g.roles,
       secret: g.secret,
       topic: g.topic,
@@ -296,10 +318,11 @@ export class ChannelMirror {
       this.out.service(`${event.from} (${event.front}) connected with you: chat in ${channelName(event.group, event.room)}; bye or /part there leaves`);
       return;
     }
-    const known = new Set(view.members.map((m) => m.name));
+    const wasIn = view.byName.has(event.from);
+    const joiners = this.newMembers(view, event.members, event.from, event.front);
     view.members = event.members;
-    for (const m of event.members) if (!known.has(m.name)) this.joinLine(m, view.name, null);
-    if (event.away !== undefined && this.me.awayNotify && !known.has(event.from)) this.out.send({ source: this.me.maskOf(event.from, event.front), verb: 'AWAY', params: [event.away] });
+    for (const m of joiners) this.joinLine(m, view.name, null);
+    if (event.away !== undefined && this.me.awayNotify && !wasIn) this.out.send({ source: this.me.maskOf(event.from, event.front), verb: 'AWAY', params: [event.away] });
   }
 
   private left(event: Extract<ServerEvent, { action: 'leave' }>): void {
@@ -308,6 +331,9 @@ export class ChannelMirror {
     const who = { name: event.name, front: this.frontOf(view, event.name) };
     const kicker = event.kickedBy === undefined ? undefined : { name: event.kickedBy, front: this.frontOf(view, event.kickedBy) };
     view.members = event.members;
+    view.byName.delete(event.name);
+    // A list that is not the one before less the leaver (a change this client missed) is taken whole.
+    if (view.byName.size !== event.members.length) view.byName = byName(event.members);
     view.roles.ops.delete(event.name);
     view.roles.voiced.delete(event.name);
     if (kicker) {
@@ -315,7 +341,7 @@ export class ChannelMirror {
     } else if (event.quit) {
       // A QUIT names no channel and clients drop the user from every channel they share: it is
       // sent once, with the leave from the last shared channel.
-      const elsewhere = this.channels().some((v) => v.members.some((m) => m.name === event.name));
+      const elsewhere = this.channels().some((v) => v.byName.has(event.name));
       if (!elsewhere) this.out.send({ source: this.maskOf(who), verb: 'QUIT', params: [event.reason ?? 'left the chat'] });
     } else {
       this.out.send({ source: this.maskOf(who), verb: 'PART', params: event.reason ? [view.name, event.reason] : [view.name] });
@@ -343,7 +369,12 @@ export class ChannelMirror {
   /** Someone (this user too) is now called `name`: every channel's members and roles follow. */
   renamed(old: string, name: string): void {
     for (const view of this.views.values()) {
-      view.members = view.members.map((m) => (m.name === old ? { ...m, name } : m));
+      const was = view.byName.get(old);
+      if (was) {
+        view.members = view.members.map((m) => (m.name === old ? { ...m, name } : m));
+        view.byName.delete(old);
+        view.byName.set(name, { ...was, name });
+      }
       for (const holders of [view.roles.ops, view.roles.voiced]) {
         if (holders.delete(old)) holders.add(name);
       }
