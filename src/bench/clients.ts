@@ -91,7 +91,8 @@ class NativeClient implements BenchClient {
   }
 }
 
-class IrcClient implements BenchClient {
+/** The IRC client, which alone can be in several rooms at once (the flat-cost scenarios' rooms). */
+export class IrcClient implements BenchClient {
   private socket!: Socket;
   private readonly lines = new LineSplitter((line) => this.line(line));
   private room = '';
@@ -141,7 +142,12 @@ class IrcClient implements BenchClient {
   }
 
   send(lines: readonly string[]): void {
-    this.socket.write(lines.map((l) => `PRIVMSG ${this.room} :${l}\r\n`).join(''));
+    this.sendTo(this.room, lines);
+  }
+
+  /** Sends chat lines to a channel this client joined, in one write. */
+  sendTo(room: string, lines: readonly string[]): void {
+    this.socket.write(lines.map((l) => `PRIVMSG ${room} :${l}\r\n`).join(''));
   }
 
   close(): void {

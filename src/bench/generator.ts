@@ -7,7 +7,8 @@
  * line on stdout; progress (GenProgress lines) and a summary per step on stderr.
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { benchLine, makeClient, type BenchClient } from './clients.js';
+import { benchLine, IrcClient, makeClient, type BenchClient } from './clients.js';
+import { groupSpeakers, joinRooms, type Speaker } from './generator-rooms.js';
 import { nextRate } from './ramp.js';
 import { quantile, sampleProc, treeCpuMs } from './stats.js';
 import { generatorBound, PROGRESS_MARK, targetOf, type GenConfig, type GenProgress, type GenResult, type StepResult } from './types.js';
@@ -22,10 +23,11 @@ const LAG_RESOLUTION_MS = 5;
 
 const tell = (progress: GenProgress): void => void process.stderr.write(`${PROGRESS_MARK}${JSON.stringify(progress)}\n`);
 
-async function inBatches<T>(items: readonly T[], size: number, run: (item: T) => Promise<void>): Promise<void> {
+/** Runs `run` over the items `size` at a time, telling progress as `kind`. */
+async function inBatches<T>(items: readonly T[], size: number, kind: 'login' | 'join', run: (item: T) => Promise<void>): Promise<void> {
   for (let i = 0; i < items.length; i += size) {
     await Promise.all(items.slice(i, i + size).map(run));
-    tell({ kind: 'login', done: Math.min(items.length, i + size), total: items.length });
+    tell({ kind, done: Math.min(items.length, i + size), total: items.length });
   }
 }
 
@@ -59,7 +61,7 @@ function serverRss(pids: Record<string, number>): number {
   return Object.values(pids).reduce((sum, pid) => sum + (sampleProc(pid)?.rssBytes ?? 0), 0);
 }
 
-async function step(config: GenConfig, clients: BenchClient[], rx: Receivers, rate: number, bisecting: boolean): Promise<StepResult> {
+async function step(config: GenConfig, speakers: Speaker[], rx: Receivers, rate: number, bisecting: boolean): Promise<StepResult> {
   const seconds = Math.min(config.seconds, MAX_STEP_SECONDS);
   const lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
   lag.enable();
@@ -69,6 +71,7 @@ async function step(config: GenConfig, clients: BenchClient[], rx: Receivers, ra
   let server0 = serverCpu(config.serverPids);
   let sent = 0;
   let measuredSent = 0;
+  let expected = 0;
   let next = 0;
   let serverSampled = false;
   let told = -1;
@@ -87,17 +90,19 @@ async function step(config: GenConfig, clients: BenchClient[], rx: Receivers, ra
       const elapsed = (now - start) / 1000;
       const due = Math.floor(Math.min(elapsed, config.warmup + seconds) * rate) - sent;
       if (due > 0) {
-        const batches = new Map<BenchClient, string[]>();
+        const batches = new Map<Speaker, string[]>();
+        const measured = now >= rx.measureFrom;
         for (let k = 0; k < due; k++) {
-          const c = clients[next]!;
-          next = (next + 1) % clients.length;
-          let batch = batches.get(c);
-          if (!batch) batches.set(c, (batch = []));
+          const speaker = speakers[next]!;
+          next = (next + 1) % speakers.length;
+          let batch = batches.get(speaker);
+          if (!batch) batches.set(speaker, (batch = []));
           batch.push(benchLine(now, config.lineBytes));
+          if (measured) expected += speaker.fanOut;
         }
-        for (const [c, lines] of batches) c.send(lines);
+        for (const [speaker, lines] of batches) speaker.say(lines);
         sent += due;
-        if (now >= rx.measureFrom) measuredSent += due;
+        if (measured) measuredSent += due;
       }
       if (elapsed >= config.warmup + seconds) {
         clearInterval(timer);
@@ -108,7 +113,6 @@ async function step(config: GenConfig, clients: BenchClient[], rx: Receivers, ra
   const sendEnd = performance.now();
   const server1 = serverCpu(config.serverPids);
   const rssBytes = serverRss(config.serverPids);
-  const expected = measuredSent * (config.groupSize - 1);
   const drainDeadline = performance.now() + DRAIN_MS;
   await new Promise<void>((resolve) => {
     const check = setInterval(() => {
@@ -147,38 +151,92 @@ async function step(config: GenConfig, clients: BenchClient[], rx: Receivers, ra
   return result;
 }
 
-async function main(config: GenConfig): Promise<void> {
-  const rx = new Receivers();
-  const groups = Math.ceil(config.clients / config.groupSize);
-  const clients: BenchClient[] = [];
-  for (let i = 0; i < config.clients; i++) {
+/** The clients: IRC users numbered for the rooms of the flat-cost scenarios, or members numbered by group. */
+function makeClients(config: GenConfig, rx: Receivers): { clients: BenchClient[]; irc: IrcClient[] | null } {
+  if (config.rooms) {
+    const irc = Array.from({ length: config.clients }, (_, i) => {
+      const target = config.targets[i % config.targets.length]!;
+      if (target.protocol !== 'irc') throw new Error(`rooms are for IRC targets, not ${target.protocol}`);
+      return new IrcClient(`${config.prefix}u${i}`, target, rx.onLine);
+    });
+    return { clients: irc, irc };
+  }
+  const clients = Array.from({ length: config.clients }, (_, i) => {
     const g = Math.floor(i / config.groupSize);
     const member = i % config.groupSize;
-    clients.push(makeClient(`${config.prefix}${g}x${member}`, targetOf(config.targets, g, member), rx.onLine));
-  }
-  const setupStart = performance.now();
-  await inBatches(clients, config.concurrency ?? 50, (c) => c.login());
-  const setupMs = performance.now() - setupStart;
-  const head = { clients: clients.length, setupMs, connectsPerSec: (clients.length * 1000) / setupMs };
+    return makeClient(`${config.prefix}${g}x${member}`, targetOf(config.targets, g, member), rx.onLine);
+  });
+  return { clients, irc: null };
+}
 
-  if (config.idle) {
-    process.stdout.write(JSON.stringify({ ...head, serverRssBytes: serverRss(config.serverPids) }) + '\n');
-    await new Promise<void>((resolve) => process.stdin.on('close', resolve).resume());
-    for (const c of clients) c.close();
-    return;
-  }
-
-  // Members join their group one by one (the first member of each group is the one others connect to).
+/** Members join their group one by one (the first member of each group is the one others connect to). */
+async function joinGroups(config: GenConfig, clients: readonly BenchClient[]): Promise<void> {
+  const groups = Math.ceil(clients.length / config.groupSize);
   for (let g = 0; g < groups; g++) {
     const members = clients.slice(g * config.groupSize, (g + 1) * config.groupSize);
     for (const [i, c] of members.entries()) await c.join(`#bench-${config.prefix}${g}`, i === 0 ? null : members[0]!.name);
     tell({ kind: 'join', done: g + 1, total: groups });
   }
+}
+
+/**
+ * After an idle hold, whether every connection is still served: the clients pair up (0 with 1, 2
+ * with 3, ...) and each sends its partner one line; `served` counts the lines that arrived.
+ */
+async function probeIdle(config: GenConfig, clients: readonly BenchClient[], rx: Receivers): Promise<{ served: number; expected: number; ms: number }> {
+  const pairs = Array.from({ length: Math.floor(clients.length / 2) }, (_, i) => [clients[2 * i]!, clients[2 * i + 1]!] as const);
+  const started = performance.now();
+  await inBatches(pairs, config.concurrency ?? 50, 'join', async ([a, b]) => {
+    const room = `#bench-${config.prefix}p${a.name}`;
+    await a.join(room, null);
+    await b.join(room, a.name);
+  });
+  rx.reset(0);
+  for (const [a, b] of pairs) for (const c of [a, b]) c.send([benchLine(performance.now(), config.lineBytes)]);
+  const expected = pairs.length * 2;
+  const deadline = performance.now() + DRAIN_MS;
+  while (rx.delivered < expected && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  const served = rx.delivered;
+  rx.reset(Number.POSITIVE_INFINITY);
+  return { served, expected, ms: performance.now() - started };
+}
+
+async function main(config: GenConfig): Promise<void> {
+  const rx = new Receivers();
+  const { clients, irc } = makeClients(config, rx);
+  const cpu0 = process.cpuUsage();
+  const setupStart = performance.now();
+  await inBatches(clients, config.concurrency ?? 50, 'login', (c) => c.login());
+  const setupMs = performance.now() - setupStart;
+  const head = { clients: clients.length, setupMs, connectsPerSec: (clients.length * 1000) / setupMs };
+
+  if (config.idle) {
+    const cpu = process.cpuUsage(cpu0);
+    const generatorCpuPct = ((cpu.user + cpu.system) / 1000 / setupMs) * 100;
+    process.stdout.write(JSON.stringify({ ...head, generatorCpuPct, serverRssBytes: serverRss(config.serverPids) }) + '\n');
+    // The runner may ask for the probe (a line "probe") before it closes stdin to release the clients.
+    await new Promise<void>((resolve) => {
+      process.stdin.setEncoding('utf8');
+      process.stdin.on('data', (text: string) => {
+        if (text.includes('probe')) void probeIdle(config, clients, rx).then((probe) => process.stdout.write(JSON.stringify(probe) + '\n'));
+      });
+      process.stdin.on('close', resolve).resume();
+    });
+    for (const c of clients) c.close();
+    return;
+  }
+
+  let speakers: Speaker[];
+  if (irc && config.rooms) speakers = await joinRooms(config.prefix, irc, config.rooms, tell);
+  else {
+    await joinGroups(config, clients);
+    speakers = groupSpeakers(clients, config.groupSize);
+  }
 
   const steps: StepResult[] = [];
   for (let rate = nextRate(config, steps); rate !== null; rate = nextRate(config, steps)) {
     // The ramp's own rates come in order; any other rate is a bisection's midpoint.
-    const result = await step(config, clients, rx, rate, rate !== config.rates[steps.length]);
+    const result = await step(config, speakers, rx, rate, rate !== config.rates[steps.length]);
     steps.push(result);
     const bound = generatorBound(result) ? ' (generator-bound)' : '';
     process.stderr.write(

@@ -1,5 +1,6 @@
 /** What the runner and the load generator exchange, and the knee criteria. */
 import type { Target } from './clients.js';
+import type { RoomSpec } from './room-plan.js';
 
 export interface GenConfig {
   /** Where clients connect: one server, or each node of a cluster (see targetOf). */
@@ -26,6 +27,11 @@ export interface GenConfig {
    * nats-server for a cluster): their CPU time, descendants included, and memory are read from /proc.
    */
   serverPids: Record<string, number>;
+  /**
+   * Named rooms (IRC targets only) instead of disjoint groups of groupSize: who is in which as
+   * planRooms makes it, every membership sending in turn in a seeded random order.
+   */
+  rooms?: RoomSpec;
   /** Log in and hold the connections until stdin closes, without chatting (idle-memory scenario). */
   idle?: boolean;
   /** How many logins run at once while setting up. */
