@@ -1,6 +1,7 @@
 /** Runs the load generator as its own process, pinned to the generator's core. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { machineLimits, withFdLimit } from './limits.js';
 import { GENERATOR_CPU } from './servers.js';
 import { PROGRESS_MARK, type GenConfig, type GenProgress, type GenResult } from './types.js';
 
@@ -28,7 +29,8 @@ function listen(child: ChildProcess, listener: GeneratorListener): () => string 
 }
 
 function generator(root: string, config: GenConfig, stdin: 'ignore' | 'pipe'): ChildProcess {
-  return spawn('taskset', ['-c', GENERATOR_CPU, process.execPath, join(root, 'dist/bench/generator.js'), JSON.stringify(config)], { stdio: [stdin, 'pipe', 'pipe'] });
+  const [cmd, argv] = withFdLimit(machineLimits().fdLimit, 'taskset', ['-c', GENERATOR_CPU, process.execPath, join(root, 'dist/bench/generator.js'), JSON.stringify(config)]);
+  return spawn(cmd, argv, { stdio: [stdin, 'pipe', 'pipe'] });
 }
 
 /** Runs the generator's steps against a running server and resolves with what it measured. */
@@ -45,8 +47,17 @@ export function runGenerator(root: string, config: GenConfig, listener: Generato
   });
 }
 
+/** What a probe after an idle hold found: lines that arrived of those sent (one per client), and how long pairing and sending took. */
+export interface IdleProbe {
+  served: number;
+  expected: number;
+  ms: number;
+}
+
 export interface IdleHold {
-  result: { clients: number; setupMs: number; connectsPerSec: number };
+  result: { clients: number; setupMs: number; connectsPerSec: number; generatorCpuPct: number };
+  /** Pairs the held clients up and has each send its partner one line: are they all still served? */
+  probe(): Promise<IdleProbe>;
   /** Closes every idle connection and waits for the generator to exit. */
   release(): Promise<void>;
 }
@@ -55,14 +66,30 @@ export interface IdleHold {
 export function holdIdle(root: string, config: GenConfig, listener: GeneratorListener): Promise<IdleHold> {
   return new Promise((resolve, reject) => {
     const child = generator(root, { ...config, idle: true }, 'pipe');
-    let out = '';
     const err = listen(child, listener);
+    const exited = new Promise<void>((done) => child.once('exit', () => done()));
+    // The generator answers on stdout one JSON line at a time: the hold, then each probe.
+    const waiting: ((line: string) => void)[] = [];
+    let out = '';
+    let held = false;
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
-      if (!out.includes('\n')) return;
-      const exited = new Promise<void>((done) => child.once('exit', () => done()));
+      for (let end = out.indexOf('\n'); end >= 0; end = out.indexOf('\n')) {
+        const line = out.slice(0, end);
+        out = out.slice(end + 1);
+        waiting.shift()?.(line);
+      }
+    });
+    waiting.push((line) => {
+      held = true;
       resolve({
-        result: JSON.parse(out) as IdleHold['result'],
+        result: JSON.parse(line) as IdleHold['result'],
+        probe: () =>
+          new Promise((answered, failed) => {
+            waiting.push((probe) => answered(JSON.parse(probe) as IdleProbe));
+            child.stdin?.write('probe\n');
+            void exited.then(() => failed(new Error(`idle generator exited during the probe: ${err().slice(-1000)}`)));
+          }),
         release: async () => {
           child.stdin?.end();
           await exited;
@@ -70,7 +97,7 @@ export function holdIdle(root: string, config: GenConfig, listener: GeneratorLis
       });
     });
     child.on('exit', (code) => {
-      if (!out.includes('\n')) reject(new Error(`idle generator exited with ${code}: ${err().slice(-1000)}`));
+      if (!held) reject(new Error(`idle generator exited with ${code}: ${err().slice(-1000)}`));
     });
   });
 }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { freePort } from '../engines/ports.js';
 import { NODE_FLAGS } from '../server/node-flags.js';
 import type { Protocol } from './clients.js';
+import { machineLimits, withFdLimit } from './limits.js';
 
 export interface RunningBenchServer {
   name: string;
@@ -23,8 +24,10 @@ export interface RunningBenchServer {
 export const SERVER_CPU = '0';
 export const GENERATOR_CPU = '1';
 
+/** `command` pinned to the server's core, with as many open files as the idle scenario's connections need (limits.ts). */
 function pinned(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess {
-  return spawn('taskset', ['-c', SERVER_CPU, command, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [cmd, argv] = withFdLimit(machineLimits().fdLimit, 'taskset', ['-c', SERVER_CPU, command, ...args]);
+  return spawn(cmd, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 function stopper(child: ChildProcess): () => Promise<void> {
