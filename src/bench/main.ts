@@ -9,81 +9,26 @@
  * instead (cluster-bench.ts) and replaces only that section of the results, which the other runs keep.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { FRONT_NAMES } from '../server/config.js';
 import { writeChart } from './chart.js';
-import type { Protocol } from './clients.js';
 import { keepUnmeasuredCluster, measureCluster } from './cluster-bench.js';
 import { atEnd, machineAtStart } from './machine.js';
-import { measures, parseOptions, USAGE, type BenchOptions } from './options.js';
+import { FLAT_SCENARIOS, measures, parseOptions, USAGE, type BenchOptions } from './options.js';
 import { Progress } from './progress.js';
-import { handWritten, renderMarkdown, type Results, type TargetRun } from './report.js';
+import { handWritten, renderMarkdown, type Results } from './report.js';
 import { holdIdle, runGenerator, type GeneratorListener } from './run.js';
-import { ensureSearchData, measureSearch } from './search-bench.js';
-import { startInspircd, startNgircd, startOurs, type RunningBenchServer } from './servers.js';
+import { measureFlat } from './flat-bench.js';
+import { writeFlatCharts } from './flat-chart.js';
+import { keepUnmeasuredFlat } from './flat-report.js';
+import { measureHistoryAt } from './history-bench.js';
 import { sampleProc } from './stats.js';
-import { baseLoad, type GenConfig } from './types.js';
+import { genConfig, targets, withServer, type Target } from './targets.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const resultsFile = join(root, 'bench/out/results.json');
-
-const PROTOCOL_LABEL: Record<Protocol, string> = { native: 'native', irc: 'IRC', ws: 'WebSocket' };
-const ourFronts = (['tcp', 'irc', 'web'] as const).filter((f) => (FRONT_NAMES as readonly string[]).includes(f));
-const ourProtocols: Protocol[] = ourFronts.map((f) => (f === 'tcp' ? 'native' : f === 'irc' ? 'irc' : 'ws'));
-
-interface Target {
-  run: TargetRun;
-  start(): Promise<RunningBenchServer>;
-  concurrency: number;
-}
-
-function targets(options: BenchOptions, log: (line: string) => void): Target[] {
-  const list: Target[] = ourProtocols.map((protocol) => ({
-    run: { label: `ics-chat (${PROTOCOL_LABEL[protocol]})`, server: 'ics-chat', ours: true, protocol },
-    start: () => startOurs(root, mkdtempSync(join(tmpdir(), 'bench-ours-')), ourFronts),
-    concurrency: 50,
-  }));
-  const { versus } = options;
-  if (versus !== null) {
-    if (!existsSync(join(versus, 'dist/server/main.js'))) throw new Error(`--versus ${versus}: no dist/server/main.js there (run npm ci && npm run build in it)`);
-    for (const protocol of ourProtocols) {
-      list.push({
-        run: { label: `ics-chat before (${PROTOCOL_LABEL[protocol]})`, server: 'ics-chat before', ours: false, protocol },
-        start: () => startOurs(versus, mkdtempSync(join(tmpdir(), 'bench-before-')), ourFronts),
-        concurrency: 50,
-      });
-    }
-  }
-  if (!options.peers) return list;
-  if (existsSync('/usr/sbin/ngircd')) list.push({ run: { label: 'ngircd (IRC)', server: 'ngircd', ours: false, protocol: 'irc' }, start: startNgircd, concurrency: 10 });
-  else log('ngircd is not installed (apt-get install ngircd): left out');
-  if (existsSync('/usr/sbin/inspircd')) list.push({ run: { label: 'InspIRCd (IRC)', server: 'InspIRCd', ours: false, protocol: 'irc' }, start: startInspircd, concurrency: 10 });
-  else log('inspircd is not installed (apt-get install inspircd): left out');
-  return list;
-}
-
-let runCounter = 0;
-function genConfig(options: BenchOptions, t: Target, server: RunningBenchServer, over: Partial<GenConfig>): GenConfig {
-  return {
-    targets: [{ protocol: t.run.protocol as Protocol, host: '127.0.0.1', port: server.ports[t.run.protocol as Protocol]! }],
-    ...baseLoad(options.quick),
-    prefix: `b${runCounter++}_`,
-    serverPids: { [server.name]: server.pid },
-    concurrency: t.concurrency,
-    ...over,
-  };
-}
-
-async function withServer<T>(t: Target, work: (server: RunningBenchServer) => Promise<T>): Promise<T> {
-  const server = await t.start();
-  try {
-    return await work(server);
-  } finally {
-    await server.stop();
-  }
-}
+/** Where the stored histories are built once and kept. */
+const cache = join(root, 'bench/out');
 
 /** Installs the peers, taskset and rsvg-convert where it can (see the script); fails the run if the script fails. */
 function installDeps(): void {
@@ -97,6 +42,7 @@ function writeReport(results: Results, log: (line: string) => void): void {
   const chart = writeChart(results, join(root, 'docs/bench-latency.svg'), join(root, 'docs/bench-latency.png'));
   const file = join(root, 'BENCHMARKS.md');
   const kept = existsSync(file) ? handWritten(readFileSync(file, 'utf8')) : '';
+  if (results.flat) writeFlatCharts(results.flat, root);
   writeFileSync(file, renderMarkdown(results, relative(root, chart), kept));
   log(`wrote BENCHMARKS.md and ${relative(root, chart)}`);
 }
@@ -134,6 +80,7 @@ function keepUnmeasured(options: BenchOptions, fresh: Results): Results {
     s3: has('s3') ? fresh.s3 : saved.s3,
     search: has('search') ? fresh.search : saved.search,
     startup: has('startup') ? fresh.startup : saved.startup,
+    flat: keepUnmeasuredFlat(has, fresh.flat, saved.flat),
   };
 }
 
@@ -143,7 +90,7 @@ async function measure(options: BenchOptions, argv: readonly string[], progress:
   const started = new Date();
   const machine = machineAtStart();
   const results: Results = { command: `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`, quick: options.quick, started, seconds: 0, machine, s1: [], s2: [], s3: [], search: null, startup: null, notes: [] };
-  const list = targets(options, log);
+  const list = targets(root, options, log);
 
   if (measures(options, 's1')) {
     log('S1: 100 clients in 50 pairs, 2,000 lines/s');
@@ -196,34 +143,26 @@ async function measure(options: BenchOptions, argv: readonly string[], progress:
   }
 
   if (measures(options, 'search') || measures(options, 'startup')) {
-    const cache = join(root, 'bench/out');
-    mkdirSync(cache, { recursive: true });
     log(`Search/start-up: building (or reusing) a history of ${options.searchLines.toLocaleString('en-US')} lines in ${relative(root, cache)}`);
-    progress.scenario('Search/start-up', 2);
-    progress.unit('the history');
-    const data = await ensureSearchData(cache, join(root, 'data/sonnets.txt'), options.searchLines);
-    progress.unit('start-up and queries');
-    const dir = mkdtempSync(join(tmpdir(), 'bench-search-'));
-    cpSync(data.dir, dir, { recursive: true });
-    const server = await startOurs(root, dir, ['tcp']);
+    progress.scenario('Search/start-up', 1);
+    progress.unit('the history, start-up and queries');
     try {
+      const m = await measureHistoryAt(root, cache, options.searchLines);
       if (measures(options, 'startup')) {
-        const t0 = performance.now();
-        await measureSearch(server.ports.native!, data, 1, 1).catch(() => undefined);
-        results.startup = { lines: data.lines, msToReady: server.startMs, msToLogin: server.startMs + (performance.now() - t0) };
-        log(`  start-up: ${server.startMs.toFixed(0)} ms to ready`);
+        results.startup = { lines: m.lines, msToReady: m.msToReady, msToLogin: m.msToLogin };
+        log(`  start-up: ${m.msToReady.toFixed(0)} ms to ready`);
       }
       if (measures(options, 'search')) {
-        const shapes = ['rare word', 'common word', 'two words'];
-        const stats = await measureSearch(server.ports.native!, data);
-        results.search = { lines: data.lines, users: data.users, queries: stats.map((q, i) => ({ ...q, shape: shapes[i]! })) };
-        for (const q of results.search.queries) log(`  ? ${q.query} (${q.shape}): p50 ${q.p50.toFixed(1)} ms, p99 ${q.p99.toFixed(1)} ms`);
+        results.search = { lines: m.lines, users: m.users, queries: m.queries };
+        for (const q of m.queries) log(`  ? ${q.query} (${q.shape}): p50 ${q.p50.toFixed(1)} ms, p99 ${q.p99.toFixed(1)} ms`);
       }
     } finally {
-      await server.stop();
-      rmSync(dir, { recursive: true, force: true });
       progress.end();
     }
+  }
+
+  if (FLAT_SCENARIOS.some((s) => measures(options, s))) {
+    results.flat = await measureFlat({ root, cache, options, list, progress, listener, log, measures: (s) => measures(options, s) });
   }
 
   results.seconds = (Date.now() - started.getTime()) / 1000;

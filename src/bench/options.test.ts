@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLUSTER_SCENARIOS, measures, parseOptions, QUICK_CLUSTER_LINES, SCENARIOS, USAGE, type BenchOptions } from './options.js';
+import { CLUSTER_SCENARIOS, FLAT_SCENARIOS, HISTORY_CURVE, measures, parseOptions, QUICK_CLUSTER_LINES, QUICK_HISTORY_CURVE, SCENARIOS, USAGE, type BenchOptions } from './options.js';
 
 function ok(argv: string[]): BenchOptions {
   const parsed = parseOptions(argv);
@@ -41,6 +41,16 @@ describe('parseOptions', () => {
     expect(CLUSTER_SCENARIOS.filter((s) => measures(some, s))).toEqual(['s1', 'search']);
   });
 
+  it('names the flat-cost scenarios for --only, and reads the history curve: 1M, 3M, 10M, or 100k, 300k, 1M when quick', () => {
+    const o = ok(['--only', 'bigroom,manyidle']);
+    expect(SCENARIOS.filter((s) => measures(o, s))).toEqual(['bigroom', 'manyidle']);
+    for (const s of FLAT_SCENARIOS) expect(SCENARIOS).toContain(s);
+    expect(ok([]).historyCurve).toEqual(HISTORY_CURVE);
+    expect(HISTORY_CURVE).toEqual([1_000_000, 3_000_000, 10_000_000]);
+    expect(ok(['--quick']).historyCurve).toEqual(QUICK_HISTORY_CURVE);
+    expect(ok(['--quick', '--history-lines', '3000000,1000000,3000000']).historyCurve).toEqual([1_000_000, 3_000_000]);
+  });
+
   it.each(['-h', '--help', '--quick --help'])('asks for help with %s', (line) => {
     expect(ok(line.split(' ')).help).toBe(true);
   });
@@ -56,6 +66,10 @@ describe('parseOptions', () => {
     [['--lines', '1e6'], '--lines takes a whole number'],
     [['--bisect', '-1'], '--bisect takes a whole number of at least 0, not nothing'],
     [['--versus'], '--versus takes the directory'],
+    [['--history-lines'], '--history-lines takes a comma-separated list'],
+    [['--history-lines', '1000,x'], "--history-lines takes a whole number of at least 1, not 'x'"],
+    [['--history-lines', '1000,'], '--history-lines takes a whole number of at least 1'],
+    [['--cluster', '--only', 'bigroom'], '--cluster measures s1, s2, s3, search, not bigroom'],
     [['--cluster', '--versus', '/tmp/before'], '--cluster measures this build alone'],
     [['--cluster', '--only', 's1,startup'], '--cluster measures s1, s2, s3, search, not startup'],
   ])('refuses %j', (argv, error) => {
@@ -65,7 +79,7 @@ describe('parseOptions', () => {
 
 describe('USAGE', () => {
   it('names every option the parser accepts, and how long a run takes', () => {
-    for (const option of ['-h, --help', '--quick', '--only', '--reps', '--bisect', '--lines', '--report', '--versus', '--no-peers', '--cluster']) expect(USAGE).toContain(option);
+    for (const option of ['-h, --help', '--quick', '--only', '--reps', '--bisect', '--lines', '--report', '--versus', '--no-peers', '--cluster', '--history-lines', ...FLAT_SCENARIOS]) expect(USAGE).toContain(option);
     expect(USAGE).toMatch(/about an hour/);
   });
 });

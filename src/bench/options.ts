@@ -5,14 +5,21 @@
  */
 
 /** The scenarios, in the order a run measures them. */
-export const SCENARIOS = ['s1', 's2', 's3', 'search', 'startup'] as const;
+export const SCENARIOS = ['s1', 's2', 's3', 'search', 'startup', 'bigroom', 'manyrooms', 'bighistory', 'manyidle'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
+
+/** The scenarios whose cost should stay flat as their load grows (flat-bench.ts). */
+export const FLAT_SCENARIOS: readonly Scenario[] = ['bigroom', 'manyrooms', 'bighistory', 'manyidle'];
 
 /** The scenarios a --cluster run has. */
 export const CLUSTER_SCENARIOS: readonly Scenario[] = ['s1', 's2', 's3', 'search'];
 
 /** The search history of a quick cluster run unless --lines says otherwise: copying a million lines into PostgreSQL takes minutes. */
 export const QUICK_CLUSTER_LINES = 100_000;
+
+/** The bighistory curve's sizes, and those of a quick run, unless --history-lines says. */
+export const HISTORY_CURVE = [1_000_000, 3_000_000, 10_000_000];
+export const QUICK_HISTORY_CURVE = [100_000, 300_000, 1_000_000];
 
 export interface BenchOptions {
   help: boolean;
@@ -22,6 +29,8 @@ export interface BenchOptions {
   reps: number;
   bisections: number;
   searchLines: number;
+  /** The history sizes bighistory measures, smallest first. */
+  historyCurve: number[];
   report: boolean;
   versus: string | null;
   peers: boolean;
@@ -42,11 +51,16 @@ run as root on Debian/Ubuntu (scripts/install-bench-deps.sh), else says what to 
 Scenarios: s1 (100 clients in pairs, 2,000 lines/s), s2 (1,000 clients in groups of 10, the
 offered rate ramped by 2,000 lines/s until a step misses p99 <= 100 ms or 99.9 % delivered, then
 bisected), s3 (5,000 idle clients: memory per connection), search (queries over a stored
-history), startup (time to ready with that history).
+history), startup (time to ready with that history). Costs that should stay flat as work grows,
+each a curve (see BENCHMARKS.md): bigroom (one room of 250 to 2,000 members, 50 lines/s in all),
+manyrooms (1,000 users each in 1 to 20 rooms of 10 to 50, at the same deliveries/s), bighistory
+(search and start-up over 1M, 3M and 10M lines), manyidle (5,000 to 20,000 idle clients, then
+one line through each).
 
 Options:
   -h, --help       print this text and exit, changing nothing
-  --quick          short steps (3 s instead of 10) and one S2 run per server: indicative only
+  --quick          short steps (3 s instead of 10), one S2 run per server, smaller bighistory
+                   (100k, 300k, 1M lines) and manyidle (1,000, 2,500, 5,000) curves: indicative only
   --only LIST      measure only these scenarios, comma-separated, from: ${SCENARIOS.join(',')}
                    (default: all); a full-length run keeps the other scenarios' figures from
                    the last full-length run
@@ -55,6 +69,9 @@ Options:
                    step that met the criteria and it N times, so the knee is known to within
                    2,000 / 2^N lines/s (default 1: within 1,000)
   --lines N        lines in the search history (default 1000000; built once, kept in bench/out)
+  --history-lines LIST
+                   bighistory's sizes, comma-separated (default ${HISTORY_CURVE.join(',')}); each is
+                   built once and kept in bench/out, at about 1 min per million lines
   --report         measure nothing: write BENCHMARKS.md and the chart again from
                    bench/out/results.json
   --versus DIR     also measure the ics-chat built in DIR (a checkout of an earlier commit after
@@ -93,6 +110,7 @@ export function parseOptions(argv: readonly string[]): Parsed {
   let versus: string | null = null;
   let cluster = false;
   let linesGiven = false;
+  let historyCurve: number[] | null = null;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = (): string | undefined => {
@@ -131,6 +149,14 @@ export function parseOptions(argv: readonly string[]): Parsed {
         versus = dir;
         break;
       }
+      case '--history-lines': {
+        const list = value();
+        const sizes = (list ?? '').split(',').map((t) => count('--history-lines', t, 1));
+        const bad = list === undefined ? '--history-lines takes a comma-separated list of line counts' : sizes.find((n) => typeof n === 'string');
+        if (typeof bad === 'string') return { ok: false, error: bad };
+        historyCurve = [...new Set(sizes as number[])].sort((a, b) => a - b);
+        break;
+      }
       case '--reps':
       case '--bisect':
       case '--lines': {
@@ -152,7 +178,7 @@ export function parseOptions(argv: readonly string[]): Parsed {
   const outside = cluster && only !== null ? [...only].filter((s) => !CLUSTER_SCENARIOS.includes(s)) : [];
   if (outside.length) return { ok: false, error: `--cluster measures ${CLUSTER_SCENARIOS.join(', ')}, not ${outside.join(', ')}` };
   if (cluster && quick && !linesGiven) searchLines = QUICK_CLUSTER_LINES;
-  return { ok: true, options: { help, quick, only, reps: reps ?? (quick ? 1 : 3), bisections, searchLines, report, versus, peers, cluster } };
+  return { ok: true, options: { help, quick, only, reps: reps ?? (quick ? 1 : 3), bisections, searchLines, historyCurve: historyCurve ?? (quick ? QUICK_HISTORY_CURVE : HISTORY_CURVE), report, versus, peers, cluster } };
 }
 
 /** Whether this run measures the scenario. */

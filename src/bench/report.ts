@@ -7,6 +7,7 @@ import { describeMachine, type MachineInfo } from './machine.js';
 import { kneesOf, type Knees } from './knee.js';
 import type { QueryStats } from './search-bench.js';
 import { clusterSection, type ClusterResults } from './cluster-report.js';
+import { flatSection, type FlatResults } from './flat-report.js';
 import { cpuPerLineUs, f0, f1, GENERATOR_HEAD, GENERATOR_NOTE, generatorText, kneeText, pct, ratio, table } from './markdown.js';
 import { generatorBound, KNEE_P99_MS, KNEE_RATIO, withinKnee, type StepResult } from './types.js';
 
@@ -30,6 +31,8 @@ export interface Results {
   s3: { target: TargetRun; clients: number; rssPerConnBytes: number; connectsPerSec: number }[];
   search: { lines: number; users: number; queries: (QueryStats & { shape: string })[] } | null;
   startup: { lines: number; msToReady: number; msToLogin: number } | null;
+  /** The flat-cost scenarios (absent in results saved before they were measured). */
+  flat?: FlatResults;
   /** The last `--cluster` run, kept across the other runs (absent until one ran). */
   cluster?: ClusterResults;
   notes: string[];
@@ -190,6 +193,7 @@ export function renderMarkdown(results: Results, chartFile: string, kept = ''): 
     out.push('## Start-up', '');
     out.push(`With ${f0(results.startup.lines)} lines of history: ${f0(results.startup.msToReady)} ms from process start to "ready", ${f0(results.startup.msToLogin)} ms to the first accepted login.`, '');
   }
+  if (results.flat) out.push(...flatSection(results.flat));
   if (results.cluster) out.push(...clusterSection(results.cluster));
   if (results.notes.length) out.push('## Notes', '', ...results.notes.map((n) => `- ${n}`), '');
   if (kept) out.push(kept.trimEnd(), '');

@@ -10,7 +10,9 @@ import { encodeFrame, FrameDecoder } from '../core/framing.js';
 import { words } from '../core/sonnets.js';
 import type { HistoryStore } from '../core/history.js';
 import { parseSearchQuery } from '../core/search-query.js';
+import { SCHEMA_VERSION } from '../store/history-schema.js';
 import { SqliteHistory } from '../store/sqlite-history.js';
+import { mulberry32 } from './random.js';
 import { quantile } from './stats.js';
 
 export interface SearchData {
@@ -20,17 +22,6 @@ export interface SearchData {
   rare: string;
   common: string;
   pair: string;
-}
-
-/** A small, fast, seeded PRNG, so every run builds the same history. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Samples ranks 0..n-1 with probability proportional to 1/(rank+1)^s. */
@@ -51,14 +42,19 @@ function zipfSampler(n: number, s: number, random: () => number): () => number {
   };
 }
 
-/** Bumped whenever the seeding or the store's format changes, so a stale data set is rebuilt. */
+/** Bumped whenever the seeding changes, so a stale data set is rebuilt (the store's format is in the name too). */
 const DATA_VERSION = 4;
+
+/** Where the history of `lines` lines is kept under `root`: named by the seeding's version and the store's schema version. */
+export function searchDataDir(root: string, lines: number): string {
+  return join(root, `search-${lines}-v${DATA_VERSION}s${SCHEMA_VERSION}`);
+}
 
 /** Builds (once; reused while its version matches) the search history under `root`. */
 export async function ensureSearchData(root: string, sonnetsFile: string, lines = 1_000_000, users = 1000): Promise<SearchData> {
   const vocabulary = [...new Set(words(readFileSync(sonnetsFile, 'utf8')).filter((w) => w.length > 2 && !/^[ivxlc]+$/.test(w)))];
-  const data: SearchData = { dir: join(root, `search-${lines}-v${DATA_VERSION}`), lines, users, common: vocabulary[0]!, rare: vocabulary[Math.floor(vocabulary.length * 0.85)]!, pair: `${vocabulary[20]} ${vocabulary[60]}` };
-  if (existsSync(join(data.dir, 'history.db'))) return data;
+  const data: SearchData = { dir: searchDataDir(root, lines), lines, users, common: vocabulary[0]!, rare: vocabulary[Math.floor(vocabulary.length * 0.85)]!, pair: `${vocabulary[20]} ${vocabulary[60]}` };
+  if (existsSync(data.dir)) return data;
   const building = `${data.dir}.building`;
   rmSync(building, { recursive: true, force: true });
   mkdirSync(building, { recursive: true });
