@@ -9,7 +9,7 @@ import type { BenchOptions, Scenario } from './options.js';
 import type { Progress } from './progress.js';
 import { holdIdle, runGenerator, type GeneratorListener } from './run.js';
 import { measureHistoryAt } from './history-bench.js';
-import { connectionBound, machineLimits } from './limits.js';
+import { fittingCounts, machineLimits } from './limits.js';
 import { linesPerSecFor, planRooms, type RoomSpec } from './room-plan.js';
 import { sampleProc } from './stats.js';
 import { genConfig, withServer, type Target } from './targets.js';
@@ -102,14 +102,12 @@ async function manyIdle(run: FlatRun): Promise<FlatResults['manyidle']> {
   const runs: IdleRun[] = [];
   try {
     for (const t of run.list) {
-      const idle: IdleRun = { target: t.run, points: [], skipped: [] };
-      for (const clients of counts) {
+      const idle: IdleRun = { target: t.run, points: [], reduced: [] };
+      for (const { clients, instead } of fittingCounts(counts, limits.fdLimit, limits.ports)) {
         run.progress.unit(`${t.run.label}, ${n(clients)}`);
-        const bound = connectionBound(clients, limits.fdLimit, limits.ports);
-        if (bound) {
-          idle.skipped.push(bound);
-          run.log(`  ${t.run.label}, ${n(clients)}: left out: ${bound}`);
-          continue;
+        if (instead) {
+          idle.reduced.push(`${instead.why}: measured at ${n(clients)} instead`);
+          run.log(`  ${t.run.label}: ${instead.why}: measuring ${n(clients)} instead of ${n(instead.asked)}`);
         }
         await withServer(t, async (s) => {
           const before = sampleProc(s.pid)!.rssBytes;

@@ -33,7 +33,7 @@ const flat: FlatResults = {
       {
         target: ours,
         points: [{ clients: 5000, rssPerConnBytes: 4096, connectsPerSec: 4000, generatorCpuPct: 60, served: 5000, expected: 5000, probeMs: 2000 }, { clients: 10_000, rssPerConnBytes: 4096, connectsPerSec: 4000, generatorCpuPct: 60, served: 9990, expected: 10_000, probeMs: 4000 }],
-        skipped: ['20,000 connections need more than the 20,000 open files a process may have here'],
+        reduced: ['20,000 connections need more than the 20,000 open files a process may have here: measured at 19,700 instead'],
       },
     ],
   },
@@ -75,10 +75,10 @@ describe('flatSection', () => {
     expect(md).toContain('| growth | 3.00 | 2.78 |');
   });
 
-  it('says how many lines got through after the idle hold, and which counts did not fit the machine', () => {
+  it('says how many lines got through after the idle hold, and which counts the machine had no room for', () => {
     expect(md).toContain('| ics-chat (IRC) | 5,000 | 4.0 KB | 4,000 | 60 % | 5,000 / 5,000 | 2.0 s |');
     expect(md).toContain('| 9,990 / 10,000 **not all** |');
-    expect(md).toContain('- ics-chat (IRC): left out: 20,000 connections need more than the 20,000 open files');
+    expect(md).toContain('- ics-chat (IRC): 20,000 connections need more than the 20,000 open files a process may have here: measured at 19,700 instead.');
   });
 
   it('is nothing when no flat-cost scenario was measured', () => {

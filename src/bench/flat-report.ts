@@ -36,8 +36,8 @@ export interface IdlePoint {
 export interface IdleRun {
   target: TargetRun;
   points: IdlePoint[];
-  /** Counts left out, and why (too few open files or ports here). */
-  skipped: string[];
+  /** Counts measured at fewer connections than asked, and why (too few open files or ports here). */
+  reduced: string[];
 }
 
 /** What the flat-cost scenarios measured; null for one this run (and the kept results) did not. */
@@ -136,8 +136,8 @@ function idleSection(runs: readonly IdleRun[]): string[] {
     ),
     '',
   );
-  for (const r of runs) for (const why of r.skipped) out.push(`- ${r.target.label}: left out: ${why}.`);
-  if (runs.some((r) => r.skipped.length)) out.push('');
+  for (const r of runs) for (const why of r.reduced) out.push(`- ${r.target.label}: ${why}.`);
+  if (runs.some((r) => r.reduced.length)) out.push('');
   return out;
 }
 

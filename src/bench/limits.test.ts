@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { childFdLimit, connectionBound, parseNofile, portCount, withFdLimit } from './limits.js';
+import { childFdLimit, connectionBound, fittingCounts, mostConnections, parseNofile, portCount, withFdLimit } from './limits.js';
 
 const LIMITS = `Limit                     Soft Limit           Hard Limit           Units
 Max processes             unlimited            unlimited            processes
@@ -28,6 +28,18 @@ describe('open files and ports', () => {
     expect(connectionBound(5000, 20000, 28232)).toBeNull();
     expect(connectionBound(20000, 20000, 28232)).toMatch(/20,000 connections need more than the 20,000 open files/);
     expect(connectionBound(30000, 65536, 28232)).toMatch(/more than the 28,232 ephemeral ports/);
+  });
+
+  it('measures a count that does not fit at the most there is room for, once', () => {
+    expect(mostConnections(20000, 28232)).toBe(19700);
+    expect(mostConnections(65536, 28232)).toBe(28200);
+    expect(fittingCounts([5000, 10_000, 20_000], 65536, 28232)).toEqual([{ clients: 5000 }, { clients: 10_000 }, { clients: 20_000 }]);
+    expect(fittingCounts([5000, 10_000, 20_000], 20000, 28232)).toEqual([
+      { clients: 5000 },
+      { clients: 10_000 },
+      { clients: 19_700, instead: { asked: 20_000, why: '20,000 connections need more than the 20,000 open files a process may have here' } },
+    ]);
+    expect(fittingCounts([5000, 10_000, 20_000], 5000, 28232).map((p) => p.clients)).toEqual([4700]);
   });
 
   it('wraps a command in prlimit with soft and hard set', () => {

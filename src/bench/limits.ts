@@ -31,6 +31,26 @@ export function childFdLimit(mayRaise: boolean, hard: number): number {
   return mayRaise || hard >= FD_WANTED ? FD_WANTED : hard;
 }
 
+/** The most connections one process here can hold, in whole hundreds. */
+export function mostConnections(fdLimit: number, ports: number): number {
+  return Math.floor(Math.min(fdLimit - FD_SPARE, ports) / 100) * 100;
+}
+
+/**
+ * The counts a curve of connections can measure here: each as asked when it fits, else the most
+ * there is room for (once, and only when it is above the counts before it), with why.
+ */
+export function fittingCounts(counts: readonly number[], fdLimit: number, ports: number): { clients: number; instead?: { asked: number; why: string } }[] {
+  const out: { clients: number; instead?: { asked: number; why: string } }[] = [];
+  for (const asked of counts) {
+    const why = connectionBound(asked, fdLimit, ports);
+    const clients = why ? mostConnections(fdLimit, ports) : asked;
+    if (out.some((p) => p.clients >= clients)) continue;
+    out.push(why ? { clients, instead: { asked, why } } : { clients });
+  }
+  return out;
+}
+
 /** Why `clients` connections cannot be held here, or null when they can. */
 export function connectionBound(clients: number, fdLimit: number, ports: number): string | null {
   if (clients + FD_SPARE > fdLimit) return `${clients.toLocaleString('en-US')} connections need more than the ${fdLimit.toLocaleString('en-US')} open files a process may have here`;
