@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { cpuPerLineUs } from './markdown.js';
-import { FLAT_CHARTS, type CurveRun, type FlatResults } from './flat-report.js';
+import { FLAT_CHARTS, HISTORY_TARGETS, type CurveRun, type FlatResults } from './flat-report.js';
 import { generatorBound } from './types.js';
 
 export interface Series {
@@ -19,6 +19,8 @@ export interface CurveChart {
   xLabel: string;
   yLabel: string;
   series: Series[];
+  /** A level the curve should stay under, drawn dashed. */
+  target?: { y: number; label: string };
 }
 
 const COLORS = ['#1b6ac9', '#c0392b', '#1e8449', '#8e44ad', '#d35400', '#2c3e50'];
@@ -46,7 +48,7 @@ export function curveSvg(chart: CurveChart): string {
   const all = chart.series.flatMap((s) => s.points).filter((p) => Number.isFinite(p.y));
   const xs = [...new Set(all.map((p) => p.x))].sort((a, b) => a - b);
   const [xMin, xMax] = [xs[0] ?? 1, xs[xs.length - 1] ?? 1];
-  const yTop = niceTop(Math.max(0, ...all.map((p) => p.y)));
+  const yTop = niceTop(Math.max(0, chart.target?.y ?? 0, ...all.map((p) => p.y)));
   const x = (v: number): number => (xMax === xMin ? (L + W - R) / 2 : L + ((W - L - R) * Math.log(v / xMin)) / Math.log(xMax / xMin));
   const y = (v: number): number => T + (H - T - B) * (1 - Math.min(v, yTop) / yTop);
   const parts = [`<rect width="${W}" height="${H}" fill="#ffffff"/>`, `<text x="${L}" y="28" font-size="15" ${FONT}>${chart.title}</text>`];
@@ -59,6 +61,10 @@ export function curveSvg(chart: CurveChart): string {
   parts.push(`<line x1="${L}" x2="${L}" y1="${T}" y2="${H - B}" stroke="#444444"/>`, `<line x1="${L}" x2="${W - R}" y1="${H - B}" y2="${H - B}" stroke="#444444"/>`);
   parts.push(`<text x="${(L + W - R) / 2}" y="${H - 18}" text-anchor="middle" font-size="13" ${FONT}>${chart.xLabel}</text>`);
   parts.push(`<text transform="translate(20 ${(T + H - B) / 2}) rotate(-90)" text-anchor="middle" font-size="13" ${FONT}>${chart.yLabel}</text>`);
+  if (chart.target) {
+    parts.push(`<line x1="${L}" x2="${W - R}" y1="${y(chart.target.y)}" y2="${y(chart.target.y)}" stroke="#999999" stroke-dasharray="6 4"/>`);
+    parts.push(`<text x="${W - R - 4}" y="${y(chart.target.y) - 6}" text-anchor="end" font-size="11" fill="#666666" ${FONT}>${chart.target.label}</text>`);
+  }
   chart.series.forEach((s, i) => {
     const color = COLORS[i % COLORS.length]!;
     const points = [...s.points].filter((p) => Number.isFinite(p.y)).sort((a, b) => a.x - b.x);
@@ -83,7 +89,7 @@ export function flatCharts(flat: FlatResults): [file: string, chart: CurveChart]
   if (flat.bighistory?.length) {
     const shapes = flat.bighistory[0]!.queries.map((q) => q.shape);
     const series = shapes.map((shape) => ({ label: shape, points: flat.bighistory!.map((p) => ({ x: p.lines, y: p.queries.find((q) => q.shape === shape)?.p99 ?? Number.NaN })) }));
-    out.push([FLAT_CHARTS.bighistory, { title: 'Search through the server, p99', xLabel: 'stored lines', yLabel: 'p99, ms', series }]);
+    out.push([FLAT_CHARTS.bighistory, { title: 'Search through the server, p99', xLabel: 'stored lines', yLabel: 'p99, ms', series, target: { y: HISTORY_TARGETS.searchP99Ms, label: `target: ${HISTORY_TARGETS.searchP99Ms} ms` } }]);
   }
   if (flat.manyidle) {
     const series = flat.manyidle.runs.map((r) => ({ label: r.target.label, points: r.points.map((p) => ({ x: p.clients, y: p.rssPerConnBytes / 1024 })) }));

@@ -70,8 +70,8 @@ describe('flatSection', () => {
   });
 
   it('marks the history points that miss the targets in bold and says which sizes were built this run', () => {
-    expect(md).toContain('| 1,000,000 | kept | 850 | 900.0 | 1.0 / 4.0 (`? rare`) | 2.0 / 8.0 (`? the`) | 40 % |');
-    expect(md).toContain('| 3,000,000 | 200 s | 2,450 | **2500.0** | 1.0 / **12.0** (`? rare`) | 2.0 / **24.0** (`? the`) | 40 % |');
+    expect(md).toContain('| 1,000,000 | kept | 850 | 900 | 1.0 / 4.0 (`? rare`) | 2.0 / 8.0 (`? the`) | 40 % |');
+    expect(md).toContain('| 3,000,000 | 200 s | 2,450 | **2,500** | 1.0 / **12.0** (`? rare`) | 2.0 / **24.0** (`? the`) | 40 % |');
     expect(md).toContain('| growth | 3.00 | 2.78 |');
   });
 
@@ -111,5 +111,8 @@ describe('the charts', () => {
     expect(svg).toContain('fill="#aaaaaa"');
     expect(svg).toContain('grey: generator-bound');
     expect(flatCharts({ bigroom: null, manyrooms: null, bighistory: null, manyidle: null })).toEqual([]);
+    const searchSvg = curveSvg(charts[2]![1]);
+    expect(searchSvg).toContain('target: 10 ms');
+    expect(searchSvg.match(/<polyline/g)).toHaveLength(2);
   });
 });
