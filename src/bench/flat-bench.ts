@@ -47,8 +47,8 @@ async function roomCurve(run: FlatRun, title: string, xs: readonly number[], poi
         const config = { clients, groupSize: 2, rates: [rate], rooms: spec, concurrency: t.concurrency };
         const r = await withServer(t, (s) => runGenerator(run.root, genConfig(run.options, t, s, config), run.listener));
         const step = r.steps[0]!;
-        curve.points.push({ x, rooms, step });
-        run.log(`  ${t.run.label}, ${n(x)}: ${n(rate)} lines/s, p99 ${step.p99.toFixed(1)} ms, delivered ${(step.ratio * 100).toFixed(2)} %, ${((step.serverCpuPct / 100 / step.deliveredPerSec) * 1e6).toFixed(1)} µs CPU per delivery, generator CPU ${step.generatorCpuPct.toFixed(0)} %`);
+        curve.points.push({ x, rooms, joinMs: r.joinMs, step });
+        run.log(`  ${t.run.label}, ${n(x)}: joined in ${(r.joinMs / 1000).toFixed(1)} s; ${n(rate)} lines/s, p99 ${step.p99.toFixed(1)} ms, delivered ${(step.ratio * 100).toFixed(2)} %, ${((step.serverCpuPct / 100 / step.deliveredPerSec) * 1e6).toFixed(1)} µs CPU per delivery, generator CPU ${step.generatorCpuPct.toFixed(0)} %`);
       }
       runs.push(curve);
     }

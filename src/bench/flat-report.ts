@@ -9,10 +9,11 @@ import { cpuPerLineUs, f0, f1, GENERATOR_HEAD, generatorText, pct, table } from 
 import type { TargetRun } from './report.js';
 import { generatorBound, type StepResult } from './types.js';
 
-/** One measured point of a curve: `x` is what grows (members, rooms per user), `rooms` how many rooms the load had. */
+/** One measured point of a curve: `x` is what grows (members, rooms per user), `rooms` how many rooms the load had, `joinMs` how long joining them took. */
 export interface CurvePoint {
   x: number;
   rooms: number;
+  joinMs: number;
   step: StepResult;
 }
 
@@ -84,11 +85,11 @@ function curveSection(runs: readonly CurveRun[], xHead: string, chart: string): 
   out.push(`![server CPU per delivered line as the load grows](${chart})`, '');
   out.push(
     table(
-      ['server (protocol)', xHead, 'rooms', 'offered lines/s', 'delivered lines/s', 'delivered', 'p50 ms', 'p99 ms', 'server CPU', 'CPU per delivered line', GENERATOR_HEAD],
+      ['server (protocol)', xHead, 'rooms', 'joining them took', 'offered lines/s', 'delivered lines/s', 'delivered', 'p50 ms', 'p99 ms', 'server CPU', 'CPU per delivered line', GENERATOR_HEAD],
       runs.flatMap((r) =>
         [...r.points]
           .sort((a, b) => a.x - b.x)
-          .map(({ x, rooms, step: s }) => [r.target.label, f0(x), f0(rooms), f0(s.offered), f0(s.deliveredPerSec), pct(s.ratio), f1(s.p50), f1(s.p99), `${f0(s.serverCpuPct)} %`, `${f1(cpuPerLineUs(s))} µs`, generatorText(s)]),
+          .map(({ x, rooms, joinMs, step: s }) => [r.target.label, f0(x), f0(rooms), `${f1(joinMs / 1000)} s`, f0(s.offered), f0(s.deliveredPerSec), pct(s.ratio), f1(s.p50), f1(s.p99), `${f0(s.serverCpuPct)} %`, `${f1(cpuPerLineUs(s))} µs`, generatorText(s)]),
       ),
     ),
     '',

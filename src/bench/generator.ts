@@ -226,12 +226,14 @@ async function main(config: GenConfig): Promise<void> {
     return;
   }
 
+  const joinStart = performance.now();
   let speakers: Speaker[];
   if (irc && config.rooms) speakers = await joinRooms(config.prefix, irc, config.rooms, tell);
   else {
     await joinGroups(config, clients);
     speakers = groupSpeakers(clients, config.groupSize);
   }
+  const joinMs = performance.now() - joinStart;
 
   const steps: StepResult[] = [];
   for (let rate = nextRate(config, steps); rate !== null; rate = nextRate(config, steps)) {
@@ -244,7 +246,7 @@ async function main(config: GenConfig): Promise<void> {
         `generator CPU ${result.generatorCpuPct.toFixed(0)}%, lag p99 ${result.generatorLagP99Ms.toFixed(1)} ms${bound}\n`,
     );
   }
-  const result: GenResult = { ...head, steps };
+  const result: GenResult = { ...head, joinMs, steps };
   process.stdout.write(JSON.stringify(result) + '\n');
   for (const c of clients) c.close();
 }

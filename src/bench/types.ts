@@ -66,6 +66,8 @@ export interface GenResult {
   clients: number;
   setupMs: number;
   connectsPerSec: number;
+  /** Milliseconds the clients took to join their groups or rooms, every join answered. */
+  joinMs: number;
   steps: StepResult[];
 }
 
