@@ -86,9 +86,11 @@ Options:
                    and nats-server. Writes the cluster section of
                    BENCHMARKS.md and keeps the rest; other runs keep the cluster section
 
-How long: about an hour on a 2-core machine for everything; --quick about 5 to 10 minutes;
---quick --only s1 under a minute; --cluster about 16 minutes, 8 with --reps 1 and 3 with
---quick. Building the search history the first time adds minutes.
+How long: about an hour on a 2-core machine for s1 to startup; the flat-cost scenarios add
+about 40 minutes more (forming the room of 2,000 on our IRC front alone takes minutes), 15 with
+--quick; --quick --only s1 under a minute; --cluster about 16 minutes, 8 with --reps 1 and 3
+with --quick. Building each stored history the first time adds about a minute per million
+lines (10M: about 10 minutes, once).
 Progress goes to stderr (a bar per scenario on a terminal), results to stdout.
 `;
 
