@@ -87,8 +87,8 @@ Options:
                    BENCHMARKS.md and keeps the rest; other runs keep the cluster section
 
 How long: about an hour on a 2-core machine for s1 to startup; the flat-cost scenarios add
-about 40 minutes more (forming the room of 2,000 on our IRC front alone takes minutes), 15 with
---quick; --quick --only s1 under a minute; --cluster about 16 minutes, 8 with --reps 1 and 3
+about 50 minutes more (forming the room of 2,000 on our IRC front alone took 6 minutes on a
+loaded machine), about 30 with --quick; --quick --only s1 under a minute; --cluster about 16 minutes, 8 with --reps 1 and 3
 with --quick. Building each stored history the first time adds about a minute per million
 lines (10M: about 10 minutes, once).
 Progress goes to stderr (a bar per scenario on a terminal), results to stdout.
