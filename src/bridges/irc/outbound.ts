@@ -286,7 +286,7 @@ export class ChannelMirror {
   /** A JOIN of `who` (extended with account and real name for `extended-join`). */
   private joinLine(who: MemberInfo, channel: string, account: string | null): void {
     const params = this.me.extendedJoin ? [channel, account ?? '*', this.me.realnameOf(who.name, who.front)] : [channel];
-    this.out.send({ source: this.maskOf(who), verb: 'JOIN', params });
+    this.out.sendCommon({ source: this.maskOf(who), verb: 'JOIN', params });
   }
 
   private enter(g: Joined): void {
@@ -337,14 +337,14 @@ export class ChannelMirror {
     view.roles.ops.delete(event.name);
     view.roles.voiced.delete(event.name);
     if (kicker) {
-      this.out.send({ source: this.maskOf(kicker), verb: 'KICK', params: [view.name, event.name, event.reason ?? kicker.name] });
+      this.out.sendCommon({ source: this.maskOf(kicker), verb: 'KICK', params: [view.name, event.name, event.reason ?? kicker.name] });
     } else if (event.quit) {
       // A QUIT names no channel and clients drop the user from every channel they share: it is
       // sent once, with the leave from the last shared channel.
       const elsewhere = this.channels().some((v) => v.byName.has(event.name));
-      if (!elsewhere) this.out.send({ source: this.maskOf(who), verb: 'QUIT', params: [event.reason ?? 'left the chat'] });
+      if (!elsewhere) this.out.sendCommon({ source: this.maskOf(who), verb: 'QUIT', params: [event.reason ?? 'left the chat'] });
     } else {
-      this.out.send({ source: this.maskOf(who), verb: 'PART', params: event.reason ? [view.name, event.reason] : [view.name] });
+      this.out.sendCommon({ source: this.maskOf(who), verb: 'PART', params: event.reason ? [view.name, event.reason] : [view.name] });
     }
     // The room's new owner is its operator (the hub made them one).
     if (event.owner !== undefined && !view.roles.ops.has(event.owner)) {

@@ -21,6 +21,15 @@ export interface BufferOwner {
   written(): void;
 }
 
+/** A message's lines as written: safe (no line breaks inside) and split to fit, each with CR LF. */
+function serialized(message: IrcMessage): string[] {
+  const safe = { ...message, params: message.params.map((p) => p.replace(/[\r\n\0]/g, ' ')) };
+  return fitLine(safe).map((piece) => serializeMessage(piece) + '\r\n');
+}
+
+/** The last message `sendCommon` made, and its lines: the members of a channel are sent the same JOIN, PART, QUIT or KICK one after another. */
+let common: { key: string; lines: string[] } | null = null;
+
 export class ReplyBuffer {
   private lines: string[] = [];
   /** The reply of the labelled command under way, when there is one. */
@@ -78,8 +87,18 @@ export class ReplyBuffer {
 
   /** Writes a message; no parameter can end the line early (CR, LF and NUL become spaces). */
   send(message: IrcMessage): void {
-    const safe = { ...message, params: message.params.map((p) => p.replace(/[\r\n\0]/g, ' ')) };
-    for (const piece of fitLine(safe)) this.push(serializeMessage(piece) + '\r\n');
+    for (const line of serialized(message)) this.push(line);
+  }
+
+  /**
+   * As `send`, for a message without tags that many clients are sent in a row (a JOIN, PART,
+   * QUIT or KICK as a room's members see it): made once while the same message follows, not
+   * once per member.
+   */
+  sendCommon(message: IrcMessage): void {
+    const key = `${message.source ?? ''}\n${message.verb}\n${message.params.join('\n')}`;
+    if (common?.key !== key) common = { key, lines: serialized(message) };
+    for (const line of common.lines) this.push(line);
   }
 
   /** Lines serialised already (with CR LF), e.g. one chat line shared by many recipients. */
