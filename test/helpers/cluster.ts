@@ -8,10 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LocalNats } from '../../src/engines/nats.js';
 import type { LocalPostgres } from '../../src/engines/postgres.js';
+import { ClassicClient } from './classic-client.js';
 import { freshDatabase, NATS_NEED, ownNats, ownPostgres, POSTGRES_NEED } from './engines.js';
 import type { Need } from './needs.js';
 import { spawnServer, UNLIMITED, type ServerProc } from './server-proc.js';
 import { waitFor } from './wait.js';
+import { RawIrc } from './irc-raw.js';
+import { WsClient } from './ws-client.js';
 
 /** What cluster tests need: both engines. */
 export const clusterNeed = (proves: string): Need => ({ proves, missing: POSTGRES_NEED.missing ?? NATS_NEED.missing });
@@ -28,6 +31,28 @@ export interface TestCluster {
   hub(timeoutMs?: number): Promise<ServerProc>;
   /** Stops the nodes (SIGKILL), then the engines. */
   stop(): Promise<void>;
+}
+
+/** Clients of each front logged in on a given node; each is closed by the next `closeAll`. */
+export function nodeClients(): {
+  classic(node: ServerProc, name: string, features?: string[]): Promise<ClassicClient>;
+  irc(node: ServerProc, nick: string): Promise<RawIrc>;
+  web(node: ServerProc, name: string): Promise<WsClient>;
+  closeAll(): void;
+} {
+  const closers: (() => void)[] = [];
+  const kept = <C>(client: C, close: (c: C) => void): C => {
+    closers.push(() => close(client));
+    return client;
+  };
+  return {
+    classic: async (node, name, features) => kept(await ClassicClient.login(node.ports['tcp']!, name, features), (c) => c.socket.destroy()),
+    irc: async (node, nick) => kept(await RawIrc.register(node.ports['irc']!, nick), (c) => c.close()),
+    web: async (node, name) => kept(await WsClient.login(node.ports['web']!, name), (c) => c.ws.close()),
+    closeAll: () => {
+      for (const close of closers.splice(0)) close();
+    },
+  };
 }
 
 /** Whether a node runs the hub now (it said so, and is alive). */

@@ -9,12 +9,10 @@
  */
 import { afterEach, expect } from 'vitest';
 import { ClassicClient, type Frame } from '../helpers/classic-client.js';
-import { clusterNeed, runsHub, startCluster } from '../helpers/cluster.js';
-import { RawIrc } from '../helpers/irc-raw.js';
+import { clusterNeed, nodeClients, runsHub, startCluster } from '../helpers/cluster.js';
 import { itNeeds } from '../helpers/needs.js';
 import type { ServerProc } from '../helpers/server-proc.js';
 import { waitFor } from '../helpers/wait.js';
-import { WsClient } from '../helpers/ws-client.js';
 
 const ENGINES = clusterNeed('a hub take-over keeps the users of the surviving nodes');
 const LEASE_MS = 1500;
@@ -25,29 +23,14 @@ const LEASE_MS = 1500;
  */
 const BOUND_MS = LEASE_MS * 10;
 const N = 20;
-const closers: (() => void)[] = [];
 const stops: (() => Promise<void>)[] = [];
 
 afterEach(async () => {
-  for (const close of closers.splice(0)) close();
+  closeAll();
   for (const stop of stops.splice(0).reverse()) await stop();
 });
 
-const classic = async (node: ServerProc, name: string): Promise<ClassicClient> => {
-  const c = await ClassicClient.login(node.ports['tcp']!, name);
-  closers.push(() => c.socket.destroy());
-  return c;
-};
-const irc = async (node: ServerProc, nick: string): Promise<RawIrc> => {
-  const c = await RawIrc.register(node.ports['irc']!, nick);
-  closers.push(() => c.close());
-  return c;
-};
-const web = async (node: ServerProc, name: string): Promise<WsClient> => {
-  const c = await WsClient.login(node.ports['web']!, name);
-  closers.push(() => c.ws.close());
-  return c;
-};
+const { classic, irc, web, closeAll } = nodeClients();
 
 /** What a classic client was shown since frame `from` (the replies to the tests' own syncs left out). */
 const shown = (c: ClassicClient, from: number): Frame[] => c.frames.slice(from).filter((f) => f.action !== 'time');
@@ -149,7 +132,7 @@ itNeeds(ENGINES)(
     expect(shown(dave, seen.dave).every((f) => f.action === 'exchange')).toBe(true);
     expect(shown(erin, seen.erin)).toEqual([{ action: 'disconnect', msg: 'everyone left, you are alone', group: expect.any(Number) }]);
     const twin = await ClassicClient.open(s2.ports['tcp']!);
-    closers.push(() => twin.socket.destroy());
+    stops.push(async () => void twin.socket.destroy());
     twin.send({ action: 'login', name: 'alice' });
     expect(await twin.next('login')).toMatchObject({ status: 'duplicate' });
     // The dead node's names are free.

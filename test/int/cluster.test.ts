@@ -7,12 +7,10 @@
  */
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { ClassicClient } from '../helpers/classic-client.js';
-import { clusterNeed, runsHub, startCluster, type TestCluster } from '../helpers/cluster.js';
-import { RawIrc } from '../helpers/irc-raw.js';
+import { clusterNeed, nodeClients, runsHub, startCluster, type TestCluster } from '../helpers/cluster.js';
 import { describeNeeds } from '../helpers/needs.js';
 import type { ServerProc } from '../helpers/server-proc.js';
 import { waitFor } from '../helpers/wait.js';
-import { WsClient } from '../helpers/ws-client.js';
 
 const ENGINES = clusterNeed('three nodes behave as one server');
 const LEASE_MS = 1500;
@@ -23,6 +21,7 @@ describeNeeds(ENGINES)('cluster mode: three nodes', () => {
   let cluster: TestCluster;
   let nodes: ServerProc[];
   const closers: (() => void)[] = [];
+  const { classic, irc, web, closeAll } = nodeClients();
 
   beforeAll(async () => {
     cluster = await startCluster(['n1', 'n2', 'n3'], { leaseMs: LEASE_MS });
@@ -31,27 +30,12 @@ describeNeeds(ENGINES)('cluster mode: three nodes', () => {
 
   afterEach(() => {
     for (const close of closers.splice(0)) close();
+    closeAll();
   });
 
   afterAll(async () => {
     await cluster?.stop();
   });
-
-  const classic = async (node: ServerProc, name: string, features?: string[]): Promise<ClassicClient> => {
-    const c = await ClassicClient.login(node.ports['tcp']!, name, features);
-    closers.push(() => c.socket.destroy());
-    return c;
-  };
-  const irc = async (node: ServerProc, nick: string): Promise<RawIrc> => {
-    const c = await RawIrc.register(node.ports['irc']!, nick);
-    closers.push(() => c.close());
-    return c;
-  };
-  const web = async (node: ServerProc, name: string): Promise<WsClient> => {
-    const c = await WsClient.login(node.ports['web']!, name);
-    closers.push(() => c.ws.close());
-    return c;
-  };
 
   it('puts users of every front on every node in one room and a direct conversation, each line once and in order', async () => {
     const [n1, n2, n3] = nodes as [ServerProc, ServerProc, ServerProc];

@@ -12,33 +12,13 @@
  */
 import { ALONE_MSG } from '../../core/classic.js';
 import type { MemberInfo, ServerEvent } from '../../core/protocol.js';
+import { channelName, defaultTopic, membersByName, type ChannelView, type NamesView } from './channel-view.js';
 import { chatLines, serialize, type LineEvent } from './chat-lines.js';
 import { withTags } from './message.js';
 import { ERR, RPL } from './numerics.js';
 import { LineTag } from './line-tags.js';
 import type { ReplyBuffer } from './reply-buffer.js';
 import { modeParams, prefixOf, rolesOf, type Roles } from './roles.js';
-
-/** One channel the user is in, as this client knows it. */
-export interface ChannelView {
-  id: number;
-  name: string;
-  isRoom: boolean;
-  /** The members as the hub last listed them (its array, shared by every member's client). */
-  members: readonly MemberInfo[];
-  /** The same members by name, kept in step one join or leave at a time, so neither costs a pass over a big room. */
-  byName: Map<string, MemberInfo>;
-  /** Operators (the owner among them) and voiced members. */
-  roles: Roles;
-  /** Secret (`+s`): NAMES shows it with `@`. */
-  secret: boolean;
-  topic: string;
-  topicBy: string;
-  /** When the topic was set (or first seen), in Unix seconds. */
-  topicAt: number;
-  /** Invite-only (`+i`): connecting to a member does not join it. */
-  locked: boolean;
-}
 
 /** What the mirror needs to know of its client. */
 export interface Viewer {
@@ -75,24 +55,9 @@ export interface Viewer {
 /** The front users of this gateway show as (`nick!nick@irc`). */
 export const IRC_HOST = 'irc';
 
-export const channelName = (group: number, room?: string): string => room ?? `#group-${group}`;
 
-/** The topic a group shows while nobody has set one, in the channel and in LIST alike: an ad-hoc group is described, a room has none. */
-export function defaultTopic(group: { id: number; isRoom: boolean }): string {
-  return group.isRoom ? '' : `ICS chat group ${group.id}: every line said here reaches everyone in it; /part or bye leaves`;
-}
-
-const byName = (members: readonly MemberInfo[]): Map<string, MemberInfo> => new Map(members.map((m) => [m.name, m]));
 
 type Joined = { group: number; room: string | undefined; members: MemberInfo[]; roles: Roles; secret: boolean; topic: string; topicBy?: string; locked: boolean };
-
-/** What NAMES needs of a channel. */
-export interface NamesView {
-  name: string;
-  members: readonly { name: string; front?: string }[];
-  roles: Roles;
-  secret: boolean;
-}
 
 export class ChannelMirror {
   /** The user's channels by group id, in the order joined. */
@@ -279,7 +244,7 @@ export class ChannelMirror {
       return [joiner];
     }
     const joiners = members.filter((m) => !view.byName.has(m.name));
-    view.byName = byName(members);
+    view.byName = membersByName(members);
     return joiners;
   }
 
@@ -296,7 +261,7 @@ export class ChannelMirror {
       name: channelName(g.group, g.room),
       isRoom: g.room !== undefined,
       members: g.members,
-      byName: byName(g.members),
+      byName: membersByName(g.members),
       roles: g.roles,
       secret: g.secret,
       topic: g.topic,
@@ -333,7 +298,7 @@ export class ChannelMirror {
     view.members = event.members;
     view.byName.delete(event.name);
     // A list that is not the one before less the leaver (a change this client missed) is taken whole.
-    if (view.byName.size !== event.members.length) view.byName = byName(event.members);
+    if (view.byName.size !== event.members.length) view.byName = membersByName(event.members);
     view.roles.ops.delete(event.name);
     view.roles.voiced.delete(event.name);
     if (kicker) {

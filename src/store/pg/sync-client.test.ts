@@ -67,8 +67,14 @@ describeNeeds(POSTGRES_NEED)('SyncPg: PostgreSQL behind a synchronous call', () 
   it('commits nothing of a transaction that would end after its caller stopped waiting', () => {
     client().query('CREATE TABLE slow (id int)');
     const db = client(300);
-    // Each statement is within its own timeout, but together they run past the caller's deadline.
-    const slow = [{ sql: "SET LOCAL statement_timeout = '5s'" }, { sql: 'INSERT INTO slow VALUES (1)' }, { sql: 'SELECT pg_sleep(0.5)' }];
+    // The last statement runs until the caller's deadline has passed (PostgreSQL's own clock,
+    // bounded by the 5 s statement timeout), so the transaction is ready to commit only after it.
+    const past = (Date.now() + 300 + 50) / 1000;
+    const slow = [
+      { sql: "SET LOCAL statement_timeout = '5s'" },
+      { sql: 'INSERT INTO slow VALUES (1)' },
+      { sql: `DO $$ BEGIN WHILE clock_timestamp() < to_timestamp(${past}) LOOP END LOOP; END $$` },
+    ];
     expect(() => db.transaction(slow)).toThrow(/stopped waiting/);
     expect(db.query<{ n: number }>('SELECT count(*)::int AS n FROM slow')).toEqual([{ n: 0 }]);
   });

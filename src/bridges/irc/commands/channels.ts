@@ -7,7 +7,7 @@ import type { GroupInfo, JoinRefusal } from '../../../core/protocol.js';
 import type { IrcClient } from '../client.js';
 import type { IrcMessage } from '../message.js';
 import { ERR, RPL } from '../numerics.js';
-import { channelName, defaultTopic } from '../outbound.js';
+import { channelName, defaultTopic } from '../channel-view.js';
 import { rolesOf } from '../roles.js';
 import { plainText } from '../text.js';
 import { joinReplay } from './history.js';

@@ -9,7 +9,7 @@ import type { ModeChange, ModeLetter, ModeRefusal, ServerEvent } from '../../../
 import type { IrcClient } from '../client.js';
 import type { IrcMessage } from '../message.js';
 import { ERR, RPL } from '../numerics.js';
-import { channelName, type ChannelView } from '../outbound.js';
+import { channelName, type ChannelView } from '../channel-view.js';
 import { CHANMODES, MODES_MAX } from '../welcome.js';
 import { findGroup } from './channels.js';
 

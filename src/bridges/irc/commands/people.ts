@@ -6,7 +6,8 @@
 import type { GroupInfo, UserInfo } from '../../../core/protocol.js';
 import type { IrcClient, ListEvent } from '../client.js';
 import { hostOf, type Ident } from '../ident.js';
-import { channelName, IRC_HOST } from '../outbound.js';
+import { channelName } from '../channel-view.js';
+import { IRC_HOST } from '../outbound.js';
 import { prefixOf, rolesOf } from '../roles.js';
 
 /** One user as IRC queries show them. */
