@@ -26,8 +26,13 @@ export interface IndexHost {
 
 /** The longest a read waits for the worker: past the worker's busy timeout (1 s), so a lock is reported as such. */
 const WAIT_MS = 2000;
-/** The worker's round: lines committed meanwhile are indexed in one go (some 500 at 10,000 lines/s). */
-const ROUND_MS = 50;
+/**
+ * The worker's round: lines committed meanwhile are indexed in one go (some 2,500 at 10,000
+ * lines/s). FTS5 writes a segment per transaction, so larger batches cost less per line (measured:
+ * 21 µs a line in batches of 50, 11 in batches of 450, 9 in batches of 2,000); a read never waits
+ * for the round, it wakes the worker.
+ */
+const ROUND_MS = 250;
 
 /** A failure reported once, when it starts. */
 class Fault {
