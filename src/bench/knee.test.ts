@@ -22,6 +22,11 @@ describe('kneeOf', () => {
     expect(kneeOf([step(2000, 5), step(4000, 20), step(6000, 150), step(5000, 160)])).toEqual({ rate: 4000, open: false });
   });
 
+  it('counts a rate measured twice as met when either measurement met the criteria', () => {
+    expect(kneeOf([step(2000, 5), step(4000, 150), step(4000, 40), step(6000, 150), step(6000, 120), step(5000, 60)])).toEqual({ rate: 5000, open: false });
+    expect(kneeOf([step(2000, 5), step(4000, 150), step(4000, 140), step(3000, 60)])).toEqual({ rate: 3000, open: false });
+  });
+
   it('is a lower bound when the ramp ended first', () => {
     expect(kneeOf([step(2000, 5), step(4000, 20)])).toEqual({ rate: 4000, open: true });
   });

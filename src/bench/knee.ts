@@ -1,7 +1,8 @@
 /**
  * The S2 knee: the highest offered rate at which the server met the criteria. Steps may come
- * out of order (the ramp is bisected after its first miss), and a step that saturated the
- * generator is never the server's: it ends what the ramp can say, leaving the knee a lower bound.
+ * out of order (the ramp is bisected after its first miss) and a rate may be measured twice (a
+ * miss is measured again); a step that saturated the generator is never the server's: it ends
+ * what the ramp can say, leaving the knee a lower bound.
  */
 import { generatorBound, withinKnee, type StepResult } from './types.js';
 
@@ -12,12 +13,29 @@ export interface Knee {
   open: boolean;
 }
 
+/** What was measured at one offered rate: met when any of its measurements met the criteria (a miss is measured twice: ramp.ts), bound when one saturated the generator. */
+export interface RateOutcome {
+  met: boolean;
+  bound: boolean;
+}
+
+/** Each rate measured, in the order first measured, with its outcome. */
+export function rateOutcomes(steps: readonly StepResult[]): Map<number, RateOutcome> {
+  const rates = new Map<number, RateOutcome>();
+  for (const s of steps) {
+    const outcome = rates.get(s.offered) ?? { met: false, bound: false };
+    rates.set(s.offered, { met: outcome.met || withinKnee(s), bound: outcome.bound || generatorBound(s) });
+  }
+  return rates;
+}
+
 /** The knee of one ramp. */
 export function kneeOf(steps: readonly StepResult[]): Knee {
-  let stop: StepResult | null = null;
-  for (const s of steps) if ((generatorBound(s) || !withinKnee(s)) && (stop === null || s.offered < stop.offered)) stop = s;
-  const below = steps.filter((s) => (stop === null || s.offered < stop.offered) && withinKnee(s) && !generatorBound(s));
-  return { rate: Math.max(0, ...below.map((s) => s.offered)), open: stop === null || generatorBound(stop) };
+  const rates = [...rateOutcomes(steps)];
+  let stop: [number, RateOutcome] | null = null;
+  for (const entry of rates) if ((entry[1].bound || !entry[1].met) && (stop === null || entry[0] < stop[0])) stop = entry;
+  const below = rates.filter(([rate, o]) => (stop === null || rate < stop[0]) && o.met && !o.bound);
+  return { rate: Math.max(0, ...below.map(([rate]) => rate)), open: stop === null || stop[1].bound };
 }
 
 export interface Knees {

@@ -49,8 +49,8 @@ Before measuring it installs what is missing (ngircd, inspircd, taskset, rsvg-co
 run as root on Debian/Ubuntu (scripts/install-bench-deps.sh), else says what to install.
 
 Scenarios: s1 (100 clients in pairs, 2,000 lines/s), s2 (1,000 clients in groups of 10, the
-offered rate ramped by 2,000 lines/s until a step misses p99 <= 100 ms or 99.9 % delivered, then
-bisected), s3 (5,000 idle clients: memory per connection), search (queries over a stored
+offered rate ramped by 2,000 lines/s until a step misses p99 <= 100 ms or 99.9 % delivered twice,
+then bisected), s3 (5,000 idle clients: memory per connection), search (queries over a stored
 history), startup (time to ready with that history). Costs that should stay flat as work grows,
 each a curve (see BENCHMARKS.md): bigroom (one room of 250 to 2,000 members, 50 lines/s in all),
 manyrooms (1,000 users each in 1 to 20 rooms of 10 to 50, at the same deliveries/s), bighistory

@@ -30,19 +30,19 @@ describe('nextRate', () => {
     expect(simulate({ rates, stopAtKnee: false }, 0)).toEqual(rates);
   });
 
-  it('stops at the first miss without bisections', () => {
-    expect(simulate({ rates, stopAtKnee: true, bisections: 0 }, 4000)).toEqual([2000, 4000, 6000]);
+  it('stops at the first miss, measured twice, without bisections', () => {
+    expect(simulate({ rates, stopAtKnee: true, bisections: 0 }, 4000)).toEqual([2000, 4000, 6000, 6000]);
   });
 
   it('bisects between the last step that met the criteria and the first that missed', () => {
-    expect(simulate({ rates, stopAtKnee: true, bisections: 1 }, 5200)).toEqual([2000, 4000, 6000, 5000]);
-    expect(simulate({ rates, stopAtKnee: true, bisections: 1 }, 4200)).toEqual([2000, 4000, 6000, 5000]);
-    expect(simulate({ rates, stopAtKnee: true, bisections: 2 }, 5200)).toEqual([2000, 4000, 6000, 5000, 5500]);
-    expect(simulate({ rates, stopAtKnee: true, bisections: 2 }, 4200)).toEqual([2000, 4000, 6000, 5000, 4500]);
+    expect(simulate({ rates, stopAtKnee: true, bisections: 1 }, 5200)).toEqual([2000, 4000, 6000, 6000, 5000]);
+    expect(simulate({ rates, stopAtKnee: true, bisections: 1 }, 4200)).toEqual([2000, 4000, 6000, 6000, 5000, 5000]);
+    expect(simulate({ rates, stopAtKnee: true, bisections: 2 }, 5200)).toEqual([2000, 4000, 6000, 6000, 5000, 5500, 5500]);
+    expect(simulate({ rates, stopAtKnee: true, bisections: 2 }, 4200)).toEqual([2000, 4000, 6000, 6000, 5000, 5000, 4500, 4500]);
   });
 
   it('bisects below the first rate when even that one misses', () => {
-    expect(simulate({ rates, stopAtKnee: true, bisections: 2 }, 1200)).toEqual([2000, 1000, 1500]);
+    expect(simulate({ rates, stopAtKnee: true, bisections: 2 }, 1200)).toEqual([2000, 2000, 1000, 1500, 1500]);
   });
 
   it('ends the ramp at the end of the plan when nothing missed', () => {
@@ -55,6 +55,13 @@ describe('nextRate', () => {
   });
 
   it('stops bisecting when no whole rate is left between the two', () => {
-    expect(nextRate({ rates: [1], stopAtKnee: true, bisections: 5 }, [step(1, 'missed')])).toBeNull();
+    expect(nextRate({ rates: [1], stopAtKnee: true, bisections: 5 }, [step(1, 'missed'), step(1, 'missed')])).toBeNull();
+  });
+
+  it('measures a missed step again, and ramps on when the second measurement meets the criteria', () => {
+    const plan = { rates, stopAtKnee: true, bisections: 1 };
+    expect(nextRate(plan, [step(2000, 'ok'), step(4000, 'missed')])).toBe(4000);
+    expect(nextRate(plan, [step(2000, 'ok'), step(4000, 'missed'), step(4000, 'ok')])).toBe(6000);
+    expect(nextRate(plan, [step(2000, 'ok'), step(4000, 'missed'), step(4000, 'missed')])).toBe(3000);
   });
 });

@@ -113,7 +113,7 @@ function s2Section(results: Results, chartFile: string): string[] {
   out.push(...versus(knees, 'Server CPU per delivered line, ours / theirs, at the highest offered rate both met the criteria (first runs):', (o, t) => cpuRatioText(o.reps[0] ?? [], t.reps[0] ?? [])));
   out.push(
     `The knee is the highest offered rate at which p99 ≤ ${KNEE_P99_MS} ms and ≥ ${KNEE_RATIO * 100} % of lines are delivered (each line goes to the 9 other members). ` +
-      'The rate climbs by 2,000 lines/s until a step misses, then the midpoint between the last step that met the criteria and the first that missed is measured (bisection), so the knee is known more finely than the climb.',
+      'The rate climbs by 2,000 lines/s until a step misses, then the midpoint between the last step that met the criteria and the first that missed is measured (bisection), so the knee is known more finely than the climb. A step that misses is measured once more, and its rate counts as met when either measurement met the criteria: on a shared machine noise only ever makes a step worse, so one spike of host load does not end a ramp.',
     '',
   );
   out.push(`![p99 latency against offered load](${chartFile})`, '');
