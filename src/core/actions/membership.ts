@@ -25,12 +25,13 @@ function admit(ctx: OnlineContext, group: Group<OnlineMember>, joining: OnlineMe
     if (m !== me && m.focus === null) hub.setFocus(m, group);
   }
   hub.setFocus(me, group);
-  const members = memberInfos(group);
-  const room = roomOf(group);
+  // One notice for all the members (two when the joiner is away), so that a front serialises it
+  // once, not once per member: in a room of thousands, each carries thousands of names.
+  const notice: ServerEvent = { action: 'connect', status: 'request', from: me.name, front: me.front, group: group.id, ...roomOf(group), members: memberInfos(group), kind: group.kind };
   // A joiner who is away says so to the members that take events (IRC's away-notify tells it after the JOIN).
-  const away = me.away === null ? {} : { away: me.away };
+  const withAway = me.away === null ? notice : { ...notice, away: me.away };
   for (const m of group.members) {
-    if (m.member !== me) hub.push(m.member, { action: 'connect', status: 'request', from: me.name, front: me.front, group: group.id, ...room, members, kind: group.kind, ...(m.member.features.has('events') ? away : {}) });
+    if (m.member !== me) hub.push(m.member, m.member.features.has('events') ? withAway : notice);
   }
   ctx.reply(success(group, peer, me));
 }

@@ -12,24 +12,24 @@ import type { Logger } from '../../core/log.js';
 import type { DropReason } from '../../core/observer.js';
 import { PacedInput } from '../../core/paced-input.js';
 import type { Label, ServerEvent } from '../../core/protocol.js';
-import { pyDumps } from '../../core/pyjson.js';
 import { parseAction } from '../../core/validate.js';
 import type { Ticket } from '../../net/admission.js';
 import { SocketOut } from '../../net/socket-out.js';
 import type { TcpConfig } from '../config.js';
+import { fitPayload } from './fit-frame.js';
 
 /** Frames are built once per event, however many recipients share it. */
 const frames = new WeakMap<ServerEvent, Buffer>();
 
 /** An answer goes to one client only: its frame carries the request's label last (the classic client never sends one). */
 function labelledFrame(event: ServerEvent, label: Label): Buffer {
-  return encodeFrame(pyDumps({ ...event, label }));
+  return encodeFrame(fitPayload({ ...event, label }));
 }
 
 export function frameOf(event: ServerEvent): Buffer {
   let frame = frames.get(event);
   if (!frame) {
-    frame = encodeFrame(pyDumps(event));
+    frame = encodeFrame(fitPayload(event));
     frames.set(event, frame);
   }
   return frame;
