@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../core/log.js';
+import type { ServerEvent } from '../core/protocol.js';
 import type { SessionOptions } from '../core/session.js';
 import { groupState, type HostedHub, type HostedSession } from '../core/takeover.js';
 import { BEACON_SUBJECT, HUB_SUBJECT, nodeSubject, type Batch, type ToHub, type ToNode } from './link-protocol.js';
@@ -45,8 +46,10 @@ interface NodeLink {
 
 /** An event too long to carry between nodes (a `list` of tens of thousands of users) becomes an error saying so, to the same request. */
 function tooLong(message: ToNode): ToNode {
-  if (message.t !== 'ev') return message;
-  const error: ToNode = { t: 'ev', sid: message.sid, event: { action: 'error', code: 'too-large', msg: `the answer (${message.event.action}) is too long to carry between the cluster's nodes` } };
+  if (message.t !== 'ev' && message.t !== 'evs') return message;
+  const event: ServerEvent = { action: 'error', code: 'too-large', msg: `the answer (${message.event.action}) is too long to carry between the cluster's nodes` };
+  if (message.t === 'evs') return { t: 'evs', sids: message.sids, event };
+  const error: ToNode = { t: 'ev', sid: message.sid, event };
   if (message.label !== undefined) error.label = message.label;
   if (message.name !== undefined) error.name = message.name;
   return error;
@@ -229,13 +232,31 @@ export class HubHost {
     this.flushing ??= setImmediate(() => this.flush());
   }
 
-  private send(link: NodeLink, message: Exclude<ToNode, { t: 'group' }>): void {
+  private send(link: NodeLink, message: Exclude<ToNode, { t: 'group' | 'evs' }>): void {
     if (this.stopped) return;
-    link.outbox.push(message);
+    if (!this.shared(link, message)) link.outbox.push(message);
     // A line in a group changes nothing a node keeps (a direct one may begin a conversation), and lines are the hot path.
     const line = message.t === 'ev' && message.event.action === 'exchange' && !message.event.direct;
     if (!line) link.touched.add(message.sid);
     this.flushing ??= setImmediate(() => this.flush());
+  }
+
+  /**
+   * Adds a plain event to the last message of the outbox when that carries the same event (the
+   * hub hands one event to a group's members one after another), so that a line to ten members
+   * on a node crosses the bus once, and the node's fronts serialise it once. False when it cannot.
+   */
+  private shared(link: NodeLink, message: Exclude<ToNode, { t: 'group' | 'evs' }>): boolean {
+    if (message.t !== 'ev' || message.label !== undefined || message.name !== undefined) return false;
+    const last = link.outbox.at(-1);
+    if (last === undefined || (last.t !== 'ev' && last.t !== 'evs') || last.event !== message.event) return false;
+    if (last.t === 'evs') {
+      last.sids.push(message.sid);
+      return true;
+    }
+    if (last.label !== undefined || last.name !== undefined) return false;
+    link.outbox[link.outbox.length - 1] = { t: 'evs', sids: [last.sid, message.sid], event: message.event };
+    return true;
   }
 
   private publish(node: string, batch: Batch<ToNode>): void {

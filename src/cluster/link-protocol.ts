@@ -34,6 +34,8 @@ export type ToHub =
 export type ToNode =
   /** `name`: the session's name, when it changed since the hub last said (a login, a rename), so the front reads it as it delivers the event. */
   | { t: 'ev'; sid: number; event: ServerEvent; label?: Label; name?: string | null }
+  /** One event to several of the node's sessions (a line to a group's members there): carried, and read, once. */
+  | { t: 'evs'; sids: number[]; event: ServerEvent }
   /** Request `n` of the session has settled; `name` is the session's name after it. */
   | { t: 'done'; sid: number; n: number; name: string | null }
   | { t: 'auth'; sid: number; n: number; result: AuthResult }

@@ -88,6 +88,32 @@ describe('a hub on one node, users on others', () => {
     expect(await bob.next('list')).toMatchObject({ users: [{ name: 'alice', state: 1 }, { name: 'bob', state: 1 }] });
   });
 
+  it('carries a line to a group\'s members on one node once, as one event every front there shares', async () => {
+    const transport = new LocalTransport();
+    const published: string[] = [];
+    const spy: Transport = {
+      publish: (subject, data) => {
+        published.push(data);
+        transport.publish(subject, data);
+      },
+      subscribe: (subject, hear) => transport.subscribe(subject, hear),
+    };
+    hubNode(spy);
+    const [a, b] = [node('a', transport), node('b', transport)];
+    const here = await Promise.all(['ann', 'amy', 'abe'].map((n) => login(a, n, ['events', 'rooms'])));
+    const bob = await login(b, 'bob', ['events', 'rooms']);
+    for (const u of [...here, bob]) {
+      await u.session.dispatch({ action: 'connect', target: '#shared' });
+      await u.next('connect');
+    }
+    await bob.session.dispatch({ action: 'exchange', message: 'said once, heard thrice' });
+    const heard = await Promise.all(here.map((u) => u.next('exchange')));
+    expect(heard[0]).toMatchObject({ message: 'said once, heard thrice', name: 'bob' });
+    expect(heard[1]).toBe(heard[0]);
+    expect(heard[2]).toBe(heard[0]);
+    expect(published.join('').split('said once, heard thrice').length - 1).toBe(1);
+  });
+
   it('takes a node that falls silent for dead: its users leave, their names come free', async () => {
     const transport = new LocalTransport();
     hubNode(transport);

@@ -318,6 +318,14 @@ export class RemoteHub implements SessionOpener, NameReserver {
         this.handover.group(m.group);
         continue;
       }
+      if (m.t === 'evs') {
+        // One object for every recipient, so that each front serialises it once.
+        for (const sid of m.sids) {
+          const r = this.sessions.get(sid);
+          if (r) this.deliver(r, m.event);
+        }
+        continue;
+      }
       const r = this.sessions.get(m.sid);
       if (!r) continue;
       switch (m.t) {
