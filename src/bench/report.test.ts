@@ -53,7 +53,7 @@ describe('renderMarkdown', () => {
     expect(md).toContain('| ics-chat (native) | 4,000 | 36,000 | 100.00 % | 5.0 | 20.0 | 40.0 | 50 % | 30 %, 35.0 / 80.0 ms **generator-bound** |');
     expect(md).toContain('| ics-chat (native) | 2,000 | 18,000 | 100.00 % | 1.3 | 5.0 | 10.0 | 50 % | 30 %, 1.5 / 4.0 ms |');
     expect(md).toContain('| ics-chat (native) | ≥ 2,000 lines/s | ≥ 2,000 |');
-    expect(md).toContain('| S1 p99, ics-chat (native) | ≤ 10 ms | 3.0 ms | generator-bound |');
+    expect(md).toContain('| S1 p99, ics-chat (native) | ≤ 2 ms | 3.0 ms | generator-bound |');
     expect(md).toMatch(/Generator-bound: the load generator used ≥ 90 % of its core or its event loop ran more than 20 ms late/);
   });
 
@@ -111,9 +111,31 @@ describe('renderMarkdown', () => {
       }),
       'chart.png',
     );
-    expect(md).toContain('| S1 p99, ics-chat (native) | ≤ 10 ms | 12.0 ms | **not met** |');
-    expect(md).toContain('| S3 RSS per idle connection, ics-chat (native) | ≤ 10 KB | 6.0 KB | met |');
+    expect(md).toContain('| S1 p99, ics-chat (native) | ≤ 2 ms | 12.0 ms | **not met** |');
+    expect(md).toContain('| S3 RSS per idle connection, ics-chat (native) | ≤ 5 KB | 6.0 KB | **not met** |');
     expect(md).toContain('| start-up to the first login, 1,000,000 lines | ≤ 2,000 ms | 450 ms | met |');
+  });
+
+  it('measures the knee and the CPU per line against InspIRCd, as ratios from the same run', () => {
+    const inspircd: TargetRun = { label: 'InspIRCd (IRC)', server: 'InspIRCd', ours: false, protocol: 'irc' };
+    const irc: TargetRun = { label: 'ics-chat (IRC)', server: 'ics-chat', ours: true, protocol: 'irc' };
+    const md = renderMarkdown(
+      results({
+        s2: [
+          { target: ours, reps: [[step(2000, 5, 1, { serverCpuPct: 24 }), step(4000, 20, 1, { serverCpuPct: 48 }), step(6000, 150)]] },
+          { target: irc, reps: [[step(2000, 5, 1, { serverCpuPct: 12 }), step(4000, 20, 1, { serverCpuPct: 22 }), step(6000, 20, 1, { serverCpuPct: 33 }), step(8000, 20)]] },
+          { target: peer, reps: [[step(2000, 5), step(4000, 150)]] },
+          { target: inspircd, reps: [[step(2000, 5, 1, { serverCpuPct: 10 }), step(4000, 20, 1, { serverCpuPct: 20 }), step(6000, 30, 1, { serverCpuPct: 30 }), step(8000, 300)]] },
+        ],
+      }),
+      'chart.png',
+    );
+    const targets = section(md, '## Targets');
+    expect(targets).toContain('| S2 knee, ics-chat (native) / InspIRCd | ≥ 1.00 | 0.67 | **not met** |');
+    expect(targets).toContain('| server CPU per delivered line, ics-chat (native) / InspIRCd | ≤ 1.20, same offered rate | 2.40 (at 4,000/s) | **not met** |');
+    expect(targets).toContain('| S2 knee, ics-chat (IRC) / InspIRCd | ≥ 1.00 | ≥ 1.33 | met |');
+    expect(targets).toContain('| server CPU per delivered line, ics-chat (IRC) / InspIRCd | ≤ 1.20, same offered rate | 1.10 (at 6,000/s) | met |');
+    expect(targets).not.toContain('peer (IRC)');
   });
 
   it('keeps the hand-written part of the previous file, and only that', () => {

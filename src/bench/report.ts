@@ -38,25 +38,33 @@ export interface Results {
   notes: string[];
 }
 
-/** ours / theirs, with the direction a lower-bound knee leaves open; '–' when both are lower bounds. */
+/** ours / theirs of two knees, with the direction a lower-bound knee leaves open; null when both are lower bounds. */
+function kneeRatio(ours: Knees, theirs: Knees): { r: number; bound: '≥' | '≤' | '' } | null {
+  if (!(theirs.median > 0) || (ours.medianOpen && theirs.medianOpen)) return null;
+  return { r: ours.median / theirs.median, bound: ours.medianOpen ? '≥' : theirs.medianOpen ? '≤' : '' };
+}
+
 function kneeRatioText(ours: Knees, theirs: Knees): string {
-  if (!(theirs.median > 0) || (ours.medianOpen && theirs.medianOpen)) return '–';
-  const r = (ours.median / theirs.median).toFixed(2);
-  return ours.medianOpen ? `≥ ${r}` : theirs.medianOpen ? `≤ ${r}` : r;
+  const k = kneeRatio(ours, theirs);
+  return k === null ? '–' : `${k.bound ? `${k.bound} ` : ''}${k.r.toFixed(2)}`;
 }
 
 /** ours / theirs CPU per delivered line at the highest offered rate both met the criteria in their first run, without a saturated generator. */
-function cpuRatioText(ours: readonly StepResult[], theirs: readonly StepResult[]): string {
+function cpuRatio(ours: readonly StepResult[], theirs: readonly StepResult[]): { r: number; at: number } | null {
   const fair = (s: StepResult): boolean => withinKnee(s) && !generatorBound(s);
   let best: [StepResult, StepResult] | null = null;
   for (const o of ours.filter(fair)) {
     const t = theirs.find((s) => s.offered === o.offered && fair(s));
     if (t && (best === null || o.offered > best[0].offered)) best = [o, t];
   }
-  return best ? `${ratio(cpuPerLineUs(best[0]), cpuPerLineUs(best[1]))} (at ${f0(best[0].offered)}/s)` : '–';
+  return best && { r: cpuPerLineUs(best[0]) / cpuPerLineUs(best[1]), at: best[0].offered };
 }
 
-/** A table of ours (rows) against theirs (columns), or nothing when one side is missing. */
+function cpuRatioText(ours: readonly StepResult[], theirs: readonly StepResult[]): string {
+  const c = cpuRatio(ours, theirs);
+  return c ? `${c.r.toFixed(2)} (at ${f0(c.at)}/s)` : '–';
+}
+
 function versus<T extends { target: TargetRun }>(entries: readonly T[], title: string, cell: (ours: T, theirs: T) => string): string[] {
   const ours = entries.filter((e) => e.target.ours);
   const theirs = entries.filter((e) => !e.target.ours);
@@ -64,11 +72,17 @@ function versus<T extends { target: TargetRun }>(entries: readonly T[], title: s
   return [title, '', table(['ours / theirs', ...theirs.map((t) => t.target.label)], ours.map((o) => [o.target.label, ...theirs.map((t) => cell(o, t))])), ''];
 }
 
-/** What "fastest" means here: the figures the suite is measured against. */
+/** The server the knee and the CPU per line are measured against. */
+const PEER = 'InspIRCd';
+
+/** The targets (the performance issue): ratios to the fastest peer measured in the same run, and absolute bounds. */
 const TARGETS = {
-  s1P99Ms: 10,
-  s2Knee: 8000,
-  s3BytesPerConn: 10 * 1024,
+  s1P99Ms: 2,
+  /** Our S2 knee over the peer's, at least. */
+  kneeVsPeer: 1,
+  /** Our CPU per delivered line over the peer's at the same offered rate, at most. */
+  cpuVsPeer: 1.2,
+  s3BytesPerConn: 5 * 1024,
   searchP99Ms: 10,
   startupMs: 2000,
 };
@@ -80,9 +94,13 @@ function targetRows(results: Results): string[][] {
   for (const { target, step } of results.s1.filter((r) => r.target.ours)) {
     rows.push([`S1 p99, ${target.label}`, `≤ ${TARGETS.s1P99Ms} ms`, `${f1(step.p99)} ms`, generatorBound(step) ? 'generator-bound' : verdict(step.p99 <= TARGETS.s1P99Ms)]);
   }
-  for (const t of results.s2.filter((r) => r.target.ours && r.target.protocol !== 'ws')) {
-    const k = kneesOf(t.reps);
-    rows.push([`S2 knee, ${t.target.label}`, `≥ ${f0(TARGETS.s2Knee)} lines/s`, `${kneeText(k.median, k.medianOpen)} lines/s`, verdict(k.median >= TARGETS.s2Knee)]);
+  const peer = results.s2.find((r) => r.target.server === PEER);
+  for (const t of peer ? results.s2.filter((r) => r.target.ours) : []) {
+    const k = kneeRatio(kneesOf(t.reps), kneesOf(peer!.reps));
+    const kneeMet = k === null ? 'undecided: neither ramp reached a miss' : verdict(k.r >= TARGETS.kneeVsPeer && k.bound !== '≤');
+    rows.push([`S2 knee, ${t.target.label} / ${PEER}`, `≥ ${TARGETS.kneeVsPeer.toFixed(2)}`, kneeRatioText(kneesOf(t.reps), kneesOf(peer!.reps)), kneeMet]);
+    const c = cpuRatio(t.reps[0] ?? [], peer!.reps[0] ?? []);
+    rows.push([`server CPU per delivered line, ${t.target.label} / ${PEER}`, `≤ ${TARGETS.cpuVsPeer.toFixed(2)}, same offered rate`, cpuRatioText(t.reps[0] ?? [], peer!.reps[0] ?? []), c ? verdict(c.r <= TARGETS.cpuVsPeer) : 'undecided: no rate both met']);
   }
   for (const r of results.s3.filter((x) => x.target.ours)) {
     rows.push([`S3 RSS per idle connection, ${r.target.label}`, `≤ ${TARGETS.s3BytesPerConn / 1024} KB`, `${f1(r.rssPerConnBytes / 1024)} KB`, verdict(r.rssPerConnBytes <= TARGETS.s3BytesPerConn)]);
