@@ -42,6 +42,16 @@ describe('clusterSection', () => {
     expect(md).toContain('load average (1 / 5 / 15 min) 1.00 / 1.00 / 1.00 at the start');
   });
 
+  it('holds cluster mode to its targets: cross-node S1 p99, and CPU per line against the single process', () => {
+    const md = clusterSection(run()).join('\n');
+    expect(md).toContain('| S1 p99, every pair over two nodes | ≤ 5 ms | 40.0 ms | **not met** |');
+    expect(md).toContain('| server CPU per delivered line, all processes, cluster / single, S1 | ≤ 2.00 | 4.50 | **not met** |');
+    const near = run({ s1: [{ setup: 'single', step: step(2000, 2, { server: 20 }), pg: null, connectsPerSec: 3000 }, { setup: 'cluster', step: step(2000, 4, { n1: 20, n2: 10, PostgreSQL: 5 }), pg: null, connectsPerSec: 500 }] });
+    const met = clusterSection(near).join('\n');
+    expect(met).toContain('| S1 p99, every pair over two nodes | ≤ 5 ms | 4.0 ms | met |');
+    expect(met).toContain('| server CPU per delivered line, all processes, cluster / single, S1 | ≤ 2.00 | 1.75 | met |');
+  });
+
   it('gives each set-up its knee, compares CPU at the highest rate all of them met, and marks a ramp the generator ended', () => {
     const s2: ClusterResults['s2'] = [
       { setup: 'single', reps: [[step(500, 2, { server: 5 }), step(1000, 3, { server: 10 }), step(2000, 5, { server: 20 }), step(4000, 8, { server: 40 }), step(6000, 150, { server: 60 })]], pg: [] },

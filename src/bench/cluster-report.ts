@@ -103,6 +103,29 @@ function ratiosTable(r: ClusterResults): string[] {
   return ['Same run, cluster / single (for latency and CPU lower is better, for the knee higher):', '', table(['figure', ...SETUPS.map((s) => LABEL[s]), 'cluster / single'], rows), ''];
 }
 
+/** The targets for cluster mode (the performance issue): cross-node latency, and CPU per delivered line against the single process of the same run. */
+const CLUSTER_TARGETS = { s1P99Ms: 5, cpuVsSingle: 2 };
+
+function targetsTable(r: ClusterResults): string[] {
+  const verdict = (ok: boolean): string => (ok ? 'met' : '**not met**');
+  const rows: string[][] = [];
+  const s1 = new Map(r.s1.map((e) => [e.setup, e.step]));
+  const cluster = s1.get('cluster');
+  const single = s1.get('single');
+  if (cluster) rows.push(['S1 p99, every pair over two nodes', `≤ ${CLUSTER_TARGETS.s1P99Ms} ms`, `${f1(cluster.p99)} ms`, verdict(cluster.p99 <= CLUSTER_TARGETS.s1P99Ms)]);
+  const cpu = (what: string, c: StepResult | undefined, one: StepResult | undefined): void => {
+    if (!c || !one) return;
+    const r = cpuPerLineUs(c) / cpuPerLineUs(one);
+    rows.push([`server CPU per delivered line, all processes, cluster / single, ${what}`, `≤ ${CLUSTER_TARGETS.cpuVsSingle.toFixed(2)}`, r.toFixed(2), verdict(r <= CLUSTER_TARGETS.cpuVsSingle)]);
+  };
+  cpu('S1', cluster, single);
+  const rate = commonS2Rate(r);
+  const at = (setup: Setup): StepResult | undefined => (r.s2.find((e) => e.setup === setup)?.reps[0] ?? []).find((s) => s.offered === rate);
+  if (rate !== null) cpu(`S2 at ${f0(rate)} lines/s`, at('cluster'), at('single'));
+  if (!rows.length) return [];
+  return ['Targets:', '', table(['target', 'asked', 'measured', ''], rows), ''];
+}
+
 function s1Table(r: ClusterResults): string[] {
   if (!r.s1.length) return [];
   return [
@@ -195,7 +218,7 @@ export function clusterSection(r: ClusterResults): string[] {
       'Every server-side process (the nodes, PostgreSQL\'s postmaster and backends, nats-server) is pinned to CPU 0 and the generator to CPU 1, so the cluster runs on the same one core as the single process: these figures are what cluster mode costs per line, not how far it reaches on more machines ([docs/SCALING.md](docs/SCALING.md) works that out from them). Server CPU adds up every one of those processes, PostgreSQL\'s backends included.',
     '',
   );
-  out.push(...ratiosTable(r), ...s1Table(r), ...s2Tables(r), ...s3Table(r), ...searchTable(r));
+  out.push(...targetsTable(r), ...ratiosTable(r), ...s1Table(r), ...s2Tables(r), ...s3Table(r), ...searchTable(r));
   if ([...r.s1.map((e) => e.step), ...r.s2.flatMap((e) => e.reps[0] ?? [])].some(generatorBound)) out.push(GENERATOR_NOTE, '');
   return out;
 }
