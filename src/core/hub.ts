@@ -19,7 +19,7 @@ import { DEFAULT_ROOM_FORGET_MS, Keeper } from './keeper.js';
 import { MemoryKeeps } from './keeps.js';
 import type { Logger } from './log.js';
 import { DEFAULT_LOGIN_LIMITS, LoginLimiter } from './login-limiter.js';
-import { groupLabel, memberInfos, roomOf } from './members.js';
+import { groupLabel, memberInfos, noticeMembers, roomOf } from './members.js';
 import { nameKey } from './names.js';
 import { NO_OBSERVER, type HubObserver } from './observer.js';
 import { Operators } from './operators.js';
@@ -317,7 +317,7 @@ export class Hub implements TakeoverHost, HostedHub {
         action: 'leave',
         name,
         group: group.id,
-        members: memberInfos(group),
+        ...noticeMembers(group),
         ...reason,
         ...(how.by !== undefined ? { kickedBy: how.by } : {}),
         ...(how.quit ? { quit: true as const } : {}),

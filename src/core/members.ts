@@ -9,6 +9,19 @@ export function memberInfos(group: Group<OnlineMember>): MemberInfo[] {
   return group.members.map((m) => ({ name: m.member.name, front: m.member.front }));
 }
 
+/**
+ * The most members a join or leave notice lists. A larger group's notices name only who came or
+ * went, with the count (`count`): each member keeps the list it got on joining, so a join costs
+ * every member the same however large the room (listing everyone, it cost each member the
+ * whole room, and forming a room of n cost n³).
+ */
+export const NOTICE_MEMBERS = 100;
+
+/** What a join or leave notice says of the group's members: all of them while few, else their number. */
+export function noticeMembers(group: Group<OnlineMember>): { members: MemberInfo[] } | { count: number } {
+  return group.members.length <= NOTICE_MEMBERS ? { members: memberInfos(group) } : { count: group.members.length };
+}
+
 export function memberNames(group: Group<OnlineMember>): string[] {
   return group.members.map((m) => m.member.name);
 }

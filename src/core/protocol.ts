@@ -251,8 +251,13 @@ export type ServerEvent =
       /** With `closed`: why the group did not take the user. */
       refused?: JoinRefusal;
     }
-  /** `away`: the joiner's away message, when they are away (to members that take `events`). */
-  | { action: 'connect'; status: 'request'; from: string; front: string; group: number; room?: string; members: MemberInfo[]; kind?: GroupKind; away?: string }
+  /**
+   * `away`: the joiner's away message, when they are away (to members that take `events`).
+   * `members`: everyone in the group now, in a group of up to 100 (and always to a member it
+   * brings in); a larger group's notice has `count` instead, and its members add `from` to the
+   * list they have (members.ts, `membersAfter`).
+   */
+  | { action: 'connect'; status: 'request'; from: string; front: string; group: number; room?: string; members?: MemberInfo[]; count?: number; kind?: GroupKind; away?: string }
   | {
       action: 'exchange';
       from: string;
@@ -276,7 +281,9 @@ export type ServerEvent =
       action: 'leave';
       name: string;
       group: number;
-      members: MemberInfo[];
+      /** Everyone left in the group, in a group of up to 100; a larger group's notice has `count` instead (its members drop `name`). */
+      members?: MemberInfo[];
+      count?: number;
       reason?: string;
       kickedBy?: string;
       /** The member left because their session closed (they went offline). */

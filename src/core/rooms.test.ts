@@ -42,6 +42,33 @@ function setup(history = new MemoryHistory()) {
   return { hub, user, history };
 }
 
+describe('a large room', () => {
+  it('lists everyone in a small group\'s join and leave notices, and only who came or went (with the count) past 100 members', async () => {
+    const { user } = setup();
+    const members = Array.from({ length: 100 }, (_, i) => user(`m${i}`));
+    for (const m of members) await m.do({ action: 'connect', target: '#big' });
+    const first = members[0]!;
+    const joins = first.events.filter((e) => e.action === 'connect' && e.status === 'request');
+    expect(joins.at(-1)).toMatchObject({ from: 'm99', members: expect.any(Array) });
+    expect((joins.at(-1) as { members: unknown[] }).members).toHaveLength(100);
+    for (const m of members) m.take();
+    const late = user('late');
+    await late.do({ action: 'connect', target: '#big' });
+    expect(late.events.find((e) => e.action === 'connect' && e.status === 'success')).toMatchObject({ members: expect.any(Array) });
+    const notice = first.events.find((e) => e.action === 'connect' && e.status === 'request');
+    expect(notice).toEqual({ action: 'connect', status: 'request', from: 'late', front: 'tcp', group: 1, room: '#big', count: 101, kind: 'room' });
+    // One event for every member: a front serialises it once.
+    expect(members[50]!.events.find((e) => e.action === 'connect' && e.status === 'request')).toBe(notice);
+    const later = user('later');
+    await later.do({ action: 'connect', target: '#big' });
+    first.take();
+    await later.do({ action: 'disconnect' });
+    expect(first.events.find((e) => e.action === 'leave')).toEqual({ action: 'leave', name: 'later', group: 1, count: 101, owner: 'm0' });
+    await late.do({ action: 'disconnect' });
+    expect((first.events.filter((e) => e.action === 'leave').at(-1) as { members: unknown[] }).members).toHaveLength(100);
+  });
+});
+
 describe('many groups per user', () => {
   it('keeps a many-group user in rooms and ad-hoc groups at once, each line naming its group', async () => {
     const { user } = setup();

@@ -34,6 +34,18 @@ describe('UserState', () => {
     expect(s.group).toBe(1);
   });
 
+  it('keeps a large group\'s members from notices that name only who came or went', () => {
+    const s = new UserState();
+    s.sent({ action: 'login', name: 'alice' });
+    s.apply({ action: 'login', status: 'ok' });
+    s.sent({ action: 'connect', target: '#big' });
+    s.apply({ action: 'connect', status: 'success', peer: '#big', group: 1, room: '#big', kind: 'room', members });
+    expect(s.apply({ action: 'connect', status: 'request', from: 'carol', front: 'web', group: 1, room: '#big', count: 3, kind: 'room' })).toEqual({ kind: 'member-joined', name: 'carol' });
+    expect(s.members).toEqual([...members, { name: 'carol', front: 'web' }]);
+    expect(s.apply({ action: 'leave', name: 'bob', group: 1, count: 2 })).toEqual({ kind: 'member-left', name: 'bob' });
+    expect(s.members).toEqual([{ name: 'alice', front: 'tcp' }, { name: 'carol', front: 'web' }]);
+  });
+
   it('follows a rename: its own name, a member\'s, and the peer it chats with', () => {
     const s = new UserState();
     s.sent({ action: 'login', name: 'alice' });

@@ -7,6 +7,7 @@
  * server shows one group at a time (the classic view), and so does this state.
  */
 import type { InputMode } from './commands.js';
+import { membersAfter } from './member-list.js';
 import type { ClientAction, GroupKind, MemberInfo, ServerEvent } from './protocol.js';
 
 export type UserStateName = 'offline' | 'loggedin' | 'chatting';
@@ -108,8 +109,8 @@ export class UserState {
         return this.connected(event);
       case 'leave': {
         const view = this.groups.get(event.group);
-        if (view) view.members = event.members;
-        if (event.group === this.group || !this.manyGroups) this.members = event.members;
+        if (view) view.members = membersAfter(event, view.members);
+        if (event.group === this.group || !this.manyGroups) this.members = membersAfter(event, this.members);
         return { kind: 'member-left', name: event.name };
       }
       case 'disconnect':
@@ -158,12 +159,14 @@ export class UserState {
   private connected(event: Extract<ServerEvent, { action: 'connect' }>): Transition {
     if (event.status === 'request') {
       const label = event.room ?? (event.kind === 'direct' ? event.from : `#group-${event.group}`);
-      this.remember({ group: event.group, kind: event.kind ?? (event.room ? 'room' : 'adhoc'), label, members: event.members });
+      const known = this.groups.get(event.group)?.members ?? (event.group === this.group ? this.members : []);
+      const members = membersAfter(event, known);
+      this.remember({ group: event.group, kind: event.kind ?? (event.room ? 'room' : 'adhoc'), label, members });
       if (this.state === 'chatting') {
-        if (event.group === this.group || !this.manyGroups) this.setFocus(event.group, event.members);
+        if (event.group === this.group || !this.manyGroups) this.setFocus(event.group, members);
         return { kind: 'member-joined', name: event.from };
       }
-      this.setFocus(event.group, event.members);
+      this.setFocus(event.group, members);
       this.state = 'chatting';
       this.peer = event.from;
       return { kind: 'joined-by', peer: event.from };

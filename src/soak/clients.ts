@@ -97,11 +97,12 @@ abstract class JsonClient implements SoakClient {
     }
     switch (event.action) {
       case 'connect':
-        if (event.status === 'request') this.members = new Set(event.members.map((m) => m.name));
+        // A large group's notice names only who came (or went, below).
+        if (event.status === 'request') this.members = new Set(event.members?.map((m) => m.name) ?? [...this.members, event.from]);
         else this.hooks.problem('protocol', this.name, `connect ${event.status} nobody asked for`);
         return;
       case 'leave':
-        this.members = new Set(event.members.map((m) => m.name));
+        this.members = new Set(event.members?.map((m) => m.name) ?? [...this.members].filter((n) => n !== event.name));
         return;
       case 'disconnect':
         this.members = new Set();

@@ -121,8 +121,8 @@ export class Mirror implements Omit<UserListener, 'gone'> {
         return this.rooms.get(event.group)?.line(event);
       case 'connect': {
         if (event.status !== 'request') break;
-        const room = this.room(event.group, event.members, shapeOf(event));
-        room.membersNow(event.members);
+        const room = this.room(event.group, event.members ?? [], shapeOf(event));
+        room.noticed(event);
         if (room.placeOf(user)) return;
         if (user.home.kind === 'dm' && !user.talking) user.talk = { kind: 'group', group: event.group };
         room.add(user, { how: 'joined-by', peer: event.from, front: event.front });
@@ -134,7 +134,7 @@ export class Mirror implements Omit<UserListener, 'gone'> {
         // The answer to a line: the bridge took it already; never a push.
         return;
       case 'leave':
-        return this.rooms.get(event.group)?.membersNow(event.members, renderEvent(event) ?? undefined);
+        return this.rooms.get(event.group)?.noticed(event, renderEvent(event) ?? undefined);
       case 'disconnect': {
         const room = this.rooms.get(event.group);
         if (!room) return;

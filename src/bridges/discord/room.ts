@@ -176,7 +176,17 @@ export class Room {
    * `leaveNote` words the leave the event reports (e.g. a removal by the room's owner).
    */
   membersNow(members: readonly MemberInfo[], leaveNote?: string): void {
-    const now = members.map((m) => m.name);
+    this.namesNow(members.map((m) => m.name), leaveNote);
+  }
+
+  /** A join or leave notice: the members it lists, or (a large group's notice names only them) the one who came or went. */
+  noticed(event: Extract<ServerEvent, { action: 'connect'; status: 'request' } | { action: 'leave' }>, leaveNote?: string): void {
+    if (event.members !== undefined) return this.membersNow(event.members, leaveNote);
+    if (event.action === 'leave') return this.namesNow(this.members.filter((n) => n !== event.name), leaveNote);
+    if (!this.members.includes(event.from)) this.namesNow([...this.members, event.from]);
+  }
+
+  private namesNow(now: string[], leaveNote?: string): void {
     const joined = now.filter((n) => !this.members.includes(n));
     const left = this.members.filter((n) => !now.includes(n));
     this.members = now;

@@ -10,9 +10,10 @@ export interface ChannelView {
   id: number;
   name: string;
   isRoom: boolean;
-  /** The members as the hub last listed them (its array, shared by every member's client). */
-  members: readonly MemberInfo[];
-  /** The same members by name, kept in step one join or leave at a time, so neither costs a pass over a big room. */
+  /**
+   * The members by name, in the order the hub listed them, kept in step one join or leave at a
+   * time, so neither costs a pass over a big room (whose notices name only who came or went).
+   */
   byName: Map<string, MemberInfo>;
   /** Operators (the owner among them) and voiced members. */
   roles: Roles;
@@ -39,7 +40,7 @@ export const membersByName = (members: readonly MemberInfo[]): Map<string, Membe
 /** What NAMES needs of a channel. */
 export interface NamesView {
   name: string;
-  members: readonly { name: string; front?: string }[];
+  members: Iterable<{ name: string; front?: string }>;
   roles: Roles;
   secret: boolean;
 }

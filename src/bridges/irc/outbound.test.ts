@@ -88,6 +88,23 @@ describe('ChannelMirror', () => {
     expect(take()).toEqual([':bob!bob@web QUIT :left the chat', ':ann!ann@tcp KICK #r cy :spam', ':ann!ann@tcp PART :#r', ':srv MODE #r +o :zoe']);
   });
 
+  it('follows a large room by the one who came or went, as its notices name only them', () => {
+    const { m, take } = mirror();
+    const many = Array.from({ length: 150 }, (_, i): [string, string] => [`m${i}`, 'tcp']);
+    m.apply({ action: 'connect', status: 'success', peer: '#big', group: 1, room: '#big', owner: 'm0', members: members(...many, ['zoe', 'irc']) });
+    take();
+    m.apply({ action: 'connect', status: 'request', from: 'late', front: 'web', group: 1, room: '#big', count: 152, kind: 'room' });
+    m.apply({ action: 'connect', status: 'request', from: 'late', front: 'web', group: 1, room: '#big', count: 152, kind: 'room' });
+    m.apply({ action: 'leave', name: 'm7', group: 1, count: 151, owner: 'm0' });
+    expect(take()).toEqual([':late!late@web JOIN :#big', ':m7!m7@tcp PART :#big']);
+    const view = m.find('#big')!;
+    m.channelNames(view);
+    const names = take().filter((l) => l.includes(' 353 ')).join(' ');
+    expect(names).toContain(' late');
+    expect(names).not.toContain(' m7 ');
+    expect([...view.byName.keys()]).toHaveLength(151);
+  });
+
   it('keeps reasons and topics from other fronts on one line', () => {
     const { m, take } = mirror();
     m.apply({ action: 'connect', status: 'success', peer: '#r', group: 1, room: '#r', owner: 'ann', members: members(['ann', 'tcp'], ['bob', 'tcp'], ['cy', 'tcp'], ['zoe', 'irc']) });

@@ -11,6 +11,7 @@
  * `echo-message`, tagged (`server-time`, `msgid`) as everyone else's.
  */
 import { ALONE_MSG } from '../../core/classic.js';
+import { membersAfter } from '../../core/member-list.js';
 import type { MemberInfo, ServerEvent } from '../../core/protocol.js';
 import { channelName, defaultTopic, membersByName, type ChannelView, type NamesView } from './channel-view.js';
 import { chatLines, serialize, type LineEvent } from './chat-lines.js';
@@ -233,16 +234,18 @@ export class ChannelMirror {
   }
 
   /**
-   * Who in the hub's new list of a channel this client did not know, now known. Usually that is
-   * the one who joined, found without a pass over the list; a list that differs otherwise (a
-   * change this client missed) is compared whole.
+   * Who joined, by the hub's notice, that this client did not know, now known. A large group's
+   * notice names only the joiner; a small group's lists everyone, and usually the one new is the
+   * joiner, found without a pass over the list; a list that differs otherwise (a change this
+   * client missed) is compared whole.
    */
-  private newMembers(view: ChannelView, members: readonly MemberInfo[], from: string, front: string): MemberInfo[] {
-    if (members.length === view.byName.size + 1 && !view.byName.has(from)) {
+  private newMembers(view: ChannelView, members: readonly MemberInfo[] | undefined, from: string, front: string): MemberInfo[] {
+    if ((members === undefined || members.length === view.byName.size + 1) && !view.byName.has(from)) {
       const joiner = { name: from, front };
       view.byName.set(from, joiner);
       return [joiner];
     }
+    if (members === undefined) return [];
     const joiners = members.filter((m) => !view.byName.has(m.name));
     view.byName = membersByName(members);
     return joiners;
@@ -260,7 +263,6 @@ export class ChannelMirror {
       id: g.group,
       name: channelName(g.group, g.room),
       isRoom: g.room !== undefined,
-      members: g.members,
       byName: membersByName(g.members),
       roles: g.roles,
       secret: g.secret,
@@ -272,20 +274,19 @@ export class ChannelMirror {
     this.views.set(view.id, view);
     this.joinLine({ name: this.myNick, front: IRC_HOST }, view.name, this.me.account);
     this.topicReplies(view, true);
-    this.namesReplies(view);
+    this.channelNames(view);
   }
 
   private joined(event: Extract<ServerEvent, { action: 'connect'; status: 'request' }>): void {
     const view = this.views.get(event.group);
     if (!view) {
       // Someone connected to this user: clients open the channel without switching to it, so say where to chat.
-      this.enter({ group: event.group, room: event.room, members: event.members, roles: rolesOf({}), secret: false, topic: '', locked: false });
+      this.enter({ group: event.group, room: event.room, members: membersAfter(event, []), roles: rolesOf({}), secret: false, topic: '', locked: false });
       this.out.service(`${event.from} (${event.front}) connected with you: chat in ${channelName(event.group, event.room)}; bye or /part there leaves`);
       return;
     }
     const wasIn = view.byName.has(event.from);
     const joiners = this.newMembers(view, event.members, event.from, event.front);
-    view.members = event.members;
     for (const m of joiners) this.joinLine(m, view.name, null);
     if (event.away !== undefined && this.me.awayNotify && !wasIn) this.out.send({ source: this.me.maskOf(event.from, event.front), verb: 'AWAY', params: [event.away] });
   }
@@ -295,10 +296,9 @@ export class ChannelMirror {
     if (!view) return;
     const who = { name: event.name, front: this.frontOf(view, event.name) };
     const kicker = event.kickedBy === undefined ? undefined : { name: event.kickedBy, front: this.frontOf(view, event.kickedBy) };
-    view.members = event.members;
     view.byName.delete(event.name);
     // A list that is not the one before less the leaver (a change this client missed) is taken whole.
-    if (view.byName.size !== event.members.length) view.byName = membersByName(event.members);
+    if (event.members !== undefined && view.byName.size !== event.members.length) view.byName = membersByName(event.members);
     view.roles.ops.delete(event.name);
     view.roles.voiced.delete(event.name);
     if (kicker) {
@@ -335,11 +335,7 @@ export class ChannelMirror {
   renamed(old: string, name: string): void {
     for (const view of this.views.values()) {
       const was = view.byName.get(old);
-      if (was) {
-        view.members = view.members.map((m) => (m.name === old ? { ...m, name } : m));
-        view.byName.delete(old);
-        view.byName.set(name, { ...was, name });
-      }
+      if (was) view.byName = new Map([...view.byName].map(([key, m]) => (key === old ? [name, { ...was, name }] : [key, m])));
       for (const holders of [view.roles.ops, view.roles.voiced]) {
         if (holders.delete(old)) holders.add(name);
       }
@@ -365,10 +361,15 @@ export class ChannelMirror {
     this.out.numeric(RPL.TOPICWHOTIME, view.name, view.topic ? view.topicBy : this.me.serviceMask, String(view.topicAt));
   }
 
+  /** NAMES of one of the user's channels, its members as this client knows them. */
+  channelNames(view: ChannelView): void {
+    this.namesReplies({ ...view, members: view.byName.values() });
+  }
+
   /** 353 (split to fit) and 366; operators show as `@`, voiced members as `+`, a secret channel with `@`; whole masks for `userhost-in-names` where the front is known. */
   namesReplies(view: NamesView): void {
     const shown = (m: { name: string; front?: string }): string => (this.me.userhostInNames && m.front !== undefined ? this.maskOf({ name: m.name, front: m.front }) : m.name);
-    const names = view.members.map((m) => prefixOf(view.roles, m.name, this.me.multiPrefix) + shown(m)).join(' ');
+    const names = [...view.members].map((m) => prefixOf(view.roles, m.name, this.me.multiPrefix) + shown(m)).join(' ');
     if (names !== '') this.out.numeric(RPL.NAMREPLY, view.secret ? '@' : '=', view.name, names);
     this.out.numeric(RPL.ENDOFNAMES, view.name, 'End of /NAMES list');
   }

@@ -4,9 +4,9 @@
  */
 import { joinRefusal } from '../group-rules.js';
 import { roomTarget, type Group } from '../groups.js';
-import { groupLabel, memberInfos, modeInfo, roomOf } from '../members.js';
+import { groupLabel, memberInfos, modeInfo, noticeMembers, roomOf } from '../members.js';
 import { nameKey } from '../names.js';
-import type { ClientAction, JoinRefusal, ServerEvent } from '../protocol.js';
+import type { ClientAction, JoinRefusal, MemberInfo, ServerEvent } from '../protocol.js';
 import type { OnlineMember } from '../session.js';
 import { lineText } from '../text.js';
 import type { GroupContext, MaybeGroupContext, OnlineContext } from './context.js';
@@ -26,12 +26,19 @@ function admit(ctx: OnlineContext, group: Group<OnlineMember>, joining: OnlineMe
   }
   hub.setFocus(me, group);
   // One notice for all the members (two when the joiner is away), so that a front serialises it
-  // once, not once per member: in a room of thousands, each carries thousands of names.
-  const notice: ServerEvent = { action: 'connect', status: 'request', from: me.name, front: me.front, group: group.id, ...roomOf(group), members: memberInfos(group), kind: group.kind };
+  // once; in a large group it names only the joiner (members.ts). One brought in is told everyone.
   // A joiner who is away says so to the members that take events (IRC's away-notify tells it after the JOIN).
-  const withAway = me.away === null ? notice : { ...notice, away: me.away };
+  const notice = (list: { members: MemberInfo[] } | { count: number }, away: string | null): ServerEvent => ({
+    action: 'connect', status: 'request', from: me.name, front: me.front, group: group.id, ...roomOf(group), ...list, kind: group.kind, ...(away === null ? {} : { away }),
+  });
+  const listed = noticeMembers(group);
+  const plain = notice(listed, null);
+  const withAway = me.away === null ? plain : notice(listed, me.away);
   for (const m of group.members) {
-    if (m.member !== me) hub.push(m.member, m.member.features.has('events') ? withAway : notice);
+    if (m.member === me) continue;
+    const away = m.member.features.has('events') ? me.away : null;
+    if (joining.includes(m.member) && !('members' in listed)) hub.push(m.member, notice({ members: memberInfos(group) }, away));
+    else hub.push(m.member, away === null ? plain : withAway);
   }
   ctx.reply(success(group, peer, me));
 }

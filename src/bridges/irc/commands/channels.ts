@@ -110,14 +110,14 @@ export async function names(s: IrcClient, m: IrcMessage): Promise<void> {
   const wanted = targets(m.params[0]);
   if (wanted.length === 0) {
     const mine = s.mirror.channels();
-    for (const view of mine) s.mirror.namesReplies(view);
+    for (const view of mine) s.mirror.channelNames(view);
     if (mine.length === 0) s.out.numeric(RPL.ENDOFNAMES, '*', 'End of /NAMES list');
     return;
   }
   for (const name of wanted) {
     const view = s.mirror.find(name);
     if (view) {
-      s.mirror.namesReplies(view);
+      s.mirror.channelNames(view);
       continue;
     }
     const group = await findGroup(s, name);

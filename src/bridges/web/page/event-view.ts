@@ -5,6 +5,7 @@
  * pane on screen. An answer comes with what its request asked, so a result can repeat the words
  * looked for; a push comes with nothing.
  */
+import { membersAfter } from '../../../core/member-list.js';
 import type { ClientAction, GroupKind, MembershipInfo, ServerEvent } from '../../../core/protocol.js';
 import { modesChanged, renderEvent } from '../../../core/render.js';
 import { roomsCard, searchCard, sonnetCard, sonnetHitsCard, whoCard } from './cards.js';
@@ -92,7 +93,7 @@ export function showEvent(host: EventHost, event: ServerEvent, asked: Asked | un
     case 'leave': {
       const c = conversations.byGroup(event.group);
       if (!c) return;
-      c.members = event.members;
+      c.members = membersAfter(event, c.members);
       conversations.render();
       return c.log.notice(event.kickedBy ? `${event.name} was removed by ${event.kickedBy}${event.reason ? `: ${event.reason}` : ''}.` : `${event.name} left the group.`);
     }
@@ -184,7 +185,8 @@ function connected(host: EventHost, event: Extract<ServerEvent, { action: 'conne
   if (event.status === 'request') {
     const known = live(conversations.byGroup(event.group) ?? null);
     const kind = kindOf(event.kind, event.room);
-    const c = conversations.joined(event.group, kind, event.room ?? (kind === 'direct' ? event.from : `#group-${event.group}`), event.members);
+    const members = membersAfter(event, conversations.byGroup(event.group)?.members ?? []);
+    const c = conversations.joined(event.group, kind, event.room ?? (kind === 'direct' ? event.from : `#group-${event.group}`), members);
     if (known) c.log.notice(`${event.from} joined the group.`);
     else c.log.notice(kind === 'direct' ? `${event.from} writes to you privately.` : `${event.from} connected to you: you are chatting in group ${event.group}.`, 'good');
     // The server made it my focus only when I had none.
