@@ -255,7 +255,7 @@ export type ServerEvent =
    * `away`: the joiner's away message, when they are away (to members that take `events`).
    * `members`: everyone in the group now, in a group of up to 100 (and always to a member it
    * brings in); a larger group's notice has `count` instead, and its members add `from` to the
-   * list they have (members.ts, `membersAfter`).
+   * list they have (member-list.ts, `membersAfter`).
    */
   | { action: 'connect'; status: 'request'; from: string; front: string; group: number; room?: string; members?: MemberInfo[]; count?: number; kind?: GroupKind; away?: string }
   | {
