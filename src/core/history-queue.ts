@@ -105,7 +105,8 @@ export abstract class QueuedHistory {
   }
 
   record(line: NewLine): StoredLine {
-    const stored = { ...line, id: ++this.lastId };
+    // Key by key, not a spread: one shape for every line, on the chat path.
+    const stored: StoredLine = { group: line.group, sender: line.sender, senderKey: line.senderKey, text: line.text, ts: line.ts, seq: line.seq, id: ++this.lastId };
     this.queue.push({ kind: 'line', line: stored });
     return stored;
   }

@@ -5,7 +5,8 @@
  */
 import type { ServerEvent } from '../../core/protocol.js';
 import { lineTagsOf } from './line-tags.js';
-import { serializeMessage } from './message.js';
+import { MAX_LINE_BYTES } from './line-reader.js';
+import { serializeMessage, type IrcMessage } from './message.js';
 import { fitLine, safeLines } from './text.js';
 
 /** One chat line's IRC text, serialised once per set of tags and shared by every recipient. */
@@ -15,10 +16,15 @@ export type LineEvent = Extract<ServerEvent, { action: 'exchange' }>;
 
 /** A line's text as PRIVMSGs from `source` to `target`, split to fit, each with the tags. */
 export function privmsgs(source: string, target: string, text: string, tags: Record<string, string> | undefined): string {
-  return safeLines(text)
-    .flatMap((line) => fitLine({ source, verb: 'PRIVMSG', params: [target, line] }))
-    .map((m) => serializeMessage(tags ? { ...m, tags } : m) + '\r\n')
-    .join('');
+  let out = '';
+  for (const line of safeLines(text)) {
+    const message: IrcMessage = { source, verb: 'PRIVMSG', params: [target, line] };
+    const whole = serializeMessage(message);
+    // A line that fits, as most do, is serialised once; only a longer one is measured and split.
+    if (Buffer.byteLength(whole) <= MAX_LINE_BYTES) out += `${tags ? serializeMessage({ ...message, tags }) : whole}\r\n`;
+    else for (const m of fitLine(message)) out += `${serializeMessage(tags ? { ...m, tags } : m)}\r\n`;
+  }
+  return out;
 }
 
 export function serialize(event: LineEvent, source: string, target: string, tags: number): string {
