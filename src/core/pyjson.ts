@@ -17,6 +17,19 @@ export function asciiString(text: string): string {
   return HAS_NON_ASCII.test(json) ? json.replace(NON_ASCII, escapeChar) : json;
 }
 
+/** Keys as written (`"key": `), made once: events repeat a few dozen keys. Bounded, as tag names come from clients. */
+const keyTexts = new Map<string, string>();
+const MAX_KEY_TEXTS = 1000;
+
+function keyText(key: string): string {
+  let text = keyTexts.get(key);
+  if (text === undefined) {
+    text = asciiString(key) + ': ';
+    if (keyTexts.size < MAX_KEY_TEXTS) keyTexts.set(key, text);
+  }
+  return text;
+}
+
 /** Serialises plain data (objects, arrays, strings, finite numbers, booleans, null). */
 export function pyDumps(value: unknown): string {
   switch (typeof value) {
@@ -28,12 +41,23 @@ export function pyDumps(value: unknown): string {
       return value ? 'true' : 'false';
     case 'object': {
       if (value === null) return 'null';
-      if (Array.isArray(value)) return '[' + value.map(pyDumps).join(', ') + ']';
-      const parts: string[] = [];
-      for (const [key, item] of Object.entries(value)) {
-        if (item !== undefined) parts.push(asciiString(key) + ': ' + pyDumps(item));
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ', ') + pyDumps(value[i]);
+        return out + ']';
       }
-      return '{' + parts.join(', ') + '}';
+      // Built by concatenation, without the entries' arrays: every event a front sends passes here.
+      const record = value as Record<string, unknown>;
+      let out = '{';
+      let first = true;
+      for (const key in record) {
+        if (!Object.hasOwn(record, key)) continue;
+        const item = record[key];
+        if (item === undefined) continue;
+        out += (first ? '' : ', ') + keyText(key) + pyDumps(item);
+        first = false;
+      }
+      return out + '}';
     }
     default:
       return 'null';
