@@ -18,6 +18,7 @@ import { FLAT_SCENARIOS, measures, parseOptions, USAGE, type BenchOptions } from
 import { Progress } from './progress.js';
 import { handWritten, renderMarkdown, type Results } from './report.js';
 import { holdIdle, runGenerator, type GeneratorListener } from './run.js';
+import { FLAME_RATE, measureFlame } from './flame-bench.js';
 import { measureFlat } from './flat-bench.js';
 import { writeFlatCharts } from './flat-chart.js';
 import { keepUnmeasuredFlat } from './flat-report.js';
@@ -80,9 +81,12 @@ function keepUnmeasured(options: BenchOptions, fresh: Results): Results {
     s3: has('s3') ? fresh.s3 : saved.s3,
     search: has('search') ? fresh.search : saved.search,
     startup: has('startup') ? fresh.startup : saved.startup,
+    ...withProfile(has('profile') ? fresh.profile : saved.profile),
     flat: keepUnmeasuredFlat(has, fresh.flat, saved.flat),
   };
 }
+
+const withProfile = (profile: Results['profile']): Pick<Results, 'profile'> => (profile ? { profile } : {});
 
 async function measure(options: BenchOptions, argv: readonly string[], progress: Progress): Promise<Results> {
   const log = (line: string): void => progress.result(line);
@@ -159,6 +163,13 @@ async function measure(options: BenchOptions, argv: readonly string[], progress:
     } finally {
       progress.end();
     }
+  }
+
+  if (measures(options, 'profile')) {
+    log(`Profile: ${FLAME_RATE.toLocaleString('en-US')} lines/s offered in S2's shape on the native front, under V8's profiler`);
+    progress.scenario('Profile', list.filter((t) => t.profiled && t.run.protocol === 'native').length);
+    results.profile = await measureFlame(root, options, list, listener, log);
+    progress.end();
   }
 
   if (FLAT_SCENARIOS.some((s) => measures(options, s))) {

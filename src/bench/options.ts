@@ -5,7 +5,7 @@
  */
 
 /** The scenarios, in the order a run measures them. */
-export const SCENARIOS = ['s1', 's2', 's3', 'search', 'startup', 'bigroom', 'manyrooms', 'bighistory', 'manyidle'] as const;
+export const SCENARIOS = ['s1', 's2', 's3', 'search', 'startup', 'profile', 'bigroom', 'manyrooms', 'bighistory', 'manyidle'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 /** The scenarios whose cost should stay flat as their load grows (flat-bench.ts). */
@@ -51,7 +51,9 @@ run as root on Debian/Ubuntu (scripts/install-bench-deps.sh), else says what to 
 Scenarios: s1 (100 clients in pairs, 2,000 lines/s), s2 (1,000 clients in groups of 10, the
 offered rate ramped by 2,000 lines/s until a step misses p99 <= 100 ms or 99.9 % delivered twice,
 then bisected), s3 (5,000 idle clients: memory per connection), search (queries over a stored
-history), startup (time to ready with that history). Costs that should stay flat as work grows,
+history), startup (time to ready with that history), profile (ours, and --versus's build, at
+10,000 lines/s in S2's shape on the native front under V8's profiler: a flame graph of the event
+loop in docs/ and the busiest functions). Costs that should stay flat as work grows,
 each a curve (see BENCHMARKS.md): bigroom (one room of 250 to 2,000 members, 50 lines/s in all),
 manyrooms (1,000 users each in 1 to 20 rooms of 10 to 50, at the same deliveries/s), bighistory
 (search and start-up over 1M, 3M and 10M lines), manyidle (5,000 to 20,000 idle clients, then

@@ -138,6 +138,26 @@ describe('renderMarkdown', () => {
     expect(targets).not.toContain('peer (IRC)');
   });
 
+  it('shows where the time goes: each build\'s flame graph, busy time and busiest functions side by side', () => {
+    const md = renderMarkdown(
+      results({
+        profile: {
+          rate: 10000,
+          profiles: [
+            { label: 'ics-chat (native)', file: 'docs/bench-flame-ours.svg', windowMs: 10000, busyMs: 6000, workersMs: 900, top: [{ name: 'writeBuffer', share: 0.18 }, { name: '(garbage collector)', share: 0.1 }] },
+            { label: 'ics-chat before (native)', file: 'docs/bench-flame-before.svg', windowMs: 10000, busyMs: 7000, workersMs: 100, top: [{ name: 'writeBuffer', share: 0.15 }] },
+          ],
+        },
+      }),
+      'chart.png',
+    );
+    const part = section(md, '## Where the time goes: the event loop at 10,000 lines/s');
+    expect(part).toContain('| ics-chat (native) | 6,000 ms of 10,000 (60 %) | 900 ms | [docs/bench-flame-ours.svg](docs/bench-flame-ours.svg) |');
+    expect(part).toContain('![ics-chat before (native)](docs/bench-flame-before.svg)');
+    expect(part).toContain('| 18.0 % `writeBuffer` | 15.0 % `writeBuffer` |');
+    expect(part).toContain('| 10.0 % `(garbage collector)` |  |');
+  });
+
   it('keeps the hand-written part of the previous file, and only that', () => {
     const previous = `# Benchmarks\n\nold figures\n\n${HAND_WRITTEN_MARK}\n\n## Analysis\n\nwhy it is fast\n`;
     const kept = handWritten(previous);

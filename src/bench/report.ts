@@ -7,6 +7,7 @@ import { describeMachine, type MachineInfo } from './machine.js';
 import { kneesOf, type Knees } from './knee.js';
 import type { QueryStats } from './search-bench.js';
 import { clusterSection, type ClusterResults } from './cluster-report.js';
+import type { FlameResults } from './flame-bench.js';
 import { flatSection, type FlatResults } from './flat-report.js';
 import { cpuPerLineUs, f0, f1, GENERATOR_HEAD, GENERATOR_NOTE, generatorText, kneeText, pct, ratio, table } from './markdown.js';
 import { generatorBound, KNEE_P99_MS, KNEE_RATIO, withinKnee, type StepResult } from './types.js';
@@ -31,6 +32,8 @@ export interface Results {
   s3: { target: TargetRun; clients: number; rssPerConnBytes: number; connectsPerSec: number }[];
   search: { lines: number; users: number; queries: (QueryStats & { shape: string })[] } | null;
   startup: { lines: number; msToReady: number; msToLogin: number } | null;
+  /** Where the time goes, by V8's profiler (absent in results saved before it was measured). */
+  profile?: FlameResults;
   /** The flat-cost scenarios (absent in results saved before they were measured). */
   flat?: FlatResults;
   /** The last `--cluster` run, kept across the other runs (absent until one ran). */
@@ -161,6 +164,32 @@ function s2Section(results: Results, chartFile: string): string[] {
   return out;
 }
 
+function profileSection(p: FlameResults): string[] {
+  const out = [`## Where the time goes: the event loop at ${f0(p.rate)} lines/s`, ''];
+  out.push(
+    `Each build of ours carries S2's load (1,000 clients in groups of 10) on the native front at ${f0(p.rate)} lines/s offered, under V8's profiler (\`node --cpu-prof\`, which costs some CPU of its own); the profile covers the measured step. In the flame graphs each box is a function in one call path, as wide as its share of the event loop's busy time with what it called; its callers are below it. Orange: this project's code; blue: Node.js's; green: packages'; purple: the engine's (the collector, native code). Hover for the figures.`,
+    '',
+  );
+  out.push(
+    table(
+      ['build', 'event loop busy', 'worker threads\' CPU', 'flame graph'],
+      p.profiles.map((x) => [x.label, `${f0(x.busyMs)} ms of ${f0(x.windowMs)} (${f0((x.busyMs / x.windowMs) * 100)} %)`, `${f0(x.workersMs)} ms`, `[${x.file}](${x.file})`]),
+    ),
+    '',
+  );
+  for (const x of p.profiles) out.push(`![${x.label}](${x.file})`, '');
+  const rows = Math.max(...p.profiles.map((x) => x.top.length));
+  out.push('The functions that took the most of the event loop (self time, not counting what they called):', '');
+  out.push(
+    table(
+      p.profiles.map((x) => x.label),
+      Array.from({ length: rows }, (_, i) => p.profiles.map((x) => (x.top[i] ? `${(x.top[i]!.share * 100).toFixed(1)} % \`${x.top[i]!.name}\`` : ''))),
+    ),
+    '',
+  );
+  return out;
+}
+
 /** BENCHMARKS.md for `results`, linking `chartFile`, ending with the hand-written part `kept` from the previous file. */
 export function renderMarkdown(results: Results, chartFile: string, kept = ''): string {
   const out: string[] = [];
@@ -211,6 +240,7 @@ export function renderMarkdown(results: Results, chartFile: string, kept = ''): 
     out.push('## Start-up', '');
     out.push(`With ${f0(results.startup.lines)} lines of history: ${f0(results.startup.msToReady)} ms from process start to "ready", ${f0(results.startup.msToLogin)} ms to the first accepted login.`, '');
   }
+  if (results.profile?.profiles.length) out.push(...profileSection(results.profile));
   if (results.flat) out.push(...flatSection(results.flat));
   if (results.cluster) out.push(...clusterSection(results.cluster));
   if (results.notes.length) out.push('## Notes', '', ...results.notes.map((n) => `- ${n}`), '');

@@ -78,6 +78,8 @@ export interface OursOptions {
   onOutput?: (text: string) => void;
   /** More settings (cluster mode: DATABASE_URL, NATS_URL, NODE_ID). */
   env?: Readonly<Record<string, string>>;
+  /** Node.js flags besides the server's own (`--cpu-prof` for the profile). */
+  nodeFlags?: readonly string[];
 }
 
 /** Our server with the given fronts, every port chosen by the system, history in `dataDir`. */
@@ -87,7 +89,7 @@ export async function startOurs(root: string, dataDir: string, fronts: readonly 
   const env = { ...process.env, ...flood, FRONTS: fronts.join(','), CHAT_HOST: '127.0.0.1', CHAT_PORT: '0', IRC_HOST: '127.0.0.1', IRC_PORT: '0', WEB_HOST: '127.0.0.1', WEB_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...options.env };
   const started = performance.now();
   const main = join(root, 'dist/server/main.js');
-  const argv = [...NODE_FLAGS, main];
+  const argv = [...NODE_FLAGS, ...(options.nodeFlags ?? []), main];
   const child = pin ? pinned(process.execPath, argv, env) : spawn(process.execPath, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const { onOutput } = options;
   if (onOutput) for (const stream of [child.stdout, child.stderr]) stream?.on('data', (d: Buffer) => onOutput(d.toString()));

@@ -39,6 +39,26 @@ export function sampleProc(pid: number): ProcSample | null {
   }
 }
 
+/** The CPU time (user + system, in ms) the threads of a process other than its main thread have used so far; 0 when it is gone. */
+export function workerThreadsCpuMs(pid: number): number {
+  let ticks = 0;
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      if (Number(tid) === pid) continue;
+      try {
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        ticks += Number(fields[11]) + Number(fields[12]);
+      } catch {
+        // The thread ended meanwhile.
+      }
+    }
+  } catch {
+    return 0;
+  }
+  return (ticks * 1000) / CLOCK_TICKS;
+}
+
 /** A process and its descendants (root first), or [] when it is gone. */
 export function processTree(root: number): number[] {
   const children = new Map<number, number[]>();

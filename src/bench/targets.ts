@@ -17,14 +17,19 @@ const ourProtocols: Protocol[] = ourFronts.map((f) => (f === 'tcp' ? 'native' : 
 export interface Target {
   run: TargetRun;
   start(): Promise<RunningBenchServer>;
+  /** A build of ours: started under V8's profiler, writing its profiles into `dir` as it exits. */
+  profiled?(dir: string): Promise<RunningBenchServer>;
   concurrency: number;
 }
+
+const profilerFlags = (dir: string): string[] => ['--cpu-prof', `--cpu-prof-dir=${dir}`];
 
 /** What a run measures: ours on each front (and the --versus build's), then the peers unless --no-peers. */
 export function targets(root: string, options: BenchOptions, log: (line: string) => void): Target[] {
   const list: Target[] = ourProtocols.map((protocol) => ({
     run: { label: `ics-chat (${PROTOCOL_LABEL[protocol]})`, server: 'ics-chat', ours: true, protocol },
     start: () => startOurs(root, mkdtempSync(join(tmpdir(), 'bench-ours-')), ourFronts),
+    profiled: (dir: string) => startOurs(root, mkdtempSync(join(tmpdir(), 'bench-ours-')), ourFronts, { nodeFlags: profilerFlags(dir) }),
     concurrency: 50,
   }));
   const { versus } = options;
@@ -34,6 +39,7 @@ export function targets(root: string, options: BenchOptions, log: (line: string)
       list.push({
         run: { label: `ics-chat before (${PROTOCOL_LABEL[protocol]})`, server: 'ics-chat before', ours: false, protocol },
         start: () => startOurs(versus, mkdtempSync(join(tmpdir(), 'bench-before-')), ourFronts),
+        profiled: (dir: string) => startOurs(versus, mkdtempSync(join(tmpdir(), 'bench-before-')), ourFronts, { nodeFlags: profilerFlags(dir) }),
         concurrency: 50,
       });
     }
