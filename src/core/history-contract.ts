@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HistoryUnavailable, type GroupKind, type HistoryStore, type StoredLine } from './history.js';
-import type { SearchQuery } from './search-query.js';
+import { HistoryUnavailable, SEARCH_COUNT_BEYOND, type GroupKind, type HistoryStore, type StoredLine } from './history.js';
+import { parseSearchQuery, type SearchQuery } from './search-query.js';
 
 export interface HistoryContractOptions {
   /** For a store that outlives its process: a new one, and a restart (close it, open its storage again). */
@@ -171,6 +171,41 @@ export function describeHistoryContract(name: string, make: () => HistoryStore, 
       expect(page.total).toBe(30);
       expect(page.lines.map((l) => l.text)).toEqual(['item 26', 'item 27', 'item 28', 'item 29', 'item 30']);
       expect(page.lines.map((l) => l.group)).toEqual([1, 2, 1, 2, 1]);
+    });
+
+    it('counts up to SEARCH_COUNT_BEYOND past the page, then says there are more', () => {
+      const c = fresh();
+      c.open(1);
+      c.join('a', 1);
+      for (let i = 1; i <= 5 + SEARCH_COUNT_BEYOND; i++) c.say(1, 'b', `word ${i}`);
+      c.h.commit();
+      expect(c.h.search('a', [['word']], 5)).toEqual({ lines: expect.any(Array), total: 5 + SEARCH_COUNT_BEYOND });
+      c.say(1, 'b', 'word more');
+      c.h.commit();
+      const page = c.h.search('a', [['word']], 5);
+      expect({ total: page.total, more: page.more }).toEqual({ total: 5 + SEARCH_COUNT_BEYOND, more: true });
+      expect(page.lines.map((l) => l.text).at(-1)).toBe('word more');
+    });
+
+    it('past the count, still pages the newest lines the user may read: none from before joining or after leaving, none deleted', () => {
+      const c = fresh();
+      for (const g of [1, 2, 3]) c.open(g);
+      c.join('a', 1);
+      c.join('a', 3);
+      for (let i = 0; i < 60; i++) c.say(2, 'b', `word before ${i}`);
+      c.join('a', 2);
+      for (let i = 0; i < 120; i++) c.say(1 + (i % 2), 'b', `word ${i}`);
+      c.say(3, 'b', 'word while in 3');
+      c.leave('a', 3);
+      const doomed = c.say(1, 'b', 'word deleted');
+      for (let i = 0; i < 10; i++) c.say(3, 'b', `word after leaving ${i}`);
+      c.h.commit();
+      c.h.revise(doomed.id, null);
+      c.h.commit();
+      const page = c.h.search('a', [['word']], 5);
+      expect({ total: page.total, more: page.more }).toEqual({ total: 5 + SEARCH_COUNT_BEYOND, more: true });
+      expect(page.lines.map((l) => l.text)).toEqual(['word 116', 'word 117', 'word 118', 'word 119', 'word while in 3']);
+      expect(c.h.search('a', parseSearchQuery('"word while"'), 5).lines.map((l) => l.text)).toEqual(['word while in 3']);
     });
 
     it('matches every term, a quoted one as consecutive words, in the text or the sender, in any case and accent', () => {

@@ -31,11 +31,26 @@ export interface FoundLine extends StoredLine {
   label: string;
 }
 
+/**
+ * How many matches past the page a search counts. A common word matches thousands of lines, and
+ * counting each costs reading it (in PostgreSQL a page of the table; docs/SCALING.md), so past
+ * this many the count stops and says there are more.
+ */
+export const SEARCH_COUNT_BEYOND = 100;
+
 export interface SearchPage {
   /** The newest matches, oldest first. */
   lines: FoundLine[];
-  /** All matches the user may see, including those not returned. */
+  /** The matches the user may see, including those not returned, counted up to the page's limit plus SEARCH_COUNT_BEYOND. */
   total: number;
+  /** Present when there are more matches than `total`: the count stopped there. */
+  more?: true;
+}
+
+/** The page of a search that found `total` matches in all, reading `limit` of them: its count bounded (SEARCH_COUNT_BEYOND). */
+export function boundedPage(lines: FoundLine[], total: number, limit: number): SearchPage {
+  const bound = limit + SEARCH_COUNT_BEYOND;
+  return total > bound ? { lines, total: bound, more: true } : { lines, total };
 }
 
 /** What kind of group (core/protocol.ts). */

@@ -4,7 +4,7 @@
  * including that queued writes become visible to search only at commit(), and that a failed
  * commit refuses its lines but keeps its membership changes.
  */
-import { HistoryUnavailable, type FoundLine, type HistoryStore, type SearchPage, type StoredLine } from './history.js';
+import { boundedPage, HistoryUnavailable, type FoundLine, type HistoryStore, type SearchPage, type StoredLine } from './history.js';
 import type { PageSource, Span } from './history-page.js';
 import { OPEN, QueuedHistory, type HistoryWrite, type Pair } from './history-queue.js';
 import type { SearchQuery } from './search-query.js';
@@ -152,7 +152,7 @@ export class MemoryHistory extends QueuedHistory implements HistoryStore {
       for (const e of newestOf(matches, limit)) found.push({ ...e.line, label });
     }
     found.sort((a, b) => a.id - b.id);
-    return { lines: newestOf(found, limit), total };
+    return boundedPage(newestOf(found, limit), total, limit);
   }
 
   protected read<T>(query: () => T): T {

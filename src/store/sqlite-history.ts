@@ -9,7 +9,7 @@
  * start completes them for any lines a crash left unindexed.
  */
 import Database from 'better-sqlite3';
-import { HistoryUnavailable, type FoundLine, type GroupKind, type HistoryStore, type SearchPage, type StoredLine } from '../core/history.js';
+import { boundedPage, HistoryUnavailable, SEARCH_COUNT_BEYOND, type FoundLine, type GroupKind, type HistoryStore, type SearchPage, type StoredLine } from '../core/history.js';
 import type { PageSource } from '../core/history-page.js';
 import { OPEN, QueuedHistory, type HistoryWrite, type Pair } from '../core/history-queue.js';
 import type { SearchQuery } from '../core/search-query.js';
@@ -58,7 +58,7 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
   private readonly writeAll: (writes: HistoryWrite[]) => number;
   private readonly spansOf: Database.Statement<[string], IdSpan>;
   private readonly newestIn: Database.Statement<[string, number, number, number], number>;
-  private readonly countIn: Database.Statement<[string, number, number], number>;
+  private readonly countIn: Database.Statement<[string, number, number, number], number>;
   private readonly linesByIds: Database.Statement<[string], LineRow & { label: string }>;
   private readonly anySeen: Database.Statement<[string], { one: number }>;
   private readonly directOf: Database.Statement<[string, string], number>;
@@ -153,7 +153,7 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
       this.spansOf = this.db.prepare(`SELECT s.grp, ${idAtSeq('s.from_seq')} AS from_id, ${idAtSeq('s.to_seq')} AS to_id FROM seen AS s WHERE s.user = ? AND s.to_seq > s.from_seq`);
       const within = 'FROM idx.lines_idx WHERE lines_idx MATCH ? AND rowid > ? AND rowid <= ?';
       this.newestIn = this.db.prepare<[string, number, number, number], number>(`SELECT rowid ${within} ORDER BY rowid DESC LIMIT ?`).pluck();
-      this.countIn = this.db.prepare<[string, number, number], number>(`SELECT COUNT(*) ${within}`).pluck();
+      this.countIn = this.db.prepare<[string, number, number, number], number>(`SELECT COUNT(*) FROM (SELECT 1 ${within} LIMIT ?)`).pluck();
       // A group never opened still shows its lines, under the label it would have had.
       this.linesByIds = this.db.prepare(
         "SELECT l.*, COALESCE(g.label, '#group-' || l.grp) AS label FROM lines AS l LEFT JOIN groups AS g ON g.id = l.grp WHERE l.id IN (SELECT value FROM json_each(?)) ORDER BY l.id",
@@ -270,20 +270,23 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
   }
 
   private searchIndexed(userKey: string, query: SearchQuery, limit: number): SearchPage {
-    // Per membership interval, as a range of line ids: its newest matches, and a count only when there are more of them.
+    // Per membership interval, as a range of line ids: its newest matches, and a count only when
+    // there are more of them, stopping one past the bound (SEARCH_COUNT_BEYOND).
+    const bound = limit + SEARCH_COUNT_BEYOND;
     const ids: number[] = [];
     let total = 0;
     for (const span of this.spansOf.all(userKey)) {
       if (span.to_id <= span.from_id) continue;
       const match = scopedQuery(query, span.grp);
       const newest = this.newestIn.all(match, span.from_id, span.to_id, limit + 1);
-      total += newest.length <= limit ? newest.length : this.countIn.get(match, span.from_id, span.to_id)!;
+      if (newest.length <= limit) total += newest.length;
+      else if (total <= bound) total += this.countIn.get(match, span.from_id, span.to_id, bound + 1 - total)!;
       for (const id of newest.slice(0, limit)) ids.push(id);
     }
     ids.sort((a, b) => b - a);
     const newest = ids.slice(0, limit);
     const lines = newest.length === 0 ? [] : this.linesByIds.all(JSON.stringify(newest)).map((r): FoundLine => ({ ...toStored(r), label: r.label }));
-    return { lines, total };
+    return boundedPage(lines, total, limit);
   }
 
   /** Safe to call twice: the second call waits for the first. A last write that fails is reported, and the store closes all the same. */

@@ -4,7 +4,7 @@ import { describeNeeds } from '../../../test/helpers/needs.js';
 import { schemaDatabase, type Schemas } from '../../../test/helpers/pg-schemas.js';
 import { Chat, describeHistoryContract, texts } from '../../core/history-contract.js';
 import { describeHistoryPageContract } from '../../core/history-page-contract.js';
-import { HistoryUnavailable, type HistoryStore, type StoredLine } from '../../core/history.js';
+import { HistoryUnavailable, SEARCH_COUNT_BEYOND, type HistoryStore, type StoredLine } from '../../core/history.js';
 import { parseSearchQuery } from '../../core/search-query.js';
 import type { LocalPostgres } from '../../engines/postgres.js';
 import { migrate } from './migrate.js';
@@ -89,7 +89,8 @@ describeNeeds(POSTGRES_NEED)('PgHistory', () => {
       }
       for (const list of [ids.a, ids.b]) expect(list.every((id, i) => i === 0 || id > list[i - 1]!)).toBe(true);
       expect(new Set([...ids.a, ...ids.b]).size).toBe(2750);
-      expect(b.search('ann', [['line']], 3)).toMatchObject({ total: 2750, lines: [{ text: 'line 2498 here' }, { text: 'line 2499 here' }, { text: 'line 2500 here' }] });
+      // 2,750 matches: counted up to the bound, the page still the newest.
+      expect(b.search('ann', [['line']], 3)).toMatchObject({ total: 3 + SEARCH_COUNT_BEYOND, more: true, lines: [{ text: 'line 2498 here' }, { text: 'line 2499 here' }, { text: 'line 2500 here' }] });
       expect([a.lastGroupId(), b.lastGroupId(), b.lastSeq(1)]).toEqual([2, 2, 2500]);
       await Promise.all([a.close(), b.close()]);
     });

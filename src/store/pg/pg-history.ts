@@ -17,7 +17,8 @@ import type { SearchQuery } from '../../core/search-query.js';
 import { IdBlocks } from './id-blocks.js';
 import { migrate } from './migrate.js';
 import { HISTORY_STEPS, OPEN_SEQ } from './pg-history-schema.js';
-import { lastSeqOf, pageReads, readLine, searchLines } from './pg-history-reads.js';
+import { lastSeqOf, pageReads, readLine } from './pg-history-reads.js';
+import { searchLines } from './pg-search-reads.js';
 import { commitStatements, revisedElsewhere, type LinePlace } from './pg-history-writes.js';
 import { PgError, SyncPg, type Statement } from './sync-client.js';
 
