@@ -76,4 +76,8 @@ describe('searchText', () => {
     );
     expect(searchText(search([]))).toBeNull();
   });
+
+  it('says when the count of older matches stopped', () => {
+    expect(searchText({ ...search([match(1, '#a', 'one')], 100), more: true })).toBe('(25.11.26,14:30) alice : one\n(more than 100 older matches not shown)\n\n');
+  });
 });

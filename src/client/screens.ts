@@ -4,7 +4,7 @@
  * a direct line `[alice → you]hi`), and `rooms` lists the user's groups. While the user is in
  * one group nothing here applies, so every screen is the classic one.
  */
-import { classicHistoryLine } from '../core/classic.js';
+import { classicHistoryLine, omittedLine } from '../core/classic.js';
 import type { MembershipInfo, ServerEvent } from '../core/protocol.js';
 import type { UserState } from '../core/user-state.js';
 
@@ -73,6 +73,6 @@ export function searchText(event: Extract<ServerEvent, { action: 'search' }>): s
   if (event.matches.length === 0) return null;
   const named = new Set(event.matches.map((m) => m.group)).size > 1;
   const lines = event.matches.map((m) => classicHistoryLine(new Date(m.ts), named ? `${m.label} ${m.from}` : m.from, m.message));
-  if (event.omitted > 0) lines.push(`(${event.omitted} older matches not shown)`);
+  if (event.omitted > 0) lines.push(omittedLine(event.omitted, event.more === true));
   return `${lines.join('\n')}\n\n`;
 }

@@ -24,6 +24,11 @@ export function classicHistoryLine(ts: Date, sender: string, message: string): s
   return `(${classicTime(ts)}) ${sender} : ${message}`;
 }
 
+/** The last line of a search's results when matches were left out; `more`: the count stopped there (core/history.ts SEARCH_COUNT_BEYOND). */
+export function omittedLine(omitted: number, more: boolean): string {
+  return `(${more ? 'more than ' : ''}${omitted} older matches not shown)`;
+}
+
 /** What `_flip_ what said is true` becomes: the words in reverse order. */
 export function flipWords(text: string): string {
   return text.trim().split(/\s+/).reverse().join(' ');

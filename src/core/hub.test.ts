@@ -145,6 +145,16 @@ describe('Hub chat lines', () => {
     expect(logs.some((l) => l.includes('history commit failed'))).toBe(true);
   });
 
+  it('says in a search reply that the count of older matches stopped, when the history says so', () => {
+    const history = new MemoryHistory();
+    const { user } = setup(history);
+    const a = user('alice');
+    history.search = () => ({ lines: [{ id: 7, group: 1, seq: 7, sender: 'bob', senderKey: 'bob', text: 'a word', ts: 0, label: '#a' }], total: 110, more: true });
+    a.do({ action: 'search', target: 'word' });
+    expect(a.last()).toMatchObject({ action: 'search', omitted: 109, more: true });
+    expect(String((a.last() as { results: string }).results).split('\n').at(-1)).toBe('(more than 109 older matches not shown)');
+  });
+
   it('answers a search the history cannot serve with unavailable, and keeps the session', async () => {
     const history = new MemoryHistory();
     const { user, logs } = setup(history);

@@ -217,7 +217,7 @@ export type ServerEvent =
   | { action: 'counts'; users: number; groups: number }
   | { action: 'poem'; results: string; poem?: PoemData; msg?: string }
   | { action: 'sonnets'; results: string; matches: SonnetHit[]; msg?: string }
-  | { action: 'search'; results: string; matches: HistoryLine[]; omitted: number }
+  | { action: 'search'; results: string; matches: HistoryLine[]; omitted: number; more?: true }
   /** Tags a member sent to the group without a line (`signal`). */
   | { action: 'signal'; name: string; front: string; group: number; tags: Record<string, string> }
   /** A page of a conversation (`target` as asked), oldest first. */

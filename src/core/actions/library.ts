@@ -1,5 +1,5 @@
 /** Library actions: sonnets by number, sonnet lines by words, and the session's own history. */
-import { classicHistoryLine } from '../classic.js';
+import { classicHistoryLine, omittedLine } from '../classic.js';
 import { HistoryUnavailable, type SearchPage } from '../history.js';
 import type { ClientAction, HistoryLine } from '../protocol.js';
 import { asciiString } from '../pyjson.js';
@@ -56,6 +56,6 @@ export function search(ctx: OnlineContext, { target }: Extract<ClientAction, { a
   kept.reverse();
   const omitted = page.total - kept.length;
   const texts = kept.map((k) => k.text);
-  if (omitted > 0) texts.push(`(${omitted} older matches not shown)`);
-  ctx.reply({ action: 'search', results: texts.join('\n'), matches: kept.map((k) => k.match), omitted });
+  if (omitted > 0) texts.push(omittedLine(omitted, page.more === true));
+  ctx.reply({ action: 'search', results: texts.join('\n'), matches: kept.map((k) => k.match), omitted, ...(page.more && { more: page.more }) });
 }

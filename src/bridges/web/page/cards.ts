@@ -26,8 +26,8 @@ export function roomsCard(log: LogView, groups: readonly MembershipInfo[]): void
   log.card('Your groups', count(groups.length, 'group', 'groups'), [groups.length === 0 ? h('p', { class: 'empty' }, 'You are in no group.') : h('ol', {}, ...items)]);
 }
 
-/** `? words`: my matching history lines, oldest first, as a list. */
-export function searchCard(log: LogView, target: string, matches: readonly HistoryLine[], omitted: number): void {
+/** `? words`: my matching history lines, oldest first, as a list; `more`: the count of matches stopped at `omitted` older ones. */
+export function searchCard(log: LogView, target: string, matches: readonly HistoryLine[], omitted: number, more: boolean): void {
   const now = new Date();
   const title = `Search “${target}”`;
   if (matches.length === 0) {
@@ -46,8 +46,9 @@ export function searchCard(log: LogView, target: string, matches: readonly Histo
       m.message,
     );
   });
-  const more = omitted > 0 ? h('p', { class: 'more' }, `${count(omitted, 'older match', 'older matches')} not shown.`) : null;
-  log.card(title, count(matches.length + omitted, 'match', 'matches'), [h('ol', { class: 'results' }, ...items), more], 'search');
+  const atLeast = more ? 'more than ' : '';
+  const left = omitted > 0 ? h('p', { class: 'more' }, `${atLeast}${count(omitted, 'older match', 'older matches')} not shown.`) : null;
+  log.card(title, atLeast + count(matches.length + omitted, 'match', 'matches'), [h('ol', { class: 'results' }, ...items), left], 'search');
 }
 
 /** `p 18`: the sonnet set as verse, the closing couplet indented. */

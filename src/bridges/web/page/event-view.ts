@@ -53,7 +53,7 @@ export function showEvent(host: EventHost, event: ServerEvent, asked: Asked | un
       return sonnetHitsCard(log, target, event.matches, more, (n) => host.send({ action: 'poem', target: String(n) }));
     }
     case 'search':
-      return searchCard(log, target, event.matches, event.omitted);
+      return searchCard(log, target, event.matches, event.omitted, event.more === true);
     case 'connect':
       return connected(host, event, target);
     case 'focus': {
