@@ -82,6 +82,25 @@ describeNeeds(POSTGRES_NEED)('A common word in PostgreSQL', () => {
     }
   });
 
+  it('pages the newest when they all come from one interval, the others older', () => {
+    const recent = new PgHistory(schemas.fresh(), { node: 'recent' });
+    const reference = new MemoryHistory();
+    for (const h of [recent, reference]) {
+      for (const g of [1, 2, 3]) {
+        h.opened(g, 'adhoc', `#group-${g}`);
+        h.joined('c', g, 0);
+      }
+      let said = 0;
+      const say = (g: number, seq: number): void => void h.record({ group: g, sender: 'b', senderKey: 'b', text: `word ${++said}`, ts: T0 + said, seq });
+      for (let seq = 1; seq <= 150; seq++) say(1 + (seq % 2) * 2, seq);
+      for (let seq = 1; seq <= 30; seq++) say(2, seq);
+      h.commit();
+    }
+    for (const limit of [1, 10, 25]) expect(shown(recent.search('c', [['word']], limit)), `${limit}`).toEqual(shown(reference.search('c', [['word']], limit)));
+    expect(recent.search('c', [['word']], 10).lines.every((l) => l.group === 2)).toBe(true);
+    return Promise.all([recent.close(), reference.close()]);
+  });
+
   it('counts a phrase with fewer matches exactly, from the index', () => {
     const expected = memory.search('a', parseSearchQuery('"x y"'), 40);
     expect(expected.more).toBeUndefined();

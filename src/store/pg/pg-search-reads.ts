@@ -7,30 +7,27 @@
  *   what the count covers (SEARCH_COUNT_BEYOND past the page). A rare word ends there: all its
  *   matches are in hand, the newest are taken from them.
  * - A common word has more: its newest matches are found by walking each interval's lines newest
- *   first by (grp, id) instead. First each interval's newest match; the page's cut is the limit-th
- *   newest of those (every match on the page is at least as new, since each of those is a match),
- *   then each interval's matches down to the cut, at most a page of them. That reads about a page
- *   of lines and two or three per interval, not every match.
+ *   first instead. First each interval's newest k matches (by (grp, seq); k is the limit shared
+ *   among the intervals); the page's cut is the limit-th newest of those (every match on the page
+ *   is at least as new, since each of those is a match); then, in each interval whose k found
+ *   are all newer than the cut, the matches below them down to the cut (by (grp, id)), at most a
+ *   page of them. That reads about a page of lines and two or three per interval, not every match.
  *
- * Newest is by id, as in the other stores. An interval's seqs are made a range of ids as SQLite's
- * store makes them (the id of its last line at or below each bound: ids grow with seq within a
- * group); the seqs are checked as well.
+ * Newest is by id, as in the other stores. Within a group ids grow with seq (SQLite's store makes
+ * an interval a range of ids on the same ground), so an interval's newest line by seq is its
+ * newest by id, and the id of the line it starts after bounds the walk below.
  */
 import { boundedPage, SEARCH_COUNT_BEYOND, type SearchPage } from '../../core/history.js';
 import type { SearchQuery } from '../../core/search-query.js';
 import { labelOf, toStored, type LineRow } from './pg-history-reads.js';
-import { OPEN_SEQ } from './pg-history-schema.js';
 import { GROUP_MARK, scopedQuery } from './pg-search.js';
 import type { SyncPg } from './sync-client.js';
 
 /** A found line as json_agg gives it. */
 type FoundRow = LineRow & { label: string };
 
-/** The id of the group's line at or below seq `bound` (the interval `s`'s group), in SQL; NULL when none. Not looked up for an interval from the group's start or still open. */
-const idAt = (bound: string): string => `(SELECT id FROM history_lines WHERE grp = s.grp AND seq <= ${bound} ORDER BY seq DESC LIMIT 1)`;
-
-/** Lines of the interval `h` matching its query, newest first by the (grp, id) index. */
-const inInterval = 'FROM history_lines AS l WHERE l.grp = h.grp AND l.id > h.from_id AND l.seq > h.from_seq AND l.seq <= h.to_seq AND l.words @@ h.q';
+/** Lines of the interval `h` matching its query. */
+const inInterval = 'FROM history_lines AS l WHERE l.grp = h.grp AND l.seq > h.from_seq AND l.seq <= h.to_seq AND l.words @@ h.q';
 
 const SEARCH = `
   WITH s AS (
@@ -45,22 +42,26 @@ const SEARCH = `
   ),
   common AS (SELECT count(*) > $4 AS yes FROM found),
   spans AS MATERIALIZED (
-    SELECT s.*, CASE WHEN s.from_seq = 0 THEN 0 ELSE COALESCE(${idAt('s.from_seq')}, 0) END AS from_id,
-      CASE WHEN s.to_seq = ${OPEN_SEQ} THEN ${OPEN_SEQ} ELSE ${idAt('s.to_seq')} END AS to_id
-    FROM s WHERE (SELECT yes FROM common)
+    SELECT h.*, CASE WHEN h.from_seq = 0 THEN 0 ELSE (SELECT id FROM history_lines WHERE grp = h.grp AND seq <= h.from_seq ORDER BY seq DESC LIMIT 1) END AS from_id
+    FROM s AS h WHERE (SELECT yes FROM common)
   ),
-  heads AS MATERIALIZED (
-    SELECT h.*, (SELECT l.id ${inInterval} AND l.id <= h.to_id ORDER BY l.id DESC LIMIT 1) AS head FROM spans AS h WHERE h.to_id IS NOT NULL
+  k AS (SELECT GREATEST(ceil($3::numeric / GREATEST(count(*), 1)), 1)::int AS k FROM spans),
+  firsts AS MATERIALIZED (
+    SELECT h.grp, h.from_seq, w.id FROM spans AS h CROSS JOIN LATERAL (SELECT l.id ${inInterval} ORDER BY l.seq DESC LIMIT (SELECT k FROM k)) AS w
   ),
-  cut AS (SELECT COALESCE((SELECT head FROM heads WHERE head IS NOT NULL ORDER BY head DESC OFFSET GREATEST($3 - 1, 0) LIMIT 1), 0) AS id),
+  cut AS (SELECT COALESCE((SELECT id FROM firsts ORDER BY id DESC OFFSET GREATEST($3 - 1, 0) LIMIT 1), 0) AS id),
+  tails AS (
+    SELECT h.*, t.oldest FROM spans AS h JOIN (
+      SELECT grp, from_seq, min(id) AS oldest FROM firsts GROUP BY grp, from_seq HAVING count(*) = (SELECT k FROM k) AND min(id) > (SELECT id FROM cut)
+    ) AS t USING (grp, from_seq)
+  ),
   walked AS (
-    SELECT w.id FROM heads AS h CROSS JOIN LATERAL (
-      SELECT l.id ${inInterval} AND l.id <= h.head AND l.id >= (SELECT id FROM cut) ORDER BY l.id DESC LIMIT $3
+    SELECT w.id FROM tails AS h CROSS JOIN LATERAL (
+      SELECT l.id ${inInterval} AND l.id < h.oldest AND l.id >= GREATEST((SELECT id FROM cut), h.from_id) ORDER BY l.id DESC LIMIT $3
     ) AS w
-    WHERE h.head IS NOT NULL
   ),
   top AS (
-    SELECT id FROM (SELECT id FROM found WHERE NOT (SELECT yes FROM common) UNION SELECT id FROM walked) AS t ORDER BY id DESC LIMIT $3
+    SELECT id FROM (SELECT id FROM found WHERE NOT (SELECT yes FROM common) UNION SELECT id FROM firsts UNION SELECT id FROM walked) AS t ORDER BY id DESC LIMIT $3
   )
   SELECT (SELECT count(*) FROM found)::int AS total,
     COALESCE((
