@@ -66,6 +66,6 @@ export const HISTORY_STEPS: readonly string[] = [
      grp bigint NOT NULL,
      PRIMARY KEY (key_a, key_b)
    );`,
-  // A group's lines newest first by id: a common word's search walks them, and stops (pg-history-reads.ts).
+  // A group's lines newest first by id: a common word's search walks them down to its page's cut (pg-search-reads.ts).
   'CREATE INDEX history_lines_by_id ON history_lines (grp, id)',
 ];

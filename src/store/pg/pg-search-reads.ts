@@ -74,7 +74,7 @@ const SEARCH = `
 export function searchLines(db: SyncPg, userKey: string, query: SearchQuery, limit: number): SearchPage {
   const scoped = scopedQuery(query);
   if (scoped === '') return { lines: [], total: 0 };
-  const [row] = db.query<{ total: number; lines: FoundRow[] }>(SEARCH, [userKey, scoped, limit, limit + SEARCH_COUNT_BEYOND]);
+  const [row] = db.prepared<{ total: number; lines: FoundRow[] }>('history_search', SEARCH, [userKey, scoped, limit, limit + SEARCH_COUNT_BEYOND]);
   return boundedPage(
     row!.lines.map((r) => ({ ...toStored(r), label: r.label })),
     row!.total,

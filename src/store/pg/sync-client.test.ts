@@ -30,6 +30,12 @@ describeNeeds(POSTGRES_NEED)('SyncPg: PostgreSQL behind a synchronous call', () 
     expect(db.query<{ n: number; s: string }>('SELECT $1::int + 1 AS n, $2::text AS s', [41, 'hé'])).toEqual([{ n: 42, s: 'hé' }]);
   });
 
+  it('runs a statement prepared by name again with new parameters, on the connection that prepared it', () => {
+    const db = client();
+    for (let n = 1; n <= 8; n++) expect(db.prepared<{ n: number }>('plus_one', 'SELECT $1::int + 1 AS n', [n])).toEqual([{ n: n + 1 }]);
+    expect(db.query<{ n: string }>("SELECT count(*) AS n FROM pg_prepared_statements WHERE name = 'plus_one'")[0]!.n).toBe('1');
+  });
+
   it('runs a transaction all or nothing, and reports the SQLSTATE of a failure', () => {
     const db = client();
     db.query('CREATE TABLE t (id int PRIMARY KEY)');

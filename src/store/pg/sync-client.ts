@@ -55,6 +55,11 @@ export class SyncPg {
     return this.call({ kind: 'query', sql, params, id: this.nextId++, deadline: Date.now() + this.timeoutMs })[0] as R[];
   }
 
+  /** Rows of a statement prepared under `name` on the connection: one that costs more to plan than to run is planned once, not on every call. */
+  prepared<R = Record<string, unknown>>(name: string, sql: string, params: readonly PgValue[] = []): R[] {
+    return this.call({ kind: 'query', name, sql, params, id: this.nextId++, deadline: Date.now() + this.timeoutMs })[0] as R[];
+  }
+
   /** Runs the statements in one transaction (all or nothing); the rows of each. */
   transaction(steps: readonly Statement[]): unknown[][] {
     return this.call({ kind: 'transaction', steps, id: this.nextId++, deadline: Date.now() + this.timeoutMs });

@@ -6,6 +6,8 @@ export type PgValue = string | number | bigint | boolean | null | Date | readonl
 export interface Statement {
   sql: string;
   params?: readonly PgValue[];
+  /** Names a statement PostgreSQL prepares once per connection, and plans once it has seen a few. */
+  name?: string;
 }
 
 /**

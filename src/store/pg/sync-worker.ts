@@ -64,7 +64,7 @@ async function run(request: SyncRequest): Promise<SyncAnswer> {
     db = await checkOut();
     inTime(request);
     if (request.kind === 'query') {
-      const result = await db.query({ text: request.sql, values: request.params as unknown[] });
+      const result = await db.query({ text: request.sql, values: request.params as unknown[], ...(request.name !== undefined && { name: request.name }) });
       checkIn(db, false);
       return { id: request.id, ok: true, rows: [result.rows] };
     }
