@@ -36,7 +36,7 @@ export interface FoundLine extends StoredLine {
  * counting each costs reading it (in PostgreSQL a page of the table; docs/SCALING.md), so past
  * this many the count stops and says there are more.
  */
-export const SEARCH_COUNT_BEYOND = 100;
+export const SEARCH_COUNT_BEYOND = 50;
 
 export interface SearchPage {
   /** The newest matches, oldest first. */

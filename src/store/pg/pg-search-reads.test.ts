@@ -102,9 +102,9 @@ describeNeeds(POSTGRES_NEED)('A common word in PostgreSQL', () => {
   });
 
   it('counts a phrase with fewer matches exactly, from the index', () => {
-    const expected = memory.search('a', parseSearchQuery('"x y"'), 40);
+    const expected = memory.search('a', parseSearchQuery('"x y"'), 80);
     expect(expected.more).toBeUndefined();
-    expect(expected.total).toBeGreaterThan(40);
-    expect(shown(pg.search('a', parseSearchQuery('"x y"'), 40))).toEqual(shown(expected));
+    expect(expected.total).toBeGreaterThan(80);
+    expect(shown(pg.search('a', parseSearchQuery('"x y"'), 80))).toEqual(shown(expected));
   });
 });
