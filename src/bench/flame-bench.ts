@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { flameSvg, frameTree, selfTimes, type CpuProfile } from './flame.js';
 import type { BenchOptions } from './options.js';
+import type { Progress } from './progress.js';
 import type { GeneratorListener } from './run.js';
 import { runGenerator } from './run.js';
 import { workerThreadsCpuMs } from './stats.js';
@@ -43,9 +44,11 @@ function mainProfile(dir: string): CpuProfile | null {
   return main === undefined ? null : (JSON.parse(readFileSync(join(dir, main), 'utf8')) as CpuProfile);
 }
 
-export async function measureFlame(root: string, options: BenchOptions, list: readonly Target[], listener: GeneratorListener, log: (line: string) => void): Promise<FlameResults> {
+export async function measureFlame(root: string, options: BenchOptions, list: readonly Target[], listener: GeneratorListener, progress: Progress): Promise<FlameResults> {
+  const log = (line: string): void => progress.result(line);
   const profiles: FlameProfile[] = [];
   for (const t of list.filter((x) => x.profiled !== undefined && x.run.protocol === 'native')) {
+    progress.unit(t.run.label);
     const dir = mkdtempSync(join(tmpdir(), 'bench-profile-'));
     try {
       const config = { clients: 1000, groupSize: 10, rates: [FLAME_RATE], stopAtKnee: false };

@@ -168,7 +168,7 @@ async function measure(options: BenchOptions, argv: readonly string[], progress:
   if (measures(options, 'profile')) {
     log(`Profile: ${FLAME_RATE.toLocaleString('en-US')} lines/s offered in S2's shape on the native front, under V8's profiler`);
     progress.scenario('Profile', list.filter((t) => t.profiled && t.run.protocol === 'native').length);
-    results.profile = await measureFlame(root, options, list, listener, log);
+    results.profile = await measureFlame(root, options, list, listener, progress);
     progress.end();
   }
 
