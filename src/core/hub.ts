@@ -7,7 +7,6 @@
 import type { AccountStore } from './accounts.js';
 import type { Departure, HubLimits } from './actions/context.js';
 import { runAction } from './actions/run.js';
-import { authenticate } from './auth.js';
 import { LocalBus, type Bus, type Published } from './bus.js';
 import { ALONE_MSG, RESTART_MSG } from './classic.js';
 import { ClassicView } from './classic-view.js';
@@ -15,20 +14,21 @@ import type { Clock } from './clock.js';
 import { GroupTable, type Group, type Groups } from './groups.js';
 import type { HistoryStore, StoredLine } from './history.js';
 import { DEFAULT_LIMITS, type HubDeps, type HubStats } from './hub-deps.js';
+import { HubSession, type SessionHost } from './hub-session.js';
 import { DEFAULT_ROOM_FORGET_MS, Keeper } from './keeper.js';
 import { MemoryKeeps } from './keeps.js';
 import type { Logger } from './log.js';
 import { DEFAULT_LOGIN_LIMITS, LoginLimiter } from './login-limiter.js';
 import { groupLabel, memberInfos, noticeMembers, roomOf } from './members.js';
 import { nameKey } from './names.js';
-import { NO_OBSERVER, type HubObserver } from './observer.js';
+import { NO_OBSERVER, type DropReason, type HubObserver } from './observer.js';
 import { Operators } from './operators.js';
 import { ScryptHasher, type PasswordHasher } from './passwords.js';
 import { PresenceTable, type Presence } from './presence.js';
 import type { ClientAction, ErrorCode, Label, ServerEvent } from './protocol.js';
 import { isOnline, Member, type OnlineMember, type SessionOptions } from './session.js';
 import type { SonnetBook } from './sonnets.js';
-import { sessionState, Takeover, type HostedHub, type HostedSession, type SessionState, type TakeoverHost } from './takeover.js';
+import { Takeover, type HostedHub, type HostedSession, type SessionState, type TakeoverHost } from './takeover.js';
 import { lineText } from './text.js';
 
 export type { Departure, HubLimits } from './actions/context.js';
@@ -44,7 +44,7 @@ interface PendingLine {
 
 const DONE: Promise<void> = Promise.resolve();
 
-export class Hub implements TakeoverHost, HostedHub {
+export class Hub implements TakeoverHost, HostedHub, SessionHost {
   readonly presence: Presence<OnlineMember>;
   readonly groups: Groups<OnlineMember>;
   readonly history: HistoryStore;
@@ -100,20 +100,7 @@ export class Hub implements TakeoverHost, HostedHub {
   }
 
   private sessionOf(member: Member): HostedSession {
-    return {
-      get name() {
-        return member.name;
-      },
-      state: () => sessionState(this, member),
-      dispatch: (action, label) => this.dispatch(member, action, label),
-      authenticate: (name, password) => authenticate(this, member, name, password),
-      reject: (error, label) => this.fail(member, error.code, error.msg, error.for, label),
-      want: (feature, on) => void (on ? member.features.add(feature) : member.features.delete(feature)),
-      close: (reason, message) => {
-        if (reason !== undefined && !member.closed) this.observer.dropped(member.front, reason);
-        this.closeSession(member, message);
-      },
-    };
+    return new HubSession(this, member);
   }
 
   /** Keeps a name from every login on every front (a gateway's own service user, such as IRC's `ics`). */
@@ -156,7 +143,7 @@ export class Hub implements TakeoverHost, HostedHub {
   }
 
   /** Runs the action after the session's earlier ones; resolves once its answers are delivered. */
-  private dispatch(me: Member, action: ClientAction, label?: Label): Promise<void> {
+  dispatchFor(me: Member, action: ClientAction, label?: Label): Promise<void> {
     if (me.busy) {
       const next = me.busy.then(() => this.run(me, action, label));
       return this.settle(me, next);
@@ -376,6 +363,12 @@ export class Hub implements TakeoverHost, HostedHub {
     } catch (err) {
       this.log.error('front failed to deliver an event', { user: victim.name, front: victim.front, err: String(err) });
     }
+  }
+
+  /** A front ends the member's session (`reason` when it dropped them). */
+  endSession(me: Member, reason?: DropReason, message?: string): void {
+    if (reason !== undefined && !me.closed) this.observer.dropped(me.front, reason);
+    this.closeSession(me, message);
   }
 
   private closeSession(me: Member, message?: string): void {
