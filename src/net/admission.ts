@@ -126,6 +126,11 @@ export class Admission {
   }
 }
 
+/** Releases the ticket when the socket closes (the listener's context holds the ticket alone, nothing else of the connection). */
+export function releaseOnClose(socket: { on(event: 'close', listener: () => void): unknown }, ticket: Ticket): void {
+  socket.on('close', () => ticket.release());
+}
+
 /** One admitted connection's place in the counts. */
 export class Ticket {
   /** `out`: it gave its place in the queue up and its connection is being closed. */
@@ -159,6 +164,7 @@ export class Ticket {
   loggedIn(): void {
     if (this.state !== 'pending') return;
     this.state = 'in';
+    this.late = null;
     this.stopTimer();
     this.admission.stoppedWaiting(this);
   }

@@ -7,7 +7,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { FrontState } from '../core/front.js';
 import type { Logger } from '../core/log.js';
-import type { Admission, Ticket } from './admission.js';
+import { releaseOnClose, type Admission, type Ticket } from './admission.js';
 import { END_GRACE_MS } from './socket-out.js';
 
 export interface ListenerOptions {
@@ -67,7 +67,7 @@ export class SocketListener {
   private admit(socket: Socket): void {
     const verdict = this.options.admission.admit(socket.remoteAddress);
     if (!verdict.ok) return this.refuse(socket, verdict.why);
-    socket.once('close', () => verdict.ticket.release());
+    releaseOnClose(socket, verdict.ticket);
     this.accept(socket, verdict.ticket);
   }
 
