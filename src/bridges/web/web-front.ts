@@ -4,13 +4,14 @@
  * `/metrics`. A heartbeat pings every connection and drops those that stop answering.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Front, FrontState, SessionOpener } from '../../core/front.js';
 import type { Session, SessionOptions } from '../../core/session.js';
 import type { Logger } from '../../core/log.js';
 import type { ThrottleOptions } from '../../core/throttle.js';
-import type { Admission } from '../../net/admission.js';
+import { releaseOnClose, type Admission, type Verdict } from '../../net/admission.js';
 import { HttpRoutes, loadPage, type StatusSource } from './http.js';
 import { WsConnection } from './ws-connection.js';
 
@@ -128,16 +129,21 @@ export class WebFront implements Front {
     // The same caps as the socket fronts. A refusal completes the handshake and closes with a
     // reason, because a browser shows the page nothing of a refused upgrade.
     const verdict = this.admission.admit(req.socket.remoteAddress);
-    if (verdict.ok) socket.once('close', () => verdict.ticket.release());
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      const peer = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
-      if (!verdict.ok) return this.refuse(ws, peer, verdict.why);
-      const address = req.socket.remoteAddress;
-      const open = (o: SessionOptions): Session => this.hub.open(address ? { ...o, address } : o);
-      const conn = new WsConnection(ws, req.socket, peer, open, this.config, this.log, verdict.ticket, (c) => this.connections.delete(c));
-      this.connections.add(conn);
-      this.log.debug('web client connected', { peer });
-    });
+    if (verdict.ok) releaseOnClose(socket, verdict.ticket);
+    // The callback names only what it needs: a closure over `req` would keep the request (its
+    // headers and streams, about 1 KB) for as long as the connection lives.
+    const raw = req.socket;
+    wss.handleUpgrade(req, socket, head, (ws) => this.opened(ws, raw, verdict));
+  }
+
+  private opened(ws: WebSocket, raw: Socket, verdict: Verdict): void {
+    const peer = `${raw.remoteAddress ?? '?'}:${raw.remotePort ?? '?'}`;
+    if (!verdict.ok) return this.refuse(ws, peer, verdict.why);
+    const address = raw.remoteAddress;
+    const open = (o: SessionOptions): Session => this.hub.open(address ? { ...o, address } : o);
+    const conn = new WsConnection(ws, raw, peer, open, this.config, this.log, verdict.ticket, (c) => this.connections.delete(c));
+    this.connections.add(conn);
+    this.log.debug('web client connected', { peer });
   }
 
   private refuse(ws: WebSocket, peer: string, why: string): void {
