@@ -120,7 +120,7 @@ export class Hub implements TakeoverHost, HostedHub, SessionHost {
   /** Online users per front and the number of groups, for health and metrics (O(users)). */
   stats(): HubStats {
     const users = new Map<string, number>();
-    for (const m of this.presence.list()) users.set(m.front, (users.get(m.front) ?? 0) + 1);
+    for (const m of this.presence.values()) users.set(m.front, (users.get(m.front) ?? 0) + 1);
     return { users, groups: this.groups.size };
   }
 
@@ -329,7 +329,7 @@ export class Hub implements TakeoverHost, HostedHub, SessionHost {
   /** Tells users who watch presence that someone came or went. */
   announce(me: OnlineMember, status: 'online' | 'offline'): void {
     const event: ServerEvent = { action: 'presence', name: me.name, front: me.front, status };
-    for (const other of this.presence.list()) {
+    for (const other of this.presence.values()) {
       if (other !== me && other.features.has('presence')) this.push(other, event);
     }
   }

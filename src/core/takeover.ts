@@ -155,7 +155,7 @@ export class Takeover {
     }
     for (const { name, front } of vanished.values()) {
       const event: ServerEvent = { action: 'presence', name, front, status: 'offline' };
-      for (const other of hub.presence.list()) if (other.features.has('presence')) hub.push(other, event);
+      for (const other of hub.presence.values()) if (other.features.has('presence')) hub.push(other, event);
     }
     this.described.clear();
     this.revived.clear();

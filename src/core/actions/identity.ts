@@ -67,7 +67,7 @@ export function rename(ctx: OnlineContext, { name }: Extract<ClientAction, { act
   }
   const event: ServerEvent = { action: 'rename', old, name: wanted, front: me.front };
   const told = peersOf(hub, me);
-  for (const other of hub.presence.list()) if (other.features.has('presence')) told.add(other);
+  for (const other of hub.presence.values()) if (other.features.has('presence')) told.add(other);
   told.delete(me);
   for (const other of told) hub.push(other, event);
   // A direct conversation is kept under the pair's old names and history keys: it ends, and
