@@ -85,16 +85,18 @@ export function parseMessage(line: string): IrcMessage | null {
  * the other parameters must be non-empty, hold no space and not start with a colon.
  */
 export function serializeMessage(message: IrcMessage): string {
-  const parts: string[] = [];
+  // Built by concatenation: this runs for every line sent, and an array of parts joined cost
+  // several times the line in garbage.
+  let line = '';
   if (message.tags) {
     const tags = Object.entries(message.tags).map(([k, v]) => (v === '' ? k : `${k}=${escapeTag(v)}`));
-    if (tags.length > 0) parts.push('@' + tags.join(';'));
+    if (tags.length > 0) line = '@' + tags.join(';') + ' ';
   }
-  if (message.source !== undefined) parts.push(':' + message.source);
-  parts.push(message.verb);
+  if (message.source !== undefined) line += ':' + message.source + ' ';
+  line += message.verb;
   const { params } = message;
-  params.forEach((p, i) => parts.push(i === params.length - 1 ? ':' + p : p));
-  return parts.join(' ');
+  for (let i = 0; i < params.length; i++) line += (i === params.length - 1 ? ' :' : ' ') + params[i]!;
+  return line;
 }
 
 /** A serialised line (with or without its CR LF) with more tags, put before any it has. */

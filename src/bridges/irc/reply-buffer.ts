@@ -8,6 +8,7 @@
  * in a channel go to that channel (`answeringIn`), where the user is looking.
  */
 import { serializeMessage, withTags, type IrcMessage } from './message.js';
+import { MAX_LINE_BYTES } from './line-reader.js';
 import { fitLine } from './text.js';
 
 export interface BufferOwner {
@@ -21,8 +22,15 @@ export interface BufferOwner {
   written(): void;
 }
 
+const UNSAFE = /[\r\n\0]/;
+
 /** A message's lines as written: safe (no line breaks inside) and split to fit, each with CR LF. */
 function serialized(message: IrcMessage): string[] {
+  // Most messages are safe and fit as they are: one line, made once (a welcome is some 25 of them).
+  if (message.tags === undefined && !message.params.some((p) => UNSAFE.test(p))) {
+    const line = serializeMessage(message);
+    if (Buffer.byteLength(line, 'utf8') <= MAX_LINE_BYTES) return [line + '\r\n'];
+  }
   const safe = { ...message, params: message.params.map((p) => p.replace(/[\r\n\0]/g, ' ')) };
   return fitLine(safe).map((piece) => serializeMessage(piece) + '\r\n');
 }
