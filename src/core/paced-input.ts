@@ -5,7 +5,7 @@
  */
 import type { Session } from './session.js';
 import { lineText } from './text.js';
-import { Throttle, type ThrottleOptions } from './throttle.js';
+import { Throttle, type ThrottleOptions, type ThrottleSink } from './throttle.js';
 import type { Validated, ValidationError } from './validate.js';
 
 /** The refusal of one request, in words that say which one. */
@@ -22,14 +22,14 @@ function excerpt(text: string): string {
   return lineText(chars.length <= 40 ? text : `${chars.slice(0, 40).join('')}...`);
 }
 
-export class PacedInput {
+export class PacedInput implements ThrottleSink<Validated> {
   private readonly throttle: Throttle<Validated>;
 
   constructor(
     private readonly session: Session,
     limits: ThrottleOptions,
   ) {
-    this.throttle = new Throttle(limits, (input) => this.pass(input), (input) => session.reject(rateLimited(input), input.label));
+    this.throttle = new Throttle(limits, this);
   }
 
   /** Dispatches (or answers) the input now, later, or refuses it; `size` is the text it came as, in characters. */
@@ -42,8 +42,14 @@ export class PacedInput {
     this.throttle.stop();
   }
 
-  private pass(input: Validated): void {
+  /** The throttle lets the input through. */
+  run(input: Validated): void {
     if (input.ok) void this.session.dispatch(input.action, input.label);
     else this.session.reject(input.error, input.label);
+  }
+
+  /** The throttle refuses the input. */
+  refuse(input: Validated): void {
+    this.session.reject(rateLimited(input), input.label);
   }
 }

@@ -29,7 +29,7 @@ describe('Throttle', () => {
     const { timers, advance } = fakeTimers();
     const ran: number[] = [];
     const refused: number[] = [];
-    const t = new Throttle({ burst: 3, perSecond: 2, maxQueued: 2 }, (n: number) => ran.push(n), (n) => refused.push(n), timers);
+    const t = new Throttle<number>({ burst: 3, perSecond: 2, maxQueued: 2 }, { run: (n) => ran.push(n), refuse: (n) => refused.push(n) }, timers);
     for (let i = 1; i <= 7; i++) t.offer(i);
     expect(ran).toEqual([1, 2, 3]);
     expect(refused).toEqual([6, 7]);
@@ -47,7 +47,7 @@ describe('Throttle', () => {
   it('refills up to the burst after a quiet spell', () => {
     const { timers, advance } = fakeTimers();
     const ran: number[] = [];
-    const t = new Throttle({ burst: 2, perSecond: 1, maxQueued: 0 }, (n: number) => ran.push(n), () => undefined, timers);
+    const t = new Throttle<number>({ burst: 2, perSecond: 1, maxQueued: 0 }, { run: (n) => ran.push(n), refuse: () => undefined }, timers);
     t.offer(1);
     t.offer(2);
     t.offer(3);
@@ -62,7 +62,7 @@ describe('Throttle', () => {
     const { timers, advance } = fakeTimers();
     const ran: string[] = [];
     const refused: string[] = [];
-    const t = new Throttle({ burst: 1, perSecond: 1, maxQueued: 50 }, (s: string) => ran.push(s), (s) => refused.push(s), timers);
+    const t = new Throttle<string>({ burst: 1, perSecond: 1, maxQueued: 50 }, { run: (s) => ran.push(s), refuse: (s) => refused.push(s) }, timers);
     const half = MAX_QUEUED_CHARS / 2;
     for (const name of ['now', 'a', 'b', 'c']) t.offer(name, half);
     t.offer('small', 0);
@@ -78,7 +78,7 @@ describe('Throttle', () => {
   it('drops its queue and timer when stopped', () => {
     const { timers, advance, pending } = fakeTimers();
     const ran: number[] = [];
-    const t = new Throttle({ burst: 1, perSecond: 1, maxQueued: 5 }, (n: number) => ran.push(n), () => undefined, timers);
+    const t = new Throttle<number>({ burst: 1, perSecond: 1, maxQueued: 5 }, { run: (n) => ran.push(n), refuse: () => undefined }, timers);
     t.offer(1);
     t.offer(2);
     t.stop();

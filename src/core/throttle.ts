@@ -2,7 +2,9 @@
  * Rate limiting per connection (or per user), shared by every front: a token bucket lets a
  * burst of requests through at once and then a steady rate; requests beyond it wait in a short
  * queue (delayed, not lost) and only those that find the queue full are refused, each handed
- * to `refuse` so the sender is told. Clock and timers are injected.
+ * to `refuse` so the sender is told. Clock and timers are injected. A connection holds one for
+ * its whole life, so it takes its two callbacks as one object (often the owner itself) and makes
+ * its queue only when something waits.
  */
 
 export interface ThrottleOptions {
@@ -20,6 +22,12 @@ export interface ThrottleTimers {
   after(ms: number, fn: () => void): () => void;
 }
 
+/** Where a throttle's requests go: run in order, or refused. */
+export interface ThrottleSink<T> {
+  run(item: T): void;
+  refuse(item: T): void;
+}
+
 export const realTimers: ThrottleTimers = {
   now: () => performance.now(),
   after: (ms, fn) => {
@@ -34,14 +42,13 @@ export const MAX_QUEUED_CHARS = 256 * 1024;
 export class Throttle<T> {
   private tokens: number;
   private last: number;
-  private readonly queue: { item: T; size: number }[] = [];
+  private queue: { item: T; size: number }[] | null = null;
   private queuedSize = 0;
   private cancel: (() => void) | null = null;
 
   constructor(
     private readonly options: ThrottleOptions,
-    private readonly run: (item: T) => void,
-    private readonly refuse: (item: T) => void,
+    private readonly sink: ThrottleSink<T>,
     private readonly timers: ThrottleTimers = realTimers,
   ) {
     this.tokens = options.burst;
@@ -50,16 +57,17 @@ export class Throttle<T> {
 
   /** Runs the item now, later, or refuses it. Items run in the order offered. `size` counts against MAX_QUEUED_CHARS while it waits. */
   offer(item: T, size = 0): void {
-    if (this.queue.length === 0 && this.take()) return this.run(item);
-    if (this.queue.length >= this.options.maxQueued || this.queuedSize + size > MAX_QUEUED_CHARS) return this.refuse(item);
-    this.queue.push({ item, size });
+    const queued = this.queue?.length ?? 0;
+    if (queued === 0 && this.take()) return this.sink.run(item);
+    if (queued >= this.options.maxQueued || this.queuedSize + size > MAX_QUEUED_CHARS) return this.sink.refuse(item);
+    (this.queue ??= []).push({ item, size });
     this.queuedSize += size;
     this.schedule();
   }
 
   /** Forgets the queue and cancels the timer (the connection is closing). */
   stop(): void {
-    this.queue.length = 0;
+    this.queue = null;
     this.queuedSize = 0;
     this.cancel?.();
     this.cancel = null;
@@ -88,11 +96,12 @@ export class Throttle<T> {
   }
 
   private drain(): void {
-    while (this.queue.length > 0 && this.take()) {
+    while (this.queue && this.queue.length > 0 && this.take()) {
       const { item, size } = this.queue.shift()!;
       this.queuedSize -= size;
-      this.run(item);
+      this.sink.run(item);
     }
-    if (this.queue.length > 0) this.schedule();
+    if (this.queue && this.queue.length > 0) this.schedule();
+    else this.queue = null;
   }
 }

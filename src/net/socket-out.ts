@@ -9,18 +9,21 @@ import type { Socket } from 'node:net';
 /** How long a closing connection may take to drain before it is dropped. */
 export const END_GRACE_MS = 2000;
 
+/** What a socket's output is written from (its connection: one object, not two closures per connection). */
+export interface OutSource {
+  /** Takes everything queued since the last write (null or empty when nothing is). */
+  collect(): Buffer | string | null;
+  /** The socket was destroyed because `unread` bytes were waiting. */
+  slow(unread: number): void;
+}
+
 export class SocketOut {
   private scheduled = false;
 
-  /**
-   * @param collect takes everything queued since the last write (null or empty when nothing is)
-   * @param onSlow called once the socket was destroyed because `unread` bytes were waiting
-   */
   constructor(
     private readonly socket: Socket,
     private readonly maxUnreadBytes: number,
-    private readonly collect: () => Buffer | string | null,
-    private readonly onSlow: (unread: number) => void,
+    private readonly source: OutSource,
   ) {}
 
   /** Something was queued: it leaves at the end of this turn, with everything else queued by then. */
@@ -33,13 +36,13 @@ export class SocketOut {
   /** Writes what is queued now. */
   flush(): void {
     this.scheduled = false;
-    const data = this.collect();
+    const data = this.source.collect();
     if (data === null || data.length === 0 || this.socket.destroyed) return;
     this.socket.write(data);
     const unread = this.socket.writableLength;
     if (unread > this.maxUnreadBytes) {
       this.socket.destroy();
-      this.onSlow(unread);
+      this.source.slow(unread);
     }
   }
 

@@ -5,13 +5,16 @@
  * beyond it a command is refused at once. Refused messages are answered with one reply
  * however many arrive before it is posted, so a flood cannot make the bot flood back.
  */
-import { Throttle, type ThrottleOptions } from '../../core/throttle.js';
+import { Throttle, type ThrottleOptions, type ThrottleSink } from '../../core/throttle.js';
 import type { Text } from './responders.js';
 
 interface Attempt {
   run(): void;
   refuse(): void;
 }
+
+/** Every user's throttle hands its attempts back to themselves. */
+const ATTEMPTS: ThrottleSink<Attempt> = { run: (a) => a.run(), refuse: (a) => a.refuse() };
 
 /** The answer to a refused slash command. */
 export const TOO_FAST = 'You are sending too fast: that was dropped. Wait a moment and try again.';
@@ -40,7 +43,7 @@ export class Pace {
     let bucket = this.buckets.get(userId);
     if (!bucket) {
       this.sweep();
-      bucket = { throttle: new Throttle<Attempt>(this.limits, (a) => a.run(), (a) => a.refuse()), last: 0 };
+      bucket = { throttle: new Throttle<Attempt>(this.limits, ATTEMPTS), last: 0 };
       this.buckets.set(userId, bucket);
     }
     bucket.last = performance.now();

@@ -9,9 +9,9 @@
  */
 import { isUtf8 } from 'node:buffer';
 import type { Socket } from 'node:net';
-import { Throttle } from '../../core/throttle.js';
+import { Throttle, type ThrottleSink } from '../../core/throttle.js';
 import type { Ticket } from '../../net/admission.js';
-import { SocketOut } from '../../net/socket-out.js';
+import { SocketOut, type OutSource } from '../../net/socket-out.js';
 import { LineReader, MAX_LINE_BYTES, type ReadItem } from './line-reader.js';
 import { parseMessage } from './message.js';
 import { ERR } from './numerics.js';
@@ -29,7 +29,7 @@ function fits(line: Buffer): boolean {
   return tags <= MAX_TAG_BYTES && line.length - tags <= MAX_LINE_BYTES;
 }
 
-export class IrcConnection {
+export class IrcConnection implements OutSource, ThrottleSink<ReadItem> {
   private readonly reader = new LineReader(MAX_LINE_BYTES + MAX_TAG_BYTES);
   private readonly session: IrcSession;
   private readonly throttle: Throttle<ReadItem>;
@@ -60,12 +60,9 @@ export class IrcConnection {
     private readonly onRegistered: (conn: IrcConnection) => void = () => undefined,
   ) {
     this.session = new IrcSession(shared, { written: () => this.written(), close: (text) => this.close(text) }, socket.remoteAddress ?? null);
-    this.out = new SocketOut(socket, shared.config.maxOutboundBytes, () => this.session.out.take(), (unread) => {
-      shared.log.warn('disconnecting an irc client that does not read', { peer: this.peer, user: this.session.nick ?? '-', unread });
-      this.finish();
-    });
+    this.out = new SocketOut(socket, shared.config.maxOutboundBytes, this);
     this.maxWaiting = shared.config.flood.burst + shared.config.flood.maxQueued;
-    this.throttle = new Throttle(shared.config.flood, (item) => this.accept(item), (item) => this.refuse(item));
+    this.throttle = new Throttle(shared.config.flood, this);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', (err: NodeJS.ErrnoException) => shared.log.debug('irc socket error', { peer: this.peer, code: err.code ?? err.message }));
@@ -99,7 +96,8 @@ export class IrcConnection {
     for (const item of this.reader.push(chunk)) this.throttle.offer(item);
   }
 
-  private accept(item: ReadItem): void {
+  /** A line the throttle let through. */
+  run(item: ReadItem): void {
     if (this.handling) {
       if (this.waiting.length >= this.maxWaiting) return this.refuse(item);
       return void this.waiting.push(item);
@@ -137,7 +135,8 @@ export class IrcConnection {
     if (message) return this.session.handle(message);
   }
 
-  private refuse(item: ReadItem): void {
+  /** A line the throttle refused (the client floods). */
+  refuse(item: ReadItem): void {
     if (this.closed) return;
     const excerpt = item.kind === 'line' ? plainText(item.bytes.toString('utf8')).slice(0, 40) : '(an over-long line)';
     // Not the reply of a labelled command that may be under way.
@@ -161,6 +160,15 @@ export class IrcConnection {
     }
     this.shared.log.info('dropping a silent irc client', { peer: this.peer, user: this.session.nick ?? '-' });
     this.close(`Closing Link: ${this.session.nick ?? '*'} (Ping timeout: ${Math.ceil(interval / 1000)} seconds)`);
+  }
+
+  collect(): string {
+    return this.session.out.take();
+  }
+
+  slow(unread: number): void {
+    this.shared.log.warn('disconnecting an irc client that does not read', { peer: this.peer, user: this.session.nick ?? '-', unread });
+    this.finish();
   }
 
   private written(): void {

@@ -14,7 +14,7 @@ import { PacedInput } from '../../core/paced-input.js';
 import type { Label, ServerEvent } from '../../core/protocol.js';
 import { parseAction } from '../../core/validate.js';
 import type { Ticket } from '../../net/admission.js';
-import { SocketOut } from '../../net/socket-out.js';
+import { SocketOut, type OutSource } from '../../net/socket-out.js';
 import type { TcpConfig } from '../config.js';
 import { fitPayload } from './fit-frame.js';
 
@@ -35,12 +35,13 @@ export function frameOf(event: ServerEvent): Buffer {
   return frame;
 }
 
-export class TcpConnection {
+export class TcpConnection implements OutSource {
   private readonly decoder: FrameDecoder;
   private readonly session: Session;
   private readonly input: PacedInput;
   private readonly out: SocketOut;
-  private queue: Buffer[] = [];
+  /** This turn's frames; none while idle. */
+  private queue: Buffer[] | null = null;
   private queuedBytes = 0;
   private closed = false;
 
@@ -53,10 +54,7 @@ export class TcpConnection {
     private readonly onClose: (conn: TcpConnection) => void,
   ) {
     this.decoder = new FrameDecoder(config.maxFrameChars);
-    this.out = new SocketOut(socket, config.maxOutboundBytes, () => this.takeQueued(), (unread) => {
-      this.log.warn('disconnecting a client that does not read', { peer: this.peer, user: this.session.name ?? '-', unread });
-      this.finish('slow-consumer');
-    });
+    this.out = new SocketOut(socket, config.maxOutboundBytes, this);
     this.session = open({ front: 'tcp', deliver: (event, label) => this.deliver(event, label), ...(socket.remoteAddress ? { address: socket.remoteAddress } : {}) });
     this.input = new PacedInput(this.session, config.flood);
     ticket.whenLate((why) => this.loginTimedOut(why), { afterMs: config.loginTimeoutMs, yields: true });
@@ -88,7 +86,7 @@ export class TcpConnection {
     if (this.closed) return;
     if (event.action === 'login' && event.status === 'ok') this.ticket.loggedIn();
     const frame = label === undefined ? frameOf(event) : labelledFrame(event, label);
-    this.queue.push(frame);
+    (this.queue ??= []).push(frame);
     this.queuedBytes += frame.length;
     this.out.schedule();
     // A server operator ended this user's session: the connection goes with it, once told.
@@ -96,12 +94,18 @@ export class TcpConnection {
   }
 
   /** Everything queued this turn, as one buffer. */
-  private takeQueued(): Buffer | null {
-    if (this.queue.length === 0) return null;
-    const data = this.queue.length === 1 ? this.queue[0]! : Buffer.concat(this.queue, this.queuedBytes);
-    this.queue = [];
+  collect(): Buffer | null {
+    const queue = this.queue;
+    if (queue === null) return null;
+    const data = queue.length === 1 ? queue[0]! : Buffer.concat(queue, this.queuedBytes);
+    this.queue = null;
     this.queuedBytes = 0;
     return data;
+  }
+
+  slow(unread: number): void {
+    this.log.warn('disconnecting a client that does not read', { peer: this.peer, user: this.session.name ?? '-', unread });
+    this.finish('slow-consumer');
   }
 
   private loginTimedOut(why: string): void {
