@@ -74,14 +74,17 @@ export interface IrcClient {
   /** A SASL PLAIN exchange: the base64 received so far; null when none is under way. */
   sasl: string | null;
   readonly closed: boolean;
-  readonly caps: Set<string>;
+  readonly caps: ReadonlySet<string>;
+  /** Turns a capability on or off (CAP REQ; CAP LS 302 turns `cap-notify` on). */
+  setCap(cap: string, on: boolean): void;
   /** The CAP version the client announced in `CAP LS` (302 gets values and `cap-notify`); 0 before. */
   capVersion: number;
   /** The tags chat lines carry for this client (LineTag bits in outbound.ts). */
   readonly lineTags: number;
   /** `caps` changed: what follows from them is worked out again. */
   capsChanged(): void;
-  readonly userModes: Set<string>;
+  readonly userModes: ReadonlySet<string>;
+  setUserMode(mode: string, on: boolean): void;
   readonly out: ReplyBuffer;
   readonly mirror: ChannelMirror;
   readonly shared: IrcShared;

@@ -74,7 +74,7 @@ describe('channel modes on IRC', () => {
     await zoe.send('MODE #tea +o bob');
     zoe.take();
     bob.take();
-    bob.s.caps.add('multi-prefix');
+    bob.s.setCap('multi-prefix', true);
     await bob.send('NAMES #tea', 'KICK #tea nobody');
     expect(bob.take()).toEqual([
       ':ics-chat.local 353 bob = #tea :@zoe @+bob',

@@ -60,16 +60,28 @@ export const IRC_HOST = 'irc';
 
 type Joined = { group: number; room: string | undefined; members: MemberInfo[]; roles: Roles; secret: boolean; topic: string; topicBy?: string; locked: boolean };
 
+/** What a mirror of no channels and no conversations reads: shared, never written. */
+const NO_VIEWS: ReadonlyMap<number, ChannelView> = new Map();
+const NO_PEERS: ReadonlyMap<number, string> = new Map();
+
 export class ChannelMirror {
-  /** The user's channels by group id, in the order joined. */
-  private readonly views = new Map<number, ChannelView>();
+  /** The user's channels by group id, in the order joined; none (no map) while the user is in none. */
+  private channelMap: Map<number, ChannelView> | null = null;
   /** Whom each direct conversation the user wrote in is with (where the user's own lines there go). */
-  private readonly peers = new Map<number, string>();
+  private wrote: Map<number, string> | null = null;
 
   constructor(
     private readonly me: Viewer,
     private readonly out: ReplyBuffer,
   ) {}
+
+  private get views(): ReadonlyMap<number, ChannelView> {
+    return this.channelMap ?? NO_VIEWS;
+  }
+
+  private get peers(): ReadonlyMap<number, string> {
+    return this.wrote ?? NO_PEERS;
+  }
 
   private get myNick(): string {
     return this.me.nick ?? '*';
@@ -211,7 +223,7 @@ export class ChannelMirror {
 
   /** The user wrote to `peer` in direct conversation `group`. */
   wroteTo(group: number, peer: string): void {
-    this.peers.set(group, peer);
+    (this.wrote ??= new Map()).set(group, peer);
   }
 
   /** A line in a channel, or a private line (to this user from the other person, or with `echo-message` the user's own). */
@@ -271,7 +283,7 @@ export class ChannelMirror {
       topicAt: this.seconds(),
       locked: g.locked,
     };
-    this.views.set(view.id, view);
+    (this.channelMap ??= new Map()).set(view.id, view);
     this.joinLine({ name: this.myNick, front: IRC_HOST }, view.name, this.me.account);
     this.topicReplies(view, true);
     this.channelNames(view);
@@ -321,7 +333,7 @@ export class ChannelMirror {
   private removed(event: Extract<ServerEvent, { action: 'disconnect' }>): void {
     const view = this.views.get(event.group);
     if (!view) return;
-    this.views.delete(view.id);
+    this.channelMap?.delete(view.id);
     if (event.by !== undefined) {
       const kicker = { name: event.by, front: this.frontOf(view, event.by) };
       this.out.send({ source: this.maskOf(kicker), verb: 'KICK', params: [view.name, this.myNick, event.reason ?? event.by] });
@@ -346,7 +358,7 @@ export class ChannelMirror {
   selfPart(id: number, reason?: string): void {
     const view = this.views.get(id);
     if (!view) return;
-    this.views.delete(id);
+    this.channelMap?.delete(id);
     this.out.send({ source: this.myMask, verb: 'PART', params: reason ? [view.name, reason] : [view.name] });
   }
 

@@ -29,6 +29,12 @@ import { runVerb } from './verbs.js';
  */
 const FEATURES: Feature[] = ['events', 'rooms'];
 
+/**
+ * The capabilities and modes of a session that has none: shared, never written. An idle
+ * connection holds no sets or maps of its own until it needs them.
+ */
+const NONE: ReadonlySet<string> = new Set();
+
 /** What the session needs of its connection. */
 export interface SessionIo {
   /** Something was written to the buffer. */
@@ -48,22 +54,22 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
   account: string | null = null;
   sasl: string | null = null;
   closed = false;
-  readonly caps = new Set<string>();
+  private capSet: Set<string> | null = null;
   capVersion = 0;
   /** Kept from `caps` by capsChanged(): read for every chat line delivered. */
   lineTags = 0;
-  readonly userModes = new Set<string>();
+  private modeSet: Set<string> | null = null;
   readonly out: ReplyBuffer;
   readonly mirror: ChannelMirror;
   private readonly hub: Session;
   /** The answers of the requests in flight, by the label each was dispatched with. */
-  private readonly asking = new Map<Label, ServerEvent[]>();
+  private asking: Map<Label, ServerEvent[]> | null = null;
   private labels = 0;
   private batches = 0;
   /** Chat lines taken while the current labelled command ran. */
   private saidLines = 0;
   /** Labels of commands whose answer is the echo of their line, still to come, in order. */
-  private readonly echoLabels: string[] = [];
+  private echoLabels: string[] | null = null;
   /** What the others are told when this connection ends (a QUIT's reason). */
   private leaving: string | undefined;
 
@@ -84,6 +90,24 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
 
   get serviceMask(): string {
     return `${SERVICE_NICK}!${SERVICE_NICK}@${this.serverName}`;
+  }
+
+  get caps(): ReadonlySet<string> {
+    return this.capSet ?? NONE;
+  }
+
+  setCap(cap: string, on: boolean): void {
+    if (on) (this.capSet ??= new Set()).add(cap);
+    else this.capSet?.delete(cap);
+  }
+
+  get userModes(): ReadonlySet<string> {
+    return this.modeSet ?? NONE;
+  }
+
+  setUserMode(mode: string, on: boolean): void {
+    if (on) (this.modeSet ??= new Set()).add(mode);
+    else this.modeSet?.delete(mode);
   }
 
   capsChanged(): void {
@@ -119,7 +143,7 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
   }
 
   echoLabel(): string | undefined {
-    return this.echoLabels.shift();
+    return this.echoLabels?.shift();
   }
 
   said(): void {
@@ -194,7 +218,7 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
   /** The reply of a labelled command: what it wrote, or the echo of its line to come, or ACK. */
   private answer(label: string): void {
     const lines = this.out.captures();
-    if (lines.length === 0 && this.saidLines > 0 && this.echo) return void this.echoLabels.push(label);
+    if (lines.length === 0 && this.saidLines > 0 && this.echo) return void (this.echoLabels ??= []).push(label);
     labelReply({ out: this.out, serverName: this.serverName, batches: this.caps.has('batch'), nextBatch: () => this.nextBatch() }, label, lines);
   }
 
@@ -205,11 +229,13 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
   async ask(action: ClientAction): Promise<ServerEvent[]> {
     const label = String(++this.labels);
     const answers: ServerEvent[] = [];
-    this.asking.set(label, answers);
+    const asking = (this.asking ??= new Map());
+    asking.set(label, answers);
     try {
       await this.hub.dispatch(action, label);
     } finally {
-      this.asking.delete(label);
+      asking.delete(label);
+      if (asking.size === 0 && this.asking === asking) this.asking = null;
     }
     return answers;
   }
@@ -231,10 +257,10 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
   }
 
   private deliver(event: ServerEvent, label?: Label): void {
-    const answers = label === undefined ? undefined : this.asking.get(label);
+    const answers = label === undefined ? undefined : this.asking?.get(label);
     if (answers) return void answers.push(event);
     // A failed commit takes every line of its turn: no echo is coming for them.
-    if (event.action === 'error' && event.code === 'not-stored') this.echoLabels.length = 0;
+    if (event.action === 'error' && event.code === 'not-stored') this.echoLabels = null;
     if (event.action === 'error' && event.code === 'killed') return this.quit(`Closing Link: ${this.nick ?? '*'} (Killed: ${event.msg})`);
     this.out.asPush(this.pushed, event);
   }

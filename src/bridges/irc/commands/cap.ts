@@ -42,7 +42,7 @@ export function cap(s: IrcClient, m: IrcMessage): void | Promise<void> {
       const version = Number(m.params[1] ?? '') || 301;
       if (version >= 302) {
         s.capVersion = Math.max(s.capVersion, version);
-        s.caps.add('cap-notify');
+        s.setCap('cap-notify', true);
       }
       for (const params of lsReplies(s.capVersion)) reply(...params);
       return;
@@ -56,8 +56,8 @@ export function cap(s: IrcClient, m: IrcMessage): void | Promise<void> {
       const known = wanted.every((c) => Object.hasOwn(CAPABILITIES, c.replace(/^-/, '')));
       if (!known || wanted.length === 0) return reply('NAK', asked);
       for (const c of wanted) {
-        if (c.startsWith('-')) s.caps.delete(c.slice(1));
-        else s.caps.add(c);
+        if (c.startsWith('-')) s.setCap(c.slice(1), false);
+        else s.setCap(c, true);
       }
       s.capsChanged();
       return reply('ACK', wanted.join(' '));

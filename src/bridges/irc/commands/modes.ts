@@ -124,8 +124,7 @@ function userMode(s: IrcClient, target: string, change: string | undefined): voi
   if (!parsed || [...parsed[2]!].some((c) => c !== 'i')) return s.out.numeric(ERR.UMODEUNKNOWNFLAG, 'Unknown MODE flag (only +i and -i)');
   const adding = parsed[1] === '+';
   if (adding === s.userModes.has('i')) return;
-  if (adding) s.userModes.add('i');
-  else s.userModes.delete('i');
+  s.setUserMode('i', adding);
   s.out.send({ source: s.mask, verb: 'MODE', params: [s.nick!, `${parsed[1]}i`] });
 }
 

@@ -14,7 +14,7 @@ export async function oper(s: IrcClient, m: IrcMessage): Promise<void> {
     else {
       s.out.numeric(RPL.YOUREOPER, 'You are now an IRC operator');
       if (!s.userModes.has('o')) {
-        s.userModes.add('o');
+        s.setUserMode('o', true);
         s.out.send({ source: s.mask, verb: 'MODE', params: [s.nick!, '+o'] });
       }
     }
