@@ -48,8 +48,8 @@ export class IrcConnection implements OutSource, ThrottleSink<ReadItem> {
   private readonly out: SocketOut;
   private closed = false;
   private lastInput = performance.now();
-  private pinged = false;
-  private timer: NodeJS.Timeout | null = null;
+  /** When the PING that silence earned went out; null while the client speaks. */
+  private pingedAt: number | null = null;
 
   constructor(
     private readonly socket: Socket,
@@ -68,7 +68,6 @@ export class IrcConnection implements OutSource, ThrottleSink<ReadItem> {
     socket.on('error', (err: NodeJS.ErrnoException) => shared.log.debug('irc socket error', { peer: this.peer, code: err.code ?? err.message }));
     socket.on('end', () => this.finish());
     socket.on('close', () => this.finish());
-    this.arm(shared.config.pingIntervalMs);
     ticket.whenLate((why) => {
       shared.log.info('closing an irc connection that did not register in time', { peer: this.peer });
       this.close(`Closing Link: ${this.session.nick ?? '*'} (Registration timed out: ${why})`);
@@ -92,7 +91,7 @@ export class IrcConnection implements OutSource, ThrottleSink<ReadItem> {
   private receive(chunk: Buffer): void {
     if (this.closed) return;
     this.lastInput = performance.now();
-    this.pinged = false;
+    this.pingedAt = null;
     for (const item of this.reader.push(chunk)) this.throttle.offer(item);
   }
 
@@ -143,21 +142,21 @@ export class IrcConnection implements OutSource, ThrottleSink<ReadItem> {
     this.session.out.asPush((text) => this.session.out.serverNotice(text), `You are sending too fast: this line was dropped: ${excerpt} ... Wait a moment and send it again.`);
   }
 
-  /** The liveness check: PING after `interval` of silence, close after as long again. */
-  private arm(delay: number): void {
-    this.timer = setTimeout(() => this.tick(), delay);
-    this.timer.unref();
-  }
-
-  private tick(): void {
+  /**
+   * The liveness check, run by the front's one timer for all its connections (a timer each
+   * would cost an idle connection some 200 bytes): PING after the interval of silence, close
+   * after as long again.
+   */
+  checkLiveness(now: number): void {
+    if (this.closed) return;
     const interval = this.shared.config.pingIntervalMs;
-    const idle = performance.now() - this.lastInput;
-    if (idle < interval) return this.arm(interval - idle);
-    if (!this.pinged) {
-      this.pinged = true;
+    if (now - this.lastInput < interval) return;
+    if (this.pingedAt === null) {
+      this.pingedAt = now;
       this.session.out.asPush((m) => this.session.out.send(m), { verb: 'PING', params: [this.shared.config.serverName] });
-      return this.arm(interval);
+      return;
     }
+    if (now - this.pingedAt < interval) return;
     this.shared.log.info('dropping a silent irc client', { peer: this.peer, user: this.session.nick ?? '-' });
     this.close(`Closing Link: ${this.session.nick ?? '*'} (Ping timeout: ${Math.ceil(interval / 1000)} seconds)`);
   }
@@ -202,7 +201,6 @@ export class IrcConnection implements OutSource, ThrottleSink<ReadItem> {
     this.throttle.stop();
     this.waiting.length = 0;
     if (this.flushing) clearImmediate(this.flushing);
-    if (this.timer) clearTimeout(this.timer);
     this.session.close();
     this.onClose(this);
   }

@@ -11,6 +11,9 @@ import { IrcConnection } from './connection.js';
 import { SERVICE_NICK, sharedState, type IrcShared } from './client.js';
 import { DEFAULT_MOTD } from './welcome.js';
 
+/** Liveness checks per ping interval. */
+const LIVENESS_CHECKS = 8;
+
 export class IrcFront implements Front {
   readonly name = 'irc';
   private readonly connections = new Set<IrcConnection>();
@@ -18,6 +21,8 @@ export class IrcFront implements Front {
   private readonly registering = new Set<IrcConnection>();
   private readonly listener: SocketListener;
   private shared: IrcShared | null = null;
+  /** One timer checks every connection's liveness, so a PING comes up to an eighth of the interval late. */
+  private liveness: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly hub: SessionOpener & NameReserver,
@@ -64,6 +69,12 @@ export class IrcFront implements Front {
     });
     this.hub.reserveName(SERVICE_NICK);
     await this.listener.start();
+    this.liveness = setInterval(() => this.checkLiveness(), this.config.pingIntervalMs / LIVENESS_CHECKS).unref();
+  }
+
+  private checkLiveness(): void {
+    const now = performance.now();
+    for (const conn of this.connections) conn.checkLiveness(now);
   }
 
   private accept(socket: Socket, ticket: Ticket): void {
@@ -86,6 +97,8 @@ export class IrcFront implements Front {
   }
 
   stop(): Promise<void> {
+    if (this.liveness) clearInterval(this.liveness);
+    this.liveness = null;
     return this.listener.stop(() => {
       for (const conn of [...this.connections]) conn.close(`Closing Link: ${conn.nick} (Server restarting)`);
     });
