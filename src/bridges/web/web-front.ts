@@ -62,6 +62,8 @@ export class WebFront implements Front {
   private wss: WebSocketServer | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
   private readonly connections = new Set<WsConnection>();
+  /** Every connection's goodbye: one function for all of them. */
+  private readonly forget = (conn: WsConnection): void => void this.connections.delete(conn);
   private current: FrontState = 'stopped';
   /** Resolves once the HTTP server has closed; set when accepting stops. */
   private closed: Promise<void> | null = null;
@@ -117,7 +119,8 @@ export class WebFront implements Front {
   }
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on('error', (err) => this.log.debug('web upgrade socket error', { err: err.message }));
+    const onError = (err: Error): void => this.log.debug('web upgrade socket error', { err: err.message });
+    socket.on('error', onError);
     const path = new URL(req.url ?? '/', 'http://host').pathname;
     if (path !== '/ws') return refuseUpgrade(socket, '404 Not Found');
     if (!sameOrigin(req.headers.origin, req.headers.host)) {
@@ -133,17 +136,20 @@ export class WebFront implements Front {
     // The callback names only what it needs: a closure over `req` would keep the request (its
     // headers and streams, about 1 KB) for as long as the connection lives.
     const raw = req.socket;
-    wss.handleUpgrade(req, socket, head, (ws) => this.opened(ws, raw, verdict));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      // ws handles the socket's errors from now on.
+      socket.off('error', onError);
+      this.opened(ws, raw, verdict);
+    });
   }
 
   private opened(ws: WebSocket, raw: Socket, verdict: Verdict): void {
-    const peer = `${raw.remoteAddress ?? '?'}:${raw.remotePort ?? '?'}`;
-    if (!verdict.ok) return this.refuse(ws, peer, verdict.why);
+    if (!verdict.ok) return this.refuse(ws, `${raw.remoteAddress ?? '?'}:${raw.remotePort ?? '?'}`, verdict.why);
     const address = raw.remoteAddress;
     const open = (o: SessionOptions): Session => this.hub.open(address ? { ...o, address } : o);
-    const conn = new WsConnection(ws, raw, peer, open, this.config, this.log, verdict.ticket, (c) => this.connections.delete(c));
+    const conn = new WsConnection(ws, raw, open, this.config, this.log, verdict.ticket, this.forget);
     this.connections.add(conn);
-    this.log.debug('web client connected', { peer });
+    this.log.debug('web client connected', { peer: conn.peer });
   }
 
   private refuse(ws: WebSocket, peer: string, why: string): void {

@@ -53,10 +53,12 @@ function textOf(data: RawData): string {
   return (Buffer.isBuffer(data) ? data : Buffer.from(data)).toString('utf8');
 }
 
-/** The part of the raw socket used to batch a turn's messages into one write. */
+/** The part of the raw socket used to batch a turn's messages into one write, and to name the peer in log lines. */
 export interface Corkable {
   cork(): void;
   uncork(): void;
+  readonly remoteAddress?: string | undefined;
+  readonly remotePort?: number | undefined;
 }
 
 export class WsConnection {
@@ -70,7 +72,6 @@ export class WsConnection {
   constructor(
     private readonly ws: WebSocket,
     private readonly socket: Corkable,
-    readonly peer: string,
     open: (options: SessionOptions) => Session,
     private readonly limits: WsLimits,
     private readonly log: Logger,
@@ -80,13 +81,18 @@ export class WsConnection {
     this.session = open({ front: 'web', deliver: (event, label) => this.deliver(event, label) });
     this.input = new PacedInput(this.session, limits.flood);
     ticket.whenLate((why) => {
-      log.info('closing a web connection that did not log in in time', { peer });
+      log.info('closing a web connection that did not log in in time', { peer: this.peer });
       this.end(LOGIN_TIMEOUT_CLOSE, why, 1000, 'timeout');
     });
     ws.on('message', (data, isBinary) => this.receive(data, isBinary));
     ws.on('pong', () => (this.alive = true));
     ws.on('error', (err: Error & { code?: string }) => this.failed(err));
     ws.on('close', () => this.finish());
+  }
+
+  /** `address:port`, made for a log line rather than kept by every connection. */
+  get peer(): string {
+    return `${this.socket.remoteAddress ?? '?'}:${this.socket.remotePort ?? '?'}`;
   }
 
   private receive(data: RawData, isBinary: boolean): void {
