@@ -20,6 +20,12 @@ export class IrcFront implements Front {
   /** Connections that have not completed registration (LUSERS counts them at every registration: kept, not counted). */
   private readonly registering = new Set<IrcConnection>();
   private readonly listener: SocketListener;
+  /** Every connection's goodbye and registration: one function each for all of them. */
+  private readonly forget = (conn: IrcConnection): void => {
+    this.connections.delete(conn);
+    this.registering.delete(conn);
+  };
+  private readonly registered = (conn: IrcConnection): void => void this.registering.delete(conn);
   private shared: IrcShared | null = null;
   /** One timer checks every connection's liveness, so a PING comes up to an eighth of the interval late. */
   private liveness: NodeJS.Timeout | null = null;
@@ -78,16 +84,7 @@ export class IrcFront implements Front {
   }
 
   private accept(socket: Socket, ticket: Ticket): void {
-    const conn = new IrcConnection(
-      socket,
-      this.shared!,
-      ticket,
-      (c) => {
-        this.connections.delete(c);
-        this.registering.delete(c);
-      },
-      (c) => this.registering.delete(c),
-    );
+    const conn = new IrcConnection(socket, this.shared!, ticket, this.forget, this.registered);
     this.connections.add(conn);
     this.registering.add(conn);
   }

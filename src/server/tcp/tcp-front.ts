@@ -10,6 +10,8 @@ import { frameOf, TcpConnection } from './connection.js';
 export class TcpFront implements Front {
   readonly name = 'tcp';
   private readonly connections = new Set<TcpConnection>();
+  /** Every connection's goodbye: one function for all of them. */
+  private readonly forget = (conn: TcpConnection): void => void this.connections.delete(conn);
   private readonly listener: SocketListener;
 
   constructor(
@@ -38,7 +40,7 @@ export class TcpFront implements Front {
   }
 
   private accept(socket: Socket, ticket: Ticket): void {
-    const conn = new TcpConnection(socket, (o) => this.hub.open(o), this.config, this.log, ticket, (c) => this.connections.delete(c));
+    const conn = new TcpConnection(socket, (o) => this.hub.open(o), this.config, this.log, ticket, this.forget);
     this.connections.add(conn);
   }
 
