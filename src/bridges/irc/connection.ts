@@ -16,7 +16,7 @@ import { LineReader, MAX_LINE_BYTES, type ReadItem } from './line-reader.js';
 import { parseMessage } from './message.js';
 import { ERR } from './numerics.js';
 import type { IrcShared } from './client.js';
-import { IrcSession } from './session.js';
+import { IrcSession, type SessionIo } from './session.js';
 import { plainText } from './text.js';
 
 /** Room for a line's IRCv3 tags (`@...` and its space) on top of the 512 bytes of the rest, as message-tags allows. */
@@ -29,7 +29,7 @@ function fits(line: Buffer): boolean {
   return tags <= MAX_TAG_BYTES && line.length - tags <= MAX_LINE_BYTES;
 }
 
-export class IrcConnection implements OutSource, ThrottleSink<ReadItem> {
+export class IrcConnection implements OutSource, ThrottleSink<ReadItem>, SessionIo {
   private readonly reader = new LineReader(MAX_LINE_BYTES + MAX_TAG_BYTES);
   private readonly session: IrcSession;
   private readonly throttle: Throttle<ReadItem>;
@@ -59,7 +59,7 @@ export class IrcConnection implements OutSource, ThrottleSink<ReadItem> {
     /** Told once, when the client completes registration. */
     private readonly onRegistered: (conn: IrcConnection) => void = () => undefined,
   ) {
-    this.session = new IrcSession(shared, { written: () => this.written(), close: (text) => this.close(text) }, socket.remoteAddress ?? null);
+    this.session = new IrcSession(shared, this, socket.remoteAddress ?? null);
     this.out = new SocketOut(socket, shared.config.maxOutboundBytes, this);
     this.maxWaiting = shared.config.flood.burst + shared.config.flood.maxQueued;
     this.throttle = new Throttle(shared.config.flood, this);
@@ -170,7 +170,7 @@ export class IrcConnection implements OutSource, ThrottleSink<ReadItem> {
     this.finish();
   }
 
-  private written(): void {
+  written(): void {
     // Registration ends with a welcome written here, however late a password check finished it.
     if (this.session.registered && !this.counted) {
       this.counted = true;
