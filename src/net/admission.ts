@@ -126,7 +126,7 @@ export class Admission {
   }
 }
 
-/** Releases the ticket when the socket closes (the listener's context holds the ticket alone, nothing else of the connection). */
+/** Releases the ticket when the socket closes (for a socket no connection owns yet: the listener's context holds the ticket alone). */
 export function releaseOnClose(socket: { on(event: 'close', listener: () => void): unknown }, ticket: Ticket): void {
   socket.on('close', () => ticket.release());
 }

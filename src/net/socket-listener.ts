@@ -1,13 +1,15 @@
 /**
  * A listening TCP server for a socket front: start, the real port, errors at start, stop, and
  * admission: every new connection is admitted or refused here (one set of caps for the whole
- * server), a refused peer is told why in its front's protocol, and an admitted one holds its
- * ticket until its socket closes.
+ * server), a refused peer is told why in its front's protocol, and an admitted one is handed
+ * to its front with its ticket, which the front's connection releases when the socket closes
+ * (in the close listener it has anyway: a listener of the ticket's own would be one more
+ * closure for every idle connection).
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import type { FrontState } from '../core/front.js';
 import type { Logger } from '../core/log.js';
-import { releaseOnClose, type Admission, type Ticket } from './admission.js';
+import type { Admission, Ticket } from './admission.js';
 import { END_GRACE_MS } from './socket-out.js';
 
 export interface ListenerOptions {
@@ -67,7 +69,6 @@ export class SocketListener {
   private admit(socket: Socket): void {
     const verdict = this.options.admission.admit(socket.remoteAddress);
     if (!verdict.ok) return this.refuse(socket, verdict.why);
-    releaseOnClose(socket, verdict.ticket);
     this.accept(socket, verdict.ticket);
   }
 

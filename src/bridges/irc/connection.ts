@@ -67,7 +67,10 @@ export class IrcConnection implements OutSource, ThrottleSink<ReadItem>, Session
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', (err: NodeJS.ErrnoException) => shared.log.debug('irc socket error', { peer: this.peer, code: err.code ?? err.message }));
     socket.on('end', () => this.finish());
-    socket.on('close', () => this.finish());
+    socket.on('close', () => {
+      ticket.release();
+      this.finish();
+    });
     ticket.whenLate((why) => {
       shared.log.info('closing an irc connection that did not register in time', { peer: this.peer });
       this.close(`Closing Link: ${this.session.nick ?? '*'} (Registration timed out: ${why})`);

@@ -62,7 +62,10 @@ export class TcpConnection implements OutSource {
     socket.setKeepAlive(true, 60_000);
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', (err: NodeJS.ErrnoException) => this.log.debug('tcp socket error', { peer: this.peer, code: err.code ?? err.message }));
-    socket.on('close', () => this.finish());
+    socket.on('close', () => {
+      ticket.release();
+      this.finish();
+    });
   }
 
   get peer(): string {
