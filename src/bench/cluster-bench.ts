@@ -26,7 +26,7 @@ import type { Progress } from './progress.js';
 import { holdIdle, runGenerator, type GeneratorListener } from './run.js';
 import { ensureSearchData, measureSearch, saidPhrase, storeSearchTimes } from './search-bench.js';
 import { startOurs } from './servers.js';
-import { sampleProc } from './stats.js';
+import { sampleProc, settledRss } from './stats.js';
 import { baseLoad, type GenConfig, type GenResult } from './types.js';
 
 interface Running {
@@ -169,8 +169,9 @@ export async function measureCluster(root: string, options: BenchOptions, comman
         progress.unit(setup);
         const r = await startSetup(setup, root, engines);
         try {
-          const rss = (): Record<string, number> => Object.fromEntries(Object.entries(r.processes).filter(([name]) => !ENGINES.includes(name)).map(([name, pid]) => [name, sampleProc(pid)?.rssBytes ?? 0]));
-          const before = rss();
+          const servers = Object.entries(r.processes).filter(([name]) => !ENGINES.includes(name));
+          const rss = (): Record<string, number> => Object.fromEntries(servers.map(([name, pid]) => [name, sampleProc(pid)?.rssBytes ?? 0]));
+          const before = Object.fromEntries(await Promise.all(servers.map(async ([name, pid]) => [name, await settledRss(pid)] as const)));
           // Groups of one: every client on the next endpoint in turn.
           const hold = await holdIdle(root, config(r, { clients, groupSize: 1 }), listener);
           const after = rss();

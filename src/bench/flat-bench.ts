@@ -11,7 +11,7 @@ import { holdIdle, runGenerator, type GeneratorListener } from './run.js';
 import { measureHistoryAt } from './history-bench.js';
 import { fittingCounts, machineLimits } from './limits.js';
 import { linesPerSecFor, planRooms, type RoomSpec } from './room-plan.js';
-import { sampleProc } from './stats.js';
+import { sampleProc, settledRss } from './stats.js';
 import { genConfig, withServer, type Target } from './targets.js';
 import type { CurveRun, FlatResults, IdleRun } from './flat-report.js';
 
@@ -110,7 +110,7 @@ async function manyIdle(run: FlatRun): Promise<FlatResults['manyidle']> {
           run.log(`  ${t.run.label}: ${instead.why}: measuring ${n(clients)} instead of ${n(instead.asked)}`);
         }
         await withServer(t, async (s) => {
-          const before = sampleProc(s.pid)!.rssBytes;
+          const before = await settledRss(s.pid);
           const hold = await holdIdle(run.root, genConfig(run.options, t, s, { clients, groupSize: 2, concurrency: t.concurrency }), run.listener);
           try {
             const rssPerConnBytes = (sampleProc(s.pid)!.rssBytes - before) / clients;

@@ -23,7 +23,7 @@ import { measureFlat } from './flat-bench.js';
 import { writeFlatCharts } from './flat-chart.js';
 import { keepUnmeasuredFlat } from './flat-report.js';
 import { measureHistoryAt } from './history-bench.js';
-import { sampleProc } from './stats.js';
+import { sampleProc, settledRss } from './stats.js';
 import { genConfig, targets, withServer, type Target } from './targets.js';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -135,7 +135,7 @@ async function measure(options: BenchOptions, argv: readonly string[], progress:
     for (const t of list) {
       progress.unit(t.run.label);
       await withServer(t, async (s) => {
-        const before = sampleProc(s.pid)!.rssBytes;
+        const before = await settledRss(s.pid);
         const hold = await holdIdle(root, genConfig(options, t, s, { clients, concurrency: t.concurrency }), listener);
         const after = sampleProc(s.pid)!.rssBytes;
         await hold.release();

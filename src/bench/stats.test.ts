@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { processTree, treeCpuMs } from './stats.js';
+import { processTree, settledRss, treeCpuMs } from './stats.js';
 
 /** A shell whose child burns `ms` of its own CPU time and ends; the shell waits for it (reaping it), then for stdin to close. */
 function parentOfBusyChild(ms: number): { pid: number; childDone: Promise<void>; end(): Promise<void> } {
@@ -32,4 +32,20 @@ describe('treeCpuMs', () => {
     expect(treeCpuMs(shell.pid)).toBeNull();
     expect(processTree(shell.pid)).toEqual([]);
   }, 20_000);
+});
+
+describe('settledRss', () => {
+  it('answers within its bound, with the memory of the process', async () => {
+    const started = performance.now();
+    const rss = await settledRss(process.pid, 2000);
+    expect(performance.now() - started).toBeLessThan(3000);
+    expect(rss).toBeGreaterThan(1024 * 1024);
+  });
+
+  it('answers 0 for a process that is gone, once the samples agree', async () => {
+    const child = spawn(process.execPath, ['-e', '']);
+    const pid = child.pid!;
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect(await settledRss(pid, 2000)).toBe(0);
+  });
 });

@@ -59,6 +59,29 @@ export function workerThreadsCpuMs(pid: number): number {
   return (ticks * 1000) / CLOCK_TICKS;
 }
 
+const SETTLE_STEP_MS = 100;
+/** Samples that must lie within SETTLE_BYTES of each other: half a second of them. */
+const SETTLE_SAMPLES = 6;
+const SETTLE_BYTES = 256 * 1024;
+
+/**
+ * A process's resident memory once it has stopped growing: sampled every 100 ms until half a
+ * second of samples lie within 256 KB, for at most `maxMs`. A server that has just said it is
+ * ready goes on growing for a few hundred ms (ics-chat's worker threads start their isolates:
+ * some 11 MB), which a baseline taken at once would count against the connections that follow.
+ */
+export async function settledRss(pid: number, maxMs = 5000): Promise<number> {
+  const samples: number[] = [];
+  const deadline = performance.now() + maxMs;
+  for (;;) {
+    samples.push(sampleProc(pid)?.rssBytes ?? 0);
+    const recent = samples.slice(-SETTLE_SAMPLES);
+    if (recent.length === SETTLE_SAMPLES && Math.max(...recent) - Math.min(...recent) < SETTLE_BYTES) return samples.at(-1)!;
+    if (performance.now() >= deadline) return samples.at(-1)!;
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_STEP_MS));
+  }
+}
+
 /** A process and its descendants (root first), or [] when it is gone. */
 export function processTree(root: number): number[] {
   const children = new Map<number, number[]>();
