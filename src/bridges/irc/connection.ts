@@ -38,7 +38,7 @@ export class IrcConnection implements OutSource, ThrottleSink<ReadItem>, Session
    * many wait as the throttle lets through at once and holds back (burst + queue); more are
    * refused like any flood.
    */
-  private readonly waiting: ReadItem[] = [];
+  private waiting: ReadItem[] | null = null;
   private readonly maxWaiting: number;
   private handling = false;
   /** A write at the end of this turn, for what handlers wrote between their waits. */
@@ -101,8 +101,9 @@ export class IrcConnection implements OutSource, ThrottleSink<ReadItem>, Session
   /** A line the throttle let through. */
   run(item: ReadItem): void {
     if (this.handling) {
-      if (this.waiting.length >= this.maxWaiting) return this.refuse(item);
-      return void this.waiting.push(item);
+      const waiting = (this.waiting ??= []);
+      if (waiting.length >= this.maxWaiting) return this.refuse(item);
+      return void waiting.push(item);
     }
     const running = this.process(item);
     if (running) void this.handleInOrder(running);
@@ -113,12 +114,13 @@ export class IrcConnection implements OutSource, ThrottleSink<ReadItem>, Session
     this.handling = true;
     try {
       await running;
-      for (let item = this.waiting.shift(); item !== undefined && !this.closed; item = this.waiting.shift()) {
+      for (let item = this.waiting?.shift(); item !== undefined && !this.closed; item = this.waiting?.shift()) {
         const next = this.process(item);
         if (next) await next;
       }
     } finally {
       this.handling = false;
+      if (this.waiting?.length === 0) this.waiting = null;
     }
   }
 
@@ -202,7 +204,7 @@ export class IrcConnection implements OutSource, ThrottleSink<ReadItem>, Session
     if (this.closed) return;
     this.closed = true;
     this.throttle.stop();
-    this.waiting.length = 0;
+    this.waiting = null;
     if (this.flushing) clearImmediate(this.flushing);
     this.session.close();
     this.onClose(this);

@@ -11,7 +11,8 @@ export type ReadItem = { kind: 'line'; bytes: Buffer } | { kind: 'too-long' };
 export const MAX_LINE_BYTES = 510;
 
 export class LineReader {
-  private parts: Buffer[] = [];
+  /** The line being read, in the chunks it came in; none between lines. */
+  private parts: Buffer[] | null = null;
   private size = 0;
   private discarding = false;
 
@@ -36,12 +37,12 @@ export class LineReader {
     this.size += segment.length;
     if (this.size > this.maxBytes) {
       this.discarding = true;
-      this.parts = [];
+      this.parts = null;
       this.size = 0;
       items.push({ kind: 'too-long' });
       return;
     }
-    this.parts.push(segment);
+    (this.parts ??= []).push(segment);
   }
 
   private endLine(items: ReadItem[]): void {
@@ -50,8 +51,9 @@ export class LineReader {
       return;
     }
     if (this.size === 0) return;
-    const bytes = this.parts.length === 1 ? Buffer.from(this.parts[0]!) : Buffer.concat(this.parts, this.size);
-    this.parts = [];
+    const parts = this.parts!;
+    const bytes = parts.length === 1 ? Buffer.from(parts[0]!) : Buffer.concat(parts, this.size);
+    this.parts = null;
     this.size = 0;
     items.push({ kind: 'line', bytes });
   }

@@ -39,7 +39,8 @@ function serialized(message: IrcMessage): string[] {
 let common: { key: string; lines: string[] } | null = null;
 
 export class ReplyBuffer {
-  private lines: string[] = [];
+  /** What waits for the next write; none while idle. */
+  private lines: string[] | null = null;
   /** The reply of the labelled command under way, when there is one. */
   private captured: string[] | null = null;
   private pushing = false;
@@ -50,7 +51,7 @@ export class ReplyBuffer {
 
   private push(line: string): void {
     if (this.captured !== null && !this.pushing) this.captured.push(line);
-    else this.lines.push(line);
+    else (this.lines ??= []).push(line);
     this.owner.written();
   }
 
@@ -138,8 +139,8 @@ export class ReplyBuffer {
 
   /** Everything written since the last call, as one text. */
   take(): string {
-    const text = this.lines.join('');
-    this.lines = [];
+    const text = this.lines?.join('') ?? '';
+    this.lines = null;
     return text;
   }
 }
