@@ -24,13 +24,30 @@ export interface BufferOwner {
 
 const UNSAFE = /[\r\n\0]/;
 
+/** A UTF-16 code unit takes at most 3 bytes of UTF-8: a line this short fits without being measured. */
+const SURELY_FITS = Math.floor(MAX_LINE_BYTES / 3);
+
+/**
+ * The message as one line with CR LF when it is safe and fits as it is, as most are (a welcome
+ * is some 25 of them, at every registration); null otherwise. Made with as little garbage as
+ * can be: no arrays, and the line is measured only when it could be too long.
+ */
+function oneLine(message: IrcMessage): string | null {
+  if (message.tags !== undefined) return null;
+  for (const p of message.params) if (UNSAFE.test(p)) return null;
+  const line = serializeMessage(message);
+  if (line.length > SURELY_FITS && Buffer.byteLength(line, 'utf8') > MAX_LINE_BYTES) return null;
+  return line + '\r\n';
+}
+
 /** A message's lines as written: safe (no line breaks inside) and split to fit, each with CR LF. */
 function serialized(message: IrcMessage): string[] {
-  // Most messages are safe and fit as they are: one line, made once (a welcome is some 25 of them).
-  if (message.tags === undefined && !message.params.some((p) => UNSAFE.test(p))) {
-    const line = serializeMessage(message);
-    if (Buffer.byteLength(line, 'utf8') <= MAX_LINE_BYTES) return [line + '\r\n'];
-  }
+  const line = oneLine(message);
+  return line !== null ? [line] : fitted(message);
+}
+
+/** The lines of a message that is not safe or does not fit as it is. */
+function fitted(message: IrcMessage): string[] {
   const safe = { ...message, params: message.params.map((p) => p.replace(/[\r\n\0]/g, ' ')) };
   return fitLine(safe).map((piece) => serializeMessage(piece) + '\r\n');
 }
@@ -96,7 +113,9 @@ export class ReplyBuffer {
 
   /** Writes a message; no parameter can end the line early (CR, LF and NUL become spaces). */
   send(message: IrcMessage): void {
-    for (const line of serialized(message)) this.push(line);
+    const line = oneLine(message);
+    if (line !== null) return this.push(line);
+    for (const piece of fitted(message)) this.push(piece);
   }
 
   /**
