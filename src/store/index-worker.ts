@@ -7,10 +7,12 @@
  */
 import Database from 'better-sqlite3';
 import { workerData, type MessagePort } from 'node:worker_threads';
+import { yieldToEventLoop } from './background.js';
 import { Cell, type IndexReport, type IndexWorkerData } from './index-protocol.js';
 import { attachIndex, LineIndexer } from './line-indexer.js';
 
 const { file, indexFile, cells: buffer, roundMs, port } = workerData as IndexWorkerData & { port: MessagePort };
+yieldToEventLoop();
 const cells = new BigInt64Array(buffer);
 const db = new Database(file);
 db.pragma('busy_timeout = 1000');
