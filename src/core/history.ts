@@ -129,6 +129,8 @@ export interface HistoryStore {
   findDirect(keyA: string, keyB: string): number | undefined;
   /** Lines committed so far (cheap: kept as a running count). */
   lineCount(): number;
+  /** Committed lines its search index does not hold yet (0 for a store whose search reads the committed lines' own index). */
+  indexLag(): number;
   /** Why the store cannot serve right now, or null when it can (for health checks). */
   problem(): string | null;
   /** Commits what is queued and releases the store. */

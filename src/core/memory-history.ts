@@ -200,6 +200,10 @@ export class MemoryHistory extends QueuedHistory implements HistoryStore {
     return this.labels.get(group) ?? `#group-${group}`;
   }
 
+  indexLag(): number {
+    return 0;
+  }
+
   lineCount(): number {
     return this.committedLines;
   }

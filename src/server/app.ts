@@ -112,6 +112,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     users: () => hub.stats().users,
     groups: () => hub.groups.size,
     historyLines: () => history.lineCount(),
+    indexLag: () => history.indexLag(),
   });
   const hub: Hub = hubFor(config, stores, sonnets, clock, log, metrics);
   const admission = new Admission(config.admission, log);

@@ -57,6 +57,7 @@ export async function startClusterNode(config: Config, cluster: ClusterConfig, d
     users: () => remote.usersByFront(),
     groups: () => hosting?.hub.groups.size ?? 0,
     historyLines: () => hosting?.stores.history.lineCount() ?? 0,
+    indexLag: () => hosting?.stores.history.indexLag() ?? 0,
   });
   const links = metrics.cluster({ hub: () => hosting !== null, hubHeard: () => remote.connected, bus: () => bus.connected });
   const remote = new RemoteHub(node, transport, timing, log, links);

@@ -7,6 +7,7 @@ function metrics(): Metrics {
     users: () => new Map([['tcp', 2]]),
     groups: () => 1,
     historyLines: () => 42,
+    indexLag: () => 7,
   });
 }
 
@@ -51,6 +52,7 @@ describe('Metrics', () => {
         'ics_chat_users{front="web"} 0',
         'ics_chat_groups 1',
         'ics_chat_history_lines 42',
+        'ics_chat_search_index_lag_lines 7',
       ]),
     );
     expect(lines.some((l) => l.startsWith('ics_chat_front_up{front="discord"}'))).toBe(false);

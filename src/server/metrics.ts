@@ -16,6 +16,8 @@ export interface GaugeSource {
   users(): ReadonlyMap<string, number>;
   groups(): number;
   historyLines(): number;
+  /** Committed lines the search index does not hold yet (0 where search reads the committed lines themselves). */
+  indexLag(): number;
 }
 
 /** A cluster node's view of the cluster, read at scrape time. */
@@ -113,6 +115,14 @@ export class Metrics implements HubObserver {
       registers,
       collect() {
         this.set(source.historyLines());
+      },
+    });
+    new Gauge({
+      name: 'ics_chat_search_index_lag_lines',
+      help: 'Committed chat lines the search index does not hold yet (a worker thread writes it; a commit waits for it past 20,000)',
+      registers,
+      collect() {
+        this.set(source.indexLag());
       },
     });
     this.fanout = new Histogram({

@@ -13,8 +13,10 @@ import type { LineIndexer, Marks } from './line-indexer.js';
 import { builtWorker } from './worker-file.js';
 
 export interface IndexHost {
-  /** Every line up to `lineId` and every logged revision up to `rev` is committed. */
+  /** Every line up to `lineId` and every logged revision up to `rev` is committed (waiting, bounded, when the index lags too far). */
   committed(lineId: number, rev: number): void;
+  /** Committed lines the index does not hold yet. */
+  lag(): number;
   /** Null once the index holds everything committed (waiting, bounded, for it); else why it does not. */
   behind(): string | null;
   /** The logged revisions the index has applied: their log entries can go. */
@@ -26,6 +28,14 @@ export interface IndexHost {
 
 /** The longest a read waits for the worker: past the worker's busy timeout (1 s), so a lock is reported as such. */
 const WAIT_MS = 2000;
+/**
+ * The most committed lines the index may lag behind. The worker runs at the lowest CPU priority
+ * (background.ts): on a saturated core it gets no time, and the lines it has not indexed would
+ * pile up. A commit that finds it further behind waits for it (bounded, as a read does), which
+ * leaves it the core: the index's cost is paid within a second or two, so a rate the event loop
+ * holds is one it can keep, and a search never waits for more than this many lines.
+ */
+export const MAX_INDEX_LAG = 20_000;
 /**
  * The worker's round: lines committed meanwhile are indexed in one go (some 2,500 at 10,000
  * lines/s). FTS5 writes a segment per transaction, so larger batches cost less per line (measured:
@@ -64,6 +74,10 @@ export class InlineIndex implements IndexHost {
     this.target = { lines: lineId, revs: rev };
   }
 
+  lag(): number {
+    return this.target.lines - this.done.lines;
+  }
+
   behind(): string | null {
     if (this.done.lines >= this.target.lines && this.done.revs >= this.target.revs) return null;
     try {
@@ -99,7 +113,7 @@ export class WorkerIndex implements IndexHost {
   private lost: string | null = null;
   private closing = false;
 
-  constructor(file: string, indexFile: string, done: Marks, onError: (msg: string) => void) {
+  constructor(file: string, indexFile: string, done: Marks, onError: (msg: string) => void, private readonly maxLag = MAX_INDEX_LAG) {
     this.fault = new Fault(onError);
     this.target = { ...done };
     for (const [cell, value] of [[Cell.committed, done.lines], [Cell.lines, done.lines], [Cell.revised, done.revs], [Cell.revs, done.revs]] as const) {
@@ -123,12 +137,23 @@ export class WorkerIndex implements IndexHost {
     this.target = { lines: lineId, revs: rev };
     Atomics.store(this.cells, Cell.committed, BigInt(lineId));
     Atomics.store(this.cells, Cell.revised, BigInt(rev));
+    // A worker that fails is reported (and read around) instead: it is not waited for at every commit.
+    if (this.lag() > this.maxLag && this.lost === null && Atomics.load(this.cells, Cell.failing) === 0n) this.waitForWorker();
+  }
+
+  lag(): number {
+    return this.target.lines - Number(Atomics.load(this.cells, Cell.lines));
   }
 
   behind(): string | null {
     this.drain();
     if (this.caughtUp()) return null;
     if (this.lost !== null) return this.lost;
+    return this.waitForWorker();
+  }
+
+  /** Wakes the worker and sleeps until it holds everything committed, it fails, or WAIT_MS pass; null when it caught up. */
+  private waitForWorker(): string | null {
     const asked = Atomics.load(this.cells, Cell.attempts);
     Atomics.add(this.cells, Cell.wake, 1n);
     Atomics.notify(this.cells, Cell.wake);

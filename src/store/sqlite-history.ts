@@ -25,6 +25,8 @@ export interface HistoryOptions {
   clock?: () => number;
   /** Told about failures of background writes: checkpoints, the search index, the last commit at close. */
   onError?: (msg: string) => void;
+  /** The most committed lines the search index may lag behind before a commit waits for it (index-host.ts). */
+  maxIndexLag?: number;
 }
 
 
@@ -172,7 +174,7 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
         .prepare('UPDATE seen SET to_seq = MAX(from_seq, COALESCE((SELECT MAX(seq) FROM idx.line_pos WHERE grp = seen.grp), 0)) WHERE to_seq = ?')
         .run(OPEN);
       // Started last: a store that failed to open leaves no worker behind.
-      this.index = onDisk(file) ? new WorkerIndex(file, indexFile, done, this.onError) : new InlineIndex(indexer, done, this.onError);
+      this.index = onDisk(file) ? new WorkerIndex(file, indexFile, done, this.onError, options.maxIndexLag) : new InlineIndex(indexer, done, this.onError);
     } catch (err) {
       this.db.close();
       throw err;
@@ -230,6 +232,11 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
     }
     if (rev > 0) this.lastRevision = rev;
     this.index.committed(this.committedUpTo, this.lastRevision);
+  }
+
+  /** Committed lines the search index does not hold yet. */
+  indexLag(): number {
+    return this.index.lag();
   }
 
   line(id: number): StoredLine | undefined {

@@ -168,6 +168,10 @@ export class PgHistory extends QueuedHistory implements HistoryStore {
     return this.ask(() => this.db.query('SELECT 1 FROM history_memberships WHERE user_key = $1 LIMIT 1', [userKey]).length > 0);
   }
 
+  indexLag(): number {
+    return 0;
+  }
+
   lineCount(): number {
     return this.committedLines;
   }
