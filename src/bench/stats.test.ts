@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { processTree, settledRss, treeCpuMs } from './stats.js';
+import { processTree, settledRss, treeCpuMs, workerThreadsCpuMs } from './stats.js';
 
 /** A shell whose child burns `ms` of its own CPU time and ends; the shell waits for it (reaping it), then for stdin to close. */
 function parentOfBusyChild(ms: number): { pid: number; childDone: Promise<void>; end(): Promise<void> } {
@@ -47,5 +47,23 @@ describe('settledRss', () => {
     const pid = child.pid!;
     await new Promise((resolve) => child.once('exit', resolve));
     expect(await settledRss(pid, 2000)).toBe(0);
+  });
+});
+
+describe('workerThreadsCpuMs', () => {
+  it("counts a worker thread's CPU time, not the main thread's", async () => {
+    // The main thread burns 300 ms of its CPU time, then a worker burns 300 ms of its own; both report when done.
+    const burn = (ms: number) => `const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; }; const t = cpu(); while (cpu() - t < ${ms});`;
+    const program = `${burn(300)} console.log('main'); const { Worker } = require('node:worker_threads'); new Worker(${JSON.stringify(`${burn(300)} require('node:worker_threads').parentPort.postMessage(1);`)}, { eval: true }).once('message', () => console.log('worker')); setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, ['-e', program], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const said = (word: string) => new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => d.toString().includes(word) && resolve()));
+    try {
+      await said('main');
+      expect(workerThreadsCpuMs(child.pid!)).toBeLessThan(150);
+      await said('worker');
+      expect(workerThreadsCpuMs(child.pid!)).toBeGreaterThanOrEqual(250);
+    } finally {
+      child.kill();
+    }
   });
 });

@@ -39,13 +39,20 @@ export function sampleProc(pid: number): ProcSample | null {
   }
 }
 
-/** The CPU time (user + system, in ms) the threads of a process other than its main thread have used so far; 0 when it is gone. */
+/** V8's profiler runs a thread of its own per isolate: its time is the measurement's, not the server's. */
+const PROFILER_THREAD = 'v8:ProfEvntProc';
+
+/**
+ * The CPU time (user + system, in ms) the threads of a process other than its main thread (and
+ * V8's profiler threads) have used so far; 0 when it is gone.
+ */
 export function workerThreadsCpuMs(pid: number): number {
   let ticks = 0;
   try {
     for (const tid of readdirSync(`/proc/${pid}/task`)) {
       if (Number(tid) === pid) continue;
       try {
+        if (readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim() === PROFILER_THREAD) continue;
         const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
         const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
         ticks += Number(fields[11]) + Number(fields[12]);
