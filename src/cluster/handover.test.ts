@@ -25,7 +25,7 @@ const session = (name: string, ...groups: number[]): SessionState => ({
   away: null,
   features: [],
   focus: groups.at(-1) ?? null,
-  groups: groups.map((id) => ({ id, op: false, voice: false })),
+  groups: groups.map((id) => ({ id, op: false, voice: false, after: 0 })),
 });
 const ids = (h: Handover): number[] => h.described().map((g) => g.id).sort();
 
@@ -63,5 +63,22 @@ describe('Handover', () => {
     expect(ids(h)).toEqual([]);
     h.session(1, session('ann', 4));
     expect(ids(h)).toEqual([4]);
+  });
+
+  it('hands a session over with the last line of each of its groups the node was given, and forgets a group nobody here is in', () => {
+    const h = new Handover();
+    h.group(group(5));
+    h.group(group(6));
+    h.session(1, session('ann', 5, 6));
+    h.line(5, 3);
+    h.line(5, 4);
+    h.line(5, 2);
+    expect(h.stateOf(1)?.groups).toEqual([
+      { id: 5, op: false, voice: false, after: 0, heard: 4 },
+      { id: 6, op: false, voice: false, after: 0 },
+    ]);
+    h.session(1, session('ann', 6));
+    h.session(1, session('ann', 5, 6));
+    expect(h.stateOf(1)?.groups[0]).toEqual({ id: 5, op: false, voice: false, after: 0 });
   });
 });

@@ -1,14 +1,17 @@
 /**
  * What a node keeps of its sessions for a take-over: each logged-in session's state and the
- * groups they are in, as the hub last described them. When the hub dies, the node hands them to
- * the next one (core/takeover.ts) instead of ending them. A group is kept while one of the node's
- * sessions is in it.
+ * groups they are in, as the hub last described them, and the last line of each group the node
+ * was given. When the hub dies, the node hands them to the next one (core/takeover.ts) instead
+ * of ending them, and the next hub gives each session the stored lines it never heard. A group
+ * is kept while one of the node's sessions is in it.
  */
 import type { GroupState, SessionState } from '../core/takeover.js';
 
 export class Handover {
   private readonly groups = new Map<number, { state: GroupState; sessions: number }>();
   private readonly sessions = new Map<number, SessionState>();
+  /** The highest sequence of each group's lines given to this node (its stream is in order, so every member here heard the lines up to it that were for them). */
+  private readonly heard = new Map<number, number>();
 
   /** The hub's description of a group (its latest). */
   group(state: GroupState): void {
@@ -26,15 +29,25 @@ export class Handover {
     }
     for (const { id } of was?.groups ?? []) {
       const kept = this.groups.get(id);
-      if (kept && --kept.sessions <= 0) this.groups.delete(id);
+      if (kept && --kept.sessions <= 0) {
+        this.groups.delete(id);
+        this.heard.delete(id);
+      }
     }
     if (state === null) this.sessions.delete(sid);
     else this.sessions.set(sid, state);
   }
 
-  /** The session's state as last described; undefined before it logged in. */
+  /** A line of the group was given to this node. */
+  line(group: number, seq: number): void {
+    if (seq > (this.heard.get(group) ?? 0)) this.heard.set(group, seq);
+  }
+
+  /** The session's state as last described, with the last line of each of its groups this node was given; undefined before it logged in. */
   stateOf(sid: number): SessionState | undefined {
-    return this.sessions.get(sid);
+    const state = this.sessions.get(sid);
+    if (!state) return undefined;
+    return { ...state, groups: state.groups.map((g) => (this.heard.has(g.id) ? { ...g, heard: this.heard.get(g.id)! } : g)) };
   }
 
   /** The groups the node's sessions are in, as last described. */

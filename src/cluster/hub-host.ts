@@ -179,6 +179,8 @@ export class HubHost {
     if (m.t === 'reserve') return this.hub.reserveName(m.name);
     if (m.t === 'describe') return this.hub.takeover.describe(m.groups);
     if (m.t === 'open' || m.t === 'restore') {
+      // Null while the hub restores the session, which may deliver (the lines it never heard) before it returns.
+      let hosted: Hosted | null = null;
       const options: SessionOptions = {
         front: m.front,
         features: m.t === 'open' ? m.features : m.state.features,
@@ -186,8 +188,10 @@ export class HubHost {
         ...(m.address ? { address: m.address } : {}),
         deliver: (event, label) => {
           const message: ToNode = label === undefined ? { t: 'ev', sid: m.sid, event } : { t: 'ev', sid: m.sid, event, label };
-          const name = hosted.session.name;
-          if (name !== hosted.told) message.name = hosted.told = name;
+          if (hosted !== null) {
+            const name = hosted.session.name;
+            if (name !== hosted.told) message.name = hosted.told = name;
+          }
           this.send(link, message);
         },
       };
@@ -196,7 +200,7 @@ export class HubHost {
         this.log.warn('cluster: a session handed back could not be run on', { node: link.node, user: m.t === 'restore' ? m.state.name : '-' });
         return this.send(link, { t: 'lost', sid: m.sid });
       }
-      const hosted: Hosted = { session, told: session.name, kept: null };
+      hosted = { session, told: session.name, kept: null };
       link.sessions.set(m.sid, hosted);
       // A handed-back session's state is told again: its groups' revisions are this hub's.
       if (m.t === 'restore') this.touch(link, m.sid);

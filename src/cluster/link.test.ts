@@ -7,6 +7,7 @@ import type { Feature, ServerEvent } from '../core/protocol.js';
 import type { Session } from '../core/session.js';
 import { parseSonnets, SonnetBook } from '../core/sonnets.js';
 import { HubHost, type LinkTiming } from './hub-host.js';
+import { nodeSubject } from './link-protocol.js';
 import { RemoteHub } from './remote-hub.js';
 import { LossyTransport } from '../../test/fakes/lossy-transport.js';
 import { LocalTransport, type Transport } from './transport.js';
@@ -216,6 +217,39 @@ describe('a hub on one node, users on others', () => {
     expect([alice.session.name, bob.session.name]).toEqual(['alice', 'bob']);
     expect(second.hub.groups.get(pair.group)?.members.map((m) => m.member.name)).toEqual(['alice', 'bob']);
     await login(a, 'dave');
+  });
+
+  it('gives a member the lines a dead hub stored but never got to its node, from the history, once and in order, before the lines said after', async () => {
+    const inner = new LocalTransport();
+    // The bus to node a fails while the first hub still runs: what it sends there is lost with it.
+    let cut = false;
+    const transport: Transport = {
+      publish: (subject, data) => (cut && subject === nodeSubject('a') ? undefined : inner.publish(subject, data)),
+      subscribe: (subject, hear) => inner.subscribe(subject, hear),
+    };
+    const history = new MemoryHistory();
+    const first = hubNode(transport, hubOn(history));
+    const [a, b] = [node('a', transport), node('b', transport)];
+    const alice = await login(a, 'alice', ['events']);
+    const bob = await login(b, 'bob', ['events']);
+    await bob.session.dispatch({ action: 'connect', target: 'alice' });
+    await alice.next('connect');
+    await bob.session.dispatch({ action: 'exchange', message: 'heard' });
+    await alice.next('exchange');
+    cut = true;
+    for (const text of ['lost 1', 'lost 2', 'lost 3']) await bob.session.dispatch({ action: 'exchange', message: text });
+    first.host.stop();
+    await waitFor('the hub to be lost', () => !a.connected && !b.connected);
+    cut = false;
+    hubNode(transport, hubOn(history));
+    await waitFor('the next hub to be heard', () => a.connected && b.connected);
+    await bob.session.dispatch({ action: 'exchange', message: 'after' });
+    const said = (): string[] => alice.events.flatMap((e) => (e.action === 'exchange' ? [e.message] : []));
+    await waitFor('the line said after at alice', () => said().includes('after'));
+    expect(said()).toEqual(['heard', 'lost 1', 'lost 2', 'lost 3', 'after']);
+    const seqs = alice.events.flatMap((e) => (e.action === 'exchange' ? [e.seq] : []));
+    expect(seqs).toEqual([1, 2, 3, 4, 5]);
+    expect(bob.events.filter((e) => e.action === 'exchange')).toEqual([]);
   });
 
   it('ends only the session the next hub cannot take on (its name was taken meanwhile)', async () => {

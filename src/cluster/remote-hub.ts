@@ -319,6 +319,7 @@ export class RemoteHub implements SessionOpener, NameReserver {
         continue;
       }
       if (m.t === 'evs') {
+        if (m.event.action === 'exchange') this.handover.line(m.event.group, m.event.seq);
         // One object for every recipient, so that each front serialises it once.
         for (const sid of m.sids) {
           const r = this.sessions.get(sid);
@@ -330,6 +331,7 @@ export class RemoteHub implements SessionOpener, NameReserver {
       if (!r) continue;
       switch (m.t) {
         case 'ev':
+          if (m.event.action === 'exchange') this.handover.line(m.event.group, m.event.seq);
           if (m.name !== undefined) r.name = m.name;
           if (m.label === undefined) this.deliver(r, m.event);
           else this.deliver(r, m.event, m.label);

@@ -4,7 +4,7 @@ import { MemoryAccounts } from './memory-accounts.js';
 import { MemoryHistory } from './memory-history.js';
 import type { ClientAction, Feature, ServerEvent } from './protocol.js';
 import { parseSonnets, SonnetBook } from './sonnets.js';
-import { groupState, type GroupState, type HostedSession } from './takeover.js';
+import { groupState, type GroupState, type HostedSession, type SessionState } from './takeover.js';
 
 const sonnets = new SonnetBook(parseSonnets('I.\n\nFrom fairest creatures we desire increase,\n'));
 const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -45,14 +45,22 @@ async function firstHub(history: MemoryHistory) {
   return { hub, alice, bob, carol, dave };
 }
 
-/** Hands the sessions to a new hub on the same history, as their nodes would. */
-function handOver(from: Hub, to: Hub, users: Record<string, { session: HostedSession; features: Feature[] }>): Record<string, User | null> {
+/** What a node hands over of a session: its state, each group with the last line the node was given there (of the events given). */
+function handed(session: HostedSession, given: readonly ServerEvent[]): SessionState {
+  const state = session.state()!;
+  const heard = new Map<number, number>();
+  for (const e of given) if (e.action === 'exchange') heard.set(e.group, Math.max(e.seq, heard.get(e.group) ?? 0));
+  return { ...state, groups: state.groups.map((g) => (heard.has(g.id) ? { ...g, heard: heard.get(g.id)! } : g)) };
+}
+
+/** Hands the sessions to a new hub on the same history, as their nodes would (each was given `given`, by default what the user got). */
+function handOver(from: Hub, to: Hub, users: Record<string, { user: User; features: Feature[]; given?: readonly ServerEvent[] }>): Record<string, User | null> {
   const described: GroupState[] = from.groups.list().map(groupState);
   to.takeover.describe(described);
   const out: Record<string, User | null> = {};
-  for (const [name, { session, features }] of Object.entries(users)) {
+  for (const [name, { user: was, features, given }] of Object.entries(users)) {
     const events: ServerEvent[] = [];
-    const restored = to.restore({ front: 'tcp', features, deliver: (e) => events.push(e) }, session.state()!);
+    const restored = to.restore({ front: 'tcp', features, deliver: (e) => events.push(e) }, handed(was.session, given ?? was.events));
     out[name] = restored && user(restored, events);
   }
   return out;
@@ -65,9 +73,9 @@ describe('a hub taking over from one that died', () => {
     const room = old.hub.groups.room('#r')!;
     const hub = hubOn(history);
     const back = handOver(old.hub, hub, {
-      alice: { session: old.alice.session, features: ['events', 'rooms'] },
-      bob: { session: old.bob.session, features: [] },
-      carol: { session: old.carol.session, features: ['events'] },
+      alice: { user: old.alice, features: ['events', 'rooms'] },
+      bob: { user: old.bob, features: [] },
+      carol: { user: old.carol, features: ['events'] },
     });
     const [alice, bob, carol] = [back['alice']!, back['bob']!, back['carol']!];
     expect([alice.events, bob.events, carol.events]).toEqual([[], [], []]);
@@ -89,15 +97,42 @@ describe('a hub taking over from one that died', () => {
     expect(hub.groups.room('#new')!.id).toBeGreaterThan(Math.max(...old.hub.groups.list().map((g) => g.id)));
   });
 
+  it('gives a handed-back member the stored lines its node never got, and those said before it was back: once, in order, not its own', async () => {
+    const history = new MemoryHistory();
+    const old = await firstHub(history);
+    const room = old.hub.groups.room('#r')!;
+    for (const text of ['lost 1', 'lost 2']) await old.alice.do({ action: 'exchange', message: text, group: room.id });
+    old.hub.flush();
+    await turn();
+    const before = room.seq - 2;
+    // Carol's node got the room's lines up to 'before' only: the last two were lost with the hub.
+    const carolGot = old.carol.events.filter((e) => !(e.action === 'exchange' && e.message.startsWith('lost')));
+    const hub = hubOn(history);
+    const alice = handOver(old.hub, hub, { alice: { user: old.alice, features: ['events', 'rooms'] } })['alice']!;
+    await alice.do({ action: 'exchange', message: 'meanwhile', group: room.id });
+    hub.flush();
+    await turn();
+    const carol = handOver(old.hub, hub, { carol: { user: old.carol, features: ['events'], given: carolGot } })['carol']!;
+    await alice.do({ action: 'exchange', message: 'after', group: room.id });
+    hub.flush();
+    await turn();
+
+    const lines = carol.events.filter((e) => e.action === 'exchange');
+    expect(lines.map((e) => [e.message, e.seq])).toEqual([['lost 1', before + 1], ['lost 2', before + 2], ['meanwhile', before + 3], ['after', before + 4]]);
+    expect(lines[0]).toMatchObject({ from: '[alice]', name: 'alice', front: 'tcp', group: room.id, id: expect.any(Number), ts: expect.any(String) });
+    expect(carol.events).toHaveLength(4);
+    expect(alice.events).toEqual([]);
+  });
+
   it('tells the members that dave, whom nobody handed back, quit, once the hand-over is over', async () => {
     const history = new MemoryHistory();
     const old = await firstHub(history);
     const hub = hubOn(history);
     const watcher = await login(hub, 'wes', ['events', 'presence']);
     const back = handOver(old.hub, hub, {
-      alice: { session: old.alice.session, features: ['events', 'rooms'] },
-      bob: { session: old.bob.session, features: [] },
-      carol: { session: old.carol.session, features: ['events'] },
+      alice: { user: old.alice, features: ['events', 'rooms'] },
+      bob: { user: old.bob, features: [] },
+      carol: { user: old.carol, features: ['events'] },
     });
     hub.takeover.settle();
     const room = hub.groups.room('#r')!;
@@ -118,10 +153,10 @@ describe('a hub taking over from one that died', () => {
     const old = await firstHub(history);
     const hub = hubOn(history);
     await login(hub, 'alice');
-    const back = handOver(old.hub, hub, { alice: { session: old.alice.session, features: ['rooms'] } });
+    const back = handOver(old.hub, hub, { alice: { user: old.alice, features: ['rooms'] } });
     expect(back['alice']).toBeNull();
     hub.takeover.settle();
-    expect(handOver(old.hub, hub, { carol: { session: old.carol.session, features: [] } })['carol']).toBeNull();
+    expect(handOver(old.hub, hub, { carol: { user: old.carol, features: [] } })['carol']).toBeNull();
   });
 
   it('keeps a registered session\'s account and history key', async () => {

@@ -10,6 +10,7 @@ import type { Departure, HubState } from './actions/context.js';
 import type { NameReserver } from './front.js';
 import type { Ban, Group, GroupModes, Groups } from './groups.js';
 import type { Feature, GroupKind, MemberInfo, ServerEvent } from './protocol.js';
+import { HistoryUnavailable } from './history.js';
 import { memberInfos } from './members.js';
 import { nameKey } from './names.js';
 import { Member, type OnlineMember, type Session, type SessionOptions } from './session.js';
@@ -26,7 +27,22 @@ export interface SessionState {
   features: Feature[];
   focus: number | null;
   /** The groups it is in, in the order it joined them, with its roles there. */
-  groups: { id: number; op: boolean; voice: boolean }[];
+  groups: GroupPlace[];
+}
+
+/** A session's place in one of its groups. */
+export interface GroupPlace {
+  id: number;
+  op: boolean;
+  voice: boolean;
+  /** The group's sequence when the session joined: it hears the lines after it. */
+  after: number;
+  /**
+   * Set by its node as it hands the session over: the highest sequence of the group's lines the
+   * node was given (absent when none since the session joined). The next hub gives the session the
+   * stored lines past it that it never heard (`Takeover.restore`).
+   */
+  heard?: number;
 }
 
 /** What a node keeps of a group its sessions are in: what it is, and who was in it. */
@@ -56,7 +72,7 @@ export function sessionState(hub: Pick<HubState, 'groups'>, me: Member): Session
   const online = me as OnlineMember;
   const groups = hub.groups.of(online).map((g) => {
     const m = hub.groups.membership(g, online)!;
-    return { id: g.id, op: m.op, voice: m.voice };
+    return { id: g.id, op: m.op, voice: m.voice, after: m.afterSeq };
   });
   const account = me.account === null ? null : me.key;
   return { name: me.name, historyKey: me.historyKey, account, oper: me.oper, away: me.away, features: [...me.features], focus: me.focus, groups };
@@ -128,7 +144,44 @@ export class Takeover {
     }
     const focus = state.focus === null ? undefined : hub.groups.get(state.focus);
     if (focus && hub.groups.membership(focus, me)) hub.setFocus(me, focus);
+    for (const place of state.groups) this.unheard(me, place);
     return me;
+  }
+
+  /**
+   * Gives a handed-back member the lines of one of its groups it never heard: stored by the last
+   * hub but lost with it on the way to the member's node, or said during the hand-over before the
+   * member was back. They come from the history, in order, as the lines they were (without the
+   * tags and flip mark, which are not stored), before any line said after.
+   */
+  private unheard(me: OnlineMember, place: GroupPlace): void {
+    const { hub } = this;
+    const group = hub.groups.get(place.id);
+    let after = Math.max(place.after, place.heard ?? place.after);
+    if (!group || !hub.groups.membership(group, me) || after >= group.seq) return;
+    const membership = hub.groups.membership(group, me)!;
+    const members = new Map((this.described.get(group.id)?.members ?? []).map((m) => [m.name, m.front]));
+    try {
+      hub.flushLines();
+      const limit = hub.limits.historyPage;
+      for (;;) {
+        const lines = hub.history.page(me.historyKey, { group: group.id }, { after: { group: group.id, seq: after }, newest: false, limit });
+        for (const line of lines) {
+          if (line.senderKey === me.historyKey && !me.features.has('echo')) continue;
+          const front = members.get(line.sender) ?? hub.presence.get(line.sender)?.front ?? 'unknown';
+          const event: Extract<ServerEvent, { action: 'exchange' }> = { action: 'exchange', from: `[${line.sender}]`, message: line.text, name: line.sender, front, id: line.id, group: group.id, seq: line.seq, ts: new Date(line.ts).toISOString() };
+          if (group.kind === 'direct') event.direct = true;
+          if (hub.accounts.accountOf(line.senderKey)) event.account = line.sender;
+          if (me.focus !== group.id) hub.groups.missed(group, membership);
+          hub.push(me, event);
+        }
+        if (lines.length < limit) break;
+        after = lines[lines.length - 1]!.seq;
+      }
+    } catch (err) {
+      if (!(err instanceof HistoryUnavailable)) throw err;
+      hub.log.warn('cluster: the lines a handed-back member missed could not be read; search finds them', { user: me.name, group: group.id, err: String(err) });
+    }
   }
 
   /**
