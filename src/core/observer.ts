@@ -24,6 +24,8 @@ export interface HubObserver {
   searched(seconds: number): void;
   /** A user of `front` tried a password. */
   authenticated(front: string, outcome: AuthOutcome): void;
+  /** A session handed to this hub (a cluster take-over) was given `lines` stored lines it never heard. */
+  refilled(lines: number): void;
 }
 
 /** The observer of a hub nobody watches. */
@@ -34,4 +36,5 @@ export const NO_OBSERVER: HubObserver = {
   fannedOut() {},
   searched() {},
   authenticated() {},
+  refilled() {},
 };

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Hub } from './hub.js';
 import { MemoryAccounts } from './memory-accounts.js';
 import { MemoryHistory } from './memory-history.js';
+import { NO_OBSERVER } from './observer.js';
 import type { ClientAction, Feature, ServerEvent } from './protocol.js';
 import { parseSonnets, SonnetBook } from './sonnets.js';
 import { groupState, type GroupState, type HostedSession, type SessionState } from './takeover.js';
@@ -10,7 +11,8 @@ const sonnets = new SonnetBook(parseSonnets('I.\n\nFrom fairest creatures we des
 const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-const hubOn = (history: MemoryHistory, accounts = new MemoryAccounts()): Hub => new Hub({ history, accounts, sonnets, clock: { now: () => new Date(2026, 11, 7) }, log: quiet });
+const hubOn = (history: MemoryHistory, accounts = new MemoryAccounts(), observer = NO_OBSERVER): Hub =>
+  new Hub({ history, accounts, sonnets, clock: { now: () => new Date(2026, 11, 7) }, log: quiet, observer });
 
 interface User {
   session: HostedSession;
@@ -107,7 +109,8 @@ describe('a hub taking over from one that died', () => {
     const before = room.seq - 2;
     // Carol's node got the room's lines up to 'before' only: the last two were lost with the hub.
     const carolGot = old.carol.events.filter((e) => !(e.action === 'exchange' && e.message.startsWith('lost')));
-    const hub = hubOn(history);
+    let refilled = 0;
+    const hub = hubOn(history, new MemoryAccounts(), { ...NO_OBSERVER, refilled: (n) => void (refilled += n) });
     const alice = handOver(old.hub, hub, { alice: { user: old.alice, features: ['events', 'rooms'] } })['alice']!;
     await alice.do({ action: 'exchange', message: 'meanwhile', group: room.id });
     hub.flush();
@@ -122,6 +125,7 @@ describe('a hub taking over from one that died', () => {
     expect(lines[0]).toMatchObject({ from: '[alice]', name: 'alice', front: 'tcp', group: room.id, id: expect.any(Number), ts: expect.any(String) });
     expect(carol.events).toHaveLength(4);
     expect(alice.events).toEqual([]);
+    expect(refilled).toBe(3);
   });
 
   it('tells the members that dave, whom nobody handed back, quit, once the hand-over is over', async () => {

@@ -166,8 +166,10 @@ export class Takeover {
       const limit = hub.limits.historyPage;
       for (;;) {
         const lines = hub.history.page(me.historyKey, { group: group.id }, { after: { group: group.id, seq: after }, newest: false, limit });
+        let given = 0;
         for (const line of lines) {
           if (line.senderKey === me.historyKey && !me.features.has('echo')) continue;
+          given++;
           const front = members.get(line.sender) ?? hub.presence.get(line.sender)?.front ?? 'unknown';
           const event: Extract<ServerEvent, { action: 'exchange' }> = { action: 'exchange', from: `[${line.sender}]`, message: line.text, name: line.sender, front, id: line.id, group: group.id, seq: line.seq, ts: new Date(line.ts).toISOString() };
           if (group.kind === 'direct') event.direct = true;
@@ -175,6 +177,7 @@ export class Takeover {
           if (me.focus !== group.id) hub.groups.missed(group, membership);
           hub.push(me, event);
         }
+        hub.observer.refilled(given);
         if (lines.length < limit) break;
         after = lines[lines.length - 1]!.seq;
       }

@@ -61,6 +61,8 @@ export class Metrics implements HubObserver {
   private readonly logins = new Tally();
   private readonly fanout: Histogram;
   private readonly search: Histogram;
+  /** In cluster mode: lines a take-over gave handed-back sessions from the history. */
+  private refills: Counter | null = null;
 
   constructor(source: GaugeSource) {
     const registers = [this.registry];
@@ -151,6 +153,7 @@ export class Metrics implements HubObserver {
     flag('ics_chat_cluster_bus_up', 'Whether the bus (NATS) is reachable', () => source.bus());
     const resent = new Counter({ name: 'ics_chat_cluster_resent_total', help: 'Link batches sent again (asked for, or unacknowledged past a heartbeat)', registers });
     const gaps = new Counter({ name: 'ics_chat_cluster_gap_asks_total', help: 'Gaps in a link stream asked to be filled', registers });
+    this.refills = new Counter({ name: 'ics_chat_cluster_gap_fill_lines_total', help: 'Stored lines a take-over gave the sessions handed to this hub, which their nodes never got from the last hub', registers });
     const roundTrip = new Histogram({ name: 'ics_chat_cluster_link_seconds', help: 'From a link batch sent to its acknowledgement (the bus round trip)', buckets: LATENCY_BUCKETS, registers });
     return {
       resent: (batches) => resent.inc(batches),
@@ -166,6 +169,10 @@ export class Metrics implements HubObserver {
   delivered(front: string, event: ServerEvent): void {
     this.messagesOut.add(front, event.action);
     if (event.action === 'error') this.errors.add(front, event.code);
+  }
+
+  refilled(lines: number): void {
+    this.refills?.inc(lines);
   }
 
   dropped(front: string, reason: DropReason): void {
