@@ -1,67 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { everyLineOnce, LinkHarness, login, type LinkUser as User } from '../../test/helpers/link-harness.js';
 import { waitFor } from '../../test/helpers/wait.js';
-import { Hub } from '../core/hub.js';
-import { MemoryAccounts } from '../core/memory-accounts.js';
-import { MemoryHistory } from '../core/memory-history.js';
-import type { Feature, ServerEvent } from '../core/protocol.js';
-import type { Session } from '../core/session.js';
-import { parseSonnets, SonnetBook } from '../core/sonnets.js';
-import { HubHost, type LinkTiming } from './hub-host.js';
-import { nodeSubject } from './link-protocol.js';
-import { RemoteHub } from './remote-hub.js';
 import { LossyTransport } from '../../test/fakes/lossy-transport.js';
+import { MemoryHistory } from '../core/memory-history.js';
+import type { ServerEvent } from '../core/protocol.js';
+import { nodeSubject } from './link-protocol.js';
 import { LocalTransport, type Transport } from './transport.js';
 
-const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-const timing: LinkTiming = { heartbeatMs: 10, leaseMs: 80 };
-const stops: (() => void)[] = [];
+const links = new LinkHarness({ heartbeatMs: 10, leaseMs: 80 });
+const hubOn = (history: MemoryHistory) => links.hubOn(history);
+const hubNode = (transport: Transport, hub = hubOn(new MemoryHistory())) => links.hubNode(transport, hub);
+const node = (name: string, transport: Transport) => links.node(name, transport);
 
-afterEach(() => {
-  for (const stop of stops.splice(0)) stop();
-});
-
-const hubOn = (history: MemoryHistory): Hub =>
-  new Hub({ history, accounts: new MemoryAccounts(), sonnets: new SonnetBook(parseSonnets('I.\n\nFrom fairest creatures we desire increase,\n')), clock: { now: () => new Date() }, log: quiet });
-
-function hubNode(transport: Transport, hub = hubOn(new MemoryHistory())): { hub: Hub; host: HubHost } {
-  const host = new HubHost(hub, transport, timing, quiet);
-  host.start();
-  stops.push(() => host.stop());
-  return { hub, host };
-}
-
-function node(name: string, transport: Transport): RemoteHub {
-  const remote = new RemoteHub(name, transport, timing, quiet);
-  remote.start();
-  stops.push(() => remote.stop());
-  return remote;
-}
-
-interface User {
-  session: Session;
-  events: ServerEvent[];
-  next(action: string): Promise<ServerEvent>;
-}
-
-async function login(remote: RemoteHub, name: string, features: Feature[] = []): Promise<User> {
-  const events: ServerEvent[] = [];
-  let seen = 0;
-  const session = remote.open({ front: 'tcp', features, deliver: (e) => events.push(e) });
-  await session.dispatch({ action: 'login', name });
-  const user: User = {
-    session,
-    events,
-    next: (action) =>
-      waitFor(`${name} to get ${action}`, () => {
-        const at = events.findIndex((e, i) => i >= seen && e.action === action);
-        if (at < 0) return null;
-        seen = at + 1;
-        return events[at];
-      }),
-  };
-  expect(events.at(-1)).toMatchObject({ action: 'login', status: 'ok' });
-  return user;
-}
+afterEach(() => links.stopAll());
 
 describe('a hub on one node, users on others', () => {
   it('puts users of different nodes in one conversation, each name once, answers settled in order', async () => {
@@ -134,9 +85,7 @@ describe('a hub on one node, users on others', () => {
     const before = node('a', transport);
     await login(before, 'alice');
     before.stop();
-    const after = new RemoteHub('a', transport, timing, quiet, undefined, () => Date.now() + 1);
-    after.start();
-    stops.push(() => after.stop());
+    const after = links.node('a', transport, () => Date.now() + 1);
     await login(after, 'bob');
     await login(after, 'alice');
   });
@@ -156,27 +105,8 @@ describe('a hub on one node, users on others', () => {
 
   it('gives every member every line once and in one order over a bus that drops, repeats and reorders', async () => {
     const bus = new LocalTransport();
-    const lossy = (seed: number): LossyTransport => new LossyTransport(bus, { drop: 0.1, duplicate: 0.1, reorder: 0.1 }, seed);
-    const sides = [lossy(1), lossy(2), lossy(3), lossy(4)];
-    hubNode(sides[0]!);
-    const users = await Promise.all(['a', 'b', 'c'].map(async (n, i) => login(node(n, sides[i + 1]!), `user${n}`, ['events', 'rooms'])));
-    for (const u of users) {
-      await u.session.dispatch({ action: 'connect', target: '#lossy' });
-      await u.next('connect');
-    }
-    const N = 100;
-    for (let i = 0; i < N; i++) for (const [k, u] of users.entries()) void u.session.dispatch({ action: 'exchange', message: `${k}:${i}` });
-    const heard = (u: User): string[] => u.events.filter((e) => e.action === 'exchange').map((e) => (e as { message: string }).message);
-    await waitFor('every line at every member', () => users.every((u) => heard(u).length === 2 * N), 20_000);
-    for (const [k, u] of users.entries()) {
-      for (let other = 0; other < 3; other++) {
-        if (other === k) continue;
-        expect(heard(u).filter((m) => m.startsWith(`${other}:`))).toEqual(Array.from({ length: N }, (_, i) => `${other}:${i}`));
-      }
-    }
-    // One order: what two members both hear, they hear in the same order.
-    const [x, y] = [heard(users[0]!).filter((m) => m.startsWith('2:')), heard(users[1]!).filter((m) => m.startsWith('2:'))];
-    expect(x).toEqual(y);
+    const sides = [1, 2, 3, 4].map((seed) => new LossyTransport(bus, { drop: 0.1, duplicate: 0.1, reorder: 0.1 }, seed));
+    await everyLineOnce(links, sides, 100, 20_000);
     const lost = sides.reduce((n, s) => n + s.counts.dropped + s.counts.duplicated + s.counts.reordered, 0);
     expect(lost).toBeGreaterThan(20);
   }, 30_000);

@@ -1,5 +1,7 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { LossyTransport } from '../../test/fakes/lossy-transport.js';
 import { NATS_NEED, ownNats } from '../../test/helpers/engines.js';
+import { everyLineOnce, LinkHarness } from '../../test/helpers/link-harness.js';
 import { describeNeeds } from '../../test/helpers/needs.js';
 import { waitFor } from '../../test/helpers/wait.js';
 import type { LocalNats } from '../engines/nats.js';
@@ -16,9 +18,13 @@ describeNeeds(NATS_NEED)('NatsTransport: the links over a real nats-server', () 
     return t;
   };
 
+  // Leases a loaded machine cannot break: this test is about losses, not about silence.
+  const links = new LinkHarness({ heartbeatMs: 50, leaseMs: 5_000 });
+
   beforeAll(async () => {
     nats = await ownNats();
   });
+  afterEach(() => links.stopAll());
   afterAll(async () => {
     await Promise.all(open.map((t) => t.close().catch(() => undefined)));
     await nats?.stop();
@@ -37,6 +43,12 @@ describeNeeds(NATS_NEED)('NatsTransport: the links over a real nats-server', () 
     await waitFor('500 texts', () => texts().length === 500);
     expect(texts()).toEqual(Array.from({ length: 500 }, (_, i) => `m${i}`));
   });
+
+  it('gives every member every line once and in one order when a lossy double in front of it drops, repeats and reorders', async () => {
+    const sides = await Promise.all(['hub', 'a', 'b', 'c'].map(async (name, i) => new LossyTransport(await transport(`lossy-${name}`), { drop: 0.1, duplicate: 0.1, reorder: 0.1 }, i + 1)));
+    await everyLineOnce(links, sides, 100, 30_000);
+    expect(sides.reduce((n, s) => n + s.counts.dropped + s.counts.duplicated + s.counts.reordered, 0)).toBeGreaterThan(20);
+  }, 60_000);
 
   it('says when the bus is away and when it is back', async () => {
     const a = await transport('c');

@@ -1,0 +1,100 @@
+/**
+ * The cluster's links in one process, for tests: a hub node (HubHost over a Hub on memory stores)
+ * and other nodes (RemoteHub), over whatever transport a test gives them (in process, a real
+ * nats-server, a lossy double in front of either), with users logged in through the nodes.
+ */
+import { expect } from 'vitest';
+import { HubHost, type LinkTiming } from '../../src/cluster/hub-host.js';
+import { RemoteHub } from '../../src/cluster/remote-hub.js';
+import type { Transport } from '../../src/cluster/transport.js';
+import { Hub } from '../../src/core/hub.js';
+import { MemoryAccounts } from '../../src/core/memory-accounts.js';
+import { MemoryHistory } from '../../src/core/memory-history.js';
+import type { Feature, ServerEvent } from '../../src/core/protocol.js';
+import type { Session } from '../../src/core/session.js';
+import { parseSonnets, SonnetBook } from '../../src/core/sonnets.js';
+import { waitFor } from './wait.js';
+
+const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+export interface LinkUser {
+  session: Session;
+  events: ServerEvent[];
+  /** The user's next event of that action after the last one this returned. */
+  next(action: string): Promise<ServerEvent>;
+}
+
+export class LinkHarness {
+  private readonly stops: (() => void)[] = [];
+
+  constructor(private readonly timing: LinkTiming) {}
+
+  hubOn(history: MemoryHistory): Hub {
+    return new Hub({ history, accounts: new MemoryAccounts(), sonnets: new SonnetBook(parseSonnets('I.\n\nFrom fairest creatures we desire increase,\n')), clock: { now: () => new Date() }, log: quiet });
+  }
+
+  hubNode(transport: Transport, hub = this.hubOn(new MemoryHistory())): { hub: Hub; host: HubHost } {
+    const host = new HubHost(hub, transport, this.timing, quiet);
+    host.start();
+    this.stops.push(() => host.stop());
+    return { hub, host };
+  }
+
+  /** A node; `now` its clock (a node restarted within the same millisecond needs one ahead, to start a new life). */
+  node(name: string, transport: Transport, now: () => number = Date.now): RemoteHub {
+    const remote = new RemoteHub(name, transport, this.timing, quiet, undefined, now);
+    remote.start();
+    this.stops.push(() => remote.stop());
+    return remote;
+  }
+
+  /** Stops every hub host and node started, for the next test. */
+  stopAll(): void {
+    for (const stop of this.stops.splice(0)) stop();
+  }
+}
+
+export async function login(remote: RemoteHub, name: string, features: Feature[] = []): Promise<LinkUser> {
+  const events: ServerEvent[] = [];
+  let seen = 0;
+  const session = remote.open({ front: 'tcp', features, deliver: (e) => events.push(e) });
+  await session.dispatch({ action: 'login', name });
+  const user: LinkUser = {
+    session,
+    events,
+    next: (action) =>
+      waitFor(`${name} to get ${action}`, () => {
+        const at = events.findIndex((e, i) => i >= seen && e.action === action);
+        if (at < 0) return null;
+        seen = at + 1;
+        return events[at];
+      }),
+  };
+  expect(events.at(-1)).toMatchObject({ action: 'login', status: 'ok' });
+  return user;
+}
+
+/**
+ * A hub on `sides[0]` and three nodes on the others, a user of each in one room saying `lines`
+ * lines each at once: every member hears every other member's lines once and in the order said,
+ * and two members hear a third's in the same order.
+ */
+export async function everyLineOnce(links: LinkHarness, sides: readonly Transport[], lines: number, timeoutMs: number): Promise<void> {
+  links.hubNode(sides[0]!);
+  const users = await Promise.all(['a', 'b', 'c'].map(async (n, i) => login(links.node(n, sides[i + 1]!), `user${n}`, ['events', 'rooms'])));
+  for (const u of users) {
+    await u.session.dispatch({ action: 'connect', target: '#lossy' });
+    await u.next('connect');
+  }
+  for (let i = 0; i < lines; i++) for (const [k, u] of users.entries()) void u.session.dispatch({ action: 'exchange', message: `${k}:${i}` });
+  const heard = (u: LinkUser): string[] => u.events.filter((e) => e.action === 'exchange').map((e) => (e as { message: string }).message);
+  await waitFor('every line at every member', () => users.every((u) => heard(u).length === 2 * lines), timeoutMs);
+  for (const [k, u] of users.entries()) {
+    for (let other = 0; other < 3; other++) {
+      if (other === k) continue;
+      expect(heard(u).filter((m) => m.startsWith(`${other}:`))).toEqual(Array.from({ length: lines }, (_, i) => `${other}:${i}`));
+    }
+  }
+  const [x, y] = [heard(users[0]!).filter((m) => m.startsWith('2:')), heard(users[1]!).filter((m) => m.startsWith('2:'))];
+  expect(x).toEqual(y);
+}
