@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { everyLineOnce, LinkHarness, login, type LinkUser as User } from '../../test/helpers/link-harness.js';
+import { everyLineOnce, LinkHarness, login } from '../../test/helpers/link-harness.js';
 import { waitFor } from '../../test/helpers/wait.js';
 import { LossyTransport } from '../../test/fakes/lossy-transport.js';
 import { MemoryHistory } from '../core/memory-history.js';
