@@ -42,7 +42,8 @@ export type Parsed = { ok: true; options: BenchOptions } | { ok: false; error: s
 
 export const USAGE = `Usage: npm run bench -- [options]   (or: node dist/bench/main.js [options])
 
-Measures ics-chat on each of its fronts and, in the same run, Debian's ngircd and InspIRCd,
+Measures ics-chat on each of its fronts and, in the same run, Debian's ngircd and InspIRCd and
+Node.js's floor (src/bench/floor-server.ts: the least an IRC server in Node.js does for the load),
 each server pinned to CPU 0 and the load generator to CPU 1, on loopback. Then writes
 BENCHMARKS.md and docs/bench-latency.png (or .svg), and saves the figures in bench/out/results.json.
 Before measuring it installs what is missing (ngircd, inspircd, taskset, rsvg-convert) when
@@ -78,7 +79,7 @@ Options:
                    bench/out/results.json
   --versus DIR     also measure the ics-chat built in DIR (a checkout of an earlier commit after
                    npm ci && npm run build there), for this build's ratio to it in one run
-  --no-peers       leave ngircd and InspIRCd out (a shorter comparison of two builds)
+  --no-peers       leave ngircd, InspIRCd and the Node.js floor out (a shorter comparison of two builds)
   --cluster        measure cluster mode instead: a private PostgreSQL (fsync on) and nats-server,
                    three nodes on loopback, beside one process on SQLite and one on PostgreSQL
                    in the same run, over the native protocol; scenarios ${CLUSTER_SCENARIOS.join(', ')} (S1 with

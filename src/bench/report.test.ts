@@ -27,6 +27,13 @@ function section(md: string, from: string): string {
 }
 
 describe('renderMarkdown', () => {
+  it('says what the Node.js floor is when it was measured, and not otherwise', () => {
+    const floor: TargetRun = { label: 'Node.js floor (IRC)', server: 'Node.js floor', ours: false, protocol: 'irc' };
+    const s1 = (target: TargetRun) => ({ target, step: step(2000, 1), connectsPerSec: 1000 });
+    expect(renderMarkdown(results({ s1: [s1(ours), s1(floor)] }), 'chart.png')).toContain('Node.js floor (`src/bench/floor-server.ts`) is the least an IRC server');
+    expect(renderMarkdown(results({ s1: [s1(ours), s1(peer)] }), 'chart.png')).not.toContain('floor-server.ts');
+  });
+
   it('marks a knee the ramp never reached as a lower bound, and the ratio against it as an upper bound', () => {
     const md = renderMarkdown(
       results({

@@ -77,6 +77,8 @@ function versus<T extends { target: TargetRun }>(entries: readonly T[], title: s
 
 /** The server the knee and the CPU per line are measured against. */
 const PEER = 'InspIRCd';
+/** Node.js's floor (floor-server.ts), measured beside the peers. */
+const FLOOR = 'Node.js floor';
 
 /** The targets (the performance issue): ratios to the fastest peer measured in the same run, and absolute bounds. */
 const TARGETS = {
@@ -198,6 +200,9 @@ export function renderMarkdown(results: Results, chartFile: string, kept = ''): 
   out.push(`Machine: ${results.machine ? describeMachine(results.machine) : 'not recorded with these results'}.`, '');
   out.push(`Each server runs pinned to CPU 0 and the load generator (one process, this project's own, \`src/bench/generator.ts\`) to CPU 1, on loopback. Every chat line carries its send time; latency is measured at the receivers. The machine is shared and noisy: compare figures from the same run, as the ratios that lead each scenario do.`, '');
   out.push(`ics-chat stores every chat line durably (SQLite, WAL, committed before delivery) in every scenario; the IRC peers keep no history.`, '');
+  if (results.s1.some((s) => s.target.server === FLOOR) || results.s2.some((s) => s.target.server === FLOOR)) {
+    out.push(`${FLOOR} (\`src/bench/floor-server.ts\`) is the least an IRC server written for Node.js does for this load: it relays each line to a channel's other members, one write per connection per turn, and keeps, checks and limits nothing. What it costs is what Node.js itself costs; the gap between it and InspIRCd is the part no JavaScript closes.`, '');
+  }
 
   const targets = targetRows(results);
   if (targets.length) {

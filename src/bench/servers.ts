@@ -161,3 +161,12 @@ export async function startInspircd(): Promise<RunningBenchServer> {
   await waitOutput(child, (t) => /InspIRCd is now running|Startup complete/i.test(t), 'inspircd');
   return { name: 'InspIRCd', pid: child.pid!, ports: { irc: port }, startMs: performance.now() - started, stop: stopper(child) };
 }
+
+/** Node.js's floor (floor-server.ts): the least an IRC server in Node.js does for the load, built in `root`. */
+export async function startFloor(root: string): Promise<RunningBenchServer> {
+  const started = performance.now();
+  const child = pinned(process.execPath, [join(root, 'dist/bench/floor-server.js')]);
+  const out = await waitOutput(child, (t) => /listening on \d+/.test(t), 'the Node.js floor');
+  const port = Number(/listening on (\d+)/.exec(out)![1]);
+  return { name: 'Node.js floor', pid: child.pid!, ports: { irc: port }, startMs: performance.now() - started, stop: stopper(child) };
+}

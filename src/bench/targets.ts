@@ -6,7 +6,7 @@ import { FRONT_NAMES } from '../server/config.js';
 import type { Protocol } from './clients.js';
 import type { BenchOptions } from './options.js';
 import type { TargetRun } from './report.js';
-import { startInspircd, startNgircd, startOurs, type RunningBenchServer } from './servers.js';
+import { startFloor, startInspircd, startNgircd, startOurs, type RunningBenchServer } from './servers.js';
 import { baseLoad, type GenConfig } from './types.js';
 
 const PROTOCOL_LABEL: Record<Protocol, string> = { native: 'native', irc: 'IRC', ws: 'WebSocket' };
@@ -24,7 +24,7 @@ export interface Target {
 
 const profilerFlags = (dir: string): string[] => ['--cpu-prof', `--cpu-prof-dir=${dir}`];
 
-/** What a run measures: ours on each front (and the --versus build's), then the peers unless --no-peers. */
+/** What a run measures: ours on each front (and the --versus build's), then, unless --no-peers, Node.js's floor and the peers. */
 export function targets(root: string, options: BenchOptions, log: (line: string) => void): Target[] {
   const list: Target[] = ourProtocols.map((protocol) => ({
     run: { label: `ics-chat (${PROTOCOL_LABEL[protocol]})`, server: 'ics-chat', ours: true, protocol },
@@ -45,6 +45,8 @@ export function targets(root: string, options: BenchOptions, log: (line: string)
     }
   }
   if (!options.peers) return list;
+  // What Node.js itself costs for the load, beside what C servers cost: the part of the gap no JavaScript closes.
+  list.push({ run: { label: 'Node.js floor (IRC)', server: 'Node.js floor', ours: false, protocol: 'irc' }, start: () => startFloor(root), concurrency: 10 });
   if (existsSync('/usr/sbin/ngircd')) list.push({ run: { label: 'ngircd (IRC)', server: 'ngircd', ours: false, protocol: 'irc' }, start: startNgircd, concurrency: 10 });
   else log('ngircd is not installed (apt-get install ngircd): left out');
   if (existsSync('/usr/sbin/inspircd')) list.push({ run: { label: 'InspIRCd (IRC)', server: 'InspIRCd', ours: false, protocol: 'irc' }, start: startInspircd, concurrency: 10 });
