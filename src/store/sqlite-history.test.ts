@@ -64,6 +64,40 @@ describe('SqliteHistory search', () => {
 });
 
 describe('SqliteHistory on disk', () => {
+  it('keeps the number of lines stored with them, and counts a history from before that once', async () => {
+    const file = dbFile();
+    const c = new Chat(new SqliteHistory(file));
+    c.open(1);
+    c.join('a', 1);
+    for (const text of ['one', 'two', 'three']) c.say(1, 'a', text);
+    c.h.commit();
+    const fourth = c.say(1, 'a', 'four');
+    c.h.commit();
+    c.h.revise(fourth.id, null);
+    c.h.commit();
+    await c.h.close();
+    const kept = (): number | undefined => {
+      const raw = new Database(file);
+      try {
+        return raw.prepare<[], { value: number }>("SELECT value FROM meta WHERE key = 'line_count'").get()?.value;
+      } finally {
+        raw.close();
+      }
+    };
+    expect(kept()).toBe(3);
+    const again = new SqliteHistory(file);
+    expect(again.lineCount()).toBe(3);
+    await again.close();
+    // A history written before the count was kept: counted at start, and the count kept.
+    const raw = new Database(file);
+    raw.exec("DELETE FROM meta WHERE key = 'line_count'");
+    raw.close();
+    const old = new SqliteHistory(file);
+    expect(old.lineCount()).toBe(3);
+    await old.close();
+    expect(kept()).toBe(3);
+  });
+
   it('indexes at start the lines a crash left committed but unindexed', async () => {
     const file = dbFile();
     const c = new Chat(new SqliteHistory(file));
