@@ -157,9 +157,9 @@ export class Takeover {
   private unheard(me: OnlineMember, place: GroupPlace): void {
     const { hub } = this;
     const group = hub.groups.get(place.id);
+    const membership = group && hub.groups.membership(group, me);
     let after = Math.max(place.after, place.heard ?? place.after);
-    if (!group || !hub.groups.membership(group, me) || after >= group.seq) return;
-    const membership = hub.groups.membership(group, me)!;
+    if (!group || !membership || after >= group.seq) return;
     const members = new Map((this.described.get(group.id)?.members ?? []).map((m) => [m.name, m.front]));
     try {
       hub.flushLines();
