@@ -14,9 +14,10 @@ import { join, relative } from 'node:path';
 import { writeChart } from './chart.js';
 import { keepUnmeasuredCluster, measureCluster } from './cluster-bench.js';
 import { atEnd, machineAtStart } from './machine.js';
-import { FLAT_SCENARIOS, measures, parseOptions, USAGE, type BenchOptions } from './options.js';
+import { FLAT_SCENARIOS, measures, parseOptions, USAGE, type BenchOptions, type Scenario } from './options.js';
 import { Progress } from './progress.js';
 import { handWritten, renderMarkdown, type Results } from './report.js';
+import { ScenarioGuard } from './scenario-guard.js';
 import { holdIdle, runGenerator, type GeneratorListener } from './run.js';
 import { FLAME_RATE, measureFlame } from './flame-bench.js';
 import { measureFlat } from './flat-bench.js';
@@ -63,12 +64,16 @@ function withCluster(fresh: Results, saved: Results | null): Results {
   return saved?.cluster ? { ...fresh, cluster: saved.cluster } : fresh;
 }
 
-/** `fresh`, with the scenarios it did not measure taken from the last full-length run, if any. */
-function keepUnmeasured(options: BenchOptions, fresh: Results): Results {
-  if (fresh.quick || options.only === null || !existsSync(resultsFile)) return fresh;
+/**
+ * `fresh`, with the scenarios it did not measure, or that failed in it, taken from the last
+ * full-length run, if any.
+ */
+function keepUnmeasured(options: BenchOptions, fresh: Results, guard: ScenarioGuard): Results {
+  if (fresh.quick || (options.only === null && guard.count === 0) || !existsSync(resultsFile)) return fresh;
   const saved = loadResults();
   if (saved.quick) return fresh;
-  const has = (s: Parameters<typeof measures>[1]): boolean => measures(options, s);
+  const has = (s: Scenario): boolean => measures(options, s) && !guard.failed(s);
+  if (guard.count > 0) fresh.notes.push('The figures of what failed are those of the last full-length run.');
   return {
     ...fresh,
     command: `${saved.command}, then ${fresh.command}`,
@@ -88,15 +93,16 @@ function keepUnmeasured(options: BenchOptions, fresh: Results): Results {
 
 const withProfile = (profile: Results['profile']): Pick<Results, 'profile'> => (profile ? { profile } : {});
 
-async function measure(options: BenchOptions, argv: readonly string[], progress: Progress): Promise<Results> {
+async function measure(options: BenchOptions, argv: readonly string[], progress: Progress): Promise<{ results: Results; guard: ScenarioGuard }> {
   const log = (line: string): void => progress.result(line);
   const listener: GeneratorListener = { line: (text) => progress.note(text), progress: (p) => progress.generator(p) };
   const started = new Date();
   const machine = machineAtStart();
   const results: Results = { command: `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`, quick: options.quick, started, seconds: 0, machine, s1: [], s2: [], s3: [], search: null, startup: null, notes: [] };
   const list = targets(root, options, log);
+  const guard = new ScenarioGuard({ end: () => progress.end(), result: log, note: (text) => results.notes.push(text) });
 
-  if (measures(options, 's1')) {
+  if (measures(options, 's1')) await guard.run(['s1'], 'S1', async () => {
     log('S1: 100 clients in 50 pairs, 2,000 lines/s');
     progress.scenario('S1', list.length);
     for (const t of list) {
@@ -106,9 +112,9 @@ async function measure(options: BenchOptions, argv: readonly string[], progress:
       log(`  ${t.run.label}: p99 ${r.steps[0]!.p99.toFixed(1)} ms`);
     }
     progress.end();
-  }
+  });
 
-  if (measures(options, 's2')) {
+  if (measures(options, 's2')) await guard.run(['s2'], 'S2', async () => {
     const { reps } = options;
     log(`S2: 1,000 clients in groups of 10, ramp (${reps} run${reps > 1 ? 's' : ''} per server, servers interleaved)`);
     progress.scenario('S2', list.length * reps);
@@ -126,9 +132,9 @@ async function measure(options: BenchOptions, argv: readonly string[], progress:
     }
     progress.end();
     results.s2 = list.map((t) => runs.get(t)!).filter(Boolean);
-  }
+  });
 
-  if (measures(options, 's3')) {
+  if (measures(options, 's3')) await guard.run(['s3'], 'S3', async () => {
     const clients = 5000;
     log(`S3: ${clients} idle logged-in clients`);
     progress.scenario('S3', list.length);
@@ -144,9 +150,9 @@ async function measure(options: BenchOptions, argv: readonly string[], progress:
       });
     }
     progress.end();
-  }
+  });
 
-  if (measures(options, 'search') || measures(options, 'startup')) {
+  if (measures(options, 'search') || measures(options, 'startup')) await guard.run(['search', 'startup'], 'Search/start-up', async () => {
     log(`Search/start-up: building (or reusing) a history of ${options.searchLines.toLocaleString('en-US')} lines in ${relative(root, cache)}`);
     progress.scenario('Search/start-up', 1);
     progress.unit('the history, start-up and queries');
@@ -163,22 +169,23 @@ async function measure(options: BenchOptions, argv: readonly string[], progress:
     } finally {
       progress.end();
     }
-  }
+  });
 
-  if (measures(options, 'profile')) {
+  if (measures(options, 'profile')) await guard.run(['profile'], 'Profile', async () => {
     log(`Profile: ${FLAME_RATE.toLocaleString('en-US')} lines/s offered in S2's shape on the native front, under V8's profiler`);
     progress.scenario('Profile', list.filter((t) => t.profiled && t.run.protocol === 'native').length);
     results.profile = await measureFlame(root, options, list, listener, progress);
     progress.end();
-  }
+  });
 
-  if (FLAT_SCENARIOS.some((s) => measures(options, s))) {
+  const flat = FLAT_SCENARIOS.filter((s) => measures(options, s));
+  if (flat.length > 0) await guard.run(flat, 'The flat-cost scenarios', async () => {
     results.flat = await measureFlat({ root, cache, options, list, progress, listener, log, measures: (s) => measures(options, s) });
-  }
+  });
 
   results.seconds = (Date.now() - started.getTime()) / 1000;
   results.machine = atEnd(machine);
-  return results;
+  return { results, guard };
 }
 
 async function main(argv: readonly string[], progress: Progress): Promise<void> {
@@ -200,14 +207,24 @@ async function main(argv: readonly string[], progress: Progress): Promise<void> 
     return;
   }
   const saved = existsSync(resultsFile) ? loadResults() : null;
+  let failures = 0;
+  const measureKeeping = async (...args: Parameters<typeof measure>): Promise<Results> => {
+    const { results, guard } = await measure(...args);
+    failures = guard.count;
+    return keepUnmeasured(options, results, guard);
+  };
   const command = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
   // A cluster run replaces only the cluster section; any other run keeps the last one.
   const report: Results = options.cluster
     ? { ...(saved ?? emptyResults(command, options.quick)), cluster: keepUnmeasuredCluster(options, await measureCluster(root, options, command, progress), saved?.cluster) }
-    : withCluster(keepUnmeasured(options, await measure(options, argv, progress)), saved);
+    : withCluster(await measureKeeping(options, argv, progress), saved);
   mkdirSync(join(root, 'bench/out'), { recursive: true });
   writeFileSync(resultsFile, JSON.stringify(report, null, 2));
   writeReport(report, log);
+  if (failures > 0) {
+    process.stderr.write(`bench: ${failures} scenario${failures > 1 ? 's' : ''} failed; the report says which, with the figures measured\n`);
+    process.exitCode = 1;
+  }
 }
 
 const progress = new Progress(process.stderr, process.stdout);

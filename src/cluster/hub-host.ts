@@ -183,6 +183,7 @@ export class HubHost {
       let hosted: Hosted | null = null;
       const options: SessionOptions = {
         front: m.front,
+        node: link.node,
         features: m.t === 'open' ? m.features : m.state.features,
         ...(m.identity ? { identity: m.identity } : {}),
         ...(m.address ? { address: m.address } : {}),

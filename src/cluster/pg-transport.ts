@@ -131,6 +131,13 @@ export class PgTransport implements Transport {
     this.sending = false;
   }
 
+  /** Runs a statement on the node's connection (the node's lease shares it); false, having run nothing, while the connection is down. */
+  async query(sql: string, params: readonly unknown[]): Promise<boolean> {
+    if (!this.client) return false;
+    await this.client.query(sql, [...params]);
+    return true;
+  }
+
   subscribe(subject: string, hear: (data: string) => void): () => void {
     let hearers = this.subjects.get(subject);
     if (!hearers) this.subjects.set(subject, (hearers = new Set()));

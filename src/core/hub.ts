@@ -91,7 +91,7 @@ export class Hub implements TakeoverHost, HostedHub, SessionHost {
 
   /** The seam every front uses: one session per native user. */
   open(options: SessionOptions): HostedSession {
-    return this.sessionOf(new Member(options.front, options.deliver, options.features ?? [], options.identity ?? null, options.address ?? null));
+    return this.sessionOf(new Member(options.front, options.deliver, options.features ?? [], options.identity ?? null, options.address ?? null, options.node ?? null));
   }
 
   restore(options: SessionOptions, state: SessionState): HostedSession | null {

@@ -25,6 +25,8 @@ export interface SessionOptions {
   identity?: Identity;
   /** The peer's network address (failed logins are limited per address); none for fronts without one. */
   address?: string;
+  /** The cluster node whose front holds the connection (the hub's side of a link sets it); none on the hub's own node. */
+  node?: string;
 }
 
 /** How proving a password went. */
@@ -115,6 +117,8 @@ export class Member {
     features: readonly Feature[],
     readonly identity: Identity | null,
     readonly address: string | null,
+    /** The cluster node whose front holds the connection; null on the hub's own node and in one process. */
+    readonly node: string | null,
   ) {
     this.features = new FeatureSet(features);
   }

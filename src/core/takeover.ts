@@ -113,6 +113,11 @@ export class Takeover {
 
   constructor(private readonly hub: TakeoverHost) {}
 
+  /** Whether nodes may still hand sessions back (until `settle`). */
+  get open(): boolean {
+    return !this.settled;
+  }
+
   /** A node's description of groups its sessions are in. */
   describe(groups: readonly GroupState[]): void {
     for (const g of groups) {
@@ -129,7 +134,7 @@ export class Takeover {
   restore(options: SessionOptions, state: SessionState): OnlineMember | null {
     const { hub } = this;
     if (this.settled) return null;
-    const me = new Member(options.front, options.deliver, state.features, options.identity ?? null, options.address ?? null);
+    const me = new Member(options.front, options.deliver, state.features, options.identity ?? null, options.address ?? null, options.node ?? null);
     if (state.account !== null) me.account = hub.accounts.accountOf(state.account);
     if (!hub.enter(me, state.name, state.historyKey, false)) return null;
     me.oper = state.oper;

@@ -13,6 +13,7 @@ import { Admission } from '../net/admission.js';
 import { parseSonnets, SonnetBook, SonnetFormatError } from '../core/sonnets.js';
 import { WebFront } from '../bridges/web/web-front.js';
 import type { StatusSource } from '../bridges/web/http.js';
+import { LeasedPresence } from '../cluster/leased-presence.js';
 import type { Config, FrontName } from './config.js';
 import { Metrics } from './metrics.js';
 import { ServerStatus } from './status.js';
@@ -85,7 +86,10 @@ export function loadSonnets(file: string): SonnetBook {
 
 /** The hub over the stores, with the limits, password cost and operators the config gives. */
 export function hubFor(config: Config, stores: Stores, sonnets: SonnetBook, clock: Clock, log: Logger, observer: HubObserver): Hub {
-  return new Hub({
+  const { names } = stores;
+  // Other nodes' leases count while they may still hand their sessions to this hub.
+  const presence = names && new LeasedPresence(names.leases, names.node, () => hub.takeover.open, log);
+  const hub: Hub = new Hub({
     history: stores.history,
     accounts: stores.accounts,
     keeps: stores.keeps,
@@ -99,7 +103,9 @@ export function hubFor(config: Config, stores: Stores, sonnets: SonnetBook, cloc
     loginLimits: config.accounts.loginLimits,
     ...(stores.loginBuckets ? { loginBuckets: stores.loginBuckets } : {}),
     operators: config.accounts.operators,
+    ...(presence ? { presence } : {}),
   });
+  return hub;
 }
 
 export async function startServer(config: Config, log: Logger, clock: Clock = systemClock): Promise<RunningServer> {

@@ -14,6 +14,7 @@ import type { Hub } from '../core/hub.js';
 import type { Logger } from '../core/log.js';
 import { HubHost } from '../cluster/hub-host.js';
 import { Leader } from '../cluster/leader.js';
+import { NodeLease } from '../cluster/node-lease.js';
 import { NatsTransport } from '../cluster/nats-transport.js';
 import { defaultNodeId } from '../cluster/node-id.js';
 import { FallbackTransport, PgTransport } from '../cluster/pg-transport.js';
@@ -50,6 +51,8 @@ export async function startClusterNode(config: Config, cluster: ClusterConfig, d
   // While the bus is away the links go through the database, so lines are still answered and delivered.
   const fallback = new PgTransport(databaseUrl, log);
   const transport = new FallbackTransport(bus, fallback);
+  // The node holds its users' names in the database itself, so they stay theirs while no hub runs.
+  const lease = new NodeLease(node, (sql, params) => fallback.query(sql, params), timing, log);
   const fronts = new Map<FrontName, Front>();
   let hosting: Hosting | null = null;
   const metrics: Metrics = new Metrics({
@@ -62,6 +65,7 @@ export async function startClusterNode(config: Config, cluster: ClusterConfig, d
   const links = metrics.cluster({ hub: () => hosting !== null, hubHeard: () => remote.connected, bus: () => bus.connected });
   const remote = new RemoteHub(node, transport, timing, log, links);
   remote.start();
+  lease.start();
   const admission = new Admission(config.admission, log);
   const status = new ServerStatus({
     users: () => remote.usersByFront(),
@@ -80,7 +84,7 @@ export async function startClusterNode(config: Config, cluster: ClusterConfig, d
   const context = { hub: remote, config, log, clock, status, admission };
 
   const lead = async (): Promise<void> => {
-    const stores = pgStores(databaseUrl, log);
+    const stores = pgStores(databaseUrl, log, node);
     const hub = hubFor(config, stores, sonnets, clock, log, metrics);
     const host = new HubHost(hub, transport, timing, log, links);
     host.start();
@@ -146,6 +150,7 @@ export async function startClusterNode(config: Config, cluster: ClusterConfig, d
       await leader.stop();
       await stepDown();
       remote.stop();
+      await lease.stop();
       await Promise.all([bus.close(), fallback.close()]);
     })());
   try {

@@ -14,9 +14,11 @@ import { SqliteAccounts } from '../store/sqlite-accounts.js';
 import { SqliteHistory } from '../store/sqlite-history.js';
 import { SqliteKeeps } from '../store/sqlite-keeps.js';
 import { leaderKey } from '../cluster/leader.js';
+import type { NameLeases } from '../cluster/leased-presence.js';
 import { PgAccounts } from '../store/pg/pg-accounts.js';
 import { PgHistory } from '../store/pg/pg-history.js';
 import { PgKeeps } from '../store/pg/pg-keeps.js';
+import { PgNameLeases } from '../store/pg/pg-name-leases.js';
 import { pgLoginBuckets } from '../store/pg/pg-login-buckets.js';
 import { PgError, SyncPg } from '../store/pg/sync-client.js';
 import type { Config } from './config.js';
@@ -28,6 +30,8 @@ export interface Stores {
   keeps: KeepStore;
   /** Where failed logins are counted when not in process (PostgreSQL: across hub restarts and takeovers). */
   loginBuckets?: LoginBucketsFactory;
+  /** A cluster hub's name leases, and its node (PostgreSQL in cluster mode: names stay their users' across a take-over). */
+  names?: { leases: NameLeases; node: string };
   /** Where they are, for the start-up line (never a secret). */
   where: string;
   /** Commits what is queued and releases every store. */
@@ -68,9 +72,10 @@ function sqliteStores(dataDir: string, log: Logger): Stores {
  * The stores in PostgreSQL, for the one process that runs the hub. Whichever node that is, its
  * history runs go by one name, so a hub that starts ends the memberships an earlier hub left open,
  * as a restart does. History has a connection of its own (its commits are the hot path);
- * accounts, kept memberships and failed-login counts share one.
+ * accounts, kept memberships, failed-login counts and, on a cluster's hub (`node`), name leases
+ * share one.
  */
-export function pgStores(url: string, log: Logger): Stores {
+export function pgStores(url: string, log: Logger, node?: string): Stores {
   let history: PgHistory | null = null;
   let db: SyncPg | null = null;
   try {
@@ -84,6 +89,7 @@ export function pgStores(url: string, log: Logger): Stores {
       accounts,
       keeps,
       loginBuckets: pgLoginBuckets(shared),
+      ...(node === undefined ? {} : { names: { leases: new PgNameLeases(shared), node } }),
       where: 'PostgreSQL (DATABASE_URL)',
       async close() {
         await opened.close();

@@ -11,7 +11,8 @@ import { Hub } from '../../src/core/hub.js';
 import { MemoryAccounts } from '../../src/core/memory-accounts.js';
 import { MemoryHistory } from '../../src/core/memory-history.js';
 import type { Feature, ServerEvent } from '../../src/core/protocol.js';
-import type { Session } from '../../src/core/session.js';
+import type { Presence } from '../../src/core/presence.js';
+import type { OnlineMember, Session } from '../../src/core/session.js';
 import { parseSonnets, SonnetBook } from '../../src/core/sonnets.js';
 import { waitFor } from './wait.js';
 
@@ -29,8 +30,10 @@ export class LinkHarness {
 
   constructor(private readonly timing: LinkTiming) {}
 
-  hubOn(history: MemoryHistory): Hub {
-    return new Hub({ history, accounts: new MemoryAccounts(), sonnets: new SonnetBook(parseSonnets('I.\n\nFrom fairest creatures we desire increase,\n')), clock: { now: () => new Date() }, log: quiet });
+  /** A hub on memory stores; `presence` for one other than its own table. */
+  hubOn(history: MemoryHistory, presence?: Presence<OnlineMember>): Hub {
+    const sonnets = new SonnetBook(parseSonnets('I.\n\nFrom fairest creatures we desire increase,\n'));
+    return new Hub({ history, accounts: new MemoryAccounts(), sonnets, clock: { now: () => new Date() }, log: quiet, ...(presence ? { presence } : {}) });
   }
 
   hubNode(transport: Transport, hub = this.hubOn(new MemoryHistory())): { hub: Hub; host: HubHost } {

@@ -5,6 +5,7 @@
  * node killed with SIGKILL takes its users offline within the lease, and the hub moves when
  * its node dies, losing no line and none of the other nodes' users.
  */
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { ClassicClient } from '../helpers/classic-client.js';
 import { clusterNeed, nodeClients, runsHub, startCluster, type TestCluster } from '../helpers/cluster.js';
@@ -95,6 +96,21 @@ describeNeeds(ENGINES)('cluster mode: three nodes', () => {
     who.send({ action: 'list' });
     const list = await who.next('list');
     expect((list['users'] as { name: string }[]).map((u) => u.name).sort()).toEqual(['dave', 'erin', 'fay']);
+    // Each name is leased in PostgreSQL by the node its user is on, which keeps it theirs across a hub take-over.
+    const db = new pg.Client({ connectionString: cluster.url });
+    await db.connect();
+    try {
+      const leases = await db.query<{ key: string; node: string }>("SELECT key, node FROM name_leases WHERE key IN ('dave', 'erin', 'fay') ORDER BY key");
+      expect(leases.rows).toEqual([
+        { key: 'dave', node: 'n1' },
+        { key: 'erin', node: 'n3' },
+        { key: 'fay', node: 'n2' },
+      ]);
+      const renewed = await db.query<{ node: string }>('SELECT node FROM cluster_nodes WHERE expires_at > now() ORDER BY node');
+      expect(renewed.rows.map((r) => r.node)).toEqual(['n1', 'n2', 'n3']);
+    } finally {
+      await db.end();
+    }
   });
 
   it('takes the users of a node killed with SIGKILL offline within the lease; their names come free', async () => {

@@ -1,0 +1,31 @@
+import { expect, it } from 'vitest';
+import { waitFor } from '../../test/helpers/wait.js';
+import type { Logger } from '../core/log.js';
+import { FORGET_NODE_SQL, RENEW_NODE_SQL } from '../store/pg/pg-name-leases.js';
+import { NodeLease } from './node-lease.js';
+
+it('renews every heartbeat, tells a failing renewal once and its recovery once, and says nothing while the connection is down or no hub has made the tables', async () => {
+  const told: string[] = [];
+  const log: Logger = { debug: () => undefined, info: (msg) => void told.push(`info ${msg}`), warn: (msg) => void told.push(`warn ${msg}`), error: () => undefined };
+  // What each renewal meets, in turn; then success for ever.
+  const answers: (() => Promise<boolean>)[] = [
+    () => Promise.resolve(false),
+    () => Promise.reject(Object.assign(new Error('relation "cluster_nodes" does not exist'), { code: '42P01' })),
+    () => Promise.resolve(true),
+    () => Promise.reject(new Error('terminating connection due to administrator command')),
+    () => Promise.reject(new Error('Connection terminated unexpectedly')),
+    () => Promise.resolve(false),
+  ];
+  const ran: string[] = [];
+  const lease = new NodeLease('n1', (sql, params) => {
+    ran.push(`${sql === RENEW_NODE_SQL ? 'renew' : sql === FORGET_NODE_SQL ? 'forget' : '?'} ${params.join(' ')}`);
+    return answers.shift()?.() ?? Promise.resolve(true);
+  }, { heartbeatMs: 5, leaseMs: 40 }, log);
+  lease.start();
+  await waitFor('every answer met, and one renewal after', () => answers.length === 0 && ran.length >= 8);
+  await lease.stop();
+  expect(told).toEqual(["warn cluster: the node lease could not be renewed; its users' names stay theirs only while the hub runs", 'info cluster: the node lease is renewed again']);
+  expect(ran.slice(0, 3)).toEqual(['renew n1 40', 'renew n1 40', 'renew n1 40']);
+  expect(ran.at(-1)).toBe('forget n1');
+  expect(ran.filter((r) => r === 'forget n1')).toHaveLength(1);
+});

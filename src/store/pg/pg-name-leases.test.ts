@@ -1,0 +1,77 @@
+import pg from 'pg';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { freshDatabase, ownPostgres, POSTGRES_NEED } from '../../../test/helpers/engines.js';
+import { describeNeeds } from '../../../test/helpers/needs.js';
+import type { LocalPostgres } from '../../engines/postgres.js';
+import { FORGET_NODE_SQL, PgNameLeases, RENEW_NODE_SQL } from './pg-name-leases.js';
+import { SyncPg } from './sync-client.js';
+
+describeNeeds(POSTGRES_NEED)('name leases in PostgreSQL', () => {
+  let engine: LocalPostgres;
+  let db: SyncPg;
+  let leases: PgNameLeases;
+  /** A node's own connection, as the node renews on. */
+  let nodeSide: pg.Client;
+  const renew = (node: string, leaseMs: number) => nodeSide.query(RENEW_NODE_SQL, [node, leaseMs]);
+  const held = (): Record<string, string> => Object.fromEntries(db.query<{ key: string; node: string }>('SELECT key, node FROM name_leases ORDER BY key').map((r) => [r.key, r.node]));
+
+  beforeAll(async () => {
+    engine = await ownPostgres();
+    const { url } = await freshDatabase('names', engine);
+    db = new SyncPg(url);
+    leases = new PgNameLeases(db);
+    nodeSide = new pg.Client({ connectionString: url });
+    await nodeSide.connect();
+  });
+  beforeEach(() => void db.query('TRUNCATE cluster_nodes, name_leases'));
+  afterAll(async () => {
+    await nodeSide?.end();
+    await db?.close();
+    await engine?.destroy();
+  });
+
+  it('refuses a name held by a node whose lease runs, to every other node, and gives it to that node again', async () => {
+    await renew('n1', 60_000);
+    expect(leases.take('peter', 'Peter', 'n1')).toBe(true);
+    expect(leases.take('peter', 'peter', 'n2')).toBe(false);
+    expect(leases.take('peter', 'peter', 'n1')).toBe(true);
+    expect(db.query('SELECT name, node FROM name_leases')).toEqual([{ name: 'peter', node: 'n1' }]);
+  });
+
+  it('gives a name to another node once its holder stops renewing, or never did', async () => {
+    await renew('n1', 60_000);
+    leases.take('peter', 'peter', 'n1');
+    leases.take('ann', 'ann', 'n0');
+    // n1 renews with a lease already over, as a node that died a lease ago last did.
+    await renew('n1', -1);
+    expect(leases.take('peter', 'peter', 'n2')).toBe(true);
+    expect(leases.take('ann', 'ann', 'n2')).toBe(true);
+    expect(held()).toEqual({ ann: 'n2', peter: 'n2' });
+  });
+
+  it('holds a name for a node whoever held it, lets it go only for its holder, and frees a stopping node\'s names at once', async () => {
+    await Promise.all([renew('n1', 60_000), renew('n2', 60_000)]);
+    leases.take('peter', 'peter', 'n1');
+    leases.hold('peter', 'peter', 'n2');
+    leases.release('peter', 'n1');
+    expect(held()).toEqual({ peter: 'n2' });
+    leases.take('ann', 'ann', 'n2');
+    leases.take('bob', 'bob', 'n1');
+    await nodeSide.query(FORGET_NODE_SQL, ['n2']);
+    expect(held()).toEqual({ bob: 'n1' });
+    expect(leases.take('peter', 'peter', 'n1')).toBe(true);
+    leases.release('peter', 'n1');
+    expect(held()).toEqual({ bob: 'n1' });
+  });
+
+  it('forgets nodes that stopped renewing an hour ago, with their names, at any node\'s renewal', async () => {
+    await renew('n1', 60_000);
+    leases.take('bob', 'bob', 'n1');
+    db.query("INSERT INTO cluster_nodes (node, expires_at) VALUES ('gone', now() - interval '2 hours'), ('lately', now() - interval '5 minutes')");
+    leases.take('old', 'old', 'gone');
+    leases.take('recent', 'recent', 'lately');
+    await renew('n1', 60_000);
+    expect(db.query('SELECT node FROM cluster_nodes ORDER BY node')).toEqual([{ node: 'lately' }, { node: 'n1' }]);
+    expect(held()).toEqual({ bob: 'n1', recent: 'lately' });
+  });
+});
