@@ -58,6 +58,28 @@ describe('Metrics', () => {
     expect(lines.some((l) => l.startsWith('ics_chat_front_up{front="discord"}'))).toBe(false);
   });
 
+  it('adds a cluster node\'s links: the engines it hears, resends, gaps asked, lines given at a take-over, and the bus round trip', async () => {
+    const m = metrics();
+    const links = m.cluster({ hub: () => true, hubHeard: () => true, bus: () => false });
+    links.resent(3);
+    links.askedForGap();
+    links.acknowledged(0.0004);
+    m.refilled(5);
+    m.refilled(2);
+    expect((await m.text()).body.split('\n')).toEqual(
+      expect.arrayContaining([
+        'ics_chat_cluster_hub 1',
+        'ics_chat_cluster_hub_heard 1',
+        'ics_chat_cluster_bus_up 0',
+        'ics_chat_cluster_resent_total 3',
+        'ics_chat_cluster_gap_asks_total 1',
+        'ics_chat_cluster_gap_fill_lines_total 7',
+        'ics_chat_cluster_link_seconds_bucket{le="0.0005"} 1',
+        'ics_chat_cluster_link_seconds_count 1',
+      ]),
+    );
+  });
+
   it('keeps each server’s metrics apart', async () => {
     const a = metrics();
     metrics().received('tcp', 'time');
