@@ -91,6 +91,7 @@ export function commitStatements(writes: readonly HistoryWrite[], context: Commi
 
 function insertLines(lines: readonly StoredLine[]): Statement {
   return {
+    name: 'history_insert_lines',
     sql: `INSERT INTO history_lines (id, grp, seq, sender, sender_key, text, ts, words)
       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::tsvector[])`,
     params: [

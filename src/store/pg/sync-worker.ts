@@ -7,7 +7,7 @@
  */
 import pg from 'pg';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import type { SyncAnswer, SyncRequest, SyncWorkerData } from './sync-protocol.js';
+import type { Statement, SyncAnswer, SyncRequest, SyncWorkerData } from './sync-protocol.js';
 
 const { url, flag, port, statementTimeoutMs } = workerData as SyncWorkerData & { port: MessagePort };
 const signal = new Int32Array(flag);
@@ -57,21 +57,26 @@ function inTime(request: SyncRequest): void {
   if (Date.now() >= request.deadline) throw new GaveUp('the caller stopped waiting before PostgreSQL could run this');
 }
 
+/** A statement as `pg` takes it: a named one is parsed once per connection. */
+const config = (statement: Statement): pg.QueryConfig => ({ text: statement.sql, values: statement.params as unknown[], ...(statement.name !== undefined && { name: statement.name }) });
+
 async function run(request: SyncRequest): Promise<SyncAnswer> {
   let db: pg.Client | null = null;
   try {
     inTime(request);
     db = await checkOut();
     inTime(request);
-    if (request.kind === 'query') {
-      const result = await db.query({ text: request.sql, values: request.params as unknown[], ...(request.name !== undefined && { name: request.name }) });
+    // One statement is a transaction by itself: one round trip, where BEGIN and COMMIT around it would make three.
+    const steps: readonly Statement[] = request.kind === 'query' ? [request] : request.steps;
+    if (steps.length === 1) {
+      const result = await db.query(config(steps[0]!));
       checkIn(db, false);
       return { id: request.id, ok: true, rows: [result.rows] };
     }
     const rows: unknown[][] = [];
     await db.query('BEGIN');
     try {
-      for (const step of request.steps) rows.push((await db.query({ text: step.sql, values: step.params as unknown[] })).rows);
+      for (const step of steps) rows.push((await db.query(config(step))).rows);
       inTime(request);
       await db.query('COMMIT');
     } catch (err) {
