@@ -16,6 +16,7 @@ import { QueuedHistory, type Pair } from '../../core/history-queue.js';
 import type { SearchQuery } from '../../core/search-query.js';
 import { IdBlocks } from './id-blocks.js';
 import { migrate } from './migrate.js';
+import { PendingWords } from './pending-words.js';
 import { HISTORY_STEPS, OPEN_SEQ } from './pg-history-schema.js';
 import { lastSeqOf, pageReads, readLine } from './pg-history-reads.js';
 import { searchLines } from './pg-search-reads.js';
@@ -56,6 +57,8 @@ export class PgHistory extends QueuedHistory implements HistoryStore {
   private commitError: string | null = null;
   private closing: Promise<void> | null = null;
   private closed = false;
+  /** The search index's pending list, merged off the commits' path (a store on a connection of its own: the hub's). */
+  private readonly pendingWords: PendingWords | null = null;
 
   /**
    * Opens the history in the database at a URL (on a connection of its own) or on a connection it
@@ -85,6 +88,7 @@ export class PgHistory extends QueuedHistory implements HistoryStore {
       throw err;
     }
     this.pages = pageReads(this.db);
+    if (typeof database === 'string') this.pendingWords = new PendingWords(database, 'history_lines_words');
   }
 
   override record(line: NewLine): StoredLine {
@@ -209,6 +213,7 @@ export class PgHistory extends QueuedHistory implements HistoryStore {
         this.onError(`ending this run: ${(err as Error).message}`);
       }
       this.closed = true;
+      await this.pendingWords?.close();
       if (this.ownsDb) await this.db.close();
     })());
   }
