@@ -8,6 +8,9 @@
  *
  * While PostgreSQL does not answer, the hub's table decides alone (the hub refuses lines then,
  * but not logins): a name taken meanwhile has no lease until its user logs in again.
+ *
+ * Only a hand-over waits for the leases. Once it is over, the hub writes them without waiting,
+ * in order, so a login costs no round trip to PostgreSQL on the hub's thread.
  */
 import type { Logger } from '../core/log.js';
 import { nameKey } from '../core/names.js';
@@ -19,10 +22,12 @@ import { PgError } from '../store/pg/sync-client.js';
 export interface NameLeases {
   /** Takes the name for a user on `node`; false when another node holds it and is alive. */
   take(key: string, name: string, node: string): boolean;
-  /** Holds the name for a user on `node`, whoever held it. */
-  hold(key: string, name: string, node: string): void;
   /** Lets the name go, if `node` holds it. */
   release(key: string, node: string): void;
+  /** Holds the name for a user on `node`, whoever held it, without waiting (in order with `drop`). */
+  hold(key: string, name: string, node: string): void;
+  /** Lets the name go, if `node` holds it, without waiting. */
+  drop(key: string, node: string): void;
 }
 
 export class LeasedPresence implements Presence<OnlineMember> {
@@ -78,13 +83,19 @@ export class LeasedPresence implements Presence<OnlineMember> {
     return this.table.size;
   }
 
+  /**
+   * During the hand-over, a lease decides and is waited for. Once it is over the hub's table
+   * decides, so the lease is written without waiting (a login costs no round trip), and one left
+   * behind (a release PostgreSQL missed) is overwritten.
+   */
   private take(name: string, user: OnlineMember): boolean {
     const [key, node] = [nameKey(name), user.node ?? this.here];
-    try {
-      if (this.handingOver()) return this.leases.take(key, name, node);
-      // Once the hand-over is over the hub's table decides: a lease left behind (a release PostgreSQL missed) is overwritten.
+    if (!this.handingOver()) {
       this.leases.hold(key, name, node);
       return true;
+    }
+    try {
+      return this.leases.take(key, name, node);
     } catch (err) {
       if (!(err instanceof PgError)) throw err;
       this.log.warn('cluster: a name could not be leased in PostgreSQL; the hub alone keeps it unique', { user: name, err: err.message });
@@ -93,8 +104,10 @@ export class LeasedPresence implements Presence<OnlineMember> {
   }
 
   private release(key: string, user: OnlineMember): void {
+    const node = user.node ?? this.here;
+    if (!this.handingOver()) return this.leases.drop(key, node);
     try {
-      this.leases.release(key, user.node ?? this.here);
+      this.leases.release(key, node);
     } catch (err) {
       if (!(err instanceof PgError)) throw err;
       this.log.warn('cluster: a name lease could not be let go in PostgreSQL; it lapses with its node', { err: err.message });

@@ -31,7 +31,7 @@ export interface Stores {
   /** Where failed logins are counted when not in process (PostgreSQL: across hub restarts and takeovers). */
   loginBuckets?: LoginBucketsFactory;
   /** A cluster hub's name leases, and its node (PostgreSQL in cluster mode: names stay their users' across a take-over). */
-  names?: { leases: NameLeases; node: string };
+  names?: { leases: NameLeases & { close(): Promise<void> }; node: string };
   /** Where they are, for the start-up line (never a secret). */
   where: string;
   /** Commits what is queued and releases every store. */
@@ -84,15 +84,17 @@ export function pgStores(url: string, log: Logger, node?: string): Stores {
     const accounts = new PgAccounts(db);
     const keeps = new PgKeeps(db, (msg) => log.error('kept memberships: a PostgreSQL statement failed', { err: msg }));
     const [opened, shared] = [history, db];
+    const names = node === undefined ? null : { leases: new PgNameLeases(shared, url, (msg) => log.warn(`cluster: ${msg}`)), node };
     return {
       history: opened,
       accounts,
       keeps,
       loginBuckets: pgLoginBuckets(shared),
-      ...(node === undefined ? {} : { names: { leases: new PgNameLeases(shared), node } }),
+      ...(names ? { names } : {}),
       where: 'PostgreSQL (DATABASE_URL)',
       async close() {
         await opened.close();
+        await names?.leases.close();
         await shared.close();
       },
     };

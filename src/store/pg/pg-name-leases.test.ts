@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { freshDatabase, ownPostgres, POSTGRES_NEED } from '../../../test/helpers/engines.js';
 import { describeNeeds } from '../../../test/helpers/needs.js';
+import { waitFor } from '../../../test/helpers/wait.js';
 import type { LocalPostgres } from '../../engines/postgres.js';
 import { FORGET_NODE_SQL, PgNameLeases, RENEW_NODE_SQL } from './pg-name-leases.js';
 import { SyncPg } from './sync-client.js';
@@ -10,6 +11,8 @@ describeNeeds(POSTGRES_NEED)('name leases in PostgreSQL', () => {
   let engine: LocalPostgres;
   let db: SyncPg;
   let leases: PgNameLeases;
+  let url = '';
+  const errors: string[] = [];
   /** A node's own connection, as the node renews on. */
   let nodeSide: pg.Client;
   const renew = (node: string, leaseMs: number) => nodeSide.query(RENEW_NODE_SQL, [node, leaseMs]);
@@ -17,14 +20,15 @@ describeNeeds(POSTGRES_NEED)('name leases in PostgreSQL', () => {
 
   beforeAll(async () => {
     engine = await ownPostgres();
-    const { url } = await freshDatabase('names', engine);
+    url = (await freshDatabase('names', engine)).url;
     db = new SyncPg(url);
-    leases = new PgNameLeases(db);
+    leases = new PgNameLeases(db, url, (msg) => void errors.push(msg));
     nodeSide = new pg.Client({ connectionString: url });
     await nodeSide.connect();
   });
   beforeEach(() => void db.query('TRUNCATE cluster_nodes, name_leases'));
   afterAll(async () => {
+    await leases?.close();
     await nodeSide?.end();
     await db?.close();
     await engine?.destroy();
@@ -49,11 +53,17 @@ describeNeeds(POSTGRES_NEED)('name leases in PostgreSQL', () => {
     expect(held()).toEqual({ ann: 'n2', peter: 'n2' });
   });
 
-  it('holds a name for a node whoever held it, lets it go only for its holder, and frees a stopping node\'s names at once', async () => {
+  it('holds a name for a node whoever held it, without waiting and in order, lets it go only for its holder, and frees a stopping node\'s names at once', async () => {
     await Promise.all([renew('n1', 60_000), renew('n2', 60_000)]);
     leases.take('peter', 'peter', 'n1');
-    leases.hold('peter', 'peter', 'n2');
-    leases.release('peter', 'n1');
+    leases.hold('peter', 'Peter', 'n2');
+    leases.drop('peter', 'n1');
+    leases.hold('zoe', 'zoe', 'n1');
+    leases.drop('zoe', 'n1');
+    leases.hold('ann', 'ann', 'n1');
+    await waitFor('the writes to be made', () => held()['ann'] === 'n1');
+    expect(held()).toEqual({ ann: 'n1', peter: 'n2' });
+    leases.release('ann', 'n1');
     expect(held()).toEqual({ peter: 'n2' });
     leases.take('ann', 'ann', 'n2');
     leases.take('bob', 'bob', 'n1');
@@ -73,5 +83,16 @@ describeNeeds(POSTGRES_NEED)('name leases in PostgreSQL', () => {
     await renew('n1', 60_000);
     expect(db.query('SELECT node FROM cluster_nodes ORDER BY node')).toEqual([{ node: 'lately' }, { node: 'n1' }]);
     expect(held()).toEqual({ bob: 'n1', recent: 'lately' });
+  });
+
+  it('tells a write it could not make once, until one succeeds, and keeps the hub going', async () => {
+    const said: string[] = [];
+    const cutOff = new PgNameLeases(db, 'postgres://ics@127.0.0.1:1/nowhere', (msg) => void said.push(msg));
+    cutOff.hold('ann', 'ann', 'n1');
+    cutOff.drop('ann', 'n1');
+    await cutOff.close();
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(/^a name lease could not be written \(the hub's own table keeps names unique meanwhile\): /);
+    expect(errors).toEqual([]);
   });
 });

@@ -6,10 +6,12 @@
  * that died come free when its lease runs out, with no one to tell. Expiry is read on
  * PostgreSQL's clock, which every node shares.
  *
- * The hub's own table of who is online decides while the hub runs (`hold`). The leases decide
- * what the hub cannot know (`take`): during a take-over, a name whose user is on a node that has
- * not yet handed its sessions back is that user's, not a newcomer's.
+ * The hub's own table of who is online decides while the hub runs, and the hub writes the leases
+ * without waiting (`hold`, `drop`). The leases decide what the hub cannot know (`take`, waited
+ * for): during a take-over, a name whose user is on a node that has not yet handed its sessions
+ * back is that user's, not a newcomer's.
  */
+import pg from 'pg';
 import { migrate } from './migrate.js';
 import type { SyncPg } from './sync-client.js';
 
@@ -37,10 +39,30 @@ export const RENEW_NODE_SQL = `WITH renewed AS (
 /** A node that stops lets its lease and its names go at once (`$1` the node). */
 export const FORGET_NODE_SQL = `WITH gone AS (DELETE FROM cluster_nodes WHERE node = $1) DELETE FROM name_leases WHERE node = $1`;
 
+/** Writes that need no answer, run in the order given on a connection of their own. */
+interface Write {
+  sql: string;
+  params: string[];
+}
+
 /** The names held by the node of each online user, across the cluster. */
 export class PgNameLeases {
-  /** Makes the tables the first time; the connection stays the caller's. */
-  constructor(private readonly db: SyncPg) {
+  private readonly queue: Write[] = [];
+  private client: pg.Client | null = null;
+  private writing: Promise<void> | null = null;
+  private failing = false;
+  private closed = false;
+
+  /**
+   * Makes the tables the first time. Calls that decide (`take`, `release`) wait on `db`, which
+   * stays the caller's; writes that decide nothing (`hold`, `drop`) go in order on a connection
+   * of the store's own to `url`, so a login does not wait for them.
+   */
+  constructor(
+    private readonly db: SyncPg,
+    private readonly url: string,
+    private readonly onError: (msg: string) => void = () => undefined,
+  ) {
     migrate(db, 'names', STEPS);
   }
 
@@ -50,29 +72,64 @@ export class PgNameLeases {
    * PostgreSQL does not answer.
    */
   take(key: string, name: string, node: string): boolean {
-    const rows = this.db.prepared(
-      'name_take',
-      `INSERT INTO name_leases AS held (key, name, node) VALUES ($1, $2, $3)
-       ON CONFLICT (key) DO UPDATE SET name = EXCLUDED.name, node = EXCLUDED.node
-       WHERE held.node = EXCLUDED.node
-          OR NOT EXISTS (SELECT 1 FROM cluster_nodes n WHERE n.node = held.node AND n.expires_at > now())
-       RETURNING node`,
-      [key, name, node],
-    );
+    const rows = this.db.prepared('name_take', TAKE_SQL, [key, name, node]);
     return rows.length === 1;
   }
 
-  /** Holds the name for a user on `node` whoever held it: the hub has checked it is free. Throws `PgError` when PostgreSQL does not answer. */
-  hold(key: string, name: string, node: string): void {
-    this.db.prepared(
-      'name_hold',
-      'INSERT INTO name_leases (key, name, node) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET name = EXCLUDED.name, node = EXCLUDED.node',
-      [key, name, node],
-    );
+  /** Lets the name go, if `node` holds it, during a hand-over. Throws `PgError` when PostgreSQL does not answer. */
+  release(key: string, node: string): void {
+    this.db.prepared('name_release', RELEASE_SQL, [key, node]);
   }
 
-  /** Lets the name go, if `node` holds it. Throws `PgError` when PostgreSQL does not answer. */
-  release(key: string, node: string): void {
-    this.db.prepared('name_release', 'DELETE FROM name_leases WHERE key = $1 AND node = $2', [key, node]);
+  /** Holds the name for a user on `node` whoever held it (the hub has checked it is free), without waiting. */
+  hold(key: string, name: string, node: string): void {
+    this.write({ sql: HOLD_SQL, params: [key, name, node] });
+  }
+
+  /** Lets the name go, if `node` holds it, without waiting. */
+  drop(key: string, node: string): void {
+    this.write({ sql: RELEASE_SQL, params: [key, node] });
+  }
+
+  /** Runs what is queued, then closes the store's own connection. */
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.writing) await this.writing;
+    await this.client?.end().catch(() => undefined);
+    this.client = null;
+  }
+
+  private write(w: Write): void {
+    if (this.closed) return;
+    this.queue.push(w);
+    this.writing ??= this.pump().finally(() => (this.writing = null));
+  }
+
+  /** One write after another; one PostgreSQL refuses or cannot take is told (once until one succeeds) and skipped. */
+  private async pump(): Promise<void> {
+    for (let w = this.queue.shift(); w; w = this.queue.shift()) {
+      try {
+        if (!this.client) {
+          this.client = new pg.Client({ connectionString: this.url });
+          this.client.on('error', () => undefined);
+          await this.client.connect();
+        }
+        await this.client.query(w.sql, w.params);
+        this.failing = false;
+      } catch (err) {
+        void this.client?.end().catch(() => undefined);
+        this.client = null;
+        if (!this.failing) this.onError(`a name lease could not be written (the hub's own table keeps names unique meanwhile): ${(err as Error).message}`);
+        this.failing = true;
+      }
+    }
   }
 }
+
+const TAKE_SQL = `INSERT INTO name_leases AS held (key, name, node) VALUES ($1, $2, $3)
+  ON CONFLICT (key) DO UPDATE SET name = EXCLUDED.name, node = EXCLUDED.node
+  WHERE held.node = EXCLUDED.node
+     OR NOT EXISTS (SELECT 1 FROM cluster_nodes n WHERE n.node = held.node AND n.expires_at > now())
+  RETURNING node`;
+const HOLD_SQL = 'INSERT INTO name_leases (key, name, node) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET name = EXCLUDED.name, node = EXCLUDED.node';
+const RELEASE_SQL = 'DELETE FROM name_leases WHERE key = $1 AND node = $2';
