@@ -132,6 +132,7 @@ describeNeeds(POSTGRES_NEED)('names leased in PostgreSQL by the node that holds 
     presence.remove('ann', ann);
     expect(presence.size).toBe(0);
     expect(warnings).toEqual([
+      'cluster: the name leases could not be read; the hand-over waits on them',
       'cluster: a name could not be leased in PostgreSQL; the hub alone keeps it unique',
       'cluster: a name lease could not be let go in PostgreSQL; it lapses with its node',
     ]);

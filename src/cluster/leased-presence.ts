@@ -20,6 +20,8 @@ import { PgError } from '../store/pg/sync-client.js';
 
 /** Where the names of a cluster are leased (PostgreSQL: `PgNameLeases`). */
 export interface NameLeases {
+  /** Whether any name is leased by a live node now. */
+  anyHeld(): boolean;
   /** Takes the name for a user on `node`; false when another node holds it and is alive. */
   take(key: string, name: string, node: string): boolean;
   /** Lets the name go, if `node` holds it. */
@@ -38,12 +40,17 @@ export class LeasedPresence implements Presence<OnlineMember> {
    * front's); `handingOver` says whether nodes may still hand sessions to this hub, so that
    * names leased by other nodes are theirs.
    */
+  /** Whether live nodes held names when this hub started: only then can a hand-over bring users whose names it must keep. */
+  private readonly contested: boolean;
+
   constructor(
     private readonly leases: NameLeases,
     private readonly here: string,
     private readonly handingOver: () => boolean,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.contested = this.ask(() => leases.anyHeld(), true, 'cluster: the name leases could not be read; the hand-over waits on them');
+  }
 
   add(name: string, user: OnlineMember): boolean {
     if (this.table.get(name) !== undefined || !this.take(name, user)) return false;
@@ -90,27 +97,32 @@ export class LeasedPresence implements Presence<OnlineMember> {
    */
   private take(name: string, user: OnlineMember): boolean {
     const [key, node] = [nameKey(name), user.node ?? this.here];
-    if (!this.handingOver()) {
+    if (!this.waits()) {
       this.leases.hold(key, name, node);
       return true;
     }
-    try {
-      return this.leases.take(key, name, node);
-    } catch (err) {
-      if (!(err instanceof PgError)) throw err;
-      this.log.warn('cluster: a name could not be leased in PostgreSQL; the hub alone keeps it unique', { user: name, err: err.message });
-      return true;
-    }
+    return this.ask(() => this.leases.take(key, name, node), true, 'cluster: a name could not be leased in PostgreSQL; the hub alone keeps it unique');
   }
 
   private release(key: string, user: OnlineMember): void {
     const node = user.node ?? this.here;
-    if (!this.handingOver()) return this.leases.drop(key, node);
+    if (!this.waits()) return this.leases.drop(key, node);
+    this.ask(() => this.leases.release(key, node), undefined, 'cluster: a name lease could not be let go in PostgreSQL; it lapses with its node');
+  }
+
+  /** Whether the leases decide now: during a hand-over that may bring users whose names are leased. */
+  private waits(): boolean {
+    return this.contested && this.handingOver();
+  }
+
+  /** A call PostgreSQL may not answer: then `fallback`, and a warning. */
+  private ask<T>(call: () => T, fallback: T, warning: string): T {
     try {
-      this.leases.release(key, node);
+      return call();
     } catch (err) {
       if (!(err instanceof PgError)) throw err;
-      this.log.warn('cluster: a name lease could not be let go in PostgreSQL; it lapses with its node', { err: err.message });
+      this.log.warn(warning, { err: err.message });
+      return fallback;
     }
   }
 }

@@ -44,10 +44,13 @@ describeNeeds(POSTGRES_NEED)('name leases in PostgreSQL', () => {
 
   it('gives a name to another node once its holder stops renewing, or never did', async () => {
     await renew('n1', 60_000);
+    expect(leases.anyHeld()).toBe(false);
     leases.take('peter', 'peter', 'n1');
     leases.take('ann', 'ann', 'n0');
+    expect(leases.anyHeld()).toBe(true);
     // n1 renews with a lease already over, as a node that died a lease ago last did.
     await renew('n1', -1);
+    expect(leases.anyHeld()).toBe(false);
     expect(leases.take('peter', 'peter', 'n2')).toBe(true);
     expect(leases.take('ann', 'ann', 'n2')).toBe(true);
     expect(held()).toEqual({ ann: 'n2', peter: 'n2' });

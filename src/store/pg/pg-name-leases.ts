@@ -66,6 +66,11 @@ export class PgNameLeases {
     migrate(db, 'names', STEPS);
   }
 
+  /** Whether any name is leased by a live node: if none is when a hub starts, no node has sessions to hand it with names to keep. Throws `PgError` when PostgreSQL does not answer. */
+  anyHeld(): boolean {
+    return this.db.query('SELECT 1 FROM name_leases held JOIN cluster_nodes n ON n.node = held.node WHERE n.expires_at > now() LIMIT 1').length > 0;
+  }
+
   /**
    * Takes the name (its key, as the user spells it) for a user on `node` during a hand-over:
    * false when another node holds it and that node's lease runs. Throws `PgError` when
