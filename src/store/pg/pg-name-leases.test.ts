@@ -64,8 +64,13 @@ describeNeeds(POSTGRES_NEED)('name leases in PostgreSQL', () => {
     leases.hold('zoe', 'zoe', 'n1');
     leases.drop('zoe', 'n1');
     leases.hold('ann', 'ann', 'n1');
-    await waitFor('the writes to be made', () => held()['ann'] === 'n1');
-    expect(held()).toEqual({ ann: 'n1', peter: 'n2' });
+    // Written as literals in one query: quotes and backslashes stay what they were.
+    leases.hold("o'k\\", "O'K\\", "n'1");
+    await waitFor('the writes to be made', () => held()["o'k\\"] === "n'1");
+    expect(held()).toEqual({ ann: 'n1', "o'k\\": "n'1", peter: 'n2' });
+    expect(db.query("SELECT name FROM name_leases WHERE node = 'n''1'")).toEqual([{ name: "O'K\\" }]);
+    leases.drop("o'k\\", "n'1");
+    await waitFor('the odd one let go', () => held()["o'k\\"] === undefined);
     leases.release('ann', 'n1');
     expect(held()).toEqual({ peter: 'n2' });
     leases.take('ann', 'ann', 'n2');

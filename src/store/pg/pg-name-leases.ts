@@ -39,11 +39,8 @@ export const RENEW_NODE_SQL = `WITH renewed AS (
 /** A node that stops lets its lease and its names go at once (`$1` the node). */
 export const FORGET_NODE_SQL = `WITH gone AS (DELETE FROM cluster_nodes WHERE node = $1) DELETE FROM name_leases WHERE node = $1`;
 
-/** Writes that need no answer, run in the order given on a connection of their own. */
-interface Write {
-  sql: string;
-  params: string[];
-}
+/** A write that needs no answer, as SQL, its values quoted by `literal`. */
+type Write = (literal: (value: string) => string) => string;
 
 /** The names held by the node of each online user, across the cluster. */
 export class PgNameLeases {
@@ -83,17 +80,17 @@ export class PgNameLeases {
 
   /** Lets the name go, if `node` holds it, during a hand-over. Throws `PgError` when PostgreSQL does not answer. */
   release(key: string, node: string): void {
-    this.db.prepared('name_release', RELEASE_SQL, [key, node]);
+    this.db.prepared('name_release', 'DELETE FROM name_leases WHERE key = $1 AND node = $2', [key, node]);
   }
 
   /** Holds the name for a user on `node` whoever held it (the hub has checked it is free), without waiting. */
   hold(key: string, name: string, node: string): void {
-    this.write({ sql: HOLD_SQL, params: [key, name, node] });
+    this.write((l) => `INSERT INTO name_leases (key, name, node) VALUES (${l(key)}, ${l(name)}, ${l(node)}) ON CONFLICT (key) DO UPDATE SET name = EXCLUDED.name, node = EXCLUDED.node`);
   }
 
   /** Lets the name go, if `node` holds it, without waiting. */
   drop(key: string, node: string): void {
-    this.write({ sql: RELEASE_SQL, params: [key, node] });
+    this.write((l) => `DELETE FROM name_leases WHERE key = ${l(key)} AND node = ${l(node)}`);
   }
 
   /** Runs what is queued, then closes the store's own connection. */
@@ -110,16 +107,21 @@ export class PgNameLeases {
     this.writing ??= this.pump().finally(() => (this.writing = null));
   }
 
-  /** One write after another; one PostgreSQL refuses or cannot take is told (once until one succeeds) and skipped. */
+  /**
+   * What is queued, in order, as one query of several statements: one round trip and one commit
+   * for the logins and logouts of a turn or more. A batch PostgreSQL refuses or cannot take is
+   * told (once until one succeeds) and skipped.
+   */
   private async pump(): Promise<void> {
-    for (let w = this.queue.shift(); w; w = this.queue.shift()) {
+    for (let batch = this.queue.splice(0); batch.length > 0; batch = this.queue.splice(0)) {
       try {
         if (!this.client) {
           this.client = new pg.Client({ connectionString: this.url });
           this.client.on('error', () => undefined);
           await this.client.connect();
         }
-        await this.client.query(w.sql, w.params);
+        const client = this.client;
+        await client.query(batch.map((w) => w((value) => client.escapeLiteral(value))).join(';\n'));
         this.failing = false;
       } catch (err) {
         void this.client?.end().catch(() => undefined);
@@ -136,5 +138,3 @@ const TAKE_SQL = `INSERT INTO name_leases AS held (key, name, node) VALUES ($1, 
   WHERE held.node = EXCLUDED.node
      OR NOT EXISTS (SELECT 1 FROM cluster_nodes n WHERE n.node = held.node AND n.expires_at > now())
   RETURNING node`;
-const HOLD_SQL = 'INSERT INTO name_leases (key, name, node) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET name = EXCLUDED.name, node = EXCLUDED.node';
-const RELEASE_SQL = 'DELETE FROM name_leases WHERE key = $1 AND node = $2';
