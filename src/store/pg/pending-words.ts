@@ -8,22 +8,23 @@
  * from another backend takes that work off the hub's path; search reads the pending list too, so
  * it finds every committed line either way.
  */
-import pg from 'pg';
+import { SideConnection } from './side-connection.js';
 
 /** How often the list is merged; at 10,000 lines/s a second's words are well under the limit. */
 const EVERY_MS = 1000;
 
 export class PendingWords {
-  private client: pg.Client | null = null;
+  private readonly connection: SideConnection;
   private readonly timer: NodeJS.Timeout;
   private merging: Promise<void> | null = null;
   private closed = false;
 
   constructor(
-    private readonly url: string,
+    url: string,
     private readonly index: string,
     everyMs = EVERY_MS,
   ) {
+    this.connection = new SideConnection(url);
     this.timer = setInterval(() => this.merge(), everyMs);
     this.timer.unref();
   }
@@ -33,29 +34,18 @@ export class PendingWords {
     this.closed = true;
     clearInterval(this.timer);
     await this.merging;
-    await this.client?.end().catch(() => undefined);
-    this.client = null;
+    await this.connection.close();
   }
 
-  /** One merge at a time; a failure (PostgreSQL away) drops the connection, and the next tick makes another. */
+  /** One merge at a time; one that fails (PostgreSQL away) is tried again at the next tick, on a new connection. */
   private merge(): void {
     if (this.merging || this.closed) return;
-    this.merging = this.run()
-      .catch(() => {
-        void this.client?.end().catch(() => undefined);
-        this.client = null;
-      })
+    this.merging = this.connection
+      .query('SELECT gin_clean_pending_list($1::regclass)', [this.index])
+      .then(
+        () => undefined,
+        () => undefined,
+      )
       .finally(() => (this.merging = null));
-  }
-
-  private async run(): Promise<void> {
-    let client = this.client;
-    if (!client) {
-      client = this.client = new pg.Client({ connectionString: this.url });
-      // A broken connection fails the query under way, which drops it.
-      client.on('error', () => undefined);
-      await client.connect();
-    }
-    await client.query('SELECT gin_clean_pending_list($1::regclass)', [this.index]);
   }
 }

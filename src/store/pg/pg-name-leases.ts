@@ -13,6 +13,7 @@
  */
 import pg from 'pg';
 import { migrate } from './migrate.js';
+import { SideConnection } from './side-connection.js';
 import type { SyncPg } from './sync-client.js';
 
 const STEPS = [
@@ -45,7 +46,7 @@ type Write = (literal: (value: string) => string) => string;
 /** The names held by the node of each online user, across the cluster. */
 export class PgNameLeases {
   private readonly queue: Write[] = [];
-  private client: pg.Client | null = null;
+  private readonly connection: SideConnection;
   private writing: Promise<void> | null = null;
   private failing = false;
   private closed = false;
@@ -57,10 +58,11 @@ export class PgNameLeases {
    */
   constructor(
     private readonly db: SyncPg,
-    private readonly url: string,
+    url: string,
     private readonly onError: (msg: string) => void = () => undefined,
   ) {
     migrate(db, 'names', STEPS);
+    this.connection = new SideConnection(url);
   }
 
   /** Whether any name is leased by a live node: if none is when a hub starts, no node has sessions to hand it with names to keep. Throws `PgError` when PostgreSQL does not answer. */
@@ -97,8 +99,7 @@ export class PgNameLeases {
   async close(): Promise<void> {
     this.closed = true;
     while (this.writing) await this.writing;
-    await this.client?.end().catch(() => undefined);
-    this.client = null;
+    await this.connection.close();
   }
 
   private write(w: Write): void {
@@ -115,17 +116,9 @@ export class PgNameLeases {
   private async pump(): Promise<void> {
     for (let batch = this.queue.splice(0); batch.length > 0; batch = this.queue.splice(0)) {
       try {
-        if (!this.client) {
-          this.client = new pg.Client({ connectionString: this.url });
-          this.client.on('error', () => undefined);
-          await this.client.connect();
-        }
-        const client = this.client;
-        await client.query(batch.map((w) => w((value) => client.escapeLiteral(value))).join(';\n'));
+        await this.connection.query(batch.map((w) => w(pg.escapeLiteral)).join(';\n'));
         this.failing = false;
       } catch (err) {
-        void this.client?.end().catch(() => undefined);
-        this.client = null;
         if (!this.failing) this.onError(`a name lease could not be written (the hub's own table keeps names unique meanwhile): ${(err as Error).message}`);
         this.failing = true;
       }
