@@ -35,14 +35,14 @@ export interface NameLeases {
 export class LeasedPresence implements Presence<OnlineMember> {
   private readonly table = new PresenceTable<OnlineMember>();
 
+  /** Whether live nodes held names when this hub started: only then can a hand-over bring users whose names it must keep. */
+  private readonly contested: boolean;
+
   /**
    * `here` is the hub's node, which holds the names of the hub's own sessions (the Discord
    * front's); `handingOver` says whether nodes may still hand sessions to this hub, so that
    * names leased by other nodes are theirs.
    */
-  /** Whether live nodes held names when this hub started: only then can a hand-over bring users whose names it must keep. */
-  private readonly contested: boolean;
-
   constructor(
     private readonly leases: NameLeases,
     private readonly here: string,
