@@ -88,10 +88,14 @@ export function describeHistoryContract(name: string, make: () => HistoryStore, 
       expect(c.h.line(indexed.id)).toMatchObject({ id: indexed.id, group: 1, seq: 1, sender: 'alice', senderKey: 'alice', text: 'coffee at noon' });
       expect(c.h.line(doomed.id)).toBeUndefined();
       expect(c.h.line(999)).toBeUndefined();
+      // A deleted line is no longer counted among the stored ones.
+      expect(c.h.lineCount()).toBe(3);
       // A page reads lines as they read now, and never a deleted one.
       expect(c.h.page('alice', { group: 1 }, { newest: true, limit: 10 }).map((l) => l.text)).toEqual(['coffee at noon', 'coffee for two', 'coffee again']);
       c.h.revise(queued.id, null);
+      c.h.revise(doomed.id, null);
       c.h.commit();
+      expect(c.h.lineCount()).toBe(2);
       expect(c.h.lastSeq(1)).toBe(4);
       expect(c.say(1, 'alice', 'tea once more').id).toBe(queued.id + 1);
     });

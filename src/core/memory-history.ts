@@ -110,6 +110,7 @@ export class MemoryHistory extends QueuedHistory implements HistoryStore {
         if (w.text === null) {
           // Kept in its group (its seq still counts), but found by nothing.
           this.byId.delete(w.id);
+          this.committedLines--;
           entry.deleted = true;
           entry.text = [];
           entry.sender = [];

@@ -73,7 +73,8 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
   private readonly index: IndexHost;
   private readonly checkpointer: Checkpointer | null;
   /** Commits the writes in one transaction; the last revision it logged, or 0. */
-  private readonly writeAll: (writes: HistoryWrite[]) => number;
+  /** Writes a commit in one transaction: the last revision logged (0 when none), and how many lines it added less those it deleted. */
+  private readonly writeAll: (writes: HistoryWrite[]) => { rev: number; added: number };
   private readonly spansOf: Database.Statement<[string], IdSpan>;
   private readonly newestIn: Database.Statement<[string, number, number, number], number>;
   private readonly countIn: Database.Statement<[string, number, number, number], number>;
@@ -173,7 +174,7 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
         }
         if (added !== 0) countLines.run(added);
         if (rev > 0) pruneRevisions.run(this.index.revisedUpTo());
-        return rev;
+        return { rev, added };
       });
       this.spansOf = this.db.prepare(`SELECT s.grp, ${idAtSeq('s.from_seq')} AS from_id, ${idAtSeq('s.to_seq')} AS to_id FROM seen AS s WHERE s.user = ? AND s.to_seq > s.from_seq`);
       const within = 'FROM idx.lines_idx WHERE lines_idx MATCH ? AND rowid > ? AND rowid <= ?';
@@ -237,18 +238,20 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
   commit(): void {
     if (this.queue.length === 0) return;
     const writes = this.queue.take();
-    let rev: number;
+    let written: { rev: number; added: number };
     try {
-      rev = this.writeAll(writes);
+      written = this.writeAll(writes);
     } catch (err) {
       this.commitError = (err as Error).message;
       this.queue.restore(writes);
       throw err;
     }
     this.commitError = null;
+    // The same count the transaction kept in meta, so a restart finds what was counted here.
+    this.committedLines += written.added;
+    const { rev } = written;
     for (const w of writes) {
       if (w.kind === 'line') {
-        this.committedLines++;
         this.committedUpTo = w.line.id;
         this.seqs.set(w.line.group, w.line.seq);
       }

@@ -35,7 +35,7 @@ export function revisedElsewhere(writes: readonly HistoryWrite[]): number[] {
   return [...new Set(writes.flatMap((w) => (w.kind === 'revise' && !inserted.has(w.id) ? [w.id] : [])))];
 }
 
-/** The statements of one commit, to run in one transaction, in order. */
+/** The statements of one commit, to run in one transaction, in order; edits and deletions, if any, last, returning a row per line revised (`deleted`). */
 export function commitStatements(writes: readonly HistoryWrite[], context: CommitContext): Statement[] {
   const lines: StoredLine[] = [];
   const groups: { id: number; kind: string; label: string }[] = [];
@@ -124,7 +124,8 @@ function revise(revisions: ReadonlyMap<number, string | null>, lines: readonly S
   }
   return {
     sql: `UPDATE history_lines AS l SET text = r.text, words = r.words
-      FROM unnest($1::bigint[], $2::text[], $3::tsvector[]) AS r (id, text, words) WHERE l.id = r.id AND l.text IS NOT NULL`,
+      FROM unnest($1::bigint[], $2::text[], $3::tsvector[]) AS r (id, text, words) WHERE l.id = r.id AND l.text IS NOT NULL
+      RETURNING r.text IS NULL AS deleted`,
     params: [ids, texts, vectors],
   };
 }

@@ -105,16 +105,19 @@ export class PgHistory extends QueuedHistory implements HistoryStore {
     if (this.queue.length === 0) return;
     const writes = this.queue.take();
     const refills: { ids: IdBlocks; at: number }[] = [];
+    let deleted: number;
     try {
       const elsewhere = revisedElsewhere(writes);
       const places = elsewhere.length === 0 ? new Map<number, LinePlace>() : this.placesOf(elsewhere);
       const steps: Statement[] = commitStatements(writes, { run: this.run, now: this.clock(), places });
+      const revised = writes.some((w) => w.kind === 'revise') ? steps.length - 1 : -1;
       for (const [ids, last] of [[this.lineIds, this.lastId], [this.membershipIds, this.lastMembership]] as const) {
         const refill = ids.refill(last);
         if (refill) refills.push({ ids, at: steps.push(refill) - 1 });
       }
       const results = this.db.transaction(steps);
       for (const r of refills) r.ids.refilled(results[r.at] ?? []);
+      deleted = revised < 0 ? 0 : (results[revised] as { deleted: boolean }[]).filter((r) => r.deleted).length;
     } catch (err) {
       this.commitError = (err as Error).message;
       this.queue.restore(writes);
@@ -122,6 +125,7 @@ export class PgHistory extends QueuedHistory implements HistoryStore {
     }
     this.commitError = null;
     for (const w of writes) if (w.kind === 'line') this.committedLines++;
+    this.committedLines -= deleted;
   }
 
   /** Where the committed lines `ids` are, and who said them (deleted ones are left out). */
