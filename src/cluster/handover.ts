@@ -43,6 +43,11 @@ export class Handover {
     if (seq > (this.heard.get(group) ?? 0)) this.heard.set(group, seq);
   }
 
+  /** The session's state as the hub last described it; undefined before it logged in. */
+  known(sid: number): SessionState | undefined {
+    return this.sessions.get(sid);
+  }
+
   /** The session's state as last described, with the last line of each of its groups this node was given; undefined before it logged in. */
   stateOf(sid: number): SessionState | undefined {
     const state = this.sessions.get(sid);

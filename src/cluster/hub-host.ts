@@ -269,6 +269,9 @@ export class HubHost {
   }
 
   private flush(): void {
+    // The lines the hub has queued are stored (and handed to their members) first, so an answer
+    // that goes now says its request is stored: a node may read it back from PostgreSQL.
+    this.hub.flush();
     if (this.flushing) clearImmediate(this.flushing);
     this.flushing = null;
     for (const link of [...this.nodes.values()]) {

@@ -7,16 +7,20 @@
  * error, and the sessions wait for the next hub, which the node hands them to as the last hub
  * described them (handover.ts). A session the next hub cannot take, or every session when no
  * hub is heard for another lease, ends as at a restart: its user is told the server restarted.
+ * A search the node answers itself from PostgreSQL (node-search.ts), in its turn among the
+ * session's requests: after the hub has answered those before it, and before those after it.
  */
 import { RESTART_MSG } from '../core/classic.js';
 import type { NameReserver, SessionOpener } from '../core/front.js';
 import type { Logger } from '../core/log.js';
-import type { Feature, Label, ServerEvent } from '../core/protocol.js';
+import type { ClientAction, Feature, Label, ServerEvent } from '../core/protocol.js';
 import type { AuthResult, Session, SessionOptions } from '../core/session.js';
 import { Handover } from './handover.js';
 import type { LinkTiming } from './hub-host.js';
 import { BEACON_SUBJECT, HUB_SUBJECT, nodeSubject, type Batch, type ToHub, type ToNode } from './link-protocol.js';
 import { batchText, LinkStream, type LinkObserver } from './reliable.js';
+import type { NodeSearch } from './node-search.js';
+import { SessionTurns } from './session-turns.js';
 import type { Transport } from './transport.js';
 
 interface Remote {
@@ -30,6 +34,8 @@ interface Remote {
   /** Dispatches the hub has not settled: what each asked, to answer it if the hub is lost. */
   readonly settled: Map<number, { action: string; label: Label | undefined; settle: () => void }>;
   readonly checked: Map<number, (result: AuthResult) => void>;
+  /** The order of its requests, some answered here. */
+  readonly turns: SessionTurns;
 }
 
 const HUB_CHANGED: AuthResult = { ok: false, status: 'busy', msg: 'the chat server restarted; try again' };
@@ -72,6 +78,8 @@ export class RemoteHub implements SessionOpener, NameReserver {
     private readonly timing: LinkTiming,
     private readonly log: Logger,
     private readonly observer?: LinkObserver,
+    /** Searches this node answers itself; null: the hub answers them. */
+    private readonly searcher: NodeSearch | null = null,
     private readonly now: () => number = Date.now,
   ) {
     this.life = now();
@@ -115,7 +123,17 @@ export class RemoteHub implements SessionOpener, NameReserver {
   }
 
   open(options: SessionOptions): Session {
-    const r: Remote = { sid: ++this.sids, options, features: new Set(options.features ?? []), name: null, closed: false, requests: 0, settled: new Map(), checked: new Map() };
+    const r: Remote = {
+      sid: ++this.sids,
+      options,
+      features: new Set(options.features ?? []),
+      name: null,
+      closed: false,
+      requests: 0,
+      settled: new Map(),
+      checked: new Map(),
+      turns: new SessionTurns(),
+    };
     this.sessions.set(r.sid, r);
     this.queue({
       t: 'open',
@@ -130,29 +148,49 @@ export class RemoteHub implements SessionOpener, NameReserver {
         return r.name;
       },
       dispatch: (action, label) => {
-        if (r.closed) return Promise.resolve();
-        const n = ++r.requests;
-        this.queue(label === undefined ? { t: 'dispatch', sid: r.sid, n, action } : { t: 'dispatch', sid: r.sid, n, action, label });
-        return new Promise<void>((settle) => r.settled.set(n, { action: action.action, label, settle }));
+        if (action.action === 'search' && this.searcher !== null) return r.turns.run(true, () => this.searchHere(r, action, label));
+        return r.turns.run(false, () => this.dispatchToHub(r, action, label));
       },
-      authenticate: (name, password) => {
-        if (r.closed) return Promise.resolve(HUB_CHANGED);
-        const n = ++r.requests;
-        this.queue({ t: 'auth', sid: r.sid, n, name, password });
-        return new Promise<AuthResult>((resolve) => r.checked.set(n, resolve));
-      },
-      reject: (error, label) => this.queue(label === undefined ? { t: 'reject', sid: r.sid, error } : { t: 'reject', sid: r.sid, error, label }),
-      want: (feature, on) => {
-        if (on) r.features.add(feature);
-        else r.features.delete(feature);
-        this.queue({ t: 'want', sid: r.sid, feature, on });
-      },
+      authenticate: (name, password) =>
+        r.turns.run(false, () => {
+          if (r.closed) return Promise.resolve(HUB_CHANGED);
+          const n = ++r.requests;
+          this.queue({ t: 'auth', sid: r.sid, n, name, password });
+          return r.turns.awaiting(new Promise<AuthResult>((resolve) => r.checked.set(n, resolve)));
+        }),
+      reject: (error, label) =>
+        void r.turns.run(false, async () => this.queue(label === undefined ? { t: 'reject', sid: r.sid, error } : { t: 'reject', sid: r.sid, error, label })),
+      want: (feature, on) =>
+        void r.turns.run(false, async () => {
+          if (on) r.features.add(feature);
+          else r.features.delete(feature);
+          this.queue({ t: 'want', sid: r.sid, feature, on });
+        }),
       close: (reason, message) => {
         if (r.closed) return;
         this.end(r);
         this.queue({ t: 'close', sid: r.sid, ...(reason === undefined ? {} : { reason }), ...(message === undefined ? {} : { message }) });
       },
     };
+  }
+
+  private dispatchToHub(r: Remote, action: ClientAction, label: Label | undefined): Promise<void> {
+    if (r.closed) return Promise.resolve();
+    const n = ++r.requests;
+    this.queue(label === undefined ? { t: 'dispatch', sid: r.sid, n, action } : { t: 'dispatch', sid: r.sid, n, action, label });
+    return r.turns.awaiting(new Promise<void>((settle) => r.settled.set(n, { action: action.action, label, settle })));
+  }
+
+  /**
+   * A search, answered from PostgreSQL once the hub has answered the session's earlier requests
+   * (and so stored what they said). A session not logged in goes to the hub, which says so.
+   */
+  private async searchHere(r: Remote, action: Extract<ClientAction, { action: 'search' }>, label: Label | undefined): Promise<void> {
+    await r.turns.answered();
+    const user = r.closed ? undefined : this.handover.known(r.sid);
+    if (user === undefined) return this.dispatchToHub(r, action, label);
+    const event = await this.searcher!.search({ name: user.name, historyKey: user.historyKey, rooms: user.features.includes('rooms') }, action.target);
+    if (!r.closed) this.deliver(r, event, label);
   }
 
   private queue(message: ToHub): void {

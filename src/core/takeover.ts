@@ -260,4 +260,6 @@ export interface HostedHub extends NameReserver {
   readonly groups: Pick<Groups<OnlineMember>, 'get'>;
   /** The groups nodes describe as they hand their sessions back, until the hand-over is over. */
   readonly takeover: Pick<Takeover, 'describe' | 'settle'>;
+  /** Stores the lines queued so far and hands them to their members. */
+  flush(): void;
 }

@@ -11,6 +11,7 @@
 import type { Clock } from '../core/clock.js';
 import type { Front } from '../core/front.js';
 import type { Hub } from '../core/hub.js';
+import { DEFAULT_LIMITS } from '../core/hub-deps.js';
 import type { Logger } from '../core/log.js';
 import { HubHost } from '../cluster/hub-host.js';
 import { Leader } from '../cluster/leader.js';
@@ -18,6 +19,7 @@ import { NodeLease } from '../cluster/node-lease.js';
 import { NatsTransport } from '../cluster/nats-transport.js';
 import { defaultNodeId } from '../cluster/node-id.js';
 import { FallbackTransport, PgTransport } from '../cluster/pg-transport.js';
+import { PgNodeSearch } from '../cluster/node-search.js';
 import { RemoteHub } from '../cluster/remote-hub.js';
 import { Admission } from '../net/admission.js';
 import { FRONT_FACTORIES, hubFor, loadSonnets } from './app.js';
@@ -63,7 +65,9 @@ export async function startClusterNode(config: Config, cluster: ClusterConfig, d
     indexLag: () => hosting?.stores.history.indexLag() ?? 0,
   });
   const links = metrics.cluster({ hub: () => hosting !== null, hubHeard: () => remote.connected, bus: () => bus.connected });
-  const remote = new RemoteHub(node, transport, timing, log, links);
+  // Search reads only committed lines, so this node answers it from PostgreSQL, not the hub.
+  const searcher = new PgNodeSearch(databaseUrl, DEFAULT_LIMITS.searchResults, log, (seconds) => metrics.searched(seconds));
+  const remote = new RemoteHub(node, transport, timing, log, links, searcher);
   remote.start();
   lease.start();
   const admission = new Admission(config.admission, log);
@@ -151,7 +155,7 @@ export async function startClusterNode(config: Config, cluster: ClusterConfig, d
       await stepDown();
       remote.stop();
       await lease.stop();
-      await Promise.all([bus.close(), fallback.close()]);
+      await Promise.all([bus.close(), fallback.close(), searcher.close()]);
     })());
   try {
     await watch();

@@ -5,10 +5,12 @@
  */
 import { expect } from 'vitest';
 import { HubHost, type LinkTiming } from '../../src/cluster/hub-host.js';
+import type { NodeSearch } from '../../src/cluster/node-search.js';
 import { RemoteHub } from '../../src/cluster/remote-hub.js';
 import type { Transport } from '../../src/cluster/transport.js';
 import { Hub } from '../../src/core/hub.js';
 import { MemoryAccounts } from '../../src/core/memory-accounts.js';
+import type { HistoryStore } from '../../src/core/history.js';
 import { MemoryHistory } from '../../src/core/memory-history.js';
 import type { Feature, ServerEvent } from '../../src/core/protocol.js';
 import type { Presence } from '../../src/core/presence.js';
@@ -31,7 +33,7 @@ export class LinkHarness {
   constructor(private readonly timing: LinkTiming) {}
 
   /** A hub on memory stores; `presence` for one other than its own table. */
-  hubOn(history: MemoryHistory, presence?: Presence<OnlineMember>): Hub {
+  hubOn(history: HistoryStore, presence?: Presence<OnlineMember>): Hub {
     const sonnets = new SonnetBook(parseSonnets('I.\n\nFrom fairest creatures we desire increase,\n'));
     return new Hub({ history, accounts: new MemoryAccounts(), sonnets, clock: { now: () => new Date() }, log: quiet, ...(presence ? { presence } : {}) });
   }
@@ -43,9 +45,12 @@ export class LinkHarness {
     return { hub, host };
   }
 
-  /** A node; `now` its clock (a node restarted within the same millisecond needs one ahead, to start a new life). */
-  node(name: string, transport: Transport, now: () => number = Date.now): RemoteHub {
-    const remote = new RemoteHub(name, transport, this.timing, quiet, undefined, now);
+  /**
+   * A node; `now` its clock (a node restarted within the same millisecond needs one ahead, to start
+   * a new life); `searcher` to answer searches itself.
+   */
+  node(name: string, transport: Transport, now: () => number = Date.now, searcher: NodeSearch | null = null): RemoteHub {
+    const remote = new RemoteHub(name, transport, this.timing, quiet, undefined, searcher, now);
     remote.start();
     this.stops.push(() => remote.stop());
     return remote;

@@ -1,7 +1,7 @@
 /** Library actions: sonnets by number, sonnet lines by words, and the session's own history. */
 import { classicHistoryLine, omittedLine } from '../classic.js';
 import { HistoryUnavailable, type SearchPage } from '../history.js';
-import type { ClientAction, HistoryLine } from '../protocol.js';
+import type { ClientAction, HistoryLine, ServerEvent } from '../protocol.js';
 import { asciiString } from '../pyjson.js';
 import { parseSearchQuery } from '../search-query.js';
 import { poemText } from '../sonnets.js';
@@ -28,6 +28,9 @@ export function sonnets(ctx: OnlineContext, { target }: Extract<ClientAction, { 
   ctx.reply({ action: 'sonnets', results: lines.join('\n'), matches: hits, ...(msg ? { msg } : {}) });
 }
 
+/** What a search answers while the history cannot be read. */
+export const SEARCH_UNAVAILABLE = 'your history cannot be searched right now: the server cannot use its database; try again later';
+
 // search <terms>: my own history in every group I was in, every word (or "quoted phrase") must match;
 // a many-group client sees each line's group named, the classic view the classic line
 export function search(ctx: OnlineContext, { target }: Extract<ClientAction, { action: 'search' }>): void {
@@ -40,15 +43,24 @@ export function search(ctx: OnlineContext, { target }: Extract<ClientAction, { a
   } catch (err) {
     if (!(err instanceof HistoryUnavailable)) throw err;
     hub.log.error('history search failed', { user: me.name, err: err.message });
-    return ctx.fail('unavailable', 'your history cannot be searched right now: the server cannot use its database; try again later');
+    return ctx.fail('unavailable', SEARCH_UNAVAILABLE);
   }
   hub.observer.searched((performance.now() - started) / 1000);
+  ctx.reply(searchReply(page, me.rooms));
+}
+
+/**
+ * The reply to a search that found `page`: the newest matches that fit one classic frame, each as
+ * the classic history line (named by its group for a client that shows `rooms`), and a line
+ * saying how many were left out. A node that searches PostgreSQL itself answers with it too.
+ */
+export function searchReply(page: SearchPage, rooms: boolean): Extract<ServerEvent, { action: 'search' }> {
   const kept: { text: string; match: HistoryLine }[] = [];
   let budget = SEARCH_BUDGET;
   for (let i = page.lines.length - 1; i >= 0; i--) {
     const line = page.lines[i]!;
     const ts = new Date(line.ts);
-    const text = classicHistoryLine(ts, me.rooms ? `${line.label} ${line.sender}` : line.sender, line.text);
+    const text = classicHistoryLine(ts, rooms ? `${line.label} ${line.sender}` : line.sender, line.text);
     budget -= asciiString(text).length + asciiString(line.text).length + asciiString(line.sender).length + asciiString(line.label).length + 100;
     if (budget < 0) break;
     kept.push({ text, match: { id: line.id, group: line.group, seq: line.seq, label: line.label, from: line.sender, message: line.text, ts: ts.toISOString() } });
@@ -57,5 +69,5 @@ export function search(ctx: OnlineContext, { target }: Extract<ClientAction, { a
   const omitted = page.total - kept.length;
   const texts = kept.map((k) => k.text);
   if (omitted > 0) texts.push(omittedLine(omitted, page.more === true));
-  ctx.reply({ action: 'search', results: texts.join('\n'), matches: kept.map((k) => k.match), omitted, ...(page.more && { more: page.more }) });
+  return { action: 'search', results: texts.join('\n'), matches: kept.map((k) => k.match), omitted, ...(page.more && { more: page.more }) };
 }

@@ -22,9 +22,16 @@ import type { SearchQuery } from '../../core/search-query.js';
 import { labelOf, toStored, type LineRow } from './pg-history-reads.js';
 import { GROUP_MARK, scopedQuery } from './pg-search.js';
 import type { SyncPg } from './sync-client.js';
+import type { PgValue } from './sync-protocol.js';
 
 /** A found line as json_agg gives it. */
 type FoundRow = LineRow & { label: string };
+
+/** What the search's statement returns: one row. */
+export interface SearchRow {
+  total: number;
+  lines: FoundRow[];
+}
 
 /** Lines of the interval `h` matching its query. */
 const inInterval = 'FROM history_lines AS l WHERE l.grp = h.grp AND l.seq > h.from_seq AND l.seq <= h.to_seq AND l.words @@ h.q';
@@ -70,14 +77,33 @@ const SEARCH = `
       FROM top JOIN history_lines AS l ON l.id = top.id
     ), '[]'::json) AS lines`;
 
-/** The user's newest `limit` matches, oldest first, and how many there are, counted up to SEARCH_COUNT_BEYOND past the page. */
-export function searchLines(db: SyncPg, userKey: string, query: SearchQuery, limit: number): SearchPage {
+/** The search's one statement, named to be prepared once per connection. */
+export interface SearchStatement {
+  name: string;
+  text: string;
+  values: PgValue[];
+}
+
+/** The statement that finds the user's newest `limit` matches and counts them; null when the query holds no word to look for. */
+export function searchStatement(userKey: string, query: SearchQuery, limit: number): SearchStatement | null {
   const scoped = scopedQuery(query);
-  if (scoped === '') return { lines: [], total: 0 };
-  const [row] = db.prepared<{ total: number; lines: FoundRow[] }>('history_search', SEARCH, [userKey, scoped, limit, limit + SEARCH_COUNT_BEYOND]);
+  if (scoped === '') return null;
+  return { name: 'history_search', text: SEARCH, values: [userKey, scoped, limit, limit + SEARCH_COUNT_BEYOND] };
+}
+
+/** The page the statement's one row makes: the matches oldest first, and how many there are, counted up to SEARCH_COUNT_BEYOND past the page. */
+export function searchPage(row: SearchRow, limit: number): SearchPage {
   return boundedPage(
-    row!.lines.map((r) => ({ ...toStored(r), label: r.label })),
-    row!.total,
+    row.lines.map((r) => ({ ...toStored(r), label: r.label })),
+    row.total,
     limit,
   );
+}
+
+/** The user's newest `limit` matches, on the store's connection. */
+export function searchLines(db: SyncPg, userKey: string, query: SearchQuery, limit: number): SearchPage {
+  const statement = searchStatement(userKey, query, limit);
+  if (statement === null) return { lines: [], total: 0 };
+  const [row] = db.prepared<SearchRow>(statement.name, statement.text, statement.values);
+  return searchPage(row!, limit);
 }
