@@ -119,12 +119,19 @@ export function historyCopy(): CopyPart {
   };
 }
 
+/**
+ * A batch of lines, those PostgreSQL lacks; how many were new. The stored count of lines gains the
+ * new ones that kept their text in the same statement, as a commit's does (pg-history-writes.ts).
+ */
 function insertLines(target: SyncPg, rows: readonly SourceLine[]): number {
-  return insertedCount(
-    target,
-    `INSERT INTO history_lines (id, grp, seq, sender, sender_key, text, ts, words)
-      SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::tsvector[])
-      ON CONFLICT DO NOTHING`,
+  return target.query<{ n: number }>(
+    `WITH added AS (
+        INSERT INTO history_lines (id, grp, seq, sender, sender_key, text, ts, words)
+        SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::tsvector[])
+        ON CONFLICT DO NOTHING
+        RETURNING text IS NOT NULL AS kept),
+      counted AS (UPDATE history_line_count SET lines = lines + (SELECT count(*) FROM added WHERE kept))
+      SELECT count(*)::int AS n FROM added`,
     [
       rows.map((r) => r.id),
       rows.map((r) => r.grp),
@@ -135,7 +142,7 @@ function insertLines(target: SyncPg, rows: readonly SourceLine[]): number {
       rows.map((r) => r.ts),
       rows.map((r) => (r.text === null ? null : lineVector(r.grp, r.sender, r.text))),
     ],
-  );
+  )[0]!.n;
 }
 
 /** Each group's last seq in the file, deleted lines included. */

@@ -68,4 +68,14 @@ export const HISTORY_STEPS: readonly string[] = [
    );`,
   // A group's lines newest first by id: a common word's search walks them down to its page's cut (pg-search-reads.ts).
   'CREATE INDEX history_lines_by_id ON history_lines (grp, id)',
+  // The number of lines stored (deleted ones left out), kept by each commit's own statements: a
+  // store reads it at open instead of counting the lines (about a second at 10,000,000, which a
+  // take-over of the hub would wait). A history from before is counted once, here; the lock holds
+  // off writers until the count is in, so that none of their lines is missed.
+  `LOCK TABLE history_lines IN SHARE MODE;
+   CREATE TABLE history_line_count (
+     one boolean PRIMARY KEY DEFAULT true CHECK (one),
+     lines bigint NOT NULL
+   );
+   INSERT INTO history_line_count (lines) SELECT count(*) FROM history_lines WHERE text IS NOT NULL;`,
 ];

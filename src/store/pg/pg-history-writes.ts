@@ -35,7 +35,11 @@ export function revisedElsewhere(writes: readonly HistoryWrite[]): number[] {
   return [...new Set(writes.flatMap((w) => (w.kind === 'revise' && !inserted.has(w.id) ? [w.id] : [])))];
 }
 
-/** The statements of one commit, to run in one transaction, in order; edits and deletions, if any, last, returning a row per line revised (`deleted`). */
+/**
+ * The statements of one commit, to run in one transaction, in order; edits and deletions, if any,
+ * last, returning a row per line revised (`deleted`). The lines inserted and those deleted move
+ * the stored count (history_line_count) in the same statements.
+ */
 export function commitStatements(writes: readonly HistoryWrite[], context: CommitContext): Statement[] {
   const lines: StoredLine[] = [];
   const groups: { id: number; kind: string; label: string }[] = [];
@@ -89,11 +93,18 @@ export function commitStatements(writes: readonly HistoryWrite[], context: Commi
   return [...head, ...steps, ...tail];
 }
 
+/**
+ * The lines, and the stored count raised by as many, in one statement: a turn of lines alone stays
+ * one statement, which PostgreSQL runs as its own transaction (sync-worker.ts).
+ */
 function insertLines(lines: readonly StoredLine[]): Statement {
   return {
     name: 'history_insert_lines',
-    sql: `INSERT INTO history_lines (id, grp, seq, sender, sender_key, text, ts, words)
-      SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::tsvector[])`,
+    sql: `WITH added AS (
+        INSERT INTO history_lines (id, grp, seq, sender, sender_key, text, ts, words)
+        SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::tsvector[])
+        RETURNING 1)
+      UPDATE history_line_count SET lines = lines + (SELECT count(*) FROM added)`,
     params: [
       lines.map((l) => l.id),
       lines.map((l) => l.group),
@@ -122,10 +133,17 @@ function revise(revisions: ReadonlyMap<number, string | null>, lines: readonly S
     texts.push(text);
     vectors.push(text === null ? null : lineVector(place.group, place.sender, text));
   }
+  // The stored count loses the lines deleted here: a line deleted already is not revised again, so a
+  // deletion that runs twice (after a lost answer) is counted once.
   return {
-    sql: `UPDATE history_lines AS l SET text = r.text, words = r.words
-      FROM unnest($1::bigint[], $2::text[], $3::tsvector[]) AS r (id, text, words) WHERE l.id = r.id AND l.text IS NOT NULL
-      RETURNING r.text IS NULL AS deleted`,
+    sql: `WITH revised AS (
+        UPDATE history_lines AS l SET text = r.text, words = r.words
+        FROM unnest($1::bigint[], $2::text[], $3::tsvector[]) AS r (id, text, words) WHERE l.id = r.id AND l.text IS NOT NULL
+        RETURNING r.text IS NULL AS deleted),
+      counted AS (
+        UPDATE history_line_count SET lines = lines - (SELECT count(*) FROM revised WHERE deleted)
+        WHERE EXISTS (SELECT 1 FROM revised WHERE deleted))
+      SELECT deleted FROM revised`,
     params: [ids, texts, vectors],
   };
 }

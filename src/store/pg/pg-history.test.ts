@@ -18,7 +18,7 @@ vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 /** Empties the history on `db`'s schema, sequences included: a new store on it starts as on a new database. */
 function emptied(db: SyncPg): SyncPg {
   db.query(`DELETE FROM history_lines; DELETE FROM history_groups; DELETE FROM history_memberships; DELETE FROM history_directs;
-    DELETE FROM history_runs; DELETE FROM history_free_ids;
+    DELETE FROM history_runs; DELETE FROM history_free_ids; UPDATE history_line_count SET lines = 0;
     ALTER SEQUENCE history_line_ids RESTART; ALTER SEQUENCE history_membership_ids RESTART; ALTER SEQUENCE history_run_ids RESTART`);
   return db;
 }
@@ -136,6 +136,73 @@ describeNeeds(POSTGRES_NEED)('PgHistory', () => {
       expect(texts(a, 'fay:acct', [['session']])).toEqual(['this session']);
       expect(texts(a, 'fay', [['guest']])).toEqual(['the earlier guest']);
       await Promise.all([a.close(), b.close()]);
+    });
+  });
+
+  describe('PgHistory count of lines', () => {
+    const say = (h: PgHistory, seq: number): StoredLine => h.record({ group: 1, sender: 'a', senderKey: 'a', text: `line ${seq}`, ts: T0 + seq, seq });
+    const kept = (db: SyncPg): number => Number(db.query<{ lines: string }>('SELECT lines FROM history_line_count')[0]!.lines);
+
+    it('keeps the count with the lines: inserts add, deletions take away, edits leave it, and a reopened store reads it', async () => {
+      const url = schemas.fresh();
+      const raw = new SyncPg(url);
+      others.push(raw);
+      const h = store(url);
+      const [first, second] = [say(h, 1), say(h, 2)];
+      const doomed = say(h, 3);
+      h.revise(doomed.id, null);
+      h.commit();
+      expect([h.lineCount(), kept(raw)]).toEqual([2, 2]);
+      say(h, 4);
+      h.revise(first.id, 'edited');
+      h.revise(second.id, null);
+      // Deleted twice in one commit, and again in the next: counted once.
+      h.revise(second.id, null);
+      h.commit();
+      h.revise(second.id, null);
+      h.commit();
+      expect([h.lineCount(), kept(raw)]).toEqual([2, 2]);
+      await h.close();
+      const again = store(url);
+      expect(again.lineCount()).toBe(2);
+      await again.close();
+    });
+
+    it('counts a history from before the count was kept once, at the migration, and from then on reads the count, not the lines', async () => {
+      const url = schemas.fresh();
+      const raw = new SyncPg(url);
+      others.push(raw);
+      migrate(raw, 'history', HISTORY_STEPS.slice(0, -1));
+      raw.query(`INSERT INTO history_lines (id, grp, seq, sender, sender_key, text, ts)
+        SELECT n, 1, n, 'a', 'a', CASE WHEN n % 10 = 0 THEN NULL ELSE 'line ' || n END, 0 FROM generate_series(1, 500) AS n`);
+      raw.query("SELECT setval('history_line_ids', 1000)");
+      const h = store(url);
+      expect([h.lineCount(), kept(raw)]).toEqual([450, 450]);
+      expect(raw.query('SELECT version FROM schema_versions WHERE component = $1', ['history'])).toEqual([{ version: HISTORY_STEPS.length }]);
+      say(h, 501);
+      h.commit();
+      await h.close();
+      // A count that disagrees with the lines is believed: a store at open reads it and counts nothing.
+      raw.query('UPDATE history_line_count SET lines = 7');
+      const again = store(url);
+      expect(again.lineCount()).toBe(7);
+      await again.close();
+    });
+
+    it('writes a turn of lines alone as one statement, the count with them', async () => {
+      const h = store(emptied(shared));
+      h.opened(1, 'room', '#one');
+      h.commit();
+      const sent = vi.spyOn(shared, 'transaction');
+      try {
+        for (let seq = 1; seq <= 100; seq++) say(h, seq);
+        h.commit();
+        expect(sent.mock.calls.map(([steps]) => steps.length)).toEqual([1]);
+      } finally {
+        sent.mockRestore();
+      }
+      expect([h.lineCount(), kept(shared)]).toEqual([100, 100]);
+      await h.close();
     });
   });
 

@@ -51,7 +51,7 @@ export class PgHistory extends QueuedHistory implements HistoryStore {
   protected readonly pages: PageSource;
   private readonly clock: () => number;
   private readonly onError: (msg: string) => void;
-  /** Lines in the database at start, plus those this store committed since. */
+  /** Lines in the database at start, plus those this store committed since, less those it deleted. */
   private committedLines: number;
   /** The last commit's failure, until a commit succeeds again. */
   private commitError: string | null = null;
@@ -82,7 +82,8 @@ export class PgHistory extends QueuedHistory implements HistoryStore {
       this.membershipIds = new IdBlocks(this.db, 'membership', 'history_membership_ids');
       this.lastId = this.lineIds.open();
       this.lastMembership = this.membershipIds.open();
-      this.committedLines = Number(this.db.query<{ n: string }>('SELECT count(*) AS n FROM history_lines WHERE text IS NOT NULL')[0]!.n);
+      // The count the commits keep (pg-history-schema.ts): counting the lines here would read them all.
+      this.committedLines = Number(this.db.query<{ lines: string }>('SELECT lines FROM history_line_count')[0]!.lines);
     } catch (err) {
       if (this.ownsDb) void this.db.close();
       throw err;
