@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { freshDatabase, ownPostgres, POSTGRES_NEED } from '../../test/helpers/engines.js';
 import { LinkHarness, login, type LinkUser } from '../../test/helpers/link-harness.js';
 import { describeNeeds } from '../../test/helpers/needs.js';
-import { waitForAsync } from '../../test/helpers/wait.js';
+import { waitFor, waitForAsync } from '../../test/helpers/wait.js';
 import { searchReply } from '../core/actions/library.js';
 import type { Logger } from '../core/log.js';
 import type { ServerEvent } from '../core/protocol.js';
@@ -103,6 +103,19 @@ describeNeeds(POSTGRES_NEED)('a node answers searches from PostgreSQL itself', (
     await session.dispatch({ action: 'search', target: 'anything' });
     expect(anonymous).toMatchObject([{ action: 'error', for: 'search' }]);
     expect(hubSearches()).toBe(0);
+  });
+
+  it('answers while no hub is heard', async () => {
+    const transport = new LocalTransport();
+    const { host } = links.hubNode(transport, links.hubOn(history));
+    const node = links.node('a', transport, Date.now, searcher);
+    const erin = await login(node, 'erin', ['events', 'rooms']);
+    await erin.session.dispatch({ action: 'connect', target: '#kept' });
+    await erin.session.dispatch({ action: 'exchange', message: 'said before the hub went' });
+    host.stop();
+    await waitFor('the hub to be lost', () => !node.connected, 2000);
+    await erin.session.dispatch({ action: 'search', target: 'before' });
+    expect(await erin.next('search')).toMatchObject({ matches: [{ message: 'said before the hub went', label: '#kept' }] });
   });
 
   it('answers unavailable, and logs it, when PostgreSQL cannot be reached', async () => {
