@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { encodeFrame, FrameDecoder } from '../core/framing.js';
 import { words } from '../core/sonnets.js';
 import type { HistoryStore } from '../core/history.js';
+import { DEFAULT_LIMITS } from '../core/hub-deps.js';
 import { parseSearchQuery } from '../core/search-query.js';
 import { SCHEMA_VERSION } from '../store/history-schema.js';
 import { SqliteHistory } from '../store/sqlite-history.js';
@@ -128,7 +129,10 @@ export interface QueryStats {
   p99: number;
 }
 
-/** p50 and p99 of a store's own `search`, in milliseconds (no server, no socket), from 20 users asking 10 times each; `total`: what the last one found. */
+/**
+ * p50 and p99 of a store's own `search`, in milliseconds (no server, no socket), from 20 users
+ * asking 10 times each, for a page as long as a server's search reads; `total`: what the last one found.
+ */
 export function storeSearchTimes(h: HistoryStore, text: string, users: number): { p50: number; p99: number; total: number } {
   const query = parseSearchQuery(text);
   const times: number[] = [];
@@ -137,7 +141,7 @@ export function storeSearchTimes(h: HistoryStore, text: string, users: number): 
     const user = `u${(u * 37) % users}`;
     for (let i = 0; i < 10; i++) {
       const t0 = performance.now();
-      total = h.search(user, query, 10).total;
+      total = h.search(user, query, DEFAULT_LIMITS.searchResults).total;
       times.push(performance.now() - t0);
     }
   }
