@@ -156,7 +156,7 @@ export class RemoteHub implements SessionOpener, NameReserver {
           if (r.closed) return Promise.resolve(HUB_CHANGED);
           const n = ++r.requests;
           this.queue({ t: 'auth', sid: r.sid, n, name, password });
-          return r.turns.awaiting(new Promise<AuthResult>((resolve) => r.checked.set(n, resolve)));
+          return new Promise<AuthResult>((resolve) => r.checked.set(n, r.turns.sent(resolve)));
         }),
       reject: (error, label) =>
         void r.turns.run(false, async () => this.queue(label === undefined ? { t: 'reject', sid: r.sid, error } : { t: 'reject', sid: r.sid, error, label })),
@@ -178,7 +178,7 @@ export class RemoteHub implements SessionOpener, NameReserver {
     if (r.closed) return Promise.resolve();
     const n = ++r.requests;
     this.queue(label === undefined ? { t: 'dispatch', sid: r.sid, n, action } : { t: 'dispatch', sid: r.sid, n, action, label });
-    return r.turns.awaiting(new Promise<void>((settle) => r.settled.set(n, { action: action.action, label, settle })));
+    return new Promise<void>((settle) => r.settled.set(n, { action: action.action, label, settle: r.turns.sent(settle) }));
   }
 
   /**

@@ -5,8 +5,10 @@
  * those after it until it is done, so the session's answers come in its requests' order.
  */
 export class SessionTurns {
-  /** The hub's answers still awaited, to every request sent. */
-  private readonly awaited = new Set<Promise<unknown>>();
+  /** Requests sent to the hub and not answered yet. */
+  private unanswered = 0;
+  /** Who waits for the hub to have answered them all. */
+  private waiting: (() => void)[] | null = null;
   /** While a request answered here is among the unfinished ones: when the last of them is done. */
   private behind: Promise<void> | null = null;
 
@@ -25,15 +27,22 @@ export class SessionTurns {
     return run;
   }
 
-  /** Keeps the hub's `answer` among what a request answered here waits for, until it comes. */
-  awaiting<T>(answer: Promise<T>): Promise<T> {
-    this.awaited.add(answer);
-    void answer.then(() => this.awaited.delete(answer));
-    return answer;
+  /** A request went to the hub; what is returned is called with its answer. */
+  sent<A extends unknown[]>(answer: (...args: A) => void): (...args: A) => void {
+    this.unanswered++;
+    return (...args) => {
+      if (--this.unanswered === 0 && this.waiting !== null) {
+        const waiting = this.waiting;
+        this.waiting = null;
+        for (const wake of waiting) wake();
+      }
+      answer(...args);
+    };
   }
 
-  /** When every answer the hub owes now has come. */
-  answered(): Promise<unknown> {
-    return Promise.all(this.awaited);
+  /** When the hub has answered every request sent to it (those after a request answered here wait for it). */
+  answered(): Promise<void> {
+    if (this.unanswered === 0) return Promise.resolve();
+    return new Promise((wake) => (this.waiting ??= []).push(wake));
   }
 }
