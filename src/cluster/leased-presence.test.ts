@@ -11,7 +11,7 @@ import { Member, type OnlineMember } from '../core/session.js';
 import type { LocalPostgres } from '../engines/postgres.js';
 import { PgNameLeases } from '../store/pg/pg-name-leases.js';
 import { SyncPg } from '../store/pg/sync-client.js';
-import { LeasedPresence } from './leased-presence.js';
+import { LeasedPresence, type NameLeases } from './leased-presence.js';
 import { NodeLease } from './node-lease.js';
 import { LocalTransport } from './transport.js';
 
@@ -89,6 +89,34 @@ describeNeeds(POSTGRES_NEED)('names leased in PostgreSQL by the node that holds 
 
     await lease.stop();
     expect(held()).toEqual({ carol: 'h2' });
+  });
+
+  it('keeps for its user a name whose lease the hub had not written when it died: the user\'s node wrote it', async () => {
+    const transport = new LocalTransport();
+    const history = new MemoryHistory();
+    // The first hub dies with its lease writes still queued: none of them reaches PostgreSQL.
+    const unwritten: NameLeases = { anyHeld: () => leases.anyHeld(), take: () => true, release: () => undefined, hold: () => undefined, drop: () => undefined };
+    const firstHub: Hub = links.hubOn(history, new LeasedPresence(unwritten, 'h1', () => firstHub.takeover.open, log));
+    const first = links.hubNode(transport, firstHub);
+    const lease = new NodeLease('a', async (sql, params) => (await nodeSide.query(sql, [...params]), true), timing, log);
+    const a = links.node('a', transport, { names: lease });
+    lease.start();
+    const alice = await login(a, 'alice');
+    await waitFor('the node to lease its user\'s name', () => held()['alice'] === 'a');
+    await alice.session.dispatch({ action: 'rename', name: 'Alicia' });
+    await waitFor('the node to move the lease', () => held()['alicia'] === 'a' && held()['alice'] === undefined);
+
+    first.host.stop();
+    await waitFor('the hub to be lost', () => !a.connected);
+    const hub = leasingHub('h2', history);
+    const newcomer: { action: string; status?: string }[] = [];
+    await hub.open({ front: 'web', deliver: (e) => void newcomer.push(e) }).dispatch({ action: 'login', name: 'alicia' });
+    expect(newcomer.at(-1)).toMatchObject({ action: 'login', status: 'duplicate' });
+    links.hubNode(transport, hub);
+    await waitFor('node a to hear the next hub', () => a.connected);
+    await alice.session.dispatch({ action: 'list' });
+    expect(await alice.next('list')).toMatchObject({ users: [{ name: 'Alicia' }] });
+    await lease.stop();
   });
 
   it('lets the hub\'s table decide once the hand-over is over, without waiting: a lease left behind is overwritten', async () => {

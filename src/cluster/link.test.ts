@@ -85,7 +85,7 @@ describe('a hub on one node, users on others', () => {
     const before = node('a', transport);
     await login(before, 'alice');
     before.stop();
-    const after = links.node('a', transport, () => Date.now() + 1);
+    const after = links.node('a', transport, { now: () => Date.now() + 1 });
     await login(after, 'bob');
     await login(after, 'alice');
   });

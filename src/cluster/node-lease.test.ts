@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { waitFor } from '../../test/helpers/wait.js';
 import type { Logger } from '../core/log.js';
-import { FORGET_NODE_SQL, RENEW_NODE_SQL } from '../store/pg/pg-name-leases.js';
+import { FORGET_NODE_SQL, NODE_NAMES_SQL, RENEW_NODE_SQL } from '../store/pg/pg-name-leases.js';
 import { NodeLease } from './node-lease.js';
 
 it('renews every heartbeat, tells a failing renewal once and its recovery once, and says nothing while the connection is down or no hub has made the tables', async () => {
@@ -28,4 +28,36 @@ it('renews every heartbeat, tells a failing renewal once and its recovery once, 
   expect(ran.slice(0, 3)).toEqual(['renew n1 40', 'renew n1 40', 'renew n1 40']);
   expect(ran.at(-1)).toBe('forget n1');
   expect(ran.filter((r) => r === 'forget n1')).toHaveLength(1);
+});
+
+it("writes its users' names with the next renewal, and keeps what PostgreSQL did not take for the one after, newer news first", async () => {
+  const quiet: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+  const written: unknown[][] = [];
+  let [down, refused] = [false, 0];
+  const lease = new NodeLease('n1', (sql, params) => {
+    if (sql !== NODE_NAMES_SQL) return Promise.resolve(true);
+    if (down) {
+      refused++;
+      return Promise.resolve(false);
+    }
+    written.push(params.slice(1));
+    return Promise.resolve(true);
+  }, { heartbeatMs: 5, leaseMs: 40 }, quiet);
+  lease.holds('ann', 'Ann');
+  lease.holds('bob', 'bob');
+  lease.lets('bob');
+  lease.start();
+  await waitFor('the first names written', () => written.length === 1);
+  expect(written[0]).toEqual([['bob'], ['ann'], ['Ann']]);
+
+  down = true;
+  lease.lets('ann');
+  lease.holds('cy', 'cy');
+  await waitFor('a renewal to meet PostgreSQL down', () => refused > 0);
+  // Meanwhile ann comes back under another spelling: the name is held, not let go.
+  lease.holds('ann', 'ANN');
+  down = false;
+  await waitFor('the rest written', () => written.length === 2);
+  await lease.stop();
+  expect(written[1]).toEqual([[], ['cy', 'ann'], ['cy', 'ANN']]);
 });

@@ -3,9 +3,14 @@
  * the node's users theirs across the cluster (store/pg/pg-name-leases.ts), even while no hub runs.
  * A node that dies stops renewing, and its users' names come free once the lease runs out; a node
  * that stops lets them go at once.
+ *
+ * The hub writes each name's lease as it lets a user have it, without waiting; what it had not
+ * written yet when it died is lost with it. So the node writes its users' names too, with the
+ * next renewal after it learns them: a name of a user on a live node is leased within a heartbeat
+ * whatever happens to the hub, and the next hub keeps it for them while the node hands them over.
  */
 import type { Logger } from '../core/log.js';
-import { FORGET_NODE_SQL, RENEW_NODE_SQL } from '../store/pg/pg-name-leases.js';
+import { FORGET_NODE_SQL, NODE_NAMES_SQL, RENEW_NODE_SQL } from '../store/pg/pg-name-leases.js';
 import type { LinkTiming } from './hub-host.js';
 
 /** PostgreSQL's SQLSTATE for a table that does not exist. */
@@ -19,6 +24,9 @@ export class NodeLease {
   private renewing: Promise<void> | null = null;
   /** Whether renewals fail now, and whether that was worth a warning. */
   private failing: 'quiet' | 'told' | null = null;
+  /** Names this node's users took since the last renewal that wrote them (by key), and those let go. */
+  private held = new Map<string, string>();
+  private gone = new Set<string>();
 
   constructor(
     private readonly node: string,
@@ -26,6 +34,18 @@ export class NodeLease {
     private readonly timing: LinkTiming,
     private readonly log: Logger,
   ) {}
+
+  /** A user on this node has the name `name` (case-folded: `key`); written with the next renewal. */
+  holds(key: string, name: string): void {
+    this.gone.delete(key);
+    this.held.set(key, name);
+  }
+
+  /** The user on this node who had the name of `key` let it go. */
+  lets(key: string): void {
+    this.held.delete(key);
+    this.gone.add(key);
+  }
 
   /** Renews now and every heartbeat. */
   start(): void {
@@ -47,21 +67,39 @@ export class NodeLease {
   /** One renewal at a time (a slow one is not piled on); failures are told once, until one succeeds. */
   private renew(): void {
     if (this.renewing) return;
-    this.renewing = this.query(RENEW_NODE_SQL, [this.node, this.timing.leaseMs])
-      .then(
-        (ran) => {
-          if (!ran) return;
-          if (this.failing === 'told') this.log.info('cluster: the node lease is renewed again', { node: this.node });
-          this.failing = null;
-        },
-        (err: Error & { code?: string }) => {
-          if (this.failing === 'told') return;
-          // Until the first hub has made the tables there are no names to hold.
-          if (err.code === UNDEFINED_TABLE) return void (this.failing = 'quiet');
-          this.failing = 'told';
-          this.log.warn("cluster: the node lease could not be renewed; its users' names stay theirs only while the hub runs", { node: this.node, err: err.message });
-        },
-      )
-      .finally(() => (this.renewing = null));
+    this.renewing = this.renewOnce().finally(() => (this.renewing = null));
+  }
+
+  private async renewOnce(): Promise<void> {
+    try {
+      if (!(await this.query(RENEW_NODE_SQL, [this.node, this.timing.leaseMs]))) return;
+      if (!(await this.writeNames())) return;
+      if (this.failing === 'told') this.log.info('cluster: the node lease is renewed again', { node: this.node });
+      this.failing = null;
+    } catch (err) {
+      if (this.failing === 'told') return;
+      // Until the first hub has made the tables there are no names to hold.
+      if ((err as { code?: string }).code === UNDEFINED_TABLE) return void (this.failing = 'quiet');
+      this.failing = 'told';
+      this.log.warn("cluster: the node lease could not be renewed; its users' names stay theirs only while the hub runs", { node: this.node, err: (err as Error).message });
+    }
+  }
+
+  /** Writes the names learnt since the last write; false when PostgreSQL is down. What is not written waits for the next renewal. */
+  private async writeNames(): Promise<boolean> {
+    if (this.held.size === 0 && this.gone.size === 0) return true;
+    const [held, gone] = [this.held, this.gone];
+    [this.held, this.gone] = [new Map(), new Set()];
+    let written = false;
+    try {
+      written = await this.query(NODE_NAMES_SQL, [this.node, [...gone], [...held.keys()], [...held.values()]]);
+      return written;
+    } finally {
+      // What was learnt meanwhile is newer than what was not written.
+      if (!written) {
+        for (const [key, name] of held) if (!this.held.has(key) && !this.gone.has(key)) this.held.set(key, name);
+        for (const key of gone) if (!this.held.has(key) && !this.gone.has(key)) this.gone.add(key);
+      }
+    }
   }
 }

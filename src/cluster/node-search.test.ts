@@ -47,7 +47,7 @@ describeNeeds(POSTGRES_NEED)('a node answers searches from PostgreSQL itself', (
     const transport = new LocalTransport();
     const { hub } = links.hubNode(transport, links.hubOn(history));
     const spy = vi.spyOn(hub.history, 'search');
-    return { node: links.node('a', transport, Date.now, searcher), hubSearches: () => spy.mock.calls.length };
+    return { node: links.node('a', transport, { searcher }), hubSearches: () => spy.mock.calls.length };
   };
   const said = (u: LinkUser): ServerEvent[] => u.events.filter((e) => e.action === 'search' || e.action === 'list' || e.action === 'error');
 
@@ -108,7 +108,7 @@ describeNeeds(POSTGRES_NEED)('a node answers searches from PostgreSQL itself', (
   it('answers while no hub is heard', async () => {
     const transport = new LocalTransport();
     const { host } = links.hubNode(transport, links.hubOn(history));
-    const node = links.node('a', transport, Date.now, searcher);
+    const node = links.node('a', transport, { searcher });
     const erin = await login(node, 'erin', ['events', 'rooms']);
     await erin.session.dispatch({ action: 'connect', target: '#kept' });
     await erin.session.dispatch({ action: 'exchange', message: 'said before the hub went' });

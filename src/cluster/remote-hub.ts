@@ -13,6 +13,7 @@
 import { RESTART_MSG } from '../core/classic.js';
 import type { NameReserver, SessionOpener } from '../core/front.js';
 import type { Logger } from '../core/log.js';
+import { nameKey } from '../core/names.js';
 import type { ClientAction, Feature, Label, ServerEvent } from '../core/protocol.js';
 import type { AuthResult, Session, SessionOptions } from '../core/session.js';
 import { Handover } from './handover.js';
@@ -36,6 +37,22 @@ interface Remote {
   readonly checked: Map<number, (result: AuthResult) => void>;
   /** The order of its requests, some answered here. */
   readonly turns: SessionTurns;
+}
+
+/** Told the names this node's users take and let go (the node's lease writes them: node-lease.ts). */
+export interface NodeNames {
+  holds(key: string, name: string): void;
+  lets(key: string): void;
+}
+
+export interface RemoteOptions {
+  /** Told how the link does (metrics). */
+  observer?: LinkObserver;
+  /** Searches this node answers itself; without it the hub answers them. */
+  searcher?: NodeSearch;
+  names?: NodeNames;
+  /** The clock (a node restarted within the same millisecond needs one ahead, to start a new life). */
+  now?: () => number;
 }
 
 const HUB_CHANGED: AuthResult = { ok: false, status: 'busy', msg: 'the chat server restarted; try again' };
@@ -72,17 +89,23 @@ export class RemoteHub implements SessionOpener, NameReserver {
   private timer: NodeJS.Timeout | null = null;
   private readonly unsubscribers: (() => void)[] = [];
 
+  private readonly observer: LinkObserver | undefined;
+  private readonly searcher: NodeSearch | null;
+  private readonly names: NodeNames | null;
+  private readonly now: () => number;
+
   constructor(
     readonly node: string,
     private readonly transport: Transport,
     private readonly timing: LinkTiming,
     private readonly log: Logger,
-    private readonly observer?: LinkObserver,
-    /** Searches this node answers itself; null: the hub answers them. */
-    private readonly searcher: NodeSearch | null = null,
-    private readonly now: () => number = Date.now,
+    options: RemoteOptions = {},
   ) {
-    this.life = now();
+    this.observer = options.observer;
+    this.searcher = options.searcher ?? null;
+    this.names = options.names ?? null;
+    this.now = options.now ?? Date.now;
+    this.life = this.now();
   }
 
   start(): void {
@@ -325,8 +348,18 @@ export class RemoteHub implements SessionOpener, NameReserver {
     }
   }
 
+  /** The session's name, as the hub says it is now; the node's lease learns of a change. */
+  private named(r: Remote, name: string | null): void {
+    if (name === r.name) return;
+    if (r.name !== null) this.names?.lets(nameKey(r.name));
+    if (name !== null) this.names?.holds(nameKey(name), name);
+    r.name = name;
+  }
+
   /** The session is over here: its waits settle (a dispatch resolves, a password check says busy). */
   private end(r: Remote): void {
+    // The session keeps its name (its front may still say it); the node's lease lets it go.
+    if (r.name !== null) this.names?.lets(nameKey(r.name));
     r.closed = true;
     this.sessions.delete(r.sid);
     this.handover.session(r.sid, null);
@@ -370,12 +403,12 @@ export class RemoteHub implements SessionOpener, NameReserver {
       switch (m.t) {
         case 'ev':
           if (m.event.action === 'exchange') this.handover.line(m.event.group, m.event.seq);
-          if (m.name !== undefined) r.name = m.name;
+          if (m.name !== undefined) this.named(r, m.name);
           if (m.label === undefined) this.deliver(r, m.event);
           else this.deliver(r, m.event, m.label);
           break;
         case 'done':
-          r.name = m.name;
+          this.named(r, m.name);
           r.settled.get(m.n)?.settle();
           r.settled.delete(m.n);
           break;

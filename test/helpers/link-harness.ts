@@ -5,8 +5,7 @@
  */
 import { expect } from 'vitest';
 import { HubHost, type LinkTiming } from '../../src/cluster/hub-host.js';
-import type { NodeSearch } from '../../src/cluster/node-search.js';
-import { RemoteHub } from '../../src/cluster/remote-hub.js';
+import { RemoteHub, type RemoteOptions } from '../../src/cluster/remote-hub.js';
 import type { Transport } from '../../src/cluster/transport.js';
 import { Hub } from '../../src/core/hub.js';
 import { MemoryAccounts } from '../../src/core/memory-accounts.js';
@@ -45,12 +44,9 @@ export class LinkHarness {
     return { hub, host };
   }
 
-  /**
-   * A node; `now` its clock (a node restarted within the same millisecond needs one ahead, to start
-   * a new life); `searcher` to answer searches itself.
-   */
-  node(name: string, transport: Transport, now: () => number = Date.now, searcher: NodeSearch | null = null): RemoteHub {
-    const remote = new RemoteHub(name, transport, this.timing, quiet, undefined, searcher, now);
+  /** A node; `options` as RemoteHub takes them. */
+  node(name: string, transport: Transport, options: RemoteOptions = {}): RemoteHub {
+    const remote = new RemoteHub(name, transport, this.timing, quiet, options);
     remote.start();
     this.stops.push(() => remote.stop());
     return remote;

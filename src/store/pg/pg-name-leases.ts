@@ -37,6 +37,17 @@ export const RENEW_NODE_SQL = `WITH renewed AS (
   )
   DELETE FROM name_leases WHERE node IN (SELECT node FROM gone)`;
 
+/**
+ * A node's own word on its users' names (`$1` the node, `$2` the keys of names let go, `$3` and
+ * `$4` the keys and spellings of names held), beside the hub's. A name another node holds is left
+ * to it: the hub decided that. The two lists never share a key.
+ */
+export const NODE_NAMES_SQL = `WITH gone AS (
+    DELETE FROM name_leases WHERE node = $1 AND key = ANY($2::text[])
+  )
+  INSERT INTO name_leases (key, name, node) SELECT key, name, $1 FROM unnest($3::text[], $4::text[]) AS held (key, name)
+  ON CONFLICT (key) DO UPDATE SET name = EXCLUDED.name WHERE name_leases.node = EXCLUDED.node`;
+
 /** A node that stops lets its lease and its names go at once (`$1` the node). */
 export const FORGET_NODE_SQL = `WITH gone AS (DELETE FROM cluster_nodes WHERE node = $1) DELETE FROM name_leases WHERE node = $1`;
 
