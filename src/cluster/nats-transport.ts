@@ -22,7 +22,6 @@ export class NatsTransport implements Transport {
         } else if (status.type === 'reconnect') {
           this.up = true;
           log.info('cluster: the bus (NATS) is back');
-
         }
       }
     })();
