@@ -50,6 +50,7 @@ export interface RemoteOptions {
   observer?: LinkObserver;
   /** Searches this node answers itself; without it the hub answers them. */
   searcher?: NodeSearch;
+  /** Told the names of this node's users as the hub gives and takes them. */
   names?: NodeNames;
   /** The clock (a node restarted within the same millisecond needs one ahead, to start a new life). */
   now?: () => number;
