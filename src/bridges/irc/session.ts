@@ -77,11 +77,11 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
     readonly shared: IrcShared,
     private readonly io: SessionIo,
     /** The client's network address (failed logins are limited per address). */
-    private readonly address: string | null = null,
+    address: string | null = null,
   ) {
     this.out = new ReplyBuffer(this);
     this.mirror = new ChannelMirror(this, this.out);
-    this.hub = this.openHub();
+    this.hub = this.openHub(address);
   }
 
   get serverName(): string {
@@ -190,8 +190,9 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
     return this.shared.clock.now();
   }
 
-  private openHub(): Session {
-    return this.shared.open({ front: IRC_HOST, deliver: (event, label) => this.deliver(event, label), features: this.features(), ...(this.address ? { address: this.address } : {}) });
+  /** The hub is given `deliver` bound: an arrow would hold a context of its own besides, for the connection's whole life. */
+  private openHub(address: string | null): Session {
+    return this.shared.open({ front: IRC_HOST, deliver: this.deliver.bind(this), features: this.features(), ...(address ? { address } : {}) });
   }
 
   authenticate(name: string, password: string): Promise<AuthResult> {
@@ -262,14 +263,14 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
     // A failed commit takes every line of its turn: no echo is coming for them.
     if (event.action === 'error' && event.code === 'not-stored') this.echoLabels = null;
     if (event.action === 'error' && event.code === 'killed') return this.quit(`Closing Link: ${this.nick ?? '*'} (Killed: ${event.msg})`);
-    this.out.asPush(this.pushed, event);
+    this.out.asPush(this.pushed, event, this);
   }
 
-  /** A hub event nobody asked for, written as a push (one function for every event: the fan-out's hot path). */
-  private readonly pushed = (event: ServerEvent): void => {
+  /** A hub event nobody asked for, written as a push (a method, not a closure per event: the fan-out's hot path). */
+  private pushed(event: ServerEvent): void {
     if (event.action === 'restart') return this.out.service(event.message);
     if (!this.mirror.apply(event)) this.tell(event);
-  };
+  }
 
   welcomed(): void {
     const now = Math.floor(this.now().getTime() / 1000);
