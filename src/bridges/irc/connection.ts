@@ -37,7 +37,8 @@ function fits(line: Buffer): boolean {
 const bySocket = new WeakMap<Socket, IrcConnection>();
 
 export class IrcConnection implements OutSource, ThrottleSink<ReadItem>, SessionIo {
-  private readonly reader = new LineReader(MAX_LINE_BYTES + MAX_TAG_BYTES);
+  /** The reader of a line that came in part; none between lines, as an idle connection is. */
+  private reader: LineReader | null = null;
   private readonly session: IrcSession;
   private readonly throttle: Throttle<ReadItem>;
   /**
@@ -120,7 +121,10 @@ export class IrcConnection implements OutSource, ThrottleSink<ReadItem>, Session
     if (this.closed) return;
     this.lastInput = performance.now();
     this.pingedAt = null;
-    for (const item of this.reader.push(chunk)) this.throttle.offer(item);
+    const reader = (this.reader ??= new LineReader(MAX_LINE_BYTES + MAX_TAG_BYTES));
+    const items = reader.push(chunk);
+    this.reader = reader.idle ? null : reader;
+    for (const item of items) this.throttle.offer(item);
   }
 
   /** A line the throttle let through. */
