@@ -43,11 +43,18 @@ export interface SessionIo {
   close(text: string): void;
 }
 
-export class IrcSession implements IrcClient, BufferOwner, Viewer {
+/**
+ * Once welcomed, the session is also its user's ident (as the front's records and WHOIS read it):
+ * an object of its own would cost every registered user some 50 bytes more.
+ */
+export class IrcSession implements IrcClient, BufferOwner, Viewer, Ident {
   nick: string | null = null;
   username: string | null = null;
-  realname: string | null = null;
-  ident: Ident | null = null;
+  realname = '';
+  /** The username as shown (Ident); empty until welcomed. */
+  user = '';
+  signon = 0;
+  active = 0;
   registered = false;
   capNegotiating = false;
   password: string | null = null;
@@ -82,6 +89,10 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
     this.out = new ReplyBuffer(this);
     this.mirror = new ChannelMirror(this, this.out);
     this.hub = this.openHub(address);
+  }
+
+  get ident(): Ident | null {
+    return this.user === '' ? null : this;
   }
 
   get serverName(): string {
@@ -274,8 +285,10 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
 
   welcomed(): void {
     const now = Math.floor(this.now().getTime() / 1000);
-    this.ident = { user: username(this.username ?? this.nick!, this.account !== null), realname: this.realname ?? '', signon: now, active: now, account: this.account };
-    this.shared.idents.set(this.nick!, this.ident);
+    this.user = username(this.username ?? this.nick!, this.account !== null);
+    this.signon = now;
+    this.active = now;
+    this.shared.idents.set(this.nick!, this);
     this.shared.clients.add(this);
   }
 
@@ -286,14 +299,13 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
     this.mirror.renamed(old, name);
     this.shared.idents.delete(old);
     this.nick = name;
-    if (this.ident) this.shared.idents.set(name, this.ident);
+    if (this.ident) this.shared.idents.set(name, this);
   }
 
   /** The nick is given up: WHOWAS remembers it. */
   private gone(): void {
     if (!this.ident || this.nick === null) return;
-    const { user, realname } = this.ident;
-    this.shared.whowas.add({ nick: this.nick, user, host: IRC_HOST, realname, at: Math.floor(this.now().getTime() / 1000) });
+    this.shared.whowas.add({ nick: this.nick, user: this.user, host: IRC_HOST, realname: this.realname, at: Math.floor(this.now().getTime() / 1000) });
   }
 
   loggedIn(name: string): void {
@@ -303,10 +315,9 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
     // After registration (an account registered through ics) the others see the account and the `~` go.
     if (!this.ident) return;
     const before = this.mask;
-    this.ident.account = name;
     tellCommon(this, 'account-notify', { source: before, verb: 'ACCOUNT', params: [name] });
-    if (this.ident.user === user) return;
-    this.ident.user = user;
+    if (this.user === user) return;
+    this.user = user;
     tellCommon(this, 'chghost', { source: before, verb: 'CHGHOST', params: [user, IRC_HOST] });
   }
 
