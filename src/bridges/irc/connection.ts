@@ -47,7 +47,6 @@ export class IrcConnection implements OutSource, ThrottleSink<ReadItem>, Session
    * refused like any flood.
    */
   private waiting: ReadItem[] | null = null;
-  private readonly maxWaiting: number;
   private handling = false;
   /** A write at the end of this turn, for what handlers wrote between their waits. */
   /** Registration was reported (to the ticket and the front). */
@@ -69,7 +68,6 @@ export class IrcConnection implements OutSource, ThrottleSink<ReadItem>, Session
   ) {
     this.session = new IrcSession(shared, this, socket.remoteAddress ?? null);
     this.out = new SocketOut(socket, shared.config.maxOutboundBytes, this);
-    this.maxWaiting = shared.config.flood.burst + shared.config.flood.maxQueued;
     this.throttle = new Throttle(shared.config.flood, this);
     socket.setNoDelay(true);
     bySocket.set(socket, this);
@@ -131,7 +129,8 @@ export class IrcConnection implements OutSource, ThrottleSink<ReadItem>, Session
   run(item: ReadItem): void {
     if (this.handling) {
       const waiting = (this.waiting ??= []);
-      if (waiting.length >= this.maxWaiting) return this.refuse(item);
+      const { burst, maxQueued } = this.shared.config.flood;
+      if (waiting.length >= burst + maxQueued) return this.refuse(item);
       return void waiting.push(item);
     }
     const running = this.process(item);
