@@ -67,7 +67,8 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer, Ident {
   lineTags = 0;
   private modeSet: Set<string> | null = null;
   readonly out: ReplyBuffer;
-  readonly mirror: ChannelMirror;
+  /** The mirror, once anything needed it: a user who joined no channel and was sent nothing holds none. */
+  private mirrorMade: ChannelMirror | null = null;
   private readonly hub: Session;
   /** The answers of the requests in flight, by the label each was dispatched with. */
   private asking: Map<Label, ServerEvent[]> | null = null;
@@ -87,12 +88,15 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer, Ident {
     address: string | null = null,
   ) {
     this.out = new ReplyBuffer(this);
-    this.mirror = new ChannelMirror(this, this.out);
     this.hub = this.openHub(address);
   }
 
   get ident(): Ident | null {
     return this.user === '' ? null : this;
+  }
+
+  get mirror(): ChannelMirror {
+    return (this.mirrorMade ??= new ChannelMirror(this, this.out));
   }
 
   get serverName(): string {
