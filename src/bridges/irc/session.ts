@@ -9,7 +9,7 @@
  */
 import type { ClientAction, Feature, Label, ServerEvent } from '../../core/protocol.js';
 import { renderEvent } from '../../core/render.js';
-import type { AuthResult, Session } from '../../core/session.js';
+import type { AuthResult, EventSink, Session } from '../../core/session.js';
 import { SERVICE_NICK, type IrcClient, type IrcShared, type ListEvent } from './client.js';
 import { labelReply } from './labels.js';
 import { username, type Ident } from './ident.js';
@@ -47,7 +47,7 @@ export interface SessionIo {
  * Once welcomed, the session is also its user's ident (as the front's records and WHOIS read it):
  * an object of its own would cost every registered user some 50 bytes more.
  */
-export class IrcSession implements IrcClient, BufferOwner, Viewer, Ident {
+export class IrcSession implements IrcClient, BufferOwner, Viewer, Ident, EventSink {
   nick: string | null = null;
   username: string | null = null;
   realname = '';
@@ -205,9 +205,8 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer, Ident {
     return this.shared.clock.now();
   }
 
-  /** The hub is given `deliver` bound: an arrow would hold a context of its own besides, for the connection's whole life. */
   private openHub(address: string | null): Session {
-    return this.shared.open({ front: IRC_HOST, deliver: this.deliver.bind(this), features: this.features(), ...(address ? { address } : {}) });
+    return this.shared.open({ front: IRC_HOST, to: this, features: this.features(), ...(address ? { address } : {}) });
   }
 
   authenticate(name: string, password: string): Promise<AuthResult> {
@@ -272,7 +271,8 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer, Ident {
     if (text !== null) this.out.service(text, channel);
   }
 
-  private deliver(event: ServerEvent, label?: Label): void {
+  /** Every hub event for this user (the session is its own sink: no closure to hold). */
+  deliver(event: ServerEvent, label?: Label): void {
     const answers = label === undefined ? undefined : this.asking?.get(label);
     if (answers) return void answers.push(event);
     // A failed commit takes every line of its turn: no echo is coming for them.
