@@ -40,7 +40,12 @@ export class IrcConnection implements OutSource, ThrottleSink<ReadItem>, Session
   /** The reader of a line that came in part; none between lines, as an idle connection is. */
   private reader: LineReader | null = null;
   private readonly session: IrcSession;
-  private readonly throttle: Throttle<ReadItem>;
+  /**
+   * The flood control of the lines read, while it holds anything a new one would not: dropped
+   * once the client is quiet and its bucket full again (some 100 bytes an idle connection keeps
+   * not), made again when a line comes.
+   */
+  private throttle: Throttle<ReadItem> | null = null;
   /**
    * Lines the throttle let through, waiting for the line before them to be handled. At most as
    * many wait as the throttle lets through at once and holds back (burst + queue); more are
@@ -68,7 +73,6 @@ export class IrcConnection implements OutSource, ThrottleSink<ReadItem>, Session
   ) {
     this.session = new IrcSession(shared, this, socket.remoteAddress ?? null);
     this.out = new SocketOut(socket, shared.config.maxOutboundBytes, this);
-    this.throttle = new Throttle(shared.config.flood, this);
     socket.setNoDelay(true);
     bySocket.set(socket, this);
     socket.on('data', IrcConnection.socketData);
@@ -122,7 +126,8 @@ export class IrcConnection implements OutSource, ThrottleSink<ReadItem>, Session
     const reader = (this.reader ??= new LineReader(MAX_LINE_BYTES + MAX_TAG_BYTES));
     const items = reader.push(chunk);
     this.reader = reader.idle ? null : reader;
-    for (const item of items) this.throttle.offer(item);
+    for (const item of items) (this.throttle ??= new Throttle(this.shared.config.flood, this)).offer(item);
+    this.rest();
   }
 
   /** A line the throttle let through. */
@@ -149,7 +154,13 @@ export class IrcConnection implements OutSource, ThrottleSink<ReadItem>, Session
     } finally {
       this.handling = false;
       if (this.waiting?.length === 0) this.waiting = null;
+      this.rest();
     }
+  }
+
+  /** Drops the throttle when no line is under way and it is as a new one would be. */
+  private rest(): void {
+    if (!this.handling && this.throttle?.idle()) this.throttle = null;
   }
 
   /** Handles one line; a promise while its handler waits for the hub. */
@@ -182,6 +193,7 @@ export class IrcConnection implements OutSource, ThrottleSink<ReadItem>, Session
    */
   checkLiveness(now: number): void {
     if (this.closed) return;
+    this.rest();
     const interval = this.shared.config.pingIntervalMs;
     if (now - this.lastInput < interval) return;
     if (this.pingedAt === null) {
@@ -231,7 +243,7 @@ export class IrcConnection implements OutSource, ThrottleSink<ReadItem>, Session
   private finish(): void {
     if (this.closed) return;
     this.closed = true;
-    this.throttle.stop();
+    this.throttle?.stop();
     this.waiting = null;
     if (this.flushing) clearImmediate(this.flushing);
     this.session.close();
