@@ -35,6 +35,12 @@ const FEATURES: Feature[] = ['events', 'rooms'];
  */
 const NONE: ReadonlySet<string> = new Set();
 
+/**
+ * The last label a session asked the hub with. A label needs to differ only from the others of
+ * its session in flight; counted for all sessions at once, it takes no field in each.
+ */
+let lastLabel = 0;
+
 /** What the session needs of its connection. */
 export interface SessionIo {
   /** Something was written to the buffer. */
@@ -72,7 +78,6 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer, Ident, EventS
   private readonly hub: Session;
   /** The answers of the requests in flight, by the label each was dispatched with. */
   private asking: Map<Label, ServerEvent[]> | null = null;
-  private labels = 0;
   private batches = 0;
   /** Chat lines taken while the current labelled command ran. */
   private saidLines = 0;
@@ -242,7 +247,7 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer, Ident, EventS
   }
 
   async ask(action: ClientAction): Promise<ServerEvent[]> {
-    const label = String(++this.labels);
+    const label = String(++lastLabel);
     const answers: ServerEvent[] = [];
     const asking = (this.asking ??= new Map());
     asking.set(label, answers);
