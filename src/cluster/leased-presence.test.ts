@@ -19,7 +19,7 @@ const timing = { heartbeatMs: 20, leaseMs: 400 };
 const links = new LinkHarness(timing);
 const warnings: string[] = [];
 const log: Logger = { debug: () => undefined, info: () => undefined, warn: (msg) => void warnings.push(msg), error: () => undefined };
-const user = (name: string, node: string | null): OnlineMember => Object.assign(new Member('tcp', () => undefined, [], null, null, node), { name });
+const user = (name: string, node: string | null): OnlineMember => Object.assign(new Member('tcp', { deliver: () => undefined }, [], null, null, node), { name });
 
 describeNeeds(POSTGRES_NEED)('names leased in PostgreSQL by the node that holds the user', () => {
   let engine: LocalPostgres;

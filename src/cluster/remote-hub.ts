@@ -15,7 +15,7 @@ import type { NameReserver, SessionOpener } from '../core/front.js';
 import type { Logger } from '../core/log.js';
 import { nameKey } from '../core/names.js';
 import type { ClientAction, Feature, Label, ServerEvent } from '../core/protocol.js';
-import type { AuthResult, Session, SessionOptions } from '../core/session.js';
+import { sinkOf, type AuthResult, type Session, type SessionOptions } from '../core/session.js';
 import { Handover } from './handover.js';
 import type { LinkTiming } from './hub-host.js';
 import { BEACON_SUBJECT, HUB_SUBJECT, nodeSubject, type Batch, type ToHub, type ToNode } from './link-protocol.js';
@@ -342,8 +342,8 @@ export class RemoteHub implements SessionOpener, NameReserver {
 
   private deliver(r: Remote, event: ServerEvent, label?: Label): void {
     try {
-      if (label === undefined) r.options.deliver(event);
-      else r.options.deliver(event, label);
+      if (label === undefined) sinkOf(r.options).deliver(event);
+      else sinkOf(r.options).deliver(event, label);
     } catch (err) {
       this.log.error('front failed to deliver an event', { front: r.options.front, err: String(err) });
     }

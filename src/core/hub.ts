@@ -26,7 +26,7 @@ import { Operators } from './operators.js';
 import { ScryptHasher, type PasswordHasher } from './passwords.js';
 import { PresenceTable, type Presence } from './presence.js';
 import type { ClientAction, ErrorCode, Label, ServerEvent } from './protocol.js';
-import { isOnline, Member, type OnlineMember, type SessionOptions } from './session.js';
+import { isOnline, Member, sinkOf, type OnlineMember, type SessionOptions } from './session.js';
 import type { SonnetBook } from './sonnets.js';
 import { Takeover, type HostedHub, type HostedSession, type SessionState, type TakeoverHost } from './takeover.js';
 import { lineText } from './text.js';
@@ -91,7 +91,7 @@ export class Hub implements TakeoverHost, HostedHub, SessionHost {
 
   /** The seam every front uses: one session per native user. */
   open(options: SessionOptions): HostedSession {
-    return this.sessionOf(new Member(options.front, options.deliver, options.features ?? [], options.identity ?? null, options.address ?? null, options.node ?? null));
+    return this.sessionOf(new Member(options.front, sinkOf(options), options.features ?? [], options.identity ?? null, options.address ?? null, options.node ?? null));
   }
 
   restore(options: SessionOptions, state: SessionState): HostedSession | null {

@@ -8,14 +8,29 @@ import type { DropReason } from './observer.js';
 import type { ClientAction, Feature, Label, ServerEvent } from './protocol.js';
 import type { ValidationError } from './validate.js';
 
-export interface SessionOptions {
-  /** The front's name, shown to other users (`tcp`, `irc`, ...). */
-  front: string;
+/** What receives every event for one user. */
+export interface EventSink {
   /**
    * Receives every event for this user, in order; `label` when the event answers a request
    * dispatched with that label. Must not throw.
    */
   deliver(event: ServerEvent, label?: Label): void;
+}
+
+/**
+ * Where a session's events go: `deliver`, or `to`, an object the front holds for the connection
+ * anyway (its connection or session), whose `deliver` method serves. A front with thousands of
+ * idle connections gives `to`: a `deliver` closure each, and the context it holds, would cost
+ * each of them some 50-100 bytes; with `deliver`, the hub keeps the options object itself.
+ */
+export type SessionOptions = OpenOptions & ({ deliver(event: ServerEvent, label?: Label): void; to?: never } | { to: EventSink; deliver?: never });
+
+/** Whom a session's events go to, as its options say. */
+export const sinkOf = (options: SessionOptions): EventSink => options.to ?? (options as EventSink);
+
+interface OpenOptions {
+  /** The front's name, shown to other users (`tcp`, `irc`, ...). */
+  front: string;
   /** Features on from the start (gateway fronts want them all). */
   features?: readonly Feature[];
   /**
@@ -113,7 +128,7 @@ export class Member {
 
   constructor(
     readonly front: string,
-    readonly deliver: (event: ServerEvent, label?: Label) => void,
+    private readonly sink: EventSink,
     features: readonly Feature[],
     readonly identity: Identity | null,
     readonly address: string | null,
@@ -121,6 +136,12 @@ export class Member {
     readonly node: string | null,
   ) {
     this.features = new FeatureSet(features);
+  }
+
+  /** Hands an event to the session's front (an event without a label is handed without one). */
+  deliver(event: ServerEvent, label?: Label): void {
+    if (label === undefined) this.sink.deliver(event);
+    else this.sink.deliver(event, label);
   }
 
   /** A session of a client that shows many groups (else it sees the classic one-group view). */

@@ -13,7 +13,7 @@ import type { Feature, GroupKind, MemberInfo, ServerEvent } from './protocol.js'
 import { HistoryUnavailable } from './history.js';
 import { memberInfos } from './members.js';
 import { nameKey } from './names.js';
-import { Member, type OnlineMember, type Session, type SessionOptions } from './session.js';
+import { Member, sinkOf, type OnlineMember, type Session, type SessionOptions } from './session.js';
 
 /** What a node keeps of one of its logged-in sessions, so that another hub can run it on. */
 export interface SessionState {
@@ -134,7 +134,7 @@ export class Takeover {
   restore(options: SessionOptions, state: SessionState): OnlineMember | null {
     const { hub } = this;
     if (this.settled) return null;
-    const me = new Member(options.front, options.deliver, state.features, options.identity ?? null, options.address ?? null, options.node ?? null);
+    const me = new Member(options.front, sinkOf(options), state.features, options.identity ?? null, options.address ?? null, options.node ?? null);
     if (state.account !== null) me.account = hub.accounts.accountOf(state.account);
     if (!hub.enter(me, state.name, state.historyKey, false)) return null;
     me.oper = state.oper;

@@ -25,6 +25,20 @@ function fakeTimers() {
 }
 
 describe('Throttle', () => {
+  it('is idle only with nothing waiting and its bucket full again', () => {
+    const { timers, advance } = fakeTimers();
+    const t = new Throttle<number>({ burst: 2, perSecond: 2, maxQueued: 2 }, { run: () => undefined, refuse: () => undefined }, timers);
+    expect(t.idle()).toBe(true);
+    for (let i = 1; i <= 3; i++) t.offer(i);
+    expect(t.idle()).toBe(false);
+    advance(500);
+    expect(t.idle()).toBe(false);
+    advance(999);
+    expect(t.idle()).toBe(false);
+    advance(1);
+    expect(t.idle()).toBe(true);
+  });
+
   it('runs a burst at once, delays the next lines in order, and refuses past the queue', () => {
     const { timers, advance } = fakeTimers();
     const ran: number[] = [];

@@ -73,6 +73,16 @@ export class Throttle<T> {
     this.cancel = null;
   }
 
+  /**
+   * Whether it is as a new one would be: nothing waits and the bucket is full again. Its owner
+   * may then drop it and make a new one when a request comes.
+   */
+  idle(): boolean {
+    if (this.queue !== null || this.cancel !== null) return false;
+    this.refill();
+    return this.tokens >= this.options.burst;
+  }
+
   private refill(): void {
     const now = this.timers.now();
     this.tokens = Math.min(this.options.burst, this.tokens + ((now - this.last) / 1000) * this.options.perSecond);

@@ -60,8 +60,8 @@ export interface IrcClient {
   nick: string | null;
   /** Set by USER (as given); registration waits for it. */
   username: string | null;
-  /** Set by USER, as given. */
-  realname: string | null;
+  /** Set by USER, as given (SETNAME changes it); empty before. */
+  realname: string;
   /** Who this user is on IRC, once registered. */
   readonly ident: Ident | null;
   registered: boolean;

@@ -5,7 +5,7 @@
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Session, SessionOptions } from '../../core/session.js';
+import { sinkOf, type Session, type SessionOptions } from '../../core/session.js';
 import { Admission } from '../../net/admission.js';
 import { readConfig } from '../../server/config.js';
 import { waitFor } from '../../../test/helpers/wait.js';
@@ -23,11 +23,11 @@ function slowHub() {
     name: null,
     dispatch: async (action, label) => {
       asked.push(action.action);
-      if (action.action === 'login') options.deliver({ action: 'login', status: 'ok' }, label);
-      if (action.action === 'counts') options.deliver({ action: 'counts', users: 1, groups: 0 }, label);
+      if (action.action === 'login') sinkOf(options).deliver({ action: 'login', status: 'ok' }, label);
+      if (action.action === 'counts') sinkOf(options).deliver({ action: 'counts', users: 1, groups: 0 }, label);
       if (action.action === 'list') {
         await released;
-        options.deliver({ action: 'list', results: '', users: [], groups: [] }, label);
+        sinkOf(options).deliver({ action: 'list', results: '', users: [], groups: [] }, label);
       }
     },
     authenticate: () => Promise.reject(new Error('not in this test')),

@@ -29,17 +29,29 @@ function fits(line: Buffer): boolean {
   return tags <= MAX_TAG_BYTES && line.length - tags <= MAX_LINE_BYTES;
 }
 
+/**
+ * The connection of each socket. The socket's listeners are functions shared by every
+ * connection, which find their connection here: a closure each (and the context they share)
+ * would cost an idle connection some 280 bytes, an entry here some 30.
+ */
+const bySocket = new WeakMap<Socket, IrcConnection>();
+
 export class IrcConnection implements OutSource, ThrottleSink<ReadItem>, SessionIo {
-  private readonly reader = new LineReader(MAX_LINE_BYTES + MAX_TAG_BYTES);
+  /** The reader of a line that came in part; none between lines, as an idle connection is. */
+  private reader: LineReader | null = null;
   private readonly session: IrcSession;
-  private readonly throttle: Throttle<ReadItem>;
+  /**
+   * The flood control of the lines read, while it holds anything a new one would not: dropped
+   * once the client is quiet and its bucket full again (some 100 bytes an idle connection keeps
+   * not), made again when a line comes.
+   */
+  private throttle: Throttle<ReadItem> | null = null;
   /**
    * Lines the throttle let through, waiting for the line before them to be handled. At most as
    * many wait as the throttle lets through at once and holds back (burst + queue); more are
    * refused like any flood.
    */
   private waiting: ReadItem[] | null = null;
-  private readonly maxWaiting: number;
   private handling = false;
   /** A write at the end of this turn, for what handlers wrote between their waits. */
   /** Registration was reported (to the ticket and the front). */
@@ -47,7 +59,11 @@ export class IrcConnection implements OutSource, ThrottleSink<ReadItem>, Session
   private flushing: NodeJS.Immediate | null = null;
   private readonly out: SocketOut;
   private closed = false;
-  private lastInput = performance.now();
+  /**
+   * When the client last spoke, in whole milliseconds: a small integer is kept in the field
+   * itself, where a fraction would take a number box of 16 bytes of its own.
+   */
+  private lastInput = Math.floor(performance.now());
   /** When the PING that silence earned went out; null while the client speaks. */
   private pingedAt: number | null = null;
 
@@ -61,20 +77,36 @@ export class IrcConnection implements OutSource, ThrottleSink<ReadItem>, Session
   ) {
     this.session = new IrcSession(shared, this, socket.remoteAddress ?? null);
     this.out = new SocketOut(socket, shared.config.maxOutboundBytes, this);
-    this.maxWaiting = shared.config.flood.burst + shared.config.flood.maxQueued;
-    this.throttle = new Throttle(shared.config.flood, this);
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.receive(chunk));
-    socket.on('error', (err: NodeJS.ErrnoException) => shared.log.debug('irc socket error', { peer: this.peer, code: err.code ?? err.message }));
-    socket.on('end', () => this.finish());
-    socket.on('close', () => {
-      ticket.release();
-      this.finish();
-    });
+    bySocket.set(socket, this);
+    socket.on('data', IrcConnection.socketData);
+    socket.on('error', IrcConnection.socketError);
+    socket.on('end', IrcConnection.socketEnd);
+    socket.on('close', IrcConnection.socketClosed);
     ticket.whenLate((why) => {
       shared.log.info('closing an irc connection that did not register in time', { peer: this.peer });
       this.close(`Closing Link: ${this.session.nick ?? '*'} (Registration timed out: ${why})`);
     });
+  }
+
+  /** The socket's listeners: `this` is the socket, whose connection `bySocket` holds. */
+  private static socketData(this: Socket, chunk: Buffer): void {
+    bySocket.get(this)?.receive(chunk);
+  }
+
+  private static socketError(this: Socket, err: NodeJS.ErrnoException): void {
+    const conn = bySocket.get(this);
+    conn?.shared.log.debug('irc socket error', { peer: conn.peer, code: err.code ?? err.message });
+  }
+
+  private static socketEnd(this: Socket): void {
+    bySocket.get(this)?.finish();
+  }
+
+  private static socketClosed(this: Socket): void {
+    const conn = bySocket.get(this);
+    conn?.ticket.release();
+    conn?.finish();
   }
 
   /** Whether the client has registered. */
@@ -93,16 +125,21 @@ export class IrcConnection implements OutSource, ThrottleSink<ReadItem>, Session
 
   private receive(chunk: Buffer): void {
     if (this.closed) return;
-    this.lastInput = performance.now();
+    this.lastInput = Math.floor(performance.now());
     this.pingedAt = null;
-    for (const item of this.reader.push(chunk)) this.throttle.offer(item);
+    const reader = (this.reader ??= new LineReader(MAX_LINE_BYTES + MAX_TAG_BYTES));
+    const items = reader.push(chunk);
+    this.reader = reader.idle ? null : reader;
+    for (const item of items) (this.throttle ??= new Throttle(this.shared.config.flood, this)).offer(item);
+    this.rest();
   }
 
   /** A line the throttle let through. */
   run(item: ReadItem): void {
     if (this.handling) {
       const waiting = (this.waiting ??= []);
-      if (waiting.length >= this.maxWaiting) return this.refuse(item);
+      const { burst, maxQueued } = this.shared.config.flood;
+      if (waiting.length >= burst + maxQueued) return this.refuse(item);
       return void waiting.push(item);
     }
     const running = this.process(item);
@@ -121,7 +158,13 @@ export class IrcConnection implements OutSource, ThrottleSink<ReadItem>, Session
     } finally {
       this.handling = false;
       if (this.waiting?.length === 0) this.waiting = null;
+      this.rest();
     }
+  }
+
+  /** Drops the throttle when no line is under way and it is as a new one would be. */
+  private rest(): void {
+    if (!this.handling && this.throttle?.idle()) this.throttle = null;
   }
 
   /** Handles one line; a promise while its handler waits for the hub. */
@@ -154,6 +197,7 @@ export class IrcConnection implements OutSource, ThrottleSink<ReadItem>, Session
    */
   checkLiveness(now: number): void {
     if (this.closed) return;
+    this.rest();
     const interval = this.shared.config.pingIntervalMs;
     if (now - this.lastInput < interval) return;
     if (this.pingedAt === null) {
@@ -203,7 +247,7 @@ export class IrcConnection implements OutSource, ThrottleSink<ReadItem>, Session
   private finish(): void {
     if (this.closed) return;
     this.closed = true;
-    this.throttle.stop();
+    this.throttle?.stop();
     this.waiting = null;
     if (this.flushing) clearImmediate(this.flushing);
     this.session.close();

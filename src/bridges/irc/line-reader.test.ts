@@ -34,6 +34,19 @@ describe('LineReader', () => {
     expect(show(r.push(Buffer.from('\nPING x\r\n')))).toEqual(['PING x']);
   });
 
+  it('is idle between lines only, so a connection may drop it there', () => {
+    const r = new LineReader(10);
+    expect(r.idle).toBe(true);
+    r.push(Buffer.from('PING 1\r\nPI'));
+    expect(r.idle).toBe(false);
+    r.push(Buffer.from('NG 2\r'));
+    expect(r.idle).toBe(true);
+    r.push(Buffer.from('0123456789A'));
+    expect(r.idle).toBe(false);
+    r.push(Buffer.from('\r\n'));
+    expect(r.idle).toBe(true);
+  });
+
   it('accepts a line of exactly the limit and reports a longer one once, then reads on', () => {
     const r = new LineReader(10);
     expect(show(r.push(Buffer.from('0123456789\r\n')))).toEqual(['0123456789']);

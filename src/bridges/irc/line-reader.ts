@@ -18,6 +18,11 @@ export class LineReader {
 
   constructor(private readonly maxBytes = MAX_LINE_BYTES) {}
 
+  /** Whether it holds nothing between calls (no part of a line, none to skip): a new reader would read on alike. */
+  get idle(): boolean {
+    return this.parts === null && !this.discarding;
+  }
+
   push(chunk: Buffer): ReadItem[] {
     const items: ReadItem[] = [];
     let start = 0;

@@ -84,12 +84,16 @@ export class ReplyBuffer {
     return lines;
   }
 
-  /** Writes what `write` writes (given `arg`) as pushes, never as the reply of a command under way. */
-  asPush<A>(write: (arg: A) => void, arg: A): void {
+  /**
+   * Writes what `write` writes (given `arg`, called on `self`) as pushes, never as the reply of a
+   * command under way. `self` lets a session pass a method of its own for every hub event, where
+   * a closure would cost each connection one held for its whole life.
+   */
+  asPush<A, T = undefined>(write: (this: T, arg: A) => void, arg: A, self?: T): void {
     const was = this.pushing;
     this.pushing = true;
     try {
-      write(arg);
+      write.call(self as T, arg);
     } finally {
       this.pushing = was;
     }

@@ -9,7 +9,7 @@
  */
 import type { ClientAction, Feature, Label, ServerEvent } from '../../core/protocol.js';
 import { renderEvent } from '../../core/render.js';
-import type { AuthResult, Session } from '../../core/session.js';
+import type { AuthResult, EventSink, Session } from '../../core/session.js';
 import { SERVICE_NICK, type IrcClient, type IrcShared, type ListEvent } from './client.js';
 import { labelReply } from './labels.js';
 import { username, type Ident } from './ident.js';
@@ -35,6 +35,12 @@ const FEATURES: Feature[] = ['events', 'rooms'];
  */
 const NONE: ReadonlySet<string> = new Set();
 
+/**
+ * The last label a session asked the hub with. A label needs to differ only from the others of
+ * its session in flight; counted for all sessions at once, it takes no field in each.
+ */
+let lastLabel = 0;
+
 /** What the session needs of its connection. */
 export interface SessionIo {
   /** Something was written to the buffer. */
@@ -43,11 +49,18 @@ export interface SessionIo {
   close(text: string): void;
 }
 
-export class IrcSession implements IrcClient, BufferOwner, Viewer {
+/**
+ * Once welcomed, the session is also its user's ident (as the front's records and WHOIS read it):
+ * an object of its own would cost every registered user some 50 bytes more.
+ */
+export class IrcSession implements IrcClient, BufferOwner, Viewer, Ident, EventSink {
   nick: string | null = null;
   username: string | null = null;
-  realname: string | null = null;
-  ident: Ident | null = null;
+  realname = '';
+  /** The username as shown (Ident); empty until welcomed. */
+  user = '';
+  signon = 0;
+  active = 0;
   registered = false;
   capNegotiating = false;
   password: string | null = null;
@@ -60,11 +73,11 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
   lineTags = 0;
   private modeSet: Set<string> | null = null;
   readonly out: ReplyBuffer;
-  readonly mirror: ChannelMirror;
+  /** The mirror, once anything needed it: a user who joined no channel and was sent nothing holds none. */
+  private mirrorMade: ChannelMirror | null = null;
   private readonly hub: Session;
   /** The answers of the requests in flight, by the label each was dispatched with. */
   private asking: Map<Label, ServerEvent[]> | null = null;
-  private labels = 0;
   private batches = 0;
   /** Chat lines taken while the current labelled command ran. */
   private saidLines = 0;
@@ -77,11 +90,18 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
     readonly shared: IrcShared,
     private readonly io: SessionIo,
     /** The client's network address (failed logins are limited per address). */
-    private readonly address: string | null = null,
+    address: string | null = null,
   ) {
     this.out = new ReplyBuffer(this);
-    this.mirror = new ChannelMirror(this, this.out);
-    this.hub = this.openHub();
+    this.hub = this.openHub(address);
+  }
+
+  get ident(): Ident | null {
+    return this.user === '' ? null : this;
+  }
+
+  get mirror(): ChannelMirror {
+    return (this.mirrorMade ??= new ChannelMirror(this, this.out));
   }
 
   get serverName(): string {
@@ -190,8 +210,8 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
     return this.shared.clock.now();
   }
 
-  private openHub(): Session {
-    return this.shared.open({ front: IRC_HOST, deliver: (event, label) => this.deliver(event, label), features: this.features(), ...(this.address ? { address: this.address } : {}) });
+  private openHub(address: string | null): Session {
+    return this.shared.open({ front: IRC_HOST, to: this, features: this.features(), ...(address ? { address } : {}) });
   }
 
   authenticate(name: string, password: string): Promise<AuthResult> {
@@ -227,7 +247,7 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
   }
 
   async ask(action: ClientAction): Promise<ServerEvent[]> {
-    const label = String(++this.labels);
+    const label = String(++lastLabel);
     const answers: ServerEvent[] = [];
     const asking = (this.asking ??= new Map());
     asking.set(label, answers);
@@ -256,25 +276,28 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
     if (text !== null) this.out.service(text, channel);
   }
 
-  private deliver(event: ServerEvent, label?: Label): void {
+  /** Every hub event for this user (the session is its own sink: no closure to hold). */
+  deliver(event: ServerEvent, label?: Label): void {
     const answers = label === undefined ? undefined : this.asking?.get(label);
     if (answers) return void answers.push(event);
     // A failed commit takes every line of its turn: no echo is coming for them.
     if (event.action === 'error' && event.code === 'not-stored') this.echoLabels = null;
     if (event.action === 'error' && event.code === 'killed') return this.quit(`Closing Link: ${this.nick ?? '*'} (Killed: ${event.msg})`);
-    this.out.asPush(this.pushed, event);
+    this.out.asPush(this.pushed, event, this);
   }
 
-  /** A hub event nobody asked for, written as a push (one function for every event: the fan-out's hot path). */
-  private readonly pushed = (event: ServerEvent): void => {
+  /** A hub event nobody asked for, written as a push (a method, not a closure per event: the fan-out's hot path). */
+  private pushed(event: ServerEvent): void {
     if (event.action === 'restart') return this.out.service(event.message);
     if (!this.mirror.apply(event)) this.tell(event);
-  };
+  }
 
   welcomed(): void {
     const now = Math.floor(this.now().getTime() / 1000);
-    this.ident = { user: username(this.username ?? this.nick!, this.account !== null), realname: this.realname ?? '', signon: now, active: now, account: this.account };
-    this.shared.idents.set(this.nick!, this.ident);
+    this.user = username(this.username ?? this.nick!, this.account !== null);
+    this.signon = now;
+    this.active = now;
+    this.shared.idents.set(this.nick!, this);
     this.shared.clients.add(this);
   }
 
@@ -285,14 +308,13 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
     this.mirror.renamed(old, name);
     this.shared.idents.delete(old);
     this.nick = name;
-    if (this.ident) this.shared.idents.set(name, this.ident);
+    if (this.ident) this.shared.idents.set(name, this);
   }
 
   /** The nick is given up: WHOWAS remembers it. */
   private gone(): void {
     if (!this.ident || this.nick === null) return;
-    const { user, realname } = this.ident;
-    this.shared.whowas.add({ nick: this.nick, user, host: IRC_HOST, realname, at: Math.floor(this.now().getTime() / 1000) });
+    this.shared.whowas.add({ nick: this.nick, user: this.user, host: IRC_HOST, realname: this.realname, at: Math.floor(this.now().getTime() / 1000) });
   }
 
   loggedIn(name: string): void {
@@ -302,10 +324,9 @@ export class IrcSession implements IrcClient, BufferOwner, Viewer {
     // After registration (an account registered through ics) the others see the account and the `~` go.
     if (!this.ident) return;
     const before = this.mask;
-    this.ident.account = name;
     tellCommon(this, 'account-notify', { source: before, verb: 'ACCOUNT', params: [name] });
-    if (this.ident.user === user) return;
-    this.ident.user = user;
+    if (this.user === user) return;
+    this.user = user;
     tellCommon(this, 'chghost', { source: before, verb: 'CHGHOST', params: [user, IRC_HOST] });
   }
 

@@ -8,7 +8,7 @@
  * login time is closed with code 4408.
  */
 import { WebSocket, type RawData } from 'ws';
-import type { Session, SessionOptions } from '../../core/session.js';
+import type { EventSink, Session, SessionOptions } from '../../core/session.js';
 import type { Logger } from '../../core/log.js';
 import type { DropReason } from '../../core/observer.js';
 import { PacedInput } from '../../core/paced-input.js';
@@ -61,7 +61,7 @@ export interface Corkable {
   readonly remotePort?: number | undefined;
 }
 
-export class WsConnection {
+export class WsConnection implements EventSink {
   private readonly session: Session;
   private readonly input: PacedInput;
   private corked = false;
@@ -78,7 +78,7 @@ export class WsConnection {
     private readonly ticket: Ticket,
     private readonly onClose: (conn: WsConnection) => void,
   ) {
-    this.session = open({ front: 'web', deliver: (event, label) => this.deliver(event, label) });
+    this.session = open({ front: 'web', to: this });
     this.input = new PacedInput(this.session, limits.flood);
     ticket.whenLate((why) => {
       log.info('closing a web connection that did not log in in time', { peer: this.peer });
@@ -111,7 +111,8 @@ export class WsConnection {
     return parseAction(textOf(data));
   }
 
-  private deliver(event: ServerEvent, label?: Label): void {
+  /** Every hub event for this user (the connection is its session's sink: no closure to hold). */
+  deliver(event: ServerEvent, label?: Label): void {
     if (this.closed || this.ws.readyState !== WebSocket.OPEN) return;
     if (event.action === 'login' && event.status === 'ok') this.ticket.loggedIn();
     if (!this.corked) {

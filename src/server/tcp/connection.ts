@@ -7,7 +7,7 @@
  */
 import type { Socket } from 'node:net';
 import { encodeFrame, FrameDecoder } from '../../core/framing.js';
-import type { Session, SessionOptions } from '../../core/session.js';
+import type { EventSink, Session, SessionOptions } from '../../core/session.js';
 import type { Logger } from '../../core/log.js';
 import type { DropReason } from '../../core/observer.js';
 import { PacedInput } from '../../core/paced-input.js';
@@ -35,7 +35,7 @@ export function frameOf(event: ServerEvent): Buffer {
   return frame;
 }
 
-export class TcpConnection implements OutSource {
+export class TcpConnection implements OutSource, EventSink {
   private readonly decoder: FrameDecoder;
   private readonly session: Session;
   private readonly input: PacedInput;
@@ -55,7 +55,7 @@ export class TcpConnection implements OutSource {
   ) {
     this.decoder = new FrameDecoder(config.maxFrameChars);
     this.out = new SocketOut(socket, config.maxOutboundBytes, this);
-    this.session = open({ front: 'tcp', deliver: (event, label) => this.deliver(event, label), ...(socket.remoteAddress ? { address: socket.remoteAddress } : {}) });
+    this.session = open({ front: 'tcp', to: this, ...(socket.remoteAddress ? { address: socket.remoteAddress } : {}) });
     this.input = new PacedInput(this.session, config.flood);
     ticket.whenLate((why) => this.loginTimedOut(why), { afterMs: config.loginTimeoutMs, yields: true });
     socket.setNoDelay(true);
@@ -85,7 +85,8 @@ export class TcpConnection implements OutSource {
     }
   }
 
-  private deliver(event: ServerEvent, label?: Label): void {
+  /** Every hub event for this user (the connection is its session's sink: no closure to hold). */
+  deliver(event: ServerEvent, label?: Label): void {
     if (this.closed) return;
     if (event.action === 'login' && event.status === 'ok') this.ticket.loggedIn();
     const frame = label === undefined ? frameOf(event) : labelledFrame(event, label);
