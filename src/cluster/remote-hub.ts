@@ -14,30 +14,15 @@ import { RESTART_MSG } from '../core/classic.js';
 import type { NameReserver, SessionOpener } from '../core/front.js';
 import type { Logger } from '../core/log.js';
 import { nameKey } from '../core/names.js';
-import type { ClientAction, Feature, Label, ServerEvent } from '../core/protocol.js';
-import { sinkOf, type AuthResult, type Session, type SessionOptions } from '../core/session.js';
+import type { ClientAction, Label } from '../core/protocol.js';
+import type { Session, SessionOptions } from '../core/session.js';
 import { Handover } from './handover.js';
 import type { LinkTiming } from './hub-host.js';
 import { BEACON_SUBJECT, HUB_SUBJECT, nodeSubject, type Batch, type ToHub, type ToNode } from './link-protocol.js';
 import { batchText, LinkStream, type LinkObserver } from './reliable.js';
 import type { NodeSearch } from './node-search.js';
-import { SessionTurns } from './session-turns.js';
+import { HUB_CHANGED, RemoteSession } from './remote-session.js';
 import type { Transport } from './transport.js';
-
-interface Remote {
-  readonly sid: number;
-  readonly options: SessionOptions;
-  /** The features the front turned on, as it turned them on or off (those of a logged-in session are in its state). */
-  readonly features: Set<Feature>;
-  name: string | null;
-  closed: boolean;
-  requests: number;
-  /** Dispatches the hub has not settled: what each asked, to answer it if the hub is lost. */
-  readonly settled: Map<number, { action: string; label: Label | undefined; settle: () => void }>;
-  readonly checked: Map<number, (result: AuthResult) => void>;
-  /** The order of its requests, some answered here. */
-  readonly turns: SessionTurns;
-}
 
 /** Told the names this node's users take and let go (the node's lease writes them: node-lease.ts). */
 export interface NodeNames {
@@ -56,21 +41,11 @@ export interface RemoteOptions {
   now?: () => number;
 }
 
-const HUB_CHANGED: AuthResult = { ok: false, status: 'busy', msg: 'the chat server restarted; try again' };
-
-/** The answer to a request the hub was lost before answering: it may or may not have been carried out. */
-const unanswered = (action: string): ServerEvent => ({
-  action: 'error',
-  code: 'unavailable',
-  msg: `the chat server moved to another machine before it answered your ${action}: it may not have been carried out`,
-  for: action,
-});
-
 export class RemoteHub implements SessionOpener, NameReserver {
   /** The hub's life this node talks to; null until a beacon is heard (calls wait meanwhile). */
   private epoch: string | null = null;
   private lastBeacon = 0;
-  private readonly sessions = new Map<number, Remote>();
+  private readonly sessions = new Map<number, RemoteSession>();
   private readonly reserved: string[] = [];
   /** What this node keeps of its sessions, to hand them to the next hub. */
   private readonly handover = new Handover();
@@ -147,17 +122,7 @@ export class RemoteHub implements SessionOpener, NameReserver {
   }
 
   open(options: SessionOptions): Session {
-    const r: Remote = {
-      sid: ++this.sids,
-      options,
-      features: new Set(options.features ?? []),
-      name: null,
-      closed: false,
-      requests: 0,
-      settled: new Map(),
-      checked: new Map(),
-      turns: new SessionTurns(),
-    };
+    const r = new RemoteSession(++this.sids, options, this.log);
     this.sessions.set(r.sid, r);
     this.queue({
       t: 'open',
@@ -178,9 +143,9 @@ export class RemoteHub implements SessionOpener, NameReserver {
       authenticate: (name, password) =>
         r.turns.run(false, () => {
           if (r.closed) return Promise.resolve(HUB_CHANGED);
-          const n = ++r.requests;
+          const { n, checked } = r.checking();
           this.queue({ t: 'auth', sid: r.sid, n, name, password });
-          return new Promise<AuthResult>((resolve) => r.checked.set(n, r.turns.sent(resolve)));
+          return checked;
         }),
       reject: (error, label) =>
         void r.turns.run(false, async () => this.queue(label === undefined ? { t: 'reject', sid: r.sid, error } : { t: 'reject', sid: r.sid, error, label })),
@@ -198,23 +163,23 @@ export class RemoteHub implements SessionOpener, NameReserver {
     };
   }
 
-  private dispatchToHub(r: Remote, action: ClientAction, label: Label | undefined): Promise<void> {
+  private dispatchToHub(r: RemoteSession, action: ClientAction, label: Label | undefined): Promise<void> {
     if (r.closed) return Promise.resolve();
-    const n = ++r.requests;
+    const { n, settled } = r.dispatched(action.action, label);
     this.queue(label === undefined ? { t: 'dispatch', sid: r.sid, n, action } : { t: 'dispatch', sid: r.sid, n, action, label });
-    return new Promise<void>((settle) => r.settled.set(n, { action: action.action, label, settle: r.turns.sent(settle) }));
+    return settled;
   }
 
   /**
    * A search, answered from PostgreSQL once the hub has answered the session's earlier requests
    * (and so stored what they said). A session not logged in goes to the hub, which says so.
    */
-  private async searchHere(r: Remote, action: Extract<ClientAction, { action: 'search' }>, label: Label | undefined): Promise<void> {
+  private async searchHere(r: RemoteSession, action: Extract<ClientAction, { action: 'search' }>, label: Label | undefined): Promise<void> {
     await r.turns.answered();
     const user = r.closed ? undefined : this.handover.known(r.sid);
     if (user === undefined) return this.dispatchToHub(r, action, label);
     const event = await this.searcher!.search({ name: user.name, historyKey: user.historyKey, rooms: user.features.includes('rooms') }, action.target);
-    if (!r.closed) this.deliver(r, event, label);
+    if (!r.closed) r.deliver(event, label);
   }
 
   private queue(message: ToHub): void {
@@ -321,53 +286,31 @@ export class RemoteHub implements SessionOpener, NameReserver {
     this.life++;
     this.lostAt = this.now();
     const unsent = new Set(this.outbox.flatMap((m) => (m.t === 'dispatch' ? [`${m.sid}/${m.n}`] : [])));
-    for (const r of this.sessions.values()) {
-      for (const [n, call] of r.settled) {
-        if (unsent.has(`${r.sid}/${n}`)) continue;
-        r.settled.delete(n);
-        this.deliver(r, unanswered(call.action), call.label);
-        call.settle();
-      }
-      for (const check of r.checked.values()) check(HUB_CHANGED);
-      r.checked.clear();
-    }
+    for (const r of this.sessions.values()) r.hubLost((n) => unsent.has(`${r.sid}/${n}`));
   }
 
   /** The session cannot go on: its user is told the server restarted, and its front closes it. */
-  private restart(r: Remote): void {
+  private restart(r: RemoteSession): void {
     this.end(r);
-    this.deliver(r, { action: 'restart', from: '', message: RESTART_MSG });
-    this.deliver(r, { action: 'error', code: 'killed', msg: 'the chat server restarted: connect again' });
-  }
-
-  private deliver(r: Remote, event: ServerEvent, label?: Label): void {
-    try {
-      if (label === undefined) sinkOf(r.options).deliver(event);
-      else sinkOf(r.options).deliver(event, label);
-    } catch (err) {
-      this.log.error('front failed to deliver an event', { front: r.options.front, err: String(err) });
-    }
+    r.deliver({ action: 'restart', from: '', message: RESTART_MSG });
+    r.deliver({ action: 'error', code: 'killed', msg: 'the chat server restarted: connect again' });
   }
 
   /** The session's name, as the hub says it is now; the node's lease learns of a change. */
-  private named(r: Remote, name: string | null): void {
+  private named(r: RemoteSession, name: string | null): void {
     if (name === r.name) return;
     if (r.name !== null) this.names?.lets(nameKey(r.name));
     if (name !== null) this.names?.holds(nameKey(name), name);
     r.name = name;
   }
 
-  /** The session is over here: its waits settle (a dispatch resolves, a password check says busy). */
-  private end(r: Remote): void {
+  /** The session is over here: its waits settle, and the node forgets it. */
+  private end(r: RemoteSession): void {
     // The session keeps its name (its front may still say it); the node's lease lets it go.
     if (r.name !== null) this.names?.lets(nameKey(r.name));
-    r.closed = true;
+    r.end();
     this.sessions.delete(r.sid);
     this.handover.session(r.sid, null);
-    for (const call of r.settled.values()) call.settle();
-    for (const check of r.checked.values()) check(HUB_CHANGED);
-    r.settled.clear();
-    r.checked.clear();
   }
 
   private receive(data: string): void {
@@ -395,7 +338,7 @@ export class RemoteHub implements SessionOpener, NameReserver {
         // One object for every recipient, so that each front serialises it once.
         for (const sid of m.sids) {
           const r = this.sessions.get(sid);
-          if (r) this.deliver(r, m.event);
+          if (r) r.deliver(m.event);
         }
         continue;
       }
@@ -405,17 +348,15 @@ export class RemoteHub implements SessionOpener, NameReserver {
         case 'ev':
           if (m.event.action === 'exchange') this.handover.line(m.event.group, m.event.seq);
           if (m.name !== undefined) this.named(r, m.name);
-          if (m.label === undefined) this.deliver(r, m.event);
-          else this.deliver(r, m.event, m.label);
+          if (m.label === undefined) r.deliver(m.event);
+          else r.deliver(m.event, m.label);
           break;
         case 'done':
           this.named(r, m.name);
-          r.settled.get(m.n)?.settle();
-          r.settled.delete(m.n);
+          r.done(m.n);
           break;
         case 'auth':
-          r.checked.get(m.n)?.(m.result);
-          r.checked.delete(m.n);
+          r.answered(m.n, m.result);
           break;
         case 'state':
           this.handover.session(r.sid, m.state);
