@@ -25,7 +25,7 @@ import { PgActivity, type PgStep } from './pg-activity.js';
 import type { Progress } from './progress.js';
 import { holdIdle, runGenerator, type GeneratorListener } from './run.js';
 import { ensureSearchData, measureSearch, saidPhrase, storeSearchTimes } from './search-bench.js';
-import { startOurs } from './servers.js';
+import { indexMerged, startOurs } from './servers.js';
 import { sampleProc, settledRss } from './stats.js';
 import { baseLoad, type GenConfig, type GenResult } from './types.js';
 
@@ -209,9 +209,10 @@ async function measureSearches(root: string, options: BenchOptions, engines: Ben
   progress.unit('single process, SQLite');
   const dir = mkdtempSync(join(tmpdir(), 'bench-search-'));
   cpSync(data.dir, dir, { recursive: true });
-  const single = await startOurs(root, dir, FRONTS);
+  const single = await startOurs(root, dir, [...FRONTS, 'web']);
   let onSqlite: NamedQuery[];
   try {
+    await indexMerged(single);
     onSqlite = await searchAt(single.ports.native!);
   } finally {
     await single.stop();

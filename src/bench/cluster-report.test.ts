@@ -34,9 +34,9 @@ function run(over: Partial<ClusterResults> = {}): ClusterResults {
 describe('clusterSection', () => {
   it('leads with the cluster / single ratios of the same run, CPU per line adding up every process', () => {
     const md = clusterSection(run()).join('\n');
-    expect(md).toContain('| S1 p99, ms | 5.0 | 10.0 | 40.0 | 8.00 |');
+    expect(md).toContain('| S1 p99, ms | 5.0 | 10.0 | 40.0 | 8.00 | 4.00 |');
     // 20 % of a core over 2,000 lines/s is 100 µs a line; the cluster's 90 % is 450 µs.
-    expect(md).toContain('| S1 server CPU per delivered line, µs | 100.0 | 300.0 | 450.0 | 4.50 |');
+    expect(md).toContain('| S1 server CPU per delivered line, µs | 100.0 | 300.0 | 450.0 | 4.50 | 1.50 |');
     expect(md).toContain('n1 (hub) 40 %, n2 15 %, n3 15 %, PostgreSQL 12 %, nats-server 8 %');
     expect(md).toContain('100 commits/s (20.0 lines each), 99 WAL syncs/s');
     expect(md).toContain('load average (1 / 5 / 15 min) 1.00 / 1.00 / 1.00 at the start');
@@ -73,7 +73,7 @@ describe('clusterSection', () => {
       { setup: 'cluster', clients: 1000, rssGrowthBytes: { 'n1 (hub)': 10 * 1024 * 1000, n2: 3 * 1024 * 1000, n3: 3 * 1024 * 1000 }, connectsPerSec: 900 },
     ];
     const md = clusterSection(run({ s1: [], s3 })).join('\n');
-    expect(md).toContain('| S3 memory per idle connection, all nodes, KB | 8.0 | – | 16.0 | 2.00 |');
+    expect(md).toContain('| S3 memory per idle connection, all nodes, KB | 8.0 | – | 16.0 | 2.00 | – |');
     expect(md).toContain('| 3 nodes, PostgreSQL + NATS | 1,000 | n1 (hub) 9.8 MB, n2 2.9 MB, n3 2.9 MB | 16.0 KB | 900 |');
   });
 
@@ -88,7 +88,7 @@ describe('clusterSection', () => {
     const md = clusterSection(run({ s1: [], search })).join('\n');
     expect(md).toContain('| `? drunk` | rare word | 1.5 / 3.0 | 4.0 / 8.0 | 6.0 / 12.0 | met, met |');
     expect(md).toContain('| `? from` | common word | 3.0 / 6.0 | 9.5 / 19.0 | 12.5 / 25.0 | met, **not met** |');
-    expect(md).toContain('| search p99, slowest shape, ms (1,000,000 lines) | 6.0 | – | 25.0 | 4.17 |');
+    expect(md).toContain('| search p99, slowest shape, ms (1,000,000 lines) | 6.0 | – | 25.0 | 4.17 | – |');
   });
 });
 

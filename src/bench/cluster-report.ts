@@ -78,7 +78,7 @@ function ratiosTable(r: ClusterResults): string[] {
   const at = new Map(r.s2.map((e) => [e.setup, (e.reps[0] ?? []).find((s) => s.offered === rate)]));
   const rows: string[][] = [];
   const row = (what: string, value: (setup: Setup) => number, text: (n: number, setup: Setup) => string): void => {
-    rows.push([what, ...SETUPS.map((setup) => text(value(setup), setup)), ratio(value('cluster'), value('single'))]);
+    rows.push([what, ...SETUPS.map((setup) => text(value(setup), setup)), ratio(value('cluster'), value('single')), ratio(value('cluster'), value('postgres'))]);
   };
   if (r.s1.length) {
     row('S1 p99, ms', (s) => s1.get(s)?.p99 ?? Number.NaN, (n) => f1(n));
@@ -93,14 +93,19 @@ function ratiosTable(r: ClusterResults): string[] {
       const e = r.s3.find((x) => x.setup === setup);
       return e ? Object.values(e.rssGrowthBytes).reduce((a, b) => a + b, 0) / e.clients / 1024 : Number.NaN;
     };
-    rows.push(['S3 memory per idle connection, all nodes, KB', f1(perConn('single')), '–', f1(perConn('cluster')), ratio(perConn('cluster'), perConn('single'))]);
+    rows.push(['S3 memory per idle connection, all nodes, KB', f1(perConn('single')), '–', f1(perConn('cluster')), ratio(perConn('cluster'), perConn('single')), '–']);
   }
   if (r.search) {
     const worst = (qs: readonly NamedQuery[]): number => Math.max(...qs.map((q) => q.p99));
-    rows.push([`search p99, slowest shape, ms (${f0(r.search.lines)} lines)`, f1(worst(r.search.single)), '–', f1(worst(r.search.cluster)), ratio(worst(r.search.cluster), worst(r.search.single))]);
+    rows.push([`search p99, slowest shape, ms (${f0(r.search.lines)} lines)`, f1(worst(r.search.single)), '–', f1(worst(r.search.cluster)), ratio(worst(r.search.cluster), worst(r.search.single)), '–']);
   }
   if (!rows.length) return [];
-  return ['Same run, cluster / single (for latency and CPU lower is better, for the knee higher):', '', table(['figure', ...SETUPS.map((s) => LABEL[s]), 'cluster / single'], rows), ''];
+  return [
+    'Same run, cluster / single (for latency and CPU lower is better, for the knee higher). The last column compares the cluster with the one process on the same engine, PostgreSQL: what the bus and the split into nodes cost, apart from what PostgreSQL costs against SQLite.',
+    '',
+    table(['figure', ...SETUPS.map((s) => LABEL[s]), 'cluster / single', 'cluster / single on PostgreSQL'], rows),
+    '',
+  ];
 }
 
 /** The targets for cluster mode (the performance issue): cross-node latency, and CPU per delivered line against the single process of the same run. */

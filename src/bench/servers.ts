@@ -102,6 +102,23 @@ export async function startOurs(root: string, dataDir: string, fronts: readonly 
   return { name: 'ics-chat', pid: child.pid!, ports, startMs: performance.now() - started, stop: stopper(child) };
 }
 
+/**
+ * Waits until the server's search index has merged its segments (index-merge.ts), as a server's
+ * has after a quiet moment; returns the seconds it took. Reads `/metrics` on the web front, which
+ * the server must run. A history built in one go, as the bench's are, starts with a dozen segments.
+ */
+export async function indexMerged(server: RunningBenchServer, timeoutMs = 600_000): Promise<number> {
+  const port = server.ports.ws;
+  if (port === undefined) throw new Error('the server runs no web front: /metrics cannot be read');
+  const started = performance.now();
+  for (;;) {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    if (/^ics_chat_search_index_merging 0$/m.test(text)) return (performance.now() - started) / 1000;
+    if (performance.now() - started > timeoutMs) throw new Error(`the search index was still merging after ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 export async function startNgircd(): Promise<RunningBenchServer> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-ngircd-'));
   const port = await freePort();

@@ -131,6 +131,8 @@ export interface HistoryStore {
   lineCount(): number;
   /** Committed lines its search index does not hold yet (0 for a store whose search reads the committed lines' own index). */
   indexLag(): number;
+  /** True while its search index has work to do in quiet times that makes searches cheaper (false for a store with none). */
+  indexMerging(): boolean;
   /** Why the store cannot serve right now, or null when it can (for health checks). */
   problem(): string | null;
   /** Commits what is queued and releases the store. */

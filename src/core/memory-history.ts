@@ -205,6 +205,10 @@ export class MemoryHistory extends QueuedHistory implements HistoryStore {
     return 0;
   }
 
+  indexMerging(): boolean {
+    return false;
+  }
+
   lineCount(): number {
     return this.committedLines;
   }

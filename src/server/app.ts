@@ -119,6 +119,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     groups: () => hub.groups.size,
     historyLines: () => history.lineCount(),
     indexLag: () => history.indexLag(),
+    indexMerging: () => history.indexMerging(),
   });
   const hub: Hub = hubFor(config, stores, sonnets, clock, log, metrics);
   const admission = new Admission(config.admission, log);

@@ -63,6 +63,7 @@ export async function startClusterNode(config: Config, cluster: ClusterConfig, d
     groups: () => hosting?.hub.groups.size ?? 0,
     historyLines: () => hosting?.stores.history.lineCount() ?? 0,
     indexLag: () => hosting?.stores.history.indexLag() ?? 0,
+    indexMerging: () => hosting?.stores.history.indexMerging() ?? false,
   });
   const links = metrics.cluster({ hub: () => hosting !== null, hubHeard: () => remote.connected, bus: () => bus.connected });
   // Search reads only committed lines, so this node answers it from PostgreSQL, not the hub.

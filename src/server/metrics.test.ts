@@ -8,6 +8,7 @@ function metrics(): Metrics {
     groups: () => 1,
     historyLines: () => 42,
     indexLag: () => 7,
+    indexMerging: () => true,
   });
 }
 
@@ -53,6 +54,7 @@ describe('Metrics', () => {
         'ics_chat_groups 1',
         'ics_chat_history_lines 42',
         'ics_chat_search_index_lag_lines 7',
+        'ics_chat_search_index_merging 1',
       ]),
     );
     expect(lines.some((l) => l.startsWith('ics_chat_front_up{front="discord"}'))).toBe(false);

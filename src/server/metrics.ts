@@ -18,6 +18,8 @@ export interface GaugeSource {
   historyLines(): number;
   /** Committed lines the search index does not hold yet (0 where search reads the committed lines themselves). */
   indexLag(): number;
+  /** True while the search index merges its segments in quiet times. */
+  indexMerging(): boolean;
 }
 
 /** A cluster node's view of the cluster, read at scrape time. */
@@ -125,6 +127,14 @@ export class Metrics implements HubObserver {
       registers,
       collect() {
         this.set(source.indexLag());
+      },
+    });
+    new Gauge({
+      name: 'ics_chat_search_index_merging',
+      help: 'Whether the search index worker is merging the index in quiet times (1; searches read less once it is done) or done (0)',
+      registers,
+      collect() {
+        this.set(source.indexMerging() ? 1 : 0);
       },
     });
     this.fanout = new Histogram({

@@ -23,6 +23,8 @@ export interface IndexHost {
   revisedUpTo(): number;
   /** The last index write's failure, until one succeeds again. */
   problem(): string | null;
+  /** True while the index may have segments to merge in quiet times (index-merge.ts). */
+  merging(): boolean;
   close(): Promise<void>;
 }
 
@@ -97,6 +99,11 @@ export class InlineIndex implements IndexHost {
     return this.fault.message;
   }
 
+  /** An in-memory index is small: left to FTS5's own merging. */
+  merging(): boolean {
+    return false;
+  }
+
   /** Nothing to finish: the index goes with the database. */
   async close(): Promise<void> {}
 }
@@ -113,15 +120,15 @@ export class WorkerIndex implements IndexHost {
   private lost: string | null = null;
   private closing = false;
 
-  constructor(file: string, indexFile: string, done: Marks, onError: (msg: string) => void, private readonly maxLag = MAX_INDEX_LAG) {
+  constructor(file: string, indexFile: string, done: Marks, private readonly onError: (msg: string) => void, private readonly maxLag = MAX_INDEX_LAG) {
     this.fault = new Fault(onError);
     this.target = { ...done };
-    for (const [cell, value] of [[Cell.committed, done.lines], [Cell.lines, done.lines], [Cell.revised, done.revs], [Cell.revs, done.revs]] as const) {
+    for (const [cell, value] of [[Cell.committed, done.lines], [Cell.lines, done.lines], [Cell.revised, done.revs], [Cell.revs, done.revs], [Cell.merging, 1]] as const) {
       this.cells[cell] = BigInt(value);
     }
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    this.port.on('message', (report: IndexReport) => this.fault.set(report.error));
+    this.port.on('message', (report: IndexReport) => this.report(report));
     this.port.unref();
     const data: IndexWorkerData & { port: MessagePort } = { file, indexFile, cells: this.cells.buffer as SharedArrayBuffer, roundMs: ROUND_MS, port: port2 };
     this.worker = new Worker(builtWorker(new URL('./index-worker.js', import.meta.url)), { workerData: data, transferList: [port2] });
@@ -179,6 +186,10 @@ export class WorkerIndex implements IndexHost {
     return this.lost ?? this.fault.message;
   }
 
+  merging(): boolean {
+    return this.lost === null && Atomics.load(this.cells, Cell.merging) === 1n;
+  }
+
   /** Has the worker catch up once more and close its connection; waits for it to end. */
   async close(): Promise<void> {
     this.closing = true;
@@ -197,7 +208,13 @@ export class WorkerIndex implements IndexHost {
 
   /** Takes in the reports posted so far, without waiting for the event loop. */
   private drain(): void {
-    for (let m = receiveMessageOnPort(this.port); m !== undefined; m = receiveMessageOnPort(this.port)) this.fault.set((m.message as IndexReport).error);
+    for (let m = receiveMessageOnPort(this.port); m !== undefined; m = receiveMessageOnPort(this.port)) this.report(m.message as IndexReport);
+  }
+
+  /** A merge step's failure only costs search speed: logged (once while it recurs), the index stays readable. */
+  private report(report: IndexReport): void {
+    if ('mergeError' in report) this.onError(`search index merge: ${report.mergeError}`);
+    else this.fault.set(report.error);
   }
 
   private gone(why: string): void {

@@ -20,8 +20,10 @@ export const Cell = {
   failing: 6,
   /** 1: catch up once more, then close. */
   stop: 7,
+  /** 1 while the index may have segments to merge in quiet times (index-merge.ts), 0 once a step found none. */
+  merging: 8,
 } as const;
-export const CELLS = 8;
+export const CELLS = 9;
 
 export interface IndexWorkerData {
   file: string;
@@ -32,7 +34,5 @@ export interface IndexWorkerData {
   roundMs: number;
 }
 
-/** A failed attempt's error; null: an attempt succeeded after failures. */
-export interface IndexReport {
-  error: string | null;
-}
+/** A failed attempt's error (null: an attempt succeeded after failures), or a merge step's failure. */
+export type IndexReport = { error: string | null } | { mergeError: string };

@@ -265,6 +265,11 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
     return this.index.lag();
   }
 
+  /** True while the index worker may have segments to merge (index-merge.ts). */
+  indexMerging(): boolean {
+    return this.index.merging();
+  }
+
   line(id: number): StoredLine | undefined {
     const row = this.lineById.get(id);
     return row ? toStored(row) : undefined;

@@ -181,6 +181,10 @@ export class PgHistory extends QueuedHistory implements HistoryStore {
     return 0;
   }
 
+  indexMerging(): boolean {
+    return false;
+  }
+
   lineCount(): number {
     return this.committedLines;
   }
