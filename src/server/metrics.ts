@@ -131,7 +131,7 @@ export class Metrics implements HubObserver {
     });
     new Gauge({
       name: 'ics_chat_search_index_merging',
-      help: 'Whether the search index worker is merging the index in quiet times (1; searches read less once it is done) or done (0)',
+      help: 'Whether the search index has segments to merge (1), which its worker does in quiet rounds so that searches read fewer of them, or is merged (0)',
       registers,
       collect() {
         this.set(source.indexMerging() ? 1 : 0);

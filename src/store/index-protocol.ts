@@ -20,7 +20,7 @@ export const Cell = {
   failing: 6,
   /** 1: catch up once more, then close. */
   stop: 7,
-  /** 1 while the index may have segments to merge in quiet times (index-merge.ts), 0 once a step found none. */
+  /** 1 while the index may have segments to merge, in quiet rounds (index-merge.ts); 0 once a step found none. */
   merging: 8,
 } as const;
 export const CELLS = 9;

@@ -29,7 +29,7 @@ const indexer = new LineIndexer(db);
 const merger = new IndexMerger(db);
 /** The last failure reported, while attempts keep failing: a failure is posted once, however often it recurs. */
 let failing: string | null = null;
-/** The same for merge steps. */
+/** The same for merge steps; a failed step is tried again once more lines are indexed. */
 let mergeFailing: string | null = null;
 
 function behind(): boolean {
@@ -66,13 +66,11 @@ function mergeAWhile(wake: bigint): void {
       mergeFailing = null;
     }
   } catch (err) {
-    // The index stays as it was (a step is a transaction); merging waits for the next lines indexed.
-    merger.pending = false;
+    // The index stays as it was (a step is a transaction).
     const message = (err as Error).message;
     if (message !== mergeFailing) port.postMessage({ mergeError: message } satisfies IndexReport);
     mergeFailing = message;
   }
-  Atomics.store(cells, Cell.merging, merger.pending ? 1n : 0n);
 }
 
 for (;;) {
@@ -81,7 +79,8 @@ for (;;) {
   const indexed = behind() || stopping ? attempt() : 0;
   if (stopping) break;
   if (indexed > 0) merger.indexed();
-  if (indexed <= QUIET_LINES && failing === null) mergeAWhile(wake);
+  if (indexed <= QUIET_LINES && failing === null && (mergeFailing === null || indexed > 0)) mergeAWhile(wake);
+  Atomics.store(cells, Cell.merging, merger.pending ? 1n : 0n);
   Atomics.wait(cells, Cell.wake, wake, roundMs);
 }
 db.close();
