@@ -18,7 +18,7 @@ export interface GaugeSource {
   historyLines(): number;
   /** Committed lines the search index does not hold yet (0 where search reads the committed lines themselves). */
   indexLag(): number;
-  /** True while the search index merges its segments in quiet times. */
+  /** True while the search index has segments to merge (its worker does so in quiet rounds). */
   indexMerging(): boolean;
 }
 
