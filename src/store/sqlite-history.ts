@@ -176,7 +176,10 @@ export class SqliteHistory extends QueuedHistory implements HistoryStore {
         if (rev > 0) pruneRevisions.run(this.index.revisedUpTo());
         return { rev, added };
       });
-      this.spansOf = this.db.prepare(`SELECT s.grp, ${idAtSeq('s.from_seq')} AS from_id, ${idAtSeq('s.to_seq')} AS to_id FROM seen AS s WHERE s.user = ? AND s.to_seq > s.from_seq`);
+      // An interval from a group's start (seq 0) starts before its first line: no lookup to find that.
+      this.spansOf = this.db.prepare(
+        `SELECT s.grp, CASE WHEN s.from_seq = 0 THEN 0 ELSE ${idAtSeq('s.from_seq')} END AS from_id, ${idAtSeq('s.to_seq')} AS to_id FROM seen AS s WHERE s.user = ? AND s.to_seq > s.from_seq`,
+      );
       const within = 'FROM idx.lines_idx WHERE lines_idx MATCH ? AND rowid > ? AND rowid <= ?';
       this.newestIn = this.db.prepare<[string, number, number, number], number>(`SELECT rowid ${within} ORDER BY rowid DESC LIMIT ?`).pluck();
       this.countIn = this.db.prepare<[string, number, number, number], number>(`SELECT COUNT(*) FROM (SELECT 1 ${within} LIMIT ?)`).pluck();
