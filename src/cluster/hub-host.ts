@@ -5,15 +5,17 @@
  * is taken for dead. Its users then leave their groups as vanished users do, and their names
  * come free. With every batch, a node is told what changed of its sessions and of their groups, so
  * that it can hand them to the next hub if this one dies; a hub that has just started takes
- * sessions handed back for one lease (core/takeover.ts).
+ * sessions handed back for one lease (core/takeover.ts). A node that falls so far behind that its
+ * stream would keep too much unacknowledged takes the stream up again as a new life: its sessions
+ * wait for it for one lease, run on as they were, and get the lines they missed from the history.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../core/log.js';
 import type { ServerEvent } from '../core/protocol.js';
 import type { SessionOptions } from '../core/session.js';
-import { groupState, type HostedHub, type HostedSession } from '../core/takeover.js';
+import { groupState, type HostedHub, type HostedSession, type SessionState } from '../core/takeover.js';
 import { BEACON_SUBJECT, HUB_SUBJECT, nodeSubject, type Batch, type ToHub, type ToNode } from './link-protocol.js';
-import { batchText, LinkStream, type LinkObserver } from './reliable.js';
+import { batchText, LinkStream, STREAM_CAP, type LinkObserver } from './reliable.js';
 import type { Transport } from './transport.js';
 
 export interface LinkTiming {
@@ -25,6 +27,8 @@ export interface LinkTiming {
 
 interface Hosted {
   readonly session: HostedSession;
+  /** The link its events go to: a later life's once its node took the stream up again. */
+  readonly route: { link: NodeLink };
   /** The name the node was last told this session has. */
   told: string | null;
   /** The session's state as the node was last told it (JSON). */
@@ -44,6 +48,12 @@ interface NodeLink {
   readonly groups: Map<number, number>;
 }
 
+/** The sessions of a node whose stream would have kept too much, waiting (for a lease from `since`) for the node to take them up again. */
+interface Parked {
+  readonly sessions: Map<number, Hosted>;
+  readonly since: number;
+}
+
 /** An event too long to carry between nodes (a `list` of tens of thousands of users) becomes an error saying so, to the same request. */
 function tooLong(message: ToNode): ToNode {
   if (message.t !== 'ev' && message.t !== 'evs') return message;
@@ -61,6 +71,7 @@ export class HubHost {
   private readonly nodes = new Map<string, NodeLink>();
   /** Lives of nodes this hub dropped (`node/life`): their streams cannot go on, so they are told to start over. */
   private readonly dropped = new Set<string>();
+  private readonly parked = new Map<string, Parked>();
   /** When this hub started: sessions are handed back to it for one lease after. */
   private readonly started: number;
   private flushing: NodeJS.Immediate | null = null;
@@ -75,6 +86,8 @@ export class HubHost {
     private readonly log: Logger,
     private readonly observer?: LinkObserver,
     private readonly now: () => number = Date.now,
+    /** The most batches a node's stream keeps unacknowledged before the node must take it up again. */
+    private readonly streamCap = STREAM_CAP,
   ) {
     this.started = now();
   }
@@ -115,6 +128,12 @@ export class HubHost {
     this.beacon();
     const late = this.now() - this.timing.leaseMs;
     if (this.started < late) this.hub.takeover.settle();
+    for (const [node, parked] of this.parked) {
+      if (parked.since >= late) continue;
+      this.parked.delete(node);
+      this.log.warn('cluster: a node did not take its stream up again; its users are offline', { node, users: parked.sessions.size });
+      for (const { session } of parked.sessions.values()) session.close(undefined, 'Node went away');
+    }
     for (const link of [...this.nodes.values()]) {
       if (link.lastHeard < late) {
         this.log.warn('cluster: a node fell silent; its users are offline', { node: link.node, users: link.sessions.size });
@@ -164,6 +183,7 @@ export class HubHost {
         this.timing.heartbeatMs,
         this.observer,
         tooLong,
+        this.streamCap,
       ),
       lastHeard: this.now(),
       outbox: [],
@@ -179,6 +199,11 @@ export class HubHost {
     if (m.t === 'reserve') return this.hub.reserveName(m.name);
     if (m.t === 'describe') return this.hub.takeover.describe(m.groups);
     if (m.t === 'open' || m.t === 'restore') {
+      const parked = this.unpark(link.node, m.sid);
+      if (parked && m.t === 'restore') return this.resume(link, m.sid, parked, m.state);
+      // A parked session the node opens anew was not logged in; one it does not hand back is over.
+      parked?.session.close(undefined, 'Node went away');
+      const route = { link };
       // Null while the hub restores the session, which may deliver (the lines it never heard) before it returns.
       let hosted: Hosted | null = null;
       const options: SessionOptions = {
@@ -193,7 +218,7 @@ export class HubHost {
             const name = hosted.session.name;
             if (name !== hosted.told) message.name = hosted.told = name;
           }
-          this.send(link, message);
+          this.send(route.link, message);
         },
       };
       const session = m.t === 'open' ? this.hub.open(options) : this.hub.restore(options, m.state);
@@ -201,7 +226,7 @@ export class HubHost {
         this.log.warn('cluster: a session handed back could not be run on', { node: link.node, user: m.t === 'restore' ? m.state.name : '-' });
         return this.send(link, { t: 'lost', sid: m.sid });
       }
-      hosted = { session, told: session.name, kept: null };
+      hosted = { session, route, told: session.name, kept: null };
       link.sessions.set(m.sid, hosted);
       // A handed-back session's state is told again: its groups' revisions are this hub's.
       if (m.t === 'restore') this.touch(link, m.sid);
@@ -231,6 +256,27 @@ export class HubHost {
     }
   }
 
+  /** The parked session of that node under that id, no longer parked; undefined when there is none. */
+  private unpark(node: string, sid: number): Hosted | undefined {
+    const parked = this.parked.get(node);
+    const hosted = parked?.sessions.get(sid);
+    if (!parked || !hosted) return undefined;
+    parked.sessions.delete(sid);
+    if (parked.sessions.size === 0) this.parked.delete(node);
+    return hosted;
+  }
+
+  /** A parked session its node hands back: it runs on over the node's new life, and hears what it missed from the history. */
+  private resume(link: NodeLink, sid: number, hosted: Hosted, state: SessionState): void {
+    // The lines queued now go out while its events still go nowhere; the history then holds all it missed.
+    this.hub.flush();
+    hosted.route.link = link;
+    hosted.kept = null;
+    link.sessions.set(sid, hosted);
+    hosted.session.resume(state.groups);
+    this.touch(link, sid);
+  }
+
   /** What the node keeps of the session may have changed without a word to it. */
   private touch(link: NodeLink, sid: number): void {
     link.touched.add(sid);
@@ -238,7 +284,8 @@ export class HubHost {
   }
 
   private send(link: NodeLink, message: Exclude<ToNode, { t: 'group' | 'evs' }>): void {
-    if (this.stopped) return;
+    // A link dropped or parked hears nothing more: its node starts over.
+    if (this.stopped || this.nodes.get(link.node) !== link) return;
     if (!this.shared(link, message)) link.outbox.push(message);
     // A line in a group changes nothing a node keeps (a direct one may begin a conversation), and lines are the hot path.
     const line = message.t === 'ev' && message.event.action === 'exchange' && !message.event.direct;
@@ -280,8 +327,8 @@ export class HubHost {
       const messages = link.outbox;
       link.outbox = [];
       if (!link.stream.push(messages)) {
-        this.log.warn('cluster: a node left too much unacknowledged; it starts over', { node: link.node });
-        this.drop(link, 'Node went away');
+        this.log.warn('cluster: a node left too much unacknowledged; its sessions wait for it to take its stream up again', { node: link.node, users: link.sessions.size });
+        this.park(link);
         this.publish(link.node, { node: 'hub', life: link.life, epoch: this.epoch, seq: 0, ack: 0, messages: [], reset: true });
       }
     }
@@ -305,6 +352,17 @@ export class HubHost {
       link.outbox.push({ t: 'state', sid, state });
     }
     link.touched.clear();
+  }
+
+  /** The link ends, its sessions wait (a lease) for the node's next life to hand them back. */
+  private park(link: NodeLink): void {
+    if (this.nodes.get(link.node) === link) this.nodes.delete(link.node);
+    this.dropped.add(`${link.node}/${link.life}`);
+    link.outbox = [];
+    const parked = this.parked.get(link.node) ?? { sessions: new Map<number, Hosted>(), since: this.now() };
+    for (const [sid, hosted] of link.sessions) parked.sessions.set(sid, hosted);
+    link.sessions.clear();
+    this.parked.set(link.node, parked);
   }
 
   /** The node's sessions end as dropped connections do: their users quit with `why`. */

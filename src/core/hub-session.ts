@@ -7,8 +7,8 @@ import type { HubState } from './actions/context.js';
 import { authenticate } from './auth.js';
 import type { DropReason } from './observer.js';
 import type { ClientAction, Feature, Label } from './protocol.js';
-import type { AuthResult, Member } from './session.js';
-import { sessionState, type HostedSession, type SessionState } from './takeover.js';
+import { isOnline, type AuthResult, type Member } from './session.js';
+import { sessionState, type GroupPlace, type HostedSession, type SessionState, type Takeover } from './takeover.js';
 import type { ValidationError } from './validate.js';
 
 /** What a session asks of its hub beyond what handlers see. */
@@ -17,6 +17,7 @@ export interface SessionHost extends HubState {
   dispatchFor(me: Member, action: ClientAction, label?: Label): Promise<void>;
   /** Ends the member's session (`reason` when its front dropped it). */
   endSession(me: Member, reason?: DropReason, message?: string): void;
+  readonly takeover: Pick<Takeover, 'missed'>;
 }
 
 export class HubSession implements HostedSession {
@@ -31,6 +32,10 @@ export class HubSession implements HostedSession {
 
   state(): SessionState | null {
     return sessionState(this.hub, this.member);
+  }
+
+  resume(places: readonly GroupPlace[]): void {
+    if (isOnline(this.member) && !this.member.closed) this.hub.takeover.missed(this.member, places);
   }
 
   dispatch(action: ClientAction, label?: Label): Promise<void> {

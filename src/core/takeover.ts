@@ -118,8 +118,9 @@ export class Takeover {
     return !this.settled;
   }
 
-  /** A node's description of groups its sessions are in. */
+  /** A node's description of groups its sessions are in (kept until the hand-over is over; later, nothing needs it). */
   describe(groups: readonly GroupState[]): void {
+    if (this.settled) return;
     for (const g of groups) {
       const known = this.described.get(g.id);
       if (!known || known.revision < g.revision) this.described.set(g.id, g);
@@ -151,6 +152,14 @@ export class Takeover {
     if (focus && hub.groups.membership(focus, me)) hub.setFocus(me, focus);
     for (const place of state.groups) this.unheard(me, place);
     return me;
+  }
+
+  /**
+   * Gives a member whose node lost the hub's stream and took it up again (it fell too far behind)
+   * the lines of its groups that node never got, as for a member handed back.
+   */
+  missed(me: OnlineMember, places: readonly GroupPlace[]): void {
+    for (const place of places) this.unheard(me, place);
   }
 
   /**
@@ -249,6 +258,8 @@ export class Takeover {
 export interface HostedSession extends Session {
   /** What the node keeps of it; null before it logs in. */
   state(): SessionState | null;
+  /** Its node lost the hub's stream and took it up again: the stored lines of these groups past what the node heard come now. */
+  resume(places: readonly GroupPlace[]): void;
 }
 
 /** What the hub's side of a cluster link uses of the hub. */

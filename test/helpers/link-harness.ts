@@ -37,8 +37,9 @@ export class LinkHarness {
     return new Hub({ history, accounts: new MemoryAccounts(), sonnets, clock: { now: () => new Date() }, log: quiet, ...(presence ? { presence } : {}) });
   }
 
-  hubNode(transport: Transport, hub = this.hubOn(new MemoryHistory())): { hub: Hub; host: HubHost } {
-    const host = new HubHost(hub, transport, this.timing, quiet);
+  /** A hub node; `streamCap`: the most batches a node's stream keeps unacknowledged (HubHost's default when absent). */
+  hubNode(transport: Transport, hub = this.hubOn(new MemoryHistory()), streamCap?: number): { hub: Hub; host: HubHost } {
+    const host = new HubHost(hub, transport, this.timing, quiet, undefined, undefined, streamCap);
     host.start();
     this.stops.push(() => host.stop());
     return { hub, host };
