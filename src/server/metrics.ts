@@ -63,7 +63,7 @@ export class Metrics implements HubObserver {
   private readonly logins = new Tally();
   private readonly fanout: Histogram;
   private readonly search: Histogram;
-  /** In cluster mode: lines a take-over gave handed-back sessions from the history. */
+  /** In cluster mode: lines given from the history to sessions handed back (at a take-over, or by a node taking its stream up again). */
   private refills: Counter | null = null;
 
   constructor(source: GaugeSource) {
@@ -163,7 +163,7 @@ export class Metrics implements HubObserver {
     flag('ics_chat_cluster_bus_up', 'Whether the bus (NATS) is reachable', () => source.bus());
     const resent = new Counter({ name: 'ics_chat_cluster_resent_total', help: 'Link batches sent again (asked for, or unacknowledged past a heartbeat)', registers });
     const gaps = new Counter({ name: 'ics_chat_cluster_gap_asks_total', help: 'Gaps in a link stream asked to be filled', registers });
-    this.refills = new Counter({ name: 'ics_chat_cluster_gap_fill_lines_total', help: 'Stored lines a take-over gave the sessions handed to this hub, which their nodes never got from the last hub', registers });
+    this.refills = new Counter({ name: 'ics_chat_cluster_gap_fill_lines_total', help: 'Stored lines given from the history to sessions handed back to this hub, which their nodes never got (from the last hub, or from this one before the node took its stream up again)', registers });
     const roundTrip = new Histogram({ name: 'ics_chat_cluster_link_seconds', help: 'From a link batch sent to its acknowledgement (the bus round trip)', buckets: LATENCY_BUCKETS, registers });
     return {
       resent: (batches) => resent.inc(batches),
