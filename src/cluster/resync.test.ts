@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LinkHarness, login, type LinkUser } from '../../test/helpers/link-harness.js';
 import { waitFor } from '../../test/helpers/wait.js';
+import type { FoundLine, HistoryPlace, PageRequest } from '../core/history.js';
 import { MemoryHistory } from '../core/memory-history.js';
 import { nodeSubject } from './link-protocol.js';
 import { LocalTransport, type Transport } from './transport.js';
@@ -23,20 +24,31 @@ class Gate implements Transport {
   }
 }
 
+/** A memory history that counts the pages read from it. */
+class CountedHistory extends MemoryHistory {
+  reads = 0;
+
+  override page(userKey: string, place: HistoryPlace, request: PageRequest): FoundLine[] {
+    this.reads++;
+    return super.page(userKey, place, request);
+  }
+}
+
 const said = (u: LinkUser): string[] => u.events.filter((e) => e.action === 'exchange').map((e) => (e as { message: string }).message);
 
 /** A hub whose streams keep at most 5 batches unacknowledged, alice on node a and bob on node b in one room; what the hub sends a can be shut off. */
-async function roomOverTwoNodes(): Promise<{ gate: Gate; alice: LinkUser; bob: LinkUser }> {
+async function roomOverTwoNodes(history = new MemoryHistory()): Promise<{ gate: Gate; alice: LinkUser; bob: LinkUser; a: ReturnType<typeof links.node> }> {
   const transport = new LocalTransport();
   const gate = new Gate(transport);
-  links.hubNode(gate, links.hubOn(new MemoryHistory()), 5);
-  const alice = await login(links.node('a', transport), 'alice', ['events', 'rooms']);
+  links.hubNode(gate, links.hubOn(history), 5);
+  const a = links.node('a', transport);
+  const alice = await login(a, 'alice', ['events', 'rooms']);
   const bob = await login(links.node('b', transport), 'bob', ['events', 'rooms']);
   for (const u of [alice, bob]) {
     await u.session.dispatch({ action: 'connect', target: '#tea' });
     await u.next('connect');
   }
-  return { gate, alice, bob };
+  return { gate, alice, bob, a };
 }
 
 describe('a node that falls too far behind the hub', () => {
@@ -57,6 +69,21 @@ describe('a node that falls too far behind the hub', () => {
     await waitFor('bob to hear alice', () => said(bob).includes('still here'));
     await bob.session.dispatch({ action: 'list' });
     expect(await bob.next('list')).toMatchObject({ users: [{ name: 'alice' }, { name: 'bob' }] });
+  });
+
+  it('reads the lines its users missed once for all of them in a group', async () => {
+    const history = new CountedHistory();
+    const { gate, alice, bob, a } = await roomOverTwoNodes(history);
+    const carol = await login(a, 'carol', ['events', 'rooms']);
+    await carol.session.dispatch({ action: 'connect', target: '#tea' });
+    await carol.next('connect');
+    gate.shut.add(nodeSubject('a'));
+    for (let i = 0; i < 12; i++) await bob.session.dispatch({ action: 'exchange', message: `line ${i}` });
+    const before = history.reads;
+    gate.shut.clear();
+    await waitFor('alice and carol to hear the 12 lines', () => said(alice).length === 12 && said(carol).length === 12);
+    for (const u of [alice, carol]) expect(said(u)).toEqual(Array.from({ length: 12 }, (_, i) => `line ${i}`));
+    expect(history.reads - before).toBe(1);
   });
 
   it('ends its sessions as a vanished node\'s when it does not take the stream up again within the lease', async () => {

@@ -10,7 +10,7 @@ import type { Departure, HubState } from './actions/context.js';
 import type { NameReserver } from './front.js';
 import type { Ban, Group, GroupModes, Groups } from './groups.js';
 import type { Feature, GroupKind, MemberInfo, ServerEvent } from './protocol.js';
-import { HistoryUnavailable } from './history.js';
+import { HistoryUnavailable, type FoundLine } from './history.js';
 import { memberInfos } from './members.js';
 import { nameKey } from './names.js';
 import { Member, sinkOf, type OnlineMember, type Session, type SessionOptions } from './session.js';
@@ -109,6 +109,8 @@ export class Takeover {
   private readonly described = new Map<number, GroupState>();
   /** Groups this hub runs on from the last one (some of their members were handed back). */
   private readonly revived = new Set<number>();
+  /** Lines read for `missed` this turn, by group, the seq they follow and the group's last seq. */
+  private readonly read = new Map<string, FoundLine[]>();
   private settled = false;
 
   constructor(private readonly hub: TakeoverHost) {}
@@ -159,7 +161,7 @@ export class Takeover {
    * the lines of its groups that node never got, as for a member handed back.
    */
   missed(me: OnlineMember, places: readonly GroupPlace[]): void {
-    for (const place of places) this.unheard(me, place);
+    for (const place of places) this.unheard(me, place, true);
   }
 
   /**
@@ -168,37 +170,58 @@ export class Takeover {
    * member was back. They come from the history, in order, as the lines they were (without the
    * tags and flip mark, which are not stored), before any line said after.
    */
-  private unheard(me: OnlineMember, place: GroupPlace): void {
+  private unheard(me: OnlineMember, place: GroupPlace, continued = false): void {
     const { hub } = this;
     const group = hub.groups.get(place.id);
     const membership = group && hub.groups.membership(group, me);
-    let after = Math.max(place.after, place.heard ?? place.after);
+    const after = Math.max(place.after, place.heard ?? place.after);
     if (!group || !membership || after >= group.seq) return;
     const members = new Map((this.described.get(group.id)?.members ?? []).map((m) => [m.name, m.front]));
     try {
       hub.flushLines();
-      const limit = hub.limits.historyPage;
-      for (;;) {
-        const lines = hub.history.page(me.historyKey, { group: group.id }, { after: { group: group.id, seq: after }, newest: false, limit });
-        let given = 0;
-        for (const line of lines) {
-          if (line.senderKey === me.historyKey && !me.features.has('echo')) continue;
-          given++;
-          const front = members.get(line.sender) ?? hub.presence.get(line.sender)?.front ?? 'unknown';
-          const event: Extract<ServerEvent, { action: 'exchange' }> = { action: 'exchange', from: `[${line.sender}]`, message: line.text, name: line.sender, front, id: line.id, group: group.id, seq: line.seq, ts: new Date(line.ts).toISOString() };
-          if (group.kind === 'direct') event.direct = true;
-          if (hub.accounts.accountOf(line.senderKey)) event.account = line.sender;
-          if (me.focus !== group.id) hub.groups.missed(group, membership);
-          hub.push(me, event);
-        }
-        hub.observer.refilled(given);
-        if (lines.length < limit) break;
-        after = lines[lines.length - 1]!.seq;
+      // A member of the group on this hub since before `after` may read every line after it: those
+      // are read once for all such members (the sessions of a node taking its stream up again).
+      const lines = continued && membership.afterSeq <= after ? this.everyLineAfter(me, group, after) : this.linesAfter(me, group.id, after);
+      let given = 0;
+      for (const line of lines) {
+        if (line.senderKey === me.historyKey && !me.features.has('echo')) continue;
+        given++;
+        const front = members.get(line.sender) ?? hub.presence.get(line.sender)?.front ?? 'unknown';
+        const event: Extract<ServerEvent, { action: 'exchange' }> = { action: 'exchange', from: `[${line.sender}]`, message: line.text, name: line.sender, front, id: line.id, group: group.id, seq: line.seq, ts: new Date(line.ts).toISOString() };
+        if (group.kind === 'direct') event.direct = true;
+        if (hub.accounts.accountOf(line.senderKey)) event.account = line.sender;
+        if (me.focus !== group.id) hub.groups.missed(group, membership);
+        hub.push(me, event);
       }
+      hub.observer.refilled(given);
     } catch (err) {
       if (!(err instanceof HistoryUnavailable)) throw err;
       hub.log.warn('cluster: the lines a handed-back member missed could not be read; search finds them', { user: me.name, group: group.id, err: String(err) });
     }
+  }
+
+  /** The group's lines after `after` that the member may read, oldest first, page by page. */
+  private linesAfter(me: OnlineMember, group: number, after: number): FoundLine[] {
+    const limit = this.hub.limits.historyPage;
+    const out: FoundLine[] = [];
+    for (let from = after; ; ) {
+      const lines = this.hub.history.page(me.historyKey, { group }, { after: { group, seq: from }, newest: false, limit });
+      out.push(...lines);
+      if (lines.length < limit) return out;
+      from = lines[lines.length - 1]!.seq;
+    }
+  }
+
+  /** Every line of the group after `after`, read through a member who may read them all; kept for this turn while the group has no newer line. */
+  private everyLineAfter(me: OnlineMember, group: Group<OnlineMember>, after: number): FoundLine[] {
+    const key = `${group.id}/${after}/${group.seq}`;
+    let lines = this.read.get(key);
+    if (lines === undefined) {
+      if (this.read.size === 0) setImmediate(() => this.read.clear());
+      lines = this.linesAfter(me, group.id, after);
+      this.read.set(key, lines);
+    }
+    return lines;
   }
 
   /**
