@@ -28,7 +28,7 @@ export interface LinkTiming {
 interface Hosted {
   readonly session: HostedSession;
   /** The link its events go to: a later life's once its node took the stream up again. */
-  readonly route: { link: NodeLink };
+  link: NodeLink;
   /** The name the node was last told this session has. */
   told: string | null;
   /** The session's state as the node was last told it (JSON). */
@@ -46,6 +46,8 @@ interface NodeLink {
   readonly touched: Set<number>;
   /** The revision of each group the node was last told of. */
   readonly groups: Map<number, number>;
+  /** Dropped or parked: it hears nothing more, its node starts over. */
+  ended: boolean;
 }
 
 /** The sessions of a node whose stream would have kept too much, waiting (for a lease from `since`) for the node to take them up again. */
@@ -189,6 +191,7 @@ export class HubHost {
       outbox: [],
       touched: new Set(),
       groups: new Map(),
+      ended: false,
     };
     this.nodes.set(node, link);
     this.log.info('cluster: a node joined', { node, life });
@@ -203,7 +206,6 @@ export class HubHost {
       if (parked && m.t === 'restore') return this.resume(link, m.sid, parked, m.state);
       // A parked session the node opens anew was not logged in; one it does not hand back is over.
       parked?.session.close(undefined, 'Node went away');
-      const route = { link };
       // Null while the hub restores the session, which may deliver (the lines it never heard) before it returns.
       let hosted: Hosted | null = null;
       const options: SessionOptions = {
@@ -218,7 +220,7 @@ export class HubHost {
             const name = hosted.session.name;
             if (name !== hosted.told) message.name = hosted.told = name;
           }
-          this.send(route.link, message);
+          this.send(hosted?.link ?? link, message);
         },
       };
       const session = m.t === 'open' ? this.hub.open(options) : this.hub.restore(options, m.state);
@@ -226,7 +228,7 @@ export class HubHost {
         this.log.warn('cluster: a session handed back could not be run on', { node: link.node, user: m.t === 'restore' ? m.state.name : '-' });
         return this.send(link, { t: 'lost', sid: m.sid });
       }
-      hosted = { session, route, told: session.name, kept: null };
+      hosted = { session, link, told: session.name, kept: null };
       link.sessions.set(m.sid, hosted);
       // A handed-back session's state is told again: its groups' revisions are this hub's.
       if (m.t === 'restore') this.touch(link, m.sid);
@@ -270,7 +272,7 @@ export class HubHost {
   private resume(link: NodeLink, sid: number, hosted: Hosted, state: SessionState): void {
     // The lines queued now go out while its events still go nowhere; the history then holds all it missed.
     this.hub.flush();
-    hosted.route.link = link;
+    hosted.link = link;
     hosted.kept = null;
     link.sessions.set(sid, hosted);
     hosted.session.resume(state.groups);
@@ -284,8 +286,7 @@ export class HubHost {
   }
 
   private send(link: NodeLink, message: Exclude<ToNode, { t: 'group' | 'evs' }>): void {
-    // A link dropped or parked hears nothing more: its node starts over.
-    if (this.stopped || this.nodes.get(link.node) !== link) return;
+    if (this.stopped || link.ended) return;
     if (!this.shared(link, message)) link.outbox.push(message);
     // A line in a group changes nothing a node keeps (a direct one may begin a conversation), and lines are the hot path.
     const line = message.t === 'ev' && message.event.action === 'exchange' && !message.event.direct;
@@ -356,6 +357,7 @@ export class HubHost {
 
   /** The link ends, its sessions wait (a lease) for the node's next life to hand them back. */
   private park(link: NodeLink): void {
+    link.ended = true;
     if (this.nodes.get(link.node) === link) this.nodes.delete(link.node);
     this.dropped.add(`${link.node}/${link.life}`);
     link.outbox = [];
@@ -367,6 +369,7 @@ export class HubHost {
 
   /** The node's sessions end as dropped connections do: their users quit with `why`. */
   private drop(link: NodeLink, why: string): void {
+    link.ended = true;
     if (this.nodes.get(link.node) === link) this.nodes.delete(link.node);
     this.dropped.add(`${link.node}/${link.life}`);
     for (const { session } of link.sessions.values()) session.close(undefined, why);

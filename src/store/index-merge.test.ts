@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../../test/helpers/wait.js';
 import { SqliteHistory } from './sqlite-history.js';
 
 const dirs: string[] = [];
@@ -20,13 +21,9 @@ function segments(indexFile: string): number {
   }
 }
 
-/** Resolves once the store's index worker has nothing left to merge; throws after `ms`. */
-async function settled(history: SqliteHistory, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (history.indexMerging()) {
-    if (Date.now() > deadline) throw new Error(`the index was still merging after ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+/** Resolves once the store's index worker has nothing left to merge. */
+async function settled(history: SqliteHistory): Promise<void> {
+  await waitFor('the index to have nothing left to merge', () => !history.indexMerging(), 20_000);
 }
 
 describe('the search index in quiet times', () => {
