@@ -1,8 +1,8 @@
 /**
  * `npm run bench -- --cluster`: cluster mode beside the single process, in one run, over the
- * native protocol. Three set-ups: one process on the embedded SQLite database (what `npm start`
- * runs), one process on PostgreSQL without the bus (what PostgreSQL alone costs), and three nodes
- * on PostgreSQL and NATS. S1 puts the two clients of every pair on different nodes, S2 spreads
+ * native protocol. Four set-ups: one process on the embedded SQLite database (what `npm start`
+ * runs), one process on PostgreSQL without the bus (what PostgreSQL alone costs), three nodes
+ * on PostgreSQL and NATS, and the Node.js floor of such a cluster (cluster-floor.ts). S1 puts the two clients of every pair on different nodes, S2 spreads
  * each group's members over the nodes, and the CPU figures add up every server-side process:
  * the nodes, PostgreSQL's (postmaster and every backend) and nats-server. Then search at the
  * given history size, in PostgreSQL through a node that does not run the hub, beside the single
@@ -17,7 +17,7 @@ import { PgHistory } from '../store/pg/pg-history.js';
 import { copyParts } from '../store/pg/sqlite-copy.js';
 import { SyncPg } from '../store/pg/sync-client.js';
 import type { Target } from './clients.js';
-import { startCluster, startEngines, startOnPostgres, type BenchEngines } from './cluster-servers.js';
+import { startCluster, startEngines, startFloorCluster, startOnPostgres, type BenchEngines } from './cluster-servers.js';
 import { CLUSTER_NODES, SETUPS, type ClusterResults, type NamedQuery, type Setup } from './cluster-report.js';
 import { atEnd, machineAtStart } from './machine.js';
 import { measures, type BenchOptions } from './options.js';
@@ -62,6 +62,11 @@ async function startSetup(setup: Setup, root: string, engines: BenchEngines): Pr
     case 'cluster': {
       const database = await engines.database();
       const c = await startCluster(root, engines, database, FRONTS, CLUSTER_NODES);
+      return { targets: c.nodes.map((n) => native(n.ports.native)), database, processes: c.processes, stop: c.stop };
+    }
+    case 'floor': {
+      const database = await engines.database();
+      const c = await startFloorCluster(root, engines, database, CLUSTER_NODES);
       return { targets: c.nodes.map((n) => native(n.ports.native)), database, processes: c.processes, stop: c.stop };
     }
   }

@@ -12,7 +12,7 @@ import type { QueryStats } from './search-bench.js';
 import { generatorBound, KNEE_P99_MS, KNEE_RATIO, withinKnee, type StepResult } from './types.js';
 
 /** The set-ups a cluster run measures, in order. */
-export const SETUPS = ['single', 'postgres', 'cluster'] as const;
+export const SETUPS = ['single', 'postgres', 'cluster', 'floor'] as const;
 export type Setup = (typeof SETUPS)[number];
 
 /** How many nodes the cluster set-up runs. */
@@ -22,6 +22,7 @@ const LABEL: Record<Setup, string> = {
   single: 'one process, SQLite',
   postgres: 'one process, PostgreSQL',
   cluster: `${CLUSTER_NODES} nodes, PostgreSQL + NATS`,
+  floor: `Node.js floor: ${CLUSTER_NODES} relays, PostgreSQL + NATS`,
 };
 
 /** The target for search in PostgreSQL at a million lines. */
@@ -61,12 +62,12 @@ function pgText(pg: PgStep | null | undefined): string {
   return `${f0(pg.commitsPerSec)} commits/s (${f1(pg.offered / pg.commitsPerSec)} lines each), ${f0(pg.walSyncsPerSec)} WAL syncs/s`;
 }
 
-/** The step of a setup's first S2 run at the highest rate every setup met without a saturated generator: where CPU per line compares fairly. */
+/** The highest rate of the first S2 runs that every set-up measured met without a saturated generator: where CPU per line compares fairly. */
 function commonS2Rate(r: ClusterResults): number | null {
   const fair = (s: StepResult): boolean => withinKnee(s) && !generatorBound(s);
   const sets = r.s2.map((t) => new Set((t.reps[0] ?? []).filter(fair).map((s) => s.offered)));
   const first = sets[0];
-  if (!first || sets.length < SETUPS.length) return null;
+  if (!first) return null;
   const common = [...first].filter((rate) => sets.every((set) => set.has(rate)));
   return common.length ? Math.max(...common) : null;
 }
@@ -78,7 +79,7 @@ function ratiosTable(r: ClusterResults): string[] {
   const at = new Map(r.s2.map((e) => [e.setup, (e.reps[0] ?? []).find((s) => s.offered === rate)]));
   const rows: string[][] = [];
   const row = (what: string, value: (setup: Setup) => number, text: (n: number, setup: Setup) => string): void => {
-    rows.push([what, ...SETUPS.map((setup) => text(value(setup), setup)), ratio(value('cluster'), value('single')), ratio(value('cluster'), value('postgres'))]);
+    rows.push([what, ...SETUPS.map((setup) => text(value(setup), setup)), ratio(value('cluster'), value('single')), ratio(value('cluster'), value('postgres')), ratio(value('floor'), value('single')), ratio(value('cluster'), value('floor'))]);
   };
   if (r.s1.length) {
     row('S1 p99, ms', (s) => s1.get(s)?.p99 ?? Number.NaN, (n) => f1(n));
@@ -93,17 +94,17 @@ function ratiosTable(r: ClusterResults): string[] {
       const e = r.s3.find((x) => x.setup === setup);
       return e ? Object.values(e.rssGrowthBytes).reduce((a, b) => a + b, 0) / e.clients / 1024 : Number.NaN;
     };
-    rows.push(['S3 memory per idle connection, all nodes, KB', f1(perConn('single')), '–', f1(perConn('cluster')), ratio(perConn('cluster'), perConn('single')), '–']);
+    rows.push(['S3 memory per idle connection, all nodes, KB', f1(perConn('single')), '–', f1(perConn('cluster')), '–', ratio(perConn('cluster'), perConn('single')), '–', '–', '–']);
   }
   if (r.search) {
     const worst = (qs: readonly NamedQuery[]): number => Math.max(...qs.map((q) => q.p99));
-    rows.push([`search p99, slowest shape, ms (${f0(r.search.lines)} lines)`, f1(worst(r.search.single)), '–', f1(worst(r.search.cluster)), ratio(worst(r.search.cluster), worst(r.search.single)), '–']);
+    rows.push([`search p99, slowest shape, ms (${f0(r.search.lines)} lines)`, f1(worst(r.search.single)), '–', f1(worst(r.search.cluster)), '–', ratio(worst(r.search.cluster), worst(r.search.single)), '–', '–', '–']);
   }
   if (!rows.length) return [];
   return [
-    'Same run, cluster / single (for latency and CPU lower is better, for the knee higher). The last column compares the cluster with the one process on the same engine, PostgreSQL: what the bus and the split into nodes cost, apart from what PostgreSQL costs against SQLite.',
+    'Same run, cluster / single (for latency and CPU lower is better, for the knee higher). "cluster / single on PostgreSQL" compares the cluster with the one process on the same engine, PostgreSQL: what the bus and the split into nodes cost, apart from what PostgreSQL costs against SQLite. The Node.js floor (`src/bench/cluster-floor.ts`) is the least three Node.js processes do for this load on PostgreSQL and NATS: each node relays its clients\' lines to the hub over the bus, the hub stores them (one INSERT while none is out, fsync on) and then sends each node the lines for its clients. No acknowledgements, resends, order checks, presence, search index or hand-over state. "floor / single" is what that alone costs against the single process, "cluster / floor" what cluster mode\'s promises cost on top.',
     '',
-    table(['figure', ...SETUPS.map((s) => LABEL[s]), 'cluster / single', 'cluster / single on PostgreSQL'], rows),
+    table(['figure', ...SETUPS.map((s) => LABEL[s]), 'cluster / single', 'cluster / single on PostgreSQL', 'floor / single', 'cluster / floor'], rows),
     '',
   ];
 }
@@ -117,18 +118,19 @@ function targetsTable(r: ClusterResults): string[] {
   const s1 = new Map(r.s1.map((e) => [e.setup, e.step]));
   const cluster = s1.get('cluster');
   const single = s1.get('single');
-  if (cluster) rows.push(['S1 p99, every pair over two nodes', `≤ ${CLUSTER_TARGETS.s1P99Ms} ms`, `${f1(cluster.p99)} ms`, verdict(cluster.p99 <= CLUSTER_TARGETS.s1P99Ms)]);
-  const cpu = (what: string, c: StepResult | undefined, one: StepResult | undefined): void => {
+  const floor = s1.get('floor');
+  if (cluster) rows.push(['S1 p99, every pair over two nodes', `≤ ${CLUSTER_TARGETS.s1P99Ms} ms`, `${f1(cluster.p99)} ms`, verdict(cluster.p99 <= CLUSTER_TARGETS.s1P99Ms), floor ? `${f1(floor.p99)} ms` : '–']);
+  const cpu = (what: string, c: StepResult | undefined, one: StepResult | undefined, least: StepResult | undefined): void => {
     if (!c || !one) return;
     const r = cpuPerLineUs(c) / cpuPerLineUs(one);
-    rows.push([`server CPU per delivered line, all processes, cluster / single, ${what}`, `≤ ${CLUSTER_TARGETS.cpuVsSingle.toFixed(2)}`, r.toFixed(2), verdict(r <= CLUSTER_TARGETS.cpuVsSingle)]);
+    rows.push([`server CPU per delivered line, all processes, cluster / single, ${what}`, `≤ ${CLUSTER_TARGETS.cpuVsSingle.toFixed(2)}`, r.toFixed(2), verdict(r <= CLUSTER_TARGETS.cpuVsSingle), least ? ratio(cpuPerLineUs(least), cpuPerLineUs(one)) : '–']);
   };
-  cpu('S1', cluster, single);
+  cpu('S1', cluster, single, floor);
   const rate = commonS2Rate(r);
   const at = (setup: Setup): StepResult | undefined => (r.s2.find((e) => e.setup === setup)?.reps[0] ?? []).find((s) => s.offered === rate);
-  if (rate !== null) cpu(`S2 at ${f0(rate)} lines/s`, at('cluster'), at('single'));
+  if (rate !== null) cpu(`S2 at ${f0(rate)} lines/s`, at('cluster'), at('single'), at('floor'));
   if (!rows.length) return [];
-  return ['Targets:', '', table(['target', 'asked', 'measured', ''], rows), ''];
+  return ['Targets (the last column: what the Node.js floor below measured for the same target):', '', table(['target', 'asked', 'measured', '', 'Node.js floor'], rows), ''];
 }
 
 function s1Table(r: ClusterResults): string[] {
@@ -219,7 +221,7 @@ export function clusterSection(r: ClusterResults): string[] {
   const out: string[] = [`## Cluster mode: ${r.nodes} nodes on PostgreSQL and NATS`, ''];
   out.push(`Produced by \`${r.command}\` on ${r.started.slice(0, 16).replace('T', ' ')} UTC in ${Math.round(r.seconds / 60)} min${r.quick ? ' (quick mode: short steps, indicative only)' : ''}. Machine: ${describeMachine(r.machine)}.`, '');
   out.push(
-    `Three set-ups in one run, over the native protocol: one process on its embedded SQLite database (\`npm start\`); one process on PostgreSQL without the bus (\`DATABASE_URL\` alone); and ${r.nodes} nodes on PostgreSQL and nats-server, node n1 running the hub. PostgreSQL keeps its durable defaults (fsync on). ` +
+    `Four set-ups in one run, over the native protocol: one process on its embedded SQLite database (\`npm start\`); one process on PostgreSQL without the bus (\`DATABASE_URL\` alone); ${r.nodes} nodes on PostgreSQL and nats-server, node n1 running the hub; and, for S1 and S2, the Node.js floor of such a cluster (below). PostgreSQL keeps its durable defaults (fsync on). ` +
       'Every server-side process (the nodes, PostgreSQL\'s postmaster and backends, nats-server) is pinned to CPU 0 and the generator to CPU 1, so the cluster runs on the same one core as the single process: these figures are what cluster mode costs per line, not how far it reaches on more machines ([docs/SCALING.md](docs/SCALING.md) works that out from them). Server CPU adds up every one of those processes, PostgreSQL\'s backends included.',
     '',
   );

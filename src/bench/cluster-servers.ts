@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startNats, type LocalNats } from '../engines/nats.js';
 import { startPostgres, type LocalPostgres } from '../engines/postgres.js';
-import { startOurs, SERVER_CPU, type OursOptions, type RunningBenchServer } from './servers.js';
+import { startClusterFloorNode, startOurs, SERVER_CPU, type OursOptions, type RunningBenchServer } from './servers.js';
 import { processTree } from './stats.js';
 
 /** The private PostgreSQL and nats-server of one run. */
@@ -119,6 +119,25 @@ export async function startCluster(root: string, engines: BenchEngines, url: str
   processes['PostgreSQL'] = engines.pg.pid;
   processes['nats-server'] = engines.nats.pid;
   return { nodes, hub: 'n1', processes, stop };
+}
+
+/** The cluster's Node.js floor (cluster-floor.ts): `count` nodes on the database at `url`, its processes named as startCluster names the cluster's. */
+export async function startFloorCluster(root: string, engines: BenchEngines, url: string, count: number): Promise<Omit<RunningCluster, 'hub'>> {
+  const nodes: ClusterNode[] = [];
+  const stop = async (): Promise<void> => {
+    await Promise.all(nodes.map((n) => n.stop()));
+  };
+  try {
+    // One after the other: the first creates the table.
+    for (let i = 1; i <= count; i++) nodes.push({ ...(await startClusterFloorNode(root, { DATABASE_URL: url, NATS_URL: engines.nats.url, NODE_ID: `n${i}` })), id: `n${i}` });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  const processes: Record<string, number> = Object.fromEntries(nodes.map((n) => [n.id, n.pid]));
+  processes['PostgreSQL'] = engines.pg.pid;
+  processes['nats-server'] = engines.nats.pid;
+  return { nodes, processes, stop };
 }
 
 /** One server on the database at `url` (DATABASE_URL alone: PostgreSQL stores, no bus). */

@@ -180,10 +180,19 @@ export async function startInspircd(): Promise<RunningBenchServer> {
 }
 
 /** Node.js's floor (floor-server.ts): the least an IRC server in Node.js does for the load, built in `root`. */
-export async function startFloor(root: string): Promise<RunningBenchServer> {
+export function startFloor(root: string): Promise<RunningBenchServer> {
+  return startFloorScript(root, 'floor-server.js', 'irc', 'Node.js floor');
+}
+
+/** One node of the cluster's Node.js floor (cluster-floor.ts), with its settings (DATABASE_URL, NATS_URL, NODE_ID). */
+export function startClusterFloorNode(root: string, env: Readonly<Record<string, string>>): Promise<RunningBenchServer> {
+  return startFloorScript(root, 'cluster-floor.js', 'native', `Node.js floor ${env['NODE_ID']}`, env);
+}
+
+async function startFloorScript(root: string, file: string, protocol: Protocol, name: string, env: Readonly<Record<string, string>> = {}): Promise<RunningBenchServer> {
   const started = performance.now();
-  const child = pinned(process.execPath, [join(root, 'dist/bench/floor-server.js')]);
-  const out = await waitOutput(child, (t) => /listening on \d+/.test(t), 'the Node.js floor');
+  const child = pinned(process.execPath, [join(root, 'dist/bench', file)], { ...process.env, ...env });
+  const out = await waitOutput(child, (t) => /listening on \d+/.test(t), name);
   const port = Number(/listening on (\d+)/.exec(out)![1]);
-  return { name: 'Node.js floor', pid: child.pid!, ports: { irc: port }, startMs: performance.now() - started, stop: stopper(child) };
+  return { name, pid: child.pid!, ports: { [protocol]: port }, startMs: performance.now() - started, stop: stopper(child) };
 }
