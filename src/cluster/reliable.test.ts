@@ -51,6 +51,35 @@ describe('a numbered stream over a lossy bus', () => {
     expect(out.again(3, 0, 0)).toEqual([{ seq: 3, batch: 'c' }]);
   });
 
+  it('sends again on a heartbeat only to a receiver that acknowledged nothing new since the last one', () => {
+    let now = 0;
+    const sent: WireHead[] = [];
+    const stream = new LinkStream<string, string>((head) => sent.push(head), () => now, 10);
+    const resent = (): number[] => sent.splice(0).filter((h) => h.seq > 0).map((h) => h.seq);
+    for (const text of ['a', 'b', 'c', 'd']) stream.push([text]);
+    expect(resent()).toEqual([1, 2, 3, 4]);
+    // Behind but alive: it acknowledges 1, then 2, each between two heartbeats; nothing waits twice.
+    stream.take({ seq: 0, ack: 1, messages: [] });
+    now += 2000;
+    stream.beat(1000);
+    expect(resent()).toEqual([]);
+    stream.take({ seq: 0, ack: 2, messages: [] });
+    now += 2000;
+    stream.beat(1000);
+    expect(resent()).toEqual([]);
+    // Then nothing new for a heartbeat: what it lacks may be lost (the last of a burst), so it goes again.
+    now += 2000;
+    stream.beat(1000);
+    expect(resent()).toEqual([3, 4]);
+    // A receiver that never acknowledged anything gets its batches again too.
+    const fresh = new LinkStream<string, string>((head) => sent.push(head), () => now, 10);
+    fresh.push(['x']);
+    sent.length = 0;
+    now += 2000;
+    fresh.beat(1000);
+    expect(resent()).toEqual([1]);
+  });
+
   it('splits a long turn into batches that fit one bus message, and shrinks a message no batch can hold', () => {
     const sent: { head: WireHead; text: string }[] = [];
     const stream = new LinkStream<string, string>((head, text) => sent.push({ head, text }), () => 0, 10, undefined, () => 'too long');

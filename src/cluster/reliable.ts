@@ -3,8 +3,11 @@
  * batches, and the receiver hands them on in number order. It drops a number it has had, holds
  * one that came early, and asks for the missing ones (`nack`). The sender keeps every batch
  * until the receiver's `ack` covers it. It sends again what the receiver asked for, and what
- * stays unacknowledged past a heartbeat, which covers the last batch of a burst being lost. A
- * sender that would have to keep more than its cap says so. Then the stream starts over.
+ * stays unacknowledged past a heartbeat in which the receiver acknowledged nothing new, which
+ * covers the last batch of a burst being lost. A receiver whose acknowledgements move on is alive
+ * and merely behind: it asks for any gap itself, and sending it the rest again would only add to
+ * what it is behind on. A sender that would have to keep more than its cap says so. Then the
+ * stream starts over.
  */
 
 /** The sender's half: numbers batches and keeps them until acknowledged. */
@@ -25,6 +28,11 @@ export class Outgoing<T> {
     const seq = this.next++;
     this.kept.set(seq, { batch, at: now });
     return seq;
+  }
+
+  /** Everything up to here was acknowledged. */
+  get acknowledged(): number {
+    return this.ackedUpTo;
   }
 
   /** The receiver has everything up to `seq`; returns when each batch it newly covers was (last) sent. */
@@ -140,6 +148,8 @@ export class LinkStream<Out, In> {
   private readonly out: Outgoing<string>;
   private readonly heard = new Incoming<In[]>();
   private nackedAt = -Infinity;
+  /** What the receiver had acknowledged at the last heartbeat. */
+  private ackedAtBeat = 0;
 
   constructor(
     private readonly send: (head: WireHead, messages: string) => void,
@@ -193,9 +203,13 @@ export class LinkStream<Out, In> {
     return ready.flat();
   }
 
-  /** A heartbeat: says what it has had (and misses), and sends again what waited past `staleMs`. */
+  /**
+   * A heartbeat: says what it has had (and misses), and sends again what waited past `staleMs`
+   * unless the receiver acknowledged more since the last one (it is behind, and asks for gaps).
+   */
   beat(staleMs: number): void {
-    this.resend(null, this.now() - staleMs);
+    if (this.out.acknowledged === this.ackedAtBeat) this.resend(null, this.now() - staleMs);
+    this.ackedAtBeat = this.out.acknowledged;
     const gap = this.heard.gap();
     this.send(gap === null ? { seq: 0, ack: this.heard.ack } : { seq: 0, ack: this.heard.ack, nack: gap }, '[]');
   }
