@@ -21,15 +21,23 @@ export const GROUP_MARK = '@';
 /** PostgreSQL's largest word position; later words share it (phrases that far in a line may miss). */
 const MAX_POSITION = 16383;
 
+/** Text with no accent to remove (most chat lines): its words are as the index holds them already. */
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** Words as the index holds them: lower case, accents removed (as SQLite's unicode61 folds them, and the memory store does). */
 export function searchWords(text: string): string[] {
-  return words(text).map((w) => w.normalize('NFD').replace(/\p{M}/gu, '').normalize('NFC'));
+  const list = words(text);
+  return ASCII.test(text) ? list : list.map((w) => w.normalize('NFD').replace(/\p{M}/gu, '').normalize('NFC'));
 }
 
 /** A word within its group (or GROUP_MARK), quoted for tsvector and tsquery input. */
 function lexeme(group: number | typeof GROUP_MARK, word: string): string {
-  const bytes = Buffer.from(word, 'utf8');
-  const cut = bytes.length > MAX_WORD_BYTES ? bytes.subarray(0, MAX_WORD_BYTES).toString('utf8').replace(/\uFFFD+$/u, '') : word;
+  // A UTF-16 unit is at most 3 bytes in UTF-8: a word that short is never cut.
+  let cut = word;
+  if (word.length * 3 > MAX_WORD_BYTES) {
+    const bytes = Buffer.from(word, 'utf8');
+    if (bytes.length > MAX_WORD_BYTES) cut = bytes.subarray(0, MAX_WORD_BYTES).toString('utf8').replace(/\uFFFD+$/u, '');
+  }
   return `'g${group}x${cut.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
 }
 
