@@ -2,7 +2,8 @@
  * `npm run bench -- --cluster`: cluster mode beside the single process, in one run, over the
  * native protocol. Four set-ups: one process on the embedded SQLite database (what `npm start`
  * runs), one process on PostgreSQL without the bus (what PostgreSQL alone costs), three nodes
- * on PostgreSQL and NATS, and the Node.js floor of such a cluster (cluster-floor.ts). S1 puts the two clients of every pair on different nodes, S2 spreads
+ * on PostgreSQL and NATS, and (in S1 and S2) the Node.js floor of such a cluster
+ * (cluster-floor.ts). S1 puts the two clients of every pair on different nodes, S2 spreads
  * each group's members over the nodes, and the CPU figures add up every server-side process:
  * the nodes, PostgreSQL's (postmaster and every backend) and nats-server. Then search at the
  * given history size, in PostgreSQL through a node that does not run the hub, beside the single
