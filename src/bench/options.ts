@@ -81,7 +81,8 @@ Options:
                    npm ci && npm run build there), for this build's ratio to it in one run
   --no-peers       leave ngircd, InspIRCd and the Node.js floor out (a shorter comparison of two builds)
   --cluster        measure cluster mode instead: a private PostgreSQL (fsync on) and nats-server,
-                   three nodes on loopback, beside one process on SQLite and one on PostgreSQL
+                   three nodes on loopback, beside one process on SQLite, one on PostgreSQL
+                   and (S1, S2) the Node.js floor of a cluster (src/bench/cluster-floor.ts)
                    in the same run, over the native protocol; scenarios ${CLUSTER_SCENARIOS.join(', ')} (S1 with
                    each pair on two nodes, S2 with each group over the three, S3's idle
                    clients over the three, search in PostgreSQL at --lines lines,
@@ -91,7 +92,7 @@ Options:
 
 How long: about an hour on a 2-core machine for s1 to startup; the flat-cost scenarios add
 about 50 minutes more (forming the room of 2,000 on our IRC front alone took 6 minutes on a
-loaded machine), about 30 with --quick; --quick --only s1 under a minute; --cluster about 16 minutes, 8 with --reps 1 and 3
+loaded machine), about 30 with --quick; --quick --only s1 under a minute; --cluster about 35 minutes, 20 with --reps 1 and 4
 with --quick. Building each stored history the first time adds about a minute per million
 lines (10M: about 10 minutes, once).
 Progress goes to stderr (a bar per scenario on a terminal), results to stdout.
