@@ -1,50 +1,19 @@
-import { connect, type Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ClassicClient } from '../../test/helpers/classic-client.js';
 import { clusterNeed } from '../../test/helpers/cluster.js';
 import { freshDatabase, ownNats } from '../../test/helpers/engines.js';
 import { describeNeeds } from '../../test/helpers/needs.js';
 import { Proc } from '../../test/helpers/process.js';
 import { waitFor } from '../../test/helpers/wait.js';
-import { encodeFrame, FrameDecoder } from '../core/framing.js';
 import type { LocalNats } from '../engines/nats.js';
 import type { LocalPostgres } from '../engines/postgres.js';
-
-/** A native-protocol client that keeps every frame it is sent. */
-class Native {
-  readonly frames: string[] = [];
-  private readonly decoder = new FrameDecoder();
-
-  private constructor(private readonly socket: Socket) {
-    socket.on('data', (chunk: Buffer) => this.frames.push(...this.decoder.push(chunk).frames));
-  }
-
-  static async open(port: number): Promise<Native> {
-    const socket = connect({ host: '127.0.0.1', port });
-    await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
-    return new Native(socket);
-  }
-
-  send(action: object): void {
-    this.socket.write(encodeFrame(JSON.stringify(action)));
-  }
-
-  async ask(action: object, reply: RegExp): Promise<void> {
-    const from = this.frames.length;
-    this.send(action);
-    await waitFor(`a reply matching ${reply}`, () => this.frames.slice(from).some((f) => reply.test(f)));
-  }
-
-  close(): void {
-    this.socket.destroy();
-  }
-}
 
 describeNeeds(clusterNeed('the Node.js floor of cluster mode'))('the cluster floor (bench set-up)', () => {
   let nats: LocalNats;
   let database: { url: string; engine: LocalPostgres | null };
   const nodes: Proc[] = [];
-  const clients: Native[] = [];
+  const clients: ClassicClient[] = [];
 
   beforeAll(async () => {
     [nats, database] = await Promise.all([ownNats(), freshDatabase('floor')]);
@@ -64,17 +33,20 @@ describeNeeds(clusterNeed('the Node.js floor of cluster mode'))('the cluster flo
       nodes.push(node);
       ports.push(Number(/listening on (\d+)/.exec(await node.expectOut(/listening on \d+/))![1]));
     }
-    const [ann, bob, cid] = await Promise.all([ports[0]!, ports[1]!, ports[1]!].map((port) => Native.open(port)));
-    clients.push(ann!, bob!, cid!);
-    for (const [c, name] of [[ann!, 'ann'], [bob!, 'bob'], [cid!, 'cid']] as const) await c.ask({ action: 'login', name }, /"login".*"ok"/);
-    await bob!.ask({ action: 'connect', target: 'ann' }, /"connect".*"success"/);
+    const ann = await ClassicClient.login(ports[0]!, 'ann');
+    const bob = await ClassicClient.login(ports[1]!, 'bob');
+    const cid = await ClassicClient.login(ports[1]!, 'cid');
+    clients.push(ann, bob, cid);
+    bob.send({ action: 'connect', target: 'ann' });
+    expect((await bob.next('connect'))['status']).toBe('success');
     // The directory reaches every node over the bus: ann speaks until bob hears her.
+    const exchanges = (c: ClassicClient): string[] => c.raw.filter((f) => f.startsWith('{"action": "exchange"'));
     await waitFor('bob to hear ann', () => {
-      ann!.send({ action: 'exchange', message: 'hello bob' });
-      return bob!.frames.some((f) => f.startsWith('{"action": "exchange"'));
+      ann.send({ action: 'exchange', message: 'hello bob' });
+      return exchanges(bob).length > 0;
     });
-    expect(bob!.frames.find((f) => f.startsWith('{"action": "exchange"'))).toBe('{"action": "exchange", "from": "[ann]", "message": "hello bob"}');
-    const heard = bob!.frames.filter((f) => f.includes('hello bob')).length;
+    expect(exchanges(bob)[0]).toBe('{"action": "exchange", "from": "[ann]", "message": "hello bob"}');
+    const heard = exchanges(bob).length;
     const db = new pg.Client({ connectionString: database.url });
     await db.connect();
     try {
@@ -83,7 +55,7 @@ describeNeeds(clusterNeed('the Node.js floor of cluster mode'))('the cluster flo
     } finally {
       await db.end();
     }
-    expect(ann!.frames.some((f) => f.includes('hello bob'))).toBe(false);
-    expect(cid!.frames.some((f) => f.includes('hello bob'))).toBe(false);
+    expect(exchanges(ann)).toEqual([]);
+    expect(exchanges(cid)).toEqual([]);
   });
 });

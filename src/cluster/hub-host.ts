@@ -357,23 +357,24 @@ export class HubHost {
 
   /** The link ends, its sessions wait (a lease) for the node's next life to hand them back. */
   private park(link: NodeLink): void {
-    link.ended = true;
-    if (this.nodes.get(link.node) === link) this.nodes.delete(link.node);
-    this.dropped.add(`${link.node}/${link.life}`);
-    link.outbox = [];
     const parked = this.parked.get(link.node) ?? { sessions: new Map<number, Hosted>(), since: this.now() };
-    for (const [sid, hosted] of link.sessions) parked.sessions.set(sid, hosted);
-    link.sessions.clear();
+    for (const [sid, hosted] of this.end(link)) parked.sessions.set(sid, hosted);
     this.parked.set(link.node, parked);
   }
 
   /** The node's sessions end as dropped connections do: their users quit with `why`. */
   private drop(link: NodeLink, why: string): void {
+    for (const { session } of this.end(link).values()) session.close(undefined, why);
+  }
+
+  /** The link hears nothing more (its sessions' goodbyes included), and its life cannot go on; returns the sessions it had. */
+  private end(link: NodeLink): Map<number, Hosted> {
     link.ended = true;
     if (this.nodes.get(link.node) === link) this.nodes.delete(link.node);
     this.dropped.add(`${link.node}/${link.life}`);
-    for (const { session } of link.sessions.values()) session.close(undefined, why);
-    link.sessions.clear();
     link.outbox = [];
+    const sessions = new Map(link.sessions);
+    link.sessions.clear();
+    return sessions;
   }
 }
