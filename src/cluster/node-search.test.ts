@@ -10,14 +10,15 @@ import type { ServerEvent } from '../core/protocol.js';
 import { parseSearchQuery } from '../core/search-query.js';
 import type { LocalPostgres } from '../engines/postgres.js';
 import { PgHistory } from '../store/pg/pg-history.js';
-import { PgNodeSearch } from './node-search.js';
+import { PgNodeSearch, SEARCH_APPLICATION } from './node-search.js';
 import type { RemoteHub } from './remote-hub.js';
 import { LocalTransport } from './transport.js';
 
 const timing = { heartbeatMs: 20, leaseMs: 400 };
 const links = new LinkHarness(timing);
 const errors: string[] = [];
-const log: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: (msg) => void errors.push(msg) };
+const warnings: string[] = [];
+const log: Logger = { debug: () => undefined, info: () => undefined, warn: (msg) => void warnings.push(msg), error: (msg) => void errors.push(msg) };
 
 describeNeeds(POSTGRES_NEED)('a node answers searches from PostgreSQL itself', () => {
   let engine: LocalPostgres;
@@ -118,9 +119,34 @@ describeNeeds(POSTGRES_NEED)('a node answers searches from PostgreSQL itself', (
     expect(await erin.next('search')).toMatchObject({ matches: [{ message: 'said before the hub went', label: '#kept' }] });
   });
 
+  it('opens its connections before the first search, the search prepared on each, and keeps them', async () => {
+    const watcher = new pg.Client(url);
+    await watcher.connect();
+    // Search connections by process id, with what each last ran: an idle one shows the search it prepared.
+    const open = async (): Promise<Map<number, string>> =>
+      new Map((await watcher.query<{ pid: number; query: string }>('SELECT pid, query FROM pg_stat_activity WHERE application_name = $1', [SEARCH_APPLICATION])).rows.map((r) => [r.pid, r.query]));
+    const before = await open();
+    const ready = new PgNodeSearch(url, 100, log, () => undefined);
+    const mine = async (): Promise<string[]> => [...(await open())].filter(([pid]) => !before.has(pid)).map(([, query]) => query);
+    try {
+      expect(await mine()).toEqual([]);
+      await ready.warm();
+      const queries = await mine();
+      expect(queries).toHaveLength(2);
+      for (const query of queries) expect(query).toContain('FROM history_memberships');
+    } finally {
+      await ready.close();
+      await waitForAsync('its connections to close', async () => (await mine()).length === 0, 3000);
+      await watcher.end();
+    }
+  });
+
   it('answers unavailable, and logs it, when PostgreSQL cannot be reached', async () => {
     const away = new PgNodeSearch(url.replace(/:\d+\//, ':1/'), 100, log, () => undefined);
     try {
+      warnings.length = 0;
+      await away.warm();
+      expect(warnings).toEqual(['cluster: the search connections could not be opened ahead']);
       errors.length = 0;
       const event = await away.search({ name: 'dave', historyKey: 'dave', rooms: false }, 'anything');
       expect(event).toMatchObject({ action: 'error', code: 'unavailable', for: 'search' });

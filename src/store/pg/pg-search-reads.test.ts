@@ -11,6 +11,8 @@ import { type HistoryStore, type SearchPage } from '../../core/history.js';
 import { MemoryHistory } from '../../core/memory-history.js';
 import { parseSearchQuery } from '../../core/search-query.js';
 import { PgHistory } from './pg-history.js';
+import { searchStatement, type SearchRow } from './pg-search-reads.js';
+import { SyncPg } from './sync-client.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const GROUPS = 12;
@@ -59,10 +61,12 @@ const shown = (page: SearchPage): unknown => ({ total: page.total, more: page.mo
 describeNeeds(POSTGRES_NEED)('A common word in PostgreSQL', () => {
   let schemas: Schemas;
   let pg: PgHistory;
+  let url: string;
   const memory = new MemoryHistory();
   beforeAll(async () => {
     schemas = await schemaDatabase('common');
-    pg = new PgHistory(schemas.fresh(), { node: 'common' });
+    url = schemas.fresh();
+    pg = new PgHistory(url, { node: 'common' });
     sayTheSame(pg);
     sayTheSame(memory);
   }, 60_000);
@@ -106,5 +110,21 @@ describeNeeds(POSTGRES_NEED)('A common word in PostgreSQL', () => {
     expect(expected.more).toBeUndefined();
     expect(expected.total).toBeGreaterThan(80);
     expect(shown(pg.search('a', parseSearchQuery('"x y"'), 80))).toEqual(shown(expected));
+  });
+
+  it('settles a dense word from the newest lines alone, and counts the others from the GIN index', async () => {
+    const raw = new SyncPg(url);
+    try {
+      const dense = (text: string, limit: number): boolean => {
+        const statement = searchStatement('a', parseSearchQuery(text), limit)!;
+        return raw.prepared<SearchRow>(statement.name, statement.text, statement.values)[0]!.dense;
+      };
+      // About three lines in five say "word" (deleted ones say nothing): more than half of the probe's.
+      expect([dense('word', 1), dense('word', 10)]).toEqual([true, true]);
+      // "x word" in about a third, "x y" in about one in six: the GIN index counts them.
+      expect([dense('x word', 10), dense('"x y"', 80)]).toEqual([false, false]);
+    } finally {
+      await raw.close();
+    }
   });
 });

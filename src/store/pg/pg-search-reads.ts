@@ -1,21 +1,28 @@
 /**
- * Search in the PostgreSQL history, in one round trip. Reading a match costs a page of the table
- * (a group's lines lie apart, among everyone's), so a search reads as few as it can:
+ * Search in the PostgreSQL history, in one round trip. A line read from the table costs a page (a
+ * group's lines lie apart there, among everyone's), a line read from the index `history_lines_by_seq`
+ * (pg-history-schema.ts) a fraction of one: it holds a group's lines whole, in seq order, so a
+ * search reads the table only where the index cannot lead it.
  *
- * - The GIN index finds the matches in the user's groups (the query made for each group, its
- *   lexemes scoped to it), kept when an interval of the group covers their seq, and stops one past
- *   what the count covers (SEARCH_COUNT_BEYOND past the page). A rare word ends there: all its
- *   matches are in hand, the newest are taken from them.
- * - A common word has more: its newest matches are found by walking each interval's lines newest
- *   first instead. First each interval's newest k matches (by (grp, seq); k is the limit shared
- *   among the intervals); the page's cut is the limit-th newest of those (every match on the page
- *   is at least as new, since each of those is a match); then, in each interval whose k found
- *   are all newer than the cut, the matches below them down to the cut (by (grp, id)), at most a
+ * - The probe reads the newest lines of the user's intervals from that index, at most
+ *   `probeLines` of them. If more than the count covers match (SEARCH_COUNT_BEYOND past the
+ *   page), the word is dense: the count is settled ("more than"), and the page comes from the
+ *   walk below, with no line read from the table.
+ * - Otherwise the GIN index finds the matches in the user's groups (the query made for each group,
+ *   its lexemes scoped to it), kept when an interval of the group covers their seq, and stops one
+ *   past what the count covers. A rare word ends there: all its matches are in hand (their pages
+ *   read, so the page is taken from the table), the newest are kept.
+ * - A word with more matches than that (dense, or common but not in the newest lines) is walked,
+ *   each interval's lines newest first, in the index. First each interval's newest k matches (k is
+ *   the limit shared among the intervals); the page's cut is the limit-th newest of those (every
+ *   match on the page is at least as new, since each of those is a match); then, in each interval
+ *   whose k found are all newer than the cut, the matches below them down to the cut, at most a
  *   page of them. That reads about a page of lines and two or three per interval, not every match.
  *
  * Newest is by id, as in the other stores. Within a group ids grow with seq (SQLite's store makes
  * an interval a range of ids on the same ground), so an interval's newest line by seq is its
- * newest by id, and the id of the line it starts after bounds the walk below.
+ * newest by id, and the cut's id is a seq in each group (the seq of its first line from that id
+ * on, read from `history_lines_by_id`).
  */
 import { boundedPage, SEARCH_COUNT_BEYOND, type SearchPage } from '../../core/history.js';
 import type { SearchQuery } from '../../core/search-query.js';
@@ -30,52 +37,71 @@ type FoundRow = LineRow & { label: string };
 /** What the search's statement returns: one row. */
 export interface SearchRow {
   total: number;
+  /** Whether the probe settled the count (no line read from the table). */
+  dense: boolean;
   lines: FoundRow[];
 }
 
 /** Lines of the interval `h` matching its query. */
 const inInterval = 'FROM history_lines AS l WHERE l.grp = h.grp AND l.seq > h.from_seq AND l.seq <= h.to_seq AND l.words @@ h.q';
+/** The columns of a line the reply needs. */
+const columns = 'l.id, l.grp, l.seq, l.sender, l.sender_key, l.text, l.ts';
 
+// $1 the user, $2 the scoped query, $3 the page's limit, $4 what the count covers ($3 + SEARCH_COUNT_BEYOND), $5 the probe's lines.
 const SEARCH = `
   WITH s AS (
     SELECT grp, from_seq, to_seq, replace($2, '${GROUP_MARK}', grp::text)::tsquery AS q
     FROM history_memberships WHERE user_key = $1 AND to_seq > from_seq
   ),
+  probe AS (
+    SELECT count(*) FILTER (WHERE m) > $4 AS dense FROM (
+      SELECT w.m FROM s AS h CROSS JOIN LATERAL (
+        SELECT l.words @@ h.q AS m FROM history_lines AS l WHERE l.grp = h.grp AND l.seq > h.from_seq AND l.seq <= h.to_seq ORDER BY l.seq DESC LIMIT $5
+      ) AS w LIMIT $5
+    ) AS x
+  ),
   q AS (SELECT string_agg('(' || replace($2, '${GROUP_MARK}', grp::text) || ')', ' | ')::tsquery AS q FROM (SELECT DISTINCT grp FROM s) AS g),
   found AS MATERIALIZED (
     SELECT l.id FROM history_lines AS l
-    WHERE l.words @@ (SELECT q FROM q) AND EXISTS (SELECT 1 FROM s WHERE s.grp = l.grp AND l.seq > s.from_seq AND l.seq <= s.to_seq)
+    WHERE NOT (SELECT dense FROM probe) AND l.words @@ (SELECT q FROM q)
+      AND EXISTS (SELECT 1 FROM s WHERE s.grp = l.grp AND l.seq > s.from_seq AND l.seq <= s.to_seq)
     LIMIT $4 + 1
   ),
-  common AS (SELECT count(*) > $4 AS yes FROM found),
-  spans AS MATERIALIZED (
-    SELECT h.*, CASE WHEN h.from_seq = 0 THEN 0 ELSE (SELECT id FROM history_lines WHERE grp = h.grp AND seq <= h.from_seq ORDER BY seq DESC LIMIT 1) END AS from_id
-    FROM s AS h WHERE (SELECT yes FROM common)
-  ),
+  common AS (SELECT (SELECT dense FROM probe) OR count(*) > $4 AS yes FROM found),
+  spans AS MATERIALIZED (SELECT h.* FROM s AS h WHERE (SELECT yes FROM common)),
   k AS (SELECT GREATEST(ceil($3::numeric / GREATEST(count(*), 1)), 1)::int AS k FROM spans),
   firsts AS MATERIALIZED (
-    SELECT h.grp, h.from_seq, w.id FROM spans AS h CROSS JOIN LATERAL (SELECT l.id ${inInterval} ORDER BY l.seq DESC LIMIT (SELECT k FROM k)) AS w
+    SELECT h.grp, h.from_seq, w.seq, w.id FROM spans AS h CROSS JOIN LATERAL (SELECT l.seq, l.id ${inInterval} ORDER BY l.seq DESC LIMIT (SELECT k FROM k)) AS w
   ),
   cut AS (SELECT COALESCE((SELECT id FROM firsts ORDER BY id DESC OFFSET GREATEST($3 - 1, 0) LIMIT 1), 0) AS id),
   tails AS (
     SELECT h.*, t.oldest FROM spans AS h JOIN (
-      SELECT grp, from_seq, min(id) AS oldest FROM firsts GROUP BY grp, from_seq HAVING count(*) = (SELECT k FROM k) AND min(id) > (SELECT id FROM cut)
+      SELECT grp, from_seq, min(seq) AS oldest FROM firsts GROUP BY grp, from_seq HAVING count(*) = (SELECT k FROM k) AND min(id) > (SELECT id FROM cut)
     ) AS t USING (grp, from_seq)
   ),
   walked AS (
-    SELECT w.id FROM tails AS h CROSS JOIN LATERAL (
-      SELECT l.id ${inInterval} AND l.id < h.oldest AND l.id >= GREATEST((SELECT id FROM cut), h.from_id) ORDER BY l.id DESC LIMIT $3
+    SELECT h.grp, w.seq, w.id FROM tails AS h CROSS JOIN LATERAL (
+      SELECT l.seq, l.id ${inInterval} AND l.seq < h.oldest
+        AND l.seq >= (SELECT c.seq FROM history_lines AS c WHERE c.grp = h.grp AND c.id >= (SELECT id FROM cut) ORDER BY c.id LIMIT 1)
+      ORDER BY l.seq DESC LIMIT $3
     ) AS w
   ),
-  top AS (
-    SELECT id FROM (SELECT id FROM found WHERE NOT (SELECT yes FROM common) UNION SELECT id FROM firsts UNION SELECT id FROM walked) AS t ORDER BY id DESC LIMIT $3
+  page AS (
+    SELECT ${columns} FROM (SELECT id FROM found WHERE NOT (SELECT yes FROM common) ORDER BY id DESC LIMIT $3) AS t JOIN history_lines AS l USING (id)
+    UNION ALL
+    SELECT ${columns} FROM (SELECT grp, seq, id FROM firsts UNION SELECT grp, seq, id FROM walked ORDER BY id DESC LIMIT $3) AS t
+      JOIN history_lines AS l ON l.grp = t.grp AND l.seq = t.seq
   )
-  SELECT (SELECT count(*) FROM found)::int AS total,
+  SELECT (CASE WHEN (SELECT dense FROM probe) THEN $4 + 1 ELSE (SELECT count(*) FROM found) END)::int AS total,
+    (SELECT dense FROM probe) AS dense,
     COALESCE((
       SELECT json_agg(json_build_object('id', l.id, 'grp', l.grp, 'seq', l.seq, 'sender', l.sender, 'sender_key', l.sender_key,
         'text', l.text, 'ts', l.ts, 'label', ${labelOf('l.grp')}) ORDER BY l.id)
-      FROM top JOIN history_lines AS l ON l.id = top.id
+      FROM page AS l
     ), '[]'::json) AS lines`;
+
+/** How many of the intervals' newest lines the probe reads: enough to find the count's matches in them when at least half the lines match. */
+export const probeLines = (limit: number): number => 2 * (limit + SEARCH_COUNT_BEYOND + 1);
 
 /** The search's one statement, named to be prepared once per connection. */
 export interface SearchStatement {
@@ -88,7 +114,7 @@ export interface SearchStatement {
 export function searchStatement(userKey: string, query: SearchQuery, limit: number): SearchStatement | null {
   const scoped = scopedQuery(query);
   if (scoped === '') return null;
-  return { name: 'history_search', text: SEARCH, values: [userKey, scoped, limit, limit + SEARCH_COUNT_BEYOND] };
+  return { name: 'history_search', text: SEARCH, values: [userKey, scoped, limit, limit + SEARCH_COUNT_BEYOND, probeLines(limit)] };
 }
 
 /** The page the statement's one row makes: the matches oldest first, and how many there are, counted up to SEARCH_COUNT_BEYOND past the page. */
