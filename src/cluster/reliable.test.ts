@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BATCH_CHARS, Incoming, LinkStream, Outgoing, type WireHead } from './reliable.js';
+import { BATCH_CHARS, HOLDS_LISTED, holdsOf, Incoming, LinkStream, Outgoing, type WireHead } from './reliable.js';
 
 describe('a numbered stream over a lossy bus', () => {
   it('hands on every batch once and in order whatever is dropped, repeated or reordered', () => {
@@ -16,7 +16,8 @@ describe('a numbered stream over a lossy bus', () => {
             const { ready, missing } = inc.take(seq, batch);
             got.push(...ready);
             out.acked(inc.ack);
-            if (missing !== null) wire.push(...(out.again(missing, -1, now) ?? []));
+            // Asked again for the gap only: what the receiver holds past it is not sent twice.
+            if (missing !== null) wire.push(...(out.again(missing, -1, now, holdsOf(inc.holding())) ?? []));
           }
         };
         fates.forEach(([fate, k], i) => {
@@ -78,6 +79,37 @@ describe('a numbered stream over a lossy bus', () => {
     now += 2000;
     fresh.beat(1000);
     expect(resent()).toEqual([1]);
+  });
+
+  it('sends again only what the receiver lacks, not the batches it holds past the gap', () => {
+    let now = 0;
+    const toReceiver: { head: WireHead; text: string }[] = [];
+    const toSender: WireHead[] = [];
+    const sender = new LinkStream<string, string>((head, text) => toReceiver.push({ head, text }), () => now, 10);
+    const receiver = new LinkStream<string, string>((head) => toSender.push(head), () => now, 10);
+    for (const text of ['a', 'b', 'c', 'd', 'e']) sender.push([text]);
+    const got: string[] = [];
+    const carry = (keep: (seq: number) => boolean): void => {
+      for (const { head, text } of toReceiver.splice(0)) if (keep(head.seq)) got.push(...receiver.take({ ...head, messages: JSON.parse(text) as string[] })!);
+    };
+    // 2 and 4 are lost; 3 and 5 wait at the receiver, which asks for 2 saying it holds them.
+    carry((seq) => seq !== 2 && seq !== 4);
+    // Its first ask, sent on 3 before 5 came, is lost too; its heartbeat asks again.
+    toSender.length = 0;
+    now += 100;
+    receiver.beat(1000);
+    expect(toSender.at(-1)).toEqual({ seq: 0, ack: 1, nack: 2, holds: [3, 5] });
+    for (const head of toSender.splice(0)) sender.take({ ...head, messages: [] });
+    expect(toReceiver.map(({ head }) => head.seq)).toEqual([2, 4]);
+    carry(() => true);
+    expect(got).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+
+  it('lists at most HOLDS_LISTED held numbers, the lowest', () => {
+    const inc = new Incoming<number>();
+    for (let seq = HOLDS_LISTED + 10; seq >= 2; seq--) inc.take(seq, seq);
+    const holds = inc.holding();
+    expect([holds.length, holds[0], holds.at(-1)]).toEqual([HOLDS_LISTED, 2, HOLDS_LISTED + 1]);
   });
 
   it('splits a long turn into batches that fit one bus message, and shrinks a message no batch can hold', () => {

@@ -1,7 +1,8 @@
 /**
  * Exactly once and in order over a bus that may drop, repeat or reorder: each stream numbers its
  * batches, and the receiver hands them on in number order. It drops a number it has had, holds
- * one that came early, and asks for the missing ones (`nack`). The sender keeps every batch
+ * one that came early, and asks for the missing ones (`nack`: the first missing, and the later
+ * ones it holds, which need not come again). The sender keeps every batch
  * until the receiver's `ack` covers it. It sends again what the receiver asked for, and what
  * stays unacknowledged past a heartbeat in which the receiver acknowledged nothing new, which
  * covers the last batch of a burst being lost. A receiver whose acknowledgements move on is alive
@@ -9,6 +10,30 @@
  * what it is behind on. A sender that would have to keep more than its cap says so. Then the
  * stream starts over.
  */
+
+/** The most numbers a nack lists as held: the lowest, the ones a lost batch was sent before. */
+export const HOLDS_LISTED = 1000;
+
+/**
+ * What a receiver that asks for a gap has past it: the numbers it holds, and the last number it
+ * lacks. Past the highest it holds, a batch is more likely still on its way than lost: a later
+ * one's coming shows the gap, and a last one lost is sent again on a heartbeat.
+ */
+export interface Holds {
+  held: ReadonlySet<number>;
+  upTo: number;
+}
+
+/** A nack that says nothing of what is held (or lists too much to tell): everything from the gap on. */
+const EVERYTHING_AFTER: Holds = { held: new Set(), upTo: Infinity };
+
+/** What a nack's `holds` says the receiver lacks. */
+export function holdsOf(listed: unknown): Holds {
+  if (!Array.isArray(listed) || listed.length === 0) return EVERYTHING_AFTER;
+  const held = new Set(listed.filter((n): n is number => typeof n === 'number'));
+  if (held.size === 0) return EVERYTHING_AFTER;
+  return { held, upTo: listed.length >= HOLDS_LISTED ? Infinity : Math.max(...held) };
+}
 
 /** The sender's half: numbers batches and keeps them until acknowledged. */
 export class Outgoing<T> {
@@ -48,15 +73,15 @@ export class Outgoing<T> {
   }
 
   /**
-   * What to send again: from `from` on (a nack), or what waited unacknowledged since before
-   * `staleBefore`; null when the receiver asks for what it had acknowledged (it lost its place:
-   * start the stream over).
+   * What to send again: what the receiver lacks from `from` on (a nack), or what waited
+   * unacknowledged since before `staleBefore`; null when the receiver asks for what it had
+   * acknowledged (it lost its place: start the stream over).
    */
-  again(from: number | null, staleBefore: number, now: number): { seq: number; batch: T }[] | null {
+  again(from: number | null, staleBefore: number, now: number, holds: Holds = EVERYTHING_AFTER): { seq: number; batch: T }[] | null {
     if (from !== null && from <= this.ackedUpTo) return null;
     const out: { seq: number; batch: T }[] = [];
     for (const [seq, kept] of this.kept) {
-      if ((from !== null && seq >= from) || kept.at < staleBefore) {
+      if ((from !== null && seq >= from && seq <= holds.upTo && !holds.held.has(seq)) || kept.at < staleBefore) {
         kept.at = now;
         out.push({ seq, batch: kept.batch });
       }
@@ -100,6 +125,11 @@ export class Incoming<T> {
     return this.early.size > 0 ? this.delivered + 1 : null;
   }
 
+  /** The numbers held past the gap, lowest first, at most HOLDS_LISTED of them. */
+  holding(): number[] {
+    return [...this.early.keys()].sort((a, b) => a - b).slice(0, HOLDS_LISTED);
+  }
+
   /** Batches held because an earlier one is missing. */
   get held(): number {
     return this.early.size;
@@ -107,10 +137,7 @@ export class Incoming<T> {
 }
 
 /** A batch as it crosses the bus: its number (0: only acknowledges or asks), what the sender has had, what it misses. */
-export interface Wire<M> {
-  seq: number;
-  ack: number;
-  nack?: number;
+export interface Wire<M> extends WireHead {
   messages: M[];
 }
 
@@ -136,7 +163,10 @@ export const BATCH_CHARS = 256 * 1024;
 export interface WireHead {
   seq: number;
   ack: number;
+  /** The first number it misses. */
   nack?: number;
+  /** With a nack: numbers past it that it has already (not to be sent again). */
+  holds?: number[];
 }
 
 /**
@@ -192,13 +222,13 @@ export class LinkStream<Out, In> {
   take(wire: Wire<In>): In[] | null {
     const now = this.now();
     for (const at of this.out.acked(wire.ack)) this.observer.acknowledged((now - at) / 1000);
-    if (wire.nack !== undefined && !this.resend(wire.nack, -Infinity)) return null;
+    if (wire.nack !== undefined && !this.resend(wire.nack, -Infinity, holdsOf(wire.holds))) return null;
     if (wire.seq === 0) return [];
     const { ready, missing } = this.heard.take(wire.seq, wire.messages);
     if (missing !== null && now - this.nackedAt >= this.nackGapMs) {
       this.nackedAt = now;
       this.observer.askedForGap();
-      this.send({ seq: 0, ack: this.heard.ack, nack: missing }, '[]');
+      this.send(this.head(), '[]');
     }
     return ready.flat();
   }
@@ -210,12 +240,17 @@ export class LinkStream<Out, In> {
   beat(staleMs: number): void {
     if (this.out.acknowledged === this.ackedAtBeat) this.resend(null, this.now() - staleMs);
     this.ackedAtBeat = this.out.acknowledged;
-    const gap = this.heard.gap();
-    this.send(gap === null ? { seq: 0, ack: this.heard.ack } : { seq: 0, ack: this.heard.ack, nack: gap }, '[]');
+    this.send(this.head(), '[]');
   }
 
-  private resend(from: number | null, staleBefore: number): boolean {
-    const again = this.out.again(from, staleBefore, this.now());
+  /** A head that only acknowledges, and asks for the gap if there is one. */
+  private head(): WireHead {
+    const gap = this.heard.gap();
+    return gap === null ? { seq: 0, ack: this.heard.ack } : { seq: 0, ack: this.heard.ack, nack: gap, holds: this.heard.holding() };
+  }
+
+  private resend(from: number | null, staleBefore: number, holds?: Holds): boolean {
+    const again = this.out.again(from, staleBefore, this.now(), holds);
     if (again === null) return false;
     if (again.length > 0) this.observer.resent(again.length);
     for (const { seq, batch } of again) this.send({ seq, ack: this.heard.ack }, batch);
