@@ -119,6 +119,17 @@ describeNeeds(POSTGRES_NEED)('a node answers searches from PostgreSQL itself', (
     expect(await erin.next('search')).toMatchObject({ matches: [{ message: 'said before the hub went', label: '#kept' }] });
   });
 
+  it('gets its searcher ready when it first hears a hub, the history being there by then, and only then', async () => {
+    const warm = vi.spyOn(searcher, 'warm');
+    const transport = new LocalTransport();
+    const node = links.node('a', transport, { searcher });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(warm).not.toHaveBeenCalled();
+    links.hubNode(transport, links.hubOn(history));
+    await waitFor('the hub to be heard', () => node.connected, 2000);
+    expect(warm).toHaveBeenCalledTimes(1);
+  });
+
   it('opens its connections before the first search, the search prepared on each, and keeps them', async () => {
     const watcher = new pg.Client(url);
     await watcher.connect();

@@ -17,6 +17,8 @@ import { searchPage, searchStatement, type SearchRow } from '../store/pg/pg-sear
 export interface NodeSearch {
   /** The reply to `search <target>` for the user whose history is `historyKey` (`rooms`: lines named by their group). */
   search(user: { name: string; historyKey: string; rooms: boolean }, target: string): Promise<ServerEvent>;
+  /** Gets ready to answer at once; called when a hub is first heard, the database's schema being in place by then. */
+  warm(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -62,7 +64,8 @@ export class PgNodeSearch implements NodeSearch {
   /**
    * Opens the node's search connections and prepares the search on each, so that the first users
    * to search do not wait for it (a new connection and its first plan took 40-240 ms here). If
-   * PostgreSQL does not answer, the searches open them later, as they would have.
+   * PostgreSQL does not answer, the searches open them later, as they would have. The history's
+   * tables must be there: the hub's node makes them when it opens its stores.
    */
   async warm(): Promise<void> {
     const statement = searchStatement('', parseSearchQuery('warm'), this.limit)!;

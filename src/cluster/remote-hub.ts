@@ -45,6 +45,8 @@ export class RemoteHub implements SessionOpener, NameReserver {
   /** The hub's life this node talks to; null until a beacon is heard (calls wait meanwhile). */
   private epoch: string | null = null;
   private lastBeacon = 0;
+  /** Whether the searcher was told to get ready (once, when the first hub is heard). */
+  private searchWarmed = false;
   private readonly sessions = new Map<number, RemoteSession>();
   private readonly reserved: string[] = [];
   /** What this node keeps of its sessions, to hand them to the next hub. */
@@ -249,6 +251,11 @@ export class RemoteHub implements SessionOpener, NameReserver {
    * calls that waited for a hub.
    */
   private attach(epoch: string): void {
+    // The first hub heard has opened its stores, so the history's tables are there to search.
+    if (!this.searchWarmed) {
+      this.searchWarmed = true;
+      void this.searcher?.warm();
+    }
     this.epoch = epoch;
     this.lostAt = null;
     this.stream = this.streamTo(epoch);

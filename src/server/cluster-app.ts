@@ -68,7 +68,6 @@ export async function startClusterNode(config: Config, cluster: ClusterConfig, d
   const links = metrics.cluster({ hub: () => hosting !== null, hubHeard: () => remote.connected, bus: () => bus.connected });
   // Search reads only committed lines, so this node answers it from PostgreSQL, not the hub.
   const searcher = new PgNodeSearch(databaseUrl, DEFAULT_LIMITS.searchResults, log, (seconds) => metrics.searched(seconds));
-  void searcher.warm();
   const remote = new RemoteHub(node, transport, timing, log, { observer: links, searcher, names: lease });
   remote.start();
   lease.start();
