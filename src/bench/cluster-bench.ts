@@ -18,7 +18,7 @@ import { PgHistory } from '../store/pg/pg-history.js';
 import { copyParts } from '../store/pg/sqlite-copy.js';
 import { SyncPg } from '../store/pg/sync-client.js';
 import type { Target } from './clients.js';
-import { startCluster, startEngines, startFloorCluster, startOnPostgres, type BenchEngines } from './cluster-servers.js';
+import { searchesReady, startCluster, startEngines, startFloorCluster, startOnPostgres, type BenchEngines } from './cluster-servers.js';
 import { CLUSTER_NODES, SETUPS, type ClusterResults, type NamedQuery, type Setup } from './cluster-report.js';
 import { atEnd, machineAtStart } from './machine.js';
 import { measures, type BenchOptions } from './options.js';
@@ -253,7 +253,8 @@ async function measureSearches(root: string, options: BenchOptions, engines: Ben
   const cluster = await startCluster(root, engines, url, FRONTS, CLUSTER_NODES);
   let onCluster: NamedQuery[];
   try {
-    // A node that does not run the hub: each query crosses the bus both ways, as most users' would.
+    await searchesReady(url, CLUSTER_NODES);
+    // A node that does not run the hub, as most users' is; it answers searches from PostgreSQL itself.
     onCluster = await searchAt(cluster.nodes.find((n) => n.id !== cluster.hub)!.ports.native!);
   } finally {
     await cluster.stop();

@@ -206,7 +206,7 @@ function searchTable(r: ClusterResults): string[] {
   return [
     `### Search: ${f0(s.lines)} stored lines among ${f0(s.users)} users`,
     '',
-    `The same history in the single process's SQLite and, copied with \`migrate-history\`'s copy (${f0(s.copySeconds)} s), in PostgreSQL. Asked over the native protocol (for the cluster at a node that does not run the hub, so every query crosses the bus twice), and of the PostgreSQL store itself in the bench's process, which is PostgreSQL's part of the time. Target in PostgreSQL: p99 ≤ ${CLUSTER_SEARCH_P99_MS} ms.`,
+    `The same history in the single process's SQLite and, copied with \`migrate-history\`'s copy (${f0(s.copySeconds)} s), in PostgreSQL. Asked over the native protocol (for the cluster at a node that does not run the hub, which asks PostgreSQL itself, once every node has its search connections open), and of the PostgreSQL store itself in the bench's process, which is PostgreSQL's part of the time. Target in PostgreSQL: p99 ≤ ${CLUSTER_SEARCH_P99_MS} ms.`,
     '',
     table(
       ['query', 'shape', 'single, SQLite: p50 / p99 ms', 'PostgreSQL store: p50 / p99 ms', 'cluster: p50 / p99 ms', `p99 ≤ ${CLUSTER_SEARCH_P99_MS} ms: store, cluster`],

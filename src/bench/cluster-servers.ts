@@ -10,6 +10,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
+import { SEARCH_APPLICATION, SEARCH_CONNECTIONS } from '../cluster/node-search.js';
 import { startNats, type LocalNats } from '../engines/nats.js';
 import { startPostgres, type LocalPostgres } from '../engines/postgres.js';
 import { startClusterFloorNode, startOurs, SERVER_CPU, type OursOptions, type RunningBenchServer } from './servers.js';
@@ -152,4 +154,28 @@ export async function startOnPostgres(root: string, engines: BenchEngines, url: 
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Waits until every node of a cluster just started on `url` has its search connections open and
+ * the search prepared on each (node-search.ts does that once it hears the hub, within about a
+ * second of start), so that a search measured is a user's, not the node's start.
+ */
+export async function searchesReady(url: string, nodes: number, timeoutMs = 30_000): Promise<void> {
+  const watcher = new pg.Client(url);
+  await watcher.connect();
+  try {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const { rows } = await watcher.query<{ ready: number }>(
+        "SELECT count(*)::int AS ready FROM pg_stat_activity WHERE application_name = $1 AND state = 'idle' AND query LIKE '%history_memberships%'",
+        [SEARCH_APPLICATION],
+      );
+      if (rows[0]!.ready >= nodes * SEARCH_CONNECTIONS) return;
+      if (performance.now() > deadline) throw new Error(`the nodes' search connections were not ready within ${timeoutMs} ms (${rows[0]!.ready} of ${nodes * SEARCH_CONNECTIONS})`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    await watcher.end();
+  }
 }

@@ -25,7 +25,7 @@ export interface NodeSearch {
 /** The longest a search waits for a connection or an answer, as the hub's own reads. */
 const WAIT_MS = 5000;
 /** Connections the node keeps for searches. */
-const CONNECTIONS = 2;
+export const SEARCH_CONNECTIONS = 2;
 /** How the node's search connections name themselves to PostgreSQL (`pg_stat_activity`). */
 export const SEARCH_APPLICATION = 'ics-chat search';
 /**
@@ -48,7 +48,7 @@ export class PgNodeSearch implements NodeSearch {
   ) {
     this.pool = new pg.Pool({
       connectionString: url,
-      max: CONNECTIONS,
+      max: SEARCH_CONNECTIONS,
       // Kept open while the node runs, so that no user waits for one to be made.
       idleTimeoutMillis: 0,
       application_name: SEARCH_APPLICATION,
@@ -70,7 +70,7 @@ export class PgNodeSearch implements NodeSearch {
   async warm(): Promise<void> {
     const statement = searchStatement('', parseSearchQuery('warm'), this.limit)!;
     try {
-      const clients = await Promise.all(Array.from({ length: CONNECTIONS }, () => this.pool.connect()));
+      const clients = await Promise.all(Array.from({ length: SEARCH_CONNECTIONS }, () => this.pool.connect()));
       try {
         await Promise.all(clients.map((client) => client.query(statement)));
       } finally {

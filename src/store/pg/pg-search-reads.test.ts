@@ -11,7 +11,7 @@ import { type HistoryStore, type SearchPage } from '../../core/history.js';
 import { MemoryHistory } from '../../core/memory-history.js';
 import { parseSearchQuery } from '../../core/search-query.js';
 import { PgHistory } from './pg-history.js';
-import { searchStatement, type SearchRow } from './pg-search-reads.js';
+import { searchStatement, type SearchRow, type SearchWay } from './pg-search-reads.js';
 import { SyncPg } from './sync-client.js';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -112,19 +112,37 @@ describeNeeds(POSTGRES_NEED)('A common word in PostgreSQL', () => {
     expect(shown(pg.search('a', parseSearchQuery('"x y"'), 80))).toEqual(shown(expected));
   });
 
-  it('settles a dense word from the newest lines alone, and counts the others from the GIN index', async () => {
-    const raw = new SyncPg(url);
+  it('counts a word from the newest lines when they settle it, and from the GIN index when they do not', async () => {
+    const sparseUrl = schemas.fresh();
+    const sparse = new PgHistory(sparseUrl, { node: 'sparse' });
+    const reference = new MemoryHistory();
+    const [raw, rawSparse] = [new SyncPg(url), new SyncPg(sparseUrl)];
+    const way = (db: SyncPg, user: string, text: string, limit: number): SearchWay => {
+      const statement = searchStatement(user, parseSearchQuery(text), limit)!;
+      return db.prepared<SearchRow>(statement.name, statement.text, statement.values)[0]!.way;
+    };
     try {
-      const dense = (text: string, limit: number): boolean => {
-        const statement = searchStatement('a', parseSearchQuery(text), limit)!;
-        return raw.prepared<SearchRow>(statement.name, statement.text, statement.values)[0]!.dense;
-      };
       // About three lines in five say "word" (deleted ones say nothing): more than half of the probe's.
-      expect([dense('word', 1), dense('word', 10)]).toEqual([true, true]);
-      // "x word" in about a third, "x y" in about one in six: the GIN index counts them.
-      expect([dense('x word', 10), dense('"x y"', 80)]).toEqual([false, false]);
+      expect([way(raw, 'a', 'word', 1), way(raw, 'a', 'word', 10)]).toEqual(['newest', 'newest']);
+      // "x y" in about one in six: counted among more of the newest lines, which hold all of a's.
+      expect(way(raw, 'a', '"x y"', 80)).toBe('wider');
+      // A number said once: the GIN index.
+      expect(way(raw, 'a', '1234', 10)).toBe('index');
+      for (const text of ['"x y"', '1234']) expect(shown(pg.search('a', parseSearchQuery(text), 80)), text).toEqual(shown(memory.search('a', parseSearchQuery(text), 80)));
+      // A word frequent among the newest lines only, with more lines than the wider count reads
+      // beyond them: that count cannot settle it, so the GIN index does.
+      for (const h of [sparse, reference]) {
+        h.opened(1, 'room', '#sparse');
+        h.joined('c', 1, 0);
+        for (let seq = 1; seq <= 2000; seq++) h.record({ group: 1, sender: 'b', senderKey: 'b', text: seq > 1990 ? `late ${seq}` : `early ${seq}`, ts: T0 + seq, seq });
+        h.commit();
+      }
+      const late = parseSearchQuery('late');
+      expect(way(rawSparse, 'c', 'late', 1)).toBe('index');
+      expect(shown(sparse.search('c', late, 1))).toEqual(shown(reference.search('c', late, 1)));
+      expect(sparse.search('c', late, 1).total).toBe(10);
     } finally {
-      await raw.close();
+      await Promise.all([raw.close(), rawSparse.close(), sparse.close(), reference.close()]);
     }
   });
 });
