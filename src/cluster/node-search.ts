@@ -70,12 +70,10 @@ export class PgNodeSearch implements NodeSearch {
   async warm(): Promise<void> {
     const statement = searchStatement('', parseSearchQuery('warm'), this.limit)!;
     try {
-      const clients = await Promise.all(Array.from({ length: SEARCH_CONNECTIONS }, () => this.pool.connect()));
-      try {
-        await Promise.all(clients.map((client) => client.query(statement)));
-      } finally {
-        for (const client of clients) client.release();
-      }
+      // Asked at once, each takes a connection of its own. Through the pool's own query, a
+      // connection PostgreSQL ends meanwhile is dropped; one held outside it would throw its
+      // error at the process (a node died so when PostgreSQL stopped during its warm-up).
+      await Promise.all(Array.from({ length: SEARCH_CONNECTIONS }, () => this.pool.query(statement)));
     } catch (err) {
       this.log.warn('cluster: the search connections could not be opened ahead', { err: (err as Error).message });
     }
