@@ -130,7 +130,7 @@ describeNeeds(POSTGRES_NEED)('a node answers searches from PostgreSQL itself', (
     expect(warm).toHaveBeenCalledTimes(1);
   });
 
-  it('opens its connections before the first search, the search prepared on each, and keeps them', async () => {
+  it('opens its connections before the first search, the search prepared on each, and closes them with itself', async () => {
     const watcher = new pg.Client(url);
     await watcher.connect();
     // Search connections by process id, with what each last ran: an idle one shows the search it prepared.

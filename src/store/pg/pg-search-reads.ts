@@ -48,8 +48,10 @@ export interface SearchRow {
   lines: FoundRow[];
 }
 
+/** Lines of the interval `h`. */
+const ofInterval = 'FROM history_lines AS l WHERE l.grp = h.grp AND l.seq > h.from_seq AND l.seq <= h.to_seq';
 /** Lines of the interval `h` matching its query. */
-const inInterval = 'FROM history_lines AS l WHERE l.grp = h.grp AND l.seq > h.from_seq AND l.seq <= h.to_seq AND l.words @@ h.q';
+const inInterval = `${ofInterval} AND l.words @@ h.q`;
 /** The columns of a line the reply needs. */
 const columns = 'l.id, l.grp, l.seq, l.sender, l.sender_key, l.text, l.ts';
 
@@ -64,7 +66,7 @@ const WIDER = 8;
 /** The intervals' newest lines, at most `n` in all, each with whether it matches (`m`). */
 const newest = (n: string): string => `
   SELECT w.m FROM s AS h CROSS JOIN LATERAL (
-    SELECT l.words @@ h.q AS m FROM history_lines AS l WHERE l.grp = h.grp AND l.seq > h.from_seq AND l.seq <= h.to_seq ORDER BY l.seq DESC LIMIT ${n}
+    SELECT l.words @@ h.q AS m ${ofInterval} ORDER BY l.seq DESC LIMIT ${n}
   ) AS w LIMIT ${n}`;
 
 // $1 the user, $2 the scoped query, $3 the page's limit, $4 what the count covers ($3 + SEARCH_COUNT_BEYOND), $5 the probe's lines, $6 the wider count's.
@@ -74,6 +76,8 @@ const SEARCH = `
     FROM history_memberships WHERE user_key = $1 AND to_seq > from_seq
   ),
   probe AS (SELECT count(*) FILTER (WHERE m) AS matched, count(*) AS seen FROM (${newest('$5')}) AS x),
+  -- The wider count stops at the count's matches; only when it finds fewer is it asked (again,
+  -- from pages just read) whether the intervals hold more lines than it read.
   wider AS MATERIALIZED (SELECT count(*) AS matched FROM (SELECT 1 FROM (${newest('$6')}) AS x WHERE m LIMIT $4 + 1) AS y),
   wider_seen AS (SELECT count(*) AS seen FROM (${newest('$6')}) AS x),
   settled AS (
