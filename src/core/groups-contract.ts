@@ -43,6 +43,16 @@ export function describeGroupsContract(name: string, build: (lastUsedId: number,
       expect(g.members.map((m) => m.member)).toEqual(['joyce', 'zz']);
     });
 
+    it('numbers on past lines stored elsewhere, never back', () => {
+      const table = make(0);
+      const g = table.create({ kind: 'adhoc' });
+      table.nextSeq(g);
+      table.skipTo(g, 7);
+      expect(table.nextSeq(g)).toBe(8);
+      table.skipTo(g, 3);
+      expect(table.nextSeq(g)).toBe(9);
+    });
+
     it('lets a member be in many groups, listed in the order joined', () => {
       const table = make(0);
       const a = table.create({ kind: 'adhoc' });

@@ -125,6 +125,8 @@ export interface Groups<M> {
   remove(group: Group<M>, member: M): boolean;
   /** The next line's sequence number in the group. */
   nextSeq(group: Group<M>): number;
+  /** Numbers the group's next lines after `seq` at least (lines another server stored past this table's count). */
+  skipTo(group: Group<M>, seq: number): void;
   setTopic(group: Group<M>, topic: string, by: string): void;
   setLocked(group: Group<M>, locked: boolean): void;
   /** Lets the user with this name key join while the group is invite-only. */
@@ -282,6 +284,11 @@ export class GroupTable<M> implements Groups<M> {
 
   nextSeq(group: Group<M>): number {
     return ++this.record(group).seq;
+  }
+
+  skipTo(group: Group<M>, seq: number): void {
+    const record = this.record(group);
+    record.seq = Math.max(record.seq, seq);
   }
 
   setTopic(group: Group<M>, topic: string, by: string): void {

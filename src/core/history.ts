@@ -87,6 +87,15 @@ export class HistoryUnavailable extends Error {
   override readonly name = 'HistoryUnavailable';
 }
 
+/**
+ * A commit that found one of its lines' places taken: another server stored a line under the same
+ * group and seq (two hubs for a moment, the stale one not having heard the new one yet). Nothing of
+ * the commit's lines is stored; its membership changes wait for the next commit, as for any fault.
+ */
+export class SeqTaken extends Error {
+  override readonly name = 'SeqTaken';
+}
+
 export interface HistoryStore {
   /** The highest group id ever handed out (0 for a new store): ids are never reused. */
   lastGroupId(): number;
@@ -110,7 +119,11 @@ export interface HistoryStore {
   mark(): number;
   /** Queues: the memberships of `fromKey` recorded after `sinceMark` (one session's, taken at login) now belong to `toKey`, open ones included. */
   adopt(fromKey: string, toKey: string, sinceMark: number): void;
-  /** Writes everything queued in one transaction. Throws when the store cannot write; the membership changes then wait for the next commit. */
+  /**
+   * Writes everything queued in one transaction. Throws when the store cannot write (SeqTaken when
+   * a line's group and seq are stored already, in a store several servers share); the membership
+   * changes then wait for the next commit.
+   */
   commit(): void;
   /** Whether any history belongs to this name (it was ever in a group), committed or queued. */
   hasUser(userKey: string): boolean;

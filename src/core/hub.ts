@@ -12,7 +12,7 @@ import { ALONE_MSG, RESTART_MSG } from './classic.js';
 import { ClassicView } from './classic-view.js';
 import type { Clock } from './clock.js';
 import { GroupTable, type Group, type Groups } from './groups.js';
-import type { HistoryStore, StoredLine } from './history.js';
+import { SeqTaken, type HistoryStore, type StoredLine } from './history.js';
 import { DEFAULT_LIMITS, type HubDeps, type HubStats } from './hub-deps.js';
 import { HubSession, type SessionHost } from './hub-session.js';
 import { DEFAULT_ROOM_FORGET_MS, Keeper } from './keeper.js';
@@ -229,10 +229,24 @@ export class Hub implements TakeoverHost, HostedHub, SessionHost {
     } catch (err) {
       this.log.error('history commit failed', { lines: batch.length, err: String(err) });
       for (const p of batch) this.fail(p.sender, 'not-stored', 'your line could not be stored, so it was not delivered', p.event.direct ? 'direct' : 'exchange');
+      if (err instanceof SeqTaken) this.numberOnFromStored(batch);
       return;
     }
     if (batch.length === 0) return;
     this.bus.publish(batch.map((p): Published => ({ group: p.line.group, seq: p.line.seq, senderKey: p.sender.key, event: p.event, at: p.at })));
+  }
+
+  /** Another server stored lines in these lines' groups: their next lines are numbered after the last one stored. */
+  private numberOnFromStored(batch: readonly { line: StoredLine }[]): void {
+    for (const id of new Set(batch.map((p) => p.line.group))) {
+      const group = this.groups.get(id);
+      if (!group) continue;
+      try {
+        this.groups.skipTo(group, this.history.lastSeq(id));
+      } catch (err) {
+        this.log.warn('the last stored line of a group could not be read; its next lines may be refused again', { group: id, err: String(err) });
+      }
+    }
   }
 
   /** Delivers published lines to the members of their groups who were in before each was said (to the sender too, with `echo`). */

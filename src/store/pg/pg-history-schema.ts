@@ -12,6 +12,9 @@
 /** Ids a process takes from a sequence at a time; the sequences step by it. */
 export const ID_BLOCK = 1000;
 
+/** The index that keeps each group's seq once: a line whose place is stored already is refused (core/history.ts SeqTaken). */
+export const LINE_PLACES = 'history_lines_by_seq';
+
 /** `to_seq` of a membership that has not ended (history-queue.ts OPEN: Number.MAX_SAFE_INTEGER). */
 export const OPEN_SEQ = '9007199254740991';
 
@@ -89,4 +92,8 @@ export const HISTORY_STEPS: readonly string[] = [
    DROP INDEX history_lines_by_id;
    CREATE INDEX history_lines_by_id ON history_lines (grp, id) INCLUDE (seq);
    ALTER TABLE history_lines SET (autovacuum_vacuum_insert_threshold = 10000, autovacuum_vacuum_insert_scale_factor = 0);`,
+  // A group's seq is taken once: one hub numbers its lines, and if a stale hub that has not yet
+  // heard the next one stores a line, the database, not the hub's count, decides whose it is.
+  `DROP INDEX history_lines_by_seq;
+   CREATE UNIQUE INDEX ${LINE_PLACES} ON history_lines (grp, seq) INCLUDE (id, sender, sender_key, text, ts, words);`,
 ];

@@ -10,14 +10,14 @@
  * again ends those its earlier runs left open, as the SQLite store does at start: their sessions
  * ended with the process.
  */
-import { HistoryUnavailable, type HistoryStore, type NewLine, type SearchPage, type StoredLine } from '../../core/history.js';
+import { HistoryUnavailable, SeqTaken, type HistoryStore, type NewLine, type SearchPage, type StoredLine } from '../../core/history.js';
 import type { PageSource } from '../../core/history-page.js';
 import { QueuedHistory, type Pair } from '../../core/history-queue.js';
 import type { SearchQuery } from '../../core/search-query.js';
 import { IdBlocks } from './id-blocks.js';
 import { migrate } from './migrate.js';
 import { PendingWords } from './pending-words.js';
-import { HISTORY_STEPS, OPEN_SEQ } from './pg-history-schema.js';
+import { HISTORY_STEPS, LINE_PLACES, OPEN_SEQ } from './pg-history-schema.js';
 import { lastSeqOf, pageReads, readLine } from './pg-history-reads.js';
 import { searchLines } from './pg-search-reads.js';
 import { commitStatements, revisedElsewhere, type LinePlace } from './pg-history-writes.js';
@@ -41,6 +41,12 @@ const endMemberships = (which: string): string =>
    WHERE m.to_seq = ${OPEN_SEQ} AND ${which}`;
 
 /** The history store of cluster mode: one PostgreSQL database shared by every server process. */
+/** PostgreSQL's SQLSTATE for a unique key stored already. */
+const UNIQUE_VIOLATION = '23505';
+
+/** Whether a commit failed on a line whose group and seq another server stored. */
+const isSeqTaken = (err: unknown): boolean => err instanceof PgError && err.code === UNIQUE_VIOLATION && err.message.includes(LINE_PLACES);
+
 export class PgHistory extends QueuedHistory implements HistoryStore {
   private readonly db: SyncPg;
   /** Whether the store made its connection (and closes it), or was given one it shares. */
@@ -122,7 +128,7 @@ export class PgHistory extends QueuedHistory implements HistoryStore {
     } catch (err) {
       this.commitError = (err as Error).message;
       this.queue.restore(writes);
-      throw err;
+      throw isSeqTaken(err) ? new SeqTaken((err as Error).message) : err;
     }
     this.commitError = null;
     for (const w of writes) if (w.kind === 'line') this.committedLines++;
