@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { LossyTransport } from '../../test/fakes/lossy-transport.js';
-import { NATS_NEED, ownNats } from '../../test/helpers/engines.js';
+import { OWN_NATS_NEED, ownNats } from '../../test/helpers/engines.js';
 import { everyLineOnce, LinkHarness } from '../../test/helpers/link-harness.js';
 import { describeNeeds } from '../../test/helpers/needs.js';
 import { waitFor } from '../../test/helpers/wait.js';
@@ -10,7 +10,7 @@ import { underCluster } from './transport.js';
 
 const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
-describeNeeds(NATS_NEED)('NatsTransport: the links over a real nats-server', () => {
+describeNeeds(OWN_NATS_NEED)('NatsTransport: the links over a real nats-server', () => {
   let nats: LocalNats;
   const open: NatsTransport[] = [];
   const transport = async (name: string): Promise<NatsTransport> => {
