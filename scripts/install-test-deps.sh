@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests drive (real clients, a real browser, the cluster's
-# PostgreSQL and nats-server: the tests start their own instances of these, never a service).
+# PostgreSQL and nats-server: the tests start their own instances of these, never a service,
+# unless DATABASE_URL / NATS_URL name running ones).
 # Idempotent: a no-op when everything is there; otherwise installs only what is missing (Debian 12, as root).
 set -euo pipefail
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { freshDatabase, ownPostgres, POSTGRES_NEED } from '../../test/helpers/engines.js';
+import { freshDatabase, OWN_POSTGRES_NEED, ownPostgres } from '../../test/helpers/engines.js';
 import { describeNeeds } from '../../test/helpers/needs.js';
 import { Proc } from '../../test/helpers/process.js';
 import { waitFor, waitForAsync } from '../../test/helpers/wait.js';
@@ -35,7 +35,7 @@ class Watch {
   }
 }
 
-describeNeeds(POSTGRES_NEED)('Leader: exactly one node runs the singleton', () => {
+describeNeeds(OWN_POSTGRES_NEED)('Leader: exactly one node runs the singleton', () => {
   let engine: LocalPostgres;
   let url = '';
   let electors: Leader[] = [];

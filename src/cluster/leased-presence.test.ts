@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { freshDatabase, ownPostgres, POSTGRES_NEED } from '../../test/helpers/engines.js';
+import { freshDatabase, POSTGRES_NEED } from '../../test/helpers/engines.js';
 import { LinkHarness, login } from '../../test/helpers/link-harness.js';
 import { describeNeeds } from '../../test/helpers/needs.js';
 import { waitFor } from '../../test/helpers/wait.js';
@@ -22,7 +22,7 @@ const log: Logger = { debug: () => undefined, info: () => undefined, warn: (msg)
 const user = (name: string, node: string | null): OnlineMember => Object.assign(new Member('tcp', { deliver: () => undefined }, [], null, null, node), { name });
 
 describeNeeds(POSTGRES_NEED)('names leased in PostgreSQL by the node that holds the user', () => {
-  let engine: LocalPostgres;
+  let engine: LocalPostgres | null = null;
   let url = '';
   let db: SyncPg;
   let leases: PgNameLeases;
@@ -31,8 +31,7 @@ describeNeeds(POSTGRES_NEED)('names leased in PostgreSQL by the node that holds 
   const held = (): Record<string, string> => Object.fromEntries(db.query<{ key: string; node: string }>('SELECT key, node FROM name_leases ORDER BY key').map((r) => [r.key, r.node]));
 
   beforeAll(async () => {
-    engine = await ownPostgres();
-    url = (await freshDatabase('leased', engine)).url;
+    ({ url, engine } = await freshDatabase('leased'));
     db = new SyncPg(url);
     leases = new PgNameLeases(db, url, (msg) => void warnings.push(msg));
     nodeSide = new pg.Client({ connectionString: url });

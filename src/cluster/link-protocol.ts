@@ -56,8 +56,8 @@ export interface Batch<M> extends Wire<M> {
   reset?: true;
 }
 
-/** The subject a node's batches go to the hub on, and the one the hub answers a node on. */
-export const HUB_SUBJECT = 'ics.hub';
-export const nodeSubject = (node: string): string => `ics.node.${node}`;
+/** The subject a node's batches go to the hub on, and the one the hub answers a node on (both within the cluster's name: transport.ts). */
+export const HUB_SUBJECT = 'hub';
+export const nodeSubject = (node: string): string => `node.${node}`;
 /** The hub says it is there (its epoch) to every node, once a heartbeat. */
-export const BEACON_SUBJECT = 'ics.beacon';
+export const BEACON_SUBJECT = 'beacon';

@@ -1,15 +1,16 @@
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { LossyTransport } from '../../test/fakes/lossy-transport.js';
-import { NATS_NEED, ownNats } from '../../test/helpers/engines.js';
+import { OWN_NATS_NEED, ownNats } from '../../test/helpers/engines.js';
 import { everyLineOnce, LinkHarness } from '../../test/helpers/link-harness.js';
 import { describeNeeds } from '../../test/helpers/needs.js';
 import { waitFor } from '../../test/helpers/wait.js';
 import type { LocalNats } from '../engines/nats.js';
 import { NatsTransport } from './nats-transport.js';
+import { underCluster } from './transport.js';
 
 const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
-describeNeeds(NATS_NEED)('NatsTransport: the links over a real nats-server', () => {
+describeNeeds(OWN_NATS_NEED)('NatsTransport: the links over a real nats-server', () => {
   let nats: LocalNats;
   const open: NatsTransport[] = [];
   const transport = async (name: string): Promise<NatsTransport> => {
@@ -42,6 +43,26 @@ describeNeeds(NATS_NEED)('NatsTransport: the links over a real nats-server', () 
     const texts = (): string[] => heard.filter((h) => h !== 'probe');
     await waitFor('500 texts', () => texts().length === 500);
     expect(texts()).toEqual(Array.from({ length: 500 }, (_, i) => `m${i}`));
+  });
+
+  it('keeps clusters of different names apart on one server', async () => {
+    const blue = underCluster('blue', await transport('blue'));
+    const green = underCluster('green', await transport('green'));
+    const heard: string[] = [];
+    blue.subscribe('hub', (data) => heard.push(`blue heard ${data}`));
+    green.subscribe('hub', (data) => heard.push(`green heard ${data}`));
+    await waitFor('both subscriptions to reach the server', () => {
+      blue.publish('hub', 'blue');
+      green.publish('hub', 'green');
+      return heard.includes('blue heard blue') && heard.includes('green heard green');
+    });
+    // The server hands each subscriber its texts in the order it routed them: once green hears a
+    // text sent after blue heard its last, any of blue's texts routed to green came before it.
+    blue.publish('hub', 'blue last');
+    await waitFor('blue to hear its last', () => heard.includes('blue heard blue last'));
+    green.publish('hub', 'green last');
+    await waitFor('green to hear its last', () => heard.includes('green heard green last'));
+    expect(new Set(heard)).toEqual(new Set(['blue heard blue', 'green heard green', 'blue heard blue last', 'green heard green last']));
   });
 
   it('gives every member every line once and in one order when a lossy double in front of it drops, repeats and reorders', async () => {

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
-import { freshDatabase, ownPostgres, POSTGRES_NEED } from '../../test/helpers/engines.js';
+import { freshDatabase, POSTGRES_NEED } from '../../test/helpers/engines.js';
 import { LinkHarness, login, type LinkUser } from '../../test/helpers/link-harness.js';
 import { describeNeeds } from '../../test/helpers/needs.js';
 import { waitFor, waitForAsync } from '../../test/helpers/wait.js';
@@ -21,15 +21,14 @@ const warnings: string[] = [];
 const log: Logger = { debug: () => undefined, info: () => undefined, warn: (msg) => void warnings.push(msg), error: (msg) => void errors.push(msg) };
 
 describeNeeds(POSTGRES_NEED)('a node answers searches from PostgreSQL itself', () => {
-  let engine: LocalPostgres;
+  let engine: LocalPostgres | null = null;
   let url = '';
   let history: PgHistory;
   let searcher: PgNodeSearch;
   let answered = 0;
 
   beforeAll(async () => {
-    engine = await ownPostgres();
-    url = (await freshDatabase('node_search', engine)).url;
+    ({ url, engine } = await freshDatabase('node_search'));
     history = new PgHistory(url, { node: 'hub' });
     searcher = new PgNodeSearch(url, 100, log, () => void answered++);
   });
@@ -135,7 +134,7 @@ describeNeeds(POSTGRES_NEED)('a node answers searches from PostgreSQL itself', (
     await watcher.connect();
     // Search connections by process id, with what each last ran: an idle one shows the search it prepared.
     const open = async (): Promise<Map<number, string>> =>
-      new Map((await watcher.query<{ pid: number; query: string }>('SELECT pid, query FROM pg_stat_activity WHERE application_name = $1', [SEARCH_APPLICATION])).rows.map((r) => [r.pid, r.query]));
+      new Map((await watcher.query<{ pid: number; query: string }>('SELECT pid, query FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1', [SEARCH_APPLICATION])).rows.map((r) => [r.pid, r.query]));
     const before = await open();
     const ready = new PgNodeSearch(url, 100, log, () => undefined);
     const mine = async (): Promise<string[]> => [...(await open())].filter(([pid]) => !before.has(pid)).map(([, query]) => query);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase, ownPostgres, POSTGRES_NEED } from '../../test/helpers/engines.js';
+import { freshDatabase, OWN_POSTGRES_NEED, ownPostgres } from '../../test/helpers/engines.js';
 import { describeNeeds } from '../../test/helpers/needs.js';
 import { waitFor } from '../../test/helpers/wait.js';
 import type { LocalPostgres } from '../engines/postgres.js';
@@ -73,7 +73,7 @@ describe('FallbackTransport', () => {
   });
 });
 
-describeNeeds(POSTGRES_NEED)('PgTransport: the links through a real PostgreSQL', () => {
+describeNeeds(OWN_POSTGRES_NEED)('PgTransport: the links through a real PostgreSQL', () => {
   let engine: LocalPostgres;
   let url: string;
   const open: PgTransport[] = [];

@@ -21,6 +21,7 @@ import { defaultNodeId } from '../cluster/node-id.js';
 import { FallbackTransport, PgTransport } from '../cluster/pg-transport.js';
 import { PgNodeSearch } from '../cluster/node-search.js';
 import { RemoteHub } from '../cluster/remote-hub.js';
+import { underCluster } from '../cluster/transport.js';
 import { Admission } from '../net/admission.js';
 import { FRONT_FACTORIES, hubFor, loadSonnets } from './app.js';
 import type { ClusterConfig, Config, FrontName } from './config.js';
@@ -52,7 +53,7 @@ export async function startClusterNode(config: Config, cluster: ClusterConfig, d
   const bus = await NatsTransport.open(cluster.natsUrl, node, log);
   // While the bus is away the links go through the database, so lines are still answered and delivered.
   const fallback = new PgTransport(databaseUrl, log);
-  const transport = new FallbackTransport(bus, fallback);
+  const transport = underCluster(cluster.name, new FallbackTransport(bus, fallback));
   // The node holds its users' names in the database itself, so they stay theirs while no hub runs.
   const lease = new NodeLease(node, (sql, params) => fallback.query(sql, params), timing, log);
   const fronts = new Map<FrontName, Front>();
@@ -170,6 +171,6 @@ export async function startClusterNode(config: Config, cluster: ClusterConfig, d
     await stop();
     throw err;
   }
-  log.info('ready', { node, fronts: config.fronts.join(','), sonnets: sonnets.count, data: 'PostgreSQL (DATABASE_URL)', bus: 'NATS (NATS_URL)' });
+  log.info('ready', { node, fronts: config.fronts.join(','), sonnets: sonnets.count, data: 'PostgreSQL (DATABASE_URL)', bus: 'NATS (NATS_URL)', cluster: cluster.name });
   return { node, fronts, status, leading: () => hosting !== null, stop };
 }

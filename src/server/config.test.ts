@@ -234,8 +234,8 @@ describe('readConfig: cluster mode', () => {
   const db = { DATABASE_URL: 'postgres://ics@127.0.0.1:5432/chat' };
   it('is on with NATS_URL, with a heartbeat of 1 s and a lease of 10 s unless given', () => {
     expect(readConfig(db).cluster).toBeNull();
-    expect(readConfig({ ...db, NATS_URL: 'nats://127.0.0.1:4222' }).cluster).toEqual({ natsUrl: 'nats://127.0.0.1:4222', nodeId: null, heartbeatMs: 1000, leaseMs: 10_000 });
-    expect(readConfig({ ...db, NATS_URL: 'nats://10.0.0.5:4222', NODE_ID: 'n-1', CLUSTER_HEARTBEAT_MS: '100', CLUSTER_LEASE_MS: '3000' }).cluster).toEqual({ natsUrl: 'nats://10.0.0.5:4222', nodeId: 'n-1', heartbeatMs: 100, leaseMs: 3000 });
+    expect(readConfig({ ...db, NATS_URL: 'nats://127.0.0.1:4222' }).cluster).toEqual({ natsUrl: 'nats://127.0.0.1:4222', name: 'ics', nodeId: null, heartbeatMs: 1000, leaseMs: 10_000 });
+    expect(readConfig({ ...db, NATS_URL: 'nats://10.0.0.5:4222', NODE_ID: 'n-1', CLUSTER_HEARTBEAT_MS: '100', CLUSTER_LEASE_MS: '3000' }).cluster).toEqual({ natsUrl: 'nats://10.0.0.5:4222', name: 'ics', nodeId: 'n-1', heartbeatMs: 100, leaseMs: 3000 });
   });
 
   it('refuses NATS_URL without DATABASE_URL, a bad URL or node name, and a lease shorter than three heartbeats', () => {
@@ -243,5 +243,15 @@ describe('readConfig: cluster mode', () => {
     expect(() => readConfig({ ...db, NATS_URL: 'http://127.0.0.1:4222' })).toThrow(ConfigError);
     expect(() => readConfig({ ...db, NATS_URL: 'nats://127.0.0.1:4222', NODE_ID: 'a.b' })).toThrow(/NODE_ID/);
     expect(() => readConfig({ ...db, NATS_URL: 'nats://127.0.0.1:4222', CLUSTER_HEARTBEAT_MS: '1000', CLUSTER_LEASE_MS: '2000' })).toThrow(/three heartbeats/);
+  });
+
+  it('names the cluster CLUSTER_NAME, `ics` unless given', () => {
+    const nats = { ...db, NATS_URL: 'nats://127.0.0.1:4222' };
+    expect(readConfig({ ...nats, CLUSTER_NAME: ' blue-2_b ' }).cluster?.name).toBe('blue-2_b');
+    expect(readConfig({ ...nats, CLUSTER_NAME: 'x'.repeat(64) }).cluster?.name).toBe('x'.repeat(64));
+  });
+
+  it.each(['', '  ', 'two words', 'a.b', 'a*', 'a>', '>', 'tab\there', 'x'.repeat(65)])('refuses the cluster name %j, which a NATS subject token cannot be', (name) => {
+    expect(() => readConfig({ ...db, NATS_URL: 'nats://127.0.0.1:4222', CLUSTER_NAME: name })).toThrow(/CLUSTER_NAME/);
   });
 });

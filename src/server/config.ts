@@ -85,6 +85,8 @@ export interface AccountsConfig {
 export interface ClusterConfig {
   /** `nats://host:port`. */
   natsUrl: string;
+  /** The first token of every subject the cluster uses on the bus, so clusters of different names can share one nats-server. */
+  name: string;
   /** This node's name on the bus (letters, digits, `_` and `-`). */
   nodeId: string | null;
   /** How often nodes and the hub say they are there. */
@@ -286,18 +288,21 @@ function databaseUrl(env: Env): string | null {
   return raw;
 }
 
-/** NATS_URL turns cluster mode on: the bus, this node's name and the heartbeat and lease. */
+/** NATS_URL turns cluster mode on: the bus, the cluster's and this node's names, and the heartbeat and lease. */
 function cluster(env: Env, database: string | null): ClusterConfig | null {
   const raw = env['NATS_URL']?.trim();
   if (raw === undefined || raw === '') return null;
   if (database === null) throw new ConfigError('NATS_URL (cluster mode) needs DATABASE_URL: the nodes share one PostgreSQL database');
   if (!/^nats:\/\/[^\s/]+$/.test(raw)) throw new ConfigError('NATS_URL must be nats://host:port');
+  // Set but blank is refused, not taken as the default: a name meant to keep two clusters apart must not quietly be `ics`.
+  const name = env['CLUSTER_NAME']?.trim() ?? 'ics';
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) throw new ConfigError('CLUSTER_NAME must be 1-64 letters, digits, _ or - (it starts every NATS subject: no spaces, ., * or >)');
   const nodeId = env['NODE_ID']?.trim() || null;
   if (nodeId !== null && !/^[A-Za-z0-9_-]{1,64}$/.test(nodeId)) throw new ConfigError('NODE_ID must be 1-64 letters, digits, _ or -');
   const heartbeatMs = integer(env, 'CLUSTER_HEARTBEAT_MS', 1000, 20, 60_000);
   const leaseMs = integer(env, 'CLUSTER_LEASE_MS', 10_000, 100, 600_000);
   if (leaseMs < 3 * heartbeatMs) throw new ConfigError('CLUSTER_LEASE_MS must be at least three heartbeats (CLUSTER_HEARTBEAT_MS)');
-  return Object.freeze({ natsUrl: raw, nodeId, heartbeatMs, leaseMs });
+  return Object.freeze({ natsUrl: raw, name, nodeId, heartbeatMs, leaseMs });
 }
 
 /** The web page as `npm run build` bundles it (dist/page), found from this module in src/ or dist/. */

@@ -1,7 +1,8 @@
 /**
- * A cluster for tests: private PostgreSQL and nats-server instances (src/engines) and server
- * processes as its nodes, on loopback port 0, with a short heartbeat and lease. Every process is
- * stopped by `stop`, the nodes first.
+ * A cluster for tests: server processes as its nodes, on loopback port 0, with a short heartbeat
+ * and lease, on a fresh database and bus (engines.ts: DATABASE_URL's and NATS_URL's services
+ * when set), or on private PostgreSQL and nats-server instances for tests that stop them. Every
+ * process is stopped by `stop`, the nodes first.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,19 +10,20 @@ import { join } from 'node:path';
 import type { LocalNats } from '../../src/engines/nats.js';
 import type { LocalPostgres } from '../../src/engines/postgres.js';
 import { ClassicClient } from './classic-client.js';
-import { freshDatabase, NATS_NEED, ownNats, ownPostgres, POSTGRES_NEED } from './engines.js';
+import { freshBus, freshDatabase, NATS_NEED, OWN_NATS_NEED, OWN_POSTGRES_NEED, ownNats, ownPostgres, POSTGRES_NEED } from './engines.js';
 import type { Need } from './needs.js';
 import { spawnServer, UNLIMITED, type ServerProc } from './server-proc.js';
 import { waitFor } from './wait.js';
 import { RawIrc } from './irc-raw.js';
 import { WsClient } from './ws-client.js';
 
-/** What cluster tests need: both engines. */
+/** What tests of startCluster's clusters need: both engines, running or installed. */
 export const clusterNeed = (proves: string): Need => ({ proves, missing: POSTGRES_NEED.missing ?? NATS_NEED.missing });
 
+/** What tests of startOwnCluster's clusters need: both engines installed. */
+export const ownClusterNeed = (proves: string): Need => ({ proves, missing: OWN_POSTGRES_NEED.missing ?? OWN_NATS_NEED.missing });
+
 export interface TestCluster {
-  pg: LocalPostgres;
-  nats: LocalNats;
   /** The database the nodes share. */
   url: string;
   nodes: ServerProc[];
@@ -58,10 +60,40 @@ export function nodeClients(): {
 /** Whether a node runs the hub now (it said so, and is alive). */
 export const runsHub = (n: ServerProc): boolean => n.proc.exitCode === null && n.proc.out.includes('this node runs the hub');
 
-/** Starts the engines and nodes `ids`, each with `env` besides the cluster's settings. */
-export async function startCluster(ids: readonly string[], options: { leaseMs: number; env?: Record<string, string> }): Promise<TestCluster> {
+/** A cluster on private engines, which its test may stop and start. */
+export interface OwnTestCluster extends TestCluster {
+  pg: LocalPostgres;
+  nats: LocalNats;
+}
+
+interface ClusterOptions {
+  leaseMs: number;
+  /** Settings of every node besides the cluster's. */
+  env?: Record<string, string>;
+}
+
+/** Starts nodes `ids` on a fresh database and bus, private ones unless DATABASE_URL / NATS_URL name running services. */
+export async function startCluster(ids: readonly string[], options: ClusterOptions): Promise<TestCluster> {
+  const [database, bus] = await Promise.all([freshDatabase('cluster'), freshBus()]);
+  return startNodes(ids, options, database.url, bus, async () => {
+    await bus.engine?.stop();
+    await database.engine?.destroy();
+  });
+}
+
+/** Starts private engines, for a test that stops them, and nodes `ids` on them. */
+export async function startOwnCluster(ids: readonly string[], options: ClusterOptions): Promise<OwnTestCluster> {
   const [pg, nats] = await Promise.all([ownPostgres(), ownNats()]);
-  const url = (await freshDatabase('cluster', pg)).url;
+  const [database, bus] = await Promise.all([freshDatabase('cluster', pg), freshBus(nats)]);
+  const cluster = await startNodes(ids, options, database.url, bus, async () => {
+    await nats.stop();
+    await pg.destroy();
+  });
+  return { ...cluster, pg, nats };
+}
+
+/** Nodes `ids` on the database at `url` and the bus, and how to stop them and then the engines. */
+async function startNodes(ids: readonly string[], options: ClusterOptions, url: string, bus: { url: string; clusterName: string }, stopEngines: () => Promise<void>): Promise<TestCluster> {
   const nodes: ServerProc[] = [];
   const node = async (id: string): Promise<ServerProc> => {
     const started = await spawnServer({
@@ -69,7 +101,8 @@ export async function startCluster(ids: readonly string[], options: { leaseMs: n
       FRONTS: 'tcp,irc,web',
       ...options.env,
       DATABASE_URL: url,
-      NATS_URL: nats.url,
+      NATS_URL: bus.url,
+      CLUSTER_NAME: bus.clusterName,
       NODE_ID: id,
       CLUSTER_HEARTBEAT_MS: '100',
       CLUSTER_LEASE_MS: String(options.leaseMs),
@@ -80,8 +113,6 @@ export async function startCluster(ids: readonly string[], options: { leaseMs: n
   };
   for (const id of ids) await node(id);
   return {
-    pg,
-    nats,
     url,
     nodes,
     node,
@@ -89,8 +120,7 @@ export async function startCluster(ids: readonly string[], options: { leaseMs: n
     async stop() {
       for (const n of nodes) n.proc.kill();
       await Promise.all(nodes.map((n) => n.proc.exited().catch(() => undefined)));
-      await nats.stop();
-      await pg.destroy();
+      await stopEngines();
     },
   };
 }

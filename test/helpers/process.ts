@@ -2,6 +2,10 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { waitFor } from './wait.js';
 
+// DATABASE_URL and NATS_URL in the tests' environment name services the tests may use (engines.ts),
+// not settings of the programs they start: a server started without them must not become a node.
+const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== 'DATABASE_URL' && key !== 'NATS_URL'));
+
 export class Proc {
   out = '';
   err = '';
@@ -11,7 +15,7 @@ export class Proc {
   readonly child: ChildProcessWithoutNullStreams;
 
   constructor(command: string, args: string[], env: Record<string, string> = {}, cwd?: string) {
-    this.child = spawn(command, args, { env: { ...process.env, ...env }, cwd, stdio: 'pipe' });
+    this.child = spawn(command, args, { env: { ...inherited, ...env }, cwd, stdio: 'pipe' });
     this.child.stdout.setEncoding('utf8').on('data', (d: string) => (this.out += d));
     this.child.stderr.setEncoding('utf8').on('data', (d: string) => (this.err += d));
     this.child.on('exit', (code, signal) => (this.exitCode = code ?? (signal ? 128 : -1)));

@@ -8,12 +8,12 @@ import { afterEach, expect, it } from 'vitest';
 import type { LocalNats } from '../../src/engines/nats.js';
 import type { LocalPostgres } from '../../src/engines/postgres.js';
 import { ClassicClient } from '../helpers/classic-client.js';
-import { clusterNeed, startCluster } from '../helpers/cluster.js';
+import { ownClusterNeed, startOwnCluster } from '../helpers/cluster.js';
 import { describeNeeds } from '../helpers/needs.js';
 import type { ServerProc } from '../helpers/server-proc.js';
 import { waitForAsync } from '../helpers/wait.js';
 
-const ENGINES = clusterNeed('cluster mode survives its engines going away');
+const ENGINES = ownClusterNeed('cluster mode survives its engines going away');
 const LEASE_MS = 4000;
 
 interface Cluster {
@@ -34,7 +34,7 @@ describeNeeds(ENGINES)('cluster mode: faults of the engines', () => {
 
   /** Two nodes on private engines; which one runs the hub is found from their logs. */
   async function twoNodes(): Promise<Cluster> {
-    const cluster = await startCluster(['f1', 'f2'], { leaseMs: LEASE_MS, env: { FRONTS: 'tcp,web' } });
+    const cluster = await startOwnCluster(['f1', 'f2'], { leaseMs: LEASE_MS, env: { FRONTS: 'tcp,web' } });
     stops.push(() => cluster.stop());
     const hub = await cluster.hub();
     return { pg: cluster.pg, nats: cluster.nats, hub, other: cluster.nodes.find((n) => n !== hub)! };

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect } from 'vitest';
 import { ClassicClient } from '../helpers/classic-client.js';
-import { freshDatabase, ownPostgres, POSTGRES_NEED } from '../helpers/engines.js';
+import { freshDatabase, POSTGRES_NEED } from '../helpers/engines.js';
 import { itNeeds } from '../helpers/needs.js';
 import { Proc } from '../helpers/process.js';
 import { ROOT } from '../helpers/server.js';
@@ -20,9 +20,8 @@ afterEach(async () => {
 });
 
 itNeeds(POSTGRES_NEED)('keeps history and accounts in PostgreSQL across a restart, and refuses a second server on the database', async () => {
-  const pg = await ownPostgres();
-  stops.push(() => pg.destroy());
-  const url = (await freshDatabase('sole', pg)).url;
+  const { url, engine } = await freshDatabase('sole');
+  stops.push(async () => engine?.destroy());
   const start = async (): Promise<ServerProc> => {
     const srv = await spawnServer({ ...UNLIMITED, DATABASE_URL: url, DATA_DIR: mkdtempSync(join(tmpdir(), 'ics-sole-')) });
     stops.push(async () => {

@@ -10,12 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import type { SoakReport } from '../../src/soak/report.js';
-import { NATS_NEED, POSTGRES_NEED } from '../helpers/engines.js';
+import { OWN_NATS_NEED, OWN_POSTGRES_NEED } from '../helpers/engines.js';
 import { describeNeeds, type Need } from '../helpers/needs.js';
 import { Proc } from '../helpers/process.js';
 import { ROOT } from '../helpers/server.js';
 
-const ENGINES: Need = { proves: 'the soak holds over three nodes', missing: POSTGRES_NEED.missing ?? NATS_NEED.missing };
+const ENGINES: Need = { proves: 'the soak holds over three nodes', missing: OWN_POSTGRES_NEED.missing ?? OWN_NATS_NEED.missing };
 const MB = 1 << 20;
 
 describeNeeds(ENGINES)('npm run soak -- --cluster', () => {

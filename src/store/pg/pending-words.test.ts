@@ -1,12 +1,12 @@
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { freshDatabase, ownPostgres, POSTGRES_NEED } from '../../../test/helpers/engines.js';
+import { freshDatabase, OWN_POSTGRES_NEED, ownPostgres } from '../../../test/helpers/engines.js';
 import { describeNeeds } from '../../../test/helpers/needs.js';
 import { waitForAsync } from '../../../test/helpers/wait.js';
 import type { LocalPostgres } from '../../engines/postgres.js';
 import { PendingWords } from './pending-words.js';
 
-describeNeeds(POSTGRES_NEED)("the search index's pending list", () => {
+describeNeeds(OWN_POSTGRES_NEED)("the search index's pending list", () => {
   let engine: LocalPostgres;
   let url = '';
   let db: pg.Client;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase, ownPostgres, POSTGRES_NEED } from '../../../test/helpers/engines.js';
+import { freshDatabase, OWN_POSTGRES_NEED, ownPostgres } from '../../../test/helpers/engines.js';
 import { describeNeeds } from '../../../test/helpers/needs.js';
 import { describeAccountsContract } from '../../core/accounts-contract.js';
 import type { LocalPostgres } from '../../engines/postgres.js';
@@ -9,7 +9,7 @@ import { PgError, SyncPg } from './sync-client.js';
 const alice = { provider: 'discord', id: '100' };
 const bob = { provider: 'discord', id: '200' };
 
-describeNeeds(POSTGRES_NEED)('PgAccounts', () => {
+describeNeeds(OWN_POSTGRES_NEED)('PgAccounts', () => {
   let engine: LocalPostgres;
   let url = '';
   const open: PgAccounts[] = [];

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ownPostgres, POSTGRES_NEED } from '../../../test/helpers/engines.js';
+import { OWN_POSTGRES_NEED, ownPostgres, POSTGRES_NEED } from '../../../test/helpers/engines.js';
 import { describeNeeds } from '../../../test/helpers/needs.js';
 import { schemaDatabase, type Schemas } from '../../../test/helpers/pg-schemas.js';
 import { Chat, describeHistoryContract, texts } from '../../core/history-contract.js';
@@ -222,7 +222,7 @@ describeNeeds(POSTGRES_NEED)('PgHistory', () => {
   });
 });
 
-describeNeeds(POSTGRES_NEED)('PgHistory when PostgreSQL stops', () => {
+describeNeeds(OWN_POSTGRES_NEED)('PgHistory when PostgreSQL stops', () => {
   let engine: LocalPostgres;
   let schemas: Schemas;
   beforeAll(async () => {

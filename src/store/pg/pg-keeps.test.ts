@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase, ownPostgres, POSTGRES_NEED } from '../../../test/helpers/engines.js';
+import { freshDatabase, OWN_POSTGRES_NEED, ownPostgres } from '../../../test/helpers/engines.js';
 import { describeNeeds } from '../../../test/helpers/needs.js';
 import { NO_MODES } from '../../core/groups.js';
 import { describeKeepsContract } from '../../core/keeps-contract.js';
@@ -11,7 +11,7 @@ import { SyncPg } from './sync-client.js';
 const row = (userKey: string, place: string, group: number): Kept => ({ userKey, kind: 'room', place, label: place, group, seenGroup: group, seenSeq: 5 });
 const garden: RestingRoom = { place: '#garden', topic: 'roses', topicBy: 'ann', locked: false, modes: { ...NO_MODES, moderated: true }, since: 1_700_000_000_000 };
 
-describeNeeds(POSTGRES_NEED)('PgKeeps', () => {
+describeNeeds(OWN_POSTGRES_NEED)('PgKeeps', () => {
   let engine: LocalPostgres;
   let url = '';
   const open: PgKeeps[] = [];

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { freshDatabase, ownPostgres, POSTGRES_NEED } from '../../../test/helpers/engines.js';
+import { freshDatabase, POSTGRES_NEED } from '../../../test/helpers/engines.js';
 import { describeNeeds } from '../../../test/helpers/needs.js';
 import { FailureBuckets, LoginLimiter, type BucketRule } from '../../core/login-limiter.js';
 import type { LocalPostgres } from '../../engines/postgres.js';
@@ -7,7 +7,7 @@ import { pgLoginBuckets } from './pg-login-buckets.js';
 import { SyncPg } from './sync-client.js';
 
 describeNeeds(POSTGRES_NEED)('login buckets in PostgreSQL', () => {
-  let engine: LocalPostgres;
+  let engine: LocalPostgres | null = null;
   let url = '';
   const clients: SyncPg[] = [];
   const client = (): SyncPg => {
@@ -17,8 +17,7 @@ describeNeeds(POSTGRES_NEED)('login buckets in PostgreSQL', () => {
   };
 
   beforeAll(async () => {
-    engine = await ownPostgres();
-    url = (await freshDatabase('logins', engine)).url;
+    ({ url, engine } = await freshDatabase('logins'));
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close()));

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { freshDatabase, ownPostgres, POSTGRES_NEED } from '../../../test/helpers/engines.js';
+import { freshDatabase, POSTGRES_NEED } from '../../../test/helpers/engines.js';
 import { describeNeeds } from '../../../test/helpers/needs.js';
 import { waitFor } from '../../../test/helpers/wait.js';
 import type { LocalPostgres } from '../../engines/postgres.js';
@@ -8,7 +8,7 @@ import { FORGET_NODE_SQL, PgNameLeases, RENEW_NODE_SQL } from './pg-name-leases.
 import { SyncPg } from './sync-client.js';
 
 describeNeeds(POSTGRES_NEED)('name leases in PostgreSQL', () => {
-  let engine: LocalPostgres;
+  let engine: LocalPostgres | null = null;
   let db: SyncPg;
   let leases: PgNameLeases;
   let url = '';
@@ -19,8 +19,7 @@ describeNeeds(POSTGRES_NEED)('name leases in PostgreSQL', () => {
   const held = (): Record<string, string> => Object.fromEntries(db.query<{ key: string; node: string }>('SELECT key, node FROM name_leases ORDER BY key').map((r) => [r.key, r.node]));
 
   beforeAll(async () => {
-    engine = await ownPostgres();
-    url = (await freshDatabase('names', engine)).url;
+    ({ url, engine } = await freshDatabase('names'));
     db = new SyncPg(url);
     leases = new PgNameLeases(db, url, (msg) => void errors.push(msg));
     nodeSide = new pg.Client({ connectionString: url });

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { freshDatabase, ownPostgres, POSTGRES_NEED } from '../../../test/helpers/engines.js';
+import { freshDatabase, OWN_POSTGRES_NEED, ownPostgres } from '../../../test/helpers/engines.js';
 import { describeNeeds } from '../../../test/helpers/needs.js';
 import { waitFor } from '../../../test/helpers/wait.js';
 import type { LocalPostgres } from '../../engines/postgres.js';
 import { migrate } from './migrate.js';
 import { PgError, SyncPg } from './sync-client.js';
 
-describeNeeds(POSTGRES_NEED)('SyncPg: PostgreSQL behind a synchronous call', () => {
+describeNeeds(OWN_POSTGRES_NEED)('SyncPg: PostgreSQL behind a synchronous call', () => {
   let engine: LocalPostgres;
   let url: string;
   const clients: SyncPg[] = [];
