@@ -1,10 +1,10 @@
 import { expect, it } from 'vitest';
 import { waitFor } from '../../test/helpers/wait.js';
 import type { Logger } from '../core/log.js';
-import { FORGET_NODE_SQL, NODE_NAMES_SQL, RENEW_NODE_SQL } from '../store/pg/pg-name-leases.js';
+import { FORGET_NODE_SQL, NODE_NAMES_SQL, RENEW_NODE_SQL, START_NODE_SQL } from '../store/pg/pg-name-leases.js';
 import { NodeLease } from './node-lease.js';
 
-it('renews every heartbeat, tells a failing renewal once and its recovery once, and says nothing while the connection is down or no hub has made the tables', async () => {
+it('lets an earlier life\'s names go at its first renewal, renews every heartbeat, tells a failing renewal once and its recovery once, and says nothing while the connection is down or no hub has made the tables', async () => {
   const told: string[] = [];
   const log: Logger = { debug: () => undefined, info: (msg) => void told.push(`info ${msg}`), warn: (msg) => void told.push(`warn ${msg}`), error: () => undefined };
   // What each renewal meets, in turn; then success for ever.
@@ -18,14 +18,16 @@ it('renews every heartbeat, tells a failing renewal once and its recovery once, 
   ];
   const ran: string[] = [];
   const lease = new NodeLease('n1', (sql, params) => {
-    ran.push(`${sql === RENEW_NODE_SQL ? 'renew' : sql === FORGET_NODE_SQL ? 'forget' : '?'} ${params.join(' ')}`);
+    ran.push(`${sql === START_NODE_SQL ? 'start' : sql === RENEW_NODE_SQL ? 'renew' : sql === FORGET_NODE_SQL ? 'forget' : '?'} ${params.join(' ')}`);
     return answers.shift()?.() ?? Promise.resolve(true);
   }, { heartbeatMs: 5, leaseMs: 40 }, log);
   lease.start();
   await waitFor('every answer met, and one renewal after', () => answers.length === 0 && ran.length >= 8);
   await lease.stop();
   expect(told).toEqual(["warn cluster: the node lease could not be renewed; its users' names stay theirs only while the hub runs", 'info cluster: the node lease is renewed again']);
-  expect(ran.slice(0, 3)).toEqual(['renew n1 40', 'renew n1 40', 'renew n1 40']);
+  // The first renewal is tried until it succeeds (the connection down, no tables yet), then no more.
+  expect(ran.slice(0, 4)).toEqual(['start n1 40 ics-chat node n1', 'start n1 40 ics-chat node n1', 'start n1 40 ics-chat node n1', 'renew n1 40']);
+  expect(ran.filter((r) => r.startsWith('start'))).toHaveLength(3);
   expect(ran.at(-1)).toBe('forget n1');
   expect(ran.filter((r) => r === 'forget n1')).toHaveLength(1);
 });

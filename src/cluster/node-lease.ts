@@ -8,9 +8,12 @@
  * written yet when it died is lost with it. So the node writes its users' names too, with the
  * next renewal after it learns them: a name of a user on a live node is leased within a heartbeat
  * whatever happens to the hub, and the next hub keeps it for them while the node hands them over.
+ *
+ * A node killed and started again under the same NODE_ID renews the lease its earlier life held,
+ * so its first renewal lets that life's names go (`START_NODE_SQL`): its users are gone.
  */
 import type { Logger } from '../core/log.js';
-import { FORGET_NODE_SQL, NODE_NAMES_SQL, RENEW_NODE_SQL } from '../store/pg/pg-name-leases.js';
+import { FORGET_NODE_SQL, NODE_NAMES_SQL, nodeSession, RENEW_NODE_SQL, START_NODE_SQL } from '../store/pg/pg-name-leases.js';
 import type { LinkTiming } from './hub-host.js';
 
 /** PostgreSQL's SQLSTATE for a table that does not exist. */
@@ -27,6 +30,8 @@ export class NodeLease {
   /** Names this node's users took since the last renewal that wrote them (by key), and those let go. */
   private held = new Map<string, string>();
   private gone = new Set<string>();
+  /** Whether a renewal has succeeded in this life of the process (the first lets an earlier life's names go). */
+  private renewed = false;
 
   constructor(
     private readonly node: string,
@@ -72,7 +77,9 @@ export class NodeLease {
 
   private async renewOnce(): Promise<void> {
     try {
-      if (!(await this.query(RENEW_NODE_SQL, [this.node, this.timing.leaseMs]))) return;
+      const renewal = this.renewed ? this.query(RENEW_NODE_SQL, [this.node, this.timing.leaseMs]) : this.query(START_NODE_SQL, [this.node, this.timing.leaseMs, nodeSession(this.node)]);
+      if (!(await renewal)) return;
+      this.renewed = true;
       if (!(await this.writeNames())) return;
       if (this.failing === 'told') this.log.info('cluster: the node lease is renewed again', { node: this.node });
       this.failing = null;

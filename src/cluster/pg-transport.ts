@@ -100,9 +100,11 @@ export class PgTransport implements Transport {
   private readonly assembler = new Assembler();
   private readonly prefix = `${process.pid.toString(36)}.${Date.now().toString(36)}`;
 
+  /** `name` is the connection's `application_name` in PostgreSQL. */
   constructor(
     private readonly url: string,
     private readonly log: Logger,
+    private readonly name?: string,
   ) {
     this.connect();
   }
@@ -154,7 +156,7 @@ export class PgTransport implements Transport {
 
   private connect(): void {
     if (this.closed) return;
-    const client = new pg.Client({ connectionString: this.url });
+    const client = new pg.Client({ connectionString: this.url, ...(this.name === undefined ? {} : { application_name: this.name }) });
     let gone = false;
     const lost = (why: string): void => {
       if (gone) return;

@@ -23,6 +23,7 @@ import { PgNodeSearch } from '../cluster/node-search.js';
 import { RemoteHub } from '../cluster/remote-hub.js';
 import { underCluster } from '../cluster/transport.js';
 import { Admission } from '../net/admission.js';
+import { nodeSession } from '../store/pg/pg-name-leases.js';
 import { FRONT_FACTORIES, hubFor, loadSonnets } from './app.js';
 import type { ClusterConfig, Config, FrontName } from './config.js';
 import { Metrics } from './metrics.js';
@@ -52,7 +53,8 @@ export async function startClusterNode(config: Config, cluster: ClusterConfig, d
   const timing = { heartbeatMs: cluster.heartbeatMs, leaseMs: cluster.leaseMs };
   const bus = await NatsTransport.open(cluster.natsUrl, node, log);
   // While the bus is away the links go through the database, so lines are still answered and delivered.
-  const fallback = new PgTransport(databaseUrl, log);
+  // Its connection goes by the node's name: a node started again under this NODE_ID sees whether this life is still there.
+  const fallback = new PgTransport(databaseUrl, log, nodeSession(node));
   const transport = underCluster(cluster.name, new FallbackTransport(bus, fallback));
   // The node holds its users' names in the database itself, so they stay theirs while no hub runs.
   const lease = new NodeLease(node, (sql, params) => fallback.query(sql, params), timing, log);

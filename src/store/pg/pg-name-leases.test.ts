@@ -4,7 +4,7 @@ import { freshDatabase, POSTGRES_NEED } from '../../../test/helpers/engines.js';
 import { describeNeeds } from '../../../test/helpers/needs.js';
 import { waitFor } from '../../../test/helpers/wait.js';
 import type { LocalPostgres } from '../../engines/postgres.js';
-import { FORGET_NODE_SQL, PgNameLeases, RENEW_NODE_SQL } from './pg-name-leases.js';
+import { FORGET_NODE_SQL, nodeSession, PgNameLeases, RENEW_NODE_SQL, START_NODE_SQL } from './pg-name-leases.js';
 import { SyncPg } from './sync-client.js';
 
 describeNeeds(POSTGRES_NEED)('name leases in PostgreSQL', () => {
@@ -90,6 +90,37 @@ describeNeeds(POSTGRES_NEED)('name leases in PostgreSQL', () => {
     await renew('n1', 60_000);
     expect(db.query('SELECT node FROM cluster_nodes ORDER BY node')).toEqual([{ node: 'lately' }, { node: 'n1' }]);
     expect(held()).toEqual({ bob: 'n1', recent: 'lately' });
+  });
+
+  it("lets the names of a node's earlier life go at its first renewal, unless a connection under the node's name is still there", async () => {
+    // A NODE_ID as long as a host name and a process id may make: its connection's name is cut to 63 bytes.
+    const long = `host-${'x'.repeat(70)}-4242`;
+    for (const node of ['n1', 'n2', long]) await renew(node, 60_000);
+    leases.take('ann', 'ann', 'n1');
+    leases.take('bob', 'bob', 'n2');
+    leases.take('cy', 'cy', long);
+    const connect = async (node: string): Promise<pg.Client> => {
+      const client = new pg.Client({ connectionString: url, application_name: nodeSession(node) });
+      await client.connect();
+      return client;
+    };
+    const start = (life: pg.Client, node: string) => life.query(START_NODE_SQL, [node, 60_000, nodeSession(node)]);
+    const [earlier, earlierLong] = await Promise.all([connect('n1'), connect(long)]);
+    const [life, lifeLong] = await Promise.all([connect('n1'), connect(long)]);
+    try {
+      // The earlier lives are still there (or live processes share the ids): their names stay theirs.
+      await Promise.all([start(life, 'n1'), start(lifeLong, long)]);
+      expect(held()).toEqual({ ann: 'n1', bob: 'n2', cy: long });
+      // They die, and their connections end with them.
+      await Promise.all([earlier.end(), earlierLong.end()]);
+      const named = (): number => db.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name LIKE 'ics-chat node %'")[0]!.n;
+      await waitFor('the earlier lives\' connections to end', () => named() === 2);
+      await Promise.all([start(life, 'n1'), start(lifeLong, long)]);
+      expect(held()).toEqual({ bob: 'n2' });
+      expect(db.query<{ node: string }>('SELECT node FROM cluster_nodes WHERE expires_at > now() ORDER BY node')).toEqual([{ node: long }, { node: 'n1' }, { node: 'n2' }]);
+    } finally {
+      await Promise.all([life.end(), lifeLong.end()]);
+    }
   });
 
   it('tells a write it could not make once, until one succeeds, and keeps the hub going', async () => {

@@ -25,17 +25,39 @@ const STEPS = [
 /** How long a node that stopped renewing is remembered (its row, and its names' rows) before the next renewal anywhere sweeps it away. */
 const FORGET_AFTER = "interval '1 hour'";
 
-/**
- * A node's renewal, for its own connection (`$1` the node, `$2` the lease in ms); nodes that
- * stopped renewing long ago go with their names' rows. It fails until a hub has made the tables.
- */
-export const RENEW_NODE_SQL = `WITH renewed AS (
+/** Renews the lease of node `$1` for `$2` ms; nodes that stopped renewing long ago go with their names' rows. */
+const RENEWAL = `renewed AS (
     INSERT INTO cluster_nodes (node, expires_at) VALUES ($1, now() + $2::float8 * interval '1 millisecond')
     ON CONFLICT (node) DO UPDATE SET expires_at = EXCLUDED.expires_at
   ), gone AS (
     DELETE FROM cluster_nodes WHERE expires_at < now() - ${FORGET_AFTER} RETURNING node
   )
   DELETE FROM name_leases WHERE node IN (SELECT node FROM gone)`;
+
+/**
+ * A node's renewal, for its own connection (`$1` the node, `$2` the lease in ms). It fails until
+ * a hub has made the tables.
+ */
+export const RENEW_NODE_SQL = `WITH ${RENEWAL}`;
+
+/**
+ * The name a node's own connection goes by in PostgreSQL (its `application_name`, which keeps
+ * at most 63 bytes): while a process of that NODE_ID is alive, its connection is there under it.
+ */
+export const nodeSession = (node: string): string => `ics-chat node ${node}`.slice(0, 63);
+
+/**
+ * A node's first renewal in this life of its process (`$3` its connection's name, `nodeSession`).
+ * A node killed and started again at once under the same NODE_ID finds its earlier life's lease
+ * still running, which would keep that life's names taken: they are let go first, unless another
+ * connection goes by the node's name, that is, unless the earlier life (or a live process that
+ * shares the id) is still there. A killed process's connection ends with it.
+ */
+export const START_NODE_SQL = `WITH earlier AS (
+    DELETE FROM name_leases WHERE node = $1 AND NOT EXISTS (
+      SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = $3 AND pid <> pg_backend_pid()
+    )
+  ), ${RENEWAL}`;
 
 /**
  * A node's own word on its users' names (`$1` the node, `$2` the keys of names let go, `$3` and
