@@ -63,3 +63,24 @@ it("writes its users' names with the next renewal, and keeps what PostgreSQL did
   await lease.stop();
   expect(written[1]).toEqual([[], ['cy', 'ann'], ['cy', 'ANN']]);
 });
+
+it('says PostgreSQL is reachable unless its last renewal found the connection down (an error is an answer)', async () => {
+  const quiet: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+  let answer: () => Promise<boolean> = () => Promise.resolve(false);
+  let renewals = 0;
+  const lease = new NodeLease('n1', (sql) => {
+    if (sql === START_NODE_SQL || sql === RENEW_NODE_SQL) renewals++;
+    return answer();
+  }, { heartbeatMs: 5, leaseMs: 40 }, quiet);
+  expect(lease.reachable).toBe(true);
+  lease.start();
+  await waitFor('a renewal to find the connection down', () => !lease.reachable);
+  answer = () => Promise.reject(new Error('permission denied for table cluster_nodes'));
+  await waitFor('an error to come back', () => lease.reachable);
+  answer = () => Promise.resolve(false);
+  await waitFor('the connection down again', () => !lease.reachable);
+  answer = () => Promise.resolve(true);
+  const before = renewals;
+  await waitFor('a renewal through', () => lease.reachable && renewals > before);
+  await lease.stop();
+});

@@ -32,6 +32,8 @@ export class NodeLease {
   private gone = new Set<string>();
   /** Whether a renewal has succeeded in this life of the process (the first lets an earlier life's names go). */
   private renewed = false;
+  /** Whether PostgreSQL answered the last renewal, if only with an error; null until one has ended. */
+  private answered: boolean | null = null;
 
   constructor(
     private readonly node: string,
@@ -50,6 +52,11 @@ export class NodeLease {
   lets(key: string): void {
     this.held.delete(key);
     this.gone.add(key);
+  }
+
+  /** Whether PostgreSQL answers this node (health): its last renewal reached it; so far as known, before the first. */
+  get reachable(): boolean {
+    return this.answered !== false;
   }
 
   /** Renews now and every heartbeat. */
@@ -78,12 +85,16 @@ export class NodeLease {
   private async renewOnce(): Promise<void> {
     try {
       const renewal = this.renewed ? this.query(RENEW_NODE_SQL, [this.node, this.timing.leaseMs]) : this.query(START_NODE_SQL, [this.node, this.timing.leaseMs, nodeSession(this.node)]);
-      if (!(await renewal)) return;
+      this.answered = await renewal;
+      if (!this.answered) return;
       this.renewed = true;
-      if (!(await this.writeNames())) return;
+      this.answered = await this.writeNames();
+      if (!this.answered) return;
       if (this.failing === 'told') this.log.info('cluster: the node lease is renewed again', { node: this.node });
       this.failing = null;
     } catch (err) {
+      // PostgreSQL answered, with an error.
+      this.answered = true;
       if (this.failing === 'told') return;
       // Until the first hub has made the tables there are no names to hold.
       if ((err as { code?: string }).code === UNDEFINED_TABLE) return void (this.failing = 'quiet');

@@ -83,7 +83,7 @@ export async function startClusterNode(config: Config, cluster: ClusterConfig, d
       const problem = hosting.stores.history.problem();
       return problem === null ? { ok: true, lines: hosting.stores.history.lineCount() } : { ok: false, problem };
     },
-    cluster: () => ({ node, hub: hosting !== null, hubHeard: remote.connected, bus: bus.connected }),
+    cluster: () => ({ node, hub: hosting !== null, hubHeard: remote.connected, bus: bus.connected, postgres: lease.reachable }),
     fronts,
     clock,
     metrics,

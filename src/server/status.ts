@@ -3,7 +3,8 @@
  * where, the groups, the connections open and waiting to log in, whether the history
  * database can serve, and in a cluster whether the hub and the bus are there. Healthy means
  * every configured front is up (a front left `off`, such as Discord without a token, does not
- * count), the database answers, and a cluster node hears the hub over a reachable bus.
+ * count), the database answers, and a cluster node hears the hub over a reachable bus and reaches
+ * PostgreSQL itself.
  */
 import type { StatusSource } from '../bridges/web/http.js';
 import type { Clock } from '../core/clock.js';
@@ -25,6 +26,8 @@ export interface ClusterState {
   hubHeard: boolean;
   /** The bus (NATS) is reachable. */
   bus: boolean;
+  /** PostgreSQL answers this node (its lease renewals), whether or not it runs the hub. */
+  postgres: boolean;
 }
 
 export interface StatusDeps {
@@ -79,7 +82,7 @@ export class ServerStatus implements StatusSource {
     const database = this.deps.database();
     ok &&= database?.ok !== false;
     const cluster = this.deps.cluster?.();
-    ok &&= cluster === undefined || (cluster.bus && cluster.hubHeard);
+    ok &&= cluster === undefined || (cluster.bus && cluster.hubHeard && cluster.postgres);
     let online = 0;
     for (const n of users.values()) online += n;
     const groups = this.deps.groups();

@@ -4,6 +4,7 @@
  * are answered and arrive once, in order; /healthz says degraded), and PostgreSQL restarting (lines
  * refused as not stored meanwhile, nothing unstored delivered, everything back by itself).
  */
+import pg from 'pg';
 import { afterEach, expect, it } from 'vitest';
 import type { LocalNats } from '../../src/engines/nats.js';
 import type { LocalPostgres } from '../../src/engines/postgres.js';
@@ -18,6 +19,8 @@ const LEASE_MS = 4000;
 
 interface Cluster {
   pg: LocalPostgres;
+  /** The database the nodes share. */
+  url: string;
   nats: LocalNats;
   hub: ServerProc;
   other: ServerProc;
@@ -37,7 +40,7 @@ describeNeeds(ENGINES)('cluster mode: faults of the engines', () => {
     const cluster = await startOwnCluster(['f1', 'f2'], { leaseMs: LEASE_MS, env: { FRONTS: 'tcp,web' } });
     stops.push(() => cluster.stop());
     const hub = await cluster.hub();
-    return { pg: cluster.pg, nats: cluster.nats, hub, other: cluster.nodes.find((n) => n !== hub)! };
+    return { pg: cluster.pg, url: cluster.url, nats: cluster.nats, hub, other: cluster.nodes.find((n) => n !== hub)! };
   }
 
   const classic = async (node: ServerProc, name: string): Promise<ClassicClient> => {
@@ -46,9 +49,10 @@ describeNeeds(ENGINES)('cluster mode: faults of the engines', () => {
     return c;
   };
 
-  const health = async (node: ServerProc): Promise<{ status: number; body: { status: string; cluster?: { bus: boolean; hubHeard: boolean } } }> => {
+  type Health = { status: string; cluster?: { bus: boolean; hubHeard: boolean; postgres: boolean } };
+  const health = async (node: ServerProc): Promise<{ status: number; body: Health }> => {
     const res = await fetch(`http://127.0.0.1:${node.ports['web']}/healthz`);
-    return { status: res.status, body: (await res.json()) as { status: string; cluster?: { bus: boolean; hubHeard: boolean } } };
+    return { status: res.status, body: (await res.json()) as Health };
   };
 
   /** Alice on the node without the hub and bob on the hub's node, in one group. */
@@ -67,7 +71,7 @@ describeNeeds(ENGINES)('cluster mode: faults of the engines', () => {
     expect((await health(c.other)).body).toMatchObject({ status: 'ok', cluster: { bus: true, hubHeard: true } });
     await c.nats.stop();
     await waitForAsync('the node to report the bus away', async () => (await health(c.other)).status === 503, 5000);
-    expect((await health(c.other)).body.cluster).toMatchObject({ bus: false, hubHeard: true });
+    expect((await health(c.other)).body).toMatchObject({ status: 'degraded', cluster: { bus: false, hubHeard: true, postgres: true } });
     for (let i = 0; i < 20; i++) alice.send({ action: 'exchange', message: `during ${i}` });
     const heard: string[] = [];
     for (let i = 0; i < 20; i++) heard.push(String((await bob.next('exchange', LEASE_MS))['message']));
@@ -97,6 +101,9 @@ describeNeeds(ENGINES)('cluster mode: faults of the engines', () => {
     await c.pg.stop();
     alice.send({ action: 'exchange', message: 'not kept' });
     expect(await alice.next('error', 10_000)).toMatchObject({ code: 'not-stored' });
+    // The node without the hub says so too: it reaches PostgreSQL itself (its lease).
+    await waitForAsync('the node to report PostgreSQL away', async () => (await health(c.other)).body.cluster?.postgres === false, 5000);
+    expect((await health(c.other)).body).toMatchObject({ status: 'degraded', cluster: { postgres: false } });
     await c.pg.start();
     // The hub goes on with the same sessions: a line a second is tried until one is stored and delivered.
     let sent = 1;
@@ -114,5 +121,16 @@ describeNeeds(ENGINES)('cluster mode: faults of the engines', () => {
     expect(refused + heard).toBe(sent);
     expect(bob.pending().some((e) => e['message'] === 'not kept')).toBe(false);
     expect(c.other.proc.out.includes('this node runs the hub')).toBe(false);
+    // What bob heard is what is stored, and nothing else is.
+    const db = new pg.Client({ connectionString: c.url });
+    await db.connect();
+    try {
+      const stored = (await db.query<{ text: string }>('SELECT text FROM history_lines ORDER BY grp, seq')).rows.map((r) => r.text);
+      expect(stored).toEqual([delivered!['message'], ...bob.pending().filter((e) => e.action === 'exchange').map((e) => e['message'])]);
+    } finally {
+      await db.end();
+    }
+    await waitForAsync('the node to report healthy again', async () => (await health(c.other)).status === 200, 5000);
+    expect((await health(c.other)).body.cluster).toMatchObject({ postgres: true });
   });
 });
