@@ -12,7 +12,7 @@ import { ClassicClient } from './classic-client.js';
 import { freshDatabase, NATS_NEED, ownNats, ownPostgres, POSTGRES_NEED } from './engines.js';
 import type { Need } from './needs.js';
 import { spawnServer, UNLIMITED, type ServerProc } from './server-proc.js';
-import { waitFor } from './wait.js';
+import { waitFor, waitForAsync } from './wait.js';
 import { RawIrc } from './irc-raw.js';
 import { WsClient } from './ws-client.js';
 
@@ -57,6 +57,20 @@ export function nodeClients(): {
 
 /** Whether a node runs the hub now (it said so, and is alive). */
 export const runsHub = (n: ServerProc): boolean => n.proc.exitCode === null && n.proc.out.includes('this node runs the hub');
+
+/**
+ * Waits until every live node hears a hub (its /healthz says so): a node queues what its users
+ * ask until then, so a test's first login on a node that has not yet heard the hub could wait
+ * out its own deadline on a loaded machine.
+ */
+export async function hubHeardEverywhere(cluster: TestCluster, timeoutMs = 10_000): Promise<void> {
+  const heard = async (n: ServerProc): Promise<boolean> => {
+    const res = await fetch(`http://127.0.0.1:${n.ports['web']}/healthz`);
+    const body = (await res.json()) as { cluster?: { hubHeard?: boolean } };
+    return body.cluster?.hubHeard === true;
+  };
+  for (const n of cluster.nodes.filter((n) => n.proc.exitCode === null)) await waitForAsync(`node ${n.ports['web']} to hear the hub`, () => heard(n), timeoutMs);
+}
 
 /** Starts the engines and nodes `ids`, each with `env` besides the cluster's settings. */
 export async function startCluster(ids: readonly string[], options: { leaseMs: number; env?: Record<string, string> }): Promise<TestCluster> {
