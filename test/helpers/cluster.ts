@@ -72,6 +72,16 @@ export async function hubHeardEverywhere(cluster: TestCluster, timeoutMs = 10_00
   for (const n of cluster.nodes.filter((n) => n.proc.exitCode === null)) await waitForAsync(`node ${n.ports['web']} to hear the hub`, () => heard(n), timeoutMs);
 }
 
+/**
+ * Waits until `node` has let a dead hub go, as its log says after `since` (the length of its
+ * standard error before the kill): the hub fell silent, or another took over. Until then the node
+ * sends its users' requests to the dead hub, and answers them `unavailable` when it gives that hub
+ * up; from then on they wait for the next hub. (A search, answered by the node itself, shows nothing.)
+ */
+export async function hubLetGo(node: ServerProc, since: number, timeoutMs: number): Promise<void> {
+  await waitFor('the node to let the dead hub go', () => /the hub fell silent|another hub took over/.test(node.proc.err.slice(since)), timeoutMs);
+}
+
 /** Starts the engines and nodes `ids`, each with `env` besides the cluster's settings. */
 export async function startCluster(ids: readonly string[], options: { leaseMs: number; env?: Record<string, string> }): Promise<TestCluster> {
   const [pg, nats] = await Promise.all([ownPostgres(), ownNats()]);
