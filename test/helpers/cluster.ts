@@ -13,7 +13,7 @@ import { ClassicClient } from './classic-client.js';
 import { freshBus, freshDatabase, NATS_NEED, OWN_NATS_NEED, OWN_POSTGRES_NEED, ownNats, ownPostgres, POSTGRES_NEED } from './engines.js';
 import type { Need } from './needs.js';
 import { spawnServer, UNLIMITED, type ServerProc } from './server-proc.js';
-import { waitFor } from './wait.js';
+import { waitFor, waitForAsync } from './wait.js';
 import { RawIrc } from './irc-raw.js';
 import { WsClient } from './ws-client.js';
 
@@ -59,6 +59,30 @@ export function nodeClients(): {
 
 /** Whether a node runs the hub now (it said so, and is alive). */
 export const runsHub = (n: ServerProc): boolean => n.proc.exitCode === null && n.proc.out.includes('this node runs the hub');
+
+/**
+ * Waits until every live node hears a hub (its /healthz says so): a node queues what its users
+ * ask until then, so a test's first login on a node that has not yet heard the hub could wait
+ * out its own deadline on a loaded machine.
+ */
+export async function hubHeardEverywhere(cluster: TestCluster, timeoutMs = 10_000): Promise<void> {
+  const heard = async (n: ServerProc): Promise<boolean> => {
+    const res = await fetch(`http://127.0.0.1:${n.ports['web']}/healthz`);
+    const body = (await res.json()) as { cluster?: { hubHeard?: boolean } };
+    return body.cluster?.hubHeard === true;
+  };
+  for (const n of cluster.nodes.filter((n) => n.proc.exitCode === null)) await waitForAsync(`node ${n.ports['web']} to hear the hub`, () => heard(n), timeoutMs);
+}
+
+/**
+ * Waits until `node` has let a dead hub go, as its log says after `since` (the length of its
+ * standard error before the kill): the hub fell silent, or another took over. Until then the node
+ * sends its users' requests to the dead hub, and answers them `unavailable` when it gives that hub
+ * up; from then on they wait for the next hub. (A search, answered by the node itself, shows nothing.)
+ */
+export async function hubLetGo(node: ServerProc, since: number, timeoutMs: number): Promise<void> {
+  await waitFor('the node to let the dead hub go', () => /the hub fell silent|another hub took over/.test(node.proc.err.slice(since)), timeoutMs);
+}
 
 /** A cluster on private engines, which its test may stop and start. */
 export interface OwnTestCluster extends TestCluster {

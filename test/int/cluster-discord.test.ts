@@ -1,11 +1,11 @@
 /**
  * The Discord front in a cluster runs on exactly one node, the hub's: two nodes point at one
  * fake Discord and only one logs the bot in. When that node is killed, the other takes the hub
- * and the bot over within the lease, the terminal user stays connected, and a line from the
- * terminal reaches Discord once.
+ * and the bot over within the lease, the terminal user stays connected, and each line crosses
+ * once: none relayed before the kill, either way, is relayed again after the take-over.
  */
 import { afterEach, expect } from 'vitest';
-import { FakeDiscord } from '../fakes/discord/fake-discord.js';
+import { FakeDiscord, type Posted } from '../fakes/discord/fake-discord.js';
 import { ClassicClient } from '../helpers/classic-client.js';
 import { clusterNeed, runsHub, startCluster } from '../helpers/cluster.js';
 import { discordEnv } from '../helpers/discord.js';
@@ -46,9 +46,12 @@ itNeeds(ENGINES)(
     await fake.message('the greeting', (m) => m.channelId === thread.id && m.content.includes('you are connected with peter'));
     fake.say(ann, thread.id, 'hello peter');
     expect(await peter.next('exchange')).toMatchObject({ message: 'hello peter' });
+    peter.send({ action: 'exchange', message: 'before the takeover' });
+    await fake.message('the line in Discord before the takeover', (m) => m.via !== 'user' && m.content.includes('before the takeover'));
     expect(other.proc.out).not.toContain('discord front connected');
     expect(identifies()).toBe(1);
 
+    const postedBeforeKill = fake.messages.length;
     hub.proc.child.kill('SIGKILL');
     await waitFor('the other node to run the hub', () => runsHub(other), TAKEOVER_MS);
     await waitFor('the bot to log in from the other node', () => identifies() === 2, 10_000);
@@ -59,11 +62,21 @@ itNeeds(ENGINES)(
 
     fake.say(ann, fake.general.id, 'c peter');
     await peter.next('connect');
+    const greetings = (): Posted[] => fake.messages.filter((m) => m.via !== 'user' && m.content.includes('you are connected with peter'));
+    const again = await waitFor('the greeting of the new conversation', () => greetings()[1]);
+    // Discord to the terminal: ann's next line is the next peter gets (hers from before the kill is not given again).
+    fake.say(ann, again.channelId, 'hello again');
+    expect(await peter.next('exchange', TAKEOVER_MS)).toMatchObject({ message: 'hello again' });
     peter.send({ action: 'exchange', message: 'after the takeover' });
     await fake.message('the line in Discord', (m) => m.content.includes('after the takeover'));
     peter.send({ action: 'exchange', message: 'and one more' });
     await fake.message('the next line in Discord', (m) => m.content.includes('and one more'));
-    expect(fake.messages.filter((m) => m.content.includes('after the takeover'))).toHaveLength(1);
+    // The terminal to Discord: since the kill the bot posted peter's new lines once each, and none from before.
+    const relayedSinceKill = fake.messages.slice(postedBeforeKill).filter((m) => m.via !== 'user' && /takeover|one more/.test(m.content));
+    expect(relayedSinceKill.map((m) => m.content)).toEqual([expect.stringContaining('after the takeover'), expect.stringContaining('and one more')]);
+    expect(fake.messages.filter((m) => m.content.includes('before the takeover'))).toHaveLength(1);
+    await peter.sync();
+    expect(peter.frames.filter((f) => f.action === 'exchange').map((f) => f['message'])).toEqual(['hello peter', 'hello again']);
     expect(identifies()).toBe(2);
   },
   60_000,

@@ -8,7 +8,7 @@
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { ClassicClient } from '../helpers/classic-client.js';
-import { clusterNeed, nodeClients, runsHub, startCluster, type TestCluster } from '../helpers/cluster.js';
+import { clusterNeed, hubHeardEverywhere, hubLetGo, nodeClients, runsHub, startCluster, type TestCluster } from '../helpers/cluster.js';
 import { describeNeeds } from '../helpers/needs.js';
 import type { ServerProc } from '../helpers/server-proc.js';
 import { waitFor } from '../helpers/wait.js';
@@ -27,6 +27,7 @@ describeNeeds(ENGINES)('cluster mode: three nodes', () => {
   beforeAll(async () => {
     cluster = await startCluster(['n1', 'n2', 'n3'], { leaseMs: LEASE_MS });
     nodes = cluster.nodes;
+    await hubHeardEverywhere(cluster);
   }, 60_000);
 
   afterEach(() => {
@@ -77,11 +78,25 @@ describeNeeds(ENGINES)('cluster mode: three nodes', () => {
     expect(heardByAlice).toEqual(all.filter((l) => !l.startsWith('a')));
     expect(heardByBob).toEqual(all.filter((l) => !l.startsWith('b')));
     expect(heardByCarol).toEqual(all.filter((l) => !l.startsWith('c')));
+    // Nothing came twice: a line said after the last one is the next each member hears.
+    lee.send({ action: 'exchange', message: 'marker from lee' });
+    expect(await alice.next('exchange')).toMatchObject({ message: 'marker from lee' });
+    expect(await carol.next('exchange')).toMatchObject({ message: 'marker from lee' });
+    expect(await bob.expect(/ PRIVMSG #x :/)).toMatch(/^:lee!\S+ PRIVMSG #x :marker from lee$/);
+    alice.send({ action: 'exchange', message: 'marker from alice' });
+    expect(await lee.next('exchange')).toMatchObject({ message: 'marker from alice' });
+    expect(await carol.next('exchange')).toMatchObject({ message: 'marker from alice' });
+    expect(await bob.expect(/ PRIVMSG #x :/)).toMatch(/^:alice!\S+ PRIVMSG #x :marker from alice$/);
 
     bob.send('PRIVMSG carol :psst');
-    expect(await carol.nextWhere('the private line', (e) => e.action === 'exchange' && e['direct'] === true)).toMatchObject({ message: 'psst', name: 'bob' });
+    expect(await carol.next('exchange')).toMatchObject({ message: 'psst', name: 'bob', direct: true });
     carol.send({ action: 'direct', target: 'bob', message: 'hello back' });
     await bob.expect(/^:carol!\S+ PRIVMSG bob :hello back$/);
+    // And nothing twice in the direct conversation either.
+    bob.send('PRIVMSG carol :marker from bob');
+    expect(await carol.next('exchange')).toMatchObject({ message: 'marker from bob', direct: true });
+    carol.send({ action: 'direct', target: 'bob', message: 'marker from carol' });
+    expect(await bob.expect(/ PRIVMSG /)).toMatch(/^:carol!\S+ PRIVMSG bob :marker from carol$/);
   });
 
   it('keeps each name once across the nodes, and lists everyone online on every node', async () => {
@@ -138,13 +153,18 @@ describeNeeds(ENGINES)('cluster mode: three nodes', () => {
     await ivy.next('connect');
     ivy.send({ action: 'exchange', message: 'kept across the move' });
     await jo.next('exchange');
+    const since = other.proc.err.length;
     hub.proc.kill();
     await waitFor('another node to run the hub', () => nodes.some((n) => n !== hub && runsHub(n)), TAKEOVER_MS);
+    await hubLetGo(other, since, TAKEOVER_MS);
+    // Answered by ivy's node from PostgreSQL, once the hub had stored the line.
     ivy.send({ action: 'search', target: 'kept' });
-    // Answered once the next hub has taken the sessions back (a lease, more on a loaded machine).
     expect(String((await ivy.next('search', TAKEOVER_MS))['results'])).toContain('kept across the move');
     ivy.send({ action: 'exchange', message: 'said after the move' });
     expect(await jo.next('exchange', TAKEOVER_MS)).toMatchObject({ message: 'said after the move' });
+    // The line said before the move was not given again, nor the one after: the next is the next said.
+    ivy.send({ action: 'exchange', message: 'marker' });
+    expect(await jo.next('exchange')).toMatchObject({ message: 'marker' });
     expect(ivy.frames.some((f) => f.action === 'restart')).toBe(false);
   });
 });
