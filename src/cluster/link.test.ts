@@ -7,7 +7,9 @@ import type { ServerEvent } from '../core/protocol.js';
 import { nodeSubject } from './link-protocol.js';
 import { LocalTransport, type Transport } from './transport.js';
 
-const links = new LinkHarness({ heartbeatMs: 10, leaseMs: 80 });
+// Thirty heartbeats to a lease: with eight, a test timed out once under load, and a loaded machine
+// can hold a live node's heartbeats past so short a lease, when the hub takes that node for dead too.
+const links = new LinkHarness({ heartbeatMs: 10, leaseMs: 300 });
 const hubOn = (history: MemoryHistory) => links.hubOn(history);
 const hubNode = (transport: Transport, hub = hubOn(new MemoryHistory())) => links.hubNode(transport, hub);
 const node = (name: string, transport: Transport) => links.node(name, transport);
