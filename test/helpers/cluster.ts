@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LocalNats } from '../../src/engines/nats.js';
 import type { LocalPostgres } from '../../src/engines/postgres.js';
+import type { HealthReport } from '../../src/server/status.js';
 import { ClassicClient } from './classic-client.js';
 import { freshBus, freshDatabase, NATS_NEED, OWN_NATS_NEED, OWN_POSTGRES_NEED, ownNats, ownPostgres, POSTGRES_NEED } from './engines.js';
 import type { Need } from './needs.js';
@@ -60,17 +61,19 @@ export function nodeClients(): {
 /** Whether a node runs the hub now (it said so, and is alive). */
 export const runsHub = (n: ServerProc): boolean => n.proc.exitCode === null && n.proc.out.includes('this node runs the hub');
 
+/** A node's /healthz: its status code (503 when degraded) and its report. */
+export async function nodeHealth(node: ServerProc): Promise<{ status: number; body: HealthReport }> {
+  const res = await fetch(`http://127.0.0.1:${node.ports['web']}/healthz`);
+  return { status: res.status, body: (await res.json()) as HealthReport };
+}
+
 /**
  * Waits until every live node hears a hub (its /healthz says so): a node queues what its users
  * ask until then, so a test's first login on a node that has not yet heard the hub could wait
  * out its own deadline on a loaded machine.
  */
 export async function hubHeardEverywhere(cluster: TestCluster, timeoutMs = 10_000): Promise<void> {
-  const heard = async (n: ServerProc): Promise<boolean> => {
-    const res = await fetch(`http://127.0.0.1:${n.ports['web']}/healthz`);
-    const body = (await res.json()) as { cluster?: { hubHeard?: boolean } };
-    return body.cluster?.hubHeard === true;
-  };
+  const heard = async (n: ServerProc): Promise<boolean> => (await nodeHealth(n)).body.cluster?.hubHeard === true;
   for (const n of cluster.nodes.filter((n) => n.proc.exitCode === null)) await waitForAsync(`node ${n.ports['web']} to hear the hub`, () => heard(n), timeoutMs);
 }
 

@@ -9,7 +9,7 @@ import { afterEach, expect, it } from 'vitest';
 import type { LocalNats } from '../../src/engines/nats.js';
 import type { LocalPostgres } from '../../src/engines/postgres.js';
 import { ClassicClient } from '../helpers/classic-client.js';
-import { ownClusterNeed, startOwnCluster } from '../helpers/cluster.js';
+import { nodeHealth, ownClusterNeed, startOwnCluster } from '../helpers/cluster.js';
 import { describeNeeds } from '../helpers/needs.js';
 import type { ServerProc } from '../helpers/server-proc.js';
 import { waitForAsync } from '../helpers/wait.js';
@@ -49,12 +49,6 @@ describeNeeds(ENGINES)('cluster mode: faults of the engines', () => {
     return c;
   };
 
-  type Health = { status: string; cluster?: { bus: boolean; hubHeard: boolean; postgres: boolean } };
-  const health = async (node: ServerProc): Promise<{ status: number; body: Health }> => {
-    const res = await fetch(`http://127.0.0.1:${node.ports['web']}/healthz`);
-    return { status: res.status, body: (await res.json()) as Health };
-  };
-
   /** Alice on the node without the hub and bob on the hub's node, in one group. */
   async function pair(c: Cluster): Promise<[ClassicClient, ClassicClient]> {
     const alice = await classic(c.other, 'alice');
@@ -68,10 +62,10 @@ describeNeeds(ENGINES)('cluster mode: faults of the engines', () => {
   it('keeps answering and delivering through a bus outage, by way of PostgreSQL: lines said meanwhile arrive once, in order', async () => {
     const c = await twoNodes();
     const [alice, bob] = await pair(c);
-    expect((await health(c.other)).body).toMatchObject({ status: 'ok', cluster: { bus: true, hubHeard: true } });
+    expect((await nodeHealth(c.other)).body).toMatchObject({ status: 'ok', cluster: { bus: true, hubHeard: true } });
     await c.nats.stop();
-    await waitForAsync('the node to report the bus away', async () => (await health(c.other)).status === 503, 5000);
-    expect((await health(c.other)).body).toMatchObject({ status: 'degraded', cluster: { bus: false, hubHeard: true, postgres: true } });
+    await waitForAsync('the node to report the bus away', async () => (await nodeHealth(c.other)).status === 503, 5000);
+    expect((await nodeHealth(c.other)).body).toMatchObject({ status: 'degraded', cluster: { bus: false, hubHeard: true, postgres: true } });
     for (let i = 0; i < 20; i++) alice.send({ action: 'exchange', message: `during ${i}` });
     const heard: string[] = [];
     for (let i = 0; i < 20; i++) heard.push(String((await bob.next('exchange', LEASE_MS))['message']));
@@ -81,9 +75,9 @@ describeNeeds(ENGINES)('cluster mode: faults of the engines', () => {
     expect(await alice.next('exchange', LEASE_MS)).toMatchObject({ message: 'back to you' });
     alice.send({ action: 'list' });
     expect(await alice.next('list', LEASE_MS)).toMatchObject({ action: 'list' });
-    expect((await health(c.other)).body.cluster).toMatchObject({ bus: false });
+    expect((await nodeHealth(c.other)).body.cluster).toMatchObject({ bus: false });
     await c.nats.start();
-    await waitForAsync('the node to report healthy again', async () => (await health(c.other)).status === 200, 5000);
+    await waitForAsync('the node to report healthy again', async () => (await nodeHealth(c.other)).status === 200, 5000);
     const metrics = await (await fetch(`http://127.0.0.1:${c.other.ports['web']}/metrics`)).text();
     expect(metrics).toMatch(/^ics_chat_cluster_hub 0$/m);
     expect(metrics).toMatch(/^ics_chat_cluster_bus_up 1$/m);
@@ -102,8 +96,8 @@ describeNeeds(ENGINES)('cluster mode: faults of the engines', () => {
     alice.send({ action: 'exchange', message: 'not kept' });
     expect(await alice.next('error', 10_000)).toMatchObject({ code: 'not-stored' });
     // The node without the hub says so too: it reaches PostgreSQL itself (its lease).
-    await waitForAsync('the node to report PostgreSQL away', async () => (await health(c.other)).body.cluster?.postgres === false, 5000);
-    expect((await health(c.other)).body).toMatchObject({ status: 'degraded', cluster: { postgres: false } });
+    await waitForAsync('the node to report PostgreSQL away', async () => (await nodeHealth(c.other)).body.cluster?.postgres === false, 5000);
+    expect((await nodeHealth(c.other)).body).toMatchObject({ status: 'degraded', cluster: { postgres: false } });
     await c.pg.start();
     // The hub goes on with the same sessions: a line a second is tried until one is stored and delivered.
     let sent = 1;
@@ -130,7 +124,7 @@ describeNeeds(ENGINES)('cluster mode: faults of the engines', () => {
     } finally {
       await db.end();
     }
-    await waitForAsync('the node to report healthy again', async () => (await health(c.other)).status === 200, 5000);
-    expect((await health(c.other)).body.cluster).toMatchObject({ postgres: true });
+    await waitForAsync('the node to report healthy again', async () => (await nodeHealth(c.other)).status === 200, 5000);
+    expect((await nodeHealth(c.other)).body.cluster).toMatchObject({ postgres: true });
   });
 });

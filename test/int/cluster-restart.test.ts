@@ -10,7 +10,7 @@
 import pg from 'pg';
 import { afterEach, expect } from 'vitest';
 import type { Frame } from '../helpers/classic-client.js';
-import { clusterNeed, nodeClients, startCluster } from '../helpers/cluster.js';
+import { clusterNeed, nodeClients, nodeHealth, startCluster } from '../helpers/cluster.js';
 import { itNeeds } from '../helpers/needs.js';
 import type { ServerProc } from '../helpers/server-proc.js';
 import { waitFor, waitForAsync } from '../helpers/wait.js';
@@ -32,10 +32,7 @@ const lines = (from: string): string[] => Array.from({ length: N }, (_, i) => `$
 const said = (events: Frame[]): string[] => events.filter((e) => e.action === 'exchange').map((e) => String(e['message']));
 
 /** Whether the node runs the hub now, as its /healthz says. */
-async function runsHubNow(node: ServerProc): Promise<boolean> {
-  const res = await fetch(`http://127.0.0.1:${node.ports['web']}/healthz`);
-  return ((await res.json()) as { cluster?: { hub: boolean } }).cluster?.hub === true;
-}
+const runsHubNow = async (node: ServerProc): Promise<boolean> => (await nodeHealth(node)).body.cluster?.hub === true;
 
 /**
  * The cases: the killed node is one without the hub (its users are gone a lease after the kill

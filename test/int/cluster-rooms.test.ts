@@ -6,7 +6,9 @@
  * the JSON actions of the web and native fronts, on three nodes over PostgreSQL and NATS.
  */
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import type { ClassicClient } from '../helpers/classic-client.js';
 import { clusterNeed, hubHeardEverywhere, nodeClients, startCluster, type TestCluster } from '../helpers/cluster.js';
+import type { RawIrc } from '../helpers/irc-raw.js';
 import { describeNeeds } from '../helpers/needs.js';
 import type { ServerProc } from '../helpers/server-proc.js';
 
@@ -29,13 +31,25 @@ describeNeeds(ENGINES)('cluster mode: a room across three nodes', () => {
     await cluster?.stop();
   });
 
+  /** An IRC user of `node` who has joined `room` (its names list has come). */
+  async function ircIn(node: ServerProc, nick: string, room: string): Promise<RawIrc> {
+    const user = await irc(node, nick);
+    user.send(`JOIN ${room}`);
+    await user.expect(new RegExp(` 366 ${nick} ${room} `));
+    return user;
+  }
+
+  /** A user of the course's client (with rooms and events) on `node` who has joined `room`. */
+  async function classicIn(node: ServerProc, name: string, room: string): Promise<ClassicClient> {
+    const user = await classic(node, name, ['events', 'rooms']);
+    user.send({ action: 'connect', target: room });
+    expect(await user.next('connect')).toMatchObject({ status: 'success', room });
+    return user;
+  }
+
   it('lets a web user on one node into an invite-only room with an invitation an IRC op made on another, and tells the members on a third', async () => {
-    const ann = await irc(n1, 'ann');
-    ann.send('JOIN #den');
-    await ann.expect(/ 366 ann #den /);
-    const kim = await classic(n3, 'kim', ['events', 'rooms']);
-    kim.send({ action: 'connect', target: '#den' });
-    expect(await kim.next('connect')).toMatchObject({ status: 'success', room: '#den' });
+    const ann = await ircIn(n1, 'ann', '#den');
+    const kim = await classicIn(n3, 'kim', '#den');
     await ann.expect(/^:kim!\S+ JOIN :?#den/);
     ann.send('MODE #den +i');
     await ann.expect(/^:ann!\S+ MODE #den :?\+i$/);
@@ -62,12 +76,8 @@ describeNeeds(ENGINES)('cluster mode: a room across three nodes', () => {
     const cat = await web(n2, 'cat');
     cat.send({ action: 'connect', target: '#pit' });
     const pit = (await cat.next('connect'))['group'];
-    const dan = await irc(n3, 'dan');
-    dan.send('JOIN #pit');
-    await dan.expect(/ 366 dan #pit /);
-    const eve = await classic(n1, 'eve', ['events', 'rooms']);
-    eve.send({ action: 'connect', target: '#pit' });
-    expect(await eve.next('connect')).toMatchObject({ status: 'success', room: '#pit' });
+    const dan = await ircIn(n3, 'dan', '#pit');
+    const eve = await classicIn(n1, 'eve', '#pit');
     await dan.expect(/^:eve!\S+ JOIN :?#pit/);
 
     cat.send({ action: 'kick', target: 'dan', reason: 'too loud', group: pit });
@@ -90,15 +100,11 @@ describeNeeds(ENGINES)('cluster mode: a room across three nodes', () => {
   });
 
   it('shows a topic set by IRC on one node to the members on the others, and to users joining later on a third', async () => {
-    const fay = await irc(n1, 'fay');
-    fay.send('JOIN #tea');
-    await fay.expect(/ 366 fay #tea /);
+    const fay = await ircIn(n1, 'fay', '#tea');
     const gus = await web(n2, 'gus');
     gus.send({ action: 'connect', target: '#tea' });
     const tea = (await gus.next('connect'))['group'];
-    const hal = await classic(n3, 'hal', ['events', 'rooms']);
-    hal.send({ action: 'connect', target: '#tea' });
-    await hal.next('connect');
+    const hal = await classicIn(n3, 'hal', '#tea');
     await fay.expect(/^:hal!\S+ JOIN :?#tea/);
 
     fay.send('TOPIC #tea :sonnets only');
